@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from funding import demo
+
+
+class Command(BaseCommand):
+    help = "Lädt die Demo der StädteRegion Aachen (Sitzungsvorlage 2020/0354, Jahre 2020 und 2021). Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            counts = demo.load()
+            users = demo.load_users()
+        self.stdout.write(self.style.SUCCESS(f"Demo geladen: {counts['posts']} Stellen, {counts['carriers']} Träger."))
+        self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
+        for username, role in users:
+            self.stdout.write(f"  {username:34} {role}")

@@ -1,0 +1,93 @@
+"""The A 46 dashboard (`/?year=2021`) and the carrier home. Every figure comes from a named selector."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models.functions import ExtractYear
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from funding import selectors
+from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
+from kim.money import ZERO
+from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
+
+SESSION_YEAR_KEY = "dashboard_year"
+
+
+def available_years() -> list[int]:
+    years = set(GrantNotice.objects.annotate(y=ExtractYear("period_start")).values_list("y", flat=True))
+    years |= set(BudgetLine.objects.values_list("year", flat=True))
+    years.add(date.today().year)
+    return sorted(years)
+
+
+def chosen_year(request: HttpRequest, years: list[int]) -> int:
+    """?year= if valid, else the year remembered in the session, else the latest year with grants."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        request.session[SESSION_YEAR_KEY] = int(raw)
+        return int(raw)
+    remembered = request.session.get(SESSION_YEAR_KEY)
+    if isinstance(remembered, int):
+        return remembered
+    with_data = [y for y in years if y <= date.today().year and GrantNotice.objects.filter(period_start__year=y).exists()]
+    return with_data[-1] if with_data else date.today().year
+
+
+def dashboard_context(*, year: int) -> dict[str, Any]:
+    modules, stichtag = posts_summary_by_module(year=year)
+    funding = selectors.funding_by_module(year=year)
+    budget = selectors.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
+    totals = {
+        "posts": sum(m.posts for m in modules),
+        "fte": sum((m.fte for m in modules), start=ZERO),
+        "own_fte": sum((m.own_fte for m in modules), start=ZERO),
+        "forwarded_fte": sum((m.forwarded_fte for m in modules), start=ZERO),
+        "occupied_fte": sum((m.occupied_fte for m in modules), start=ZERO),
+        "vacant_fte": sum((m.vacant_fte for m in modules), start=ZERO),
+        "granted": sum((f.granted for f in funding), start=ZERO),
+    }
+    return {
+        "year": year,
+        "stichtag": stichtag,
+        "modules": modules,
+        "module_totals": totals,
+        "funding": funding,
+        "forwarded_total": selectors.forwarded_total(year=year),
+        "forwarding_count": ForwardingContract.objects.filter(year=year).count(),
+        "gaps": selectors.own_share_gap_summary(year=year),
+        "requests": selectors.own_share_requests_for_year(year=year),
+        "personnel_needs": county_personnel_needs(year=year),
+        "budget": budget,
+        "land_income_forecast": selectors.land_income_forecast(year=year),
+        "repayment_risks": selectors.repayment_risks(year=year),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.user.is_carrier_staff:
+        return carrier_home(request)
+    years = available_years()
+    year = chosen_year(request, years)
+    if year not in years:
+        years = sorted({*years, year})
+    ctx = dashboard_context(year=year)
+    ctx.update({"years": years, "title": "Übersicht"})
+    return render(request, "dashboard/index.html", ctx)
+
+
+def carrier_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    posts = posts_for_user(user=user)
+    contracts = ForwardingContract.objects.for_user(user).select_related("post")
+    gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
+    return render(
+        request,
+        "dashboard/carrier.html",
+        {"title": "Übersicht", "posts": posts, "contracts": contracts, "gaps": gaps, "organisation": user.organisation},
+    )

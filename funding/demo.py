@@ -1,0 +1,360 @@
+"""The StädteRegion Aachen demo: paper 2020/0354 (years 2020 and 2021) as data.
+
+Inputs only; every total the application shows is computed from these. Which carrier holds
+which case-management post and where is not named in the paper: the assignment below is
+illustrative and marked as such on the posts. Demo calibration (domain.md §2): personnel
+cost 62.000 € per VZÄ for the county's Sachbearbeitung/Koordination/Ausländerbehörde posts
+and 45.000 € per VZÄ for the assistant post.
+
+Loading is idempotent: every object is looked up by a natural key and updated in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from funding.models import (
+    BudgetKind,
+    BudgetLine,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    Rate,
+    RequestStatus,
+)
+from funding.selectors import forwarding_amount, prorate
+from kim.models import Municipality, Organisation, OrganisationKind, Role, User
+from kim.periods import overlap_days, year_end, year_start
+from modules.models import CostRate, Module, Occupancy, Post, PostCategory
+
+D = Decimal
+DEMO_PASSWORD = "demo"
+
+MUNICIPALITIES = [
+    ("Aachen", "05334002", False),
+    ("Alsdorf", "05334004", True),
+    ("Baesweiler", "05334008", True),
+    ("Eschweiler", "05334012", True),
+    ("Herzogenrath", "05334016", True),
+    ("Monschau", "05334020", True),
+    ("Roetgen", "05334024", True),
+    ("Simmerath", "05334028", True),
+    ("Stolberg", "05334032", True),
+    ("Würselen", "05334036", True),
+]
+
+# slug, name, short name, municipality of the case-management post (illustrative)
+CARRIERS = [
+    ("caritas", "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V.", "Caritas", "Eschweiler"),
+    ("diakonie", "Diakonisches Werk im Evangelischen Kirchenkreis Aachen e. V.", "Diakonie", "Stolberg"),
+    ("awo", "AWO Kreisverband Aachen-Land e. V.", "AWO", "Alsdorf"),
+    ("drk", "DRK-Kreisverband Städteregion Aachen e. V.", "DRK", "Simmerath"),
+    ("arbeitsplattform-migration", "Arbeitsplattform Migration", "Arbeitsplattform Migration", "Herzogenrath"),
+]
+
+MODULES = [
+    (1, "Strategisches Kommunales Integrationsmanagement (strategischer Overhead)"),
+    (2, "Rechtskreisübergreifendes Case Management"),
+    (3, "Ausländer- und Einbürgerungsbehörden"),
+]
+
+OTHER_PROGRAMMES = [
+    ("KOMM-AN NRW", "KOMM-AN NRW"),
+    ("Durchstarten in Ausbildung und Arbeit", "Durchstarten"),
+    ("Gemeinsam klappt’s", "Gemeinsam klappt’s"),
+]
+
+KIM_START = date(2020, 7, 1)
+KIM_END = date(2022, 12, 31)  # befristet für die Dauer der Förderzusage
+
+# module, title, category, FTE, start, pay grade
+COUNTY_POSTS = [
+    (1, "Verwaltungsassistenz", PostCategory.ASSISTANT, D("0.5"), KIM_START, "EG 6 TVöD"),
+    (1, "Sachbearbeitung Fördermittelcontrolling und Projektberatung", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
+    (1, "Sachbearbeitung Gesundheit, Migration und Flucht", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
+    (1, "Sachbearbeitung Integration durch Sport", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
+    (2, "Koordinierung Case Management", PostCategory.CM_COORDINATION, D("1.0"), KIM_START, "EG 11 TVöD"),
+    (3, "Ausländer- und Einbürgerungsbehörde (§§ 25a/25b AufenthG, Einbürgerung)", PostCategory.FOREIGNERS_AUTHORITY, D("1.0"), date(2020, 10, 1), "EG 9c TVöD"),
+]
+
+# Illustrative vacancies so the occupied/vacant figures have something to show.
+LATE_OCCUPANCY = {
+    "Sachbearbeitung Integration durch Sport": date(2020, 11, 1),
+    "Case Management Simmerath": date(2020, 9, 1),
+}
+
+RATE_YEARS = {2020: D("55000"), 2021: D("55000"), 2022: D("55000"), 2023: D("57000")}
+ASSISTANT_RATE = D("45000")  # 22.500 € per 0,5 post
+COST_RATES = {
+    PostCategory.COORDINATION: D("62000"),
+    PostCategory.CM_COORDINATION: D("62000"),
+    PostCategory.FOREIGNERS_AUTHORITY: D("62000"),
+    PostCategory.ASSISTANT: D("45000"),
+}
+CARRIER_COST_PLAN = {2020: (D("32000"), D("3000")), 2021: (D("64000"), D("6000"))}
+
+
+def _org(slug: str, **fields) -> Organisation:
+    obj, _ = Organisation.objects.update_or_create(slug=slug, defaults=fields)
+    return obj
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    land = _org("land-nrw", kind=OrganisationKind.LAND, name="Land Nordrhein-Westfalen", short_name="Land NRW")
+    authority = _org(
+        "bezreg-arnsberg-dez36",
+        kind=OrganisationKind.AUTHORITY,
+        name="Bezirksregierung Arnsberg, Dezernat 36",
+        short_name="BR Arnsberg, Dez. 36",
+        parent=land,
+    )
+    county = _org(
+        "staedteregion-aachen",
+        kind=OrganisationKind.COUNTY,
+        name="StädteRegion Aachen",
+        short_name="StädteRegion Aachen",
+        address="Zollernstraße 10, 52070 Aachen",
+    )
+    _org(
+        "a46",
+        kind=OrganisationKind.DEPARTMENT,
+        name="A 46 – Kommunales Integrationszentrum",
+        short_name="A 46",
+        parent=county,
+    )
+    umbrella = _org(
+        "ag-wohlfahrt",
+        kind=OrganisationKind.UMBRELLA,
+        name="Arbeitsgemeinschaft der Verbände der Freien Wohlfahrtspflege StädteRegion Aachen",
+        short_name="AG Wohlfahrt",
+    )
+    carriers = {
+        slug: _org(slug, kind=OrganisationKind.CARRIER, name=name, short_name=short, parent=umbrella)
+        for slug, name, short, _place in CARRIERS
+    }
+    places = {}
+    for name, key, module2 in MUNICIPALITIES:
+        places[name], _ = Municipality.objects.update_or_create(
+            official_key=key, defaults={"name": name, "slug": name.lower().replace("ü", "ue"), "module2_area": module2}
+        )
+
+    modules = {}
+    for number, name in MODULES:
+        modules[number], _ = Module.objects.update_or_create(number=number, defaults={"name": name})
+    programmes = {}
+    for number, module in modules.items():
+        programmes[number], _ = Programme.objects.update_or_create(
+            short_name=f"KIM Modul {number}",
+            defaults={"name": f"Kommunales Integrationsmanagement – Modul {number}", "module": module, "funder": land},
+        )
+    for name, short in OTHER_PROGRAMMES:
+        Programme.objects.update_or_create(short_name=short, defaults={"name": name, "funder": land})
+
+    categories_by_module = {
+        1: [PostCategory.COORDINATION],
+        2: [PostCategory.CASE_MANAGEMENT, PostCategory.CM_COORDINATION],
+        3: [PostCategory.FOREIGNERS_AUTHORITY],
+    }
+    for year, amount in RATE_YEARS.items():
+        for number, categories in categories_by_module.items():
+            for category in categories:
+                Rate.objects.update_or_create(
+                    programme=programmes[number], category=category, year=year, defaults={"amount_per_fte": amount}
+                )
+        Rate.objects.update_or_create(
+            programme=programmes[1], category=PostCategory.ASSISTANT, year=year, defaults={"amount_per_fte": ASSISTANT_RATE}
+        )
+    for year in (2020, 2021):
+        for category, amount in COST_RATES.items():
+            CostRate.objects.update_or_create(
+                category=category,
+                year=year,
+                defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2), reproduziert 332.500 € für 2021"},
+            )
+
+    posts: list[Post] = []
+    for number, title, category, fte, start, grade in COUNTY_POSTS:
+        post, _ = Post.objects.update_or_create(
+            module=modules[number],
+            title=title,
+            defaults={
+                "category": category,
+                "fte": fte,
+                "employer": county,
+                "place": places["Aachen"],
+                "pay_grade": grade,
+                "start": start,
+                "end": KIM_END,
+                "illustrative": False,
+            },
+        )
+        posts.append(post)
+    carrier_posts: list[Post] = []
+    for slug, _name, _short, place in CARRIERS:
+        post, _ = Post.objects.update_or_create(
+            module=modules[2],
+            title=f"Case Management {place}",
+            defaults={
+                "category": PostCategory.CASE_MANAGEMENT,
+                "fte": D("1.0"),
+                "employer": carriers[slug],
+                "place": places[place],
+                "pay_grade": "S 12 TVöD SuE",
+                "start": KIM_START,
+                "end": KIM_END,
+                "illustrative": True,
+                "notes": "Vorlage 2020/0354 nennt Träger und Ort nicht; Zuordnung beispielhaft.",
+            },
+        )
+        carrier_posts.append(post)
+    posts += carrier_posts
+
+    for post in posts:
+        start = LATE_OCCUPANCY.get(post.title, post.start)
+        Occupancy.objects.filter(post=post).exclude(start=start).delete()
+        Occupancy.objects.update_or_create(post=post, start=start, defaults={"end": post.end, "fte": post.fte})
+
+    grants = _load_grants(programmes, county, authority, posts)
+    _load_carrier_money(grants, carrier_posts)
+
+    OwnShareRequest.objects.update_or_create(
+        applicant=umbrella,
+        received_on=date(2020, 5, 25),
+        defaults={
+            "subject": "Übernahme des verbleibenden Eigenanteils der fünf Case-Management-Stellen",
+            "requested_amount": D("100000"),
+            "budget_year": 2021,
+            "status": RequestStatus.DEFERRED,
+        },
+    )
+    BudgetLine.objects.update_or_create(
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="414100",
+        kind=BudgetKind.INCOME,
+        defaults={
+            "label": "Zuweisungen und Zuschüsse für lfd. Zwecke v. Land (Landeszuweisungen KIM)",
+            "planned_amount": D("570000"),
+            "forecast_basis": ForecastBasis.LAND_INCOME,
+        },
+    )
+    BudgetLine.objects.update_or_create(
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="531800",
+        kind=BudgetKind.EXPENSE,
+        defaults={
+            "label": "Weiterleitung an die Träger der freien Wohlfahrtspflege (Case Management; Sachkonto beispielhaft)",
+            "planned_amount": D("275000"),
+            "forecast_basis": ForecastBasis.FORWARDING,
+        },
+    )
+    return {"carriers": len(carriers), "posts": len(posts)}
+
+
+def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], GrantNotice]:
+    """Grant notices 2020 (first notices 01.07.–31.12.; module 3: the full year, already paid) and 2021."""
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.all()}
+    grants = {}
+    for year in (2020, 2021):
+        for number, programme in programmes.items():
+            module_posts = [p for p in posts if p.module_id == programme.module_id]
+            if year == 2020 and number != 3:
+                start, end = date(2020, 7, 1), year_end(2020)
+            else:
+                start, end = year_start(year), year_end(year)
+            days = overlap_days(start, end, start, end)
+            amount = sum(
+                (prorate(annual=rates[(programme.pk, p.category, year)] * p.fte, days=days, year=year) for p in module_posts),
+                start=D(0),
+            )
+            fte = sum((p.fte for p in module_posts), start=D(0))
+            grant, _ = GrantNotice.objects.update_or_create(
+                authority=authority,
+                reference=f"36.08.05-KIM-M{number}-{year}",
+                defaults={
+                    "programme": programme,
+                    "recipient": county,
+                    "issued_on": date(year, 6, 2) if year == 2020 else date(2021, 2, 15),
+                    "period_start": start,
+                    "period_end": end,
+                    "approved_fte": fte,
+                    "amount": amount,
+                },
+            )
+            grants[(number, year)] = grant
+            for post in module_posts:
+                GrantAllocation.objects.update_or_create(
+                    grant=grant, post=post, defaults={"fte": post.fte, "start": start, "end": end}
+                )
+    return grants
+
+
+def _load_carrier_money(grants, carrier_posts) -> None:
+    for year, (personnel, overhead) in CARRIER_COST_PLAN.items():
+        grant = grants[(2, year)]
+        rate = Rate.objects.get(programme=grant.programme, category=PostCategory.CASE_MANAGEMENT, year=year)
+        for post in carrier_posts:
+            CostPlan.objects.update_or_create(
+                post=post, year=year, defaults={"personnel": personnel, "material_overhead": overhead}
+            )
+            start, end = max(grant.period_start, post.start), grant.period_end
+            amount = forwarding_amount(
+                rate=rate.amount_per_fte,
+                fte=post.fte,
+                personnel_cost=personnel,
+                post_days=overlap_days(post.start, post.end, year_start(year), year_end(year)),
+                year=year,
+                start=start,
+                end=end,
+            )
+            ForwardingContract.objects.update_or_create(
+                post=post,
+                start=start,
+                defaults={
+                    "grant": grant,
+                    "carrier": post.employer,
+                    "reference": f"WV-KIM2-{year}-{post.employer.slug}",
+                    "signed_on": date(year, 7, 15) if year == 2020 else date(2021, 1, 20),
+                    "year": year,
+                    "end": end,
+                    "amount": amount,
+                },
+            )
+
+
+def load_users() -> list[tuple[str, str]]:
+    """Demo logins, all with the password ``demo``; created only by the load_demo command."""
+    specs = [
+        ("a46", Role.ADMIN, None, "A 46", "Verwaltung"),
+        ("sitzungsdienst", Role.COMMITTEE, None, "Sitzungs", "dienst"),
+        ("pruefung", Role.READONLY, None, "Rechnungs", "prüfung"),
+    ]
+    for slug, _name, short, _place in CARRIERS:
+        specs.append((f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), short, "Trägerpersonal"))
+    result = []
+    for username, role, org, first, last in specs:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "organisation": org,
+                "first_name": first,
+                "last_name": last,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        result.append((username, str(role.label)))
+    return result

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Programme, Rate, RequestStatus
+from kim.models import Organisation
+from modules.models import Module, PostCategory
+
+
+def carriers_for(request):
+    """Carrier dropdown scoped to the user: carrier staff see only their own name."""
+    if request is None:
+        return Organisation.objects.none()
+    return Organisation.objects.for_user(request.user).carriers()
+
+
+class YearFilterMixin(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Jahr"))
+
+
+class GrantFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="period_start", lookup_expr="year", label=_("Jahr"))
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle"))
+    reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Aktenzeichen"))
+
+    class Meta:
+        model = GrantNotice
+        fields = ["year", "programme", "reference"]
+
+
+class ForwardingFilter(YearFilterMixin):
+    carrier = django_filters.ModelChoiceFilter(queryset=carriers_for, label=_("Träger"), empty_label=_("alle"))
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+
+    class Meta:
+        model = ForwardingContract
+        fields = ["year", "carrier", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(post__title__icontains=value))
+
+
+class CostPlanFilter(YearFilterMixin):
+    carrier = django_filters.ModelChoiceFilter(field_name="post__employer", queryset=carriers_for, label=_("Träger"), empty_label=_("alle"))
+    module = django_filters.ModelChoiceFilter(field_name="post__module", queryset=Module.objects.all(), label=_("Modul"), empty_label=_("alle"))
+
+    class Meta:
+        model = CostPlan
+        fields = ["year", "carrier", "module"]
+
+
+class OwnShareRequestFilter(django_filters.FilterSet):
+    budget_year = django_filters.NumberFilter(label=_("Haushaltsjahr"))
+    status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"), empty_label=_("alle"))
+
+    class Meta:
+        model = OwnShareRequest
+        fields = ["budget_year", "status"]
+
+
+class BudgetLineFilter(YearFilterMixin):
+    kind = django_filters.ChoiceFilter(choices=BudgetKind.choices, label=_("Ertrag/Aufwand"), empty_label=_("alle"))
+    teilprodukt = django_filters.CharFilter(lookup_expr="startswith", label=_("Teilprodukt"))
+
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "kind", "teilprodukt"]
+
+
+class RateFilter(YearFilterMixin):
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle"))
+    category = django_filters.ChoiceFilter(choices=PostCategory.choices, label=_("Kategorie"), empty_label=_("alle"))
+
+    class Meta:
+        model = Rate
+        fields = ["year", "programme", "category"]

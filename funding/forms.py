@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
+from kim.forms import PeriodFormMixin, formfield_callback
+from kim.models import Organisation, OrganisationKind
+from modules.models import Post
+
+
+class ProgrammeForm(forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = Programme
+        fields = ["name", "short_name", "module", "funder", "personnel_costs_only"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.exclude(kind=OrganisationKind.CARRIER)
+
+
+class RateForm(forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = Rate
+        fields = ["programme", "category", "year", "amount_per_fte"]
+
+
+class GrantForm(PeriodFormMixin, forms.ModelForm):
+    formfield_callback = formfield_callback
+    period_fields = ("period_start", "period_end")
+
+    class Meta:
+        model = GrantNotice
+        fields = ["programme", "recipient", "authority", "reference", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_fte"].help_text = _("Summe der bewilligten Vollzeitäquivalente, z. B. 6,0")
+        self.fields["recipient"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT])
+        self.fields["authority"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.AUTHORITY, OrganisationKind.LAND])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end >= start and start.year != end.year:
+            self.add_error("period_end", _("Ein Bescheid gilt für ein Haushaltsjahr (Jährlichkeit); Beginn und Ende im selben Jahr."))
+        return cleaned
+
+
+class AllocationForm(PeriodFormMixin, forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = GrantAllocation
+        fields = ["post", "fte", "start", "end"]
+
+    def __init__(self, *args, grant: GrantNotice, **kwargs):
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.select_related("module")
+        if grant.programme.module_id:
+            posts = posts.filter(module_id=grant.programme.module_id)
+        self.fields["post"].queryset = posts
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("start", grant.period_start)
+            self.initial.setdefault("end", grant.period_end)
+
+
+class ForwardingForm(PeriodFormMixin, forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = ForwardingContract
+        fields = ["grant", "post", "reference", "signed_on", "start", "end"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related("employer")
+        self.fields["grant"].queryset = GrantNotice.objects.select_related("programme")
+        self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
+
+
+class CostPlanForm(forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = CostPlan
+        fields = ["post", "year", "personnel", "material_overhead"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related("employer")
+        self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
+
+
+class OwnShareRequestForm(forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = OwnShareRequest
+        fields = ["applicant", "received_on", "subject", "requested_amount", "budget_year", "status", "decided_amount", "decided_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA])
+
+
+class BudgetLineForm(forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "teilprodukt", "sachkonto", "label", "kind", "planned_amount", "forecast_basis"]
+
+    def clean_teilprodukt(self):
+        value = self.cleaned_data["teilprodukt"].strip()
+        if not value.isdigit():
+            raise forms.ValidationError(_("Das Teilprodukt besteht aus Ziffern, z. B. 946100."))
+        return value
+
+    def clean_sachkonto(self):
+        value = self.cleaned_data["sachkonto"].strip()
+        if not value.isdigit():
+            raise forms.ValidationError(_("Das Sachkonto besteht aus Ziffern, z. B. 414100."))
+        return value

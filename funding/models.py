@@ -1,0 +1,312 @@
+"""Funding flows: programmes, rates, grant notices, allocations, forwarding, cost plans, own shares, budget."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kim.models import Organisation
+from modules.models import FTE, MONEY, Module, Post, PostCategory
+
+
+class Programme(models.Model):
+    name = models.CharField(_("Bezeichnung"), max_length=200, unique=True)
+    short_name = models.CharField(_("Kurzname"), max_length=60, unique=True)
+    module = models.OneToOneField(
+        Module,
+        verbose_name=_("KIM-Modul"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programme",
+        help_text=_("Leer für Programme außerhalb von KIM (z. B. KOMM-AN NRW)."),
+    )
+    funder = models.ForeignKey(
+        Organisation, verbose_name=_("Fördergeber"), on_delete=models.PROTECT, related_name="funded_programmes"
+    )
+    personnel_costs_only = models.BooleanField(
+        _("nur Personalkosten förderfähig"), default=True, help_text=_("Sach- und Overheadkosten werden nicht gefördert.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Förderprogramm")
+        verbose_name_plural = _("Förderprogramme")
+        ordering = ["module__number", "name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:programme_edit", args=[self.pk])
+
+
+class Rate(models.Model):
+    """Funding rate (Pauschale) per VZÄ and year for a programme and post category."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="rates")
+    category = models.CharField(_("Stellenkategorie"), max_length=30, choices=PostCategory.choices)
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    amount_per_fte = models.DecimalField(_("Pauschale je VZÄ und Jahr"), **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Fördersatz")
+        verbose_name_plural = _("Fördersätze")
+        ordering = ["year", "programme__short_name", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "category", "year"], name="rate_unique_per_programme_category_year"),
+            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.get_category_display()} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:rate_edit", args=[self.pk])
+
+
+class GrantNoticeQuerySet(models.QuerySet):
+    def for_user(self, user) -> "GrantNoticeQuerySet":
+        if not user.is_authenticated or user.is_carrier_staff:
+            return self.none()
+        return self
+
+
+class GrantNotice(models.Model):
+    """Förderbescheid / Zuwendungsbescheid of the Land to the county."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="grants")
+    recipient = models.ForeignKey(
+        Organisation, verbose_name=_("Zuwendungsempfänger"), on_delete=models.PROTECT, related_name="grants_received"
+    )
+    authority = models.ForeignKey(
+        Organisation, verbose_name=_("Bewilligungsbehörde"), on_delete=models.PROTECT, related_name="grants_issued"
+    )
+    reference = models.CharField(_("Aktenzeichen"), max_length=100)
+    issued_on = models.DateField(_("Bescheiddatum"))
+    period_start = models.DateField(_("Bewilligungszeitraum von"))
+    period_end = models.DateField(_("Bewilligungszeitraum bis"))
+    approved_fte = models.DecimalField(_("bewilligte VZÄ"), max_digits=6, decimal_places=3)
+    amount = models.DecimalField(_("Zuwendung"), **MONEY)
+
+    objects = GrantNoticeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Förderbescheid")
+        verbose_name_plural = _("Förderbescheide")
+        ordering = ["-period_start", "programme__module__number", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "reference"], name="grant_reference_unique_per_authority"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_not_negative"),
+            models.CheckConstraint(condition=Q(approved_fte__gt=0), name="grant_fte_positive"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="grant_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.period_start:%Y} ({self.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:grant_detail", args=[self.pk])
+
+    @property
+    def year(self) -> int:
+        return self.period_start.year
+
+
+class GrantAllocation(models.Model):
+    """Which post share a grant funds, for which period."""
+
+    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.CASCADE, related_name="allocations")
+    post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="allocations")
+    fte = models.DecimalField(_("geförderter Anteil (VZÄ)"), **FTE)
+    start = models.DateField(_("von"))
+    end = models.DateField(_("bis"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Zuordnung zu einer Stelle")
+        verbose_name_plural = _("Zuordnungen zu Stellen")
+        ordering = ["grant", "post__module__number", "post__title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="allocation_fte_between_0_and_1"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="allocation_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} → {self.post}"
+
+
+class ForwardingContractQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ForwardingContractQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_carrier_staff:
+            return self.filter(carrier_id=user.organisation_id)
+        return self
+
+
+class ForwardingContract(models.Model):
+    """Weiterleitungsvertrag: the county passes grant money for one carrier post and year on to the carrier."""
+
+    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="forwardings")
+    post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="forwardings")
+    carrier = models.ForeignKey(Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="forwardings")
+    reference = models.CharField(_("Vertragsnummer"), max_length=100, blank=True)
+    signed_on = models.DateField(_("unterzeichnet am"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    start = models.DateField(_("von"))
+    end = models.DateField(_("bis"))
+    amount = models.DecimalField(
+        _("weitergeleiteter Betrag"),
+        **MONEY,
+        editable=False,
+        help_text=_("min(tatsächliche Personalkosten, Pauschale × VZÄ), anteilig für den Zeitraum; berechnet."),
+    )
+
+    objects = ForwardingContractQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Weiterleitungsvertrag")
+        verbose_name_plural = _("Weiterleitungsverträge")
+        ordering = ["-year", "carrier__name", "post__title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="forwarding_amount_not_negative"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="forwarding_end_after_start"),
+            models.UniqueConstraint(fields=["post", "start"], name="forwarding_unique_per_post_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} – {self.post} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:forwarding_detail", args=[self.pk])
+
+
+class CostPlanQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CostPlanQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_carrier_staff:
+            return self.filter(post__employer_id=user.organisation_id)
+        return self
+
+
+class CostPlan(models.Model):
+    """The carrier's cost plan for one post and year."""
+
+    post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="cost_plans")
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    personnel = models.DecimalField(_("Personalkosten"), **MONEY)
+    material_overhead = models.DecimalField(_("Sach- und Overheadkosten"), **MONEY)
+
+    objects = CostPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Kostenplan")
+        verbose_name_plural = _("Kostenpläne")
+        ordering = ["-year", "post__employer__name", "post__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "year"], name="cost_plan_unique_per_post_year"),
+            models.CheckConstraint(condition=Q(personnel__gte=0), name="cost_plan_personnel_not_negative"),
+            models.CheckConstraint(condition=Q(material_overhead__gte=0), name="cost_plan_overhead_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:costplan_detail", args=[self.pk])
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("eingegangen")
+    IN_REVIEW = "in_review", _("in Prüfung")
+    APPROVED = "approved", _("bewilligt")
+    PARTIALLY_APPROVED = "partially_approved", _("teilweise bewilligt")
+    DECLINED = "declined", _("abgelehnt")
+    DEFERRED = "deferred", _("zurückgestellt (Haushaltsberatungen)")
+
+
+class OwnShareRequest(models.Model):
+    """A carrier's (or its umbrella's) application that the county take over the own share."""
+
+    applicant = models.ForeignKey(
+        Organisation, verbose_name=_("Antragsteller"), on_delete=models.PROTECT, related_name="own_share_requests"
+    )
+    received_on = models.DateField(_("Antrag vom"))
+    subject = models.CharField(_("Gegenstand"), max_length=250, blank=True)
+    requested_amount = models.DecimalField(_("beantragter Betrag"), **MONEY)
+    budget_year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    status = models.CharField(_("Status"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    decided_amount = models.DecimalField(_("bewilligter Betrag"), **MONEY, null=True, blank=True)
+    decided_on = models.DateField(_("entschieden am"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Antrag auf Übernahme des Eigenanteils")
+        verbose_name_plural = _("Anträge auf Übernahme des Eigenanteils")
+        ordering = ["-budget_year", "-received_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="request_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(decided_amount__isnull=True) | Q(decided_amount__gte=0), name="request_decided_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} vom {self.received_on:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:request_detail", args=[self.pk])
+
+
+class BudgetKind(models.TextChoices):
+    INCOME = "income", _("Ertrag")
+    EXPENSE = "expense", _("Aufwand")
+
+
+class ForecastBasis(models.TextChoices):
+    LAND_INCOME = "land_income", _("Landeszuweisungen KIM (Stellen × Pauschalen)")
+    FORWARDING = "forwarding", _("Weiterleitung an Träger (Verträge)")
+    OWN_PERSONNEL = "own_personnel", _("Personalkosten eigener Stellen")
+    NONE = "none", _("keine Prognose")
+
+
+class BudgetLine(models.Model):
+    year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    teilprodukt = models.CharField(_("Teilprodukt"), max_length=20)
+    sachkonto = models.CharField(_("Sachkonto"), max_length=20)
+    label = models.CharField(_("Bezeichnung"), max_length=250)
+    kind = models.CharField(_("Ertrag/Aufwand"), max_length=10, choices=BudgetKind.choices)
+    planned_amount = models.DecimalField(_("Planansatz"), **MONEY)
+    forecast_basis = models.CharField(
+        _("Prognose aus"), max_length=20, choices=ForecastBasis.choices, default=ForecastBasis.NONE
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Haushaltsposition")
+        verbose_name_plural = _("Haushaltspositionen")
+        ordering = ["-year", "teilprodukt", "sachkonto"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "teilprodukt", "sachkonto", "kind"], name="budget_line_unique"),
+            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="budget_line_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.teilprodukt}/{self.sachkonto} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:budget_edit", args=[self.pk])

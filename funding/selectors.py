@@ -1,0 +1,316 @@
+"""Reads about money. Every figure the dashboard or a paper shows comes from one function here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from funding.models import (
+    BudgetLine,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    Rate,
+)
+from kim.models import Organisation
+from kim.money import ZERO, round_money
+from kim.periods import days_in_year, overlap_days, year_end, year_start
+from modules.models import Post
+from modules.selectors import COUNTY_KINDS, county_personnel_needs, post_active_days
+
+RateTable = dict[tuple[int, str], Decimal]
+
+
+def rates_for_year(*, year: int) -> RateTable:
+    """{(programme_id, category): rate per VZÄ} for a year, in one query."""
+    return {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+
+
+def kim_programmes_by_module() -> dict[int, Programme]:
+    """{module_id: programme} for KIM modules, in one query."""
+    return {p.module_id: p for p in Programme.objects.filter(module__isnull=False)}
+
+
+def annual_cap(*, rate: Decimal, fte: Decimal) -> Decimal:
+    """Rate × FTE for a full year (unrounded)."""
+    return rate * fte
+
+
+def prorate(*, annual: Decimal, days: int, year: int) -> Decimal:
+    """Pro-rata share of an annual amount for ``days`` of ``year``, rounded once (ROUND_HALF_UP)."""
+    return round_money(annual * days / days_in_year(year))
+
+
+def forwarding_amount(
+    *, rate: Decimal, fte: Decimal, personnel_cost: Decimal, post_days: int, year: int, start: date, end: date
+) -> Decimal:
+    """min(actual personnel cost, rate × FTE), pro rata by days for the contract period.
+
+    ``personnel_cost`` is the carrier's plan for the post's ``post_days`` in the year; the
+    contract's share of it is taken by days, the cap is rate × FTE × contract days / days
+    in the year. The minimum is rounded once (ROUND_HALF_UP).
+    """
+    days = overlap_days(start, end, year_start(year), year_end(year))
+    if not days or not post_days:
+        return ZERO
+    cost_share = personnel_cost * days / post_days
+    cap = annual_cap(rate=rate, fte=fte) * days / days_in_year(year)
+    return round_money(min(cost_share, cap))
+
+
+def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:
+    return GrantNotice.objects.filter(period_start__year=year).select_related("programme__module", "recipient", "authority")
+
+
+def grant_total_by_programme(*, year: int) -> dict[int, Decimal]:
+    rows = GrantNotice.objects.filter(period_start__year=year).values("programme_id").annotate(total=Sum("amount"))
+    return {r["programme_id"]: round_money(r["total"]) for r in rows}
+
+
+def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
+    """Σ of a money column, in the database, rounded to cents (SQLite sums decimals as floats)."""
+    return round_money(queryset.aggregate(t=Sum(field_name))["t"] or ZERO)
+
+
+def forwarded_total(*, year: int) -> Decimal:
+    return money_sum(ForwardingContract.objects.filter(year=year), "amount")
+
+
+def forwarded_for_grant(*, grant: GrantNotice, exclude_pk: int | None = None) -> Decimal:
+    qs = ForwardingContract.objects.filter(grant=grant)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return money_sum(qs, "amount")
+
+
+@dataclass
+class GapRow:
+    cost_plan: CostPlan
+    rate: Decimal | None
+    eligible: Decimal | None
+    gap: Decimal | None
+    uncovered_overhead: Decimal
+
+    @property
+    def post(self) -> Post:
+        return self.cost_plan.post
+
+    @property
+    def carrier(self) -> Organisation:
+        return self.cost_plan.post.employer
+
+    @property
+    def own_share(self) -> Decimal | None:
+        return None if self.gap is None else self.gap + self.uncovered_overhead
+
+
+def own_share_gap(*, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_only: bool = True) -> GapRow:
+    """Gap of one carrier post in one year.
+
+    Eligible = min(personnel cost, rate × FTE pro rata for the post's days in the year);
+    gap = personnel cost − eligible; overhead stays uncovered where the programme funds
+    personnel costs only (KIM module 2).
+    """
+    post = cost_plan.post
+    if rate is None:
+        return GapRow(cost_plan, None, None, None, cost_plan.material_overhead)
+    cap = prorate(annual=annual_cap(rate=rate, fte=post.fte), days=post_active_days(post=post, year=cost_plan.year), year=cost_plan.year)
+    eligible = min(cost_plan.personnel, cap)
+    overhead = cost_plan.material_overhead if personnel_costs_only else ZERO
+    return GapRow(cost_plan, rate, eligible, cost_plan.personnel - eligible, overhead)
+
+
+def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
+    """Gaps for a (filtered, scoped) queryset of cost plans in a fixed number of queries."""
+    plans = list(cost_plans.select_related("post__employer", "post__module", "post__place"))
+    programmes = kim_programmes_by_module()
+    years = {p.year for p in plans}
+    rates = {
+        (r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)
+    }
+    rows = []
+    for plan in plans:
+        programme = programmes.get(plan.post.module_id)
+        rate = rates.get((programme.pk, plan.post.category, plan.year)) if programme else None
+        rows.append(own_share_gap(cost_plan=plan, rate=rate, personnel_costs_only=programme.personnel_costs_only if programme else True))
+    return rows
+
+
+@dataclass
+class GapSummary:
+    year: int
+    posts: int
+    total_gap: Decimal
+    total_overhead: Decimal
+    per_post: Decimal | None  # the gap per post when every post has the same gap, else None
+    missing_rates: int
+
+
+def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None = None) -> GapSummary:
+    plans = CostPlan.objects.filter(year=year)
+    if carriers is not None:
+        plans = plans.filter(post__employer__in=carriers)
+    rows = own_share_gaps(cost_plans=plans)
+    known = [r for r in rows if r.gap is not None]
+    gaps = {r.gap for r in known}
+    return GapSummary(
+        year=year,
+        posts=len(known),
+        total_gap=sum((r.gap for r in known), start=ZERO),
+        total_overhead=sum((r.uncovered_overhead for r in rows), start=ZERO),
+        per_post=gaps.pop() if len(gaps) == 1 else None,
+        missing_rates=len(rows) - len(known),
+    )
+
+
+def applicant_carriers(*, applicant: Organisation) -> QuerySet[Organisation]:
+    """The carriers an applicant speaks for: itself, or the members of an umbrella."""
+    return Organisation.objects.filter(pk=applicant.pk) | Organisation.objects.filter(parent=applicant)
+
+
+def own_share_recommended(*, request: OwnShareRequest) -> Decimal:
+    """Recommended take-over: the sum of the personnel gaps of the applicant's posts in the budget year.
+
+    The paper's rule: up to the gap per post (9.000 €), at most the sum over all posts
+    (45.000 €); uncovered overhead is not recommended.
+    """
+    summary = own_share_gap_summary(year=request.budget_year, carriers=applicant_carriers(applicant=request.applicant))
+    return min(summary.total_gap, request.requested_amount)
+
+
+def own_share_recommended_many(*, requests: list[OwnShareRequest]) -> dict[int, Decimal]:
+    """own_share_recommended for many requests in a fixed number of queries (for lists)."""
+    if not requests:
+        return {}
+    years = {r.budget_year for r in requests}
+    rows = own_share_gaps(cost_plans=CostPlan.objects.filter(year__in=years))
+    gaps: dict[tuple[int, int], Decimal] = {}
+    for row in rows:
+        if row.gap is None:
+            continue
+        carrier = row.carrier
+        for org_id in {carrier.pk, carrier.parent_id}:
+            if org_id:
+                key = (org_id, row.cost_plan.year)
+                gaps[key] = gaps.get(key, ZERO) + row.gap
+    return {r.pk: min(gaps.get((r.applicant_id, r.budget_year), ZERO), r.requested_amount) for r in requests}
+
+
+def own_share_requests_for_year(*, year: int) -> list[tuple[OwnShareRequest, Decimal]]:
+    requests = list(OwnShareRequest.objects.filter(budget_year=year).select_related("applicant"))
+    recommended = own_share_recommended_many(requests=requests)
+    return [(req, recommended[req.pk]) for req in requests]
+
+
+def land_income_forecast(*, year: int) -> Decimal:
+    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
+    programmes = kim_programmes_by_module()
+    rates = rates_for_year(year=year)
+    total = ZERO
+    for post in Post.objects.active_in(year_start(year), year_end(year)):
+        programme = programmes.get(post.module_id)
+        rate = rates.get((programme.pk, post.category)) if programme else None
+        if rate is None:
+            continue
+        total += prorate(annual=annual_cap(rate=rate, fte=post.fte), days=post_active_days(post=post, year=year), year=year)
+    return total
+
+
+def budget_forecast(*, basis: str, year: int) -> Decimal | None:
+    if basis == ForecastBasis.LAND_INCOME:
+        return land_income_forecast(year=year)
+    if basis == ForecastBasis.FORWARDING:
+        return forwarded_total(year=year)
+    if basis == ForecastBasis.OWN_PERSONNEL:
+        return county_personnel_needs(year=year).total
+    return None
+
+
+@dataclass
+class BudgetRow:
+    line: BudgetLine
+    forecast: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.forecast is None else self.forecast - self.line.planned_amount
+
+
+def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
+    cache: dict[tuple[str, int], Decimal | None] = {}
+    rows = []
+    for line in lines:
+        key = (line.forecast_basis, line.year)
+        if key not in cache:
+            cache[key] = budget_forecast(basis=line.forecast_basis, year=line.year)
+        rows.append(BudgetRow(line, cache[key]))
+    return rows
+
+
+@dataclass
+class RepaymentRisk:
+    allocation: GrantAllocation
+    received: Decimal
+    eligible: Decimal
+    cause: str
+
+    @property
+    def difference(self) -> Decimal:
+        return self.received - self.eligible
+
+
+def allocation_received(*, allocation: GrantAllocation) -> Decimal:
+    """The grant money attributable to one allocation: grant × share of approved VZÄ × share of the grant period."""
+    grant = allocation.grant
+    grant_days = overlap_days(grant.period_start, grant.period_end, grant.period_start, grant.period_end)
+    alloc_days = overlap_days(allocation.start, allocation.end, grant.period_start, grant.period_end)
+    return round_money(grant.amount * allocation.fte / grant.approved_fte * alloc_days / grant_days)
+
+
+def repayment_risks(*, year: int) -> list[RepaymentRisk]:
+    """Allocations whose post is not in place for the whole funded period (late start, early end).
+
+    Eligible is the rate × FTE pro rata for the days the post exists within the allocation,
+    capped at what was received.
+    """
+    rates = rates_for_year(year=year)
+    risks = []
+    allocations = GrantAllocation.objects.filter(start__year=year).select_related(
+        "grant__programme", "post__module", "post__employer"
+    )
+    for alloc in allocations:
+        post = alloc.post
+        if post.start <= alloc.start and (post.end is None or post.end >= alloc.end):
+            continue
+        received = allocation_received(allocation=alloc)
+        rate = rates.get((alloc.grant.programme_id, post.category))
+        days = overlap_days(post.start, post.end, alloc.start, alloc.end)
+        eligible = received if rate is None else min(received, prorate(annual=rate * alloc.fte, days=days, year=year))
+        cause = "late_start" if post.start > alloc.start else "early_end"
+        risks.append(RepaymentRisk(alloc, received, eligible, cause))
+    return risks
+
+
+@dataclass
+class ModuleFunding:
+    programme: Programme
+    granted: Decimal = ZERO
+    grants: list[GrantNotice] = field(default_factory=list)
+
+
+def funding_by_module(*, year: int) -> list[ModuleFunding]:
+    result: dict[int, ModuleFunding] = {}
+    for programme in Programme.objects.select_related("module").order_by("module__number", "name"):
+        result[programme.pk] = ModuleFunding(programme)
+    for grant in grants_for_year(year=year):
+        row = result[grant.programme_id]
+        row.granted += grant.amount
+        row.grants.append(grant)
+    return [r for r in result.values() if r.programme.module_id or r.grants]

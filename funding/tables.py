@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Rate
+from kim.money import format_euro
+from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, YearColumn
+
+
+class GrantTable(tables.Table):
+    reference = tables.Column(linkify=True, verbose_name=_("Aktenzeichen"))
+    programme = tables.Column(verbose_name=_("Programm"))
+    issued_on = GermanDateColumn(verbose_name=_("Bescheid vom"))
+    period_start = GermanDateColumn(verbose_name=_("von"))
+    period_end = GermanDateColumn(verbose_name=_("bis"))
+    approved_fte = FTEColumn(verbose_name=_("VZÄ"))
+    amount = EuroColumn(verbose_name=_("Zuwendung"))
+
+    class Meta:
+        model = GrantNotice
+        fields = ["reference", "programme", "authority", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
+        empty_text = _("Keine Förderbescheide gefunden.")
+
+
+class ForwardingTable(tables.Table):
+    reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
+    year = YearColumn(verbose_name=_("Jahr"))
+    carrier = tables.Column(verbose_name=_("Träger"))
+    post = tables.Column(verbose_name=_("Stelle"))
+    start = GermanDateColumn(verbose_name=_("von"))
+    end = GermanDateColumn(verbose_name=_("bis"))
+    amount = EuroColumn(verbose_name=_("Betrag"))
+
+    class Meta:
+        model = ForwardingContract
+        fields = ["reference", "year", "carrier", "post", "start", "end", "amount"]
+        empty_text = _("Keine Weiterleitungsverträge gefunden.")
+
+    def render_reference(self, value, record):
+        return value or _("Vertrag %(n)s") % {"n": record.pk}
+
+
+class CostPlanTable(tables.Table):
+    post = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("Stelle"))
+    carrier = tables.Column(accessor="post__employer", verbose_name=_("Träger"))
+    year = YearColumn(verbose_name=_("Jahr"))
+    personnel = EuroColumn(verbose_name=_("Personalkosten"))
+    material_overhead = EuroColumn(verbose_name=_("Sach-/Overheadkosten"))
+
+    class Meta:
+        model = CostPlan
+        fields = ["post", "carrier", "year", "personnel", "material_overhead"]
+        empty_text = _("Keine Kostenpläne gefunden.")
+
+
+class GapTable(tables.Table):
+    """Rows are funding.selectors.GapRow; every figure comes from own_share_gap()."""
+
+    post = tables.Column(accessor="post", verbose_name=_("Stelle"), linkify=lambda record: record.post.get_absolute_url(), orderable=False)
+    carrier = tables.Column(accessor="carrier", verbose_name=_("Träger"), orderable=False)
+    year = YearColumn(accessor="cost_plan__year", verbose_name=_("Jahr"), orderable=False)
+    personnel = EuroColumn(accessor="cost_plan__personnel", verbose_name=_("Personalkosten"), orderable=False)
+    eligible = EuroColumn(accessor="eligible", verbose_name=_("förderfähig"), orderable=False)
+    gap = EuroColumn(accessor="gap", verbose_name=_("Lücke Personal"), orderable=False)
+    uncovered_overhead = EuroColumn(accessor="uncovered_overhead", verbose_name=_("Overhead ungedeckt"), orderable=False)
+    own_share = EuroColumn(accessor="own_share", verbose_name=_("Eigenanteil gesamt"), orderable=False)
+
+    class Meta:
+        empty_text = _("Keine Kostenpläne im gewählten Zeitraum.")
+
+
+class OwnShareRequestTable(tables.Table):
+    applicant = tables.Column(accessor="request__applicant", verbose_name=_("Antragsteller"), linkify=lambda record: record.request.get_absolute_url(), orderable=False)
+    received_on = GermanDateColumn(accessor="request__received_on", verbose_name=_("Antrag vom"), orderable=False)
+    budget_year = YearColumn(accessor="request__budget_year", verbose_name=_("Haushaltsjahr"), orderable=False)
+    requested = EuroColumn(accessor="request__requested_amount", verbose_name=_("beantragt"), orderable=False)
+    recommended = EuroColumn(accessor="recommended", verbose_name=_("empfohlen (aus Lücken)"), orderable=False)
+    status = tables.Column(accessor="request", verbose_name=_("Status"), orderable=False)
+    decided = EuroColumn(accessor="request__decided_amount", verbose_name=_("bewilligt"), orderable=False)
+
+    class Meta:
+        empty_text = _("Keine Anträge gefunden.")
+
+    def render_status(self, value):
+        return value.get_status_display()
+
+
+class BudgetTable(tables.Table):
+    year = YearColumn(accessor="line__year", verbose_name=_("Jahr"), orderable=False)
+    teilprodukt = tables.Column(accessor="line__teilprodukt", verbose_name=_("Teilprodukt"), orderable=False)
+    sachkonto = tables.Column(accessor="line__sachkonto", verbose_name=_("Sachkonto"), orderable=False)
+    label = tables.Column(accessor="line__label", verbose_name=_("Bezeichnung"), linkify=lambda record: record.line.get_absolute_url(), orderable=False)
+    kind = tables.Column(accessor="line", verbose_name=_("Art"), orderable=False)
+    planned = EuroColumn(accessor="line__planned_amount", verbose_name=_("Planansatz"), orderable=False)
+    forecast = EuroColumn(accessor="forecast", verbose_name=_("Prognose (berechnet)"), orderable=False)
+    difference = tables.Column(accessor="difference", verbose_name=_("Differenz"), orderable=False, attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+
+    class Meta:
+        empty_text = _("Keine Haushaltspositionen gefunden.")
+
+    def render_kind(self, value):
+        return value.get_kind_display()
+
+    def render_difference(self, value):
+        sign = "+" if value > 0 else ""
+        return format_html("{}{}", sign, format_euro(value))
+
+
+class RateTable(tables.Table):
+    programme = tables.Column(verbose_name=_("Programm"))
+    year = YearColumn(verbose_name=_("Jahr"))
+    amount_per_fte = EuroColumn(verbose_name=_("Pauschale je VZÄ"))
+    edit = tables.LinkColumn("funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False)
+
+    class Meta:
+        model = Rate
+        fields = ["programme", "category", "year", "amount_per_fte"]
+        empty_text = _("Keine Fördersätze gefunden.")

@@ -1,0 +1,174 @@
+"""Input boundary helpers: German amounts and FTE, dates, and a base form with consistent styling."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kim.money import format_decimal, format_fte, parse_decimal
+
+MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
+
+
+class GermanDecimalField(forms.DecimalField):
+    """Accepts "55.000,00", "55000", "55.000 €" and "0,5"; renders in German."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, places: int = 2, **kwargs):
+        self.places = places
+        kwargs.setdefault("localize", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            number = parse_decimal(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return number
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)):
+            return format_decimal(value, self.places)
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        return attrs
+
+
+class EuroField(GermanDecimalField):
+    default_error_messages = {
+        "invalid": _("Bitte einen Betrag in Euro eingeben, z. B. 55.000,00."),
+        "min_value": _("Der Betrag darf nicht negativ sein."),
+        "max_value": _("Der Betrag ist zu groß (höchstens 9.999.999.999,99 €)."),
+        "max_decimal_places": _("Höchstens zwei Nachkommastellen (Cent)."),
+        "max_digits": _("Der Betrag ist zu groß (höchstens 9.999.999.999,99 €)."),
+        "max_whole_digits": _("Der Betrag ist zu groß (höchstens 9.999.999.999,99 €)."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("help_text", _("in Euro, z. B. 55.000,00"))
+        super().__init__(*args, places=2, **kwargs)
+
+
+class FTEField(GermanDecimalField):
+    default_error_messages = {
+        "invalid": _("Bitte einen Stellenanteil als Zahl eingeben, z. B. 0,5 oder 1,0."),
+        "range": _("Der Stellenanteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
+        "max_decimal_places": _("Höchstens drei Nachkommastellen, z. B. 0,625."),
+        "max_digits": _("Der Stellenanteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
+        "max_whole_digits": _("Der Stellenanteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
+    }
+
+    def __init__(self, *args, maximum: Decimal = Decimal("1"), **kwargs):
+        self.maximum = maximum
+        kwargs.setdefault("max_digits", 4 if maximum <= 1 else 6)
+        kwargs.setdefault("decimal_places", 3)
+        kwargs.setdefault("help_text", _("Vollzeitäquivalente, z. B. 0,5 oder 1,0"))
+        super().__init__(*args, places=1, **kwargs)
+
+    def clean(self, value):
+        number = self.to_python(value)
+        if number is not None and (number <= 0 or number > self.maximum):
+            if self.maximum == 1:
+                raise ValidationError(self.error_messages["range"], code="range")
+            raise ValidationError(_("Bitte eine Zahl größer als 0 eingeben."), code="range")
+        return super().clean(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)):
+            return format_fte(value)
+        return value
+
+
+class GermanDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+    default_error_messages = {"invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")}
+
+
+class YearField(forms.IntegerField):
+    default_error_messages = {
+        "invalid": _("Bitte ein Jahr vierstellig eingeben, z. B. 2021."),
+        "min_value": _("Das Jahr muss zwischen 2000 und 2100 liegen."),
+        "max_value": _("Das Jahr muss zwischen 2000 und 2100 liegen."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.pop("step", None)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        return attrs
+
+
+def formfield_callback(field, **kwargs):
+    """Map model fields to the German input fields: money → EuroField, FTE → FTEField, dates, years."""
+    from django.db import models
+
+    if isinstance(field, models.DecimalField):
+        kwargs.setdefault("required", not field.blank)
+        kwargs.setdefault("label", field.verbose_name)
+        kwargs.setdefault("help_text", field.help_text or None)
+        if field.decimal_places == 3:
+            maximum = Decimal("1") if field.max_digits == 4 else Decimal("999")
+            return FTEField(maximum=maximum, **{k: v for k, v in kwargs.items() if v is not None})
+        return EuroField(**{k: v for k, v in kwargs.items() if v is not None})
+    if isinstance(field, models.DateField):
+        return field.formfield(form_class=GermanDateField, **kwargs)
+    if isinstance(field, models.PositiveSmallIntegerField) and field.name in {"year", "budget_year"}:
+        return field.formfield(form_class=YearField, **kwargs)
+    return field.formfield(**kwargs)
+
+
+class PeriodFormMixin:
+    """end ≥ start, reported at the end field. Subclasses name their fields."""
+
+    period_fields = ("start", "end")
+
+    def clean(self):
+        cleaned = super().clean()
+        start_name, end_name = self.period_fields
+        start, end = cleaned.get(start_name), cleaned.get(end_name)
+        if start and end and end < start:
+            self.add_error(end_name, _("Das Ende darf nicht vor dem Beginn liegen."))
+        return cleaned
+
+
+class CarrierForm(forms.ModelForm):
+    class Meta:
+        from kim.models import Organisation
+
+        model = Organisation
+        fields = ["name", "short_name", "slug", "parent", "address", "is_active"]
+        help_texts = {"slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen und im Benutzernamen.")}
+
+    def __init__(self, *args, **kwargs):
+        from kim.models import Organisation, OrganisationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Organisation.objects.filter(kind=OrganisationKind.UMBRELLA)
+        self.fields["parent"].label = _("Dachverband")

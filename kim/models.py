@@ -1,0 +1,137 @@
+"""Core: organisations, municipalities and users with their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationKind(models.TextChoices):
+    LAND = "land", _("Land (Fördergeber)")
+    AUTHORITY = "authority", _("Bewilligungsbehörde")
+    COUNTY = "county", _("Kreis / StädteRegion")
+    DEPARTMENT = "department", _("Amt / Dienststelle")
+    CARRIER = "carrier", _("Träger")
+    UMBRELLA = "umbrella", _("Dachverband")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def carriers(self) -> "OrganisationQuerySet":
+        return self.filter(kind=OrganisationKind.CARRIER)
+
+    def for_user(self, user) -> "OrganisationQuerySet":
+        """The scoping choke point: carrier staff reach their own organisation only."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_carrier_staff:
+            return self.filter(pk=user.organisation_id)
+        return self
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("Art"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("übergeordnete Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Bei Ämtern die Kreisverwaltung, bei Trägern der Dachverband (z. B. AG Wohlfahrt)."),
+    )
+    address = models.CharField(_("Anschrift"), max_length=250, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kim:carrier_detail", args=[self.slug])
+
+    @property
+    def is_carrier(self) -> bool:
+        return self.kind == OrganisationKind.CARRIER
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
+    official_key = models.CharField(_("Gemeindeschlüssel"), max_length=8, blank=True)
+    module2_area = models.BooleanField(
+        _("im Fördergebiet Modul 2"),
+        default=True,
+        help_text=_("Die Stadt Aachen wird im Modul 2 gesondert gefördert."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("A 46 – Verwaltung")
+    CARRIER = "carrier", _("Trägerpersonal")
+    COMMITTEE = "committee", _("Sitzungsdienst")
+    READONLY = "readonly", _("nur lesen (z. B. Rechnungsprüfung)")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.READONLY)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Träger"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("Pflicht für Trägerpersonal, leer für alle anderen Rollen."),
+    )
+
+    class Meta:
+        verbose_name = _("Benutzer")
+        verbose_name_plural = _("Benutzer")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="carrier") & Q(organisation__isnull=False))
+                | (~Q(role="carrier") & Q(organisation__isnull=True)),
+                name="user_carrier_staff_bound_to_one_carrier",
+                violation_error_message=_("Trägerpersonal muss genau einem Träger zugeordnet sein."),
+            ),
+        ]
+
+    @property
+    def is_a46(self) -> bool:
+        return self.is_authenticated and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_carrier_staff(self) -> bool:
+        return self.role == Role.CARRIER and not self.is_superuser
+
+    @property
+    def is_committee_staff(self) -> bool:
+        return self.role == Role.COMMITTEE and not self.is_superuser
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_a46

@@ -1,0 +1,39 @@
+"""Shared write helpers for services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def apply_fields(instance: models.Model, data: dict[str, Any]) -> models.Model:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return instance
+
+
+def save_validated(instance: models.Model, *, user=None) -> models.Model:
+    """full_clean (fields + database constraints) then save, recording who changed it."""
+    instance.full_clean()
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+    instance.save()
+    return instance
+
+
+def field_error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+def organisation_save(*, organisation=None, data: dict[str, Any], user=None):
+    """Create or update a carrier; new organisations made here are carriers."""
+    from django.db import transaction
+
+    from kim.models import Organisation, OrganisationKind
+
+    with transaction.atomic():
+        organisation = organisation or Organisation(kind=OrganisationKind.CARRIER)
+        apply_fields(organisation, data)
+        return save_validated(organisation, user=user)

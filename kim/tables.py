@@ -1,0 +1,43 @@
+"""Table columns that render money, FTE and dates the one German way."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from kim.money import format_euro, format_fte
+
+
+class EuroColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        attrs = kwargs.pop("attrs", {})
+        attrs.setdefault("td", {"class": "money"})
+        attrs.setdefault("th", {"class": "money"})
+        attrs.setdefault("tf", {"class": "money"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+    def render(self, value):
+        return format_euro(value)
+
+
+class FTEColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        attrs = kwargs.pop("attrs", {})
+        attrs.setdefault("td", {"class": "num"})
+        attrs.setdefault("th", {"class": "num"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+    def render(self, value):
+        return format_fte(value)
+
+
+class GermanDateColumn(tables.DateColumn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "d.m.Y")
+        super().__init__(*args, **kwargs)
+
+
+class YearColumn(tables.Column):
+    """Years never get a thousands separator ("2021", not "2.021")."""
+
+    def render(self, value):
+        return str(value)

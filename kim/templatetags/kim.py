@@ -1,0 +1,41 @@
+"""Template filters: one way to show money, FTE and dates everywhere."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import date_format
+
+from kim.money import format_decimal, format_euro, format_fte
+
+register = template.Library()
+
+
+@register.filter
+def euro(value) -> str:
+    """55000 → "55.000,00 €"; None → "–"."""
+    if value in (None, ""):
+        return "–"
+    return format_euro(value)
+
+
+@register.filter
+def fte(value) -> str:
+    """1 → "1,0"; 0.5 → "0,5"."""
+    if value in (None, ""):
+        return "–"
+    return format_fte(value)
+
+
+@register.filter
+def decimal_de(value, places: int = 2) -> str:
+    if value in (None, ""):
+        return "–"
+    return format_decimal(value, int(places))
+
+
+@register.filter
+def datum(value) -> str:
+    """German date "01.10.2020"; empty → "–"."""
+    if not value:
+        return "–"
+    return date_format(value, "d.m.Y")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from funding.dashboard import dashboard
+from kim.auth_forms import GermanAuthenticationForm
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(authentication_form=GermanAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("stellen/", include("modules.urls")),
+    path("traeger/", include("kim.urls_app")),
+    path("finanzen/", include("funding.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "kim.errors.permission_denied"
+handler404 = "kim.errors.page_not_found"
+handler500 = "kim.errors.server_error"

@@ -1,0 +1,164 @@
+"""View building blocks shared by every app: role checks, scoped lists and service-backed forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from kim.context_processors import role_key
+
+ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
+STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Anonymous → login; a role not in ``allowed_roles`` → 403. ``edit = True`` means A 46 only."""
+
+    allowed_roles: frozenset[str] = ALL_ROLES
+    edit = False
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        key = role_key(request.user)
+        if self.edit and key != "a46":
+            raise PermissionDenied(_("Nur A 46 darf hier Änderungen vornehmen."))
+        if key not in self.allowed_roles:
+            raise PermissionDenied(_("Dieser Bereich ist für Ihre Rolle nicht freigegeben."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin:
+    """Every object a view touches comes through ``Model.objects.for_user`` (the scoping choke point)."""
+
+    model: type[Model]
+
+    def scoped_queryset(self) -> QuerySet:
+        manager = self.model.objects
+        qs = manager.for_user(self.request.user) if hasattr(manager, "for_user") else manager.all()
+        return self.optimise(qs)
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset()
+
+
+class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries."""
+
+    table_pagination = {"per_page": 25}
+    template_name = "generic/list.html"
+    title = ""
+    create_url_name: str | None = None
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        if self.create_url_name and role_key(self.request.user) == "a46":
+            ctx["create_url_name"] = self.create_url_name
+        return ctx
+
+
+class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
+    """Detail page; another carrier's object is a 404 because the queryset is scoped."""
+
+    history_limit = 10
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        if role_key(self.request.user) in {"a46", "readonly"} and hasattr(self.object, "history"):
+            ctx["history"] = list(self.object.history.select_related("history_user")[: self.history_limit])
+        return ctx
+
+
+class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
+    """Create or edit through a service under transaction.atomic(); rule violations land at the field.
+
+    Subclasses set ``form_class`` and implement ``perform_save(form) -> object``; editing views set
+    ``editing = True`` and the object is looked up through the scoped queryset (404 otherwise).
+    """
+
+    edit = True
+    editing = False
+    template_name = "generic/form.html"
+    title = ""
+    cancel_url_name: str | None = None
+    success_message = _("Gespeichert.")
+    object: Model | None = None
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and self.editing and role_key(request.user) == "a46":
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self) -> Model:
+        return get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        kwargs.update(self.extra_form_kwargs())
+        return kwargs
+
+    def extra_form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        try:
+            saved = self.perform_save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url_for(saved))
+
+    def get_success_url_for(self, obj: Model) -> str:
+        return obj.get_absolute_url()
+
+    def get_cancel_url(self) -> str:
+        if self.object is not None:
+            return self.object.get_absolute_url()
+        return reverse(self.cancel_url_name) if self.cancel_url_name else reverse("dashboard")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title
+        ctx["object"] = self.object
+        ctx["cancel_url"] = self.get_cancel_url()
+        return ctx
+
+
+def form_data(form: BaseForm) -> dict[str, Any]:
+    """The cleaned values of the form's own fields, for a service call."""
+    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}

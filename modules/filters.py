@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kim.models import Municipality, Organisation, OrganisationKind
+from modules.models import Module, Post, PostCategory
+
+
+def employers_for(request):
+    """Only employers the user may see: a carrier's staff never learn other carriers' names here."""
+    if request is None:
+        return Organisation.objects.none()
+    qs = Organisation.objects.filter(kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER])
+    if request.user.is_carrier_staff:
+        return qs.filter(pk=request.user.organisation_id)
+    return qs
+
+
+class PostFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+    module = django_filters.ModelChoiceFilter(queryset=Module.objects.all(), label=_("Modul"), empty_label=_("alle"))
+    category = django_filters.ChoiceFilter(choices=PostCategory.choices, label=_("Kategorie"), empty_label=_("alle"))
+    employer = django_filters.ModelChoiceFilter(queryset=employers_for, label=_("Anstellungsträger"), empty_label=_("alle"))
+    place = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("Einsatzort"), empty_label=_("alle"))
+    year = django_filters.NumberFilter(label=_("aktiv im Jahr"), method="active_in_year")
+
+    class Meta:
+        model = Post
+        fields = ["q", "module", "category", "employer", "place", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(pay_grade__icontains=value))
+
+    def active_in_year(self, queryset, name, value):
+        from kim.periods import year_end, year_start
+
+        year = int(value)
+        if not 1900 < year < 2200:
+            return queryset.none()
+        return queryset.active_in(year_start(year), year_end(year))

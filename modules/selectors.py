@@ -1,0 +1,155 @@
+"""Reads about posts: scoping, personnel cost per year, occupancy and the per-module summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from kim.models import OrganisationKind
+from kim.money import ZERO, round_money
+from kim.periods import days_in_year, overlap_days, year_end, year_start
+from modules.models import CostRate, Occupancy, PersonnelCost, Post
+
+COUNTY_KINDS = (OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT)
+
+
+def posts_for_user(*, user) -> QuerySet[Post]:
+    return Post.objects.for_user(user).select_related("module", "employer", "place")
+
+
+def post_is_own(post: Post) -> bool:
+    """A post of the county itself (not forwarded to a carrier)."""
+    return post.employer.kind in COUNTY_KINDS
+
+
+def post_active_days(*, post: Post, year: int) -> int:
+    return overlap_days(post.start, post.end, year_start(year), year_end(year))
+
+
+def reference_date(*, year: int, today: date | None = None) -> date:
+    """Stichtag for occupancy figures: today within the current year, else 31.12. of the year."""
+    today = today or date.today()
+    return today if today.year == year else year_end(year)
+
+
+def occupied_fte(*, post: Post, on: date) -> Decimal:
+    """FTE occupied on a day; uses prefetched ``occupancies`` when present."""
+    total = ZERO
+    for occ in post.occupancies.all():
+        if occ.start <= on and (occ.end is None or occ.end >= on):
+            total += occ.fte
+    return min(total, post.fte)
+
+
+def cost_rates_for_year(*, year: int) -> dict[str, Decimal]:
+    return {r.category: r.amount_per_fte for r in CostRate.objects.filter(year=year)}
+
+
+def entered_personnel_costs(*, year: int) -> dict[int, Decimal]:
+    return dict(PersonnelCost.objects.filter(year=year).values_list("post_id", "amount"))
+
+
+def post_personnel_cost(
+    *, post: Post, year: int, cost_rates: dict[str, Decimal], entered: dict[int, Decimal]
+) -> Decimal | None:
+    """Planned personnel cost of a post in a year: the entered amount, else cost rate × FTE pro rata by days.
+
+    None when neither an entered amount nor a cost rate exists (the figure is unknown, not zero).
+    """
+    if post.pk in entered:
+        return entered[post.pk]
+    rate = cost_rates.get(post.category)
+    if rate is None:
+        return None
+    days = post_active_days(post=post, year=year)
+    return round_money(rate * post.fte * days / days_in_year(year))
+
+
+@dataclass
+class PersonnelNeeds:
+    year: int
+    total: Decimal = ZERO
+    fte: Decimal = ZERO
+    rows: list[tuple[Post, Decimal | None]] = field(default_factory=list)
+    missing: list[Post] = field(default_factory=list)
+
+
+def county_personnel_needs(*, year: int) -> PersonnelNeeds:
+    """Personnel needs of the county's own posts in a year (paper 2020/0323 calls it Personalmehrbedarf)."""
+    posts = (
+        Post.objects.active_in(year_start(year), year_end(year))
+        .filter(employer__kind__in=COUNTY_KINDS)
+        .select_related("module", "employer")
+    )
+    cost_rates = cost_rates_for_year(year=year)
+    entered = entered_personnel_costs(year=year)
+    needs = PersonnelNeeds(year=year)
+    for post in posts:
+        cost = post_personnel_cost(post=post, year=year, cost_rates=cost_rates, entered=entered)
+        needs.rows.append((post, cost))
+        if cost is None:
+            needs.missing.append(post)
+        else:
+            needs.total += cost
+            needs.fte += post.fte
+    return needs
+
+
+@dataclass
+class ModuleSummary:
+    number: int
+    name: str
+    posts: int = 0
+    fte: Decimal = ZERO
+    own_fte: Decimal = ZERO
+    forwarded_fte: Decimal = ZERO
+    occupied_fte: Decimal = ZERO
+
+    @property
+    def vacant_fte(self) -> Decimal:
+        return self.fte - self.occupied_fte
+
+
+def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[ModuleSummary], date]:
+    """Posts and VZÄ per module on the Stichtag: own vs. forwarded, occupied vs. vacant."""
+    on = on or reference_date(year=year)
+    posts = (
+        Post.objects.active_in(on, on)
+        .select_related("module", "employer")
+        .prefetch_related(Prefetch("occupancies", queryset=Occupancy.objects.order_by("start")))
+    )
+    from modules.models import Module
+
+    summaries = {m.number: ModuleSummary(number=m.number, name=m.name) for m in Module.objects.all()}
+    for post in posts:
+        s = summaries.setdefault(post.module.number, ModuleSummary(number=post.module.number, name=post.module.name))
+        s.posts += 1
+        s.fte += post.fte
+        if post_is_own(post):
+            s.own_fte += post.fte
+        else:
+            s.forwarded_fte += post.fte
+        s.occupied_fte += occupied_fte(post=post, on=on)
+    return [summaries[k] for k in sorted(summaries)], on
+
+
+def occupied_segments(intervals: list[tuple[date, date | None, Decimal]]) -> list[tuple[date, date | None, Decimal]]:
+    """Split overlapping (start, end, fte) intervals into elementary segments with their summed FTE."""
+    points: set[date] = set()
+    for start, end, _ in intervals:
+        points.add(start)
+        if end is not None:
+            points.add(date.fromordinal(end.toordinal() + 1))
+    ordered = sorted(points)
+    segments = []
+    for i, seg_start in enumerate(ordered):
+        seg_end = date.fromordinal(ordered[i + 1].toordinal() - 1) if i + 1 < len(ordered) else None
+        total = sum(
+            (fte for s, e, fte in intervals if s <= seg_start and (e is None or e >= seg_start)), start=Decimal(0)
+        )
+        if total:
+            segments.append((seg_start, seg_end, total))
+    return segments

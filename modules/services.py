@@ -1,0 +1,81 @@
+"""Writes about posts. Cross-row rules run under transaction.atomic() with the post row locked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kim.models import OrganisationKind
+from kim.money import format_fte
+from kim.services import apply_fields, save_validated
+from modules.models import CostRate, Occupancy, PersonnelCost, Post
+from modules.selectors import COUNTY_KINDS, occupied_segments
+
+EMPLOYER_KINDS = (*COUNTY_KINDS, OrganisationKind.CARRIER)
+
+
+def _check_employer(post: Post) -> None:
+    if post.employer_id and post.employer.kind not in EMPLOYER_KINDS:
+        raise ValidationError({"employer": _("Anstellungsträger kann nur die StädteRegion, ein Amt oder ein Träger sein.")})
+
+
+def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> Post:
+    """Create or update a post. Its FTE may not drop below what occupancies or grants already use."""
+    with transaction.atomic():
+        if post is None:
+            post = Post()
+        else:
+            post = Post.objects.select_for_update().get(pk=post.pk)
+        apply_fields(post, data)
+        _check_employer(post)
+        if post.pk:
+            occ = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
+            if any(total > post.fte for _s, _e, total in occupied_segments(occ)):
+                raise ValidationError({"fte": _("Die Stelle ist zeitweise mit mehr VZÄ besetzt, als der neue Stellenanteil erlaubt.")})
+            alloc = [(a.start, a.end, a.fte) for a in post.allocations.all()]
+            if any(total > post.fte for _s, _e, total in occupied_segments(alloc)):
+                raise ValidationError({"fte": _("Für die Stelle sind zeitweise mehr VZÄ gefördert, als der neue Stellenanteil erlaubt.")})
+        return save_validated(post, user=user)
+
+
+def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict[str, Any], user=None) -> Occupancy:
+    """Record who occupies how much of a post when; the occupied FTE never exceeds the post's FTE."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        occupancy = occupancy or Occupancy(post=post)
+        apply_fields(occupancy, data)
+        occupancy.post = post
+        if occupancy.start < post.start or (post.end and occupancy.start > post.end):
+            raise ValidationError({"start": _("Die Besetzung muss innerhalb der Laufzeit der Stelle beginnen.")})
+        if post.end and (occupancy.end is None or occupancy.end > post.end):
+            raise ValidationError({"end": _("Die Besetzung endet spätestens mit der Stelle am %(end)s.") % {"end": post.end.strftime("%d.%m.%Y")}})
+        others = [(o.start, o.end, o.fte) for o in post.occupancies.exclude(pk=occupancy.pk)]
+        others.append((occupancy.start, occupancy.end, occupancy.fte))
+        for seg_start, _e, total in occupied_segments(others):
+            if total > post.fte:
+                raise ValidationError(
+                    {
+                        "fte": _("Ab %(start)s wären %(total)s VZÄ besetzt, die Stelle hat nur %(fte)s VZÄ.")
+                        % {"start": seg_start.strftime("%d.%m.%Y"), "total": format_fte(total), "fte": format_fte(post.fte)}
+                    }
+                )
+        return save_validated(occupancy, user=user)
+
+
+def personnel_cost_save(*, cost: PersonnelCost | None = None, data: dict[str, Any], user=None) -> PersonnelCost:
+    with transaction.atomic():
+        cost = cost or PersonnelCost()
+        apply_fields(cost, data)
+        return save_validated(cost, user=user)
+
+
+def cost_rate_save(*, rate: CostRate | None = None, data: dict[str, Any], user=None) -> CostRate:
+    with transaction.atomic():
+        rate = rate or CostRate()
+        apply_fields(rate, data)
+        return save_validated(rate, user=user)
+
+

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from modules import views
+
+app_name = "modules"
+
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post_list"),
+    path("neu/", views.PostCreateView.as_view(), name="post_create"),
+    path("<int:pk>/", views.PostDetailView.as_view(), name="post_detail"),
+    path("<int:pk>/bearbeiten/", views.PostUpdateView.as_view(), name="post_edit"),
+    path("<int:pk>/besetzung/neu/", views.OccupancyCreateView.as_view(), name="occupancy_create"),
+    path("<int:pk>/personalkosten/neu/", views.PersonnelCostCreateView.as_view(), name="personnelcost_create"),
+    path("personalkostensaetze/neu/", views.CostRateCreateView.as_view(), name="costrate_create"),
+]

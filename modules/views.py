@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from modules.filters import PostFilter
+from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
+from modules.models import CostRate, Occupancy, Post
+from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
+from modules.tables import PostTable
+
+
+class PostListView(ScopedTableView):
+    model = Post
+    table_class = PostTable
+    filterset_class = PostFilter
+    title = _("Stellen")
+    create_url_name = "modules:post_create"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("module", "employer", "place")
+
+
+class PostDetailView(ScopedDetailView):
+    model = Post
+    template_name = "modules/post/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("module", "employer", "place")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        post = self.object
+        ctx["occupancies"] = post.occupancies.all()
+        ctx["personnel_costs"] = post.personnel_costs.all()
+        ctx["cost_plans"] = post.cost_plans.all()
+        ctx["forwardings"] = post.forwardings.select_related("grant__programme")
+        if not self.request.user.is_carrier_staff:
+            ctx["allocations"] = post.allocations.select_related("grant__programme")
+        return ctx
+
+
+class PostCreateView(ServiceFormView):
+    form_class = PostForm
+    title = _("Neue Stelle")
+    cancel_url_name = "modules:post_list"
+
+    def perform_save(self, form) -> Post:
+        return post_save(data=form_data(form), user=self.request.user)
+
+
+class PostUpdateView(ServiceFormView):
+    model = Post
+    form_class = PostForm
+    editing = True
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Stelle bearbeiten: %(t)s") % {"t": self.object}
+
+    def perform_save(self, form) -> Post:
+        return post_save(post=self.object, data=form_data(form), user=self.request.user)
+
+
+class PostChildFormView(ServiceFormView):
+    """Forms that add something to one post (occupancy, personnel cost); the post is looked up scoped."""
+
+    model = Post
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.post_obj = get_object_or_404(Post.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self) -> str:
+        return self.post_obj.get_absolute_url()
+
+    def get_success_url_for(self, obj) -> str:
+        return self.post_obj.get_absolute_url()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["parent"] = self.post_obj
+        return ctx
+
+
+class OccupancyCreateView(PostChildFormView):
+    form_class = OccupancyForm
+    success_message = _("Besetzung gespeichert.")
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Besetzung erfassen: %(t)s") % {"t": self.post_obj}
+
+    def perform_save(self, form) -> Occupancy:
+        return occupancy_save(post=self.post_obj, data=form_data(form), user=self.request.user)
+
+
+class PersonnelCostCreateView(PostChildFormView):
+    form_class = PersonnelCostForm
+    success_message = _("Personalkosten gespeichert.")
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Geplante Personalkosten erfassen: %(t)s") % {"t": self.post_obj}
+
+    def extra_form_kwargs(self) -> dict[str, Any]:
+        return {"post": self.post_obj}
+
+    def perform_save(self, form):
+        return personnel_cost_save(data={**form_data(form), "post": self.post_obj}, user=self.request.user)
+
+
+class CostRateCreateView(ServiceFormView):
+    form_class = CostRateForm
+    title = _("Neuer Personalkostensatz")
+    cancel_url_name = "funding:rate_list"
+
+    def get_success_url_for(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("funding:rate_list")
+
+    def perform_save(self, form) -> CostRate:
+        return cost_rate_save(data=form_data(form), user=self.request.user)
+
+
