@@ -10,9 +10,8 @@ from modules.models import Post
 
 
 class ProgrammeForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = Programme
         fields = ["name", "short_name", "module", "funder", "personnel_costs_only"]
 
@@ -22,18 +21,17 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class RateForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = Rate
         fields = ["programme", "category", "year", "amount_per_fte"]
 
 
 class GrantForm(PeriodFormMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
     period_fields = ("period_start", "period_end")
 
     class Meta:
+        formfield_callback = formfield_callback
         model = GrantNotice
         fields = ["programme", "recipient", "authority", "reference", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
 
@@ -52,9 +50,8 @@ class GrantForm(PeriodFormMixin, forms.ModelForm):
 
 
 class AllocationForm(PeriodFormMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = GrantAllocation
         fields = ["post", "fte", "start", "end"]
 
@@ -70,9 +67,8 @@ class AllocationForm(PeriodFormMixin, forms.ModelForm):
 
 
 class ForwardingForm(PeriodFormMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = ForwardingContract
         fields = ["grant", "post", "reference", "signed_on", "start", "end"]
 
@@ -84,9 +80,8 @@ class ForwardingForm(PeriodFormMixin, forms.ModelForm):
 
 
 class CostPlanForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = CostPlan
         fields = ["post", "year", "personnel", "material_overhead"]
 
@@ -97,9 +92,8 @@ class CostPlanForm(forms.ModelForm):
 
 
 class OwnShareRequestForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = OwnShareRequest
         fields = ["applicant", "received_on", "subject", "requested_amount", "budget_year", "status", "decided_amount", "decided_on"]
 
@@ -109,9 +103,8 @@ class OwnShareRequestForm(forms.ModelForm):
 
 
 class BudgetLineForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = BudgetLine
         fields = ["year", "teilprodukt", "sachkonto", "label", "kind", "planned_amount", "forecast_basis"]
 

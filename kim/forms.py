@@ -114,8 +114,9 @@ class YearField(forms.IntegerField):
     }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 2000)
-        kwargs.setdefault("max_value", 2100)
+        # The model field passes min_value=0; a plausible budget year is what matters here.
+        kwargs["min_value"] = 2000
+        kwargs["max_value"] = 2100
         super().__init__(*args, **kwargs)
         self.widget.attrs.pop("step", None)
 

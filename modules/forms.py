@@ -9,9 +9,8 @@ from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
 
 class PostForm(PeriodFormMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = Post
         fields = ["module", "title", "category", "fte", "employer", "place", "pay_grade", "start", "end", "illustrative", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
@@ -24,17 +23,15 @@ class PostForm(PeriodFormMixin, forms.ModelForm):
 
 
 class OccupancyForm(PeriodFormMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = Occupancy
         fields = ["start", "end", "fte"]
 
 
 class PersonnelCostForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = PersonnelCost
         fields = ["year", "amount"]
 
@@ -51,8 +48,7 @@ class PersonnelCostForm(forms.ModelForm):
 
 
 class CostRateForm(forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = CostRate
         fields = ["category", "year", "amount_per_fte", "note"]

@@ -1,0 +1,102 @@
+"""Every list page runs a fixed number of SQL queries: the count with 1 row equals the count with 3."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def add_post(i: int) -> None:
+    f.CarrierPostFactory(title=f"Case Management {i}", employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+
+
+def add_carrier(i: int) -> None:
+    f.CarrierPostFactory(employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"), title=f"CM {i}")
+
+
+def add_grant(i: int) -> None:
+    f.GrantNoticeFactory(reference=f"AZ-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31))
+
+
+def add_forwarding(i: int) -> None:
+    from funding.services import forwarding_save
+
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
+    f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
+    grant = f.GrantNoticeFactory(programme=programme, reference=f"AZ-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("55000"))
+    post = f.CarrierPostFactory(module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+    f.CostPlanFactory(post=post, year=2021)
+    forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+
+
+def add_cost_plan(i: int) -> None:
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
+    f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
+    post = f.CarrierPostFactory(module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+    f.CostPlanFactory(post=post, year=2021)
+
+
+def add_request(i: int) -> None:
+    add_cost_plan(i)
+    f.OwnShareRequestFactory(applicant=f.CarrierFactory(slug=f"traeger-{i}"), received_on=date(2020, 5, i + 1), budget_year=2021)
+
+
+def add_budget_line(i: int) -> None:
+    f.BudgetLineFactory(year=2021, sachkonto=f"41410{i}")
+
+
+def add_rate(i: int) -> None:
+    f.RateFactory(year=2020 + i)
+
+
+LISTS = [
+    ("modules:post_list", add_post),
+    ("kim:carrier_list", add_carrier),
+    ("funding:grant_list", add_grant),
+    ("funding:forwarding_list", add_forwarding),
+    ("funding:costplan_list", add_cost_plan),
+    ("funding:gap_list", add_cost_plan),
+    ("funding:request_list", add_request),
+    ("funding:budget_list", add_budget_line),
+    ("funding:rate_list", add_rate),
+]
+
+
+def count_queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize(("url_name", "add_row"), LISTS, ids=[name for name, _ in LISTS])
+def test_list_page_runs_the_same_number_of_queries_for_one_and_three_rows(client, a46_user, url_name, add_row):
+    client.force_login(a46_user)
+    url = reverse(url_name)
+    add_row(1)
+    client.get(url)  # warm the session/user lookups the same way for both measurements
+    one, _ = count_queries(client, url)
+    add_row(2)
+    add_row(3)
+    three, html = count_queries(client, url)
+    assert one == three, f"{url_name}: {one} queries with 1 row, {three} with 3"
+    assert one <= 12
+
+
+def test_post_list_shows_all_three_rows(client, a46_user):
+    client.force_login(a46_user)
+    for i in (1, 2, 3):
+        add_post(i)
+    html = client.get(reverse("modules:post_list")).content.decode()
+    for i in (1, 2, 3):
+        assert f"Case Management {i}" in html
