@@ -334,12 +334,12 @@ def _load_carrier_money(grants, carrier_posts) -> None:
 def load_users() -> list[tuple[str, str]]:
     """Demo logins, all with the password ``demo``; created only by the load_demo command."""
     specs = [
-        ("a46", Role.ADMIN, None, "A 46", "Verwaltung"),
-        ("sitzungsdienst", Role.COMMITTEE, None, "Sitzungs", "dienst"),
-        ("pruefung", Role.READONLY, None, "Rechnungs", "prüfung"),
+        ("a46", Role.ADMIN, None, "Demo", "Verwaltung A 46"),
+        ("sitzungsdienst", Role.COMMITTEE, None, "Demo", "Sitzungsdienst"),
+        ("pruefung", Role.READONLY, None, "Demo", "Rechnungsprüfung"),
     ]
     for slug, _name, short, _place in CARRIERS:
-        specs.append((f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), short, "Trägerpersonal"))
+        specs.append((f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), "Demo", f"Case Management {short}"))
     result = []
     for username, role, org, first, last in specs:
         user, _ = User.objects.update_or_create(

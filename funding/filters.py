@@ -50,6 +50,10 @@ class CostPlanFilter(YearFilterMixin):
         model = CostPlan
         fields = ["year", "carrier", "module"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["module"].field.label_from_instance = lambda module: module.short_label
+
 
 class OwnShareRequestFilter(django_filters.FilterSet):
     budget_year = django_filters.NumberFilter(label=_("Haushaltsjahr"))

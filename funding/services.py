@@ -61,6 +61,16 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
                     {"amount": _("Aus diesem Bescheid sind bereits %(f)s weitergeleitet; die Zuwendung kann nicht darunter liegen.")
                      % {"f": format_euro(forwarded)}}
                 )
+            allocated = [(a.start, a.end, a.fte) for a in grant.allocations.all()]
+            if grant.approved_fte is not None and any(t > grant.approved_fte for _s, _e, t in occupied_segments(allocated)):
+                raise ValidationError(
+                    {"approved_fte": _("Den Stellen sind bereits mehr VZÄ aus diesem Bescheid zugeordnet; bitte zuerst die Zuordnungen anpassen.")}
+                )
+            for allocation in grant.allocations.all():
+                if grant.period_start and grant.period_end and (allocation.start < grant.period_start or allocation.end > grant.period_end):
+                    raise ValidationError(
+                        {"period_end": _("Die Zuordnung zu „%(p)s“ liegt außerhalb des neuen Bewilligungszeitraums.") % {"p": allocation.post}}
+                    )
             for contract in grant.forwardings.all():
                 if grant.period_start and grant.period_end and (contract.start < grant.period_start or contract.end > grant.period_end):
                     raise ValidationError(

@@ -17,7 +17,8 @@ def round_money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-_GERMAN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+# A leading group "0" is never thousands notation: "0.500" is a half, "5.000" five thousand.
+_GERMAN_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 
 
 def parse_decimal(raw: str) -> Decimal:

@@ -30,6 +30,10 @@ class PostFilter(django_filters.FilterSet):
         model = Post
         fields = ["q", "module", "category", "employer", "place", "year"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["module"].field.label_from_instance = lambda module: module.short_label
+
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(pay_grade__icontains=value))
 

@@ -32,6 +32,10 @@ class Module(models.Model):
     def __str__(self) -> str:
         return f"Modul {self.number} – {self.name}"
 
+    @property
+    def short_label(self) -> str:
+        return f"Modul {self.number}"
+
 
 class PostCategory(models.TextChoices):
     COORDINATION = "coordination", _("Koordination / Sachbearbeitung")

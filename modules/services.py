@@ -35,6 +35,12 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
             occ = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(occ)):
                 raise ValidationError({"fte": _("Die Stelle ist zeitweise mit mehr VZÄ besetzt, als der neue Stellenanteil erlaubt.")})
+            for occ in post.occupancies.all():
+                if occ.start < post.start or (post.end and (occ.end is None or occ.end > post.end)):
+                    raise ValidationError({"end" if occ.start >= post.start else "start": _("Eine Besetzung (ab %(d)s) läge außerhalb der neuen Laufzeit; bitte zuerst die Besetzung anpassen.") % {"d": occ.start.strftime("%d.%m.%Y")}})
+            for contract in post.forwardings.all():
+                if contract.start < post.start or (post.end and contract.end > post.end):
+                    raise ValidationError({"end" if contract.start >= post.start else "start": _("Der Weiterleitungsvertrag %(y)s läge außerhalb der neuen Laufzeit.") % {"y": contract.year}})
             alloc = [(a.start, a.end, a.fte) for a in post.allocations.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(alloc)):
                 raise ValidationError({"fte": _("Für die Stelle sind zeitweise mehr VZÄ gefördert, als der neue Stellenanteil erlaubt.")})

@@ -22,6 +22,12 @@ from tests import factories as f
 D = Decimal
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2 costs ~0,25 s per password; tests only need passwords to check, not to resist attacks."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- organisations ---------------------------------------------------------------------------------
 
 

@@ -21,7 +21,8 @@ from funding.selectors import (
     repayment_risks,
 )
 from funding.services import allocation_save
-from modules.models import PostCategory
+from kim.models import Organisation
+from modules.models import Post, PostCategory
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_own_share_gaps_total_45_000_euros_with_30_000_euros_uncovered_overhead(
 
 
 def test_own_share_gap_summary_for_one_carrier_counts_only_its_post(paper_2020_0354, carrier_a):
-    summary = own_share_gap_summary(year=2021, carriers=type(carrier_a).objects.filter(pk=carrier_a.pk))
+    summary = own_share_gap_summary(year=2021, carriers=Organisation.objects.filter(pk=carrier_a.pk))
 
     assert summary.posts == 1
     assert summary.total_gap == D("9000.00")
@@ -258,7 +259,7 @@ def test_posts_in_place_for_the_whole_funded_period_are_no_repayment_risk(paper_
 
 def test_a_post_ending_before_the_funded_period_ends_is_a_repayment_risk(paper_2020_0354):
     post = paper_2020_0354.carrier_posts[0]
-    type(post).objects.filter(pk=post.pk).update(end=date(2021, 6, 30))
+    Post.objects.filter(pk=post.pk).update(end=date(2021, 6, 30))
 
     [risk] = repayment_risks(year=2021)
 

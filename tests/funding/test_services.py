@@ -428,27 +428,23 @@ def test_a_grant_must_be_issued_by_an_authority_of_the_land(paper_2020_0354):
     assert not GrantNotice.objects.filter(reference="falsch").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: funding.services.grant_save does not check allocations: approved_fte can drop below "
-        "the allocated VZÄ (allocation_save refuses that state), and allocation_received then "
-        "attributes more money to the posts than the grant holds."
-    ),
-)
+# The next two were found while writing these tests (grant_save ignored allocations); fixed in funding/services.py.
+
+
 def test_a_grants_approved_fte_cannot_drop_below_the_allocated_fte(paper_2020_0354):
     # six allocations of 1,0 VZÄ each; 3,0 approved would attribute 330.000 × 1/3 = 110.000 € to every post
-    with pytest.raises(ValidationError):
-        grant_save(grant=paper_2020_0354.grant, data={"approved_fte": D("3")})
+    grant = paper_2020_0354.grant
+
+    with pytest.raises(ValidationError) as excinfo:
+        grant_save(grant=grant, data={"approved_fte": D("3")})
+
+    assert messages(excinfo, "approved_fte") == [
+        "Den Stellen sind bereits mehr VZÄ aus diesem Bescheid zugeordnet; bitte zuerst die Zuordnungen anpassen."
+    ]
+    grant.refresh_from_db()
+    assert grant.approved_fte == D("6.000")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: funding.services.grant_save checks forwarding contracts against a new period but not "
-        "allocations, so shortening the period leaves allocations outside it (allocation_save refuses those)."
-    ),
-)
 def test_a_grant_period_cannot_be_shortened_below_its_allocations(paper_2020_0354):
     post = paper_2020_0354.own.foreigners_authority
     grant = f.GrantNoticeFactory(
@@ -456,8 +452,15 @@ def test_a_grant_period_cannot_be_shortened_below_its_allocations(paper_2020_035
     )
     allocation_save(grant=grant, data={"post": post, "fte": D("1.0"), **YEAR_2021})
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         grant_save(grant=grant, data={"period_end": date(2021, 6, 30)})
+
+    assert messages(excinfo, "period_end") == [
+        "Die Zuordnung zu „Ausländer- und Einbürgerungsbehörde (§§ 25a/25b AufenthG, Einbürgerung)“ "
+        "liegt außerhalb des neuen Bewilligungszeitraums."
+    ]
+    grant.refresh_from_db()
+    assert grant.period_end == date(2021, 12, 31)
 
 
 # --- cost plans and own-share requests -------------------------------------------------------------

@@ -120,19 +120,52 @@ def test_post_save_refuses_to_reduce_the_fte_below_the_funded_share():
     assert post.fte == D("1.000")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: modules.services.post_save checks only the FTE against occupancies; shortening the "
-        "post's term (end/start) leaves occupancies outside it, which occupancy_save itself refuses."
-    ),
-)
 def test_post_save_refuses_to_end_the_post_before_its_occupancy_ends():
+    # Found while writing these tests (only the FTE was checked); fixed in modules/services.py.
     post = f.CarrierPostFactory(start=date(2020, 7, 1), end=date(2022, 12, 31))
     f.OccupancyFactory(post=post, start=date(2020, 7, 1), end=date(2022, 12, 31), fte=D("1.0"))
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         post_save(post=post, data={"end": date(2021, 12, 31)})
+
+    assert messages(excinfo, "end") == [
+        "Eine Besetzung (ab 01.07.2020) läge außerhalb der neuen Laufzeit; bitte zuerst die Besetzung anpassen."
+    ]
+    post.refresh_from_db()
+    assert post.end == date(2022, 12, 31)
+
+
+def test_post_save_refuses_to_start_the_post_after_its_occupancy_starts():
+    post = f.CarrierPostFactory(start=date(2020, 7, 1), end=date(2022, 12, 31))
+    f.OccupancyFactory(post=post, start=date(2020, 9, 1), end=date(2022, 12, 31), fte=D("1.0"))
+
+    with pytest.raises(ValidationError) as excinfo:
+        post_save(post=post, data={"start": date(2021, 1, 1)})
+
+    assert messages(excinfo, "start") == [
+        "Eine Besetzung (ab 01.09.2020) läge außerhalb der neuen Laufzeit; bitte zuerst die Besetzung anpassen."
+    ]
+
+
+def test_post_save_refuses_to_end_a_carrier_post_before_its_forwarding_contract(paper_2020_0354):
+    post = paper_2020_0354.carrier_posts[0]  # forwarding contract 01.01.–31.12.2021
+
+    with pytest.raises(ValidationError) as excinfo:
+        post_save(post=post, data={"end": date(2021, 6, 30)})
+
+    assert messages(excinfo, "end") == ["Der Weiterleitungsvertrag 2021 läge außerhalb der neuen Laufzeit."]
+    post.refresh_from_db()
+    assert post.end == date(2022, 12, 31)
+
+
+def test_post_save_allows_extending_the_post_term():
+    post = f.CarrierPostFactory(start=date(2020, 7, 1), end=date(2022, 12, 31))
+    f.OccupancyFactory(post=post)
+
+    post_save(post=post, data={"end": date(2023, 12, 31)})
+
+    post.refresh_from_db()
+    assert post.end == date(2023, 12, 31)
 
 
 # --- occupancy_save ------------------------------------------------------------------------------------
