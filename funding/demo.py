@@ -101,8 +101,31 @@ COST_RATES = {
 CARRIER_COST_PLAN = {2020: (D("32000"), D("3000")), 2021: (D("64000"), D("6000"))}
 
 
+def _upsert(model, defaults: dict | None = None, **lookup):
+    """update_or_create that writes only when something differs.
+
+    A second run of the demo must leave the data *and* its audit history unchanged, so an
+    object whose values already match is not saved again (no empty history entry).
+    """
+    defaults = defaults or {}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults), True
+    changed = False
+    for name, value in defaults.items():
+        field = model._meta.get_field(name)
+        current = getattr(obj, field.attname if field.is_relation else name)
+        wanted = value.pk if field.is_relation and value is not None else value
+        if current != wanted:
+            setattr(obj, name, value)
+            changed = True
+    if changed:
+        obj.save()
+    return obj, False
+
+
 def _org(slug: str, **fields) -> Organisation:
-    obj, _ = Organisation.objects.update_or_create(slug=slug, defaults=fields)
+    obj, _ = _upsert(Organisation, slug=slug, defaults=fields)
     return obj
 
 
@@ -142,21 +165,21 @@ def load() -> dict[str, int]:
     }
     places = {}
     for name, key, module2 in MUNICIPALITIES:
-        places[name], _ = Municipality.objects.update_or_create(
+        places[name], _ = _upsert(Municipality, 
             official_key=key, defaults={"name": name, "slug": name.lower().replace("ü", "ue"), "module2_area": module2}
         )
 
     modules = {}
     for number, name in MODULES:
-        modules[number], _ = Module.objects.update_or_create(number=number, defaults={"name": name})
+        modules[number], _ = _upsert(Module, number=number, defaults={"name": name})
     programmes = {}
     for number, module in modules.items():
-        programmes[number], _ = Programme.objects.update_or_create(
+        programmes[number], _ = _upsert(Programme, 
             short_name=f"KIM Modul {number}",
             defaults={"name": f"Kommunales Integrationsmanagement – Modul {number}", "module": module, "funder": land},
         )
     for name, short in OTHER_PROGRAMMES:
-        Programme.objects.update_or_create(short_name=short, defaults={"name": name, "funder": land})
+        _upsert(Programme, short_name=short, defaults={"name": name, "funder": land})
 
     categories_by_module = {
         1: [PostCategory.COORDINATION],
@@ -166,15 +189,15 @@ def load() -> dict[str, int]:
     for year, amount in RATE_YEARS.items():
         for number, categories in categories_by_module.items():
             for category in categories:
-                Rate.objects.update_or_create(
+                _upsert(Rate, 
                     programme=programmes[number], category=category, year=year, defaults={"amount_per_fte": amount}
                 )
-        Rate.objects.update_or_create(
+        _upsert(Rate, 
             programme=programmes[1], category=PostCategory.ASSISTANT, year=year, defaults={"amount_per_fte": ASSISTANT_RATE}
         )
     for year in (2020, 2021):
         for category, amount in COST_RATES.items():
-            CostRate.objects.update_or_create(
+            _upsert(CostRate, 
                 category=category,
                 year=year,
                 defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2), reproduziert 332.500 € für 2021"},
@@ -182,7 +205,7 @@ def load() -> dict[str, int]:
 
     posts: list[Post] = []
     for number, title, category, fte, start, grade in COUNTY_POSTS:
-        post, _ = Post.objects.update_or_create(
+        post, _ = _upsert(Post, 
             module=modules[number],
             title=title,
             defaults={
@@ -199,7 +222,7 @@ def load() -> dict[str, int]:
         posts.append(post)
     carrier_posts: list[Post] = []
     for slug, _name, _short, place in CARRIERS:
-        post, _ = Post.objects.update_or_create(
+        post, _ = _upsert(Post, 
             module=modules[2],
             title=f"Case Management {place}",
             defaults={
@@ -220,12 +243,12 @@ def load() -> dict[str, int]:
     for post in posts:
         start = LATE_OCCUPANCY.get(post.title, post.start)
         Occupancy.objects.filter(post=post).exclude(start=start).delete()
-        Occupancy.objects.update_or_create(post=post, start=start, defaults={"end": post.end, "fte": post.fte})
+        _upsert(Occupancy, post=post, start=start, defaults={"end": post.end, "fte": post.fte})
 
     grants = _load_grants(programmes, county, authority, posts)
     _load_carrier_money(grants, carrier_posts)
 
-    OwnShareRequest.objects.update_or_create(
+    _upsert(OwnShareRequest, 
         applicant=umbrella,
         received_on=date(2020, 5, 25),
         defaults={
@@ -235,7 +258,7 @@ def load() -> dict[str, int]:
             "status": RequestStatus.DEFERRED,
         },
     )
-    BudgetLine.objects.update_or_create(
+    _upsert(BudgetLine, 
         year=2021,
         teilprodukt="946100",
         sachkonto="414100",
@@ -246,7 +269,7 @@ def load() -> dict[str, int]:
             "forecast_basis": ForecastBasis.LAND_INCOME,
         },
     )
-    BudgetLine.objects.update_or_create(
+    _upsert(BudgetLine, 
         year=2021,
         teilprodukt="946100",
         sachkonto="531800",
@@ -277,7 +300,7 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
                 start=D(0),
             )
             fte = sum((p.fte for p in module_posts), start=D(0))
-            grant, _ = GrantNotice.objects.update_or_create(
+            grant, _ = _upsert(GrantNotice, 
                 authority=authority,
                 reference=f"36.08.05-KIM-M{number}-{year}",
                 defaults={
@@ -292,7 +315,7 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
             )
             grants[(number, year)] = grant
             for post in module_posts:
-                GrantAllocation.objects.update_or_create(
+                _upsert(GrantAllocation, 
                     grant=grant, post=post, defaults={"fte": post.fte, "start": start, "end": end}
                 )
     return grants
@@ -303,7 +326,7 @@ def _load_carrier_money(grants, carrier_posts) -> None:
         grant = grants[(2, year)]
         rate = Rate.objects.get(programme=grant.programme, category=PostCategory.CASE_MANAGEMENT, year=year)
         for post in carrier_posts:
-            CostPlan.objects.update_or_create(
+            _upsert(CostPlan, 
                 post=post, year=year, defaults={"personnel": personnel, "material_overhead": overhead}
             )
             start, end = max(grant.period_start, post.start), grant.period_end
@@ -316,7 +339,7 @@ def _load_carrier_money(grants, carrier_posts) -> None:
                 start=start,
                 end=end,
             )
-            ForwardingContract.objects.update_or_create(
+            _upsert(ForwardingContract, 
                 post=post,
                 start=start,
                 defaults={
@@ -342,7 +365,7 @@ def load_users() -> list[tuple[str, str]]:
         specs.append((f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), "Demo", f"Case Management {short}"))
     result = []
     for username, role, org, first, last in specs:
-        user, _ = User.objects.update_or_create(
+        user, _ = _upsert(User, 
             username=username,
             defaults={
                 "role": role,
@@ -354,7 +377,8 @@ def load_users() -> list[tuple[str, str]]:
                 "is_active": True,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
         result.append((username, str(role.label)))
     return result

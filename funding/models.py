@@ -60,8 +60,12 @@ class Rate(models.Model):
         verbose_name_plural = _("Fördersätze")
         ordering = ["year", "programme__short_name", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "category", "year"], name="rate_unique_per_programme_category_year"),
-            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="rate_not_negative"),
+            models.UniqueConstraint(fields=["programme", "category", "year"], name="rate_unique_per_programme_category_year",
+                violation_error_message=_("Für dieses Programm, diese Kategorie und dieses Jahr gibt es bereits einen Fördersatz."),
+            ),
+            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="rate_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,10 +107,18 @@ class GrantNotice(models.Model):
         verbose_name_plural = _("Förderbescheide")
         ordering = ["-period_start", "programme__module__number", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "reference"], name="grant_reference_unique_per_authority"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_not_negative"),
-            models.CheckConstraint(condition=Q(approved_fte__gt=0), name="grant_fte_positive"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="grant_end_after_start"),
+            models.UniqueConstraint(fields=["authority", "reference"], name="grant_reference_unique_per_authority",
+                violation_error_message=_("Ein Bescheid mit diesem Aktenzeichen dieser Behörde ist bereits erfasst."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
+            models.CheckConstraint(condition=Q(approved_fte__gt=0), name="grant_fte_positive",
+                violation_error_message=_("Die bewilligten VZÄ müssen größer als 0 sein."),
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="grant_end_after_start",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,8 +148,12 @@ class GrantAllocation(models.Model):
         verbose_name_plural = _("Zuordnungen zu Stellen")
         ordering = ["grant", "post__module__number", "post__title"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="allocation_fte_between_0_and_1"),
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="allocation_end_after_start"),
+            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="allocation_fte_between_0_and_1",
+                violation_error_message=_("Der geförderte Anteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
+            ),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="allocation_end_after_start",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,9 +195,15 @@ class ForwardingContract(models.Model):
         verbose_name_plural = _("Weiterleitungsverträge")
         ordering = ["-year", "carrier__name", "post__title"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="forwarding_amount_not_negative"),
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="forwarding_end_after_start"),
-            models.UniqueConstraint(fields=["post", "start"], name="forwarding_unique_per_post_start"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="forwarding_amount_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="forwarding_end_after_start",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            ),
+            models.UniqueConstraint(fields=["post", "start"], name="forwarding_unique_per_post_start",
+                violation_error_message=_("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,9 +238,15 @@ class CostPlan(models.Model):
         verbose_name_plural = _("Kostenpläne")
         ordering = ["-year", "post__employer__name", "post__title"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "year"], name="cost_plan_unique_per_post_year"),
-            models.CheckConstraint(condition=Q(personnel__gte=0), name="cost_plan_personnel_not_negative"),
-            models.CheckConstraint(condition=Q(material_overhead__gte=0), name="cost_plan_overhead_not_negative"),
+            models.UniqueConstraint(fields=["post", "year"], name="cost_plan_unique_per_post_year",
+                violation_error_message=_("Für diese Stelle und dieses Jahr gibt es bereits einen Kostenplan."),
+            ),
+            models.CheckConstraint(condition=Q(personnel__gte=0), name="cost_plan_personnel_not_negative",
+                violation_error_message=_("Die Personalkosten dürfen nicht negativ sein."),
+            ),
+            models.CheckConstraint(condition=Q(material_overhead__gte=0), name="cost_plan_overhead_not_negative",
+                violation_error_message=_("Die Sach- und Overheadkosten dürfen nicht negativ sein."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,9 +286,13 @@ class OwnShareRequest(models.Model):
         verbose_name_plural = _("Anträge auf Übernahme des Eigenanteils")
         ordering = ["-budget_year", "-received_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="request_amount_not_negative"),
+            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="request_amount_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
             models.CheckConstraint(
-                condition=Q(decided_amount__isnull=True) | Q(decided_amount__gte=0), name="request_decided_not_negative"
+                condition=Q(decided_amount__isnull=True) | Q(decided_amount__gte=0),
+                name="request_decided_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]
 
@@ -301,8 +333,12 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("Haushaltspositionen")
         ordering = ["-year", "teilprodukt", "sachkonto"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "teilprodukt", "sachkonto", "kind"], name="budget_line_unique"),
-            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="budget_line_not_negative"),
+            models.UniqueConstraint(fields=["year", "teilprodukt", "sachkonto", "kind"], name="budget_line_unique",
+                violation_error_message=_("Diese Haushaltsposition (Jahr, Teilprodukt, Sachkonto, Art) gibt es bereits."),
+            ),
+            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="budget_line_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
         ]
 
     def __str__(self) -> str:
