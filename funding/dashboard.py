@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from funding import selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
@@ -77,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if year not in years:
         years = sorted({*years, year})
     ctx = dashboard_context(year=year)
-    ctx.update({"years": years, "title": "Übersicht"})
+    ctx.update({"years": years, "title": _("Übersicht")})
     return render(request, "dashboard/index.html", ctx)
 
 
@@ -89,5 +90,5 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/carrier.html",
-        {"title": "Übersicht", "posts": posts, "contracts": contracts, "gaps": gaps, "organisation": user.organisation},
+        {"title": _("Übersicht"), "posts": posts, "contracts": contracts, "gaps": gaps, "organisation": user.organisation},
     )

@@ -195,7 +195,7 @@ def load() -> dict[str, int]:
         _upsert(Rate, 
             programme=programmes[1], category=PostCategory.ASSISTANT, year=year, defaults={"amount_per_fte": ASSISTANT_RATE}
         )
-    for year in (2020, 2021):
+    for year in (2020, 2021, 2022):
         for category, amount in COST_RATES.items():
             _upsert(CostRate, 
                 category=category,

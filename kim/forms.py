@@ -101,8 +101,10 @@ class FTEField(GermanDecimalField):
 
 
 class GermanDateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+    # A text field in German notation: the browser's own date picker follows the browser's
+    # locale, which on many office machines is not German.
+    widget = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric", "autocomplete": "off"})
+    input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
     default_error_messages = {"invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")}
 
 

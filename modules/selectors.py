@@ -153,3 +153,27 @@ def occupied_segments(intervals: list[tuple[date, date | None, Decimal]]) -> lis
         if total:
             segments.append((seg_start, seg_end, total))
     return segments
+
+
+@dataclass
+class PlannedCost:
+    year: int
+    amount: Decimal | None
+    entered: bool
+
+
+def post_planned_costs(*, post: Post) -> list[PlannedCost]:
+    """Planned personnel cost of a post for every year of its term (entered, else derived from the rate)."""
+    last = (post.end or post.start).year if post.end else max(post.start.year, date.today().year)
+    years = list(range(post.start.year, last + 1))
+    entered = dict(post.personnel_costs.filter(year__in=years).values_list("year", "amount"))
+    rates: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    for rate in CostRate.objects.filter(year__in=years, category=post.category):
+        rates[rate.year][rate.category] = rate.amount_per_fte
+    result = []
+    for year in years:
+        if year in entered:
+            result.append(PlannedCost(year, entered[year], True))
+        else:
+            result.append(PlannedCost(year, post_personnel_cost(post=post, year=year, cost_rates=rates[year], entered={}), False))
+    return result

@@ -10,6 +10,7 @@ from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_d
 from modules.filters import PostFilter
 from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
 from modules.models import CostRate, Occupancy, Post
+from modules.selectors import post_planned_costs
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
 from modules.tables import PostTable
 
@@ -36,7 +37,7 @@ class PostDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         post = self.object
         ctx["occupancies"] = post.occupancies.all()
-        ctx["personnel_costs"] = post.personnel_costs.all()
+        ctx["planned_costs"] = post_planned_costs(post=post)
         ctx["cost_plans"] = post.cost_plans.all()
         ctx["forwardings"] = post.forwardings.select_related("grant__programme")
         if not self.request.user.is_carrier_staff:

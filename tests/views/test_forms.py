@@ -208,3 +208,17 @@ def test_budget_line_rejects_non_numeric_account(admin_client):
 def test_editing_a_missing_object_is_a_404_not_a_500(admin_client):
     assert admin_client.get(reverse("modules:post_edit", args=[999999])).status_code == 404
     assert admin_client.post(reverse("funding:forwarding_edit", args=[999999]), {}).status_code == 404
+
+
+def test_messages_stay_german_when_the_browser_asks_for_english(admin_client, carrier_a):
+    module = f.ModuleFactory(number=2)
+    data = post_data(module, carrier_a, employer="")
+    response = admin_client.post(reverse("modules:post_create"), data, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert field_errors(response, "employer") == ["Dieses Feld ist zwingend erforderlich."]
+    assert 'lang="de"' in response.content.decode()
+
+
+def test_dates_are_shown_and_accepted_in_german_notation(admin_client, carrier_a):
+    post = f.CarrierPostFactory(employer=carrier_a, start=date(2020, 7, 1), end=date(2022, 12, 31))
+    html = admin_client.get(reverse("modules:post_edit", args=[post.pk])).content.decode()
+    assert 'value="01.07.2020"' in html and 'value="31.12.2022"' in html
