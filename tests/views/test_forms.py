@@ -212,7 +212,7 @@ def test_editing_a_missing_object_is_a_404_not_a_500(admin_client):
 
 def test_messages_stay_german_when_the_browser_asks_for_english(admin_client, carrier_a):
     module = f.ModuleFactory(number=2)
-    data = post_data(module, carrier_a, employer="")
+    data = {**post_data(module, carrier_a), "employer": ""}
     response = admin_client.post(reverse("modules:post_create"), data, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert field_errors(response, "employer") == ["Dieses Feld ist zwingend erforderlich."]
     assert 'lang="de"' in response.content.decode()
