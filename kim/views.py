@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +20,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kim.context_processors import role_key
+from kim.money import format_euro, format_fte
 
 ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
 STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
@@ -86,8 +89,46 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         if role_key(self.request.user) in {"a46", "readonly"} and hasattr(self.object, "history"):
-            ctx["history"] = list(self.object.history.select_related("history_user")[: self.history_limit])
+            ctx["history"] = history_with_changes(self.object, limit=self.history_limit)
         return ctx
+
+
+def _display(field, value) -> str:
+    """A history value as the user reads it elsewhere: German amounts, FTE and dates."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Decimal):
+        return format_fte(value) if getattr(field, "decimal_places", 2) == 3 else format_euro(value)
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if field.is_relation:
+        # Rare (an employer or a grant changed); one lookup per such change on a detail page.
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(gelöscht)")
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    return str(value)
+
+
+def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
+    """The newest history records of an object with the fields each one changed (old → new).
+
+    One query: the records are fetched once (plus one older record to diff the last shown one against).
+    """
+    records = list(obj.history.select_related("history_user")[: limit + 1])
+    rows = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if len(rows) == limit:
+            break
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older).changes:
+                field = obj._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
+        rows.append({"record": newer, "changes": changes})
+    return rows
 
 
 class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):

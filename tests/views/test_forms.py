@@ -222,3 +222,16 @@ def test_dates_are_shown_and_accepted_in_german_notation(admin_client, carrier_a
     post = f.CarrierPostFactory(employer=carrier_a, start=date(2020, 7, 1), end=date(2022, 12, 31))
     html = admin_client.get(reverse("modules:post_edit", args=[post.pk])).content.decode()
     assert 'value="01.07.2020"' in html and 'value="31.12.2022"' in html
+
+
+def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carrier_a):
+    module = f.ModuleFactory(number=2)
+    admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a))
+    post = Post.objects.get()
+    response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), post_data(module, carrier_a, fte="0,5"))
+    assert response.status_code == 302
+    html = admin_client.get(reverse("modules:post_detail", args=[post.pk])).content.decode()
+    [newest, created] = admin_client.get(reverse("modules:post_detail", args=[post.pk])).context["history"]
+    assert newest["record"].history_user == a46_user
+    assert [(c["field"], c["old"], c["new"]) for c in newest["changes"]] == [("Stellenanteil (VZÄ)", "1,0", "0,5")]
+    assert "Änderungsverlauf" in html and "geändert" in html
