@@ -65,6 +65,24 @@ def forwarding_amount(
     return round_money(min(cost_share, cap))
 
 
+def forwarding_recomputed(*, contract: ForwardingContract, rate: Rate | None, cost_plan: CostPlan | None) -> Decimal | None:
+    """What the contract's amount would be with today's rate and cost plan (None if either is missing).
+
+    The stored amount is what was agreed; a difference means the rate or the plan changed since.
+    """
+    if rate is None or cost_plan is None:
+        return None
+    return forwarding_amount(
+        rate=rate.amount_per_fte,
+        fte=contract.post.fte,
+        personnel_cost=cost_plan.personnel,
+        post_days=post_active_days(post=contract.post, year=contract.year),
+        year=contract.year,
+        start=contract.start,
+        end=contract.end,
+    )
+
+
 def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:
     return GrantNotice.objects.filter(period_start__year=year).select_related("programme__module", "recipient", "authority")
 

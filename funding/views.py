@@ -144,6 +144,7 @@ class ForwardingDetailView(ScopedDetailView):
         contract = self.object
         ctx["cost_plan"] = CostPlan.objects.filter(post=contract.post, year=contract.year).first()
         ctx["rate"] = Rate.objects.filter(programme=contract.grant.programme, category=contract.post.category, year=contract.year).first()
+        ctx["recomputed"] = selectors.forwarding_recomputed(contract=contract, rate=ctx["rate"], cost_plan=ctx["cost_plan"])
         return ctx
 
 

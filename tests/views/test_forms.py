@@ -235,3 +235,16 @@ def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carr
     assert newest["record"].history_user == a46_user
     assert [(c["field"], c["old"], c["new"]) for c in newest["changes"]] == [("Stellenanteil (VZÄ)", "1,0", "0,5")]
     assert "Änderungsverlauf" in html and "geändert" in html
+
+
+def test_forwarding_page_warns_when_the_cost_plan_changed_after_the_contract(admin_client, paper_2020_0354):
+    """Contract agreed at min(64.000, 55.000) = 55.000 €; the plan drops to 50.000 € → today 50.000 €."""
+    contract = paper_2020_0354.forwardings[0]
+    plan = paper_2020_0354.cost_plans[0]
+    response = admin_client.post(reverse("funding:costplan_edit", args=[plan.pk]), {"post": plan.post.pk, "year": "2021", "personnel": "50.000,00", "material_overhead": "6.000,00"})
+    assert response.status_code == 302
+    response = admin_client.get(reverse("funding:forwarding_detail", args=[contract.pk]))
+    assert response.context["recomputed"] == D("50000.00")
+    assert "ergäbe sich 50.000,00\u00a0€" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.amount == D("55000.00")
