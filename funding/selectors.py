@@ -65,22 +65,46 @@ def forwarding_amount(
     return round_money(min(cost_share, cap))
 
 
-def forwarding_recomputed(*, contract: ForwardingContract, rate: Rate | None, cost_plan: CostPlan | None) -> Decimal | None:
-    """What the contract's amount would be with today's rate and cost plan (None if either is missing).
+@dataclass
+class ForwardingInputs:
+    """What a contract's amount is computed from; any of them may be missing."""
 
-    The stored amount is what was agreed; a difference means the rate or the plan changed since.
-    """
-    if rate is None or cost_plan is None:
-        return None
-    return forwarding_amount(
-        rate=rate.amount_per_fte,
-        fte=contract.post.fte,
-        personnel_cost=cost_plan.personnel,
-        post_days=post_active_days(post=contract.post, year=contract.year),
-        year=contract.year,
-        start=contract.start,
-        end=contract.end,
+    allocation: GrantAllocation | None
+    cost_plan: CostPlan | None
+    rate: Rate | None
+
+    @property
+    def complete(self) -> bool:
+        return self.allocation is not None and self.cost_plan is not None and self.rate is not None
+
+
+def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date, end: date) -> ForwardingInputs:
+    """The allocation of the grant to the post covering the period, the carrier's plan and the rate."""
+    return ForwardingInputs(
+        allocation=GrantAllocation.objects.filter(grant=grant, post=post, start__lte=start, end__gte=end).order_by("-fte").first(),
+        cost_plan=CostPlan.objects.filter(post=post, year=year).first(),
+        rate=Rate.objects.filter(programme_id=grant.programme_id, category=post.category, year=year).first(),
     )
+
+
+def forwarding_amount_from(*, inputs: ForwardingInputs, post: Post, year: int, start: date, end: date) -> Decimal:
+    """The contract amount: min(personnel cost, rate × allocated FTE), pro rata by days (see forwarding_amount)."""
+    return forwarding_amount(
+        rate=inputs.rate.amount_per_fte,
+        fte=inputs.allocation.fte,
+        personnel_cost=inputs.cost_plan.personnel,
+        post_days=post_active_days(post=post, year=year),
+        year=year,
+        start=start,
+        end=end,
+    )
+
+
+def forwarding_recomputed(*, contract: ForwardingContract, inputs: ForwardingInputs) -> Decimal | None:
+    """What the contract's amount would be with today's data (None if an input is missing)."""
+    if not inputs.complete:
+        return None
+    return forwarding_amount_from(inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
 
 
 def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:

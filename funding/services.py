@@ -20,7 +20,7 @@ from funding.models import (
     Programme,
     Rate,
 )
-from funding.selectors import forwarded_for_grant, forwarding_amount
+from funding.selectors import forwarded_for_grant, forwarding_amount_from, forwarding_inputs
 from kim.models import OrganisationKind
 from kim.money import format_euro, format_fte
 from kim.periods import overlaps
@@ -35,15 +35,26 @@ def _d(value) -> str:
 
 def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user=None) -> Rate:
     with transaction.atomic():
-        rate = rate or Rate()
+        rate = Rate.objects.select_for_update().get(pk=rate.pk) if rate else Rate()
+        old_key = (rate.programme_id, rate.category, rate.year)
         apply_fields(rate, data)
-        return save_validated(rate, user=user)
+        saved = save_validated(rate, user=user)
+        # Contract amounts depend on the rate: recompute those under the old and the new key.
+        for programme_id, category, year in {old_key, (rate.programme_id, rate.category, rate.year)}:
+            if programme_id is None:
+                continue
+            contracts = ForwardingContract.objects.filter(grant__programme_id=programme_id, post__category=category, year=year)
+            forwardings_recompute(contracts=contracts, field="amount_per_fte", user=user)
+        return saved
 
 
 def programme_save(*, programme: Programme | None = None, data: dict[str, Any], user=None) -> Programme:
     with transaction.atomic():
+        before_module = Programme.objects.values_list("module_id", flat=True).get(pk=programme.pk) if programme else None
         programme = programme or Programme()
         apply_fields(programme, data)
+        if programme.pk and before_module != programme.module_id and programme.grants.exists():
+            raise ValidationError({"module": _("Zu diesem Programm gibt es Förderbescheide; das Modul kann nicht geändert werden.")})
         return save_validated(programme, user=user)
 
 
@@ -55,6 +66,10 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
         if grant.authority_id and grant.authority.kind not in (OrganisationKind.AUTHORITY, OrganisationKind.LAND):
             raise ValidationError({"authority": _("Bewilligungsbehörde muss eine Behörde des Landes sein.")})
         if grant.pk:
+            if grant.programme_id != GrantNotice.objects.values_list("programme_id", flat=True).get(pk=grant.pk) and (
+                grant.allocations.exists() or grant.forwardings.exists()
+            ):
+                raise ValidationError({"programme": _("Dem Bescheid sind Stellen oder Verträge zugeordnet; das Programm kann nicht geändert werden.")})
             forwarded = forwarded_for_grant(grant=grant)
             if grant.amount is not None and grant.amount < forwarded:
                 raise ValidationError(
@@ -145,6 +160,36 @@ def allocation_save(*, grant: GrantNotice, allocation: GrantAllocation | None = 
         return save_validated(allocation, user=user)
 
 
+def _require_inputs(inputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None) -> None:
+    if inputs.allocation is None:
+        raise ValidationError({field or "post": _("Die Stelle „%(p)s“ ist dem Bescheid %(g)s für diesen Zeitraum nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“.") % {"p": post.title, "g": grant}})
+    if inputs.cost_plan is None:
+        raise ValidationError({field or "post": _("Für die Stelle „%(p)s“ liegt für %(y)s kein Kostenplan des Trägers vor.") % {"p": post.title, "y": year}})
+    if inputs.rate is None:
+        raise ValidationError({field or "grant": _("Für %(p)s, %(c)s, %(y)s ist kein Fördersatz hinterlegt.") % {"p": grant.programme, "c": post.get_category_display(), "y": year}})
+
+
+def forwardings_recompute(*, contracts, field: str, user=None) -> int:
+    """Recompute stored contract amounts after an input changed (rate, cost plan), in the caller's
+    transaction; refuse (at ``field``) if an input went missing or a grant would be exceeded."""
+    changed = 0
+    grants = set()
+    for contract in contracts.select_related("post", "grant__programme"):
+        inputs = forwarding_inputs(grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        _require_inputs(inputs, grant=contract.grant, post=contract.post, year=contract.year, field=field)
+        amount = forwarding_amount_from(inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        if amount != contract.amount:
+            contract.amount = amount
+            save_validated(contract, user=user)
+            changed += 1
+        grants.add(contract.grant_id)
+    for grant in GrantNotice.objects.select_for_update().filter(pk__in=grants):
+        forwarded = forwarded_for_grant(grant=grant)
+        if forwarded > grant.amount:
+            raise ValidationError({field: _("Damit würden aus dem Bescheid %(g)s %(f)s weitergeleitet, mehr als die Zuwendung von %(a)s.") % {"g": grant, "f": format_euro(forwarded), "a": format_euro(grant.amount)}})
+    return changed
+
+
 def forwarding_save(*, contract: ForwardingContract | None = None, data: dict[str, Any], user=None) -> ForwardingContract:
     """Create or update a forwarding contract; its amount is computed, and the grant's forwardings never exceed it."""
     with transaction.atomic():
@@ -171,16 +216,9 @@ def forwarding_save(*, contract: ForwardingContract | None = None, data: dict[st
         clash = ForwardingContract.objects.filter(post=post, start__lte=contract.end, end__gte=contract.start).exclude(pk=contract.pk).first()
         if clash:
             raise ValidationError({"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}})
-        plan = CostPlan.objects.filter(post=post, year=contract.year).first()
-        if plan is None:
-            raise ValidationError({"post": _("Für diese Stelle liegt für %(y)s kein Kostenplan des Trägers vor.") % {"y": contract.year}})
-        rate = Rate.objects.filter(programme=grant.programme, category=post.category, year=contract.year).first()
-        if rate is None:
-            raise ValidationError({"grant": _("Für %(p)s, %(c)s, %(y)s ist kein Fördersatz hinterlegt.") % {"p": grant.programme, "c": post.get_category_display(), "y": contract.year}})
-        contract.amount = forwarding_amount(
-            rate=rate.amount_per_fte, fte=post.fte, personnel_cost=plan.personnel, year=contract.year,
-            post_days=post_active_days(post=post, year=contract.year), start=contract.start, end=contract.end
-        )
+        inputs = forwarding_inputs(grant=grant, post=post, year=contract.year, start=contract.start, end=contract.end)
+        _require_inputs(inputs, grant=grant, post=post, year=contract.year)
+        contract.amount = forwarding_amount_from(inputs=inputs, post=post, year=contract.year, start=contract.start, end=contract.end)
         already = forwarded_for_grant(grant=grant, exclude_pk=contract.pk)
         if already + contract.amount > grant.amount:
             raise ValidationError(
@@ -194,11 +232,17 @@ def forwarding_save(*, contract: ForwardingContract | None = None, data: dict[st
 
 def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user=None) -> CostPlan:
     with transaction.atomic():
-        plan = plan or CostPlan()
+        plan = CostPlan.objects.select_for_update().get(pk=plan.pk) if plan else CostPlan()
+        old_key = (plan.post_id, plan.year)
         apply_fields(plan, data)
         if plan.post_id and Post.objects.filter(pk=plan.post_id).exclude(employer__kind=OrganisationKind.CARRIER).exists():
             raise ValidationError({"post": _("Kostenpläne gibt es nur für Stellen bei Trägern.")})
-        return save_validated(plan, user=user)
+        saved = save_validated(plan, user=user)
+        # Contract amounts depend on the plan: recompute those of the old and the new post/year.
+        keys = {old_key, (plan.post_id, plan.year)} - {(None, None)}
+        for post_id, year in keys:
+            forwardings_recompute(contracts=ForwardingContract.objects.filter(post_id=post_id, year=year), field="personnel", user=user)
+        return saved
 
 
 def own_share_request_save(*, request: OwnShareRequest | None = None, data: dict[str, Any], user=None) -> OwnShareRequest:

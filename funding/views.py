@@ -142,9 +142,9 @@ class ForwardingDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         contract = self.object
-        ctx["cost_plan"] = CostPlan.objects.filter(post=contract.post, year=contract.year).first()
-        ctx["rate"] = Rate.objects.filter(programme=contract.grant.programme, category=contract.post.category, year=contract.year).first()
-        ctx["recomputed"] = selectors.forwarding_recomputed(contract=contract, rate=ctx["rate"], cost_plan=ctx["cost_plan"])
+        inputs = selectors.forwarding_inputs(grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        ctx.update({"cost_plan": inputs.cost_plan, "rate": inputs.rate, "allocation": inputs.allocation})
+        ctx["recomputed"] = selectors.forwarding_recomputed(contract=contract, inputs=inputs)
         return ctx
 
 

@@ -12,7 +12,7 @@ from kim.models import OrganisationKind
 from kim.money import format_fte
 from kim.services import apply_fields, save_validated
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
-from modules.selectors import COUNTY_KINDS, occupied_segments
+from modules.selectors import COUNTY_KINDS, occupied_segments, post_active_days
 
 EMPLOYER_KINDS = (*COUNTY_KINDS, OrganisationKind.CARRIER)
 
@@ -27,10 +27,14 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
     with transaction.atomic():
         if post is None:
             post = Post()
+            before = None
         else:
             post = Post.objects.select_for_update().get(pk=post.pk)
+            before = Post(**{f.attname: getattr(post, f.attname) for f in Post._meta.concrete_fields})
         apply_fields(post, data)
         _check_employer(post)
+        if post.module_id and post.place_id and post.module.number == 2 and not post.place.module2_area:
+            raise ValidationError({"place": _("%(place)s wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb.") % {"place": post.place}})
         if post.pk:
             occ = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(occ)):
@@ -44,7 +48,28 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
             alloc = [(a.start, a.end, a.fte) for a in post.allocations.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(alloc)):
                 raise ValidationError({"fte": _("Für die Stelle sind zeitweise mehr VZÄ gefördert, als der neue Stellenanteil erlaubt.")})
+        if before is not None:
+            _check_dependent_money(before, post)
         return save_validated(post, user=user)
+
+
+def _check_dependent_money(before: Post, post: Post) -> None:
+    """Fields that the money of existing contracts, plans and grants depends on stay fixed while they exist.
+
+    Moving a post to another employer would hand one carrier's contracts and cost plans to another;
+    another module or category would detach it from its grant's rates.
+    """
+    has_money = post.forwardings.exists() or post.cost_plans.exists()
+    if before.employer_id != post.employer_id and has_money:
+        raise ValidationError({"employer": _("Für diese Stelle bestehen Weiterleitungsverträge oder Kostenpläne des bisherigen Trägers; der Anstellungsträger kann nicht geändert werden. Bitte eine neue Stelle anlegen.")})
+    if before.module_id != post.module_id and (post.allocations.exists() or post.forwardings.exists()):
+        raise ValidationError({"module": _("Die Stelle ist Förderbescheiden ihres Moduls zugeordnet; das Modul kann nicht geändert werden.")})
+    if before.category != post.category and post.forwardings.exists():
+        raise ValidationError({"category": _("Die Kategorie bestimmt den Fördersatz bestehender Weiterleitungsverträge und kann nicht geändert werden.")})
+    if (before.start, before.end) != (post.start, post.end):
+        for year in sorted(set(post.forwardings.values_list("year", flat=True))):
+            if post_active_days(post=before, year=year) != post_active_days(post=post, year=year):
+                raise ValidationError({"end": _("Die Laufzeit bestimmt die Beträge der Weiterleitungsverträge %(y)s; bitte zuerst diese Verträge anpassen.") % {"y": year}})
 
 
 def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict[str, Any], user=None) -> Occupancy:

@@ -34,11 +34,23 @@ def messages(excinfo, field: str) -> list[str]:
     return excinfo.value.message_dict[field]
 
 
+def allocate(grant, post, *, start=date(2021, 1, 1), end=date(2021, 12, 31), fte=None):
+    """Allocate a post share to a grant (a contract needs one); widens the approved VZÄ if the grant is full,
+    as an amending notice (Änderungsbescheid) for one more post would."""
+    fte = post.fte if fte is None else fte
+    allocated = sum((a.fte for a in grant.allocations.all()), start=D("0"))
+    if allocated + fte > grant.approved_fte:
+        GrantNotice.objects.filter(pk=grant.pk).update(approved_fte=allocated + fte)
+        grant.refresh_from_db()
+    return allocation_save(grant=grant, data={"post": post, "fte": fte, "start": start, "end": end})
+
+
 def sixth_carrier_post(paper, *, personnel=D("64000"), overhead=D("6000")):
-    """Another case-management post at a member of AG Wohlfahrt, with its 2021 cost plan."""
+    """Another case-management post at a member of AG Wohlfahrt, with its 2021 cost plan and allocation."""
     carrier = f.CarrierFactory(slug="sechster-traeger", name="Sechster Träger e. V.", parent=paper.umbrella)
     post = f.CarrierPostFactory(module=paper.programme.module, employer=carrier, title="Case Management Würselen")
     f.CostPlanFactory(post=post, year=2021, personnel=personnel, material_overhead=overhead)
+    allocate(paper.grant, post)
     return post
 
 
@@ -79,6 +91,7 @@ def test_forwarding_for_half_a_fte_is_capped_at_half_the_rate(paper_2020_0354):
     carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
     post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=carrier, fte=D("0.5"))
     f.CostPlanFactory(post=post, year=2021, personnel=D("32000"), material_overhead=D("3000"))
+    allocate(paper_2020_0354.grant, post)
 
     contract = forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, **YEAR_2021})
 
@@ -100,6 +113,7 @@ def test_forwarding_for_the_second_half_of_2020_is_pro_rata_by_days(paper_2020_0
     post = paper_2020_0354.carrier_posts[0]  # starts 01.07.2020
     assert post.start == date(2020, 7, 1)
     f.CostPlanFactory(post=post, year=2020, personnel=D("32000"), material_overhead=D("3000"))
+    allocate(grant_2020, post, start=date(2020, 7, 1), end=date(2020, 12, 31))
 
     contract = forwarding_save(data={"grant": grant_2020, "post": post, "start": date(2020, 7, 1), "end": date(2020, 12, 31)})
 
@@ -176,11 +190,40 @@ def test_forwarding_for_a_county_post_is_refused(paper_2020_0354):
 def test_forwarding_without_a_cost_plan_of_the_carrier_is_refused(paper_2020_0354):
     carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
     post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=carrier)
+    allocate(paper_2020_0354.grant, post)
 
     with pytest.raises(ValidationError) as excinfo:
         forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, **YEAR_2021})
 
-    assert messages(excinfo, "post") == ["Für diese Stelle liegt für 2021 kein Kostenplan des Trägers vor."]
+    assert messages(excinfo, "post") == [f"Für die Stelle „{post.title}“ liegt für 2021 kein Kostenplan des Trägers vor."]
+
+
+def test_forwarding_for_a_post_not_allocated_to_the_grant_is_refused(paper_2020_0354):
+    """Review finding: without this, a contract could take the county coordination post's share of the grant."""
+    carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
+    post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=carrier, title="CM ohne Zuordnung")
+    f.CostPlanFactory(post=post, year=2021)
+
+    with pytest.raises(ValidationError) as excinfo:
+        forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, **YEAR_2021})
+
+    assert messages(excinfo, "post") == [
+        "Die Stelle „CM ohne Zuordnung“ ist dem Bescheid KIM Modul 2 2021 (36.08.05-KIM-M2-2021) für diesen Zeitraum "
+        "nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“."
+    ]
+    assert not ForwardingContract.objects.filter(post=post).exists()
+
+
+def test_forwarding_is_capped_at_the_allocated_share_not_the_whole_post(paper_2020_0354):
+    """A 1,0 post funded 0,5 by KIM: min(64.000, 55.000 × 0,5) = 27.500,00 €."""
+    carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
+    post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=carrier, fte=D("1.0"))
+    f.CostPlanFactory(post=post, year=2021, personnel=D("64000"))
+    allocate(paper_2020_0354.grant, post, fte=D("0.5"))
+
+    contract = forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, **YEAR_2021})
+
+    assert contract.amount == D("27500.00")
 
 
 def test_a_second_forwarding_for_the_same_post_and_period_is_refused(paper_2020_0354):
@@ -230,6 +273,7 @@ def test_a_forwarding_without_a_rate_for_the_year_is_refused(paper_2020_0354):
     )
     post = paper_2020_0354.carrier_posts[0]
     f.CostPlanFactory(post=post, year=2022)
+    allocate(grant_2022, post, start=date(2022, 1, 1), end=date(2022, 12, 31))
 
     with pytest.raises(ValidationError) as excinfo:
         forwarding_save(data={"grant": grant_2022, "post": post, "start": date(2022, 1, 1), "end": date(2022, 12, 31)})

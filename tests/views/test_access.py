@@ -19,7 +19,7 @@ D = Decimal
 @pytest.fixture
 def two_carriers(carrier_a, carrier_b):
     """One post with a cost plan and a forwarding contract per carrier, so anything could leak."""
-    from funding.services import forwarding_save
+    from funding.services import allocation_save, forwarding_save
 
     module2 = f.ModuleFactory(number=2)
     programme = f.KimProgrammeFactory(module=module2)
@@ -30,6 +30,7 @@ def two_carriers(carrier_a, carrier_b):
         post = f.CarrierPostFactory(module=module2, employer=carrier, title=f"Case Management Träger {key.upper()}")
         posts[key] = post
         plans[key] = f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
+        allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
         contracts[key] = forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31), "reference": f"WV-{key}"})
     return {"posts": posts, "plans": plans, "contracts": contracts, "grant": grant}
 

@@ -141,12 +141,16 @@ def test_grant_period_end_before_start_is_refused(admin_client, authority, count
 
 
 def test_over_forwarding_is_refused_at_the_grant_field_and_nothing_is_saved(admin_client, paper_2020_0354):
-    """Paper: 330.000 € for 6 VZÄ, 5 × 55.000 € forwarded → 55.000 € left; a further 64.000 €-post at
-    55.000 € fits once, a second would exceed the grant by 55.000 €."""
+    """Paper: 330.000 € for 6 VZÄ, 5 × 55.000 € forwarded → 55.000 € left. An amending notice widens the
+    approved VZÄ to 8 (same money); one more 64.000 €-post at 55.000 € fits, a second exceeds by 55.000 €."""
+    from funding.services import allocation_save
+
     paper = paper_2020_0354
+    GrantNotice.objects.filter(pk=paper.grant.pk).update(approved_fte=D("8"))
     extra = [f.CarrierPostFactory(module=paper.programme.module, employer=paper.carriers[0], title=f"Zusatz {i}") for i in (1, 2)]
     for post in extra:
         f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
+        allocation_save(grant=paper.grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
     data = {"grant": paper.grant.pk, "reference": "", "signed_on": "", "start": "01.01.2021", "end": "31.12.2021"}
     assert admin_client.post(reverse("funding:forwarding_create"), {**data, "post": extra[0].pk}).status_code == 302
     before = ForwardingContract.objects.count()
@@ -237,14 +241,52 @@ def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carr
     assert "Änderungsverlauf" in html and "geändert" in html
 
 
-def test_forwarding_page_warns_when_the_cost_plan_changed_after_the_contract(admin_client, paper_2020_0354):
-    """Contract agreed at min(64.000, 55.000) = 55.000 €; the plan drops to 50.000 € → today 50.000 €."""
+def test_changing_the_cost_plan_recomputes_the_contract(admin_client, paper_2020_0354):
+    """Contract agreed at min(64.000, 55.000) = 55.000 €; the plan drops to 50.000 € → 50.000 €."""
     contract = paper_2020_0354.forwardings[0]
     plan = paper_2020_0354.cost_plans[0]
     response = admin_client.post(reverse("funding:costplan_edit", args=[plan.pk]), {"post": plan.post.pk, "year": "2021", "personnel": "50.000,00", "material_overhead": "6.000,00"})
     assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.amount == D("50000.00")
     response = admin_client.get(reverse("funding:forwarding_detail", args=[contract.pk]))
     assert response.context["recomputed"] == D("50000.00")
-    assert "ergäbe sich 50.000,00\u00a0€" in response.content.decode()
-    contract.refresh_from_db()
-    assert contract.amount == D("55000.00")
+    assert "ergäbe sich" not in response.content.decode()
+
+
+def test_a_rate_increase_that_would_exceed_the_grant_is_refused_and_nothing_changes(admin_client, paper_2020_0354):
+    """With the grant cut to 280.000 €, a rate of 60.000 € would make each contract
+    min(64.000, 60.000) = 60.000 €, 5 × 60.000 = 300.000 € > 280.000 €: refused."""
+    from funding.services import grant_save
+
+    grant_save(grant=paper_2020_0354.grant, data={"amount": D("280000")})
+    rate = paper_2020_0354.rates["case_management"]
+    response = admin_client.post(
+        reverse("funding:rate_edit", args=[rate.pk]),
+        {"programme": rate.programme.pk, "category": "case_management", "year": "2021", "amount_per_fte": "60.000,00"},
+    )
+    assert response.status_code == 200
+    assert "mehr als die Zuwendung von 280.000,00 €" in " ".join(field_errors(response, "amount_per_fte"))
+    rate.refresh_from_db()
+    assert rate.amount_per_fte == D("55000")
+    assert {c.amount for c in ForwardingContract.objects.filter(grant=paper_2020_0354.grant)} == {D("55000.00")}
+
+
+def test_moving_a_post_with_contracts_to_another_carrier_is_refused(admin_client, paper_2020_0354):
+    post = paper_2020_0354.carrier_posts[0]
+    other = paper_2020_0354.carriers[1]
+    data = post_data(post.module, other, title=post.title, start="01.01.2021", end="31.12.2022")
+    data["start"], data["end"] = post.start.strftime("%d.%m.%Y"), post.end.strftime("%d.%m.%Y")
+    response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), data)
+    assert response.status_code == 200
+    assert "Anstellungsträger kann nicht geändert werden" in " ".join(field_errors(response, "employer"))
+    post.refresh_from_db()
+    assert post.employer == paper_2020_0354.carriers[0]
+
+
+def test_a_module_2_post_in_aachen_is_refused(admin_client, carrier_a):
+    aachen = f.MunicipalityFactory(name="Aachen", module2_area=False)
+    module = f.ModuleFactory(number=2)
+    response = admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a, place=aachen.pk))
+    assert field_errors(response, "place") == ["Aachen wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb."]
+    assert Post.objects.count() == 0

@@ -29,13 +29,14 @@ def add_grant(i: int) -> None:
 
 
 def add_forwarding(i: int) -> None:
-    from funding.services import forwarding_save
+    from funding.services import allocation_save, forwarding_save
 
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
     grant = f.GrantNoticeFactory(programme=programme, reference=f"AZ-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("55000"))
     post = f.CarrierPostFactory(module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
     f.CostPlanFactory(post=post, year=2021)
+    allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
     forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
 
 
