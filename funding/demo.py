@@ -295,10 +295,8 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
             else:
                 start, end = year_start(year), year_end(year)
             days = overlap_days(start, end, start, end)
-            amount = sum(
-                (prorate(annual=rates[(programme.pk, p.category, year)] * p.fte, days=days, year=year) for p in module_posts),
-                start=D(0),
-            )
+            annual = sum((rates[(programme.pk, p.category, year)] * p.fte for p in module_posts), start=D(0))
+            amount = prorate(annual=annual, days=days, year=year)  # rounded once, for the whole notice
             fte = sum((p.fte for p in module_posts), start=D(0))
             grant, _ = _upsert(GrantNotice, 
                 authority=authority,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Programme, Rate, RequestStatus
+from kim.filters import YearFilter
 from kim.models import Organisation
 from modules.models import Module, PostCategory
 
@@ -17,11 +18,11 @@ def carriers_for(request):
 
 
 class YearFilterMixin(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Jahr"))
+    year = YearFilter(label=_("Jahr"))
 
 
 class GrantFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="period_start", lookup_expr="year", label=_("Jahr"))
+    year = YearFilter(field_name="period_start", lookup_expr="year", label=_("Jahr"))
     programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle"))
     reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Aktenzeichen"))
 
@@ -56,7 +57,7 @@ class CostPlanFilter(YearFilterMixin):
 
 
 class OwnShareRequestFilter(django_filters.FilterSet):
-    budget_year = django_filters.NumberFilter(label=_("Haushaltsjahr"))
+    budget_year = YearFilter(label=_("Haushaltsjahr"))
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"), empty_label=_("alle"))
 
     class Meta:

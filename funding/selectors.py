@@ -255,14 +255,14 @@ def land_income_forecast(*, year: int) -> Decimal:
     """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
     programmes = kim_programmes_by_module()
     rates = rates_for_year(year=year)
-    total = ZERO
+    total = Decimal(0)
     for post in Post.objects.active_in(year_start(year), year_end(year)):
         programme = programmes.get(post.module_id)
         rate = rates.get((programme.pk, post.category)) if programme else None
         if rate is None:
             continue
-        total += prorate(annual=annual_cap(rate=rate, fte=post.fte), days=post_active_days(post=post, year=year), year=year)
-    return total
+        total += annual_cap(rate=rate, fte=post.fte) * post_active_days(post=post, year=year) / days_in_year(year)
+    return round_money(total)  # rounded once, at the end
 
 
 def budget_forecast(*, basis: str, year: int) -> Decimal | None:

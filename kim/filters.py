@@ -4,7 +4,19 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kim.forms import YearField
 from kim.models import Organisation, OrganisationKind
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year in list filters: a whole number from 2000 to 2100, else a German error at the filter field.
+
+    Use it for every year-like filter (``year``, ``budget_year``, ``period_start__year``): an
+    implausible year (0, -1, 10000, 2147483648) never reaches the database, where it could overflow
+    a date or a smallint and give a 500.
+    """
+
+    field_class = YearField
 
 
 def umbrellas_for(request):

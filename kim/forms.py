@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kim.money import format_decimal, format_fte, parse_decimal
 
 MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
+# Plausible dates for this application; also keeps date arithmetic (end + 1 day) away from date.max.
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -105,7 +110,15 @@ class GermanDateField(forms.DateField):
     # locale, which on many office machines is not German.
     widget = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric", "autocomplete": "off"})
     input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
-    default_error_messages = {"invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")}
+    default_error_messages = {
+        "invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),
+        "range": _("Bitte ein Datum zwischen 2000 und 2100 eingeben."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not MIN_DATE <= value <= MAX_DATE:
+            raise ValidationError(self.error_messages["range"], code="range")
 
 
 class YearField(forms.IntegerField):
@@ -145,6 +158,48 @@ def formfield_callback(field, **kwargs):
     if isinstance(field, models.PositiveSmallIntegerField) and field.name in {"year", "budget_year"}:
         return field.formfield(form_class=YearField, **kwargs)
     return field.formfield(**kwargs)
+
+
+class ConstraintErrorsAtFieldMixin:
+    """Show a unique-constraint violation at a field instead of at the top of the form.
+
+    A ModelForm reports a violated multi-field ``UniqueConstraint`` (and a service may raise the same
+    message) as a non-field error. Every non-field error whose message equals the
+    ``violation_error_message`` of one of the model's UniqueConstraints is moved to the last field of
+    that constraint that is in the form (``year`` for post + year). ``constraint_error_fields`` maps a
+    constraint name to another field where that reads better.
+    """
+
+    constraint_error_fields: dict[str, str] = {}
+
+    def _constraint_error_targets(self) -> dict[str, str]:
+        targets: dict[str, str] = {}
+        for constraint in self._meta.model._meta.constraints:
+            if not isinstance(constraint, UniqueConstraint) or not constraint.fields:
+                continue
+            field = self.constraint_error_fields.get(constraint.name)
+            if field not in self.fields:
+                field = next((name for name in reversed(constraint.fields) if name in self.fields), None)
+            if field is not None:
+                targets[str(constraint.get_violation_error_message())] = field
+        return targets
+
+    def add_error(self, field, error):
+        if field in (None, NON_FIELD_ERRORS):
+            targets = self._constraint_error_targets()
+            if not isinstance(error, ValidationError):
+                error = ValidationError(error)
+            errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+            placed: dict[str, list[ValidationError]] = {}
+            for name, items in errors.items():
+                for item in items:
+                    target = name
+                    if name == NON_FIELD_ERRORS:
+                        message = item.message % item.params if item.params else item.message
+                        target = targets.get(str(message), name)
+                    placed.setdefault(target, []).append(item)
+            field, error = None, ValidationError(placed)
+        super().add_error(field, error)
 
 
 class PeriodFormMixin:

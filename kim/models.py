@@ -105,6 +105,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
+        limit_choices_to={"kind": OrganisationKind.CARRIER},
         help_text=_("Pflicht für Trägerpersonal, leer für alle anderen Rollen."),
     )
 
@@ -119,6 +120,13 @@ class User(AbstractUser):
                 violation_error_message=_("Trägerpersonal muss genau einem Träger zugeordnet sein."),
             ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.CARRIER and self.organisation_id and self.organisation.kind != OrganisationKind.CARRIER:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"organisation": _("Trägerpersonal kann nur einem Träger zugeordnet werden.")})
 
     @property
     def is_a46(self) -> bool:

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kim.filters import YearFilter
 from kim.models import Municipality, Organisation, OrganisationKind
 from modules.models import Module, Post, PostCategory
 
@@ -24,7 +25,7 @@ class PostFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=PostCategory.choices, label=_("Kategorie"), empty_label=_("alle"))
     employer = django_filters.ModelChoiceFilter(queryset=employers_for, label=_("Anstellungsträger"), empty_label=_("alle"))
     place = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("Einsatzort"), empty_label=_("alle"))
-    year = django_filters.NumberFilter(label=_("aktiv im Jahr"), method="active_in_year")
+    year = YearFilter(label=_("aktiv im Jahr"), method="active_in_year")
 
     class Meta:
         model = Post
@@ -40,7 +41,5 @@ class PostFilter(django_filters.FilterSet):
     def active_in_year(self, queryset, name, value):
         from kim.periods import year_end, year_start
 
-        year = int(value)
-        if not 1900 < year < 2200:
-            return queryset.none()
+        year = int(value)  # YearFilter has checked the range
         return queryset.active_in(year_start(year), year_end(year))

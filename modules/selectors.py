@@ -141,7 +141,7 @@ def occupied_segments(intervals: list[tuple[date, date | None, Decimal]]) -> lis
     points: set[date] = set()
     for start, end, _ in intervals:
         points.add(start)
-        if end is not None:
+        if end is not None and end < date.max:  # an end on date.max runs on like an open end
             points.add(date.fromordinal(end.toordinal() + 1))
     ordered = sorted(points)
     segments = []

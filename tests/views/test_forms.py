@@ -290,3 +290,13 @@ def test_a_module_2_post_in_aachen_is_refused(admin_client, carrier_a):
     response = admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a, place=aachen.pk))
     assert field_errors(response, "place") == ["Aachen wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb."]
     assert Post.objects.count() == 0
+
+def test_carrier_staff_can_only_be_bound_to_a_carrier(county):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from kim.models import Role, User
+
+    user = User(username="falsch", role=Role.CARRIER, organisation=county)
+    with pytest.raises(DjangoValidationError) as excinfo:
+        user.full_clean()
+    assert "Trägerpersonal kann nur einem Träger zugeordnet werden." in excinfo.value.message_dict["organisation"]
