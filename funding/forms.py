@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
-from kim.forms import PeriodFormMixin, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import Post
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Programme
@@ -20,14 +20,14 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["funder"].queryset = Organisation.objects.exclude(kind=OrganisationKind.CARRIER)
 
 
-class RateForm(forms.ModelForm):
+class RateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Rate
         fields = ["programme", "category", "year", "amount_per_fte"]
 
 
-class GrantForm(PeriodFormMixin, forms.ModelForm):
+class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     period_fields = ("period_start", "period_end")
 
     class Meta:
@@ -49,7 +49,7 @@ class GrantForm(PeriodFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AllocationForm(PeriodFormMixin, forms.ModelForm):
+class AllocationForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = GrantAllocation
@@ -66,7 +66,7 @@ class AllocationForm(PeriodFormMixin, forms.ModelForm):
             self.initial.setdefault("end", grant.period_end)
 
 
-class ForwardingForm(PeriodFormMixin, forms.ModelForm):
+class ForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = ForwardingContract
@@ -79,7 +79,7 @@ class ForwardingForm(PeriodFormMixin, forms.ModelForm):
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
 
 
-class CostPlanForm(forms.ModelForm):
+class CostPlanForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = CostPlan
@@ -91,7 +91,7 @@ class CostPlanForm(forms.ModelForm):
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
 
 
-class OwnShareRequestForm(forms.ModelForm):
+class OwnShareRequestForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = OwnShareRequest
@@ -102,7 +102,10 @@ class OwnShareRequestForm(forms.ModelForm):
         self.fields["applicant"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA])
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    # The account is what the user checks when a line already exists, not the Ertrag/Aufwand choice.
+    constraint_error_fields = {"budget_line_unique": "sachkonto"}
+
     class Meta:
         formfield_callback = formfield_callback
         model = BudgetLine

@@ -23,7 +23,7 @@ from kim.models import Organisation
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 from modules.models import Post
-from modules.selectors import COUNTY_KINDS, county_personnel_needs, post_active_days
+from modules.selectors import COUNTY_KINDS, county_personnel_needs_many, post_active_days
 
 RateTable = dict[tuple[int, str], Decimal]
 
@@ -253,26 +253,46 @@ def own_share_requests_for_year(*, year: int) -> list[tuple[OwnShareRequest, Dec
 
 def land_income_forecast(*, year: int) -> Decimal:
     """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
+    return land_income_forecast_many(years=[year])[year]
+
+
+def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
+    """land_income_forecast for several years in three queries; each year rounded once, at the end."""
+    if not years:
+        return {}
     programmes = kim_programmes_by_module()
-    rates = rates_for_year(year=year)
-    total = Decimal(0)
-    for post in Post.objects.active_in(year_start(year), year_end(year)):
-        programme = programmes.get(post.module_id)
-        rate = rates.get((programme.pk, post.category)) if programme else None
-        if rate is None:
-            continue
-        total += annual_cap(rate=rate, fte=post.fte) * post_active_days(post=post, year=year) / days_in_year(year)
-    return round_money(total)  # rounded once, at the end
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
+    posts = list(Post.objects.active_in(year_start(min(years)), year_end(max(years))))
+    result = {}
+    for year in years:
+        total = Decimal(0)
+        for post in posts:
+            programme = programmes.get(post.module_id)
+            rate = rates.get((programme.pk, post.category, year)) if programme else None
+            days = post_active_days(post=post, year=year)
+            if rate is None or not days:
+                continue
+            total += annual_cap(rate=rate, fte=post.fte) * days / days_in_year(year)
+        result[year] = round_money(total)
+    return result
 
 
-def budget_forecast(*, basis: str, year: int) -> Decimal | None:
-    if basis == ForecastBasis.LAND_INCOME:
-        return land_income_forecast(year=year)
-    if basis == ForecastBasis.FORWARDING:
-        return forwarded_total(year=year)
-    if basis == ForecastBasis.OWN_PERSONNEL:
-        return county_personnel_needs(year=year).total
-    return None
+def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
+    rows = ForwardingContract.objects.filter(year__in=years).values("year").annotate(total=Sum("amount"))
+    totals = {r["year"]: round_money(r["total"]) for r in rows}
+    return {year: totals.get(year, ZERO) for year in years}
+
+
+def budget_forecasts(*, years: list[int]) -> dict[tuple[str, int], Decimal]:
+    """Forecast per (basis, year) for every year asked, in a fixed number of queries."""
+    result: dict[tuple[str, int], Decimal] = {}
+    for year, amount in land_income_forecast_many(years=years).items():
+        result[(ForecastBasis.LAND_INCOME, year)] = amount
+    for year, amount in forwarded_totals(years=years).items():
+        result[(ForecastBasis.FORWARDING, year)] = amount
+    for year, needs in county_personnel_needs_many(years=years).items():
+        result[(ForecastBasis.OWN_PERSONNEL, year)] = needs.total
+    return result
 
 
 @dataclass
@@ -286,14 +306,10 @@ class BudgetRow:
 
 
 def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
-    cache: dict[tuple[str, int], Decimal | None] = {}
-    rows = []
-    for line in lines:
-        key = (line.forecast_basis, line.year)
-        if key not in cache:
-            cache[key] = budget_forecast(basis=line.forecast_basis, year=line.year)
-        rows.append(BudgetRow(line, cache[key]))
-    return rows
+    """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
+    lines = list(lines)
+    forecasts = budget_forecasts(years=sorted({line.year for line in lines}))
+    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year))) for line in lines]
 
 
 @dataclass

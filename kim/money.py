@@ -18,7 +18,8 @@ def round_money(value: Decimal | int | str) -> Decimal:
 
 
 # A leading group "0" is never thousands notation: "0.500" is a half, "5.000" five thousand.
-_GERMAN_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
+# ASCII digits only: ``\d`` would also match "１" (fullwidth) or "٢" (Arabic-Indic), which Decimal accepts.
+_GERMAN_THOUSANDS = re.compile(r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+$")
 
 
 def parse_decimal(raw: str) -> Decimal:
@@ -41,7 +42,7 @@ def parse_decimal(raw: str) -> Decimal:
         text = whole.replace(".", "") + "." + frac
     elif _GERMAN_THOUSANDS.match(text):
         text = text.replace(".", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
         raise ValueError("not a number")
     try:
         value = Decimal(text)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from kim.context_processors import role_key
 from kim.money import format_euro, format_fte
@@ -60,13 +61,40 @@ class ScopedQuerysetMixin:
         return self.scoped_queryset()
 
 
-class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
-    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries."""
+def bounded_per_page(raw: Any, *, default: int = 25, maximum: int = 100) -> int:
+    """Rows per page from ``?per_page=``: clamped to 1..maximum; the default for anything not a number."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(number, maximum))
 
-    table_pagination = {"per_page": 25}
+
+class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries.
+
+    ``?per_page=`` is clamped to 1..100 (paging cannot be switched off); a ``?page=`` that is not a
+    number shows the first page, one out of range (0, -1, 99999) the last page.
+    """
+
+    per_page = 25
+    max_per_page = 100
     template_name = "generic/list.html"
     title = ""
     create_url_name: str | None = None
+
+    def get_table(self, **kwargs: Any):
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)  # ordering only
+        params = self.request.GET
+        per_page = bounded_per_page(params.get(table.prefixed_per_page_field), default=self.per_page, maximum=self.max_per_page)
+        try:
+            table.paginate(per_page=per_page, page=params.get(table.prefixed_page_field, 1))
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
+        return table
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

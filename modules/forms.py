@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kim.forms import PeriodFormMixin, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
 
-class PostForm(PeriodFormMixin, forms.ModelForm):
+class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Post
@@ -22,14 +22,14 @@ class PostForm(PeriodFormMixin, forms.ModelForm):
         )
 
 
-class OccupancyForm(PeriodFormMixin, forms.ModelForm):
+class OccupancyForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Occupancy
         fields = ["start", "end", "fte"]
 
 
-class PersonnelCostForm(forms.ModelForm):
+class PersonnelCostForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = PersonnelCost
@@ -47,7 +47,7 @@ class PersonnelCostForm(forms.ModelForm):
         return year
 
 
-class CostRateForm(forms.ModelForm):
+class CostRateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = CostRate

@@ -79,23 +79,38 @@ class PersonnelNeeds:
 
 def county_personnel_needs(*, year: int) -> PersonnelNeeds:
     """Personnel needs of the county's own posts in a year (paper 2020/0323 calls it Personalmehrbedarf)."""
-    posts = (
-        Post.objects.active_in(year_start(year), year_end(year))
+    return county_personnel_needs_many(years=[year])[year]
+
+
+def county_personnel_needs_many(*, years: list[int]) -> dict[int, PersonnelNeeds]:
+    """county_personnel_needs for several years in three queries (lists with lines of many years)."""
+    result = {year: PersonnelNeeds(year=year) for year in years}
+    if not years:
+        return result
+    posts = list(
+        Post.objects.active_in(year_start(min(years)), year_end(max(years)))
         .filter(employer__kind__in=COUNTY_KINDS)
         .select_related("module", "employer")
     )
-    cost_rates = cost_rates_for_year(year=year)
-    entered = entered_personnel_costs(year=year)
-    needs = PersonnelNeeds(year=year)
-    for post in posts:
-        cost = post_personnel_cost(post=post, year=year, cost_rates=cost_rates, entered=entered)
-        needs.rows.append((post, cost))
-        if cost is None:
-            needs.missing.append(post)
-        else:
-            needs.total += cost
-            needs.fte += post.fte
-    return needs
+    cost_rates: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    for rate in CostRate.objects.filter(year__in=years):
+        cost_rates[rate.year][rate.category] = rate.amount_per_fte
+    entered: dict[int, dict[int, Decimal]] = {year: {} for year in years}
+    for cost in PersonnelCost.objects.filter(year__in=years):
+        entered[cost.year][cost.post_id] = cost.amount
+    for year in years:
+        needs = result[year]
+        for post in posts:
+            if not post_active_days(post=post, year=year):
+                continue
+            cost = post_personnel_cost(post=post, year=year, cost_rates=cost_rates[year], entered=entered[year])
+            needs.rows.append((post, cost))
+            if cost is None:
+                needs.missing.append(post)
+            else:
+                needs.total += cost
+                needs.fte += post.fte
+    return result
 
 
 @dataclass

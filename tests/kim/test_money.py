@@ -50,6 +50,13 @@ def test_parse_decimal_rejects_anything_that_is_not_a_plain_number(raw):
         parse_decimal(raw)
 
 
+# Review finding: the pattern used \d, which matches any Unicode digit, and Decimal("１２") is 12.
+@pytest.mark.parametrize("raw", ["１２", "１", "１２,５０", "1.０００", "٢٠", "१२", "12,５"])
+def test_parse_decimal_rejects_digits_that_are_not_ascii(raw):
+    with pytest.raises(ValueError):
+        parse_decimal(raw)
+
+
 # Found while writing these tests (parse_decimal read "0.500" as 500); fixed in kim/money.py.
 @pytest.mark.parametrize(
     ("raw", "expected"),

@@ -53,7 +53,9 @@ def add_request(i: int) -> None:
 
 
 def add_budget_line(i: int) -> None:
-    f.BudgetLineFactory(year=2021, sachkonto=f"41410{i}")
+    # different years and forecast bases, so a forecast computed per line or per year would show up
+    bases = ["land_income", "forwarding", "own_personnel"]
+    f.BudgetLineFactory(year=2019 + i, sachkonto=f"41410{i}", forecast_basis=bases[i % 3])
 
 
 def add_rate(i: int) -> None:
