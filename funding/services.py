@@ -183,7 +183,7 @@ def forwardings_recompute(*, contracts, field: str, user=None) -> int:
             save_validated(contract, user=user)
             changed += 1
         grants.add(contract.grant_id)
-    for grant in GrantNotice.objects.select_for_update().filter(pk__in=grants):
+    for grant in GrantNotice.objects.select_for_update().filter(pk__in=grants).order_by("pk"):
         forwarded = forwarded_for_grant(grant=grant)
         if forwarded > grant.amount:
             raise ValidationError({field: _("Damit würden aus dem Bescheid %(g)s %(f)s weitergeleitet, mehr als die Zuwendung von %(a)s.") % {"g": grant, "f": format_euro(forwarded), "a": format_euro(grant.amount)}})
