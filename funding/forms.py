@@ -13,7 +13,7 @@ class ProgrammeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Programme
-        fields = ["name", "short_name", "module", "funder", "personnel_costs_only"]
+        fields = ["name", "short_name", "module", "funder", "personnel_costs_only", "min_share_fte"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,14 @@ class Programme(models.Model):
     personnel_costs_only = models.BooleanField(
         _("nur Personalkosten förderfähig"), default=True, help_text=_("Sach- und Overheadkosten werden nicht gefördert.")
     )
+    min_share_fte = models.DecimalField(
+        _("Mindestanteil je Stelle (VZÄ)"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Manche Kreise fördern nur Stellenanteile ab 0,5 VZÄ; leer = keine Untergrenze."),
+    )
 
     history = HistoricalRecords()
 

@@ -145,6 +145,9 @@ def allocation_save(*, grant: GrantNotice, allocation: GrantAllocation | None = 
         post = Post.objects.select_for_update().get(pk=allocation.post_id)
         if grant.programme.module_id and post.module_id != grant.programme.module_id:
             raise ValidationError({"post": _("Die Stelle gehört nicht zum Modul dieses Bescheids.")})
+        minimum = grant.programme.min_share_fte
+        if minimum is not None and allocation.fte < minimum:
+            raise ValidationError({"fte": _("%(p)s fördert nur Stellenanteile ab %(m)s VZÄ.") % {"p": grant.programme, "m": format_fte(minimum)}})
         if allocation.start < grant.period_start or allocation.start > grant.period_end:
             raise ValidationError({"start": _("Beginn liegt außerhalb des Bewilligungszeitraums (%(s)s–%(e)s).") % {"s": _d(grant.period_start), "e": _d(grant.period_end)}})
         if allocation.end > grant.period_end or allocation.end < grant.period_start:

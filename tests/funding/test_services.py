@@ -573,3 +573,19 @@ def test_an_own_share_request_from_the_county_is_refused(paper_2020_0354):
         own_share_request_save(data=own_share_data(paper_2020_0354, applicant=paper_2020_0354.county))
 
     assert messages(excinfo, "applicant") == ["Antragsteller ist ein Träger oder ein Dachverband."]
+
+
+def test_a_programme_with_a_minimum_share_refuses_smaller_allocations(paper_2020_0354):
+    """Configurable rule (domain §1): some counties fund only post shares of at least 0,5 VZÄ."""
+    programme = paper_2020_0354.programme
+    programme.min_share_fte = D("0.5")
+    programme.save()
+    carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
+    post = f.CarrierPostFactory(module=programme.module, employer=carrier, fte=D("0.25"))
+    GrantNotice.objects.filter(pk=paper_2020_0354.grant.pk).update(approved_fte=D("7"))
+
+    with pytest.raises(ValidationError) as excinfo:
+        allocation_save(grant=paper_2020_0354.grant, data={"post": post, "fte": D("0.25"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+
+    assert messages(excinfo, "fte") == ["KIM Modul 2 fördert nur Stellenanteile ab 0,5 VZÄ."]
+    assert not GrantAllocation.objects.filter(post=post).exists()

@@ -103,3 +103,32 @@ def test_post_list_shows_all_three_rows(client, a46_user):
     html = client.get(reverse("modules:post_list")).content.decode()
     for i in (1, 2, 3):
         assert f"Case Management {i}" in html
+
+
+def add_carrier_rows(carrier, i: int) -> None:
+    """One post of the carrier with a cost plan, allocation and forwarding contract for 2021."""
+    from funding.services import allocation_save, forwarding_save
+
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
+    f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
+    grant = f.GrantNoticeFactory(programme=programme, reference=f"AZ-T-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("55000"))
+    post = f.CarrierPostFactory(module=programme.module, employer=carrier, title=f"CM {i}")
+    f.CostPlanFactory(post=post, year=2021)
+    allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+    forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+
+
+@pytest.mark.parametrize("url_name", ["dashboard", "modules:post_list", "funding:forwarding_list", "funding:costplan_list", "funding:gap_list", "kim:carrier_list"])
+def test_carrier_pages_run_the_same_number_of_queries_for_one_and_three_rows(client, carrier_a_user, carrier_a, carrier_b, url_name):
+    client.force_login(carrier_a_user)
+    url = reverse(url_name)
+    add_carrier_rows(carrier_a, 1)
+    add_carrier_rows(carrier_b, 9)  # another carrier's row must neither show nor cost queries
+    client.get(url)
+    one, _ = count_queries(client, url)
+    add_carrier_rows(carrier_a, 2)
+    add_carrier_rows(carrier_a, 3)
+    three, html = count_queries(client, url)
+    assert one == three, f"{url_name}: {one} queries with 1 row, {three} with 3"
+    assert "CM 3" in html or url_name == "kim:carrier_list"
+    assert "CM 9" not in html
