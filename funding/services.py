@@ -160,7 +160,13 @@ def allocation_save(*, grant: GrantNotice, allocation: GrantAllocation | None = 
         intervals = [(a.start, a.end, a.fte) for a in grant.allocations.exclude(pk=allocation.pk)] + [(allocation.start, allocation.end, allocation.fte)]
         if any(total > grant.approved_fte for _s, _e, total in occupied_segments(intervals)):
             raise ValidationError({"fte": _("Der Bescheid bewilligt nur %(fte)s VZÄ; diese Zuordnung würde mehr verteilen.") % {"fte": format_fte(grant.approved_fte)}})
-        return save_validated(allocation, user=user)
+        old_post_id = GrantAllocation.objects.filter(pk=allocation.pk).values_list("post_id", flat=True).first() if allocation.pk else None
+        saved = save_validated(allocation, user=user)
+        # Contracts take their FTE from the allocation: recompute those of this grant and post(s).
+        forwardings_recompute(
+            contracts=ForwardingContract.objects.filter(grant=grant, post_id__in={post.pk, old_post_id} - {None}), field="fte", user=user
+        )
+        return saved
 
 
 def _require_inputs(inputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("foerderbescheide/<int:pk>/", views.GrantDetailView.as_view(), name="grant_detail"),
     path("foerderbescheide/<int:pk>/bearbeiten/", views.GrantUpdateView.as_view(), name="grant_edit"),
     path("foerderbescheide/<int:pk>/zuordnung/neu/", views.AllocationCreateView.as_view(), name="allocation_create"),
+    path("foerderbescheide/<int:pk>/zuordnung/<int:allocation_pk>/bearbeiten/", views.AllocationUpdateView.as_view(), name="allocation_edit"),
     path("weiterleitungen/", views.ForwardingListView.as_view(), name="forwarding_list"),
     path("weiterleitungen/neu/", views.ForwardingCreateView.as_view(), name="forwarding_create"),
     path("weiterleitungen/<int:pk>/", views.ForwardingDetailView.as_view(), name="forwarding_detail"),

@@ -19,7 +19,7 @@ from funding.forms import (
     ProgrammeForm,
     RateForm,
 )
-from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Programme, Rate
+from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
 from funding.services import (
     allocation_save,
     budget_line_save,
@@ -110,6 +110,23 @@ class AllocationCreateView(ServiceFormView):
 
     def perform_save(self, form):
         return allocation_save(grant=self.grant, data=form_data(form), user=self.request.user)
+
+
+class AllocationUpdateView(AllocationCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(GrantAllocation, grant=self.grant, pk=self.kwargs["allocation_pk"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Zuordnung ändern: %(g)s") % {"g": self.grant}
+
+    def get_cancel_url(self) -> str:
+        return self.grant.get_absolute_url()
+
+    def perform_save(self, form):
+        return allocation_save(grant=self.grant, allocation=self.object, data=form_data(form), user=self.request.user)
 
 
 # ---------------------------------------------------------------- forwarding

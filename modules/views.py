@@ -101,6 +101,22 @@ class OccupancyCreateView(PostChildFormView):
         return occupancy_save(post=self.post_obj, data=form_data(form), user=self.request.user)
 
 
+class OccupancyUpdateView(PostChildFormView):
+    form_class = OccupancyForm
+    editing = True
+    success_message = _("Besetzung gespeichert.")
+
+    def get_object(self) -> Occupancy:
+        return get_object_or_404(Occupancy, post=self.post_obj, pk=self.kwargs["occupancy_pk"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Besetzung ändern: %(t)s") % {"t": self.post_obj}
+
+    def perform_save(self, form) -> Occupancy:
+        return occupancy_save(post=self.post_obj, occupancy=self.object, data=form_data(form), user=self.request.user)
+
+
 class PersonnelCostCreateView(PostChildFormView):
     form_class = PersonnelCostForm
     success_message = _("Personalkosten gespeichert.")

@@ -25,14 +25,15 @@ def two_carriers(carrier_a, carrier_b):
     programme = f.KimProgrammeFactory(module=module2)
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
     grant = f.GrantNoticeFactory(programme=programme, period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("110000"), approved_fte=D("2"))
-    posts, plans, contracts = {}, {}, {}
+    posts, plans, contracts, allocations = {}, {}, {}, {}
     for key, carrier in (("a", carrier_a), ("b", carrier_b)):
         post = f.CarrierPostFactory(module=module2, employer=carrier, title=f"Case Management Träger {key.upper()}")
         posts[key] = post
         plans[key] = f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
-        allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+        allocations[key] = allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
         contracts[key] = forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31), "reference": f"WV-{key}"})
-    return {"posts": posts, "plans": plans, "contracts": contracts, "grant": grant}
+    occupancy = f.OccupancyFactory(post=posts["a"], start=posts["a"].start, end=posts["a"].end, fte=posts["a"].fte)
+    return {"posts": posts, "plans": plans, "contracts": contracts, "grant": grant, "allocation": allocations["a"], "occupancy": occupancy}
 
 
 def all_urls(two_carriers, carrier_a) -> list[str]:
@@ -45,6 +46,7 @@ def all_urls(two_carriers, carrier_a) -> list[str]:
         reverse("modules:post_edit", args=[post.pk]),
         reverse("modules:occupancy_create", args=[post.pk]),
         reverse("modules:personnelcost_create", args=[post.pk]),
+        reverse("modules:occupancy_edit", args=[post.pk, two_carriers["occupancy"].pk]),
         reverse("modules:costrate_create"),
         reverse("kim:carrier_list"),
         reverse("kim:carrier_create"),
@@ -55,6 +57,7 @@ def all_urls(two_carriers, carrier_a) -> list[str]:
         reverse("funding:grant_detail", args=[two_carriers["grant"].pk]),
         reverse("funding:grant_edit", args=[two_carriers["grant"].pk]),
         reverse("funding:allocation_create", args=[two_carriers["grant"].pk]),
+        reverse("funding:allocation_edit", args=[two_carriers["grant"].pk, two_carriers["allocation"].pk]),
         reverse("funding:forwarding_list"),
         reverse("funding:forwarding_create"),
         reverse("funding:forwarding_detail", args=[two_carriers["contracts"]["a"].pk]),

@@ -300,3 +300,38 @@ def test_carrier_staff_can_only_be_bound_to_a_carrier(county):
     with pytest.raises(DjangoValidationError) as excinfo:
         user.full_clean()
     assert "Trägerpersonal kann nur einem Träger zugeordnet werden." in excinfo.value.message_dict["organisation"]
+
+
+def test_reducing_an_allocation_recomputes_the_contract(admin_client, paper_2020_0354):
+    """Allocation 1,0 → 0,5 VZÄ: the contract becomes min(64.000, 55.000 × 0,5) = 27.500,00 €."""
+    paper = paper_2020_0354
+    allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
+    url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "0,5", "start": "01.01.2021", "end": "31.12.2021"})
+    assert response.status_code == 302
+    contract = ForwardingContract.objects.get(post=allocation.post)
+    assert contract.amount == D("27500.00")
+
+
+def test_shortening_an_allocation_below_its_contract_is_refused(admin_client, paper_2020_0354):
+    paper = paper_2020_0354
+    allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
+    url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
+    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "1,0", "start": "01.01.2021", "end": "30.06.2021"})
+    assert response.status_code == 200
+    assert "nicht zugeordnet" in " ".join(field_errors(response, "fte"))
+    allocation.refresh_from_db()
+    assert allocation.end == date(2021, 12, 31)
+
+
+def test_an_occupancy_can_be_ended(admin_client):
+    post = f.CarrierPostFactory(start=date(2021, 1, 1), end=date(2022, 12, 31))
+    occupancy = f.OccupancyFactory(post=post, start=date(2021, 1, 1), end=date(2022, 12, 31), fte=post.fte)
+    url = reverse("modules:occupancy_edit", args=[post.pk, occupancy.pk])
+    response = admin_client.post(url, {"start": "01.01.2021", "end": "30.09.2021", "fte": "1,0"})
+    assert response.status_code == 302
+    occupancy.refresh_from_db()
+    assert occupancy.end == date(2021, 9, 30)
+    other = f.CarrierPostFactory()
+    assert admin_client.get(reverse("modules:occupancy_edit", args=[other.pk, occupancy.pk])).status_code == 404
