@@ -24,6 +24,35 @@ from funding.services import (
 from kim.admin import ServiceAdminMixin, ServiceInlineMixin, ServiceInlineParentMixin
 
 
+def _used_by_contracts(obj) -> bool:
+    """Whether forwarding contracts compute their amount from this rate, cost plan or allocation."""
+    if isinstance(obj, Rate):
+        qs = ForwardingContract.objects.filter(grant__programme_id=obj.programme_id, post__category=obj.category, year=obj.year)
+    elif isinstance(obj, CostPlan):
+        qs = ForwardingContract.objects.filter(post_id=obj.post_id, year=obj.year)
+    elif isinstance(obj, GrantNotice):  # an inline's parent: its allocation rows feed its contracts
+        qs = ForwardingContract.objects.filter(grant_id=obj.pk)
+    elif isinstance(obj, GrantAllocation):
+        qs = ForwardingContract.objects.filter(grant_id=obj.grant_id, post_id=obj.post_id, start__gte=obj.start, end__lte=obj.end)
+    else:
+        return False
+    return qs.exists()
+
+
+class KeepInputsOfContractsMixin:
+    """No deleting (in the admin either) what a contract's amount is computed from."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _used_by_contracts(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request) if hasattr(super(), "get_actions") else {}
+        actions.pop("delete_selected", None)  # bulk deletes would skip the check above
+        return actions
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("short_name", "name", "module", "funder", "personnel_costs_only")
@@ -37,7 +66,7 @@ class ProgrammeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rate)
-class RateAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class RateAdmin(KeepInputsOfContractsMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("year", "programme", "category", "amount_per_fte")
     list_filter = ("year", "programme", "category")
     search_fields = ("programme__short_name", "programme__name")
@@ -47,7 +76,7 @@ class RateAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         return rate_save(rate=instance, data=data, user=user)
 
 
-class GrantAllocationInline(ServiceInlineMixin, admin.TabularInline):
+class GrantAllocationInline(KeepInputsOfContractsMixin, ServiceInlineMixin, admin.TabularInline):
     model = GrantAllocation
     fields = ("post", "fte", "start", "end")
     autocomplete_fields = ("post",)
@@ -92,7 +121,7 @@ class ForwardingContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CostPlan)
-class CostPlanAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class CostPlanAdmin(KeepInputsOfContractsMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("post", "carrier", "year", "personnel", "material_overhead")
     list_filter = ("year", "post__module", ("post__employer", admin.RelatedOnlyFieldListFilter))
     search_fields = ("post__title", "post__employer__name", "post__employer__short_name")
