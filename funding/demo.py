@@ -200,7 +200,7 @@ def load() -> dict[str, int]:
             _upsert(CostRate, 
                 category=category,
                 year=year,
-                defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2), reproduziert 332.500 € für 2021"},
+                defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2)"},
             )
 
     posts: list[Post] = []
