@@ -40,6 +40,9 @@ class PostDetailView(ScopedDetailView):
         ctx["planned_costs"] = post_planned_costs(post=post)
         ctx["cost_plans"] = post.cost_plans.all()
         ctx["forwardings"] = post.forwardings.select_related("grant__programme")
+        if self.request.user.is_carrier_staff:
+            # Belt and braces: only the carrier's own contracts, even on its own post.
+            ctx["forwardings"] = ctx["forwardings"].filter(carrier_id=self.request.user.organisation_id)
         if not self.request.user.is_carrier_staff:
             ctx["allocations"] = post.allocations.select_related("grant__programme")
         return ctx
