@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""The pseudonymous case register follows with its issue."""

@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Committees, meetings and papers (Sitzungsvorlagen) follow with their issue."""

@@ -29,7 +29,7 @@ from funding.models import (
     Rate,
     RequestStatus,
 )
-from funding.selectors import forwarding_amount, prorate
+from funding.selectors import forwarding_amount_from, forwarding_inputs, prorate
 from kim.models import Municipality, Organisation, OrganisationKind, Role, User
 from kim.periods import overlap_days, year_end, year_start
 from modules.models import CostRate, Module, Occupancy, Post, PostCategory
@@ -322,21 +322,13 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
 def _load_carrier_money(grants, carrier_posts) -> None:
     for year, (personnel, overhead) in CARRIER_COST_PLAN.items():
         grant = grants[(2, year)]
-        rate = Rate.objects.get(programme=grant.programme, category=PostCategory.CASE_MANAGEMENT, year=year)
         for post in carrier_posts:
             _upsert(CostPlan, 
                 post=post, year=year, defaults={"personnel": personnel, "material_overhead": overhead}
             )
             start, end = max(grant.period_start, post.start), grant.period_end
-            amount = forwarding_amount(
-                rate=rate.amount_per_fte,
-                fte=post.fte,
-                personnel_cost=personnel,
-                post_days=overlap_days(post.start, post.end, year_start(year), year_end(year)),
-                year=year,
-                start=start,
-                end=end,
-            )
+            inputs = forwarding_inputs(grant=grant, post=post, year=year, start=start, end=end)
+            amount = forwarding_amount_from(inputs=inputs, post=post, year=year, start=start, end=end)
             _upsert(ForwardingContract, 
                 post=post,
                 start=start,

@@ -23,12 +23,9 @@ from kim.models import Organisation
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 from modules.models import Post
-from modules.selectors import COUNTY_KINDS, county_personnel_needs_many, post_active_days
+from modules.selectors import county_personnel_needs_many, post_active_days
 
-RateTable = dict[tuple[int, str], Decimal]
-
-
-def rates_for_year(*, year: int) -> RateTable:
+def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
     """{(programme_id, category): rate per VZÄ} for a year, in one query."""
     return {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
 
@@ -109,11 +106,6 @@ def forwarding_recomputed(*, contract: ForwardingContract, inputs: ForwardingInp
 
 def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:
     return GrantNotice.objects.filter(period_start__year=year).select_related("programme__module", "recipient", "authority")
-
-
-def grant_total_by_programme(*, year: int) -> dict[int, Decimal]:
-    rows = GrantNotice.objects.filter(period_start__year=year).values("programme_id").annotate(total=Sum("amount"))
-    return {r["programme_id"]: round_money(r["total"]) for r in rows}
 
 
 def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
@@ -223,8 +215,7 @@ def own_share_recommended(*, request: OwnShareRequest) -> Decimal:
     The paper's rule: up to the gap per post (9.000 €), at most the sum over all posts
     (45.000 €); uncovered overhead is not recommended.
     """
-    summary = own_share_gap_summary(year=request.budget_year, carriers=applicant_carriers(applicant=request.applicant))
-    return min(summary.total_gap, request.requested_amount)
+    return own_share_recommended_many(requests=[request])[request.pk]
 
 
 def own_share_recommended_many(*, requests: list[OwnShareRequest]) -> dict[int, Decimal]:

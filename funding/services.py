@@ -26,7 +26,7 @@ from kim.money import format_euro, format_fte
 from kim.periods import overlaps
 from kim.services import apply_fields, save_validated
 from modules.models import Post
-from modules.selectors import occupied_segments, post_active_days
+from modules.selectors import occupied_segments
 
 
 def _d(value) -> str:

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Rate
+from funding.models import CostPlan, ForwardingContract, GrantNotice, Rate
 from kim.money import format_euro
 from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, YearColumn
 

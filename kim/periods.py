@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 
 def year_start(year: int) -> date:
@@ -32,18 +30,3 @@ def overlap_days(start_a: date, end_a: date | None, start_b: date, end_b: date |
 
 def overlaps(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
     return overlap_days(start_a, end_a, start_b, end_b) > 0
-
-
-def year_fraction(start: date, end: date | None, year: int) -> Decimal:
-    """Share of ``year`` covered by the period, as days covered / days in the year (unrounded)."""
-    days = overlap_days(start, end, year_start(year), year_end(year))
-    return Decimal(days) / Decimal(days_in_year(year))
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date | None
-
-    def days_in(self, year: int) -> int:
-        return overlap_days(self.start, self.end, year_start(year), year_end(year))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -21,10 +20,6 @@ def save_validated(instance: models.Model, *, user=None) -> models.Model:
         instance._history_user = user
     instance.save()
     return instance
-
-
-def field_error(field: str, message: str) -> ValidationError:
-    return ValidationError({field: message})
 
 
 def organisation_save(*, organisation=None, data: dict[str, Any], user=None):

@@ -44,14 +44,6 @@ def occupied_fte(*, post: Post, on: date) -> Decimal:
     return min(total, post.fte)
 
 
-def cost_rates_for_year(*, year: int) -> dict[str, Decimal]:
-    return {r.category: r.amount_per_fte for r in CostRate.objects.filter(year=year)}
-
-
-def entered_personnel_costs(*, year: int) -> dict[int, Decimal]:
-    return dict(PersonnelCost.objects.filter(year=year).values_list("post_id", "amount"))
-
-
 def post_personnel_cost(
     *, post: Post, year: int, cost_rates: dict[str, Decimal], entered: dict[int, Decimal]
 ) -> Decimal | None:
