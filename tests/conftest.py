@@ -28,6 +28,12 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads of a test go to its own temporary directory, never into the project tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 # --- organisations ---------------------------------------------------------------------------------
 
 

@@ -1,0 +1,91 @@
+"""Uploaded documents: checked by content (not by name), size-limited, stored outside the static tree.
+
+Files live under ``settings.MEDIA_ROOT`` (``PRIVATE_MEDIA``), which is never served by
+whitenoise or a ``static()`` route; a view that checks permission streams them
+(``serve_private_file``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = int(getattr(settings, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+PDF = "pdf"
+XLSX = "xlsx"
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def private_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+def sniff(head: bytes, whole: bytes | None = None) -> str | None:
+    """The document type by content: a PDF starts with ``%PDF-``; an XLSX is a ZIP with a workbook part."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04") and whole is not None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+def validate_document(upload, allowed: tuple[str, ...] = (PDF,), max_bytes: int | None = None) -> str:
+    """Raise a German ValidationError unless ``upload`` really is one of ``allowed`` and small enough.
+
+    Returns the detected type. The file position is reset afterwards.
+    """
+    limit = max_bytes or MAX_UPLOAD_BYTES
+    size = getattr(upload, "size", None)
+    if size is None or size == 0:
+        raise ValidationError(_("Die Datei ist leer."), code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("Die Datei ist zu groß (%(size)s MB); erlaubt sind höchstens %(limit)s MB.")
+            % {"size": f"{size / 1048576:.1f}".replace(".", ","), "limit": f"{limit / 1048576:.0f}"},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    kind = sniff(data[:8], data)
+    if kind == PDF and b"%%EOF" not in data[-2048:]:
+        kind = None  # truncated or forged header
+    if kind not in allowed:
+        names = {PDF: "PDF", XLSX: "Excel (XLSX)"}
+        raise ValidationError(
+            _("Die Datei ist kein gültiges Dokument des erlaubten Typs (%(types)s).")
+            % {"types": ", ".join(names[a] for a in allowed)},
+            code="wrong_type",
+        )
+    return kind
+
+
+def serve_private_file(file_field, download_name: str) -> FileResponse:
+    """Stream a stored document; call only after the caller has checked permission."""
+    if not file_field:
+        raise Http404
+    path = Path(file_field.path)
+    if not path.is_file():
+        raise Http404
+    kind = sniff(path.read_bytes()[:8], path.read_bytes())
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=download_name)
+    response["Content-Type"] = CONTENT_TYPES.get(kind, "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,97 @@
+"""Exports (XLSX typed cells, CSV for German Excel) and upload checks by content."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from kim.exports import Column, csv_bytes, export_response, xlsx_bytes
+from kim.uploads import PDF, XLSX, validate_document
+
+COLUMNS = [
+    Column("Träger", "name"),
+    Column("Betrag", "amount", "euro"),
+    Column("VZÄ", "fte", "fte"),
+    Column("Beginn", "start", "date"),
+    Column("Jahr", "year", "int"),
+]
+ROWS = [
+    {"name": "Caritasverband", "amount": Decimal("55000.00"), "fte": Decimal("1.000"), "start": date(2020, 10, 1), "year": 2020},
+    {"name": "=HYPERLINK(\"x\")", "amount": Decimal("-1234.5"), "fte": Decimal("0.5"), "start": None, "year": 2021},
+]
+
+
+def test_csv_is_semicolon_bom_and_decimal_comma():
+    data = csv_bytes(COLUMNS, ROWS)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Träger", "Betrag", "VZÄ", "Beginn", "Jahr"]
+    assert rows[1] == ["Caritasverband", "55000,00", "1,000", "01.10.2020", "2020"]
+    # formula injection neutralised, negative amount with comma, empty date empty
+    assert rows[2] == ["'=HYPERLINK(\"x\")", "-1234,50", "0,500", "", "2021"]
+
+
+def test_xlsx_has_numeric_euro_cells_and_real_dates():
+    wb = load_workbook(io.BytesIO(xlsx_bytes(COLUMNS, ROWS, title="Weiterleitungen 2021")))
+    ws = wb.active
+    assert [c.value for c in ws[1]] == ["Träger", "Betrag", "VZÄ", "Beginn", "Jahr"]
+    amount = ws["B2"]
+    assert amount.value == 55000 and isinstance(amount.value, (int, float))
+    assert "€" in amount.number_format
+    assert ws["D2"].is_date and ws["D2"].value.date() == date(2020, 10, 1)
+    assert ws["D2"].number_format == "DD.MM.YYYY"
+    assert ws["E2"].value == 2020 and ws["E2"].number_format == "0"
+    assert ws["A3"].value.startswith("'=")
+
+
+def test_export_response_headers():
+    response = export_response("xlsx", COLUMNS, ROWS, "Weiterleitungen 2021")
+    assert response["Content-Disposition"] == 'attachment; filename="weiterleitungen-2021.xlsx"'
+    response = export_response("csv", COLUMNS, ROWS, "Weiterleitungen 2021")
+    assert response["Content-Type"].startswith("text/csv")
+
+
+MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _xlsx_file():
+    return xlsx_bytes(COLUMNS, ROWS[:1])
+
+
+def test_validate_accepts_real_pdf_and_xlsx():
+    assert validate_document(SimpleUploadedFile("a.pdf", MINI_PDF)) == PDF
+    assert validate_document(SimpleUploadedFile("a.xlsx", _xlsx_file()), allowed=(PDF, XLSX)) == XLSX
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("renamed.pdf", b"MZ\x90\x00 this is an exe"),
+        ("fake.pdf", b"<html><script>alert(1)</script></html>"),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n"),
+        ("zip.xlsx", b"PK\x03\x04not really a zip"),
+    ],
+)
+def test_validate_rejects_wrong_content(name, content):
+    with pytest.raises(ValidationError) as exc:
+        validate_document(SimpleUploadedFile(name, content), allowed=(PDF, XLSX))
+    assert "kein gültiges Dokument" in exc.value.messages[0]
+
+
+def test_validate_rejects_xlsx_where_only_pdf_allowed():
+    with pytest.raises(ValidationError):
+        validate_document(SimpleUploadedFile("a.pdf", _xlsx_file()))
+
+
+def test_validate_size_limit_and_empty():
+    with pytest.raises(ValidationError) as exc:
+        validate_document(SimpleUploadedFile("big.pdf", MINI_PDF + b" " * 2048), max_bytes=1024)
+    assert "zu groß" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        validate_document(SimpleUploadedFile("empty.pdf", b""))
+    assert "leer" in exc.value.messages[0]
