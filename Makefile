@@ -5,13 +5,18 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test install migrate demo serve clean
+.PHONY: run test test-browser install migrate demo serve clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
+
+# axe-core for the accessibility checks of the browser tests (npm registry; pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm fehlt: die Browser-Tests (tests/browser) werden übersprungen."; fi
 
 install: $(VENV)/.installed
 
@@ -26,8 +31,12 @@ run: demo
 	@echo "KIM-Verwaltung läuft auf http://127.0.0.1:8000/ (Anmeldungen siehe oben, Passwort: demo)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install node_modules/.installed
 	$(PY) -m pytest
 
+# Only the Chromium journeys (they are part of `make test` as well).
+test-browser: install node_modules/.installed
+	$(PY) -m pytest -m browser
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles artifacts

@@ -1,0 +1,135 @@
+"""Browser tests: Playwright drives Debian's Chromium (``/usr/bin/chromium``) against a live server.
+
+No browser is ever downloaded: ``executable_path`` points at the system Chromium. Every page a
+journey reaches is checked with axe-core (from npm, ``node_modules/axe-core``) for WCAG 2.1 A/AA;
+serious and critical violations fail the test. Screenshots go to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("KIM_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
+# are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium fehlt unter {CHROMIUM}; .ci/run installiert das Debian-Paket chromium.")
+        pytest.skip(f"Chromium nicht installiert ({CHROMIUM}); `apt-get install chromium`.")
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core fehlt: `npm ci` im Projektverzeichnis ausführen.")
+        pytest.skip("axe-core fehlt (`npm ci`); ohne npm laufen die Browser-Tests nicht.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript-Fehler auf der Seite: {errors}"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The StädteRegion Aachen demo, as `make run` loads it (users with password "demo")."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+
+
+class Journey:
+    """Helpers a journey uses: open a URL, log in, check accessibility, keep screenshots."""
+
+    def __init__(self, page, name: str):
+        self.page = page
+        self.name = name
+        self.step = 0
+        self.checked: list[str] = []
+        (SHOTS / name).mkdir(parents=True, exist_ok=True)
+
+    def go(self, path: str):
+        response = self.page.goto(self.page.base_url + path)
+        assert response is not None and response.status < 400, f"{path} → {response and response.status}"
+        return response
+
+    def login(self, username: str, password: str = "demo"):
+        self.go("/anmelden/")
+        self.page.get_by_label("Benutzername").fill(username)
+        self.page.get_by_label("Passwort").fill(password)
+        self.page.get_by_role("button", name=re.compile("Anmelden")).click()
+        self.page.wait_for_load_state()
+        assert "/anmelden/" not in self.page.url, "Anmeldung fehlgeschlagen"
+
+    def logout(self):
+        self.page.get_by_role("button", name=re.compile("Abmelden")).click()
+        self.page.wait_for_load_state()
+
+    def shot(self, label: str):
+        self.step += 1
+        plain = label.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+        slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+        self.page.screenshot(path=str(SHOTS / self.name / f"{self.step:02d}-{slug}.png"), full_page=True)
+
+    def check_a11y(self, label: str | None = None):
+        """axe-core, WCAG 2.1 A and AA rules: no serious or critical violation on this page."""
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                resultTypes: ['violations']
+            })"""
+        )
+        bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+        self.checked.append(self.page.url)
+        if label:
+            self.shot(label)
+        assert not bad, f"Barrierefreiheit ({self.page.url}): " + json.dumps(
+            [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+              "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad],
+            ensure_ascii=False, indent=1,
+        )
+
+    def visit(self, path: str, label: str):
+        self.go(path)
+        self.check_a11y(label)
+
+
+@pytest.fixture
+def journey(page, request):
+    return Journey(page, request.node.name.removeprefix("test_"))
