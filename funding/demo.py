@@ -30,7 +30,7 @@ from funding.models import (
     RequestStatus,
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs, prorate
-from kim.models import Municipality, Organisation, OrganisationKind, Role, User
+from kim.models import Municipality, Organisation, OrganisationKind, Role, TOTPDevice, User
 from kim.periods import overlap_days, year_end, year_start
 from modules.models import CostRate, Module, Occupancy, Post, PostCategory
 
@@ -344,6 +344,10 @@ def _load_carrier_money(grants, carrier_posts) -> None:
             )
 
 
+# Base32 secret of the demo administrator's authenticator (documented in the README; demo only).
+DEMO_TOTP_SECRET = "KIMDEMOA46STAEDTEREGIONAACHENXYZ"
+
+
 def load_users() -> list[tuple[str, str]]:
     """Demo logins, all with the password ``demo``; created only by the load_demo command."""
     specs = [
@@ -370,5 +374,8 @@ def load_users() -> list[tuple[str, str]]:
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if role == Role.ADMIN:
+            # A 46 logs in with a second factor; the demo's secret is public like its password.
+            TOTPDevice.objects.update_or_create(user=user, defaults={"secret": DEMO_TOTP_SECRET, "confirmed": True})
         result.append((username, str(role.label)))
     return result

@@ -33,6 +33,10 @@ def navigation(request: HttpRequest) -> dict:
     key = role_key(request.user)
     if key is None:
         return {"nav_items": []}
+    from kim.security import SESSION_OTP_KEY, second_factor_required
+
+    if second_factor_required(request.user) and not request.session.get(SESSION_OTP_KEY):
+        return {"nav_items": []}  # nothing to navigate to before the second factor
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for name, label, roles in NAV_ITEMS:

@@ -143,3 +143,41 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_a46
+
+
+class LoginAttempt(models.Model):
+    """One login attempt (no password is ever stored). Feeds the lockout rule in ``kim.security``."""
+
+    username = models.CharField(_("Benutzername"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
+    successful = models.BooleanField(_("erfolgreich"), default=False)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Anmeldeversuch")
+        verbose_name_plural = _("Anmeldeversuche")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["ip_address", "at"], name="loginattempt_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%d.%m.%Y %H:%M} {'ok' if self.successful else 'fehlgeschlagen'}"
+
+
+class TOTPDevice(models.Model):
+    """The second factor of an A 46 administrator: an authenticator app (TOTP, RFC 6238, 30 s, 6 digits).
+
+    ``last_step`` is the last accepted time step, so one code cannot be used twice (replay).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("Benutzer"))
+    secret = models.CharField(_("Geheimnis (Base32)"), max_length=64)
+    confirmed = models.BooleanField(_("eingerichtet"), default=False)
+    last_step = models.BigIntegerField(_("zuletzt verwendeter Zeitschritt"), default=0)
+    created = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zweiter Faktor (TOTP)")
+        verbose_name_plural = _("Zweite Faktoren (TOTP)")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"

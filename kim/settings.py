@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "csp",
     "kim",
     "modules",
     "funding",
@@ -68,7 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kim.security.IdleTimeoutMiddleware",
+    "kim.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -141,7 +145,34 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions end after 30 minutes without a request (kim.security.IdleTimeoutMiddleware renews the
+# session at most once a minute, so the effective idle limit is 29–30 minutes).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_RENEW_SECONDS = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login hardening (kim.security): lockout after repeated failures; TOTP second factor for A 46.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+KIM_REQUIRE_TOTP = env_bool("KIM_REQUIRE_TOTP", True)
+
+# Content-Security-Policy (django-csp 4): scripts only from our own origin, never inline.
+# Inline style attributes stay allowed for server-rendered SVG charts (no script can run from them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from funding.dashboard import dashboard
 from kim.auth_forms import GermanAuthenticationForm
+from kim.auth_views import totp_setup, totp_verify
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -13,6 +14,8 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
+    path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls_app")),
     path("finanzen/", include("funding.urls")),

@@ -29,6 +29,13 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    """Most tests log in with ``force_login``; the TOTP step has its own tests (tests/kim/test_login_security.py)
+    and the browser journeys run with it switched on."""
+    settings.KIM_REQUIRE_TOTP = False
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Uploads of a test go to its own temporary directory, never into the project tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

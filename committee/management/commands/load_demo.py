@@ -15,3 +15,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
         for username, role in users:
             self.stdout.write(f"  {username:34} {role}")
+        self.stdout.write(
+            "Zweiter Faktor für a46: Geheimnis " + demo.DEMO_TOTP_SECRET + " in einer Authenticator-App, "
+            "oder den aktuellen Code mit „.venv/bin/python manage.py totp_code a46“ anzeigen."
+        )

@@ -1,0 +1,70 @@
+"""Second factor pages: set up the authenticator app once, then enter a code after each login."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from kim import security
+from kim.auth_forms import TOTPCodeForm
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("dashboard")
+
+
+def _not_needed(request: HttpRequest) -> bool:
+    return not security.second_factor_required(request.user) or request.session.get(security.SESSION_OTP_KEY)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def totp_verify(request: HttpRequest) -> HttpResponse:
+    if _not_needed(request):
+        return HttpResponseRedirect(_next_url(request))
+    device = security.totp_device_get_or_create(request.user)
+    if not device.confirmed:
+        return HttpResponseRedirect(reverse("totp_setup"))
+    form = TOTPCodeForm(request.POST or None, device=device, request=request)
+    if request.method == "POST" and form.is_valid():
+        request.session.cycle_key()
+        request.session[security.SESSION_OTP_KEY] = True
+        return HttpResponseRedirect(_next_url(request))
+    return render(request, "registration/totp_verify.html", {"form": form, "next": _next_url(request), "title": _("Zweiter Faktor")})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    if _not_needed(request):
+        return HttpResponseRedirect(_next_url(request))
+    device = security.totp_device_get_or_create(request.user)
+    if device.confirmed:
+        return HttpResponseRedirect(reverse("totp_verify"))
+    form = TOTPCodeForm(request.POST or None, device=device, request=request)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        request.session.cycle_key()
+        request.session[security.SESSION_OTP_KEY] = True
+        return HttpResponseRedirect(_next_url(request))
+    uri = security.totp_provisioning_uri(device)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR-Code für die Authenticator-App"))
+    secret_groups = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+    return render(
+        request,
+        "registration/totp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret_groups, "next": _next_url(request), "title": _("Zweiten Faktor einrichten")},
+    )
