@@ -41,3 +41,22 @@ class YearColumn(tables.Column):
 
     def render(self, value):
         return str(value)
+
+
+# Export kinds (kim.exports) per column class: typed cells in XLSX, German numbers in CSV.
+EXPORT_KINDS: list[tuple[type, str]] = [
+    (EuroColumn, "euro"),
+    (FTEColumn, "fte"),
+    (tables.DateColumn, "date"),
+    (YearColumn, "int"),
+]
+
+
+def export_kind(column: tables.Column) -> str:
+    explicit = getattr(column, "export_kind", None)
+    if explicit:
+        return explicit
+    for cls, kind in EXPORT_KINDS:
+        if isinstance(column, cls):
+            return kind
+    return "text"

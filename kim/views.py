@@ -101,11 +101,50 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
         kwargs["request"] = self.request
         return kwargs
 
+    # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---
+    export_formats = ("xlsx", "csv")
+    export_max_rows = 50_000
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        fmt = self.request.GET.get("export")
+        if fmt in self.export_formats:
+            return self.export(fmt)
+        return super().render_to_response(context, **response_kwargs)
+
+    def export(self, fmt: str) -> HttpResponse:
+        from django.utils import timezone
+
+        from kim.exports import Column, export_response
+        from kim.tables import export_kind
+
+        table = self.get_table_class()(data=self.get_table_data())
+        RequestConfig(self.request, paginate=False).configure(table)  # the page's ordering
+        columns = []
+        for bound in table.columns:
+            if bound.column.exclude_from_export or not bound.visible:
+                continue
+            kind = export_kind(bound.column)
+            if kind == "text":
+                getter = lambda row, name=bound.name: row.get_cell_value(name)  # noqa: E731
+            else:
+                getter = lambda row, acc=bound.accessor: acc.resolve(row.record, quiet=True)  # noqa: E731
+            columns.append(Column(str(bound.header), getter, kind))
+        rows = (row for i, row in enumerate(table.rows) if i < self.export_max_rows)
+        title = str(self.title or self.model._meta.verbose_name_plural)
+        return export_response(fmt, columns, rows, f"{title} {timezone.localdate():%Y-%m-%d}")
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
         if self.create_url_name and role_key(self.request.user) == "a46":
             ctx["create_url_name"] = self.create_url_name
+        params = self.request.GET.copy()
+        for key in ("export", "page", "per_page"):
+            params.pop(key, None)
+        ctx["export_links"] = []
+        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV"))):
+            params["export"] = fmt
+            ctx["export_links"].append({"url": "?" + params.urlencode(), "label": label})
         return ctx
 
 

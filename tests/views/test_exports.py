@@ -1,0 +1,89 @@
+"""Every list exports as XLSX (typed cells) and CSV (German Excel), with the page's filter and scope."""
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.views.test_list_queries import LISTS
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def csv_rows(response):
+    assert response.status_code == 200
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_forwarding_export_has_euro_numbers_and_real_dates(client, a46_user, paper_2020_0354):
+    client.force_login(a46_user)
+    sheet = xlsx(client.get(reverse("funding:forwarding_list") + "?export=xlsx"))
+    header = [c.value for c in sheet[1]]
+    assert header == ["Vertrag", "Jahr", "Träger", "Stelle", "von", "bis", "Betrag"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=False))
+    assert len(rows) == 5  # five carrier posts of the paper
+    for row in rows:
+        amount, start, year = row[6], row[4], row[1]
+        # min(personnel 64.000 €, 55.000 € × 1,0 VZÄ) = 55.000 € for the whole year 2021
+        assert amount.value == 55000 and "€" in amount.number_format
+        assert isinstance(start.value, datetime) and start.value.date().isoformat() == "2021-01-01"
+        assert start.number_format == "DD.MM.YYYY"
+        assert year.value == 2021 and year.number_format == "0"
+
+
+def test_forwarding_csv_opens_in_german_excel(client, a46_user, paper_2020_0354):
+    client.force_login(a46_user)
+    rows = csv_rows(client.get(reverse("funding:forwarding_list") + "?export=csv"))
+    assert rows[0][-1] == "Betrag"
+    assert {r[-1] for r in rows[1:]} == {"55000,00"}
+    assert {r[4] for r in rows[1:]} == {"01.01.2021"}
+    assert {r[1] for r in rows[1:]} == {"2021"}
+
+
+def test_carrier_export_contains_only_its_own_rows(client, carrier_a_user, paper_2020_0354):
+    client.force_login(carrier_a_user)
+    rows = csv_rows(client.get(reverse("funding:forwarding_list") + "?export=csv"))
+    text = "\n".join(";".join(r) for r in rows)
+    assert len(rows) == 2  # header + Caritas' own contract
+    assert "Caritas" in text
+    for other in ("Diakonie", "AWO", "DRK", "Arbeitsplattform"):
+        assert other not in text
+
+
+def test_export_keeps_the_filter(client, a46_user, paper_2020_0354, carrier_b):
+    client.force_login(a46_user)
+    page = client.get(reverse("funding:forwarding_list") + f"?carrier={carrier_b.pk}")
+    links = page.context["export_links"]
+    assert links[0]["url"] == f"?carrier={carrier_b.pk}&export=xlsx"
+    rows = csv_rows(client.get(reverse("funding:forwarding_list") + f"?carrier={carrier_b.pk}&export=csv"))
+    assert len(rows) == 2 and "Diakonie" in rows[1][2]
+
+
+@pytest.mark.parametrize(("url_name", "add_row"), LISTS, ids=[name for name, _ in LISTS])
+def test_every_list_exports_both_formats_with_a_fixed_number_of_queries(client, a46_user, url_name, add_row):
+    client.force_login(a46_user)
+    url = reverse(url_name)
+    add_row(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        sheet = xlsx(client.get(url + "?export=xlsx"))
+    assert sheet.max_row == 2
+    add_row(2)
+    add_row(3)
+    with CaptureQueriesContext(connection) as three:
+        rows = csv_rows(client.get(url + "?export=csv"))
+    assert len(rows) == 4
+    assert len(one.captured_queries) == len(three.captured_queries)
