@@ -108,6 +108,8 @@ class User(AbstractUser):
         limit_choices_to={"kind": OrganisationKind.CARRIER},
         help_text=_("Pflicht für Trägerpersonal, leer für alle anderen Rollen."),
     )
+    # Role and organisation changes are access changes: recorded with who and when (no password hashes).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("Benutzer")
