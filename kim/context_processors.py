@@ -39,8 +39,14 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": []}  # nothing to navigate to before the second factor
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
+    nav_current = None
     for name, label, roles in NAV_ITEMS:
         if key in roles:
             ns = name.split(":")[0] + ":" + name.split(":")[1].split("_")[0] if ":" in name else name
-            items.append({"url": reverse(name), "label": label, "active": current == name or (":" in name and current.startswith(ns))})
-    return {"nav_items": items, "user_can_edit": key == "a46"}
+            item = {"url": reverse(name), "label": label, "active": current == name or (":" in name and current.startswith(ns))}
+            item["is_page"] = current == name
+            if item["active"] and nav_current is None:
+                nav_current = item
+            items.append(item)
+    # Default breadcrumbs (base.html): Übersicht › area › this page, for pages without their own.
+    return {"nav_items": items, "nav_current": nav_current, "user_can_edit": key == "a46"}
