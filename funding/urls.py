@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding import views
+from funding import controlling_views, views
 
 app_name = "funding"
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("saetze/<int:pk>/bearbeiten/", views.RateUpdateView.as_view(), name="rate_edit"),
     path("programme/neu/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programme/<int:pk>/bearbeiten/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
+    path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
+    path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
