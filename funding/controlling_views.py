@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
 
-from funding import eligibility
+from funding import controlling_services, eligibility
+from funding.controlling_forms import YearPrepareForm
 from kim.views import STAFF_ROLES, RoleRequiredMixin
 
 
@@ -56,3 +60,36 @@ class ControllingIndexView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Controlling")
         return ctx
+
+
+class YearPrepareView(RoleRequiredMixin, FormView):
+    """Prepare the next year from the previous one; without confirmation only a preview (dry run)."""
+
+    edit = True
+    template_name = "funding/controlling/year_prepare.html"
+    form_class = YearPrepareForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"source_year": year_param(self.request, default=date.today().year - 1)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Neues Jahr aus dem Vorjahr vorbereiten")
+        return ctx
+
+    def form_valid(self, form) -> HttpResponse:
+        source_year = form.cleaned_data["source_year"]
+        confirm = form.cleaned_data["confirm"]
+        try:
+            prep = controlling_services.year_prepare(source_year=source_year, user=self.request.user, dry_run=not confirm)
+        except ValidationError as exc:
+            form.add_error("source_year", exc.message_dict.get("source_year", exc.messages))
+            return self.form_invalid(form)
+        if not confirm:
+            return self.render_to_response(self.get_context_data(form=form, preview=prep))
+        messages.success(
+            self.request,
+            _("%(y)s vorbereitet: %(g)s Bescheidentwürfe, %(a)s Zuordnungen, %(c)s Vertragsentwürfe, %(p)s Kostenpläne, %(r)s Sätze zu bestätigen.")
+            % {"y": prep.year, "g": len(prep.grants), "a": len(prep.allocations), "c": len(prep.contracts), "p": len(prep.cost_plans), "r": len(prep.rates)},
+        )
+        return HttpResponseRedirect(reverse("funding:grant_list") + f"?year={prep.year}")

@@ -33,5 +33,6 @@ urlpatterns = [
     path("programme/neu/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programme/<int:pk>/bearbeiten/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
     path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
+    path("controlling/jahr-vorbereiten/", controlling_views.YearPrepareView.as_view(), name="controlling_year"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
