@@ -13,8 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from funding import controlling_selectors as cs
 from funding import controlling_services, eligibility
-from funding.controlling_forms import YearPrepareForm
+from funding.controlling_forms import CarrierPaymentForm, LandReceiptForm, YearPrepareForm
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice
+from kim.context_processors import role_key
+from kim.views import ScopedDetailView, ServiceFormView, form_data
 from kim.views import STAFF_ROLES, RoleRequiredMixin
 
 
@@ -93,3 +100,97 @@ class YearPrepareView(RoleRequiredMixin, FormView):
             % {"y": prep.year, "g": len(prep.grants), "a": len(prep.allocations), "c": len(prep.contracts), "p": len(prep.cost_plans), "r": len(prep.rates)},
         )
         return HttpResponseRedirect(reverse("funding:grant_list") + f"?year={prep.year}")
+
+
+# ---------------------------------------------------------------- payments
+
+
+class PaymentOverviewView(RoleRequiredMixin, TemplateView):
+    """Land → county receipts per notice, county → carrier instalments per contract, balances; overdue highlighted."""
+
+    template_name = "funding/controlling/payments.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        user = self.request.user
+        staff = not user.is_carrier_staff
+        grants = list(cs.grants_with_balances(year=year)) if staff else []
+        contracts = list(cs.contracts_with_balances(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        overdue = list(cs.overdue_payments(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        ctx.update({
+            "title": _("Zahlungen"), "year": year, "years": list(range(2020, date.today().year + 2)),
+            "grants": grants, "contracts": contracts, "overdue": overdue, "staff": staff,
+            "totals": cs.payment_totals(grants=grants, contracts=contracts),
+            "can_edit": role_key(user) == "a46",
+        })
+        return ctx
+
+
+class ContractPaymentsView(ScopedDetailView):
+    model = ForwardingContract
+    template_name = "funding/controlling/contract_payments.html"
+
+    def optimise(self, qs):
+        return cs.contracts_with_balances(contracts=qs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["payments"] = self.object.payments.all()
+        ctx["today"] = timezone.localdate()
+        ctx["can_edit"] = role_key(self.request.user) == "a46"
+        ctx.pop("history", None)
+        return ctx
+
+
+class LandReceiptCreateView(ServiceFormView):
+    form_class = LandReceiptForm
+    success_message = _("Zahlungseingang gespeichert.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.grant = get_object_or_404(GrantNotice.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Zahlungseingang des Landes: %(g)s") % {"g": self.grant}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_payments") + f"?year={self.grant.year}"
+
+    def get_success_url_for(self, obj) -> str:
+        return self.get_cancel_url()
+
+    def perform_save(self, form):
+        return controlling_services.land_receipt_save(grant=self.grant, data=form_data(form), user=self.request.user)
+
+
+class CarrierPaymentCreateView(ServiceFormView):
+    form_class = CarrierPaymentForm
+    success_message = _("Abschlag gespeichert.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.contract = get_object_or_404(ForwardingContract.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Abschlag: %(c)s") % {"c": self.contract}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_contract_payments", args=[self.contract.pk])
+
+    def get_success_url_for(self, obj) -> str:
+        return self.get_cancel_url()
+
+    def perform_save(self, form):
+        return controlling_services.carrier_payment_save(contract=self.contract, payment=self.object, data=form_data(form), user=self.request.user)
+
+
+class CarrierPaymentUpdateView(CarrierPaymentCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(CarrierPayment, contract=self.contract, pk=self.kwargs["payment_pk"])

@@ -34,5 +34,10 @@ urlpatterns = [
     path("programme/<int:pk>/bearbeiten/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
     path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
     path("controlling/jahr-vorbereiten/", controlling_views.YearPrepareView.as_view(), name="controlling_year"),
+    path("zahlungen/", controlling_views.PaymentOverviewView.as_view(), name="controlling_payments"),
+    path("zahlungen/bescheid/<int:pk>/eingang/neu/", controlling_views.LandReceiptCreateView.as_view(), name="controlling_receipt_create"),
+    path("zahlungen/vertrag/<int:pk>/", controlling_views.ContractPaymentsView.as_view(), name="controlling_contract_payments"),
+    path("zahlungen/vertrag/<int:pk>/abschlag/neu/", controlling_views.CarrierPaymentCreateView.as_view(), name="controlling_payment_create"),
+    path("zahlungen/vertrag/<int:pk>/abschlag/<int:payment_pk>/bearbeiten/", controlling_views.CarrierPaymentUpdateView.as_view(), name="controlling_payment_edit"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]

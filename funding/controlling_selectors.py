@@ -1,0 +1,88 @@
+"""Reads of the funding controlling (issue 5): payments and balances, proof-of-use reminders,
+double funding, funding timelines, top-up and what-if, the programme roll-up. Aggregation runs in
+the database; every list is read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice, LandReceipt
+from kim.money import ZERO, round_money
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum_subquery(qs: QuerySet, outer: str, inner: str, amount: str = "amount") -> Coalesce:
+    """Σ of ``amount`` over ``qs`` rows whose ``inner`` equals the outer row's ``outer`` (a correlated subquery)."""
+    total = qs.filter(**{inner: OuterRef(outer)}).order_by().values(inner).annotate(t=Sum(amount)).values("t")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
+    """Notices of a year with received (Land → county), forwarded and paid to carriers, in one query."""
+    return (
+        GrantNotice.objects.filter(period_start__year=year)
+        .select_related("programme__module")
+        .annotate(
+            received=_sum_subquery(LandReceipt.objects.all(), "pk", "grant"),
+            forwarded=_sum_subquery(ForwardingContract.objects.all(), "pk", "grant"),
+            paid_out=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract__grant"),
+        )
+        .annotate(open_from_land=ExpressionWrapper(F("amount") - F("received"), output_field=MONEY_FIELD))
+        .order_by("programme__module__number", "reference")
+    )
+
+
+def contracts_with_balances(*, contracts: QuerySet[ForwardingContract], today: date | None = None) -> QuerySet[ForwardingContract]:
+    """Contracts with planned, paid and overdue sums of their instalments, in one query."""
+    today = today or timezone.localdate()
+    return contracts.select_related("carrier", "post", "grant__programme").annotate(
+        planned=_sum_subquery(CarrierPayment.objects.all(), "pk", "contract"),
+        paid=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract"),
+        overdue=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"),
+    ).annotate(balance=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY_FIELD))
+
+
+@dataclass
+class PaymentTotals:
+    granted: Decimal = ZERO
+    received: Decimal = ZERO
+    forwarded: Decimal = ZERO
+    planned: Decimal = ZERO
+    paid: Decimal = ZERO
+    overdue: Decimal = ZERO
+
+    @property
+    def open_from_land(self) -> Decimal:
+        return self.granted - self.received
+
+    @property
+    def open_to_carriers(self) -> Decimal:
+        return self.forwarded - self.paid
+
+
+def payment_totals(*, grants: list[GrantNotice], contracts: list[ForwardingContract]) -> PaymentTotals:
+    """Totals of the annotated rows already read (no further query)."""
+    return PaymentTotals(
+        granted=round_money(sum((g.amount for g in grants), start=ZERO)),
+        received=round_money(sum((g.received for g in grants), start=ZERO)),
+        forwarded=round_money(sum((c.amount for c in contracts), start=ZERO)),
+        planned=round_money(sum((c.planned for c in contracts), start=ZERO)),
+        paid=round_money(sum((c.paid for c in contracts), start=ZERO)),
+        overdue=round_money(sum((c.overdue for c in contracts), start=ZERO)),
+    )
+
+
+def overdue_payments(*, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None) -> QuerySet[CarrierPayment]:
+    today = today or timezone.localdate()
+    qs = CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today)
+    if contracts is not None:
+        qs = qs.filter(contract__in=contracts)
+    return qs.select_related("contract__carrier", "contract__post")
