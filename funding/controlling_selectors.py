@@ -5,15 +5,15 @@ the database; every list is read in a fixed number of queries."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from funding.models import CarrierPayment, ForwardingContract, GrantNotice, LandReceipt
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice, LandReceipt, ProofObligation, ProofStatus
 from kim.money import ZERO, round_money
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -86,3 +86,33 @@ def overdue_payments(*, today: date | None = None, contracts: QuerySet[Forwardin
     if contracts is not None:
         qs = qs.filter(contract__in=contracts)
     return qs.select_related("contract__carrier", "contract__post")
+
+
+# ---------------------------------------------------------------- proof of use
+
+
+def proof_obligations(*, user, status: str | None = None) -> QuerySet[ProofObligation]:
+    """Obligations the user may see, with their document count, in one query."""
+    qs = ProofObligation.objects.for_user(user).select_related(
+        "contract__carrier", "contract__post", "grant__programme", "checked_by"
+    ).annotate(document_count=Count("documents"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_on", "pk")
+
+
+def proofs_due_soon(*, today: date | None = None, user=None) -> list[ProofObligation]:
+    """Open obligations (open or with objections) due within the largest reminder threshold, or overdue."""
+    from funding.controlling_services import reminder_thresholds
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(reminder_thresholds() or [0]))
+    qs = ProofObligation.objects.for_user(user) if user is not None else ProofObligation.objects.all()
+    rows = list(
+        qs.filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__lte=horizon)
+        .select_related("contract__carrier", "contract__post", "grant__programme")
+        .order_by("due_on", "pk")
+    )
+    for row in rows:
+        row.days_left = (row.due_on - today).days
+    return rows

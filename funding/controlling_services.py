@@ -7,13 +7,16 @@ ValidationErrors at the field."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.models import (
@@ -23,6 +26,11 @@ from funding.models import (
     GrantAllocation,
     GrantNotice,
     LandReceipt,
+    ProofDocument,
+    ProofKind,
+    ProofObligation,
+    ProofReminder,
+    ProofStatus,
     Rate,
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs
@@ -180,3 +188,109 @@ def carrier_payment_save(*, contract: ForwardingContract, payment: CarrierPaymen
         if payment.paid_on and payment.paid_on.year < contract.year - 1:
             raise ValidationError({"paid_on": _("Das Zahlungsdatum liegt vor dem Vertragsjahr.")})
         return save_validated(payment, user=user)
+
+
+# ---------------------------------------------------------------- proof of use
+
+
+def proof_obligation_save(
+    *, kind: str, contract: ForwardingContract | None = None, grant: GrantNotice | None = None,
+    obligation: ProofObligation | None = None, data: dict[str, Any], user=None,
+) -> ProofObligation:
+    """An obligation to prove use; its due date is never before the end of the period it covers."""
+    with transaction.atomic():
+        obligation = obligation or ProofObligation(kind=kind, contract=contract, grant=grant)
+        apply_fields(obligation, data)
+        period_end = obligation.period_end
+        if obligation.due_on is not None and obligation.due_on < period_end:
+            raise ValidationError(
+                {"due_on": _("Die Frist darf nicht vor dem Ende des Zeitraums (%(e)s) liegen; ein Nachweis kann erst danach erbracht werden.")
+                 % {"e": period_end.strftime("%d.%m.%Y")}}
+            )
+        return save_validated(obligation, user=user)
+
+
+def proof_document_add(*, obligation: ProofObligation, doc_type: str, upload, user) -> ProofDocument:
+    """Store a checked document (PDF/XLSX, validated by the form) and mark the obligation as submitted."""
+    with transaction.atomic():
+        obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
+        if obligation.status in (ProofStatus.CHECKED, ProofStatus.CLOSED):
+            raise ValidationError({"file": _("Der Nachweis ist bereits geprüft; Dokumente können nicht mehr ergänzt werden.")})
+        document = ProofDocument(obligation=obligation, doc_type=doc_type, uploaded_by=user, original_name=upload.name[:200])
+        document.file.save(upload.name, upload, save=False)
+        save_validated(document, user=user)
+        if obligation.status in (ProofStatus.OPEN, ProofStatus.OBJECTIONS):
+            obligation.status = ProofStatus.SUBMITTED
+            save_validated(obligation, user=user)
+        return document
+
+
+def proof_status_set(*, obligation: ProofObligation, status: str, user, today: date | None = None) -> ProofObligation:
+    """A 46 records the check: checked, objections or closed name who checked and when."""
+    with transaction.atomic():
+        obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
+        if status in (ProofStatus.CHECKED, ProofStatus.CLOSED) and not obligation.documents.exists():
+            raise ValidationError({"status": _("Ohne eingereichte Dokumente kann der Nachweis nicht als geprüft gelten.")})
+        obligation.status = status
+        if status in (ProofStatus.CHECKED, ProofStatus.OBJECTIONS, ProofStatus.CLOSED):
+            obligation.checked_by = user
+            obligation.checked_on = today or timezone.localdate()
+        return save_validated(obligation, user=user)
+
+
+def reminder_thresholds() -> list[int]:
+    """settings.PROOF_REMINDER_DAYS ("30,7") as days, largest first; nonsense entries are ignored."""
+    raw = str(getattr(settings, "PROOF_REMINDER_DAYS", "30,7"))
+    days = {int(part) for part in raw.replace(";", ",").split(",") if part.strip().isdigit()}
+    return sorted(days, reverse=True)
+
+
+def _recipients(obligation: ProofObligation) -> list[str]:
+    from kim.models import Role, User
+
+    users = User.objects.filter(is_active=True).exclude(email="")
+    if obligation.kind == ProofKind.CARRIER:
+        users = users.filter(Q(organisation_id=obligation.contract.carrier_id) | Q(role=Role.ADMIN))
+    else:
+        users = users.filter(role=Role.ADMIN)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def send_proof_reminders(*, today: date | None = None) -> int:
+    """E-mail reminders for open obligations whose due date is within a threshold; each (obligation,
+    threshold) fires exactly once (recorded in ProofReminder). When the job missed a day and several
+    thresholds are reached at once, one e-mail goes out and every reached threshold is recorded.
+    Returns the number of e-mails sent."""
+    today = today or timezone.localdate()
+    thresholds = reminder_thresholds()
+    if not thresholds:
+        return 0
+    sent = 0
+    candidates = (
+        ProofObligation.objects.filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__gte=today, due_on__lte=today + timedelta(days=max(thresholds)))
+        .select_related("contract__carrier", "contract__post", "grant__programme")
+        .prefetch_related("reminders")
+    )
+    for obligation in candidates:
+        left = (obligation.due_on - today).days
+        done = {r.days_before for r in obligation.reminders.all()}
+        reached = [t for t in thresholds if left <= t and t not in done]
+        if not reached:
+            continue
+        with transaction.atomic():
+            created = 0
+            for threshold in reached:
+                _obj, new = ProofReminder.objects.get_or_create(obligation=obligation, days_before=threshold, defaults={"sent_on": today})
+                created += new
+            if not created:  # another run got there first
+                continue
+            recipients = _recipients(obligation)
+            subject = _("Erinnerung: Verwendungsnachweis fällig am %(d)s") % {"d": obligation.due_on.strftime("%d.%m.%Y")}
+            body = _("Der Verwendungsnachweis für %(s)s ist am %(d)s fällig (noch %(n)s Tage). Bitte Sachbericht und zahlenmäßigen Nachweis hochladen.") % {
+                "s": obligation.subject, "d": obligation.due_on.strftime("%d.%m.%Y"), "n": left,
+            }
+            if recipients:
+                send_mail(subject, body, None, recipients)
+            ProofReminder.objects.filter(obligation=obligation, days_before__in=reached).update(recipients=len(recipients))
+            sent += 1
+    return sent

@@ -11,15 +11,23 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from funding import controlling_selectors as cs
 from funding import controlling_services, eligibility
-from funding.controlling_forms import CarrierPaymentForm, LandReceiptForm, YearPrepareForm
-from funding.models import CarrierPayment, ForwardingContract, GrantNotice
+from funding.controlling_forms import (
+    CarrierPaymentForm,
+    LandReceiptForm,
+    ProofDocumentForm,
+    ProofObligationForm,
+    ProofStatusForm,
+    YearPrepareForm,
+)
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice, ProofDocument, ProofKind, ProofObligation, ProofStatus
+from kim.uploads import serve_private_file
 from kim.context_processors import role_key
 from kim.views import ScopedDetailView, ServiceFormView, form_data
 from kim.views import STAFF_ROLES, RoleRequiredMixin
@@ -194,3 +202,108 @@ class CarrierPaymentUpdateView(CarrierPaymentCreateView):
 
     def get_object(self):
         return get_object_or_404(CarrierPayment, contract=self.contract, pk=self.kwargs["payment_pk"])
+
+
+# ---------------------------------------------------------------- proof of use
+
+
+class ProofListView(RoleRequiredMixin, TemplateView):
+    template_name = "funding/controlling/proof_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status") or None
+        if status not in ProofStatus.values:
+            status = None
+        ctx.update({
+            "title": _("Verwendungsnachweise"), "status": status, "statuses": ProofStatus.choices,
+            "obligations": list(cs.proof_obligations(user=self.request.user, status=status)),
+            "today": timezone.localdate(),
+        })
+        return ctx
+
+
+class ProofDetailView(ScopedDetailView):
+    model = ProofObligation
+    template_name = "funding/controlling/proof_detail.html"
+
+    def optimise(self, qs):
+        return qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        key = role_key(self.request.user)
+        ctx["documents"] = self.object.documents.select_related("uploaded_by")
+        ctx["can_upload"] = key in {"a46", "carrier"} and self.object.status not in (ProofStatus.CHECKED, ProofStatus.CLOSED)
+        ctx["can_check"] = key == "a46"
+        ctx.setdefault("upload_form", ProofDocumentForm())
+        ctx.setdefault("status_form", ProofStatusForm(initial={"status": self.object.status}))
+        return ctx
+
+
+class ProofUploadView(ProofDetailView):
+    """POST a document; carriers only for their own contracts (the scoped queryset answers 404 otherwise)."""
+
+    allowed_roles = frozenset({"a46", "carrier"})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = obligation = self.get_object()
+        form = ProofDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                controlling_services.proof_document_add(
+                    obligation=obligation, doc_type=form.cleaned_data["doc_type"], upload=form.cleaned_data["file"], user=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.message_dict.get("file", exc.messages))
+            else:
+                messages.success(request, _("Dokument hochgeladen."))
+                return HttpResponseRedirect(obligation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(upload_form=form))
+
+
+class ProofStatusView(ProofDetailView):
+    edit = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = obligation = self.get_object()
+        form = ProofStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                controlling_services.proof_status_set(obligation=obligation, status=form.cleaned_data["status"], user=request.user)
+            except ValidationError as exc:
+                form.add_error("status", exc.message_dict.get("status", exc.messages))
+            else:
+                messages.success(request, _("Status gespeichert."))
+                return HttpResponseRedirect(obligation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(status_form=form))
+
+
+class ProofDocumentDownloadView(RoleRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+        obligation = get_object_or_404(ProofObligation.objects.for_user(request.user), pk=pk)
+        document = get_object_or_404(ProofDocument, obligation=obligation, pk=document_pk)
+        return serve_private_file(document.file, document.original_name)
+
+
+class ProofCreateView(ServiceFormView):
+    form_class = ProofObligationForm
+    success_message = _("Verwendungsnachweis angelegt.")
+    kind = ProofKind.CARRIER
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            model = ForwardingContract if self.kind == ProofKind.CARRIER else GrantNotice
+            self.subject = get_object_or_404(model.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Verwendungsnachweis anlegen: %(s)s") % {"s": self.subject}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_proofs")
+
+    def perform_save(self, form):
+        subject = {"contract": self.subject} if self.kind == ProofKind.CARRIER else {"grant": self.subject}
+        return controlling_services.proof_obligation_save(kind=self.kind, data=form_data(form), user=self.request.user, **subject)

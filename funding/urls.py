@@ -39,5 +39,12 @@ urlpatterns = [
     path("zahlungen/vertrag/<int:pk>/", controlling_views.ContractPaymentsView.as_view(), name="controlling_contract_payments"),
     path("zahlungen/vertrag/<int:pk>/abschlag/neu/", controlling_views.CarrierPaymentCreateView.as_view(), name="controlling_payment_create"),
     path("zahlungen/vertrag/<int:pk>/abschlag/<int:payment_pk>/bearbeiten/", controlling_views.CarrierPaymentUpdateView.as_view(), name="controlling_payment_edit"),
+    path("verwendungsnachweise/", controlling_views.ProofListView.as_view(), name="controlling_proofs"),
+    path("verwendungsnachweise/<int:pk>/", controlling_views.ProofDetailView.as_view(), name="proof_detail"),
+    path("verwendungsnachweise/<int:pk>/hochladen/", controlling_views.ProofUploadView.as_view(), name="proof_upload"),
+    path("verwendungsnachweise/<int:pk>/status/", controlling_views.ProofStatusView.as_view(), name="proof_status"),
+    path("verwendungsnachweise/<int:pk>/dokument/<int:document_pk>/", controlling_views.ProofDocumentDownloadView.as_view(), name="proof_document"),
+    path("verwendungsnachweise/neu/vertrag/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="carrier"), name="proof_create_contract"),
+    path("verwendungsnachweise/neu/bescheid/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="land"), name="proof_create_grant"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
