@@ -116,3 +116,69 @@ def proofs_due_soon(*, today: date | None = None, user=None) -> list[ProofObliga
     for row in rows:
         row.days_left = (row.due_on - today).days
     return rows
+
+
+# ---------------------------------------------------------------- double funding (§ 9 (4) TIntG)
+
+
+@dataclass
+class FundingConflict:
+    post: object
+    programmes: list[str]
+    start: date
+    end: date | None
+    funded_fte: Decimal
+    allocations: list = field(default_factory=list)
+
+    @property
+    def excess_fte(self) -> Decimal:
+        return self.funded_fte - self.post.fte
+
+    @property
+    def is_double_funding(self) -> bool:
+        return len(self.programmes) > 1
+
+    @property
+    def kind_label(self) -> str:
+        return "Doppelförderung" if self.is_double_funding else "Förderung über dem Stellenanteil"
+
+
+def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingConflict]:
+    """Periods in which a post's funded shares exceed its FTE, across KIM and the other programmes.
+
+    The services refuse such allocations; imported or legacy data may still contain them. Each
+    conflict names the post, the programmes involved, the period (consecutive days with the same
+    allocations merged) and the funded FTE beside the post's FTE. One query.
+    """
+    from funding.models import GrantAllocation
+    from modules.selectors import occupied_segments
+
+    allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by("post_id", "start", "pk")
+    if posts is not None:
+        allocations = allocations.filter(post__in=posts)
+    by_post: dict[int, list] = {}
+    for alloc in allocations:
+        by_post.setdefault(alloc.post_id, []).append(alloc)
+    conflicts: list[FundingConflict] = []
+    for allocs in by_post.values():
+        post = allocs[0].post
+        current: FundingConflict | None = None
+        for seg_start, seg_end, total in occupied_segments([(a.start, a.end, a.fte) for a in allocs]):
+            if total <= post.fte:
+                current = None
+                continue
+            clashing = [a for a in allocs if a.start <= seg_start and a.end >= seg_start]
+            ids = sorted(a.pk for a in clashing)
+            if (
+                current is not None and current.end is not None and seg_start.toordinal() == current.end.toordinal() + 1
+                and sorted(a.pk for a in current.allocations) == ids and current.funded_fte == total
+            ):
+                current.end = seg_end
+                continue
+            current = FundingConflict(
+                post=post, programmes=sorted({a.grant.programme.short_name for a in clashing}),
+                start=seg_start, end=seg_end, funded_fte=total, allocations=clashing,
+            )
+            conflicts.append(current)
+    conflicts.sort(key=lambda c: (c.post.title, c.start))
+    return conflicts

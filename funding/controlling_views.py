@@ -307,3 +307,14 @@ class ProofCreateView(ServiceFormView):
     def perform_save(self, form):
         subject = {"contract": self.subject} if self.kind == ProofKind.CARRIER else {"grant": self.subject}
         return controlling_services.proof_obligation_save(kind=self.kind, data=form_data(form), user=self.request.user, **subject)
+
+
+class DoubleFundingView(RoleRequiredMixin, TemplateView):
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/double_funding.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Doppelförderung und Überförderung")
+        ctx["conflicts"] = cs.double_funding_conflicts()
+        return ctx

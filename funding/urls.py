@@ -46,5 +46,6 @@ urlpatterns = [
     path("verwendungsnachweise/<int:pk>/dokument/<int:document_pk>/", controlling_views.ProofDocumentDownloadView.as_view(), name="proof_document"),
     path("verwendungsnachweise/neu/vertrag/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="carrier"), name="proof_create_contract"),
     path("verwendungsnachweise/neu/bescheid/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="land"), name="proof_create_grant"),
+    path("doppelfoerderung/", controlling_views.DoubleFundingView.as_view(), name="controlling_double"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
