@@ -182,3 +182,65 @@ def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingCo
             conflicts.append(current)
     conflicts.sort(key=lambda c: (c.post.title, c.start))
     return conflicts
+
+
+# ---------------------------------------------------------------- funding timeline per post
+
+
+def horizon_months() -> list[int]:
+    """settings.FUNDING_HORIZON_MONTHS ("6,12") as months, smallest first."""
+    raw = str(getattr(settings, "FUNDING_HORIZON_MONTHS", "6,12"))
+    return sorted({int(p) for p in raw.replace(";", ",").split(",") if p.strip().isdigit() and int(p) > 0})
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    import calendar
+
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class PostTimeline:
+    post: object
+    funding_end: date | None
+    contract_end: date | None
+    funding_horizon: int | None  # smallest horizon (months) within which the funding ends
+    contract_horizon: int | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.funding_horizon is not None or self.contract_horizon is not None
+
+    @property
+    def gap_days(self) -> int | None:
+        """Days the fixed-term contract runs beyond the funding (positive: unfunded tail)."""
+        if self.funding_end is None or self.contract_end is None:
+            return None
+        return (self.contract_end - self.funding_end).days
+
+
+def post_timelines(*, today: date | None = None, flagged_only: bool = False, user=None) -> list[PostTimeline]:
+    """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
+    from django.db.models import Max
+
+    from modules.models import Post
+
+    today = today or timezone.localdate()
+    horizons = horizon_months()
+    limits = [(h, add_months(today, h)) for h in horizons]
+    posts = Post.objects.for_user(user) if user is not None else Post.objects.all()
+    posts = posts.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("employer", "module").annotate(funding_end=Max("allocations__end"))
+    rows = []
+    for post in posts.order_by("module__number", "title", "pk"):
+
+        def within(end: date | None) -> int | None:
+            if end is None or end < today:
+                return None
+            return next((h for h, limit in limits if end <= limit), None)
+
+        row = PostTimeline(post, post.funding_end, post.end, within(post.funding_end), within(post.end))
+        if row.flagged or not flagged_only:
+            rows.append(row)
+    return rows

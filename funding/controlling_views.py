@@ -318,3 +318,13 @@ class DoubleFundingView(RoleRequiredMixin, TemplateView):
         ctx["title"] = _("Doppelförderung und Überförderung")
         ctx["conflicts"] = cs.double_funding_conflicts()
         return ctx
+
+
+class TimelineView(RoleRequiredMixin, TemplateView):
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/timeline.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"title": _("Laufzeiten: Förderung und befristete Verträge"), "rows": cs.post_timelines(), "horizons": cs.horizon_months()})
+        return ctx

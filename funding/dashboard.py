@@ -68,6 +68,7 @@ def dashboard_context(*, year: int) -> dict[str, Any]:
         "repayment_risks": eligibility.repayment_risk_list(year=year),
         "proofs_due": controlling_selectors.proofs_due_soon(),
         "overdue_payments": controlling_selectors.overdue_payments().count(),
+        "timelines": controlling_selectors.post_timelines(flagged_only=True),
     }
 
 

@@ -47,5 +47,6 @@ urlpatterns = [
     path("verwendungsnachweise/neu/vertrag/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="carrier"), name="proof_create_contract"),
     path("verwendungsnachweise/neu/bescheid/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="land"), name="proof_create_grant"),
     path("doppelfoerderung/", controlling_views.DoubleFundingView.as_view(), name="controlling_double"),
+    path("laufzeiten/", controlling_views.TimelineView.as_view(), name="controlling_timeline"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
