@@ -58,3 +58,11 @@ class WhatIfForm(forms.Form):
     rate = EuroField(label=_("Pauschale je VZÄ"), required=False, help_text=_("leer = heutiger Satz"))
     top_up = EuroField(label=_("Übernahme Eigenanteil je VZÄ"), required=False, help_text=_("leer = heutiger Beschluss"))
     personnel = EuroField(label=_("Personalkosten der Träger je VZÄ"), required=False, help_text=_("leer = heutige Kostenpläne"))
+
+
+class OwnShareTopUpForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = formfield_callback
+        from funding.models import OwnShareTopUp as model  # noqa: N813
+
+        fields = ["year", "amount_per_fte", "budget_line", "decided_on"]

@@ -13,8 +13,21 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from funding.models import CarrierPayment, ForwardingContract, GrantNotice, LandReceipt, ProofObligation, ProofStatus
+from funding.models import (
+    BudgetLine,
+    CarrierPayment,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantNotice,
+    LandReceipt,
+    OwnShareTopUp,
+    ProofObligation,
+    ProofStatus,
+    Rate,
+)
 from kim.money import ZERO, round_money
+from kim.periods import days_in_year, year_end, year_start
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
@@ -244,3 +257,178 @@ def post_timelines(*, today: date | None = None, flagged_only: bool = False, use
         if row.flagged or not flagged_only:
             rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------- own-share top-up and what-if
+
+
+@dataclass
+class Scenario:
+    rate: Decimal | None  # the case-management rate per VZÄ used (None: today's rates)
+    top_up_per_fte: Decimal
+    personnel_per_fte: Decimal | None
+    land_income: Decimal = ZERO
+    forwarding: Decimal = ZERO
+    carrier_gap: Decimal = ZERO
+    carrier_overhead: Decimal = ZERO
+    top_up: Decimal = ZERO
+    own_personnel: Decimal = ZERO
+    carrier_posts: int = 0
+
+    @property
+    def carriers_own_share(self) -> Decimal:
+        """What the carriers still carry: personnel gap − the county's top-up + uncovered overhead."""
+        return self.carrier_gap - self.top_up + self.carrier_overhead
+
+    @property
+    def county_expense(self) -> Decimal:
+        return self.forwarding + self.top_up + self.own_personnel
+
+    @property
+    def county_net(self) -> Decimal:
+        """County expense minus the Land's income (negative: the Land covers more than the county spends)."""
+        return self.county_expense - self.land_income
+
+    def forecast_for(self, basis: str) -> Decimal | None:
+        return {
+            ForecastBasis.LAND_INCOME: self.land_income, ForecastBasis.FORWARDING: self.forwarding,
+            ForecastBasis.OWN_PERSONNEL: self.own_personnel, ForecastBasis.TOP_UP: self.top_up,
+        }.get(basis)
+
+
+def top_up_for_year(*, year: int) -> OwnShareTopUp | None:
+    return OwnShareTopUp.objects.filter(year=year).select_related("budget_line").first()
+
+
+def scenario_figures(
+    *, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None,
+    _today_top_up: OwnShareTopUp | None = None,
+) -> Scenario:
+    """The year's money with optional changes: the rate per VZÄ (every category but the assistant post, whose
+    rate follows its own rule), the county's top-up per VZÄ, the carriers' personnel cost per VZÄ. Reads only.
+
+    Forwarding per carrier post = min(personnel, rate × FTE pro rata); gap = personnel − forwarding; top-up per
+    post = min(top-up × FTE, gap). Each total rounded once."""
+    from funding.selectors import kim_programmes_by_module
+    from modules.models import Post, PostCategory
+    from modules.selectors import county_personnel_needs, post_active_days
+
+    if top_up_per_fte is None:
+        decision = _today_top_up if _today_top_up is not None else top_up_for_year(year=year)
+        top_up_per_fte = decision.amount_per_fte if decision else ZERO
+    diy = days_in_year(year)
+    programmes = kim_programmes_by_module()
+    rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+
+    def rate_for(post) -> Decimal | None:
+        programme = programmes.get(post.module_id)
+        if programme is None:
+            return None
+        today_rate = rates.get((programme.pk, post.category))
+        if rate is not None and post.category != PostCategory.ASSISTANT and today_rate is not None:
+            return rate
+        return today_rate
+
+    result = Scenario(rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte)
+    land = Decimal(0)
+    for post in Post.objects.active_in(year_start(year), year_end(year)):
+        r = rate_for(post)
+        days = post_active_days(post=post, year=year)
+        if r is not None and days:
+            land += r * post.fte * days / diy
+    forwarding = gap = overhead = top_up = Decimal(0)
+    for plan in CostPlan.objects.filter(year=year).select_related("post"):
+        post = plan.post
+        days = post_active_days(post=post, year=year)
+        r = rate_for(post)
+        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * days / diy
+        if r is None:
+            continue
+        cap = r * post.fte * days / diy
+        eligible = min(personnel, cap)
+        post_gap = personnel - eligible
+        forwarding += eligible
+        gap += post_gap
+        overhead += plan.material_overhead
+        top_up += min(top_up_per_fte * post.fte * days / diy, post_gap)
+        result.carrier_posts += 1
+    result.land_income = round_money(land)
+    result.forwarding = round_money(forwarding)
+    result.carrier_gap = round_money(gap)
+    result.carrier_overhead = round_money(overhead)
+    result.top_up = round_money(top_up)
+    result.own_personnel = county_personnel_needs(year=year).total
+    return result
+
+
+def top_up_expense(*, year: int) -> Decimal:
+    """The planned expense of the county's top-up decision for a year (0 without a decision)."""
+    return top_up_expense_many(years=[year])[year]
+
+
+def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
+    """top_up_expense for several years in four queries: Σ over carrier cost plans of
+    min(top-up × FTE, personnel gap), pro rata by the post's days; rounded once per year."""
+    from funding.selectors import kim_programmes_by_module
+    from modules.selectors import post_active_days
+
+    result = {year: ZERO for year in years}
+    decisions = {d.year: d.amount_per_fte for d in OwnShareTopUp.objects.filter(year__in=years)}
+    if not decisions:
+        return result
+    programmes = kim_programmes_by_module()
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))}
+    totals = {year: Decimal(0) for year in decisions}
+    for plan in CostPlan.objects.filter(year__in=list(decisions)).select_related("post"):
+        post = plan.post
+        programme = programmes.get(post.module_id)
+        rate = rates.get((programme.pk, post.category, plan.year)) if programme else None
+        days = post_active_days(post=post, year=plan.year)
+        if rate is None or not days:
+            continue
+        diy = days_in_year(plan.year)
+        gap = plan.personnel - min(plan.personnel, rate * post.fte * days / diy)
+        totals[plan.year] += min(decisions[plan.year] * post.fte * days / diy, gap)
+    for year, total in totals.items():
+        result[year] = round_money(total)
+    return result
+
+
+@dataclass
+class WhatIf:
+    year: int
+    today: Scenario
+    scenario: Scenario
+    budget: list[tuple[BudgetLine, Decimal | None, Decimal | None]]
+
+    FIGURES = [
+        ("land_income", "Landeszuweisungen KIM (Prognose: Stellen × Pauschalen)"),
+        ("forwarding", "Weiterleitung an die Träger"),
+        ("carrier_gap", "Lücke der Träger (Personalkosten)"),
+        ("top_up", "Übernahme des Eigenanteils durch den Kreis"),
+        ("carriers_own_share", "Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)"),
+        ("own_personnel", "Personalkosten der eigenen Stellen"),
+        ("county_expense", "Aufwand des Kreises gesamt"),
+        ("county_net", "Aufwand des Kreises abzüglich Landeszuweisungen"),
+    ]
+
+    def comparison(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+        """(label, today, scenario, change) for every figure of the page."""
+        rows = []
+        for attr, label in self.FIGURES:
+            a, b = getattr(self.today, attr), getattr(self.scenario, attr)
+            rows.append((label, a, b, b - a))
+        return rows
+
+    def budget_comparison(self) -> list[tuple[BudgetLine, Decimal | None, Decimal | None, Decimal | None]]:
+        return [(line, a, b, None if a is None or b is None else b - a) for line, a, b in self.budget]
+
+
+def what_if(*, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None) -> WhatIf:
+    """Today's plan beside the changed one, with the year's budget lines; nothing is saved."""
+    decision = top_up_for_year(year=year)
+    today = scenario_figures(year=year, _today_top_up=decision)
+    scenario = scenario_figures(year=year, rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte, _today_top_up=decision)
+    lines = list(BudgetLine.objects.filter(year=year))
+    budget = [(line, today.forecast_for(line.forecast_basis), scenario.forecast_for(line.forecast_basis)) for line in lines]
+    return WhatIf(year, today, scenario, budget)

@@ -294,3 +294,16 @@ def send_proof_reminders(*, today: date | None = None) -> int:
             ProofReminder.objects.filter(obligation=obligation, days_before__in=reached).update(recipients=len(recipients))
             sent += 1
     return sent
+
+
+def top_up_save(*, top_up=None, data: dict[str, Any], user=None):
+    """The county's top-up decision per VZÄ and year; its budget line must be an expense of the same year."""
+    from funding.models import BudgetKind, OwnShareTopUp
+
+    with transaction.atomic():
+        top_up = top_up or OwnShareTopUp()
+        apply_fields(top_up, data)
+        line = top_up.budget_line
+        if line is not None and (line.year != top_up.year or line.kind != BudgetKind.EXPENSE):
+            raise ValidationError({"budget_line": _("Die Haushaltsposition muss eine Aufwandsposition des Jahres %(y)s sein.") % {"y": top_up.year}})
+        return save_validated(top_up, user=user)

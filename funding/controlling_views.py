@@ -21,12 +21,14 @@ from funding import controlling_services, eligibility
 from funding.controlling_forms import (
     CarrierPaymentForm,
     LandReceiptForm,
+    OwnShareTopUpForm,
     ProofDocumentForm,
     ProofObligationForm,
     ProofStatusForm,
+    WhatIfForm,
     YearPrepareForm,
 )
-from funding.models import CarrierPayment, ForwardingContract, GrantNotice, ProofDocument, ProofKind, ProofObligation, ProofStatus
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice, OwnShareTopUp, ProofDocument, ProofKind, ProofObligation, ProofStatus
 from kim.uploads import serve_private_file
 from kim.context_processors import role_key
 from kim.views import ScopedDetailView, ServiceFormView, form_data
@@ -328,3 +330,48 @@ class TimelineView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update({"title": _("Laufzeiten: Förderung und befristete Verträge"), "rows": cs.post_timelines(), "horizons": cs.horizon_months()})
         return ctx
+
+
+# ---------------------------------------------------------------- top-up and what-if
+
+
+class WhatIfView(RoleRequiredMixin, TemplateView):
+    """GET form: rate, top-up, carriers' costs → today's plan beside the changed one. Saves nothing."""
+
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/whatif.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        data = self.request.GET.copy()
+        data.setdefault("year", str(year_param(self.request, default=date.today().year)))
+        form = WhatIfForm(data)
+        ctx.update({"title": _("Was-wäre-wenn: Pauschale, Übernahme, Kosten der Träger"), "form": form})
+        if form.is_valid():
+            c = form.cleaned_data
+            ctx["result"] = cs.what_if(year=c["year"], rate=c["rate"], top_up_per_fte=c["top_up"], personnel_per_fte=c["personnel"])
+            ctx["decision"] = cs.top_up_for_year(year=c["year"])
+            ctx["can_edit"] = role_key(self.request.user) == "a46"
+        return ctx
+
+
+class TopUpCreateView(ServiceFormView):
+    form_class = OwnShareTopUpForm
+    title = _("Übernahme des Eigenanteils beschließen (je VZÄ und Jahr)")
+    success_message = _("Beschluss gespeichert; die Übernahme ist als geplanter Aufwand berücksichtigt.")
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_whatif")
+
+    def get_success_url_for(self, obj) -> str:
+        return reverse("funding:controlling_whatif") + f"?year={obj.year}"
+
+    def perform_save(self, form):
+        return controlling_services.top_up_save(top_up=self.object, data=form_data(form), user=self.request.user)
+
+
+class TopUpUpdateView(TopUpCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(OwnShareTopUp, pk=self.kwargs["pk"])

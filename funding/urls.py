@@ -48,5 +48,8 @@ urlpatterns = [
     path("verwendungsnachweise/neu/bescheid/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="land"), name="proof_create_grant"),
     path("doppelfoerderung/", controlling_views.DoubleFundingView.as_view(), name="controlling_double"),
     path("laufzeiten/", controlling_views.TimelineView.as_view(), name="controlling_timeline"),
+    path("was-waere-wenn/", controlling_views.WhatIfView.as_view(), name="controlling_whatif"),
+    path("uebernahme/neu/", controlling_views.TopUpCreateView.as_view(), name="topup_create"),
+    path("uebernahme/<int:pk>/bearbeiten/", controlling_views.TopUpUpdateView.as_view(), name="topup_edit"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
