@@ -432,3 +432,127 @@ def what_if(*, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal |
     lines = list(BudgetLine.objects.filter(year=year))
     budget = [(line, today.forecast_for(line.forecast_basis), scenario.forecast_for(line.forecast_basis)) for line in lines]
     return WhatIf(year, today, scenario, budget)
+
+
+# ---------------------------------------------------------------- programme roll-up and flow
+
+
+@dataclass
+class FlowRow:
+    module: str
+    carrier: str | None  # None: the county's own posts
+    amount: Decimal
+    paid: Decimal
+
+
+@dataclass
+class ProgrammeFlow:
+    year: int
+    granted: dict[str, Decimal]
+    rows: list[FlowRow]
+
+    @property
+    def land_total(self) -> Decimal:
+        return sum(self.granted.values(), start=ZERO)
+
+    @property
+    def forwarded_total(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.carrier), start=ZERO)
+
+    @property
+    def own_total(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.carrier is None), start=ZERO)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((r.paid for r in self.rows if r.carrier), start=ZERO)
+
+    def per_carrier(self) -> list[tuple[str, Decimal, Decimal]]:
+        totals: dict[str, list[Decimal]] = {}
+        for r in self.rows:
+            if r.carrier:
+                t = totals.setdefault(r.carrier, [ZERO, ZERO])
+                t[0] += r.amount
+                t[1] += r.paid
+        return [(name, a, p) for name, (a, p) in sorted(totals.items())]
+
+    def diagram(self):
+        """Nodes and links of the flow: Land → module → own posts / forwarding → carrier → paid / open."""
+        from funding.charts import FlowLink, FlowNode
+
+        nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
+        links = []
+        for module, amount in self.granted.items():
+            nodes.append(FlowNode(f"m:{module}", module, amount, 1))
+            links.append(FlowLink("land", f"m:{module}", amount))
+        own = {r.module: r.amount for r in self.rows if r.carrier is None}
+        fwd: dict[str, Decimal] = {}
+        for r in self.rows:
+            if r.carrier:
+                fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
+        if self.own_total:
+            nodes.append(FlowNode("own", "eigene Stellen (StädteRegion)", self.own_total, 2))
+        if self.forwarded_total:
+            nodes.append(FlowNode("fwd", "Weiterleitung an Träger", self.forwarded_total, 2))
+        for module in self.granted:
+            if own.get(module):
+                links.append(FlowLink(f"m:{module}", "own", own[module]))
+            if fwd.get(module):
+                links.append(FlowLink(f"m:{module}", "fwd", fwd[module]))
+        paid_total, open_total = self.paid_total, self.forwarded_total - self.paid_total
+        for name, amount, paid in self.per_carrier():
+            nodes.append(FlowNode(f"c:{name}", name, amount, 3))
+            links.append(FlowLink("fwd", f"c:{name}", amount))
+        if paid_total:
+            nodes.append(FlowNode("paid", "bereits gezahlt", paid_total, 4))
+        if open_total:
+            nodes.append(FlowNode("open", "noch nicht gezahlt", open_total, 4))
+        for name, amount, paid in self.per_carrier():
+            if paid:
+                links.append(FlowLink(f"c:{name}", "paid", paid))
+            if amount - paid:
+                links.append(FlowLink(f"c:{name}", "open", amount - paid))
+        return nodes, links
+
+    def link_rows(self) -> list[tuple[str, str, Decimal]]:
+        """The diagram's bands as (from, to, amount), for the table beside it."""
+        nodes, links = self.diagram()
+        labels = {n.key: n.label for n in nodes}
+        return [(labels[link.source], labels[link.target], link.amount) for link in links]
+
+    def svg(self) -> str:
+        from funding.charts import flow_svg
+
+        nodes, links = self.diagram()
+        return flow_svg(nodes, links, title=f"Mittelfluss KIM {self.year}")
+
+
+def programme_flow(*, year: int) -> ProgrammeFlow:
+    """Land → county per module → own posts vs. forwarded → per carrier → paid so far, in three queries.
+
+    Own posts receive what the module's notices leave after forwarding (granted − forwarded)."""
+    granted: dict[str, Decimal] = {}
+    for row in (
+        GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False)
+        .values("programme__short_name", "programme__module__number").annotate(total=Sum("amount")).order_by("programme__module__number")
+    ):
+        granted[row["programme__short_name"]] = round_money(row["total"])
+    contracts = (
+        ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False)
+        .values("grant__programme__short_name", "carrier__short_name", "carrier__name").annotate(total=Sum("amount"))
+    )
+    paid = {
+        (r["contract__grant__programme__short_name"], r["contract__carrier__name"]): round_money(r["total"])
+        for r in CarrierPayment.objects.filter(contract__year=year, paid_on__isnull=False)
+        .values("contract__grant__programme__short_name", "contract__carrier__name").annotate(total=Sum("amount"))
+    }
+    rows, forwarded = [], {}
+    for r in contracts:
+        module, name = r["grant__programme__short_name"], r["carrier__name"]
+        amount = round_money(r["total"])
+        forwarded[module] = forwarded.get(module, ZERO) + amount
+        rows.append(FlowRow(module, r["carrier__short_name"] or name, amount, paid.get((module, name), ZERO)))
+    for module, amount in granted.items():
+        rows.append(FlowRow(module, None, amount - forwarded.get(module, ZERO), ZERO))
+    rows.sort(key=lambda r: (r.module, r.carrier is not None, r.carrier or ""))
+    return ProgrammeFlow(year, granted, rows)

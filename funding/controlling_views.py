@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from funding import controlling_selectors as cs
 from funding import controlling_services, eligibility
@@ -375,3 +376,14 @@ class TopUpUpdateView(TopUpCreateView):
 
     def get_object(self):
         return get_object_or_404(OwnShareTopUp, pk=self.kwargs["pk"])
+
+
+class FlowView(YearPageMixin, TemplateView):
+    template_name = "funding/controlling/flow.html"
+    title = _("Mittelfluss und Programmübersicht")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        flow = cs.programme_flow(year=self.year)
+        ctx.update({"flow": flow, "svg": mark_safe(flow.svg()), "links": flow.link_rows()})  # noqa: S308 - built and escaped by funding.charts
+        return ctx

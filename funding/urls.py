@@ -51,5 +51,6 @@ urlpatterns = [
     path("was-waere-wenn/", controlling_views.WhatIfView.as_view(), name="controlling_whatif"),
     path("uebernahme/neu/", controlling_views.TopUpCreateView.as_view(), name="topup_create"),
     path("uebernahme/<int:pk>/bearbeiten/", controlling_views.TopUpUpdateView.as_view(), name="topup_edit"),
+    path("mittelfluss/", controlling_views.FlowView.as_view(), name="controlling_flow"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]
