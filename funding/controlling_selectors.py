@@ -556,3 +556,38 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
         rows.append(FlowRow(module, None, amount - forwarded.get(module, ZERO), ZERO))
     rows.sort(key=lambda r: (r.module, r.carrier is not None, r.carrier or ""))
     return ProgrammeFlow(year, granted, rows)
+
+
+# ---------------------------------------------------------------- budget (NKF): actual payments
+
+
+def with_budget_actuals(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Budget lines annotated (no extra query) with the year's KIM Land receipts and the carrier payments made."""
+    land = (
+        LandReceipt.objects.filter(received_on__year=OuterRef("year"), grant__programme__module__isnull=False)
+        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+    )
+    paid = (
+        CarrierPayment.objects.filter(paid_on__year=OuterRef("year"))
+        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+    )
+    return lines.annotate(
+        actual_land=Coalesce(Subquery(land, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+        actual_forwarding=Coalesce(Subquery(paid, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+    )
+
+
+def budget_export_columns():
+    from kim.exports import Column
+
+    return [
+        Column("Jahr", lambda r: r.line.year, "int"),
+        Column("Teilprodukt", lambda r: r.line.teilprodukt),
+        Column("Sachkonto", lambda r: r.line.sachkonto),
+        Column("Bezeichnung", lambda r: r.line.label, width=60),
+        Column("Ertrag/Aufwand", lambda r: r.line.get_kind_display()),
+        Column("Planansatz", lambda r: r.line.planned_amount, "euro"),
+        Column("Prognose (berechnet)", lambda r: r.forecast, "euro"),
+        Column("Differenz Prognose − Plan", lambda r: r.difference, "euro"),
+        Column("Ist (Zahlungen)", lambda r: r.actual, "euro"),
+    ]

@@ -295,6 +295,7 @@ def budget_forecasts(*, years: list[int], bases: set[str] | None = None) -> dict
 class BudgetRow:
     line: BudgetLine
     forecast: Decimal | None
+    actual: Decimal | None = None  # payments booked in the year (Ist), where the basis has payments
 
     @property
     def difference(self) -> Decimal | None:
@@ -303,9 +304,20 @@ class BudgetRow:
 
 def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
     """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
-    lines = list(lines)
+    from funding.controlling_selectors import with_budget_actuals
+
+    lines = list(with_budget_actuals(lines))
     forecasts = budget_forecasts(years=sorted({line.year for line in lines}), bases={line.forecast_basis for line in lines})
-    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year))) for line in lines]
+    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
+
+
+def budget_actual(line: BudgetLine) -> Decimal | None:
+    """Ist of a line annotated by with_budget_actuals: Land receipts (income) or carrier payments (forwarding)."""
+    if line.forecast_basis == ForecastBasis.LAND_INCOME:
+        return round_money(line.actual_land)
+    if line.forecast_basis == ForecastBasis.FORWARDING:
+        return round_money(line.actual_forwarding)
+    return None
 
 
 @dataclass

@@ -101,6 +101,7 @@ class BudgetTable(tables.Table):
     planned = EuroColumn(accessor="line__planned_amount", verbose_name=_("Planansatz"), orderable=False)
     forecast = EuroColumn(accessor="forecast", verbose_name=_("Prognose (berechnet)"), orderable=False)
     difference = tables.Column(accessor="difference", verbose_name=_("Differenz"), orderable=False, attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+    actual = EuroColumn(accessor="actual", verbose_name=_("Ist (Zahlungen)"), orderable=False)
 
     class Meta:
         empty_text = _("Keine Haushaltspositionen gefunden.")
