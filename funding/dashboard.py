@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from funding import selectors
+from funding import controlling_selectors, eligibility, selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
 from kim.money import ZERO
 from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
@@ -65,7 +65,10 @@ def dashboard_context(*, year: int) -> dict[str, Any]:
         "personnel_needs": county_personnel_needs(year=year),
         "budget": budget,
         "land_income_forecast": selectors.land_income_forecast(year=year),
-        "repayment_risks": selectors.repayment_risks(year=year),
+        "repayment_risks": eligibility.repayment_risk_list(year=year),
+        "proofs_due": controlling_selectors.proofs_due_soon(),
+        "overdue_payments": controlling_selectors.overdue_payments().count(),
+        "timelines": controlling_selectors.post_timelines(flagged_only=True),
     }
 
 

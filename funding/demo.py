@@ -30,6 +30,7 @@ from funding.models import (
     RequestStatus,
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs, prorate
+from kim.money import round_money
 from kim.models import Municipality, Organisation, OrganisationKind, Role, TOTPDevice, User
 from kim.periods import overlap_days, year_end, year_start
 from modules.models import CostRate, Module, Occupancy, Post, PostCategory
@@ -379,3 +380,96 @@ def load_users() -> list[tuple[str, str]]:
             TOTPDevice.objects.update_or_create(user=user, defaults={"secret": DEMO_TOTP_SECRET, "confirmed": True})
         result.append((username, str(role.label)))
     return result
+
+
+# ---------------------------------------------------------------- controlling (issue 5): payments, proofs, top-up
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A minimal, valid one-page PDF standing in for a carrier's document (demo only)."""
+    text = title.encode("latin-1", "replace")
+    stream = b"BT /F1 14 Tf 60 760 Td (" + text.replace(b"(", b"[").replace(b")", b"]") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+@transaction.atomic
+def load_controlling() -> dict[str, int]:
+    """Demo receipts, instalments, proof-of-use obligations and the top-up decision (after load() and load_users()).
+
+    Illustrative inputs: the Land pays the 2020 notices in full on 15.07.2020 and the 2021 notices in two
+    halves (01.03. and 01.09.2021); carriers get two instalments in 2020 and four in 2021, the DRK's last
+    2021 instalment is left unpaid (overdue); proofs of 2020 are closed, the AWO's 2021 proof has objections.
+    The top-up "bis zu 9.000 € je Stelle" follows the administration's recommendation in paper 2020/0354.
+    """
+    from django.core.files.base import ContentFile
+
+    from funding.models import CarrierPayment, LandReceipt, OwnShareTopUp, ProofDocument, ProofKind, ProofObligation, ProofStatus
+
+    a46 = User.objects.filter(username="a46").first()
+    for grant in GrantNotice.objects.filter(period_start__year__in=[2020, 2021], is_draft=False).order_by("pk"):
+        if grant.year == 2020:
+            parts = [(date(2020, 7, 15), grant.amount)]
+        else:
+            half = round_money(grant.amount / 2)
+            parts = [(date(2021, 3, 1), half), (date(2021, 9, 1), grant.amount - half)]
+        for number, (day, amount) in enumerate(parts, start=1):
+            _upsert(LandReceipt, grant=grant, received_on=day, defaults={"amount": amount, "reference": f"Zahlung {number} – {grant.reference}"})
+    for contract in ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False).select_related("carrier").order_by("pk"):
+        if contract.year == 2020:
+            first = round_money(contract.amount / 2)
+            plan = [(date(2020, 8, 15), first), (date(2020, 11, 15), contract.amount - first)]
+        else:
+            quarter = round_money(contract.amount / 4)
+            plan = [(date(2021, m, 15), quarter) for m in (1, 4, 7)] + [(date(2021, 10, 15), contract.amount - 3 * quarter)]
+        for day, amount in plan:
+            unpaid = contract.carrier.slug == "drk" and day == date(2021, 10, 15)
+            _upsert(CarrierPayment, contract=contract, due_on=day, defaults={"amount": amount, "paid_on": None if unpaid else day})
+    obligations = []
+    for contract in ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False).select_related("carrier").order_by("pk"):
+        if contract.year == 2020:
+            status = ProofStatus.CLOSED
+        else:
+            status = {"awo": ProofStatus.OBJECTIONS, "arbeitsplattform-migration": ProofStatus.SUBMITTED}.get(contract.carrier.slug, ProofStatus.CHECKED)
+        obligation, _ = _upsert(ProofObligation, kind=ProofKind.CARRIER, contract=contract, defaults={"due_on": date(contract.year + 1, 6, 30), "status": status})
+        obligations.append(obligation)
+    for grant in GrantNotice.objects.filter(period_start__year__in=[2020, 2021], is_draft=False).order_by("pk"):
+        status = ProofStatus.CLOSED if grant.year == 2020 else ProofStatus.SUBMITTED
+        obligation, _ = _upsert(ProofObligation, kind=ProofKind.LAND, grant=grant, defaults={"due_on": date(grant.year + 1, 9, 30), "status": status})
+        obligations.append(obligation)
+    for obligation in obligations:
+        if a46 is None:
+            break
+        if obligation.status in (ProofStatus.CHECKED, ProofStatus.CLOSED, ProofStatus.OBJECTIONS):
+            _upsert(ProofObligation, pk=obligation.pk, defaults={"checked_by": a46, "checked_on": date(obligation.due_on.year, 9, 15)})
+        for doc_type, label in (("report", "Sachbericht"), ("numerical", "Zahlenmaessiger Nachweis")):
+            if ProofDocument.objects.filter(obligation=obligation, doc_type=doc_type).exists():
+                continue
+            name = f"{label.lower().replace(' ', '-')}-{obligation.pk}.pdf"
+            document = ProofDocument(obligation=obligation, doc_type=doc_type, original_name=name, uploaded_by=a46)
+            document.file.save(name, ContentFile(_demo_pdf(f"{label} - {obligation.subject}")), save=False)
+            document.save()
+    line, _ = _upsert(
+        BudgetLine,
+        year=2021, teilprodukt="946100", sachkonto="531810", kind=BudgetKind.EXPENSE,
+        defaults={
+            "label": "Übernahme des Eigenanteils der Träger (bis zu 9.000 € je Stelle; Sachkonto beispielhaft)",
+            "planned_amount": D("45000"), "forecast_basis": ForecastBasis.TOP_UP,
+        },
+    )
+    _upsert(OwnShareTopUp, year=2021, defaults={"amount_per_fte": D("9000"), "budget_line": line})
+    return {"obligations": len(obligations)}

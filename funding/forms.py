@@ -33,7 +33,7 @@ class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = GrantNotice
-        fields = ["programme", "recipient", "authority", "reference", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
+        fields = ["programme", "recipient", "authority", "reference", "issued_on", "period_start", "period_end", "approved_fte", "amount", "is_draft"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +70,7 @@ class ForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelF
     class Meta:
         formfield_callback = formfield_callback
         model = ForwardingContract
-        fields = ["grant", "post", "reference", "signed_on", "start", "end"]
+        fields = ["grant", "post", "reference", "signed_on", "start", "end", "is_draft"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +83,7 @@ class CostPlanForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = CostPlan
-        fields = ["post", "year", "personnel", "material_overhead"]
+        fields = ["post", "year", "personnel", "material_overhead", "is_draft"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,6 +60,9 @@ class Rate(models.Model):
     category = models.CharField(_("Stellenkategorie"), max_length=30, choices=PostCategory.choices)
     year = models.PositiveSmallIntegerField(_("Jahr"))
     amount_per_fte = models.DecimalField(_("Pauschale je VZÄ und Jahr"), **MONEY)
+    confirmed = models.BooleanField(
+        _("bestätigt"), default=True, help_text=_("Aus dem Vorjahr übernommene Sätze sind zu bestätigen, sobald das Land sie festlegt.")
+    )
 
     history = HistoricalRecords()
 
@@ -106,6 +109,7 @@ class GrantNotice(models.Model):
     period_end = models.DateField(_("Bewilligungszeitraum bis"))
     approved_fte = models.DecimalField(_("bewilligte VZÄ"), max_digits=6, decimal_places=3)
     amount = models.DecimalField(_("Zuwendung"), **MONEY)
+    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch kein Bescheid."))
 
     objects = GrantNoticeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -194,6 +198,7 @@ class ForwardingContract(models.Model):
         editable=False,
         help_text=_("min(tatsächliche Personalkosten, Pauschale × VZÄ), anteilig für den Zeitraum; berechnet."),
     )
+    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch nicht unterzeichnet."))
 
     objects = ForwardingContractQuerySet.as_manager()
     history = HistoricalRecords()
@@ -237,6 +242,7 @@ class CostPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("Jahr"))
     personnel = models.DecimalField(_("Personalkosten"), **MONEY)
     material_overhead = models.DecimalField(_("Sach- und Overheadkosten"), **MONEY)
+    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr übernommen; vom Träger zu bestätigen."))
 
     objects = CostPlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -320,6 +326,7 @@ class ForecastBasis(models.TextChoices):
     LAND_INCOME = "land_income", _("Landeszuweisungen KIM (Stellen × Pauschalen)")
     FORWARDING = "forwarding", _("Weiterleitung an Träger (Verträge)")
     OWN_PERSONNEL = "own_personnel", _("Personalkosten eigener Stellen")
+    TOP_UP = "top_up", _("Übernahme des Eigenanteils (Beschluss je VZÄ)")
     NONE = "none", _("keine Prognose")
 
 
@@ -354,3 +361,221 @@ class BudgetLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:budget_edit", args=[self.pk])
+
+
+# ---------------------------------------------------------------- payments (issue 5)
+
+
+class LandReceiptQuerySet(models.QuerySet):
+    def for_user(self, user) -> "LandReceiptQuerySet":
+        if not user.is_authenticated or user.is_carrier_staff:
+            return self.none()
+        return self
+
+
+class LandReceipt(models.Model):
+    """Money received from the Land on a grant notice (Mittelabruf / Zahlung des Landes)."""
+
+    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="receipts")
+    received_on = models.DateField(_("eingegangen am"))
+    amount = models.DecimalField(_("Betrag"), **MONEY)
+    reference = models.CharField(_("Buchungszeichen"), max_length=100, blank=True)
+
+    objects = LandReceiptQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Zahlungseingang des Landes")
+        verbose_name_plural = _("Zahlungseingänge des Landes")
+        ordering = ["-received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="land_receipt_amount_positive",
+                violation_error_message=_("Der Betrag muss größer als 0 sein."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} {self.received_on:%d.%m.%Y}"
+
+
+class CarrierPaymentQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CarrierPaymentQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_carrier_staff:
+            return self.filter(contract__carrier_id=user.organisation_id)
+        return self
+
+
+class CarrierPayment(models.Model):
+    """An instalment of a forwarding contract: planned (due date) and, once paid, its payment date."""
+
+    contract = models.ForeignKey(ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), on_delete=models.PROTECT, related_name="payments")
+    due_on = models.DateField(_("fällig am"))
+    amount = models.DecimalField(_("Betrag"), **MONEY)
+    paid_on = models.DateField(_("gezahlt am"), null=True, blank=True)
+
+    objects = CarrierPaymentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Abschlag an den Träger")
+        verbose_name_plural = _("Abschläge an die Träger")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="carrier_payment_amount_positive",
+                violation_error_message=_("Der Betrag muss größer als 0 sein."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.due_on:%d.%m.%Y}"
+
+
+# ---------------------------------------------------------------- proof of use (issue 5)
+
+
+class ProofKind(models.TextChoices):
+    CARRIER = "carrier", _("Träger → StädteRegion (Weiterleitungsvertrag)")
+    LAND = "land", _("StädteRegion → Land (Förderbescheid)")
+
+
+class ProofStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    SUBMITTED = "submitted", _("eingereicht")
+    CHECKED = "checked", _("geprüft")
+    OBJECTIONS = "objections", _("Beanstandungen")
+    CLOSED = "closed", _("abgeschlossen")
+
+
+class ProofObligationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ProofObligationQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_carrier_staff:
+            return self.filter(kind=ProofKind.CARRIER, contract__carrier_id=user.organisation_id)
+        return self
+
+
+class ProofObligation(models.Model):
+    """Verwendungsnachweis owed: by a carrier for a forwarding contract, or by the county for a grant."""
+
+    kind = models.CharField(_("Art"), max_length=10, choices=ProofKind.choices)
+    contract = models.ForeignKey(
+        ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+    )
+    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), null=True, blank=True, on_delete=models.PROTECT, related_name="proofs")
+    due_on = models.DateField(_("fällig am"))
+    status = models.CharField(_("Status"), max_length=12, choices=ProofStatus.choices, default=ProofStatus.OPEN)
+    checked_by = models.ForeignKey(
+        "kim.User", verbose_name=_("geprüft von"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField(_("geprüft am"), null=True, blank=True)
+
+    objects = ProofObligationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Verwendungsnachweis")
+        verbose_name_plural = _("Verwendungsnachweise")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="carrier") & Q(contract__isnull=False) & Q(grant__isnull=True))
+                | (Q(kind="land") & Q(grant__isnull=False) & Q(contract__isnull=True)),
+                name="proof_kind_matches_subject",
+                violation_error_message=_("Ein Nachweis des Trägers gehört zu einem Vertrag, einer an das Land zu einem Bescheid."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Verwendungsnachweis')} {self.subject}"
+
+    @property
+    def subject(self):
+        return self.contract if self.kind == ProofKind.CARRIER else self.grant
+
+    @property
+    def period_end(self):
+        subject = self.subject
+        return subject.end if self.kind == ProofKind.CARRIER else subject.period_end
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:proof_detail", args=[self.pk])
+
+
+class ProofDocumentType(models.TextChoices):
+    REPORT = "report", _("Sachbericht")
+    NUMERICAL = "numerical", _("zahlenmäßiger Nachweis")
+
+
+def _private_storage():
+    from kim.uploads import private_storage
+
+    return private_storage()
+
+
+class ProofDocument(models.Model):
+    obligation = models.ForeignKey(ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("Dokument"), max_length=12, choices=ProofDocumentType.choices)
+    file = models.FileField(_("Datei"), storage=_private_storage, upload_to="verwendungsnachweise/%Y/")
+    original_name = models.CharField(_("Dateiname"), max_length=200)
+    uploaded_by = models.ForeignKey("kim.User", verbose_name=_("hochgeladen von"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Nachweisdokument")
+        verbose_name_plural = _("Nachweisdokumente")
+        ordering = ["obligation", "doc_type", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} ({self.original_name})"
+
+
+class ProofReminder(models.Model):
+    """A reminder sent for an obligation at one threshold (days before the due date); sent once."""
+
+    obligation = models.ForeignKey(ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(_("Tage vor Fälligkeit"))
+    sent_on = models.DateField(_("gesendet am"))
+    recipients = models.PositiveSmallIntegerField(_("Empfänger"), default=0)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "days_before"], name="proof_reminder_once_per_threshold",
+                violation_error_message=_("Diese Erinnerung wurde bereits versandt."),
+            ),
+        ]
+
+
+# ---------------------------------------------------------------- own-share top-up (issue 5)
+
+
+class OwnShareTopUp(models.Model):
+    """The county's decision to take over part of the carriers' own share: up to an amount per VZÄ and year."""
+
+    year = models.PositiveSmallIntegerField(_("Haushaltsjahr"), unique=True)
+    amount_per_fte = models.DecimalField(_("bis zu je VZÄ"), **MONEY)
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("Haushaltsposition"), null=True, blank=True, on_delete=models.PROTECT, related_name="top_ups"
+    )
+    decided_on = models.DateField(_("beschlossen am"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Übernahme des Eigenanteils (Beschluss)")
+        verbose_name_plural = _("Übernahmen des Eigenanteils (Beschlüsse)")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="top_up_not_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

@@ -274,7 +274,7 @@ def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
     return {year: totals.get(year, ZERO) for year in years}
 
 
-def budget_forecasts(*, years: list[int]) -> dict[tuple[str, int], Decimal]:
+def budget_forecasts(*, years: list[int], bases: set[str] | None = None) -> dict[tuple[str, int], Decimal]:
     """Forecast per (basis, year) for every year asked, in a fixed number of queries."""
     result: dict[tuple[str, int], Decimal] = {}
     for year, amount in land_income_forecast_many(years=years).items():
@@ -283,6 +283,11 @@ def budget_forecasts(*, years: list[int]) -> dict[tuple[str, int], Decimal]:
         result[(ForecastBasis.FORWARDING, year)] = amount
     for year, needs in county_personnel_needs_many(years=years).items():
         result[(ForecastBasis.OWN_PERSONNEL, year)] = needs.total
+    from funding.controlling_selectors import top_up_expense_many
+
+    top_up_years = years if bases is None or ForecastBasis.TOP_UP in bases else []
+    for year, amount in top_up_expense_many(years=top_up_years).items():
+        result[(ForecastBasis.TOP_UP, year)] = amount
     return result
 
 
@@ -290,6 +295,7 @@ def budget_forecasts(*, years: list[int]) -> dict[tuple[str, int], Decimal]:
 class BudgetRow:
     line: BudgetLine
     forecast: Decimal | None
+    actual: Decimal | None = None  # payments booked in the year (Ist), where the basis has payments
 
     @property
     def difference(self) -> Decimal | None:
@@ -298,9 +304,20 @@ class BudgetRow:
 
 def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
     """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
-    lines = list(lines)
-    forecasts = budget_forecasts(years=sorted({line.year for line in lines}))
-    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year))) for line in lines]
+    from funding.controlling_selectors import with_budget_actuals
+
+    lines = list(with_budget_actuals(lines))
+    forecasts = budget_forecasts(years=sorted({line.year for line in lines}), bases={line.forecast_basis for line in lines})
+    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
+
+
+def budget_actual(line: BudgetLine) -> Decimal | None:
+    """Ist of a line annotated by with_budget_actuals: Land receipts (income) or carrier payments (forwarding)."""
+    if line.forecast_basis == ForecastBasis.LAND_INCOME:
+        return round_money(line.actual_land)
+    if line.forecast_basis == ForecastBasis.FORWARDING:
+        return round_money(line.actual_forwarding)
+    return None
 
 
 @dataclass

@@ -38,6 +38,7 @@ def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user=None) -> R
         rate = Rate.objects.select_for_update().get(pk=rate.pk) if rate else Rate()
         old_key = (rate.programme_id, rate.category, rate.year)
         apply_fields(rate, data)
+        rate.confirmed = True  # a rate A 46 enters or edits is confirmed (carried-forward rates are not)
         saved = save_validated(rate, user=user)
         # Contract amounts depend on the rate: recompute those under the old and the new key.
         for programme_id, category, year in {old_key, (rate.programme_id, rate.category, rate.year)}:

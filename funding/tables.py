@@ -23,6 +23,11 @@ class GrantTable(tables.Table):
         fields = ["reference", "programme", "authority", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
         empty_text = _("Keine Förderbescheide gefunden.")
 
+    def render_reference(self, value, record):
+        if record.is_draft:
+            return format_html('{} <span class="badge warn">{}</span>', value, _("Entwurf"))
+        return value
+
 
 class ForwardingTable(tables.Table):
     reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
@@ -96,6 +101,7 @@ class BudgetTable(tables.Table):
     planned = EuroColumn(accessor="line__planned_amount", verbose_name=_("Planansatz"), orderable=False)
     forecast = EuroColumn(accessor="forecast", verbose_name=_("Prognose (berechnet)"), orderable=False)
     difference = tables.Column(accessor="difference", verbose_name=_("Differenz"), orderable=False, attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+    actual = EuroColumn(accessor="actual", verbose_name=_("Ist (Zahlungen)"), orderable=False)
 
     class Meta:
         empty_text = _("Keine Haushaltspositionen gefunden.")
@@ -112,9 +118,15 @@ class RateTable(tables.Table):
     programme = tables.Column(verbose_name=_("Programm"))
     year = YearColumn(verbose_name=_("Jahr"))
     amount_per_fte = EuroColumn(verbose_name=_("Pauschale je VZÄ"))
+    confirmed = tables.Column(verbose_name=_("Status"))
     edit = tables.LinkColumn("funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False)
 
     class Meta:
         model = Rate
-        fields = ["programme", "category", "year", "amount_per_fte"]
+        fields = ["programme", "category", "year", "amount_per_fte", "confirmed"]
         empty_text = _("Keine Fördersätze gefunden.")
+
+    def render_confirmed(self, value):
+        if value:
+            return _("bestätigt")
+        return format_html('<span class="badge warn">{}</span>', _("zu bestätigen"))

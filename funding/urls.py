@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding import views
+from funding import controlling_views, views
 
 app_name = "funding"
 
@@ -32,4 +32,25 @@ urlpatterns = [
     path("saetze/<int:pk>/bearbeiten/", views.RateUpdateView.as_view(), name="rate_edit"),
     path("programme/neu/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programme/<int:pk>/bearbeiten/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
+    path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
+    path("controlling/jahr-vorbereiten/", controlling_views.YearPrepareView.as_view(), name="controlling_year"),
+    path("zahlungen/", controlling_views.PaymentOverviewView.as_view(), name="controlling_payments"),
+    path("zahlungen/bescheid/<int:pk>/eingang/neu/", controlling_views.LandReceiptCreateView.as_view(), name="controlling_receipt_create"),
+    path("zahlungen/vertrag/<int:pk>/", controlling_views.ContractPaymentsView.as_view(), name="controlling_contract_payments"),
+    path("zahlungen/vertrag/<int:pk>/abschlag/neu/", controlling_views.CarrierPaymentCreateView.as_view(), name="controlling_payment_create"),
+    path("zahlungen/vertrag/<int:pk>/abschlag/<int:payment_pk>/bearbeiten/", controlling_views.CarrierPaymentUpdateView.as_view(), name="controlling_payment_edit"),
+    path("verwendungsnachweise/", controlling_views.ProofListView.as_view(), name="controlling_proofs"),
+    path("verwendungsnachweise/<int:pk>/", controlling_views.ProofDetailView.as_view(), name="proof_detail"),
+    path("verwendungsnachweise/<int:pk>/hochladen/", controlling_views.ProofUploadView.as_view(), name="proof_upload"),
+    path("verwendungsnachweise/<int:pk>/status/", controlling_views.ProofStatusView.as_view(), name="proof_status"),
+    path("verwendungsnachweise/<int:pk>/dokument/<int:document_pk>/", controlling_views.ProofDocumentDownloadView.as_view(), name="proof_document"),
+    path("verwendungsnachweise/neu/vertrag/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="carrier"), name="proof_create_contract"),
+    path("verwendungsnachweise/neu/bescheid/<int:pk>/", controlling_views.ProofCreateView.as_view(kind="land"), name="proof_create_grant"),
+    path("doppelfoerderung/", controlling_views.DoubleFundingView.as_view(), name="controlling_double"),
+    path("laufzeiten/", controlling_views.TimelineView.as_view(), name="controlling_timeline"),
+    path("was-waere-wenn/", controlling_views.WhatIfView.as_view(), name="controlling_whatif"),
+    path("uebernahme/neu/", controlling_views.TopUpCreateView.as_view(), name="topup_create"),
+    path("uebernahme/<int:pk>/bearbeiten/", controlling_views.TopUpUpdateView.as_view(), name="topup_edit"),
+    path("mittelfluss/", controlling_views.FlowView.as_view(), name="controlling_flow"),
+    path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
 ]

@@ -330,9 +330,28 @@ class BudgetRowView(ScopedTableView):
     allowed_roles = STAFF_ROLES
     title = _("Haushaltspositionen mit Prognose")
     create_url_name = "funding:budget_create"
+    template_name = "funding/budget/list.html"
 
     def get_table_data(self):
         return selectors.budget_lines_with_forecast(lines=self.object_list)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") in {"xlsx", "csv"}:
+            from funding.controlling_selectors import budget_export_columns
+            from kim.exports import export_response
+
+            filterset = self.get_filterset(self.get_filterset_class())
+            lines = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+            rows = selectors.budget_lines_with_forecast(lines=lines)
+            return export_response(request.GET["export"], budget_export_columns(), rows, "Haushalt KIM")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params["export"] = "xlsx"
+        ctx["export_query"] = params.urlencode()
+        return ctx
 
 
 class BudgetLineCreateView(ServiceFormView):

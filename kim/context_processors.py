@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("funding:request_list", _("Anträge"), {"a46", "committee", "readonly"}),
     ("funding:budget_list", _("Haushalt"), {"a46", "committee", "readonly"}),
     ("funding:rate_list", _("Sätze"), {"a46", "committee", "readonly"}),
+    ("funding:controlling", _("Controlling"), {"a46", "committee", "readonly"}),
 ]
 
 

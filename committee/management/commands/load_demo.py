@@ -11,6 +11,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = demo.load()
             users = demo.load_users()
+            demo.load_controlling()
         self.stdout.write(self.style.SUCCESS(f"Demo geladen: {counts['posts']} Stellen, {counts['carriers']} Träger."))
         self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
         for username, role in users:

@@ -1,0 +1,102 @@
+"""Server-side SVG charts: the same picture serves the browser and the PDF papers (embed the string).
+
+``flow_svg`` draws a Sankey-like funding flow: boxes per node in columns, bands whose thickness is
+proportional to the amount, labels with euro amounts. It is readable without colour (grey tones, a
+dark outline, every figure written out) and carries a <title>/<desc> for screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from kim.money import format_euro
+
+
+@dataclass
+class FlowNode:
+    key: str
+    label: str
+    amount: Decimal
+    column: int
+
+
+@dataclass
+class FlowLink:
+    source: str
+    target: str
+    amount: Decimal
+
+
+FILLS = ["#d9dee3", "#c4ccd4", "#b0bac5", "#9aa6b2", "#86939f"]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width: int = 1100, height: int = 520) -> str:
+    """The flow diagram as an SVG string (no external resources; safe to inline)."""
+    columns = sorted({n.column for n in nodes})
+    if not nodes or not columns:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="60" viewBox="0 0 {width} 60">'
+            f"<title>{escape(title)}</title><text x='10' y='35' font-family='sans-serif' font-size='14'>Keine Daten</text></svg>"
+        )
+    node_w, top, bottom, gap = 16, 30, 20, 14
+    label_room = 230
+    usable_w = width - label_room - node_w
+    col_x = {c: 10 + (usable_w * i / max(1, len(columns) - 1)) for i, c in enumerate(columns)}
+    per_col: dict[int, list[FlowNode]] = {c: [n for n in nodes if n.column == c] for c in columns}
+    biggest = max(sum((float(n.amount) for n in col), 0.0) + gap * 0 for col in per_col.values()) or 1.0
+    max_nodes = max(len(col) for col in per_col.values())
+    scale = (height - top - bottom - gap * (max_nodes - 1)) / biggest
+    pos: dict[str, tuple[float, float, float]] = {}  # key → (x, y, h)
+    for c, col in per_col.items():
+        y = top
+        for n in col:
+            h = max(float(n.amount) * scale, 2.0)
+            pos[n.key] = (col_x[c], y, h)
+            y += h + gap
+    out_offset = {k: 0.0 for k in pos}
+    in_offset = {k: 0.0 for k in pos}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="flow-title flow-desc" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Arial, sans-serif" font-size="12">',
+        f'<title id="flow-title">{escape(title)}</title>',
+        '<desc id="flow-desc">' + escape("; ".join(f"{l.source} → {l.target}: {format_euro(l.amount)}" for l in links)) + "</desc>",
+    ]
+    labels = {n.key: n.label for n in nodes}
+    for link in links:
+        if link.source not in pos or link.target not in pos or link.amount <= 0:
+            continue
+        sx, sy, _sh = pos[link.source]
+        tx, ty, _th = pos[link.target]
+        thickness = max(float(link.amount) * scale, 1.0)
+        y0 = sy + out_offset[link.source] + thickness / 2
+        y1 = ty + in_offset[link.target] + thickness / 2
+        out_offset[link.source] += thickness
+        in_offset[link.target] += thickness
+        x0, x1 = sx + node_w, tx
+        mid = (x0 + x1) / 2
+        parts.append(
+            f'<path d="M{_fmt(x0)},{_fmt(y0)} C{_fmt(mid)},{_fmt(y0)} {_fmt(mid)},{_fmt(y1)} {_fmt(x1)},{_fmt(y1)}" '
+            f'fill="none" stroke="#5b6b7a" stroke-opacity="0.28" stroke-width="{_fmt(thickness)}">'
+            f"<title>{escape(labels[link.source])} → {escape(labels[link.target])}: {escape(format_euro(link.amount))}</title></path>"
+        )
+    for i, n in enumerate(nodes):
+        x, y, h = pos[n.key]
+        fill = FILLS[n.column % len(FILLS)]
+        parts.append(f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{node_w}" height="{_fmt(h)}" fill="{fill}" stroke="#1f2d3a" stroke-width="1"/>')
+        last = n.column == columns[-1]
+        tx = x + node_w + 6
+        anchor = "start"
+        ty = y + min(h / 2, 14) + 4
+        parts.append(
+            f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}" fill="#111"><tspan font-weight="600">{escape(n.label)}</tspan>'
+            f'<tspan x="{_fmt(tx)}" dy="14">{escape(format_euro(n.amount))}</tspan></text>'
+        )
+        del last
+    parts.append("</svg>")
+    return "".join(parts)
