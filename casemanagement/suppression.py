@@ -1,0 +1,142 @@
+"""Small-number protection for every count that leaves a carrier (screens, exports, papers).
+
+Rule (also in README.md, "Schutz kleiner Fallzahlen"):
+
+1. Primary suppression: every count from 1 to 4 is shown as "<5". Zero is shown (it reveals no one).
+2. Secondary suppression: the published figures form a system of equations: every row of a
+   breakdown adds up to its row total, every carrier's column to its column total, the totals to
+   the grand total; and for each carrier (and in the sum) "stock at start + new − closed = stock at
+   end". The column total of the breakdowns by legal domain and municipality *is* the carrier's
+   "new" figure and that of the closure reasons its "closed" figure, so the tables are protected
+   together. Whenever an equation has exactly one hidden member, the smallest non-zero visible
+   member of that equation is hidden too (shown as "•"); if there is none, the equation's total is
+   hidden (or, for an equation without total, a visible zero). This repeats until no equation has
+   exactly one hidden member, so no hidden count can be recomputed by subtraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable, Iterable
+
+THRESHOLD = 5
+PRIMARY = "<5"
+SECONDARY = "•"
+
+Key = Hashable
+Equation = tuple[list[Key], Key | None]
+
+
+def is_small(value: int) -> bool:
+    return 0 < value < THRESHOLD
+
+
+def show(value: int) -> str | int:
+    """A single count standing alone (nothing printed to subtract it from): 1–4 become "<5"."""
+    return PRIMARY if is_small(value) else value
+
+
+def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
+    """The keys to hide: primary (1–4) and secondary until every equation is safe."""
+    equations = list(equations)
+    hidden = {k for k, v in values.items() if is_small(v)}
+    changed = True
+    while changed:
+        changed = False
+        for members, total in equations:
+            keys = members + ([total] if total is not None else [])
+            if sum(1 for k in keys if k in hidden) != 1:
+                continue
+            candidates = [k for k in members if k not in hidden and values.get(k, 0) > 0]
+            if candidates:
+                extra = min(candidates, key=lambda k: (values.get(k, 0), repr(k)))
+            elif total is not None and total not in hidden:
+                extra = total
+            else:
+                visible = [k for k in members if k not in hidden]
+                if not visible:
+                    continue
+                extra = visible[0]
+            hidden.add(extra)
+            changed = True
+    return hidden
+
+
+def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:
+    value = values.get(key, 0)
+    if key in hidden:
+        return PRIMARY if is_small(value) else SECONDARY
+    return value
+
+
+@dataclass
+class ProtectedFigures:
+    """Figures of several columns (carriers, or one return) after suppression."""
+
+    values: dict[Key, int]
+    hidden: set[Key]
+
+    def cell(self, dimension: str, key: str, col: Hashable) -> str | int:
+        return display(("c", dimension, key, col), self.values, self.hidden)
+
+    def row_total(self, dimension: str, key: str) -> str | int:
+        return display(("rt", dimension, key), self.values, self.hidden)
+
+    def col_total(self, dimension: str, col: Hashable) -> str | int:
+        return display(_col_total_key(dimension, col), self.values, self.hidden)
+
+    def grand(self, dimension: str) -> str | int:
+        return display(_grand_key(dimension), self.values, self.hidden)
+
+
+# Breakdowns whose column total equals a figure of the totals table.
+LINKED_TOTAL = {"legal_domain": "new", "municipality": "new", "closure_reason": "closed"}
+
+
+def _col_total_key(dimension: str, col: Hashable) -> Key:
+    if dimension in LINKED_TOTAL:
+        return ("c", "totals", LINKED_TOTAL[dimension], col)
+    return ("ct", dimension, col)
+
+
+def _grand_key(dimension: str) -> Key:
+    if dimension in LINKED_TOTAL:
+        return ("rt", "totals", LINKED_TOTAL[dimension])
+    return ("g", dimension)
+
+
+def protect_figures(columns: dict[Hashable, dict[str, dict[str, int]]], keys: dict[str, list[str]]) -> ProtectedFigures:
+    """Protect the figures of several columns together.
+
+    ``columns`` maps a column (a carrier id) to its figures ``{dimension: {key: count}}``;
+    ``keys`` lists the row keys of each dimension ("totals" holds active_start, new, reopened,
+    closed, active_end).
+    """
+    cols = list(columns)
+    values: dict[Key, int] = {}
+    equations: list[Equation] = []
+    for dimension, rows in keys.items():
+        for key in rows:
+            members = []
+            for col in cols:
+                cell = ("c", dimension, key, col)
+                values[cell] = int(columns[col].get(dimension, {}).get(key, 0))
+                members.append(cell)
+            values[("rt", dimension, key)] = sum(values[m] for m in members)
+            equations.append((members, ("rt", dimension, key)))
+        if dimension == "totals":
+            stock = ["active_start", "new", "closed", "active_end"]
+            for col in cols:
+                equations.append(([("c", dimension, k, col) for k in stock], None))
+            equations.append(([("rt", dimension, k) for k in stock], None))
+            continue
+        for col in cols:
+            members = [("c", dimension, key, col) for key in rows]
+            total = _col_total_key(dimension, col)
+            values.setdefault(total, sum(values[m] for m in members))
+            equations.append((members, total))
+        grand = _grand_key(dimension)
+        values.setdefault(grand, sum(values[("rt", dimension, key)] for key in rows))
+        equations.append(([("rt", dimension, key) for key in rows], grand))
+        equations.append(([_col_total_key(dimension, col) for col in cols], grand))
+    return ProtectedFigures(values, suppress(values, equations))
