@@ -346,16 +346,36 @@ INDICATOR_FIELDS = [
 ]
 
 
+MODULE3_FIELDS = INDICATOR_FIELDS[:6]
+MODULE1_FIELDS = INDICATOR_FIELDS[6:]
+
+
 def indicators_by_period(*, year: int) -> list[dict]:
-    """Per post: the four quarters and the year, summed in the database."""
-    sums = {}
-    for q in (1, 2, 3, 4):
-        sums[f"q{q}"] = {k: Sum(k, filter=Q(month__in=quarter_months(q))) for k in INDICATOR_FIELDS}
+    """Per post: each indicator for the four quarters and the year, summed in the database (one query).
+
+    Module 3 posts show the residence and naturalisation counts, module 1 posts the activities.
+    """
+    aggregates = {}
+    for name in INDICATOR_FIELDS:
+        aggregates[f"{name}__year"] = Sum(name)
+        for q in (1, 2, 3, 4):
+            aggregates[f"{name}__q{q}"] = Sum(name, filter=Q(month__in=quarter_months(q)))
+    qs = (
+        IndicatorReport.objects.filter(year=year)
+        .values("post_id", "post__title", "post__module__number")
+        .annotate(**aggregates)
+        .order_by("post__module__number", "post__title")
+    )
     rows = []
-    qs = IndicatorReport.objects.filter(year=year).values("post_id", "post__title", "post__module__number").order_by("post__module__number", "post__title")
-    aggregates = {f"{k}__year": Sum(k) for k in INDICATOR_FIELDS}
-    for q, agg in sums.items():
-        aggregates.update({f"{k}__{q}": v for k, v in agg.items()})
-    for row in qs.annotate(**aggregates):
+    for row in qs:
+        names = MODULE3_FIELDS if row["post__module__number"] == 3 else MODULE1_FIELDS
+        row["figures"] = [
+            {
+                "name": name,
+                "label": IndicatorReport._meta.get_field(name).verbose_name,
+                "values": [row[f"{name}__q{q}"] or 0 for q in (1, 2, 3, 4)] + [row[f"{name}__year"] or 0],
+            }
+            for name in names
+        ]
         rows.append(row)
     return rows
