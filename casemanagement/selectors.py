@@ -40,7 +40,7 @@ from casemanagement.models import (
     ReturnStatus,
     Topic,
 )
-from kim.models import Municipality, Organisation
+from kim.models import Municipality, Organisation, OrganisationKind
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 
 TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
@@ -160,7 +160,11 @@ def figures_normalised(figures: Figures) -> Figures:
 def overdue_referrals(*, user, today: date | None = None) -> QuerySet[Referral]:
     today = today or date.today()
     return (
-        Referral.objects.filter(case__in=Case.objects.for_user(user), follow_up_on__lt=today, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+        Referral.objects.filter(
+            case__in=Case.objects.for_user(user).filter(closed_on__isnull=True),
+            follow_up_on__lt=today,
+            status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+        )
         .select_related("case")
         .order_by("follow_up_on")
     )
@@ -188,7 +192,8 @@ class DueReturn:
 
 
 def returns_due(*, user, today: date | None = None, months_back: int = 3) -> list[DueReturn]:
-    """The last ``months_back`` finished months per post of the carrier that are not yet submitted."""
+    """Returns still to submit: every draft or returned one, and the last ``months_back`` finished months
+    per active post of the carrier for which no return exists yet. Three queries."""
     today = today or date.today()
     posts = list(Case.responsible_post.field.related_model.objects.for_user(user).filter(module__number=2))
     periods = []
@@ -202,15 +207,20 @@ def returns_due(*, user, today: date | None = None, months_back: int = 3) -> lis
         (r.post_id, r.year, r.month): r
         for r in CaseloadReturn.objects.for_user(user).filter(post__in=posts, year__in={p[0] for p in periods})
     }
-    due = []
+    due = [
+        DueReturn(r.post, r.year, r.month, r)
+        for r in CaseloadReturn.objects.for_user(user)
+        .filter(status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED])
+        .select_related("post")
+        .order_by("year", "month")
+    ]
     for post in posts:
         for y, m in periods:
             start, end = month_bounds(y, m)
             if post.start > end or (post.end and post.end < start):
                 continue
-            r = existing.get((post.pk, y, m))
-            if r is None or r.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
-                due.append(DueReturn(post, y, m, r))
+            if (post.pk, y, m) not in existing:
+                due.append(DueReturn(post, y, m, None))
     return due
 
 
@@ -260,7 +270,9 @@ def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
     from funding.models import GrantAllocation
 
     result: dict[int, Decimal] = defaultdict(Decimal)
-    allocations = GrantAllocation.objects.filter(start__lte=year_end(year), end__gte=year_start(year)).values_list(
+    allocations = GrantAllocation.objects.filter(
+        start__lte=year_end(year), end__gte=year_start(year), post__employer__kind=OrganisationKind.CARRIER
+    ).values_list(
         "post__employer_id", "fte", "start", "end"
     )
     for carrier_id, fte, start, end in allocations:

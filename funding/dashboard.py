@@ -102,5 +102,6 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
             "returns_due": cm.returns_due(user=user),
             "register": cm.register_summary(user=user),
             "overdue": cm.overdue_referrals(user=user)[:20],
+            "overdue_count": cm.overdue_referrals(user=user).count(),
         },
     )

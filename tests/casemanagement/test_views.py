@@ -233,3 +233,24 @@ def test_the_return_list_runs_a_fixed_number_of_queries(client, a46_user, carrie
     for m in (2, 3, 4):
         services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
     assert queries(client, url) == one
+
+
+def test_the_carrier_home_lists_drafts_and_missing_returns_of_the_own_posts_only(client, carrier_a_user, returns, post_b):
+    ra, _rb = returns  # March 2021 drafts for A and B
+    html = login(client, carrier_a_user).get(reverse("dashboard")).content.decode()
+    assert ra.get_absolute_url() in html and "03/2021" in html
+    assert post_b.title not in html and "Diakonie" not in html
+
+
+def test_the_carrier_home_runs_a_fixed_number_of_queries(client, carrier_a_user, make_case, carrier_a, post_a):
+    login(client, carrier_a_user)
+    url = reverse("dashboard")
+    c = make_case(date(2021, 1, 4))
+    services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
+    one = queries(client, url)
+    for m in (2, 3, 4):
+        c = make_case(date(2021, m, 4))
+        services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, m, 5), "follow_up_on": date(2021, m, 20)})
+        services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+    assert queries(client, url) == one
