@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.forms import MONTHS
-from casemanagement.models import Case, CaseloadReturn, LegalDomain, Phase, ReturnStatus
+from casemanagement.models import Case, CaseloadReturn, IndicatorReport, LegalDomain, Phase, ReturnStatus
 from kim.filters import YearFilter
 from kim.models import Municipality, Organisation
 from modules.models import Post
@@ -51,3 +51,14 @@ class ReturnFilter(django_filters.FilterSet):
     class Meta:
         model = CaseloadReturn
         fields = ["status", "carrier", "year", "month"]
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    year = YearFilter(label=_("Jahr"))
+    post = django_filters.ModelChoiceFilter(
+        queryset=Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier"), label=_("Stelle"), empty_label=_("alle")
+    )
+
+    class Meta:
+        model = IndicatorReport
+        fields = ["year", "post"]

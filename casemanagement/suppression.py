@@ -24,7 +24,6 @@ PRIMARY = "<5"
 SECONDARY = "•"
 
 Key = Hashable
-Equation = tuple[list[Key], Key | None]
 
 
 def is_small(value: int) -> bool:
@@ -36,30 +35,95 @@ def show(value: int) -> str | int:
     return PRIMARY if is_small(value) else value
 
 
+Equation = tuple[list[Key], Key | None]  # members add up to total; total None: stock equation (+ + − −)
+
+
+def _terms(equation: Equation) -> list[tuple[Key, int]]:
+    members, total = equation
+    if total is None:  # active_start + new − closed − active_end = 0
+        return list(zip(members, (1, 1, -1, -1)))
+    return [(m, 1) for m in members] + [(total, -1)]
+
+
+def determined(hidden: set[Key], equations: list[Equation]) -> set[Key]:
+    """Hidden keys a reader can compute exactly from the printed numbers (linear algebra, exact).
+
+    The equations restricted to the hidden unknowns are brought to reduced row echelon form; an
+    unknown is determined iff some row of it has that unknown alone.
+    """
+    from fractions import Fraction
+
+    order = sorted(hidden, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    rows = []
+    for equation in equations:
+        row: dict[int, Fraction] = {}
+        for key, sign in _terms(equation):
+            if key in index:
+                row[index[key]] = row.get(index[key], Fraction(0)) + sign
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    pivots: list[tuple[int, dict[int, Fraction]]] = []
+    for row in rows:
+        for col, prow in pivots:  # eliminate existing pivots
+            if col in row:
+                factor = row[col]
+                for c, v in prow.items():
+                    row[c] = row.get(c, Fraction(0)) - factor * v
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        col = min(row)
+        lead = row[col]
+        row = {c: v / lead for c, v in row.items()}
+        for i, (pcol, prow) in enumerate(pivots):  # keep earlier pivot rows reduced
+            if col in prow:
+                factor = prow[col]
+                merged = dict(prow)
+                for c, v in row.items():
+                    merged[c] = merged.get(c, Fraction(0)) - factor * v
+                pivots[i] = (pcol, {c: v for c, v in merged.items() if v})
+        pivots.append((col, row))
+    return {order[col] for col, row in pivots if len(row) == 1}
+
+
 def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
-    """The keys to hide: primary (1–4) and secondary until every equation is safe."""
+    """The keys to hide: primary (1–4), then secondary until no hidden count can be recomputed.
+
+    First the quick rule (an equation with exactly one hidden member gets a second one), then an
+    exact audit: while linear algebra over all equations still determines a hidden count, one more
+    number of an equation containing it is hidden.
+    """
     equations = list(equations)
     hidden = {k for k, v in values.items() if is_small(v)}
-    changed = True
-    while changed:
-        changed = False
-        for members, total in equations:
-            keys = members + ([total] if total is not None else [])
-            if sum(1 for k in keys if k in hidden) != 1:
-                continue
-            candidates = [k for k in members if k not in hidden and values.get(k, 0) > 0]
-            if candidates:
-                extra = min(candidates, key=lambda k: (values.get(k, 0), repr(k)))
-            elif total is not None and total not in hidden:
-                extra = total
-            else:
-                visible = [k for k in members if k not in hidden]
-                if not visible:
-                    continue
-                extra = visible[0]
-            hidden.add(extra)
-            changed = True
-    return hidden
+
+    def hide_partner(terms_keys: list[Key]) -> bool:
+        visible = [k for k in terms_keys if k not in hidden]
+        if not visible:
+            return False
+        nonzero = [k for k in visible if values.get(k, 0) > 0]
+        hidden.add(min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k))))
+        return True
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for equation in equations:
+                keys = [k for k, _sign in _terms(equation)]
+                if sum(1 for k in keys if k in hidden) == 1 and hide_partner(keys):
+                    changed = True
+        leaking = sorted((k for k in determined(hidden, equations) if values.get(k, 0) != 0), key=repr)
+        if not leaking:
+            return hidden
+        key = leaking[0]
+        for equation in equations:
+            keys = [k for k, _sign in _terms(equation)]
+            if key in keys and hide_partner(keys):
+                break
+        else:
+            return hidden  # nothing left to hide next to it
 
 
 def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:
@@ -109,9 +173,15 @@ def protect_figures(columns: dict[Hashable, dict[str, dict[str, int]]], keys: di
     """Protect the figures of several columns together.
 
     ``columns`` maps a column (a carrier id) to its figures ``{dimension: {key: count}}``;
-    ``keys`` lists the row keys of each dimension ("totals" holds active_start, new, reopened,
+    ``keys`` lists the row keys of each dimension ("totals" first: active_start, new, reopened,
     closed, active_end).
     """
+    values, equations = figure_system(columns, keys)
+    return ProtectedFigures(values, suppress(values, equations))
+
+
+def figure_system(columns, keys) -> tuple[dict[Key, int], list[Equation]]:
+    """Every published number and every equation a reader could use between them."""
     cols = list(columns)
     values: dict[Key, int] = {}
     equations: list[Equation] = []
@@ -139,4 +209,4 @@ def protect_figures(columns: dict[Hashable, dict[str, dict[str, int]]], keys: di
         values.setdefault(grand, sum(values[("rt", dimension, key)] for key in rows))
         equations.append(([("rt", dimension, key) for key in rows], grand))
         equations.append(([_col_total_key(dimension, col) for col in cols], grand))
-    return ProtectedFigures(values, suppress(values, equations))
+    return values, equations

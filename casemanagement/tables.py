@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -49,15 +50,22 @@ class ReturnTable(tables.Table):
 
 class IndicatorTable(tables.Table):
     period = tables.Column(verbose_name=_("Monat"), empty_values=(), order_by=("year", "month"),
-                           linkify=lambda record: ("casemanagement:indicator_edit", [record.pk]))
-    year = YearColumn(verbose_name=_("Jahr"), visible=False)
+                           linkify=lambda record: reverse("casemanagement:indicator_edit", args=[record.pk]))
     post = tables.Column(verbose_name=_("Stelle"))
+    figures = tables.Column(verbose_name=_("Kennzahlen"), empty_values=(), orderable=False)
 
     class Meta:
         model = IndicatorReport
-        fields = ["period", "post", "procedures_25a_started", "procedures_25a_granted", "procedures_25b_started", "procedures_25b_granted",
-                  "naturalisations_advised", "naturalisations_completed", "events", "trainings", "network_meetings", "participants"]
+        fields = ["period", "post", "figures"]
         empty_text = _("Keine Kennzahlen erfasst.")
 
     def render_period(self, record):
         return f"{record.month:02d}/{record.year}"
+
+    def render_figures(self, record):
+        if record.post.module.number == 3:
+            return _("§ 25a: %(a)d eingeleitet / %(ag)d erteilt · § 25b: %(b)d / %(bg)d · Einbürgerung: %(n)d beraten / %(nc)d vollzogen") % {
+                "a": record.procedures_25a_started, "ag": record.procedures_25a_granted, "b": record.procedures_25b_started,
+                "bg": record.procedures_25b_granted, "n": record.naturalisations_advised, "nc": record.naturalisations_completed}
+        return _("%(e)d Veranstaltungen · %(t)d Fortbildungen · %(m)d Netzwerktreffen · %(p)d Teilnehmende") % {
+            "e": record.events, "t": record.trainings, "m": record.network_meetings, "p": record.participants}

@@ -18,7 +18,7 @@ from django.views.generic import FormView
 
 from casemanagement import selectors, services
 from casemanagement.csv_format import return_csv_bytes
-from casemanagement.filters import CaseFilter, ReturnFilter
+from casemanagement.filters import CaseFilter, IndicatorFilter, ReturnFilter
 from casemanagement.forms import (
     CaseForm,
     CloseForm,
@@ -414,10 +414,10 @@ class IndicatorListView(ScopedTableView):
     title = _("Kennzahlen der Module 1 und 3")
     create_url_name = "casemanagement:indicator_create"
     template_name = "casemanagement/indicator/list.html"
-    filterset_class = None
+    filterset_class = IndicatorFilter
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("post")
+        return qs.select_related("post__module")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -52,3 +52,69 @@ def test_a_small_stock_is_not_recomputable_from_the_other_stock_figures():
     assert shown[0] == PRIMARY
     assert shown.count(SECONDARY) == 1
     assert shown[3] == SECONDARY  # the smallest visible non-zero member: 5
+
+
+def _determined(hidden: list, equations, values) -> set:
+    """Hidden keys whose value follows from the published numbers by linear algebra (exact fractions).
+
+    Each equation (members = total, or members with signs for the stock equation) restricted to the
+    hidden unknowns; an unknown is determined iff its unit vector lies in the row space.
+    """
+    from fractions import Fraction
+
+    index = {k: i for i, k in enumerate(hidden)}
+    rows = []
+    for members, total in equations:
+        signs = [(m, 1) for m in members] + ([(total, -1)] if total is not None else [])
+        if total is None:  # active_start + new − closed − active_end = 0
+            signs = [(m, s) for (m, _x), s in zip(signs, (1, 1, -1, -1))]
+        row = [Fraction(0)] * len(hidden)
+        for key, sign in signs:
+            if key in index:
+                row[index[key]] += sign
+        if any(row):
+            rows.append(row)
+
+    def rank(matrix):
+        m = [r[:] for r in matrix]
+        r = 0
+        for c in range(len(hidden)):
+            pivot = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+            if pivot is None:
+                continue
+            m[r], m[pivot] = m[pivot], m[r]
+            for i in range(len(m)):
+                if i != r and m[i][c] != 0:
+                    factor = m[i][c] / m[r][c]
+                    m[i] = [a - factor * b for a, b in zip(m[i], m[r])]
+            r += 1
+        return r
+
+    base = rank(rows)
+    return {k for k in hidden if rank(rows + [[Fraction(int(j == index[k])) for j in range(len(hidden))]]) == base}
+
+
+def test_no_hidden_count_can_be_recomputed_from_the_published_ones_in_random_tables():
+    import random
+
+    from casemanagement.suppression import figure_system
+
+    rng = random.Random(5)
+    keys = {"totals": ["active_start", "new", "reopened", "closed", "active_end"], "legal_domain": ["a", "b", "c", "d"],
+            "closure_reason": ["x", "y", "z"], "topic": ["t1", "t2", "t3"]}
+    for _ in range(60):
+        columns = {}
+        for col in range(rng.randint(1, 4)):
+            legal = {k: rng.choice([0, 1, 2, 3, 5, 8, 13, 20]) for k in keys["legal_domain"]}
+            closure = {k: rng.choice([0, 1, 3, 6, 11]) for k in keys["closure_reason"]}
+            new, closed = sum(legal.values()), sum(closure.values())
+            start = rng.choice([0, 2, 7, 30]) + closed
+            columns[col] = {
+                "totals": {"active_start": start, "new": new, "reopened": min(new, rng.choice([0, 1, 6])), "closed": closed, "active_end": start + new - closed},
+                "legal_domain": legal, "closure_reason": closure,
+                "topic": {k: rng.choice([0, 2, 9, 15]) for k in keys["topic"]},
+            }
+        values, equations = figure_system(columns, keys)
+        hidden = sorted(suppress(values, equations), key=repr)
+        leaked = {k for k in _determined(hidden, equations, values) if values[k] > 0}
+        assert not leaked, (columns, leaked)
