@@ -86,12 +86,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def carrier_home(request: HttpRequest) -> HttpResponse:
+    """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
+    from casemanagement import selectors as cm
+
     user = request.user
-    posts = posts_for_user(user=user)
+    posts = posts_for_user(user=user).prefetch_related("occupancies")
     contracts = ForwardingContract.objects.for_user(user).select_related("post")
     gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
     return render(
         request,
         "dashboard/carrier.html",
-        {"title": _("Übersicht"), "posts": posts, "contracts": contracts, "gaps": gaps, "organisation": user.organisation},
+        {
+            "title": _("Übersicht"),
+            "posts": posts,
+            "contracts": contracts,
+            "gaps": gaps,
+            "organisation": user.organisation,
+            "returns_due": cm.returns_due(user=user),
+            "register": cm.register_summary(user=user),
+            "overdue": cm.overdue_referrals(user=user)[:20],
+            "overdue_count": cm.overdue_referrals(user=user).count(),
+        },
     )

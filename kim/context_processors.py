@@ -19,6 +19,10 @@ NAV_ITEMS = [
     ("funding:budget_list", _("Haushalt"), {"a46", "committee", "readonly"}),
     ("funding:rate_list", _("Sätze"), {"a46", "committee", "readonly"}),
     ("funding:controlling", _("Controlling"), {"a46", "committee", "readonly"}),
+    ("casemanagement:case_list", _("Fallregister"), {"carrier"}),
+    ("casemanagement:return_list", _("Fallzahlen"), {"a46", "readonly", "carrier"}),
+    ("casemanagement:statistics", _("Statistik"), {"a46", "committee", "readonly"}),
+    ("casemanagement:indicator_list", _("Kennzahlen"), {"a46", "committee", "readonly"}),
 ]
 
 

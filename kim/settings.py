@@ -142,6 +142,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Closed cases of the register are deleted this many months after closure (casemanagement.retention).
+CASE_RETENTION_MONTHS = int(os.environ.get("CASE_RETENTION_MONTHS", "24"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

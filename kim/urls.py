@@ -19,6 +19,7 @@ urlpatterns = [
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls_app")),
     path("finanzen/", include("funding.urls")),
+    path("fallmanagement/", include("casemanagement.urls")),
     path("admin/", admin.site.urls),
 ]
 

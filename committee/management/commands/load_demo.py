@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from funding import demo
+from casemanagement import demo as casemanagement_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
             counts = demo.load()
             users = demo.load_users()
             demo.load_controlling()
+            casemanagement_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo geladen: {counts['posts']} Stellen, {counts['carriers']} Träger."))
         self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
         for username, role in users:

@@ -1,0 +1,393 @@
+"""Reads of the case register: computed caseload returns, period aggregation and statistics.
+
+Everything is counted in the database (``Count``/``Sum`` with ``GROUP BY``); Python only arranges
+the grouped rows. Definitions for a period from S to E (both inclusive), counted per episode
+(a reopened case is new again in the month it is reopened):
+
+- active at start: opened before S and not closed before S (``start < S`` and ``end ≥ S`` or open)
+- new: opened or reopened in the period (``S ≤ start ≤ E``), of which reopened: episode number > 1
+- closed: closed in the period (``S ≤ end ≤ E``)
+- active at end: opened by E and not closed by E (``start ≤ E`` and ``end > E`` or open)
+  so that active at start + new − closed = active at end.
+- breakdowns by legal domain, topic and municipality count the *new* episodes; by referral target
+  the referrals made in the period; by closure reason the closures in the period. All breakdowns
+  are flows, so a quarter or a year is exactly the sum of its months.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Min, Max, Q, QuerySet, Sum
+
+from casemanagement.models import (
+    Case,
+    CaseEpisode,
+    CaseloadReturn,
+    CaseTopic,
+    ClosureReason,
+    Dimension,
+    IndicatorReport,
+    LegalDomain,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+    ReturnFigure,
+    ReturnStatus,
+    Topic,
+)
+from kim.models import Municipality, Organisation, OrganisationKind
+from kim.periods import days_in_year, overlap_days, year_end, year_start
+
+TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
+TOTAL_LABELS = {
+    "active_start": "Bestand am Anfang",
+    "new": "Neuaufnahmen",
+    "reopened": "davon Wiederaufnahmen",
+    "closed": "Abschlüsse",
+    "active_end": "Bestand am Ende",
+}
+BREAKDOWNS = [Dimension.LEGAL_DOMAIN, Dimension.TOPIC, Dimension.MUNICIPALITY, Dimension.REFERRAL_TARGET, Dimension.CLOSURE_REASON]
+CHOICES_BY_DIMENSION = {
+    Dimension.LEGAL_DOMAIN: LegalDomain,
+    Dimension.TOPIC: Topic,
+    Dimension.REFERRAL_TARGET: ReferralTarget,
+    Dimension.CLOSURE_REASON: ClosureReason,
+}
+
+Figures = dict[str, dict[str, int]]
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_months(quarter: int) -> list[int]:
+    return [3 * (quarter - 1) + i for i in (1, 2, 3)]
+
+
+def empty_figures() -> Figures:
+    return {Dimension.TOTALS: {k: 0 for k in TOTAL_KEYS}, **{d: {} for d in BREAKDOWNS}}
+
+
+def dimension_keys(dimension: str) -> list[tuple[str, str]]:
+    """(key, German label) of a breakdown in display order; municipalities by slug."""
+    if dimension == Dimension.TOTALS:
+        return [(k, TOTAL_LABELS[k]) for k in TOTAL_KEYS]
+    if dimension == Dimension.MUNICIPALITY:
+        return list(Municipality.objects.order_by("name").values_list("slug", "name"))
+    return [(value, str(label)) for value, label in CHOICES_BY_DIMENSION[dimension].choices]
+
+
+def return_figures_computed(*, carrier: Organisation, post, start: date, end: date) -> Figures:
+    """The return of one carrier's post for a period, counted from the register (six queries)."""
+    episodes = CaseEpisode.objects.filter(case__carrier=carrier, case__responsible_post=post)
+    new_q = Q(start__gte=start, start__lte=end)
+    totals = episodes.aggregate(
+        active_start=Count("pk", filter=Q(start__lt=start) & (Q(end__isnull=True) | Q(end__gte=start))),
+        new=Count("pk", filter=new_q),
+        reopened=Count("pk", filter=new_q & Q(number__gt=1)),
+        closed=Count("pk", filter=Q(end__gte=start, end__lte=end)),
+        active_end=Count("pk", filter=Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gt=end))),
+    )
+    figures = empty_figures()
+    figures[Dimension.TOTALS] = {k: int(totals[k]) for k in TOTAL_KEYS}
+    new = episodes.filter(new_q)
+    figures[Dimension.LEGAL_DOMAIN] = _grouped(new.values("case__legal_domain").annotate(n=Count("pk")), "case__legal_domain")
+    figures[Dimension.MUNICIPALITY] = _grouped(new.values("case__municipality__slug").annotate(n=Count("pk")), "case__municipality__slug")
+    topics = CaseTopic.objects.filter(
+        case__carrier=carrier, case__responsible_post=post, case__episodes__start__gte=start, case__episodes__start__lte=end
+    )
+    figures[Dimension.TOPIC] = _grouped(topics.values("topic").annotate(n=Count("pk")), "topic")
+    referrals = Referral.objects.filter(case__carrier=carrier, case__responsible_post=post, referred_on__gte=start, referred_on__lte=end)
+    figures[Dimension.REFERRAL_TARGET] = _grouped(referrals.values("target").annotate(n=Count("pk")), "target")
+    closures = episodes.filter(end__gte=start, end__lte=end)
+    figures[Dimension.CLOSURE_REASON] = _grouped(closures.values("closure_reason").annotate(n=Count("pk")), "closure_reason")
+    return figures
+
+
+def _grouped(rows, key: str) -> dict[str, int]:
+    return {row[key]: int(row["n"]) for row in rows if row["n"]}
+
+
+def combine_months(months: list[Figures]) -> Figures:
+    """Quarter or year from its months in order: stocks from the first and last month, flows summed."""
+    result = empty_figures()
+    if not months:
+        return result
+    for figures in months:
+        for dimension, values in figures.items():
+            if dimension == Dimension.TOTALS:
+                continue
+            for key, n in values.items():
+                result[dimension][key] = result[dimension].get(key, 0) + n
+        for key in ("new", "reopened", "closed"):
+            result[Dimension.TOTALS][key] += figures[Dimension.TOTALS][key]
+    result[Dimension.TOTALS]["active_start"] = months[0][Dimension.TOTALS]["active_start"]
+    result[Dimension.TOTALS]["active_end"] = months[-1][Dimension.TOTALS]["active_end"]
+    return result
+
+
+def return_figures_stored(*, caseload_return: CaseloadReturn) -> Figures:
+    figures = empty_figures()
+    for dimension, key, count in caseload_return.figures.values_list("dimension", "key", "count"):
+        figures.setdefault(dimension, {})[key] = count
+    return figures
+
+
+def return_figures(*, caseload_return: CaseloadReturn) -> Figures:
+    """Frozen figures once submitted or uploaded; otherwise computed live from the register."""
+    from casemanagement.models import ReturnSource
+
+    if caseload_return.is_frozen or caseload_return.source == ReturnSource.UPLOAD:
+        return return_figures_stored(caseload_return=caseload_return)
+    start, end = month_bounds(caseload_return.year, caseload_return.month)
+    return return_figures_computed(carrier=caseload_return.carrier, post=caseload_return.post, start=start, end=end)
+
+
+def figures_normalised(figures: Figures) -> Figures:
+    """Without zero entries in the breakdowns (for comparing an upload with a computed return)."""
+    return {d: ({k: v for k, v in vals.items() if v} if d != Dimension.TOTALS else dict(vals)) for d, vals in figures.items()}
+
+
+# ------------------------------------------------------------------------------- carrier home/register
+
+
+def overdue_referrals(*, user, today: date | None = None) -> QuerySet[Referral]:
+    today = today or date.today()
+    return (
+        Referral.objects.filter(
+            case__in=Case.objects.for_user(user).filter(closed_on__isnull=True),
+            follow_up_on__lt=today,
+            status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+        )
+        .select_related("case")
+        .order_by("follow_up_on")
+    )
+
+
+def register_summary(*, user, today: date | None = None) -> dict[str, int]:
+    today = today or date.today()
+    return Case.objects.for_user(user).aggregate(
+        open=Count("pk", filter=Q(closed_on__isnull=True)),
+        closed=Count("pk", filter=Q(closed_on__isnull=False)),
+        opened_this_year=Count("pk", filter=Q(opened_on__year=today.year)),
+    )
+
+
+@dataclass
+class DueReturn:
+    post: object
+    year: int
+    month: int
+    caseload_return: CaseloadReturn | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:02d}/{self.year}"
+
+
+def returns_due(*, user, today: date | None = None, months_back: int = 3) -> list[DueReturn]:
+    """Returns still to submit: every draft or returned one, and the last ``months_back`` finished months
+    per active post of the carrier for which no return exists yet. Three queries."""
+    today = today or date.today()
+    posts = list(Case.responsible_post.field.related_model.objects.for_user(user).filter(module__number=2))
+    periods = []
+    y, m = today.year, today.month
+    for _ in range(months_back):
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+        periods.append((y, m))
+    existing = {
+        (r.post_id, r.year, r.month): r
+        for r in CaseloadReturn.objects.for_user(user).filter(post__in=posts, year__in={p[0] for p in periods})
+    }
+    due = [
+        DueReturn(r.post, r.year, r.month, r)
+        for r in CaseloadReturn.objects.for_user(user)
+        .filter(status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED])
+        .select_related("post")
+        .order_by("year", "month")
+    ]
+    for post in posts:
+        for y, m in periods:
+            start, end = month_bounds(y, m)
+            if post.start > end or (post.end and post.end < start):
+                continue
+            if (post.pk, y, m) not in existing:
+                due.append(DueReturn(post, y, m, None))
+    return due
+
+
+# ---------------------------------------------------------------------------------------- statistics
+
+FROZEN = [ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED]
+
+
+def period_months(*, year: int, quarter: int | None = None) -> list[int]:
+    return quarter_months(quarter) if quarter else list(range(1, 13))
+
+
+def statistics_by_carrier(*, year: int, quarter: int | None = None, carriers: QuerySet | None = None) -> dict[str, dict[tuple[int, str], int]]:
+    """Counts per (carrier id, key) for each dimension from the frozen returns of the period.
+
+    Three queries: flows summed, stock at the start (first month of the period with a return) and
+    stock at the end (last month). Stocks are taken per post, then summed per carrier.
+    """
+    months = period_months(year=year, quarter=quarter)
+    returns = CaseloadReturn.objects.filter(year=year, month__in=months, status__in=FROZEN)
+    if carriers is not None:
+        returns = returns.filter(carrier__in=carriers)
+    figures = ReturnFigure.objects.filter(caseload_return__in=returns)
+    result: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
+    flows = (
+        figures.exclude(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"])
+        .values("caseload_return__carrier_id", "dimension", "key")
+        .annotate(n=Sum("count"))
+    )
+    for row in flows:
+        result[row["dimension"]][(row["caseload_return__carrier_id"], row["key"])] = int(row["n"])
+    bounds = returns.values("post_id").annotate(first=Min("month"), last=Max("month"))
+    first = {b["post_id"]: b["first"] for b in bounds}
+    last = {b["post_id"]: b["last"] for b in bounds}
+    stock_rows = figures.filter(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"]).values_list(
+        "caseload_return__carrier_id", "caseload_return__post_id", "caseload_return__month", "key", "count"
+    )
+    for carrier_id, post_id, month, key, count in stock_rows:
+        if (key == "active_start" and month == first.get(post_id)) or (key == "active_end" and month == last.get(post_id)):
+            cell = (carrier_id, key)
+            result[Dimension.TOTALS][cell] = result[Dimension.TOTALS].get(cell, 0) + count
+    return result
+
+
+def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
+    """Funded VZÄ per carrier in a year: grant allocations of their posts, pro rata by days."""
+    from funding.models import GrantAllocation
+
+    result: dict[int, Decimal] = defaultdict(Decimal)
+    allocations = GrantAllocation.objects.filter(
+        start__lte=year_end(year), end__gte=year_start(year), post__employer__kind=OrganisationKind.CARRIER
+    ).values_list(
+        "post__employer_id", "fte", "start", "end"
+    )
+    for carrier_id, fte, start, end in allocations:
+        days = overlap_days(start, end, year_start(year), year_end(year))
+        result[carrier_id] += fte * days / days_in_year(year)
+    return {k: v.quantize(Decimal("0.001")) for k, v in result.items()}
+
+
+@dataclass
+class StatisticsTable:
+    dimension: str
+    label: str
+    rows: list[tuple[str, str]]  # (key, label)
+    carriers: list[Organisation]
+    protected: object  # suppression.ProtectedFigures
+    has_totals: bool = True
+
+    def body(self):
+        for key, label in self.rows:
+            yield label, [self.protected.cell(self.dimension, key, c.pk) for c in self.carriers], self.protected.row_total(self.dimension, key)
+
+    def totals(self):
+        return [self.protected.col_total(self.dimension, c.pk) for c in self.carriers], self.protected.grand(self.dimension)
+
+
+@dataclass
+class CaseloadStatistics:
+    year: int
+    quarter: int | None
+    carriers: list[Organisation]
+    tables: list[StatisticsTable] = field(default_factory=list)
+    per_fte: list[dict] = field(default_factory=list)
+
+
+def statistics_keys() -> dict[str, list[tuple[str, str]]]:
+    return {d: dimension_keys(d) for d in [Dimension.TOTALS, *BREAKDOWNS]}
+
+
+def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadStatistics:
+    """Statistics across carriers from the frozen returns, every count protected (suppression.py).
+
+    The function committee papers call: nothing it returns can reveal a count of 1 to 4.
+    """
+    from casemanagement.suppression import protect_figures
+
+    raw = statistics_by_carrier(year=year, quarter=quarter)
+    carrier_ids = {cid for values in raw.values() for cid, _k in values}
+    carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
+    columns: dict[int, Figures] = {c.pk: {} for c in carriers}
+    for dimension, values in raw.items():
+        for (cid, key), n in values.items():
+            columns[cid].setdefault(dimension, {})[key] = n
+    keys = statistics_keys()
+    protected = protect_figures(columns, {d: [k for k, _l in rows] for d, rows in keys.items()})
+    stats = CaseloadStatistics(year=year, quarter=quarter, carriers=carriers)
+    for dimension, rows in keys.items():
+        stats.tables.append(
+            StatisticsTable(dimension, str(Dimension(dimension).label), rows, carriers, protected, has_totals=dimension != Dimension.TOTALS)
+        )
+    fte = funded_fte_by_carrier(year=year)
+    for carrier in carriers:
+        shown = protected.cell(Dimension.TOTALS, "new", carrier.pk)
+        funded = fte.get(carrier.pk)
+        ratio = (Decimal(shown) / funded).quantize(Decimal("0.1")) if funded and isinstance(shown, int) else None
+        stats.per_fte.append({"carrier": carrier, "new": shown, "fte": funded, "per_fte": ratio})
+    return stats
+
+
+def return_figures_protected(*, caseload_return: CaseloadReturn):
+    """One return as A 46 sees it: the same protection as the statistics, for one column."""
+    from casemanagement.suppression import protect_figures
+
+    keys = statistics_keys()
+    figures = return_figures(caseload_return=caseload_return)
+    return protect_figures({caseload_return.pk: figures}, {d: [k for k, _l in rows] for d, rows in keys.items()}), keys
+
+
+# ---------------------------------------------------------------------------------------- indicators
+
+INDICATOR_FIELDS = [
+    "procedures_25a_started", "procedures_25a_granted", "procedures_25b_started", "procedures_25b_granted",
+    "naturalisations_advised", "naturalisations_completed", "events", "trainings", "network_meetings", "participants",
+]
+
+
+MODULE3_FIELDS = INDICATOR_FIELDS[:6]
+MODULE1_FIELDS = INDICATOR_FIELDS[6:]
+
+
+def indicators_by_period(*, year: int) -> list[dict]:
+    """Per post: each indicator for the four quarters and the year, summed in the database (one query).
+
+    Module 3 posts show the residence and naturalisation counts, module 1 posts the activities.
+    """
+    aggregates = {}
+    for name in INDICATOR_FIELDS:
+        aggregates[f"{name}__year"] = Sum(name)
+        for q in (1, 2, 3, 4):
+            aggregates[f"{name}__q{q}"] = Sum(name, filter=Q(month__in=quarter_months(q)))
+    qs = (
+        IndicatorReport.objects.filter(year=year)
+        .values("post_id", "post__title", "post__module__number")
+        .annotate(**aggregates)
+        .order_by("post__module__number", "post__title")
+    )
+    rows = []
+    for row in qs:
+        names = MODULE3_FIELDS if row["post__module__number"] == 3 else MODULE1_FIELDS
+        row["figures"] = [
+            {
+                "name": name,
+                "label": IndicatorReport._meta.get_field(name).verbose_name,
+                "values": [row[f"{name}__q{q}"] or 0 for q in (1, 2, 3, 4)] + [row[f"{name}__year"] or 0],
+            }
+            for name in names
+        ]
+        rows.append(row)
+    return rows

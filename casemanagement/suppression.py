@@ -1,0 +1,212 @@
+"""Small-number protection for every count that leaves a carrier (screens, exports, papers).
+
+Rule (also in README.md, "Schutz kleiner Fallzahlen"):
+
+1. Primary suppression: every count from 1 to 4 is shown as "<5". Zero is shown (it reveals no one).
+2. Secondary suppression: the published figures form a system of equations: every row of a
+   breakdown adds up to its row total, every carrier's column to its column total, the totals to
+   the grand total; and for each carrier (and in the sum) "stock at start + new − closed = stock at
+   end". The column total of the breakdowns by legal domain and municipality *is* the carrier's
+   "new" figure and that of the closure reasons its "closed" figure, so the tables are protected
+   together. Whenever an equation has exactly one hidden member, the smallest non-zero visible
+   member of that equation is hidden too (shown as "•"); if there is none, the equation's total is
+   hidden (or, for an equation without total, a visible zero). This repeats until no equation has
+   exactly one hidden member, so no hidden count can be recomputed by subtraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable, Iterable
+
+THRESHOLD = 5
+PRIMARY = "<5"
+SECONDARY = "•"
+
+Key = Hashable
+
+
+def is_small(value: int) -> bool:
+    return 0 < value < THRESHOLD
+
+
+def show(value: int) -> str | int:
+    """A single count standing alone (nothing printed to subtract it from): 1–4 become "<5"."""
+    return PRIMARY if is_small(value) else value
+
+
+Equation = tuple[list[Key], Key | None]  # members add up to total; total None: stock equation (+ + − −)
+
+
+def _terms(equation: Equation) -> list[tuple[Key, int]]:
+    members, total = equation
+    if total is None:  # active_start + new − closed − active_end = 0
+        return list(zip(members, (1, 1, -1, -1)))
+    return [(m, 1) for m in members] + [(total, -1)]
+
+
+def determined(hidden: set[Key], equations: list[Equation]) -> set[Key]:
+    """Hidden keys a reader can compute exactly from the printed numbers (linear algebra, exact).
+
+    The equations restricted to the hidden unknowns are brought to reduced row echelon form; an
+    unknown is determined iff some row of it has that unknown alone.
+    """
+    from fractions import Fraction
+
+    order = sorted(hidden, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    rows = []
+    for equation in equations:
+        row: dict[int, Fraction] = {}
+        for key, sign in _terms(equation):
+            if key in index:
+                row[index[key]] = row.get(index[key], Fraction(0)) + sign
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    pivots: list[tuple[int, dict[int, Fraction]]] = []
+    for row in rows:
+        for col, prow in pivots:  # eliminate existing pivots
+            if col in row:
+                factor = row[col]
+                for c, v in prow.items():
+                    row[c] = row.get(c, Fraction(0)) - factor * v
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        col = min(row)
+        lead = row[col]
+        row = {c: v / lead for c, v in row.items()}
+        for i, (pcol, prow) in enumerate(pivots):  # keep earlier pivot rows reduced
+            if col in prow:
+                factor = prow[col]
+                merged = dict(prow)
+                for c, v in row.items():
+                    merged[c] = merged.get(c, Fraction(0)) - factor * v
+                pivots[i] = (pcol, {c: v for c, v in merged.items() if v})
+        pivots.append((col, row))
+    return {order[col] for col, row in pivots if len(row) == 1}
+
+
+def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
+    """The keys to hide: primary (1–4), then secondary until no hidden count can be recomputed.
+
+    First the quick rule (an equation with exactly one hidden member gets a second one), then an
+    exact audit: while linear algebra over all equations still determines a hidden count, one more
+    number of an equation containing it is hidden.
+    """
+    equations = list(equations)
+    hidden = {k for k, v in values.items() if is_small(v)}
+
+    def hide_partner(terms_keys: list[Key]) -> bool:
+        visible = [k for k in terms_keys if k not in hidden]
+        if not visible:
+            return False
+        nonzero = [k for k in visible if values.get(k, 0) > 0]
+        hidden.add(min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k))))
+        return True
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for equation in equations:
+                keys = [k for k, _sign in _terms(equation)]
+                if sum(1 for k in keys if k in hidden) == 1 and hide_partner(keys):
+                    changed = True
+        leaking = sorted((k for k in determined(hidden, equations) if values.get(k, 0) != 0), key=repr)
+        if not leaking:
+            return hidden
+        key = leaking[0]
+        for equation in equations:
+            keys = [k for k, _sign in _terms(equation)]
+            if key in keys and hide_partner(keys):
+                break
+        else:
+            return hidden  # nothing left to hide next to it
+
+
+def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:
+    value = values.get(key, 0)
+    if key in hidden:
+        return PRIMARY if is_small(value) else SECONDARY
+    return value
+
+
+@dataclass
+class ProtectedFigures:
+    """Figures of several columns (carriers, or one return) after suppression."""
+
+    values: dict[Key, int]
+    hidden: set[Key]
+
+    def cell(self, dimension: str, key: str, col: Hashable) -> str | int:
+        return display(("c", dimension, key, col), self.values, self.hidden)
+
+    def row_total(self, dimension: str, key: str) -> str | int:
+        return display(("rt", dimension, key), self.values, self.hidden)
+
+    def col_total(self, dimension: str, col: Hashable) -> str | int:
+        return display(_col_total_key(dimension, col), self.values, self.hidden)
+
+    def grand(self, dimension: str) -> str | int:
+        return display(_grand_key(dimension), self.values, self.hidden)
+
+
+# Breakdowns whose column total equals a figure of the totals table.
+LINKED_TOTAL = {"legal_domain": "new", "municipality": "new", "closure_reason": "closed"}
+
+
+def _col_total_key(dimension: str, col: Hashable) -> Key:
+    if dimension in LINKED_TOTAL:
+        return ("c", "totals", LINKED_TOTAL[dimension], col)
+    return ("ct", dimension, col)
+
+
+def _grand_key(dimension: str) -> Key:
+    if dimension in LINKED_TOTAL:
+        return ("rt", "totals", LINKED_TOTAL[dimension])
+    return ("g", dimension)
+
+
+def protect_figures(columns: dict[Hashable, dict[str, dict[str, int]]], keys: dict[str, list[str]]) -> ProtectedFigures:
+    """Protect the figures of several columns together.
+
+    ``columns`` maps a column (a carrier id) to its figures ``{dimension: {key: count}}``;
+    ``keys`` lists the row keys of each dimension ("totals" first: active_start, new, reopened,
+    closed, active_end).
+    """
+    values, equations = figure_system(columns, keys)
+    return ProtectedFigures(values, suppress(values, equations))
+
+
+def figure_system(columns, keys) -> tuple[dict[Key, int], list[Equation]]:
+    """Every published number and every equation a reader could use between them."""
+    cols = list(columns)
+    values: dict[Key, int] = {}
+    equations: list[Equation] = []
+    for dimension, rows in keys.items():
+        for key in rows:
+            members = []
+            for col in cols:
+                cell = ("c", dimension, key, col)
+                values[cell] = int(columns[col].get(dimension, {}).get(key, 0))
+                members.append(cell)
+            values[("rt", dimension, key)] = sum(values[m] for m in members)
+            equations.append((members, ("rt", dimension, key)))
+        if dimension == "totals":
+            stock = ["active_start", "new", "closed", "active_end"]
+            for col in cols:
+                equations.append(([("c", dimension, k, col) for k in stock], None))
+            equations.append(([("rt", dimension, k) for k in stock], None))
+            continue
+        for col in cols:
+            members = [("c", dimension, key, col) for key in rows]
+            total = _col_total_key(dimension, col)
+            values.setdefault(total, sum(values[m] for m in members))
+            equations.append((members, total))
+        grand = _grand_key(dimension)
+        values.setdefault(grand, sum(values[("rt", dimension, key)] for key in rows))
+        equations.append(([("rt", dimension, key) for key in rows], grand))
+        equations.append(([_col_total_key(dimension, col) for col in cols], grand))
+    return values, equations

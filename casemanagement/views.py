@@ -1,0 +1,452 @@
+"""Pages of the case register (carrier staff only), the caseload returns and the A 46 statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+
+from casemanagement import selectors, services
+from casemanagement.csv_format import return_csv_bytes
+from casemanagement.filters import CaseFilter, IndicatorFilter, ReturnFilter
+from casemanagement.forms import (
+    CaseForm,
+    CloseForm,
+    ContactForm,
+    IndicatorForm,
+    ReasonForm,
+    ReferralForm,
+    ReopenForm,
+    ReturnCreateForm,
+    ReturnUploadForm,
+)
+from casemanagement.models import Case, CaseloadReturn, IndicatorReport, Referral, ReturnStatus
+from casemanagement.retention import deletion_date
+from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
+from kim.context_processors import role_key
+from kim.exports import Column, export_response
+from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+
+CARRIER = frozenset({"carrier"})
+RETURN_ROLES = frozenset({"a46", "readonly", "carrier"})
+
+
+def apply_errors(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class CarrierFormView(RoleRequiredMixin, FormView):
+    """A form of the case register: carrier staff only; every case comes through Case.objects.for_user."""
+
+    allowed_roles = CARRIER
+    template_name = "generic/form.html"
+    title = ""
+    success_message = _("Gespeichert.")
+    case: Case | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == "carrier":
+            self.case = get_object_or_404(Case.objects.for_user(request.user), public_id=kwargs["public_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform_save(self, form: BaseForm):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        try:
+            saved = self.perform_save(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.success_url_for(saved))
+
+    def success_url_for(self, saved) -> str:
+        return (self.case or saved).get_absolute_url()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.get_title()
+        ctx["cancel_url"] = self.case.get_absolute_url() if self.case else reverse("casemanagement:case_list")
+        return ctx
+
+    def get_title(self) -> str:
+        return f"{self.title}: {self.case.code}" if self.case else self.title
+
+
+# ----------------------------------------------------------------------------------------- register
+
+
+class CaseListView(ScopedTableView):
+    model = Case
+    table_class = CaseTable
+    filterset_class = CaseFilter
+    allowed_roles = CARRIER
+    title = _("Fallregister")
+    template_name = "casemanagement/case/list.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("responsible_post", "municipality").annotate(contact_count=Count("contacts"))
+
+
+class CaseDetailView(RoleRequiredMixin, View):
+    allowed_roles = CARRIER
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        case = get_object_or_404(Case.objects.for_user(request.user).select_related("responsible_post", "municipality"), public_id=public_id)
+        today = timezone.localdate()
+        referrals = list(case.referrals.all())
+        for referral in referrals:
+            referral.overdue = referral.is_overdue(today)
+        return render(request, "casemanagement/case/detail.html", {
+            "title": case.code,
+            "case": case,
+            "topics": case.topics.all(),
+            "episodes": case.episodes.all(),
+            "contacts": case.contacts.all()[:50],
+            "contact_totals": case.contacts.aggregate(n=Count("pk")),
+            "referrals": referrals,
+            "deletion_date": deletion_date(case),
+        })
+
+
+class CaseCreateView(CarrierFormView):
+    form_class = CaseForm
+    title = _("Neuer Fall")
+    success_message = _("Fall angelegt.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
+
+    def perform_save(self, form):
+        data = form_data(form)
+        topics = data.pop("topics")
+        return services.case_create(carrier=self.request.user.organisation, data=data, topics=topics, user=self.request.user)
+
+
+class CaseUpdateView(CarrierFormView):
+    form_class = CaseForm
+    title = _("Fall bearbeiten")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "carrier": self.request.user.organisation, "instance": self.case}
+
+    def perform_save(self, form):
+        data = form_data(form)
+        topics = data.pop("topics")
+        return services.case_update(case=self.case, data=data, topics=topics, user=self.request.user)
+
+
+class ContactCreateView(CarrierFormView):
+    form_class = ContactForm
+    title = _("Kontakt erfassen")
+    success_message = _("Kontakt erfasst.")
+
+    def perform_save(self, form):
+        return services.contact_add(case=self.case, data=form_data(form), user=self.request.user)
+
+
+class ReferralCreateView(CarrierFormView):
+    form_class = ReferralForm
+    title = _("Verweisung erfassen")
+    success_message = _("Verweisung erfasst.")
+
+    def perform_save(self, form):
+        return services.referral_save(case=self.case, data=form_data(form), user=self.request.user)
+
+
+class ReferralUpdateView(CarrierFormView):
+    form_class = ReferralForm
+    title = _("Verweisung ändern")
+
+    def get_form_kwargs(self):
+        self.referral = get_object_or_404(Referral, case=self.case, pk=self.kwargs["pk"])
+        return {**super().get_form_kwargs(), "instance": self.referral}
+
+    def perform_save(self, form):
+        return services.referral_save(case=self.case, referral=self.referral, data=form_data(form), user=self.request.user)
+
+
+class CaseCloseView(CarrierFormView):
+    form_class = CloseForm
+    title = _("Fall abschließen")
+    success_message = _("Fall abgeschlossen.")
+
+    def perform_save(self, form):
+        d = form.cleaned_data
+        return services.case_close(case=self.case, closed_on=d["closed_on"], reason=d["reason"], user=self.request.user)
+
+
+class CaseReopenView(CarrierFormView):
+    form_class = ReopenForm
+    title = _("Fall wiederaufnehmen")
+    success_message = _("Fall wiederaufgenommen.")
+
+    def perform_save(self, form):
+        d = form.cleaned_data
+        return services.case_reopen(case=self.case, reopened_on=d["reopened_on"], reason=d["reason"], user=self.request.user)
+
+
+# ------------------------------------------------------------------------------------------ returns
+
+
+class ReturnListView(ScopedTableView):
+    model = CaseloadReturn
+    table_class = ReturnTable
+    filterset_class = ReturnFilter
+    allowed_roles = RETURN_ROLES
+    title = _("Fallzahlenmeldungen")
+    template_name = "casemanagement/return/list.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("carrier", "post")
+
+
+class ReviewQueueView(ReturnListView):
+    allowed_roles = frozenset({"a46"})
+    title = _("Prüfung: eingereichte Meldungen")
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return super().optimise(qs).filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at")
+
+
+def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
+    return get_object_or_404(CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id)
+
+
+class ReturnDetailView(RoleRequiredMixin, View):
+    """Carrier staff see their own return in full; A 46 and read-only users only protected figures."""
+
+    allowed_roles = RETURN_ROLES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        r = _return_for(request, public_id)
+        key = role_key(request.user)
+        ctx: dict[str, Any] = {"title": str(r), "r": r, "is_carrier": key == "carrier", "is_a46": key == "a46"}
+        keys = selectors.statistics_keys()
+        if key == "carrier":
+            figures = selectors.return_figures(caseload_return=r)
+            ctx["sections"] = [
+                (selectors.Dimension(d).label, [(label, figures.get(d, {}).get(k, 0)) for k, label in rows]) for d, rows in keys.items()
+            ]
+            ctx["upload_form"] = ReturnUploadForm()
+        else:
+            protected, keys = selectors.return_figures_protected(caseload_return=r)
+            ctx["sections"] = [
+                (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows]) for d, rows in keys.items()
+            ]
+            ctx["reason_form"] = ReasonForm()
+        return render(request, "casemanagement/return/detail.html", ctx)
+
+
+class ReturnCreateView(CarrierFormView):
+    form_class = ReturnCreateForm
+    title = _("Neue Fallzahlenmeldung")
+    success_message = _("Meldung angelegt.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
+
+    def get_initial(self):
+        today = timezone.localdate()
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        return {"year": year, "month": month}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cancel_url"] = reverse("casemanagement:return_list")
+        return ctx
+
+    def perform_save(self, form):
+        d = form.cleaned_data
+        return services.return_create(carrier=self.request.user.organisation, post=d["post"], year=d["year"], month=d["month"], user=self.request.user)
+
+
+class ReturnActionView(RoleRequiredMixin, View):
+    """POST-only workflow steps; errors come back as a message on the return page."""
+
+    action = ""
+    needs_reason = False
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        r = _return_for(request, public_id)
+        kwargs: dict[str, Any] = {"caseload_return": r, "user": request.user}
+        if self.needs_reason:
+            form = ReasonForm(request.POST)
+            kwargs["reason"] = form.data.get("reason", "") if not form.is_valid() else form.cleaned_data["reason"]
+        try:
+            getattr(services, self.action)(**kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.done)
+        return HttpResponseRedirect(r.get_absolute_url())
+
+
+class ReturnSubmitView(ReturnActionView):
+    allowed_roles = CARRIER
+    action, done = "return_submit", _("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
+
+
+class ReturnUseRegisterView(ReturnActionView):
+    allowed_roles = CARRIER
+    action, done = "return_use_register", _("Die Meldung wird wieder aus dem Fallregister berechnet.")
+
+
+class ReturnAcceptView(ReturnActionView):
+    allowed_roles = frozenset({"a46"})
+    action, done = "return_accept", _("Meldung angenommen und gesperrt.")
+
+
+class ReturnSendBackView(ReturnActionView):
+    allowed_roles = frozenset({"a46"})
+    needs_reason = True
+    action, done = "return_send_back", _("Meldung mit Begründung zurückgegeben.")
+
+
+class ReturnReopenView(ReturnActionView):
+    allowed_roles = frozenset({"a46"})
+    needs_reason = True
+    action, done = "return_reopen", _("Meldung wieder geöffnet.")
+
+
+class ReturnUploadView(RoleRequiredMixin, View):
+    allowed_roles = CARRIER
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        r = _return_for(request, public_id)
+        form = ReturnUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.return_upload(caseload_return=r, content=form.cleaned_data["file"].read(), user=request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("CSV-Datei übernommen."))
+                return HttpResponseRedirect(r.get_absolute_url())
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return HttpResponseRedirect(r.get_absolute_url())
+
+
+class ReturnCsvView(RoleRequiredMixin, View):
+    """The carrier's own return in the upload format (a template for the upload)."""
+
+    allowed_roles = CARRIER
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        r = _return_for(request, public_id)
+        response = HttpResponse(return_csv_bytes(selectors.return_figures(caseload_return=r)), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="fallzahlen-{r.year}-{r.month:02d}.csv"'
+        return response
+
+
+# -------------------------------------------------------------------------------------- statistics
+
+
+def _period(request: HttpRequest) -> tuple[int, int | None]:
+    today = timezone.localdate()
+    raw_year, raw_quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    quarter = int(raw_quarter) if raw_quarter in {"1", "2", "3", "4"} else None
+    return year, quarter
+
+
+class StatisticsView(RoleRequiredMixin, View):
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, quarter = _period(request)
+        stats = selectors.caseload_statistics(year=year, quarter=quarter)
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return statistics_export(stats, fmt)
+        return render(request, "casemanagement/statistics.html", {
+            "title": _("Fallzahlen-Statistik"), "stats": stats, "year": year, "quarter": quarter,
+            "years": range(2020, timezone.localdate().year + 1), "quarters": [1, 2, 3, 4],
+        })
+
+
+def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]:
+    """Long format for exports: one line per figure and carrier, protected values only."""
+    rows = []
+    for table in stats.tables:
+        for label, cells, total in table.body():
+            for carrier, value in zip(stats.carriers, cells):
+                rows.append({"area": table.label, "item": label, "carrier": carrier.name, "value": str(value)})
+            rows.append({"area": table.label, "item": label, "carrier": _("alle Träger"), "value": str(total)})
+    for row in stats.per_fte:
+        rows.append({"area": _("Neuaufnahmen je geförderter VZÄ"), "item": "", "carrier": row["carrier"].name,
+                     "value": str(row["per_fte"]).replace(".", ",") if row["per_fte"] is not None else "•"})
+    return rows
+
+
+def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
+    # Values go out as text so "<5" and "•" survive; every count in them is already protected.
+    columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item"), Column(_("Träger"), "carrier"), Column(_("Anzahl"), "value")]
+    period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
+    return export_response(fmt, columns, statistics_rows(stats), f"Fallzahlen {period}")
+
+
+# -------------------------------------------------------------------------------------- indicators
+
+
+class IndicatorListView(ScopedTableView):
+    model = IndicatorReport
+    table_class = IndicatorTable
+    allowed_roles = STAFF_ROLES
+    title = _("Kennzahlen der Module 1 und 3")
+    create_url_name = "casemanagement:indicator_create"
+    template_name = "casemanagement/indicator/list.html"
+    filterset_class = IndicatorFilter
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("post__module")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year, _quarter = _period(self.request)
+        ctx["year"] = year
+        ctx["summary"] = selectors.indicators_by_period(year=year)
+        ctx["fields"] = [(f, IndicatorReport._meta.get_field(f).verbose_name) for f in selectors.INDICATOR_FIELDS]
+        return ctx
+
+
+class IndicatorCreateView(ServiceFormView):
+    form_class = IndicatorForm
+    title = _("Monatskennzahlen erfassen")
+    cancel_url_name = "casemanagement:indicator_list"
+
+    def perform_save(self, form):
+        return services.indicator_save(data=form_data(form), user=self.request.user)
+
+    def get_success_url_for(self, obj) -> str:
+        return reverse("casemanagement:indicator_list")
+
+
+class IndicatorUpdateView(IndicatorCreateView):
+    model = IndicatorReport
+    editing = True
+    title = _("Monatskennzahlen ändern")
+
+    def get_cancel_url(self) -> str:
+        return reverse("casemanagement:indicator_list")
+
+    def perform_save(self, form):
+        return services.indicator_save(report=self.object, data=form_data(form), user=self.request.user)

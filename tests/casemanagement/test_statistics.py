@@ -1,0 +1,104 @@
+"""Statistics across carriers from frozen returns: counted in the database, small numbers protected
+on the page, in CSV and XLSX exports and in the selector committee papers call."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from casemanagement import services
+from casemanagement.selectors import caseload_statistics
+from casemanagement.suppression import PRIMARY, SECONDARY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(make_case, carrier_b, post_b, carrier_a, post_a, stolberg):
+    """March 2021. Carrier A: 6 new cases (SGB II) and 2 new (SGB XII) → 8; carrier B: 7 new (SGB II).
+
+    SGB XII for A is 2 → "<5"; its row total (2 + 0 = 2) is small itself. In A's column 6 + 2 = 8
+    (= A's new cases, printed), so the 6 is hidden too (•). The row totals add up to all new cases
+    (13 + 2 = 15, printed), so with the SGB XII total hidden the SGB II total 13 is hidden as well.
+    Then every equation has two unknowns: 6 + <5 = 8, 6 + 7 = •, <5 + 0 = <5, • + <5 = 15.
+    """
+    for day in range(1, 7):
+        make_case(date(2021, 3, day))
+    for day in (10, 11):
+        make_case(date(2021, 3, day), legal_domain="sgb12")
+    for day in range(1, 8):
+        make_case(date(2021, 3, day), carrier=carrier_b, post=post_b, municipality=stolberg)
+    for carrier, post in ((carrier_a, post_a), (carrier_b, post_b)):
+        r = services.return_create(carrier=carrier, post=post, year=2021, month=3)
+        services.return_submit(caseload_return=r)
+
+
+def legal_domain_table(stats):
+    return next(t for t in stats.tables if t.dimension == "legal_domain")
+
+
+def test_statistics_hide_small_cells_and_the_cells_that_would_reveal_them(submitted, carrier_a, carrier_b):
+    stats = caseload_statistics(year=2021, quarter=1)
+    assert [c.pk for c in stats.carriers] == [carrier_a.pk, carrier_b.pk]  # Caritas, Diakonie (by name)
+    body = {label: (cells, total) for label, cells, total in legal_domain_table(stats).body()}
+    assert body["SGB XII"] == ([PRIMARY, 0], PRIMARY)
+    assert body["SGB II"] == ([SECONDARY, 7], SECONDARY)
+    assert legal_domain_table(stats).totals() == ([8, 7], 15)  # new cases per carrier and in all: 8 + 7
+
+
+def test_the_statistics_page_and_its_exports_show_less_than_five(client, a46_user, submitted):
+    from openpyxl import load_workbook
+
+    client.force_login(a46_user)
+    url = reverse("casemanagement:statistics")
+    html = client.get(url, {"year": 2021}).content.decode()
+    assert "&lt;5" in html and "•" in html
+    csv_text = client.get(url, {"year": 2021, "export": "csv"}).content.decode("utf-8-sig")
+    assert "Rechtskreis;SGB XII;Caritas" in csv_text
+    line = next(l for l in csv_text.splitlines() if l.startswith("Rechtskreis;SGB XII;Caritas"))
+    assert line.endswith(";<5")
+    workbook = load_workbook(io.BytesIO(client.get(url, {"year": 2021, "export": "xlsx"}).content))
+    values = [row for row in workbook.active.iter_rows(values_only=True)]
+    assert ("Rechtskreis", "SGB XII", "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V.", "<5") in values
+    assert not any(row[3] in ("1", "2", "3", "4") for row in values[1:])
+
+
+def test_no_count_from_one_to_four_appears_anywhere_in_the_statistics(submitted):
+    stats = caseload_statistics(year=2021)
+    for table in stats.tables:
+        for _label, cells, total in table.body():
+            assert not any(v in (1, 2, 3, 4) for v in [*cells, total])
+        if table.has_totals:
+            cols, grand = table.totals()
+            assert not any(v in (1, 2, 3, 4) for v in [*cols, grand])
+
+
+def test_statistics_run_a_fixed_number_of_queries(client, a46_user, make_case, carrier_a, post_a, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(a46_user)
+    url = reverse("casemanagement:statistics")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url, {"year": 2021})
+        return len(ctx.captured_queries)
+
+    make_case(date(2021, 1, 4))
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
+    services.return_submit(caseload_return=r)
+    one = count()
+    for m in (2, 3, 4):
+        make_case(date(2021, m, 4))
+        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+        services.return_submit(caseload_return=r)
+    assert count() == one
+
+
+def test_carriers_cannot_open_the_statistics(client, carrier_a_user, submitted):
+    client.force_login(carrier_a_user)
+    assert client.get(reverse("casemanagement:statistics")).status_code == 403

@@ -1,0 +1,256 @@
+"""Pages of the register and the returns: roles, scoping (another carrier = 404), validation, query counts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casemanagement import services
+from casemanagement.models import Case, CaseloadReturn, Contact, ReturnStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_registers(make_case, carrier_b, post_b, stolberg):
+    a = make_case(date(2021, 3, 1))
+    b = make_case(date(2021, 3, 2), carrier=carrier_b, post=post_b, municipality=stolberg)
+    return a, b
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def case_urls(case) -> list[str]:
+    pid = case.public_id
+    return [reverse(f"casemanagement:{name}", args=[pid]) for name in ("case_detail", "case_edit", "contact_create", "referral_create", "case_close")]
+
+
+def test_the_register_lists_only_the_own_carriers_cases(client, carrier_a_user, two_registers):
+    a, b = two_registers
+    html = login(client, carrier_a_user).get(reverse("casemanagement:case_list")).content.decode()
+    assert a.code in html and b.code not in html
+    assert "Diakonie" not in html and "Stolberg" not in html.split("<form")[0]
+
+
+def test_another_carriers_case_pages_answer_404(client, carrier_a_user, two_registers):
+    _a, b = two_registers
+    login(client, carrier_a_user)
+    assert [client.get(url).status_code for url in case_urls(b)] == [404] * 5
+
+
+def test_a46_committee_and_readonly_never_see_single_cases(client, a46_user, committee_user, readonly_user, two_registers):
+    a, _b = two_registers
+    for user in (a46_user, committee_user, readonly_user):
+        login(client, user)
+        assert client.get(reverse("casemanagement:case_list")).status_code == 403
+        assert client.get(a.get_absolute_url()).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_the_login(client, two_registers):
+    a, _b = two_registers
+    for url in [reverse("casemanagement:case_list"), a.get_absolute_url(), reverse("casemanagement:return_list"), reverse("casemanagement:statistics")]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_post_dropdown_offers_only_the_own_posts(client, carrier_a_user, two_registers, post_b):
+    html = login(client, carrier_a_user).get(reverse("casemanagement:case_create")).content.decode()
+    assert "Case Management Eschweiler" in html and post_b.title not in html
+    html = client.get(reverse("casemanagement:case_list")).content.decode()
+    assert post_b.title not in html
+    html = client.get(reverse("casemanagement:return_create")).content.decode()
+    assert post_b.title not in html
+
+
+def test_a_carrier_creates_a_case_and_gets_the_next_code(client, carrier_a_user, post_a, eschweiler, two_registers):
+    response = login(client, carrier_a_user).post(reverse("casemanagement:case_create"), {
+        "responsible_post": post_a.pk, "opened_on": "05.03.2021", "age_band": "18-26", "gender": "m",
+        "municipality": eschweiler.pk, "residence_status": "duldung", "legal_domain": "asylblg", "phase": "intake",
+        "topics": ["residence", "language"],
+    })
+    case = Case.objects.get(opened_on=date(2021, 3, 5))
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert case.code == "CAR-2021-0002"  # CAR-2021-0001 exists (two_registers)
+    assert sorted(case.topics.values_list("topic", flat=True)) == ["language", "residence"]
+
+
+def test_a_contact_in_the_future_is_rejected_in_german_and_nothing_is_saved(client, carrier_a_user, two_registers):
+    a, _b = two_registers
+    tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d.%m.%Y")
+    response = login(client, carrier_a_user).post(reverse("casemanagement:contact_create", args=[a.public_id]), {"date": tomorrow, "duration_minutes": "30", "mode": "phone"})
+    assert response.status_code == 200
+    assert "Der Kontakt darf nicht in der Zukunft liegen." in response.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_closing_before_the_opening_is_rejected_at_the_field(client, carrier_a_user, two_registers):
+    a, _b = two_registers
+    response = login(client, carrier_a_user).post(reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "28.02.2021", "reason": "goal_reached"})
+    assert "Der Abschluss darf nicht vor der Eröffnung (01.03.2021) liegen." in response.content.decode()
+    a.refresh_from_db()
+    assert a.closed_on is None
+
+
+def test_a_follow_up_before_the_referral_is_rejected(client, carrier_a_user, two_registers):
+    a, _b = two_registers
+    response = login(client, carrier_a_user).post(reverse("casemanagement:referral_create", args=[a.public_id]), {
+        "target": "jobcenter", "referred_on": "10.03.2021", "status": "pending", "follow_up_on": "01.03.2021"})
+    assert "Die Wiedervorlage darf nicht vor der Verweisung (10.03.2021) liegen." in response.content.decode()
+
+
+def test_close_and_reopen_with_a_reason_show_in_the_history_and_the_deletion_date(client, carrier_a_user, two_registers, settings):
+    settings.CASE_RETENTION_MONTHS = 24
+    a, _b = two_registers
+    login(client, carrier_a_user)
+    client.post(reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "31.03.2021", "reason": "moved_away"})
+    html = client.get(a.get_absolute_url()).content.decode()
+    assert "wird gelöscht am 31.03.2023" in html  # 31.03.2021 + 24 months
+    client.post(reverse("casemanagement:case_reopen", args=[a.public_id]), {"reopened_on": "15.04.2021", "reason": "new_need"})
+    a.refresh_from_db()
+    assert (a.closed_on, a.phase, a.episodes.count()) == (None, "intake", 2)
+    assert "wird gelöscht" not in client.get(a.get_absolute_url()).content.decode()
+
+
+def test_an_overdue_follow_up_is_highlighted_on_the_case_and_the_home_page(client, carrier_a_user, two_registers):
+    a, _b = two_registers
+    services.referral_save(case=a, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    login(client, carrier_a_user)
+    assert "überfällig" in client.get(a.get_absolute_url()).content.decode()
+    home = client.get(reverse("dashboard")).content.decode()
+    assert a.code in home and "Überfällige Wiedervorlagen" in home
+
+
+def add_cases(make_case, n):
+    for i in range(n):
+        c = make_case(date(2021, 1, 1 + i), topics=("work", "health"))
+        services.contact_add(case=c, data={"date": date(2021, 2, 1), "duration_minutes": 30, "mode": "phone"})
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_register_runs_a_fixed_number_of_queries(client, carrier_a_user, make_case):
+    login(client, carrier_a_user)
+    url = reverse("casemanagement:case_list")
+    add_cases(make_case, 1)
+    one = queries(client, url)
+    add_cases(make_case, 3)
+    assert queries(client, url) == one
+
+
+def test_the_case_page_runs_a_fixed_number_of_queries(client, carrier_a_user, make_case):
+    login(client, carrier_a_user)
+    case = make_case(date(2021, 1, 4))
+    services.referral_save(case=case, data={"target": "jmd", "referred_on": date(2021, 3, 2)})
+    one = queries(client, case.get_absolute_url())
+    for day in (5, 6, 7):
+        services.contact_add(case=case, data={"date": date(2021, 2, day), "duration_minutes": 30, "mode": "phone"})
+        services.referral_save(case=case, data={"target": "mbe", "referred_on": date(2021, 3, day)})
+    assert queries(client, case.get_absolute_url()) == one
+
+
+# ---------------------------------------------------------------------------------------------- returns
+
+
+@pytest.fixture
+def returns(two_registers, carrier_a, carrier_b, post_a, post_b):
+    ra = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    rb = services.return_create(carrier=carrier_b, post=post_b, year=2021, month=3)
+    return ra, rb
+
+
+def test_another_carriers_return_answers_404_and_is_not_listed(client, carrier_a_user, returns):
+    ra, rb = returns
+    login(client, carrier_a_user)
+    assert client.get(rb.get_absolute_url()).status_code == 404
+    assert client.post(reverse("casemanagement:return_submit", args=[rb.public_id])).status_code == 404
+    assert client.get(reverse("casemanagement:return_csv", args=[rb.public_id])).status_code == 404
+    html = client.get(reverse("casemanagement:return_list")).content.decode()
+    assert ra.get_absolute_url() in html and rb.get_absolute_url() not in html and "Diakonie" not in html
+
+
+def test_a_carrier_submits_and_a46_accepts_from_the_review_queue(client, carrier_a_user, a46_user, returns):
+    ra, _rb = returns
+    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]))
+    login(client, a46_user)
+    queue = client.get(reverse("casemanagement:review_queue")).content.decode()
+    assert ra.get_absolute_url() in queue
+    detail = client.get(ra.get_absolute_url()).content.decode()
+    assert "&lt;5" in detail  # one new case in March: shown as <5 to A 46
+    client.post(reverse("casemanagement:return_accept", args=[ra.public_id]))
+    ra.refresh_from_db()
+    assert ra.status == ReturnStatus.ACCEPTED
+
+
+def test_a46_returns_a_return_only_with_a_reason(client, carrier_a_user, a46_user, returns):
+    ra, _rb = returns
+    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]))
+    login(client, a46_user)
+    client.post(reverse("casemanagement:return_send_back", args=[ra.public_id]), {"reason": ""})
+    ra.refresh_from_db()
+    assert ra.status == ReturnStatus.SUBMITTED
+    client.post(reverse("casemanagement:return_send_back", args=[ra.public_id]), {"reason": "Monat unvollständig"})
+    ra.refresh_from_db()
+    assert (ra.status, ra.review_note) == (ReturnStatus.RETURNED, "Monat unvollständig")
+
+
+def test_readonly_users_get_403_on_review_actions_and_carriers_on_accepting(client, readonly_user, carrier_a_user, returns):
+    ra, _rb = returns
+    login(client, readonly_user)
+    assert client.post(reverse("casemanagement:return_accept", args=[ra.public_id])).status_code == 403
+    assert client.get(reverse("casemanagement:review_queue")).status_code == 403
+    login(client, carrier_a_user)
+    assert client.post(reverse("casemanagement:return_accept", args=[ra.public_id])).status_code == 403
+
+
+def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carrier_a_user, returns):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ra, _rb = returns
+    content = "Bereich;Merkmal;Anzahl\nBestand und Bewegung;Bestand am Anfang;x\n".encode()
+    login(client, carrier_a_user)
+    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", content)}, follow=True)
+    assert "Zeile 2, Spalte „Anzahl“" in response.content.decode()
+    assert ra.figures.count() == 0
+
+
+def test_the_return_list_runs_a_fixed_number_of_queries(client, a46_user, carrier_a, post_a):
+    login(client, a46_user)
+    url = reverse("casemanagement:return_list")
+    services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
+    one = queries(client, url)
+    for m in (2, 3, 4):
+        services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+    assert queries(client, url) == one
+
+
+def test_the_carrier_home_lists_drafts_and_missing_returns_of_the_own_posts_only(client, carrier_a_user, returns, post_b):
+    ra, _rb = returns  # March 2021 drafts for A and B
+    html = login(client, carrier_a_user).get(reverse("dashboard")).content.decode()
+    assert ra.get_absolute_url() in html and "03/2021" in html
+    assert post_b.title not in html and "Diakonie" not in html
+
+
+def test_the_carrier_home_runs_a_fixed_number_of_queries(client, carrier_a_user, make_case, carrier_a, post_a):
+    login(client, carrier_a_user)
+    url = reverse("dashboard")
+    c = make_case(date(2021, 1, 4))
+    services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
+    one = queries(client, url)
+    for m in (2, 3, 4):
+        c = make_case(date(2021, m, 4))
+        services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, m, 5), "follow_up_on": date(2021, m, 20)})
+        services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+    assert queries(client, url) == one
