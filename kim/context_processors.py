@@ -18,6 +18,9 @@ NAV_ITEMS = [
     ("funding:request_list", _("Anträge"), {"a46", "committee", "readonly"}),
     ("funding:budget_list", _("Haushalt"), {"a46", "committee", "readonly"}),
     ("funding:rate_list", _("Sätze"), {"a46", "committee", "readonly"}),
+    ("committee:paper_list", _("Vorlagen"), {"a46", "committee", "readonly", "carrier"}),
+    ("committee:meeting_list", _("Sitzungen"), {"a46", "committee", "readonly"}),
+    ("committee:committee_list", _("Gremien"), {"a46", "committee", "readonly"}),
 ]
 
 

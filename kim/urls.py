@@ -16,6 +16,8 @@ urlpatterns = [
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls_app")),
     path("finanzen/", include("funding.urls")),
+    path("gremien/", include("committee.urls")),
+    path("oparl/v1.1/", include("committee.oparl_urls")),
     path("admin/", admin.site.urls),
 ]
 

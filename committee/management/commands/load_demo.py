@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from funding import demo
+from committee import demo as committee_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = demo.load()
             users = demo.load_users()
+            committee_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo geladen: {counts['posts']} Stellen, {counts['carriers']} Träger."))
         self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
         for username, role in users:
