@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation, OrganisationKind
-from kim.uploads import private_storage
+from django.core.files.storage import FileSystemStorage
 
 PAPER_NUMBER_REGEX = r"^[0-9]{4}/[0-9]{4}$"
 
@@ -282,6 +282,11 @@ class Section(models.Model):
         return self.heading
 
 
+def attachment_storage() -> FileSystemStorage:
+    """Private storage under MEDIA_ROOT, read lazily (kim.uploads.private_storage() pins the path at import)."""
+    return FileSystemStorage(base_url=None)
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"committee/papers/{instance.paper_id}/{filename}"
 
@@ -292,7 +297,7 @@ class Attachment(Timestamped):
     paper = models.ForeignKey(Paper, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="attachments")
     order = models.PositiveSmallIntegerField(_("Nr."))
     title = models.CharField(_("Bezeichnung"), max_length=300)
-    file = models.FileField(_("Datei (PDF)"), upload_to=attachment_path, storage=private_storage, max_length=300)
+    file = models.FileField(_("Datei (PDF)"), upload_to=attachment_path, storage=attachment_storage, max_length=300)
     size = models.PositiveIntegerField(_("Größe (Bytes)"), default=0, editable=False)
 
     history = HistoricalRecords()

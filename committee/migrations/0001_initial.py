@@ -2,7 +2,6 @@
 
 import committee.models
 import django.db.models.deletion
-import kim.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -344,7 +343,7 @@ class Migration(migrations.Migration):
                 ('deleted', models.BooleanField(default=False, help_text='Zurückgezogen; bleibt in OParl als gelöscht sichtbar.', verbose_name='gelöscht')),
                 ('order', models.PositiveSmallIntegerField(verbose_name='Nr.')),
                 ('title', models.CharField(max_length=300, verbose_name='Bezeichnung')),
-                ('file', models.FileField(max_length=300, storage=kim.uploads.private_storage, upload_to=committee.models.attachment_path, verbose_name='Datei (PDF)')),
+                ('file', models.FileField(max_length=300, storage=committee.models.attachment_storage, upload_to=committee.models.attachment_path, verbose_name='Datei (PDF)')),
                 ('size', models.PositiveIntegerField(default=0, editable=False, verbose_name='Größe (Bytes)')),
                 ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='committee.paper', verbose_name='Vorlage')),
             ],
