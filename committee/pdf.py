@@ -37,6 +37,7 @@ def papers_for_export():
 class PaperDocument:
     paper: Paper
     rendered: RenderedPaper
+    anchor: str = ""
 
     @property
     def body_name(self) -> str:
@@ -44,8 +45,8 @@ class PaperDocument:
         return department.parent.name if department.parent_id else "StädteRegion Aachen"
 
 
-def paper_document(paper: Paper) -> PaperDocument:
-    return PaperDocument(paper, render_paper(paper))
+def paper_document(paper: Paper, anchor: str = "") -> PaperDocument:
+    return PaperDocument(paper, render_paper(paper), anchor or f"paper-{paper.pk}")
 
 
 def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
@@ -79,7 +80,9 @@ def meeting_bundle_pdf(meeting: Meeting) -> bytes:
     )
     paper_ids = [i.paper_id for i in items if i.paper_id]
     papers = {p.pk: p for p in papers_for_export().published().filter(pk__in=paper_ids, deleted=False)}
-    bundle = [BundleItem(i, paper_document(papers[i.paper_id]) if i.paper_id in papers else None) for i in items]
+    bundle = [
+        BundleItem(i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}") if i.paper_id in papers else None) for i in items
+    ]
     html = render_to_string(
         "committee/pdf/paper.html",
         {"docs": [b.doc for b in bundle if b.doc], "bundle": {"meeting": meeting, "items": bundle}},

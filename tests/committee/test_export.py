@@ -113,3 +113,10 @@ def test_export_meeting_explains_a_wrong_meeting_in_german(demo):
         call_command("export_meeting", "2020-06-19", "gibtsnicht", "-o", "/tmp/x.pdf")
     with pytest.raises(CommandError, match="Keine Sitzungsvorlage mit der Nummer 2020/9999."):
         call_command("export_paper", "2020/9999", "-o", "/tmp/x.pdf")
+
+
+def test_the_attachments_can_be_embedded_as_pdf_a_3_file_attachments(demo, tmp_path):
+    target = tmp_path / "mit-anlagen.pdf"
+    call_command("export_paper", "2020/0354", "-o", str(target), "--mit-anlagen", stdout=io.StringIO())
+    listing = subprocess.run(["pdfdetach", "-list", str(target)], capture_output=True, check=True).stdout.decode()
+    assert "1: Anlage-1-2020-0354.pdf" in listing
