@@ -99,7 +99,7 @@ class ConsultationResultForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [c for c in ConsultationResult.choices if c[0]]
+        self.fields["result"].choices = [("", _("– bitte wählen –"))] + [c for c in ConsultationResult.choices if c[0]]
         self.fields["result"].required = True
         for name in ("votes_yes", "votes_no", "votes_abstention", "votes_biased"):
             self.fields[name].widget.attrs.pop("min", None)

@@ -234,7 +234,10 @@ def consultation_record_result(
         setattr(consultation, name, value)
     _full_clean(consultation)
     consultation.save()
-    if consultation.role == ConsultationRole.DECISION and result in DECISIVE_RESULTS:
-        paper.status = PaperStatus.DECIDED
+    # A corrected result can also undo the decision (e.g. "vertagt" instead of "beschlossen").
+    decided = paper.consultations.filter(role=ConsultationRole.DECISION, result__in=DECISIVE_RESULTS).exists()
+    status = PaperStatus.DECIDED if decided else PaperStatus.RELEASED
+    if paper.status != status:
+        paper.status = status
         paper.save(update_fields=["status", "modified"])
     return consultation

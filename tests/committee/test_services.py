@@ -152,3 +152,11 @@ def test_an_upload_that_is_too_large_is_refused(draft_paper, settings, monkeypat
         services.attachment_save(paper=draft_paper, data={"order": 1, "title": "Groß", "file": big})
     assert exc.value.message_dict["file"][0].startswith("Die Datei ist zu groß")
     assert Attachment.objects.count() == 0
+
+
+def test_correcting_the_decisive_result_to_postponed_takes_the_paper_back_to_released(released_paper):
+    decisive = released_paper.consultations.get(order=2)
+    services.consultation_record_result(consultation=decisive, data={"result": "ungeaendert"})
+    services.consultation_record_result(consultation=decisive, data={"result": "vertagt"})
+    released_paper.refresh_from_db()
+    assert released_paper.status == PaperStatus.RELEASED

@@ -225,3 +225,11 @@ def test_the_meeting_list_needs_the_same_number_of_queries_for_one_or_three_meet
     Meeting.objects.create(committee=main_committee, date=date(2020, 6, 2))
     Meeting.objects.create(committee=main_committee, date=date(2020, 6, 3))
     assert _count(client, reverse("committee:meeting_list")) == one
+
+
+def test_the_result_form_asks_for_a_choice_instead_of_preselecting_a_result(client, committee_user, released_paper):
+    client.force_login(committee_user)
+    response = client.get(reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]))
+    assert response.context["form"].fields["result"].choices[0] == ("", "– bitte wählen –")
+    response = client.post(reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]), {"result": ""})
+    assert response.status_code == 200 and "result" in response.context["form"].errors
