@@ -233,3 +233,30 @@ def test_the_result_form_asks_for_a_choice_instead_of_preselecting_a_result(clie
     assert response.context["form"].fields["result"].choices[0] == ("", "– bitte wählen –")
     response = client.post(reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]), {"result": ""})
     assert response.status_code == 200 and "result" in response.context["form"].errors
+
+
+def test_a46_edits_a_draft_through_its_pages(client, a46_user, draft_paper, meeting_0619):
+    client.force_login(a46_user)
+    for url in (
+        reverse("committee:paper_edit", args=[draft_paper.pk]),
+        reverse("committee:section_create", args=[draft_paper.pk]),
+        reverse("committee:section_edit", args=[draft_paper.pk, draft_paper.sections.get().pk]),
+        reverse("committee:decision_create", args=[draft_paper.pk]),
+        reverse("committee:attachment_create", args=[draft_paper.pk]),
+        reverse("committee:consultation_create", args=[draft_paper.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert "{{ forwarded_total }}" in client.get(reverse("committee:section_create", args=[draft_paper.pk])).content.decode()
+    response = client.post(reverse("committee:section_create", args=[draft_paper.pk]), {
+        "order": "2", "heading": "Finanzielle/bilanzielle Auswirkungen", "body": "Ertrag {{ budget_income_planned }}", "table_kind": "budget_lines",
+    })
+    assert response.status_code == 302
+    response = client.post(reverse("committee:consultation_create", args=[draft_paper.pk]), {"order": "1", "meeting": meeting_0619.pk, "role": "entscheidung"})
+    assert response.status_code == 302
+    response = client.post(reverse("committee:paper_release", args=[draft_paper.pk]))
+    draft_paper.refresh_from_db()
+    assert draft_paper.status == PaperStatus.RELEASED
+    assert draft_paper.snapshot["figures"]["budget_income_planned@2021"]["value"] == "570000.00"
+    assert client.get(reverse("committee:section_create", args=[draft_paper.pk])).status_code == 200  # page opens …
+    response = client.post(reverse("committee:section_create", args=[draft_paper.pk]), {"order": "3", "heading": "Neu", "body": "x"})
+    assert response.status_code == 200 and draft_paper.sections.count() == 2  # … but saving is refused after release
