@@ -278,7 +278,10 @@ def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[st
         raw = request.GET.get(name)
         if raw is None:
             continue
-        value = parse_datetime(raw.replace(" ", "+"))
+        try:
+            value = parse_datetime(raw.replace(" ", "+"))
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            value = None
         if value is None:
             raise BadFilter(f"Ungültiger Zeitpunkt für {name}: {raw!r} (erwartet ISO 8601, z. B. 2020-06-19T00:00:00+02:00).")
         if timezone.is_naive(value):
@@ -451,7 +454,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _file_target(key: str):
-    if len(key) < 2 or key[0] not in "pa" or not key[1:].isdigit():
+    if len(key) < 2 or len(key) > 12 or key[0] not in "pa" or not key[1:].isascii() or not key[1:].isdigit():
         raise Http404
     if key[0] == "p":
         return get_object_or_404(papers_qs(), pk=int(key[1:]))

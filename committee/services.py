@@ -160,6 +160,17 @@ def paper_release(*, paper: Paper, user=None) -> Paper:
 
 
 @transaction.atomic
+def paper_withdraw(*, paper: Paper, user=None) -> Paper:
+    """Withdraw a paper: it disappears from the lists; OParl keeps reporting it as deleted."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.status == PaperStatus.DECIDED:
+        raise ValidationError(_("Eine beschlossene Vorlage kann nicht zurückgezogen werden."))
+    paper.deleted = True
+    paper.save(update_fields=["deleted", "modified"])
+    return paper
+
+
+@transaction.atomic
 def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user=None) -> Committee:
     committee = committee or Committee()
     for name, value in data.items():

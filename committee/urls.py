@@ -12,6 +12,7 @@ urlpatterns = [
     path("vorlagen/<int:pk>/bearbeiten/", views.PaperUpdateView.as_view(), name="paper_edit"),
     path("vorlagen/<int:pk>/pdf/", views.PaperPdfView.as_view(), name="paper_pdf"),
     path("vorlagen/<int:pk>/freigeben/", views.PaperReleaseView.as_view(), name="paper_release"),
+    path("vorlagen/<int:pk>/zurueckziehen/", views.PaperWithdrawView.as_view(), name="paper_withdraw"),
     path("vorlagen/<int:pk>/beschlusspunkte/neu/", views.DecisionItemCreateView.as_view(), name="decision_create"),
     path("vorlagen/<int:pk>/beschlusspunkte/<int:item_pk>/", views.DecisionItemUpdateView.as_view(), name="decision_edit"),
     path("vorlagen/<int:pk>/abschnitte/neu/", views.SectionCreateView.as_view(), name="section_create"),

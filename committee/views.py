@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
@@ -213,6 +214,21 @@ class PaperReleaseView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("Vorlage %(n)s freigegeben; Zahlen und Tabellen sind eingefroren.") % {"n": paper.number})
         return HttpResponseRedirect(paper.get_absolute_url())
+
+
+class PaperWithdrawView(RoleRequiredMixin, View):
+    edit = True
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
+        try:
+            services.paper_withdraw(paper=paper, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(paper.get_absolute_url())
+        messages.success(request, _("Vorlage %(n)s zurückgezogen.") % {"n": paper.number})
+        return HttpResponseRedirect(reverse("committee:paper_list"))
 
 
 # ---------------------------------------------------------------- consultations

@@ -260,3 +260,40 @@ def test_a46_edits_a_draft_through_its_pages(client, a46_user, draft_paper, meet
     assert client.get(reverse("committee:section_create", args=[draft_paper.pk])).status_code == 200  # page opens …
     response = client.post(reverse("committee:section_create", args=[draft_paper.pk]), {"order": "3", "heading": "Neu", "body": "x"})
     assert response.status_code == 200 and draft_paper.sections.count() == 2  # … but saving is refused after release
+
+
+def test_a46_withdraws_a_released_paper_and_it_leaves_the_lists(client, a46_user, committee_user, released_paper):
+    client.force_login(committee_user)
+    assert client.post(reverse("committee:paper_withdraw", args=[released_paper.pk])).status_code == 403
+    client.force_login(a46_user)
+    assert client.post(reverse("committee:paper_withdraw", args=[released_paper.pk])).status_code == 302
+    released_paper.refresh_from_db()
+    assert released_paper.deleted is True
+    assert ">2020/0354</a>" not in client.get(reverse("committee:paper_list")).content.decode()
+    assert client.get(reverse("committee:paper_detail", args=[released_paper.pk])).status_code == 404
+
+
+def test_a_decided_paper_cannot_be_withdrawn(client, a46_user, released_paper):
+    services.consultation_record_result(consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"})
+    client.force_login(a46_user)
+    client.post(reverse("committee:paper_withdraw", args=[released_paper.pk]))
+    released_paper.refresh_from_db()
+    assert released_paper.deleted is False
+
+
+@pytest.mark.parametrize("query", [
+    "?year=99999", "?year=-1", "?year=abc", "?page=abc", "?page=99999", "?per_page=-5", "?per_page=100000",
+    "?status=gibtsnicht", "?paper_type=%00", "?q=%27%22%3C", "?sort=gibtsnicht",
+])
+def test_hostile_list_parameters_never_give_a_500(client, committee_user, released_paper, query):
+    client.force_login(committee_user)
+    for url in (reverse("committee:paper_list"), reverse("committee:meeting_list"), reverse("committee:committee_list")):
+        assert client.get(url + query).status_code == 200, url + query
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-3", "?page=99999", "?created_since=%00", "?modified_until=2020-13-45T99:00:00"])
+def test_hostile_oparl_parameters_never_give_a_500(client, released_paper, query):
+    body = released_paper.lead_department.parent_id
+    assert client.get(f"/oparl/v1.1/body/{body}/paper/{query}").status_code in (200, 400)
+    assert client.get("/oparl/v1.1/file/x1/").status_code == 404
+    assert client.get("/oparl/v1.1/file/p99999999999999999999/").status_code == 404
