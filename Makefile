@@ -1,4 +1,6 @@
 # The two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
+# PDF (committee papers): Debian packages libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core;
+# the export tests read PDFs with pdftotext (poppler-utils). .ci/run installs them; nothing is fetched at run time.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -23,6 +23,9 @@ NAV_ITEMS = [
     ("casemanagement:return_list", _("Fallzahlen"), {"a46", "readonly", "carrier"}),
     ("casemanagement:statistics", _("Statistik"), {"a46", "committee", "readonly"}),
     ("casemanagement:indicator_list", _("Kennzahlen"), {"a46", "committee", "readonly"}),
+    ("committee:paper_list", _("Vorlagen"), {"a46", "committee", "readonly", "carrier"}),
+    ("committee:meeting_list", _("Sitzungen"), {"a46", "committee", "readonly"}),
+    ("committee:committee_list", _("Gremien"), {"a46", "committee", "readonly"}),
 ]
 
 

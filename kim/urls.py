@@ -20,6 +20,8 @@ urlpatterns = [
     path("traeger/", include("kim.urls_app")),
     path("finanzen/", include("funding.urls")),
     path("fallmanagement/", include("casemanagement.urls")),
+    path("gremien/", include("committee.urls")),
+    path("oparl/v1.1/", include("committee.oparl_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from funding import demo
 from casemanagement import demo as casemanagement_demo
+from committee import demo as committee_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             users = demo.load_users()
             demo.load_controlling()
             casemanagement_demo.load()
+            committee_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo geladen: {counts['posts']} Stellen, {counts['carriers']} Träger."))
         self.stdout.write("Demo-Anmeldungen (Passwort jeweils „demo“):")
         for username, role in users:

@@ -1,0 +1,110 @@
+"""Input boundary for committees, meetings and papers; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import AgendaItem, Consultation, ConsultationResult, DecisionItem, Meeting, Paper, Section
+from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, formfield_callback
+from kim.models import Organisation, OrganisationKind
+
+
+class PaperForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    formfield_callback = formfield_callback
+    number = forms.CharField(
+        label=_("Vorlagen-Nr."), required=False, max_length=20,
+        help_text=_("Form JJJJ/NNNN, z. B. 2020/0354; leer lassen für die nächste freie Nummer des Jahres."),
+    )
+
+    class Meta:
+        model = Paper
+        fields = [
+            "number", "title", "paper_type", "public", "lead_department", "date", "programme_year", "related",
+            "decision_intro", "signature_mode", "signatory",
+        ]
+        widgets = {"related": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
+        related = Paper.objects.filter(deleted=False).order_by("-number")
+        if self.instance.pk:
+            related = related.exclude(pk=self.instance.pk)
+        self.fields["related"].queryset = related
+
+    def validate_unique(self):
+        # Number and its uniqueness are checked by committee.services.paper_save (with a German message).
+        pass
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.add("number")
+        return exclude
+
+
+class DecisionItemForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    class Meta:
+        model = DecisionItem
+        fields = ["order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+
+class SectionForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["order", "heading", "body", "table_kind"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+
+
+class AttachmentForm(forms.Form):
+    order = forms.IntegerField(label=_("Nr."), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Bezeichnung"), max_length=300)
+    file = forms.FileField(label=_("Datei (PDF)"), help_text=_("Nur PDF, höchstens 10 MB."))
+
+
+class MeetingForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    formfield_callback = formfield_callback
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date", "start_time", "place", "public", "cancelled"]
+        widgets = {"start_time": forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"})}
+
+
+class AgendaItemForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "number", "title", "public", "paper"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paper"].queryset = Paper.objects.filter(deleted=False).order_by("-number")
+
+
+class ConsultationForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["order", "meeting", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(deleted=False).select_related("committee")
+
+
+class ConsultationResultForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["result", "votes_yes", "votes_no", "votes_abstention", "votes_biased"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", _("– bitte wählen –"))] + [c for c in ConsultationResult.choices if c[0]]
+        self.fields["result"].required = True
+        for name in ("votes_yes", "votes_no", "votes_abstention", "votes_biased"):
+            self.fields[name].widget.attrs.pop("min", None)
+            self.fields[name].max_value = 999
+            self.fields[name].validators = [v for v in self.fields[name].validators]
+            self.fields[name].error_messages["min_value"] = _("Die Stimmenzahl darf nicht negativ sein.")
+            self.fields[name].error_messages["max_value"] = _("Höchstens 999 Stimmen.")
+            self.fields[name].error_messages["invalid"] = _("Bitte eine ganze Zahl eingeben.")

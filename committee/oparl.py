@@ -1,0 +1,484 @@
+"""Read-only OParl 1.1 interface (https://schema.oparl.org/1.1/) under /oparl/v1.1/.
+
+Public data only: released, public papers; public meetings and their public agenda items;
+committees. Objects withdrawn after publication (``deleted``) stay listed with ``deleted: true``
+so that clients synchronising with ``modified_since`` learn about them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
+
+from committee.models import AgendaItem, Attachment, Committee, Consultation, Meeting, Paper, PaperStatus
+from kim.models import Organisation
+from kim.uploads import serve_private_file
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+PER_PAGE = 20
+FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+
+
+def iso(value: datetime | None) -> str | None:
+    """Timestamp with offset, without microseconds (OParl: RFC 3339 / ISO 8601)."""
+    if value is None:
+        return None
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+def oparl_response(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+class Urls:
+    def __init__(self, request: HttpRequest):
+        self.request = request
+
+    def __call__(self, name: str, *args: Any) -> str:
+        return self.request.build_absolute_uri(reverse(f"oparl:{name}", args=args))
+
+
+# --- public querysets ----------------------------------------------------------------------------
+
+
+def public_papers() -> QuerySet[Paper]:
+    return Paper.objects.filter(public=True, status__in=[PaperStatus.RELEASED, PaperStatus.DECIDED])
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(public=True)
+
+
+def public_agenda_items() -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(public=True, meeting__public=True)
+
+
+def public_consultations() -> QuerySet[Consultation]:
+    return Consultation.objects.filter(paper__in=public_papers(), meeting__public=True)
+
+
+def public_attachments() -> QuerySet[Attachment]:
+    return Attachment.objects.filter(paper__in=public_papers())
+
+
+# --- serialisers -----------------------------------------------------------------------------------
+
+
+def _base(obj, kind: str, url: str) -> dict:
+    data = {"id": url, "type": SCHEMA + kind}
+    if getattr(obj, "deleted", False):
+        data.update({"deleted": True, "created": iso(obj.created), "modified": iso(obj.modified)})
+    return data
+
+
+def _stamp(data: dict, obj) -> dict:
+    data["created"] = iso(obj.created)
+    data["modified"] = iso(obj.modified)
+    data["deleted"] = False
+    return data
+
+
+def body_json(org: Organisation, u: Urls) -> dict:
+    pk = org.pk
+    return {
+        "id": u("body", pk),
+        "type": SCHEMA + "Body",
+        "system": u("system"),
+        "name": org.name,
+        "shortName": org.short_name or org.name,
+        "organization": u("body_organization", pk),
+        "person": u("body_person", pk),
+        "meeting": u("body_meeting", pk),
+        "paper": u("body_paper", pk),
+        "agendaItem": u("body_agendaitem", pk),
+        "consultation": u("body_consultation", pk),
+        "file": u("body_file", pk),
+        "legislativeTerm": [],
+        "legislativeTermList": u("body_legislativeterm", pk),
+        "classification": "Kreis",
+        "deleted": False,
+    }
+
+
+def organization_json(committee: Committee, u: Urls) -> dict:
+    data = _base(committee, "Organization", u("organization", committee.pk))
+    if committee.deleted:
+        return data
+    data.update({
+        "body": u("body", committee.body_id),
+        "name": committee.name,
+        "shortName": committee.short_name or committee.name,
+        "organizationType": "Gremium",
+        "classification": "Ausschuss",
+        "meeting": u("organization_meeting", committee.pk),
+    })
+    return _stamp(data, committee)
+
+
+def _meeting_start(meeting: Meeting) -> str:
+    start = datetime.combine(meeting.date, meeting.start_time or time(0, 0))
+    return iso(timezone.make_aware(start))
+
+
+def agenda_item_json(item: AgendaItem, u: Urls, consultations: dict[tuple[int, int], Consultation]) -> dict:
+    data = _base(item, "AgendaItem", u("agendaitem", item.pk))
+    if item.deleted:
+        return data
+    data.update({
+        "meeting": u("meeting", item.meeting_id),
+        "number": item.number,
+        "order": item.order,
+        "name": item.title,
+        "public": item.public,
+    })
+    consultation = consultations.get((item.meeting_id, item.paper_id)) if item.paper_id else None
+    if consultation is not None:
+        data["consultation"] = u("consultation", consultation.pk)
+        if consultation.result:
+            data["result"] = consultation.get_result_display()
+    return _stamp(data, item)
+
+
+def meeting_json(meeting: Meeting, u: Urls, consultations: dict | None = None) -> dict:
+    data = _base(meeting, "Meeting", u("meeting", meeting.pk))
+    if meeting.deleted:
+        return data
+    consultations = consultations if consultations is not None else _consultation_index()
+    data.update({
+        "name": meeting.title,
+        "meetingState": "durchgeführt" if meeting.date <= timezone.localdate() else "eingeladen",
+        "cancelled": meeting.cancelled,
+        "start": _meeting_start(meeting),
+        "organization": [u("organization", meeting.committee_id)],
+        "agendaItem": [agenda_item_json(i, u, consultations) for i in meeting.public_items],
+    })
+    if meeting.place:
+        data["location"] = {"id": u("meeting", meeting.pk) + "#ort", "type": SCHEMA + "Location", "description": meeting.place}
+    return _stamp(data, meeting)
+
+
+def consultation_json(c: Consultation, u: Urls, agenda: dict[tuple[int, int], AgendaItem]) -> dict:
+    data = _base(c, "Consultation", u("consultation", c.pk))
+    if c.deleted:
+        return data
+    data.update({
+        "paper": u("paper", c.paper_id),
+        "meeting": u("meeting", c.meeting_id),
+        "organization": [u("organization", c.meeting.committee_id)],
+        "authoritative": c.authoritative,
+        "role": c.get_role_display(),
+    })
+    item = agenda.get((c.meeting_id, c.paper_id))
+    if item is not None:
+        data["agendaItem"] = u("agendaitem", item.pk)
+    return _stamp(data, c)
+
+
+def main_file_json(paper: Paper, u: Urls) -> dict:
+    key = f"p{paper.pk}"
+    data = {
+        "id": u("file", key),
+        "type": SCHEMA + "File",
+        "name": f"Vorlage {paper.number}",
+        "fileName": paper.file_name,
+        "mimeType": "application/pdf",
+        "date": (paper.released_at or paper.modified).date().isoformat(),
+        "accessUrl": u("file_download", key),
+        "downloadUrl": u("file_download", key),
+        "paper": [u("paper", paper.pk)],
+        "created": iso(paper.released_at or paper.created),
+        "modified": iso(paper.modified),
+        "deleted": paper.deleted,
+    }
+    return data
+
+
+def attachment_file_json(a: Attachment, u: Urls) -> dict:
+    key = f"a{a.pk}"
+    data = _base(a, "File", u("file", key))
+    if a.deleted or a.paper.deleted:
+        data.update({"deleted": True, "created": iso(a.created), "modified": iso(a.modified)})
+        return data
+    data.update({
+        "name": a.title,
+        "fileName": a.download_name,
+        "mimeType": "application/pdf",
+        "date": a.created.date().isoformat(),
+        "size": a.size,
+        "accessUrl": u("file_download", key),
+        "downloadUrl": u("file_download", key),
+        "paper": [u("paper", a.paper_id)],
+    })
+    return _stamp(data, a)
+
+
+def paper_json(paper: Paper, u: Urls, agenda: dict | None = None) -> dict:
+    data = _base(paper, "Paper", u("paper", paper.pk))
+    if paper.deleted:
+        return data
+    agenda = agenda if agenda is not None else _agenda_index()
+    data.update({
+        "body": u("body", paper.lead_department.parent_id or paper.lead_department_id),
+        "name": paper.title,
+        "reference": paper.number,
+        "date": paper.date.isoformat(),
+        "paperType": paper.get_paper_type_display(),
+        "relatedPaper": [u("paper", r.pk) for r in paper.related.all() if r.is_published],
+        "mainFile": main_file_json(paper, u),
+        "auxiliaryFile": [attachment_file_json(a, u) for a in paper.attachments.all() if not a.deleted],
+        "consultation": [consultation_json(c, u, agenda) for c in paper.consultations.all() if c.meeting.public],
+    })
+    return _stamp(data, paper)
+
+
+def _agenda_index() -> dict[tuple[int, int], AgendaItem]:
+    return {(i.meeting_id, i.paper_id): i for i in public_agenda_items().filter(paper__isnull=False)}
+
+
+def _consultation_index() -> dict[tuple[int, int], Consultation]:
+    return {(c.meeting_id, c.paper_id): c for c in public_consultations()}
+
+
+def papers_qs() -> QuerySet[Paper]:
+    return public_papers().select_related("lead_department").prefetch_related(
+        Prefetch("related", queryset=Paper.objects.all()),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("order")),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("meeting").order_by("order")),
+    )
+
+
+def meetings_qs() -> QuerySet[Meeting]:
+    return public_meetings().prefetch_related(
+        Prefetch("agenda_items", queryset=public_agenda_items().order_by("order"), to_attr="public_items")
+    )
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[str, str]]:
+    kept = {}
+    for name in FILTERS:
+        raw = request.GET.get(name)
+        if raw is None:
+            continue
+        try:
+            value = parse_datetime(raw.replace(" ", "+"))
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            value = None
+        if value is None:
+            raise BadFilter(f"Ungültiger Zeitpunkt für {name}: {raw!r} (erwartet ISO 8601, z. B. 2020-06-19T00:00:00+02:00).")
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        field, op = name.split("_")
+        qs = qs.filter(**{f"{field}__{'gte' if op == 'since' else 'lte'}": value})
+        kept[name] = raw
+    return qs, kept
+
+
+def list_response(request: HttpRequest, qs: QuerySet, serialise: Callable[[Any], dict], *, filterable: bool = True) -> JsonResponse:
+    try:
+        filtered, kept = apply_filters(qs, request)
+        if filterable:
+            qs = filtered
+    except BadFilter as exc:
+        return oparl_response({"error": str(exc)}, status=400)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    total = qs.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)
+    rows = list(qs[(page - 1) * PER_PAGE: page * PER_PAGE])
+    base = request.build_absolute_uri(request.path)
+
+    def link(number: int) -> str:
+        return base + "?" + urlencode({**kept, "page": number})
+
+    links = {"first": link(1), "last": link(pages), "self": link(page)}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < pages:
+        links["next"] = link(page + 1)
+    return oparl_response({
+        "data": [serialise(row) for row in rows],
+        "pagination": {"totalElements": total, "elementsPerPage": PER_PAGE, "currentPage": page, "totalPages": pages},
+        "links": links,
+    })
+
+
+# --- views ------------------------------------------------------------------------------------------
+
+
+def bodies() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(committees__isnull=False).distinct().order_by("pk")
+
+
+@require_GET
+def system(request: HttpRequest) -> JsonResponse:
+    u = Urls(request)
+    return oparl_response({
+        "id": u("system"),
+        "type": SCHEMA + "System",
+        "oparlVersion": SCHEMA,
+        "name": "KIM-Verwaltung der StädteRegion Aachen – Sitzungsvorlagen",
+        "body": u("body_list"),
+        "contactName": "A 46 – Kommunales Integrationszentrum",
+        "deleted": False,
+    })
+
+
+@require_GET
+def body_list(request: HttpRequest) -> JsonResponse:
+    u = Urls(request)
+    # Organisations carry no timestamps; the filters are validated and kept in the links only.
+    return list_response(request, bodies(), lambda org: body_json(org, u), filterable=False)
+
+
+@require_GET
+def body_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    return oparl_response(body_json(get_object_or_404(bodies(), pk=pk), Urls(request)))
+
+
+def _body_or_404(pk: int) -> Organisation:
+    return get_object_or_404(bodies(), pk=pk)
+
+
+@require_GET
+def body_organization(request: HttpRequest, pk: int) -> JsonResponse:
+    _body_or_404(pk)
+    u = Urls(request)
+    return list_response(request, Committee.objects.filter(body_id=pk).order_by("pk"), lambda c: organization_json(c, u))
+
+
+@require_GET
+def body_meeting(request: HttpRequest, pk: int) -> JsonResponse:
+    _body_or_404(pk)
+    u = Urls(request)
+    index = _consultation_index()
+    return list_response(request, meetings_qs().filter(committee__body_id=pk).order_by("pk"), lambda m: meeting_json(m, u, index))
+
+
+@require_GET
+def body_paper(request: HttpRequest, pk: int) -> JsonResponse:
+    _body_or_404(pk)
+    u = Urls(request)
+    agenda = _agenda_index()
+    qs = papers_qs().filter(Q(lead_department__parent_id=pk) | Q(lead_department_id=pk)).order_by("pk")
+    return list_response(request, qs, lambda p: paper_json(p, u, agenda))
+
+
+@require_GET
+def body_agendaitem(request: HttpRequest, pk: int) -> JsonResponse:
+    _body_or_404(pk)
+    u = Urls(request)
+    index = _consultation_index()
+    qs = public_agenda_items().filter(meeting__committee__body_id=pk).order_by("pk")
+    return list_response(request, qs, lambda i: agenda_item_json(i, u, index))
+
+
+@require_GET
+def body_consultation(request: HttpRequest, pk: int) -> JsonResponse:
+    _body_or_404(pk)
+    u = Urls(request)
+    agenda = _agenda_index()
+    qs = public_consultations().filter(meeting__committee__body_id=pk).select_related("meeting").order_by("pk")
+    return list_response(request, qs, lambda c: consultation_json(c, u, agenda))
+
+
+@require_GET
+def body_file(request: HttpRequest, pk: int) -> JsonResponse:
+    """Attachments of public papers (the generated paper PDFs are each paper's ``mainFile``)."""
+    _body_or_404(pk)
+    u = Urls(request)
+    qs = public_attachments().select_related("paper").order_by("pk")
+    return list_response(request, qs, lambda a: attachment_file_json(a, u))
+
+
+@require_GET
+def body_empty(request: HttpRequest, pk: int) -> JsonResponse:
+    """Persons and legislative terms are not kept by this application: an empty list."""
+    _body_or_404(pk)
+    return list_response(request, Committee.objects.none(), lambda x: {}, filterable=False)
+
+
+@require_GET
+def organization_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    return oparl_response(organization_json(get_object_or_404(Committee, pk=pk), Urls(request)))
+
+
+@require_GET
+def organization_meeting(request: HttpRequest, pk: int) -> JsonResponse:
+    get_object_or_404(Committee, pk=pk)
+    u = Urls(request)
+    index = _consultation_index()
+    return list_response(request, meetings_qs().filter(committee_id=pk).order_by("pk"), lambda m: meeting_json(m, u, index))
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    return oparl_response(meeting_json(get_object_or_404(meetings_qs(), pk=pk), Urls(request)))
+
+
+@require_GET
+def agendaitem_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    return oparl_response(agenda_item_json(get_object_or_404(public_agenda_items(), pk=pk), Urls(request), _consultation_index()))
+
+
+@require_GET
+def paper_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    return oparl_response(paper_json(get_object_or_404(papers_qs(), pk=pk), Urls(request)))
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    c = get_object_or_404(public_consultations().select_related("meeting"), pk=pk)
+    return oparl_response(consultation_json(c, Urls(request), _agenda_index()))
+
+
+def _file_target(key: str):
+    if len(key) < 2 or len(key) > 12 or key[0] not in "pa" or not key[1:].isascii() or not key[1:].isdigit():
+        raise Http404
+    if key[0] == "p":
+        return get_object_or_404(papers_qs(), pk=int(key[1:]))
+    return get_object_or_404(public_attachments().select_related("paper"), pk=int(key[1:]))
+
+
+@require_GET
+def file_detail(request: HttpRequest, key: str) -> JsonResponse:
+    target = _file_target(key)
+    u = Urls(request)
+    return oparl_response(main_file_json(target, u) if isinstance(target, Paper) else attachment_file_json(target, u))
+
+
+@require_GET
+def file_download(request: HttpRequest, key: str) -> HttpResponse:
+    from committee.pdf import paper_pdf
+
+    target = _file_target(key)
+    if target.deleted or (isinstance(target, Attachment) and target.paper.deleted):
+        raise Http404
+    if isinstance(target, Paper):
+        response = HttpResponse(paper_pdf(target), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{target.file_name}"'
+    else:
+        response = serve_private_file(target.file, target.download_name)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,90 @@
+"""PDF export of papers and meeting bundles (Sitzungsmappe) with WeasyPrint, as PDF/A-3b.
+
+Fonts come from Debian (``fonts-liberation``, ``fonts-dejavu-core``), installed by ``.ci/run``;
+nothing is fetched at run time (the URL fetcher refuses everything but the attachment files).
+German hyphenation comes from ``hyphens: auto`` with ``lang="de"`` (pyphen's dictionaries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from committee.figures import RenderedPaper, render_paper
+from committee.models import AgendaItem, Consultation, Meeting, Paper
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"Externe Ressourcen werden nicht geladen: {url}")
+
+
+def papers_for_export():
+    """Papers with what a PDF needs, in a fixed number of queries."""
+    return Paper.objects.select_related("lead_department__parent").prefetch_related(
+        "decision_items",
+        "sections",
+        "attachments",
+        "related",
+        Prefetch("consultations", queryset=Consultation.objects.select_related("meeting__committee").order_by("order")),
+    )
+
+
+@dataclass
+class PaperDocument:
+    paper: Paper
+    rendered: RenderedPaper
+    anchor: str = ""
+
+    @property
+    def body_name(self) -> str:
+        department = self.paper.lead_department
+        return department.parent.name if department.parent_id else "StädteRegion Aachen"
+
+
+def paper_document(paper: Paper, anchor: str = "") -> PaperDocument:
+    return PaperDocument(paper, render_paper(paper), anchor or f"paper-{paper.pk}")
+
+
+def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
+    from weasyprint import HTML, Attachment as WPAttachment
+
+    files = [WPAttachment(filename=a.file.path, name=a.download_name, description=a.title) for a in attachments or []]
+    document = HTML(string=html, url_fetcher=_no_fetch, base_url="/").render()
+    document.metadata.title = title
+    document.metadata.authors = ["StädteRegion Aachen"]
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, uncompressed_pdf=False)
+
+
+def paper_pdf(paper: Paper, *, with_attachments: bool = False) -> bytes:
+    """The paper as PDF/A-3b; ``with_attachments`` embeds its Anlagen as PDF/A-3 file attachments."""
+    paper = papers_for_export().get(pk=paper.pk)
+    doc = paper_document(paper)
+    html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None})
+    return _write(html, title=f"Vorlage {paper.number} – {paper.title}", attachments=list(paper.attachments.all()) if with_attachments else None)
+
+
+@dataclass
+class BundleItem:
+    item: AgendaItem
+    doc: PaperDocument | None
+
+
+def meeting_bundle_pdf(meeting: Meeting) -> bytes:
+    """Sitzungsmappe: agenda with a table of contents, then every public released paper of the public part."""
+    items = list(
+        meeting.agenda_items.filter(public=True).select_related("paper").order_by("order")
+    )
+    paper_ids = [i.paper_id for i in items if i.paper_id]
+    papers = {p.pk: p for p in papers_for_export().published().filter(pk__in=paper_ids, deleted=False)}
+    bundle = [
+        BundleItem(i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}") if i.paper_id in papers else None) for i in items
+    ]
+    html = render_to_string(
+        "committee/pdf/paper.html",
+        {"docs": [b.doc for b in bundle if b.doc], "bundle": {"meeting": meeting, "items": bundle}},
+    )
+    return _write(html, title=f"Sitzungsmappe {meeting}")

@@ -1,0 +1,254 @@
+"""Writes for committees, meetings and papers. Every function is atomic; rules raise German errors at the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committee.figures import render_paper
+from committee.models import (
+    DECISIVE_RESULTS,
+    AgendaItem,
+    Attachment,
+    Committee,
+    Consultation,
+    ConsultationRole,
+    DecisionItem,
+    Meeting,
+    Paper,
+    PaperStatus,
+    Section,
+)
+from kim.uploads import PDF, validate_document
+
+NUMBER = re.compile(r"^([0-9]{4})/([0-9]{4})$")
+PAPER_FIELDS = (
+    "title", "paper_type", "public", "lead_department", "date", "programme_year",
+    "decision_intro", "signature_mode", "signatory",
+)
+VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstention", "votes_biased")
+
+
+def _full_clean(obj, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+
+
+def _require_draft(paper: Paper) -> None:
+    if not paper.is_draft:
+        raise ValidationError(_("Die Vorlage ist freigegeben; ihr Inhalt kann nicht mehr geändert werden."))
+
+
+def paper_next_number(*, year: int) -> str:
+    """The next free number of the year: highest NNNN of the year + 1 (rows of the year locked)."""
+    numbers = Paper.objects.select_for_update().filter(number__startswith=f"{year}/").values_list("number", flat=True)
+    highest = max((int(n[5:]) for n in numbers), default=0)
+    if highest >= 9999:
+        raise ValidationError({"number": _("Für %(year)s sind alle Vorlagennummern vergeben.") % {"year": year}})
+    return f"{year}/{highest + 1:04d}"
+
+
+def _clean_number(raw: str, *, paper_date: date | None) -> str:
+    number = (raw or "").strip()
+    if not number:
+        if paper_date is None:
+            raise ValidationError({"date": _("Bitte ein Datum angeben; die Vorlagennummer wird daraus vergeben.")})
+        return paper_next_number(year=paper_date.year)
+    match = NUMBER.match(number)
+    if not match:
+        raise ValidationError({"number": _("Die Vorlagennummer muss die Form JJJJ/NNNN haben, z. B. 2020/0354.")})
+    if not 2000 <= int(match.group(1)) <= 2100 or int(match.group(2)) == 0:
+        raise ValidationError({"number": _("Die Vorlagennummer muss die Form JJJJ/NNNN haben, z. B. 2020/0354.")})
+    return number
+
+
+@transaction.atomic
+def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user=None) -> Paper:
+    """Create or edit a paper's head; the number is assigned per year when left empty.
+
+    Only drafts can be edited: a released paper is what the committees decided on.
+    """
+    if paper is not None:
+        paper = Paper.objects.select_for_update().get(pk=paper.pk)
+        _require_draft(paper)
+    else:
+        paper = Paper()
+    number = _clean_number(data.get("number", ""), paper_date=data.get("date"))
+    if Paper.objects.filter(number=number).exclude(pk=paper.pk).exists():
+        raise ValidationError({"number": _("Diese Vorlagennummer ist bereits vergeben.")})
+    paper.number = number
+    for name in PAPER_FIELDS:
+        if name in data:
+            setattr(paper, name, data[name])
+    _full_clean(paper)
+    try:
+        with transaction.atomic():
+            paper.save()
+    except IntegrityError:  # a concurrent save took the number between the check and the insert
+        raise ValidationError({"number": _("Diese Vorlagennummer ist bereits vergeben.")}) from None
+    if "related" in data:
+        related = [p for p in data["related"] if p.pk != paper.pk]
+        paper.related.set(related)
+    return paper
+
+
+@transaction.atomic
+def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None) -> DecisionItem:
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    _require_draft(paper)
+    item = item or DecisionItem(paper=paper)
+    item.order, item.text = data["order"], data["text"]
+    _full_clean(item)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def section_save(*, paper: Paper, section: Section | None = None, data: dict[str, Any], user=None) -> Section:
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    _require_draft(paper)
+    section = section or Section(paper=paper)
+    for name in ("order", "heading", "body", "table_kind"):
+        setattr(section, name, data.get(name, getattr(section, name)))
+    _full_clean(section)
+    section.save()
+    return section
+
+
+@transaction.atomic
+def attachment_save(*, paper: Paper, data: dict[str, Any], user=None) -> Attachment:
+    """Upload an Anlage: the file must really be a PDF (content, not name) within the size limit."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    _require_draft(paper)
+    upload = data.get("file")
+    if upload is None:
+        raise ValidationError({"file": _("Bitte eine PDF-Datei auswählen.")})
+    try:
+        validate_document(upload, allowed=(PDF,))
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    attachment = Attachment(paper=paper, order=data["order"], title=data["title"], size=upload.size)
+    attachment.file = upload
+    _full_clean(attachment, exclude=["file"])
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def paper_release(*, paper: Paper, user=None) -> Paper:
+    """Freeze figures and tables into the paper and release it. Refused while a figure is unknown."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    _require_draft(paper)
+    if not paper.decision_items.exists() and paper.paper_type == "decision":
+        raise ValidationError(_("Eine Beschlussvorlage braucht mindestens einen Beschlusspunkt."))
+    rendered = render_paper(paper, live=True)
+    if rendered.problems:
+        raise ValidationError(
+            [_("Freigabe nicht möglich: %(where)s – %(msg)s") % {"where": p.where, "msg": p.message} for p in rendered.problems]
+        )
+    paper.snapshot = rendered.resolver.as_snapshot()
+    paper.snapshot["taken_at"] = timezone.now().replace(microsecond=0).isoformat()
+    paper.status = PaperStatus.RELEASED
+    paper.released_at = timezone.now()
+    paper.save()
+    return paper
+
+
+@transaction.atomic
+def paper_withdraw(*, paper: Paper, user=None) -> Paper:
+    """Withdraw a paper: it disappears from the lists; OParl keeps reporting it as deleted."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.status == PaperStatus.DECIDED:
+        raise ValidationError(_("Eine beschlossene Vorlage kann nicht zurückgezogen werden."))
+    paper.deleted = True
+    paper.save(update_fields=["deleted", "modified"])
+    return paper
+
+
+@transaction.atomic
+def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user=None) -> Committee:
+    committee = committee or Committee()
+    for name, value in data.items():
+        setattr(committee, name, value)
+    _full_clean(committee)
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user=None) -> Meeting:
+    meeting = meeting or Meeting()
+    for name in ("committee", "date", "start_time", "place", "public", "cancelled"):
+        if name in data:
+            setattr(meeting, name, data[name])
+    _full_clean(meeting)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_save(*, meeting: Meeting, item: AgendaItem | None = None, data: dict[str, Any], user=None) -> AgendaItem:
+    item = item or AgendaItem(meeting=meeting)
+    for name in ("order", "number", "title", "public", "paper"):
+        if name in data:
+            setattr(item, name, data[name])
+    if item.paper is not None and not item.paper.public and item.public:
+        raise ValidationError({"public": _("Eine nichtöffentliche Vorlage kann nicht im öffentlichen Teil beraten werden.")})
+    _full_clean(item)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def consultation_save(*, paper: Paper, consultation: Consultation | None = None, data: dict[str, Any], user=None) -> Consultation:
+    """Add or change a step of the Beratungsfolge (meeting and role); results go through consultation_record_result."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.status == PaperStatus.DECIDED:
+        raise ValidationError(_("Die Vorlage ist bereits beschlossen; die Beratungsfolge ist abgeschlossen."))
+    consultation = consultation or Consultation(paper=paper)
+    for name in ("order", "meeting", "role"):
+        if name in data:
+            setattr(consultation, name, data[name])
+    _full_clean(consultation)
+    consultation.save()
+    return consultation
+
+
+@transaction.atomic
+def consultation_record_result(
+    *, consultation: Consultation, data: dict[str, Any], user=None, today: date | None = None
+) -> Consultation:
+    """Record the result (and votes) of one consultation; the decisive one moves the paper to decided."""
+    consultation = Consultation.objects.select_for_update().select_related("meeting", "paper").get(pk=consultation.pk)
+    paper = Paper.objects.select_for_update().get(pk=consultation.paper_id)
+    today = today or timezone.localdate()
+    if paper.is_draft:
+        raise ValidationError(_("Die Vorlage ist noch nicht freigegeben; es kann noch kein Ergebnis erfasst werden."))
+    if consultation.meeting.date > today:
+        raise ValidationError(
+            {"result": _("Die Sitzung am %(d)s liegt in der Zukunft; ein Ergebnis kann erst danach erfasst werden.")
+             % {"d": consultation.meeting.date.strftime("%d.%m.%Y")}}
+        )
+    result = data.get("result", "")
+    if not result:
+        raise ValidationError({"result": _("Bitte ein Ergebnis auswählen.")})
+    consultation.result = result
+    for name in VOTE_FIELDS:
+        value = data.get(name)
+        if value is not None and value < 0:
+            raise ValidationError({name: _("Die Stimmenzahl darf nicht negativ sein.")})
+        setattr(consultation, name, value)
+    _full_clean(consultation)
+    consultation.save()
+    # A corrected result can also undo the decision (e.g. "vertagt" instead of "beschlossen").
+    decided = paper.consultations.filter(role=ConsultationRole.DECISION, result__in=DECISIVE_RESULTS).exists()
+    status = PaperStatus.DECIDED if decided else PaperStatus.RELEASED
+    if paper.status != status:
+        paper.status = status
+        paper.save(update_fields=["status", "modified"])
+    return consultation

@@ -1,0 +1,376 @@
+"""Pages for committees, meetings and papers. Thin: reads via querysets/figures, writes via committee.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views import View
+
+from committee import services
+from committee.figures import FIGURES, TABLES, differences, render_paper
+from committee.filters import MeetingFilter, PaperFilter
+from committee.forms import (
+    AgendaItemForm,
+    AttachmentForm,
+    ConsultationForm,
+    ConsultationResultForm,
+    DecisionItemForm,
+    MeetingForm,
+    PaperForm,
+    SectionForm,
+)
+from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
+from committee.pdf import meeting_bundle_pdf, paper_pdf
+from committee.tables import CommitteeTable, MeetingTable, PaperTable
+from kim.context_processors import role_key
+from kim.uploads import serve_private_file
+from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+
+COMMITTEE_WRITERS = frozenset({"a46", "committee"})
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- papers
+
+
+class PaperListView(ScopedTableView):
+    model = Paper
+    table_class = PaperTable
+    filterset_class = PaperFilter
+    allowed_roles = ALL_ROLES
+    title = _l("Sitzungsvorlagen")
+    create_url_name = "committee:paper_create"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("lead_department")
+
+
+class PaperDetailView(ScopedDetailView):
+    model = Paper
+    allowed_roles = ALL_ROLES
+    template_name = "committee/paper/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("lead_department").prefetch_related(
+            "decision_items", "sections", "attachments", "related", "consultations__meeting__committee"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        paper = self.object
+        key = role_key(self.request.user)
+        rendered = render_paper(paper)
+        ctx["rendered"] = rendered
+        if rendered.frozen and key in STAFF_ROLES:
+            ctx["differences"] = differences(paper, rendered)
+        ctx["can_edit_content"] = key == "a46" and paper.is_draft
+        ctx["can_keep_consultations"] = key in COMMITTEE_WRITERS
+        ctx["figure_names"] = sorted(FIGURES.items()) if key == "a46" and paper.is_draft else []
+        ctx["related"] = paper.related.all() if key != "carrier" else paper.related.published().filter(deleted=False)
+        return ctx
+
+
+class PaperPdfView(RoleRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
+        with_attachments = request.GET.get("anlagen") == "1"
+        return pdf_response(paper_pdf(paper, with_attachments=with_attachments), paper.file_name)
+
+
+class AttachmentDownloadView(RoleRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        papers = Paper.objects.for_user(request.user).filter(deleted=False)
+        attachment = get_object_or_404(Attachment.objects.select_related("paper").filter(paper__in=papers, deleted=False), pk=pk)
+        return serve_private_file(attachment.file, attachment.download_name)
+
+
+class PaperCreateView(ServiceFormView):
+    form_class = PaperForm
+    title = _l("Neue Sitzungsvorlage")
+    cancel_url_name = "committee:paper_list"
+    success_message = _l("Sitzungsvorlage gespeichert.")
+
+    def perform_save(self, form) -> Paper:
+        return services.paper_save(data=form_data(form), user=self.request.user)
+
+
+class PaperUpdateView(ServiceFormView):
+    model = Paper
+    form_class = PaperForm
+    editing = True
+    title = _l("Sitzungsvorlage bearbeiten")
+    success_message = _l("Sitzungsvorlage gespeichert.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"number": self.object.number}
+
+    def perform_save(self, form) -> Paper:
+        return services.paper_save(paper=self.object, data=form_data(form), user=self.request.user)
+
+
+class PaperPartMixin:
+    """Views that edit a part of one paper: the paper comes through the scoped queryset."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_key(request.user) in self.allowed_write_roles:
+            self.paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    allowed_write_roles = frozenset({"a46"})
+
+    def get_cancel_url(self) -> str:
+        return self.paper.get_absolute_url()
+
+    def get_success_url_for(self, obj) -> str:
+        return self.paper.get_absolute_url()
+
+
+class DecisionItemCreateView(PaperPartMixin, ServiceFormView):
+    form_class = DecisionItemForm
+    title = _l("Beschlusspunkt")
+    success_message = _l("Beschlusspunkt gespeichert.")
+
+    def get_initial(self):
+        return {"order": self.paper.decision_items.count() + 1}
+
+    def perform_save(self, form):
+        return services.decision_item_save(paper=self.paper, item=self.object, data=form_data(form), user=self.request.user)
+
+
+class DecisionItemUpdateView(DecisionItemCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(DecisionItem, paper=self.paper, pk=self.kwargs["item_pk"])
+
+    def get_initial(self):
+        return {}
+
+
+class SectionCreateView(PaperPartMixin, ServiceFormView):
+    form_class = SectionForm
+    title = _l("Abschnitt")
+    success_message = _l("Abschnitt gespeichert.")
+    template_name = "committee/paper/section_form.html"
+
+    def get_initial(self):
+        return {"order": self.paper.sections.count() + 1}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["figures"] = sorted(FIGURES.items())
+        return ctx
+
+    def perform_save(self, form):
+        return services.section_save(paper=self.paper, section=self.object, data=form_data(form), user=self.request.user)
+
+
+class SectionUpdateView(SectionCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(Section, paper=self.paper, pk=self.kwargs["section_pk"])
+
+    def get_initial(self):
+        return {}
+
+
+class AttachmentCreateView(PaperPartMixin, ServiceFormView):
+    form_class = AttachmentForm
+    title = _l("Anlage hochladen")
+    success_message = _l("Anlage gespeichert.")
+    template_name = "committee/upload_form.html"
+
+    def get_initial(self):
+        return {"order": self.paper.attachments.count() + 1}
+
+    def perform_save(self, form):
+        return services.attachment_save(paper=self.paper, data=form_data(form), user=self.request.user)
+
+
+class PaperReleaseView(RoleRequiredMixin, View):
+    edit = True
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
+        try:
+            services.paper_release(paper=paper, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Vorlage %(n)s freigegeben; Zahlen und Tabellen sind eingefroren.") % {"n": paper.number})
+        return HttpResponseRedirect(paper.get_absolute_url())
+
+
+class PaperWithdrawView(RoleRequiredMixin, View):
+    edit = True
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
+        try:
+            services.paper_withdraw(paper=paper, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(paper.get_absolute_url())
+        messages.success(request, _("Vorlage %(n)s zurückgezogen.") % {"n": paper.number})
+        return HttpResponseRedirect(reverse("committee:paper_list"))
+
+
+# ---------------------------------------------------------------- consultations
+
+
+class CommitteeWriteMixin:
+    """Committee staff and A 46 keep meetings and consultations; nobody else writes here."""
+
+    edit = False
+    allowed_roles = COMMITTEE_WRITERS
+    allowed_write_roles = COMMITTEE_WRITERS
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.editing and role_key(request.user) in COMMITTEE_WRITERS:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView):
+    form_class = ConsultationForm
+    title = _l("Beratung hinzufügen")
+    success_message = _l("Beratungsfolge gespeichert.")
+
+    def get_initial(self):
+        return {"order": self.paper.consultations.count() + 1}
+
+    def perform_save(self, form):
+        return services.consultation_save(paper=self.paper, consultation=self.object, data=form_data(form), user=self.request.user)
+
+
+class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
+    form_class = ConsultationResultForm
+    editing = True
+    success_message = _l("Ergebnis gespeichert.")
+
+    def get_object(self) -> Consultation:
+        return get_object_or_404(
+            Consultation.objects.select_related("paper", "meeting__committee").filter(paper__deleted=False), pk=self.kwargs["pk"]
+        )
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Ergebnis erfassen: %(p)s, %(m)s") % {"p": self.object.paper.number, "m": self.object.meeting}
+
+    def get_cancel_url(self) -> str:
+        return self.object.paper.get_absolute_url()
+
+    def get_success_url_for(self, obj) -> str:
+        return obj.paper.get_absolute_url()
+
+    def perform_save(self, form):
+        return services.consultation_record_result(consultation=self.object, data=form_data(form), user=self.request.user)
+
+
+# ---------------------------------------------------------------- meetings and committees
+
+
+class MeetingListView(ScopedTableView):
+    model = Meeting
+    table_class = MeetingTable
+    filterset_class = MeetingFilter
+    allowed_roles = STAFF_ROLES
+    title = _l("Sitzungen")
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("committee").annotate(item_count=Count("agenda_items"))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if role_key(self.request.user) in COMMITTEE_WRITERS:
+            ctx["create_url_name"] = "committee:meeting_create"
+        return ctx
+
+
+class MeetingDetailView(ScopedDetailView):
+    model = Meeting
+    allowed_roles = STAFF_ROLES
+    template_name = "committee/meeting/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("committee")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["items"] = self.object.agenda_items.select_related("paper").order_by("order")
+        ctx["can_keep"] = role_key(self.request.user) in COMMITTEE_WRITERS
+        return ctx
+
+
+class MeetingBundleView(RoleRequiredMixin, View):
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk)
+        return pdf_response(meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf")
+
+
+class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):
+    form_class = MeetingForm
+    title = _l("Neue Sitzung")
+    cancel_url_name = "committee:meeting_list"
+    success_message = _l("Sitzung gespeichert.")
+
+    def perform_save(self, form):
+        return services.meeting_save(meeting=self.object, data=form_data(form), user=self.request.user)
+
+
+class MeetingUpdateView(MeetingCreateView):
+    model = Meeting
+    editing = True
+    title = _l("Sitzung bearbeiten")
+
+
+class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
+    form_class = AgendaItemForm
+    title = _l("Tagesordnungspunkt")
+    success_message = _l("Tagesordnungspunkt gespeichert.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_key(request.user) in COMMITTEE_WRITERS:
+            self.meeting = get_object_or_404(Meeting.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"order": self.meeting.agenda_items.count() + 1, "number": str(self.meeting.agenda_items.count() + 1)}
+
+    def get_cancel_url(self) -> str:
+        return self.meeting.get_absolute_url()
+
+    def get_success_url_for(self, obj) -> str:
+        return self.meeting.get_absolute_url()
+
+    def perform_save(self, form):
+        return services.agenda_item_save(meeting=self.meeting, data=form_data(form), user=self.request.user)
+
+
+class CommitteeListView(ScopedTableView):
+    model = Committee
+    table_class = CommitteeTable
+    filterset_class = None
+    allowed_roles = STAFF_ROLES
+    title = _l("Gremien")
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("body").annotate(meeting_count=Count("meetings"))
