@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 from django.utils.translation import gettext as _
 
 from casemanagement.models import (
@@ -217,13 +218,14 @@ def _locked(caseload_return: CaseloadReturn) -> CaseloadReturn:
 
 def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str, int]]) -> None:
     caseload_return.figures.all().delete()
-    ReturnFigure.objects.bulk_create(
+    bulk_create_with_history(
         [
             ReturnFigure(caseload_return=caseload_return, dimension=dimension, key=key, count=count)
             for dimension, values in figures.items()
             for key, count in values.items()
             if count or dimension == "totals"
-        ]
+        ],
+        ReturnFigure,
     )
 
 
