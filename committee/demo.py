@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from committee import services
-from committee.models import AgendaItem, Attachment, Committee, Consultation, ConsultationResult, ConsultationRole, Meeting, Paper, PaperStatus
+from committee.models import AgendaItem, Committee, ConsultationResult, ConsultationRole, Meeting, Paper
 from kim.models import Organisation
 
 PLACE = "Haus der StädteRegion, Zollernstraße 10, 52070 Aachen (Sitzungssaal)"

@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from funding import selectors as fs
-from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme, Rate
+from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme
 from kim.money import ZERO, format_euro, format_fte, round_money
 from modules import selectors as ms
 from modules.models import PostCategory

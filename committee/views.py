@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views import View
 
 from committee import services
-from committee.figures import FIGURES, TABLES, differences, render_paper
+from committee.figures import FIGURES, differences, render_paper
 from committee.filters import MeetingFilter, PaperFilter
 from committee.forms import (
     AgendaItemForm,

@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from committee import services
-from committee.models import Attachment, Consultation, Paper, PaperStatus
+from committee.models import Attachment, Paper, PaperStatus
 from tests.committee.conftest import make_paper, minimal_pdf
 
 pytestmark = pytest.mark.django_db
