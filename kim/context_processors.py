@@ -19,6 +19,8 @@ NAV_ITEMS = [
     ("funding:budget_list", _("Haushalt"), {"a46", "committee", "readonly"}),
     ("funding:rate_list", _("Sätze"), {"a46", "committee", "readonly"}),
     ("funding:controlling", _("Controlling"), {"a46", "committee", "readonly"}),
+    ("funding:controlling_payments", _("Zahlungen"), {"carrier"}),
+    ("funding:controlling_proofs", _("Verwendungsnachweise"), {"carrier"}),
 ]
 
 
