@@ -94,7 +94,7 @@ def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width:
         anchor = "start"
         ty = y + min(h / 2, 14) + 4
         parts.append(
-            f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}" fill="#111"><tspan font-weight="600">{escape(n.label)}</tspan>'
+            f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}" fill="#111" stroke="#fff" stroke-width="3" paint-order="stroke"><tspan font-weight="600">{escape(n.label)}</tspan>'
             f'<tspan x="{_fmt(tx)}" dy="14">{escape(format_euro(n.amount))}</tspan></text>'
         )
         del last

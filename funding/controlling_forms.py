@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import CarrierPayment, LandReceipt, ProofDocumentType, ProofObligation, ProofStatus
+from funding.models import CarrierPayment, LandReceipt, OwnShareTopUp, ProofDocumentType, ProofObligation, ProofStatus
 from kim.forms import ConstraintErrorsAtFieldMixin, EuroField, YearField, formfield_callback
 from kim.uploads import PDF, XLSX, validate_document
 
@@ -63,6 +63,5 @@ class WhatIfForm(forms.Form):
 class OwnShareTopUpForm(forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
-        from funding.models import OwnShareTopUp as model  # noqa: N813
-
+        model = OwnShareTopUp
         fields = ["year", "amount_per_fte", "budget_line", "decided_on"]

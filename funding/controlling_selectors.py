@@ -530,15 +530,16 @@ class ProgrammeFlow:
 def programme_flow(*, year: int) -> ProgrammeFlow:
     """Land → county per module → own posts vs. forwarded → per carrier → paid so far, in three queries.
 
-    Own posts receive what the module's notices leave after forwarding (granted − forwarded)."""
+    Own posts receive what the module's notices leave after forwarding (granted − forwarded). Drafts
+    (a prepared year) are left out: no notice, no contract yet."""
     granted: dict[str, Decimal] = {}
     for row in (
-        GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False)
+        GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False, is_draft=False)
         .values("programme__short_name", "programme__module__number").annotate(total=Sum("amount")).order_by("programme__module__number")
     ):
         granted[row["programme__short_name"]] = round_money(row["total"])
     contracts = (
-        ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False)
+        ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False, is_draft=False)
         .values("grant__programme__short_name", "carrier__short_name", "carrier__name").annotate(total=Sum("amount"))
     )
     paid = {

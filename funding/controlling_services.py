@@ -69,7 +69,8 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
     year = source_year + 1
     prep = YearPreparation(source_year=source_year, year=year)
     with transaction.atomic():
-        GrantNotice.objects.select_for_update().filter(period_start__year__in=[source_year, year]).exists()
+        # Lock the source notices: a second, concurrent preparation waits here and then finds the year prepared.
+        list(GrantNotice.objects.select_for_update().filter(period_start__year=source_year).order_by("pk").values_list("pk", flat=True))
         if GrantNotice.objects.filter(period_start__year=year).exists() or ForwardingContract.objects.filter(year=year).exists():
             raise ValidationError(
                 {"source_year": _("Für %(y)s gibt es bereits Bescheide oder Verträge; das Jahr ist schon vorbereitet.") % {"y": year}}

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from funding import controlling_selectors as cs
 from funding import controlling_services, eligibility
@@ -32,7 +33,9 @@ from funding.controlling_forms import (
 from funding.models import CarrierPayment, ForwardingContract, GrantNotice, OwnShareTopUp, ProofDocument, ProofKind, ProofObligation, ProofStatus
 from kim.uploads import serve_private_file
 from kim.context_processors import role_key
-from kim.views import ScopedDetailView, ServiceFormView, form_data
+from funding.filters import ProofFilter
+from funding.tables import ProofTable
+from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from kim.views import STAFF_ROLES, RoleRequiredMixin
 
 
@@ -210,20 +213,24 @@ class CarrierPaymentUpdateView(CarrierPaymentCreateView):
 # ---------------------------------------------------------------- proof of use
 
 
-class ProofListView(RoleRequiredMixin, TemplateView):
-    template_name = "funding/controlling/proof_list.html"
+class ProofListView(ScopedTableView):
+    """Verwendungsnachweise the user may see (carriers: their own contracts), 25 a page, fixed queries."""
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status") or None
-        if status not in ProofStatus.values:
-            status = None
-        ctx.update({
-            "title": _("Verwendungsnachweise"), "status": status, "statuses": ProofStatus.choices,
-            "obligations": list(cs.proof_obligations(user=self.request.user, status=status)),
-            "today": timezone.localdate(),
-        })
-        return ctx
+    model = ProofObligation
+    table_class = ProofTable
+    filterset_class = ProofFilter
+    title = _("Verwendungsnachweise")
+
+    def optimise(self, qs):
+        today = timezone.localdate()
+        return (
+            qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+            .annotate(
+                document_count=Count("documents"),
+                is_overdue=Case(When(Q(status=ProofStatus.OPEN, due_on__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+            )
+            .order_by("due_on", "pk")
+        )
 
 
 class ProofDetailView(ScopedDetailView):

@@ -132,7 +132,8 @@ def _personnel_cost(
 def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> list[PostEligibility]:
     """Eligibility of every post with an allocation in ``year`` (or of the given posts), in a fixed number of queries."""
     ys, ye = year_start(year), year_end(year)
-    allocations = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys)
+    # Draft notices (a year prepared from the previous one) have paid nothing yet.
+    allocations = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys, grant__is_draft=False)
     if posts is not None:
         allocations = allocations.filter(post__in=posts)
     allocations = list(

@@ -4,7 +4,20 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, GrantNotice, OwnShareRequest, Programme, Rate, RequestStatus
+from funding.models import (
+    BudgetKind,
+    BudgetLine,
+    CostPlan,
+    ForwardingContract,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    ProofKind,
+    ProofObligation,
+    ProofStatus,
+    Rate,
+    RequestStatus,
+)
 from kim.filters import YearFilter
 from kim.models import Organisation
 from modules.models import Module, PostCategory
@@ -81,3 +94,13 @@ class RateFilter(YearFilterMixin):
     class Meta:
         model = Rate
         fields = ["year", "programme", "category"]
+
+
+class ProofFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProofStatus.choices, label=_("Status"), empty_label=_("alle"))
+    kind = django_filters.ChoiceFilter(choices=ProofKind.choices, label=_("Art"), empty_label=_("alle"))
+    year = YearFilter(field_name="due_on", lookup_expr="year", label=_("fällig im Jahr"))
+
+    class Meta:
+        model = ProofObligation
+        fields = ["status", "kind", "year"]

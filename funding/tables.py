@@ -130,3 +130,35 @@ class RateTable(tables.Table):
         if value:
             return _("bestätigt")
         return format_html('<span class="badge warn">{}</span>', _("zu bestätigen"))
+
+
+class ProofTable(tables.Table):
+    """Verwendungsnachweise; overdue open obligations are marked in words and by row style."""
+
+    subject = tables.Column(accessor="pk", verbose_name=_("Nachweis für"), linkify=lambda record: record.get_absolute_url(), orderable=False)
+    kind = tables.Column(verbose_name=_("Art"))
+    due_on = GermanDateColumn(verbose_name=_("fällig am"))
+    status = tables.Column(verbose_name=_("Status"))
+    document_count = tables.Column(verbose_name=_("Dokumente"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    checked_by = tables.Column(verbose_name=_("geprüft von"), empty_values=(), orderable=False)
+
+    class Meta:
+        empty_text = _("Keine Verwendungsnachweise.")
+        row_attrs = {"class": lambda record: "overdue" if getattr(record, "is_overdue", False) else ""}
+
+    def render_subject(self, record):
+        return str(record.subject)
+
+    def render_due_on(self, value, record):
+        if getattr(record, "is_overdue", False):
+            return format_html("{} <strong>{}</strong>", value.strftime("%d.%m.%Y"), _("überfällig"))
+        return value.strftime("%d.%m.%Y")
+
+    def render_status(self, record):
+        return format_html('<span class="badge">{}</span>', record.get_status_display())
+
+    def render_checked_by(self, record):
+        if record.checked_by is None:
+            return "–"
+        name = record.checked_by.get_full_name() or record.checked_by.username
+        return f"{name}, {record.checked_on:%d.%m.%Y}" if record.checked_on else name

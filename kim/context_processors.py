@@ -26,6 +26,8 @@ NAV_ITEMS = [
     ("committee:paper_list", _("Vorlagen"), {"a46", "committee", "readonly", "carrier"}),
     ("committee:meeting_list", _("Sitzungen"), {"a46", "committee", "readonly"}),
     ("committee:committee_list", _("Gremien"), {"a46", "committee", "readonly"}),
+    ("funding:controlling_payments", _("Zahlungen"), {"carrier"}),
+    ("funding:controlling_proofs", _("Verwendungsnachweise"), {"carrier"}),
 ]
 
 

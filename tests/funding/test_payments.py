@@ -107,3 +107,14 @@ def test_the_overview_runs_a_fixed_number_of_queries(client, a46_user, paper_202
         instalments(contract, paid_quarters=2)
     land_receipt_save(grant=paper_2020_0354.grant, data={"received_on": date(2021, 3, 1), "amount": D("100")})
     assert count_queries(client, OVERVIEW, {"year": 2021}) == one
+
+
+def test_the_contract_page_runs_a_fixed_number_of_queries(client, a46_user, paper_2020_0354):
+    contract = paper_2020_0354.forwardings[0]
+    url = reverse("funding:controlling_contract_payments", args=[contract.pk])
+    client.force_login(a46_user)
+    carrier_payment_save(contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("100")})
+    one = count_queries(client, url)
+    for month in (2, 3, 4):
+        carrier_payment_save(contract=contract, data={"due_on": date(2021, month, 15), "amount": D("100"), "paid_on": date(2021, month, 15)})
+    assert count_queries(client, url) == one

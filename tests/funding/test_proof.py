@@ -79,7 +79,7 @@ def test_another_carrier_can_neither_see_nor_upload_nor_download(client, carrier
     assert client.get(reverse("funding:proof_detail", args=[carrier_proof.pk])).status_code == 404
     assert client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "report", "file": pdf()}).status_code == 404
     assert client.get(reverse("funding:proof_document", args=[carrier_proof.pk, document.pk])).status_code == 404
-    assert client.get(reverse("funding:controlling_proofs")).context["obligations"] == []
+    assert list(client.get(reverse("funding:controlling_proofs")).context["table"].data) == []
 
 
 def test_a46_records_who_checked_the_proof(client, carrier_proof, a46_user):
@@ -158,3 +158,31 @@ def test_the_dashboard_shows_proofs_due_within_the_reminder_threshold(client, se
     [due] = response.context["proofs_due"]
     assert due == carrier_proof and due.days_left == 10  # 20.06. → 30.06.2022
     assert "fällig am 30.06.2022" in response.content.decode() and "noch 10 Tage" in response.content.decode()
+
+
+def xlsx_upload(name="nachweis.xlsx"):
+    import io
+
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def test_an_xlsx_numerical_proof_is_accepted(client, carrier_proof, carrier_a_user):
+    client.force_login(carrier_a_user)
+    response = client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "numerical", "file": xlsx_upload()})
+    assert response.status_code == 302
+    [document] = ProofDocument.objects.all()
+    assert document.get_doc_type_display() == "zahlenmäßiger Nachweis"
+
+
+def test_the_proof_page_runs_a_fixed_number_of_queries(client, a46_user, carrier_proof):
+    url = reverse("funding:proof_detail", args=[carrier_proof.pk])
+    client.force_login(a46_user)
+    proof_document_add(obligation=carrier_proof, doc_type="report", upload=pdf(), user=a46_user)
+    one = count_queries(client, url)
+    for _ in range(3):
+        proof_document_add(obligation=carrier_proof, doc_type="numerical", upload=pdf("zahlen.pdf"), user=f.CarrierUserFactory(organisation=carrier_proof.contract.carrier))
+    assert count_queries(client, url) == one

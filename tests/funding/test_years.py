@@ -103,3 +103,12 @@ def test_an_edited_rate_is_confirmed(a46_user):
     rate.refresh_from_db()
     saved = rate_save(rate=rate, data={"amount_per_fte": D("58000")}, user=a46_user)
     assert saved.confirmed is True
+
+
+def test_drafts_of_a_prepared_year_are_neither_received_money_nor_flow(demo):
+    from funding.controlling_selectors import programme_flow
+    from funding.eligibility import post_eligibility_many
+
+    year_prepare(source_year=2021)
+    assert post_eligibility_many(year=2022) == []
+    assert programme_flow(year=2022).land_total == D("0")
