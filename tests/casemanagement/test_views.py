@@ -313,3 +313,14 @@ def test_a_binary_upload_is_rejected_with_a_german_message(client, carrier_a_use
     login(client, carrier_a_user)
     response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81")}, follow=True)
     assert "nicht in UTF-8" in response.content.decode()
+
+
+def test_a_too_large_upload_is_rejected_without_importing(client, carrier_a_user, returns):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ra, _rb = returns
+    login(client, carrier_a_user)
+    big = b"Bereich;Merkmal;Anzahl\n" + b"Thema;Arbeit;1\n" * 20000  # about 300 KB > 200 KB
+    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", big)}, follow=True)
+    assert "zu groß" in response.content.decode()
+    assert ra.figures.count() == 0
