@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from casemanagement.models import (
     Case,
@@ -207,6 +208,11 @@ def return_create(*, carrier: Organisation, post: Post, year: int, month: int, u
         today = _today()
         if (year, month) > (today.year, today.month):
             raise ValidationError({"month": _("Für einen künftigen Monat kann noch keine Meldung angelegt werden.")})
+        from casemanagement.selectors import month_bounds
+
+        start, end = month_bounds(year, month)
+        if post.start > end or (post.end is not None and post.end < start):
+            raise ValidationError({"month": _("Die Stelle bestand in diesem Monat nicht (%(s)s – %(e)s).") % {"s": _d(post.start), "e": _d(post.end) if post.end else "offen"}})
         if CaseloadReturn.objects.filter(carrier=carrier, post=post, year=year, month=month).exists():
             raise ValidationError({"month": _("Für diese Stelle und diesen Monat gibt es bereits eine Meldung.")})
         return save_validated(CaseloadReturn(carrier=carrier, post=post, year=year, month=month), user=user)

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from casemanagement import selectors, services
-from casemanagement.csv_format import return_csv_bytes
+from casemanagement.csv_format import MAX_BYTES, return_csv_bytes
 from casemanagement.filters import CaseFilter, IndicatorFilter, ReturnFilter
 from casemanagement.forms import (
     CaseForm,
@@ -332,8 +332,11 @@ class ReturnUploadView(RoleRequiredMixin, View):
         r = _return_for(request, public_id)
         form = ReturnUploadForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                services.return_upload(caseload_return=r, content=form.cleaned_data["file"].read(), user=request.user)
+                # Size checked before reading, so a huge file is never loaded into memory.
+                content = upload.read(MAX_BYTES + 1) if upload.size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
+                services.return_upload(caseload_return=r, content=content, user=request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

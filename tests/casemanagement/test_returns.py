@@ -101,11 +101,14 @@ def test_accepted_returns_are_locked_and_only_reopened_with_a_reason(register, c
     assert (r.status, r.review_note) == (ReturnStatus.RETURNED, "Abschlüsse im März fehlen")
 
 
-def test_a_return_cannot_be_submitted_before_its_month_has_ended(carrier_a, post_a):
+def test_a_return_cannot_be_submitted_before_its_month_has_ended(carrier_a):
     from django.utils import timezone
 
+    from tests import factories as f
+
     today = timezone.localdate()
-    r = services.return_create(carrier=carrier_a, post=post_a, year=today.year, month=today.month)
+    open_ended = f.CarrierPostFactory(employer=carrier_a, end=None)
+    r = services.return_create(carrier=carrier_a, post=open_ended, year=today.year, month=today.month)
     with pytest.raises(ValidationError, match="noch nicht abgelaufen"):
         services.return_submit(caseload_return=r)
 

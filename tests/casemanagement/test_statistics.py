@@ -76,7 +76,7 @@ def test_no_count_from_one_to_four_appears_anywhere_in_the_statistics(submitted)
             assert not any(v in (1, 2, 3, 4) for v in [*cols, grand])
 
 
-def test_statistics_run_a_fixed_number_of_queries(client, a46_user, make_case, carrier_a, post_a, django_assert_max_num_queries):
+def test_statistics_run_a_fixed_number_of_queries(client, a46_user, make_case, carrier_a, post_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

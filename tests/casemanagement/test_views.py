@@ -254,3 +254,73 @@ def test_the_carrier_home_runs_a_fixed_number_of_queries(client, carrier_a_user,
         services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, m, 5), "follow_up_on": date(2021, m, 20)})
         services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
     assert queries(client, url) == one
+
+
+def test_a_return_for_a_month_outside_the_posts_term_is_rejected(client, carrier_a_user, post_a):
+    # the post runs 01.07.2020–31.12.2022
+    response = login(client, carrier_a_user).post(reverse("casemanagement:return_create"), {"post": post_a.pk, "year": "2020", "month": "6"})
+    assert "Die Stelle bestand in diesem Monat nicht (01.07.2020 – 31.12.2022)." in response.content.decode()
+    assert not CaseloadReturn.objects.exists()
+
+
+def test_a_case_cannot_be_given_another_carriers_post(client, carrier_a_user, post_b, eschweiler):
+    response = login(client, carrier_a_user).post(reverse("casemanagement:case_create"), {
+        "responsible_post": post_b.pk, "opened_on": "05.03.2021", "age_band": "18-26", "gender": "m",
+        "municipality": eschweiler.pk, "residence_status": "duldung", "legal_domain": "asylblg", "phase": "intake", "topics": ["work"]})
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert "gültige Auswahl" in response.content.decode() or "valid choice" in response.content.decode()
+
+
+def test_a_carrier_edits_a_case_and_its_topics(client, carrier_a_user, two_registers, post_a, stolberg):
+    a, _b = two_registers
+    response = login(client, carrier_a_user).post(reverse("casemanagement:case_edit", args=[a.public_id]), {
+        "responsible_post": post_a.pk, "opened_on": "01.03.2021", "age_band": "45-64", "gender": "x",
+        "municipality": stolberg.pk, "residence_status": "eu", "legal_domain": "sgb12", "phase": "planning", "topics": ["health", "housing"]})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.age_band, a.municipality, a.legal_domain, a.phase) == ("45-64", stolberg, "sgb12", "planning")
+    assert sorted(a.topics.values_list("topic", flat=True)) == ["health", "housing"]
+
+
+def test_a46_reopens_an_accepted_return_only_with_a_reason(client, a46_user, returns):
+    ra, _rb = returns
+    services.return_submit(caseload_return=ra)
+    services.return_accept(caseload_return=ra)
+    login(client, a46_user)
+    response = client.post(reverse("casemanagement:return_reopen", args=[ra.public_id]), {"reason": ""}, follow=True)
+    assert "Bitte eine Begründung angeben" in response.content.decode()
+    client.post(reverse("casemanagement:return_reopen", args=[ra.public_id]), {"reason": "Korrektur der Abschlüsse"})
+    ra.refresh_from_db()
+    assert (ra.status, ra.review_note) == (ReturnStatus.RETURNED, "Korrektur der Abschlüsse")
+
+
+@pytest.mark.parametrize("query", ["year=99999", "year=abc&quarter=9", "quarter=-1", "export=pdf"])
+def test_odd_statistics_parameters_never_give_a_500(client, a46_user, query):
+    login(client, a46_user)
+    assert client.get(reverse("casemanagement:statistics") + "?" + query).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["year=abc", "year=0", "page=-1", "per_page=100000", "state=x", "responsible_post=999999"])
+def test_odd_register_filters_never_give_a_500(client, carrier_a_user, two_registers, query):
+    login(client, carrier_a_user)
+    assert client.get(reverse("casemanagement:case_list") + "?" + query).status_code == 200
+
+
+def test_a_binary_upload_is_rejected_with_a_german_message(client, carrier_a_user, returns):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ra, _rb = returns
+    login(client, carrier_a_user)
+    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81")}, follow=True)
+    assert "nicht in UTF-8" in response.content.decode()
+
+
+def test_a_too_large_upload_is_rejected_without_importing(client, carrier_a_user, returns):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ra, _rb = returns
+    login(client, carrier_a_user)
+    big = b"Bereich;Merkmal;Anzahl\n" + b"Thema;Arbeit;1\n" * 20000  # about 300 KB > 200 KB
+    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", big)}, follow=True)
+    assert "zu groß" in response.content.decode()
+    assert ra.figures.count() == 0
