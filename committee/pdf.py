@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from committee.figures import RenderedPaper, render_paper
-from committee.models import AgendaItem, Consultation, Meeting, Paper
+from committee.models import AgendaItem, Consultation, Meeting, Paper, PaperStatus
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -72,8 +72,40 @@ def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, uncompressed_pdf=False)
 
 
+def _pdf_cache_key(paper: Paper, with_attachments: bool) -> str | None:
+    """Released and decided papers are frozen; only their head, results and Anlagen can still change,
+    and each of those moves a ``modified`` stamp. Drafts show live data and are never cached."""
+    if paper.status == PaperStatus.DRAFT:
+        return None
+    from django.db.models import Max
+
+    stamps = Paper.objects.filter(pk=paper.pk).aggregate(
+        p=Max("modified"), c=Max("consultations__modified"), m=Max("consultations__meeting__modified"),
+        a=Max("attachments__modified"),
+    )
+    parts = [str(paper.pk), str(int(with_attachments))] + [v.isoformat() if v else "-" for v in stamps.values()]
+    return "paper-pdf:" + ":".join(parts)
+
+
 def paper_pdf(paper: Paper, *, with_attachments: bool = False) -> bytes:
-    """The paper as PDF/A-3b; ``with_attachments`` embeds its Anlagen as PDF/A-3 file attachments."""
+    """The paper as PDF/A-3b; ``with_attachments`` embeds its Anlagen as PDF/A-3 file attachments.
+
+    Released papers are rendered once and then served from the cache (keyed by their change stamps).
+    """
+    from django.core.cache import cache
+
+    key = _pdf_cache_key(paper, with_attachments)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    data = _paper_pdf_render(paper, with_attachments=with_attachments)
+    if key is not None:
+        cache.set(key, data, timeout=24 * 3600)
+    return data
+
+
+def _paper_pdf_render(paper: Paper, *, with_attachments: bool) -> bytes:
     paper = papers_for_export().get(pk=paper.pk)
     doc = paper_document(paper)
     html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None})

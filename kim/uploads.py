@@ -28,7 +28,8 @@ CONTENT_TYPES = {
 
 
 def private_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+    """No fixed location: the storage reads MEDIA_ROOT when it is used (and follows setting changes)."""
+    return FileSystemStorage()
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> str | None:
