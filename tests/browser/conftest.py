@@ -156,6 +156,38 @@ class Journey:
             ensure_ascii=False, indent=1,
         )
 
+    def fill(self, values: dict[str, object]):
+        """Fill a form by field name: ``"#1"`` picks the first real option of a select, ``True`` ticks
+        the first checkbox of that name, anything else is typed as the user would type it."""
+        for name, value in values.items():
+            field = self.page.locator(f"[name='{name}']")
+            if value is True:
+                field.first.check()
+                continue
+            tag = field.first.evaluate("el => el.tagName.toLowerCase()")
+            if tag == "select":
+                if isinstance(value, str) and value.startswith("#"):
+                    options = field.first.locator("option").evaluate_all("os => os.map(o => o.value).filter(v => v)")
+                    field.first.select_option(options[int(value[1:]) - 1])
+                else:
+                    values = field.first.locator("option").evaluate_all("os => os.map(o => o.value)")
+                    if str(value) in values:
+                        field.first.select_option(value=str(value))
+                    else:
+                        field.first.select_option(label=str(value))
+            else:
+                field.first.fill(str(value))
+
+    def submit(self, button: str = "Speichern"):
+        self.page.locator("main").get_by_role("button", name=button, exact=True).first.click()
+        self.page.wait_for_load_state()
+        errors = self.page.locator(".errorlist, .form-errors").all_inner_texts()
+        assert not errors, f"Formularfehler auf {self.page.url}: {errors}"
+
+    def click(self, name: str):
+        self.page.locator("main").get_by_role("link", name=name, exact=True).first.click()
+        self.page.wait_for_load_state()
+
     def visit(self, path: str, label: str):
         self.go(path)
         self.check_a11y(label)
