@@ -62,6 +62,16 @@ def carrier_posts(carrier: Organisation):
 def _check_post(case: Case) -> None:
     if case.responsible_post_id and not carrier_posts(case.carrier).filter(pk=case.responsible_post_id).exists():
         raise ValidationError({"responsible_post": _("Bitte eine Case-Management-Stelle des eigenen Trägers wählen.")})
+    post = case.responsible_post if case.responsible_post_id else None
+    if post is not None and case.opened_on and (case.opened_on < post.start or (post.end and case.opened_on > post.end)):
+        raise ValidationError({"responsible_post": _(
+            "Die Stelle bestand am %(d)s nicht (Laufzeit %(s)s – %(e)s)."
+        ) % {"d": _d(case.opened_on), "s": _d(post.start), "e": _d(post.end) if post.end else _("offen")}})
+    if case.municipality_id and not case.municipality.module2_area:
+        # Module 2 of the county excludes the city of Aachen, which is funded separately.
+        raise ValidationError({"municipality": _(
+            "%(m)s gehört nicht zum Fördergebiet von Modul 2 (gesondert gefördert)."
+        ) % {"m": case.municipality.name}})
 
 
 def _check_not_future(value: date | None, field: str, what: str) -> None:

@@ -43,6 +43,6 @@ def test_the_period_comes_from_the_setting(make_case, settings):
 
 
 def test_the_command_reports_what_it_deleted(make_case, capsys):
-    make_case(date(2020, 1, 6), date(2020, 2, 3))
+    make_case(date(2020, 8, 3), date(2020, 9, 1))  # within the post's term (from 01.07.2020)
     call_command("apply_retention")
     assert "1 abgeschlossene Fälle gelöscht" in capsys.readouterr().out
