@@ -382,8 +382,26 @@ class StatisticsView(RoleRequiredMixin, View):
             return statistics_export(stats, fmt)
         return render(request, "casemanagement/statistics.html", {
             "title": _("Fallzahlen-Statistik"), "stats": stats, "year": year, "quarter": quarter,
+            "per_fte_chart": per_fte_chart(stats),
             "years": range(2020, timezone.localdate().year + 1), "quarters": [1, 2, 3, 4],
         })
+
+
+def per_fte_chart(stats: selectors.CaseloadStatistics):
+    """New cases per funded VZÄ and carrier; suppressed values ("•") are left out, never drawn."""
+    from kim.charts import Series, bar_chart_svg
+
+    shown = [row for row in stats.per_fte if row["per_fte"] is not None]
+    if not shown:
+        return ""
+    period = f"{stats.year}" + (f", {stats.quarter}. Quartal" if stats.quarter else "")
+    return bar_chart_svg(
+        title=_("Neuaufnahmen je geförderter VZÄ (%(p)s)") % {"p": period},
+        description=_("Ein Balken je Träger; verdeckte Werte fehlen. Die Zahlen stehen auch in der Tabelle darunter."),
+        categories=[row["carrier"].short_name or row["carrier"].name for row in shown],
+        series=[Series(_("Neuaufnahmen je VZÄ"), [row["per_fte"] for row in shown])],
+        width=640,
+    )
 
 
 def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]:

@@ -39,6 +39,22 @@ def chosen_year(request: HttpRequest, years: list[int]) -> int:
     return with_data[-1] if with_data else date.today().year
 
 
+def posts_by_module_chart(*, modules, year: int):
+    """Bar chart of VZÄ per module (total and occupied) – the same figures as the table beside it."""
+    from kim.charts import Series, bar_chart_svg
+
+    return bar_chart_svg(
+        title=_("VZÄ je Modul %(year)s") % {"year": year},
+        description=_("Balken je Modul: Vollzeitäquivalente insgesamt und davon besetzt; die Zahlen stehen auch in der Tabelle."),
+        categories=[_("Modul %(n)s") % {"n": m.number} for m in modules],
+        series=[
+            Series(_("VZÄ gesamt"), [m.fte for m in modules]),
+            Series(_("davon besetzt"), [m.occupied_fte for m in modules]),
+        ],
+        width=500,
+    )
+
+
 def dashboard_context(*, year: int) -> dict[str, Any]:
     modules, stichtag = posts_summary_by_module(year=year)
     funding = selectors.funding_by_module(year=year)
@@ -56,6 +72,7 @@ def dashboard_context(*, year: int) -> dict[str, Any]:
         "year": year,
         "stichtag": stichtag,
         "modules": modules,
+        "modules_chart": posts_by_module_chart(modules=modules, year=year),
         "module_totals": totals,
         "funding": funding,
         "forwarded_total": selectors.forwarded_total(year=year),

@@ -15,6 +15,10 @@ def test_a46_sees_dashboard_posts_and_funding_pages_accessibly(journey, demo):
         ("/finanzen/weiterleitungen/", "Weiterleitungen"),
         ("/finanzen/eigenanteile/", "Eigenanteile"),
         ("/finanzen/haushalt/", "Haushalt"),
+        ("/finanzen/mittelfluss/?year=2021", "Mittelfluss 2021"),
+        ("/fallmanagement/statistik/?year=2021", "Statistik 2021"),
+        ("/gremien/vorlagen/", "Vorlagen"),
+        ("/gremien/sitzungen/", "Sitzungen"),
     ]:
         journey.visit(path, label)
     text = journey.page.content()
