@@ -8,7 +8,7 @@ next to the chart. No JavaScript, no external resources.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Sequence
@@ -21,7 +21,6 @@ from kim.money import format_decimal
 # Colour-blind-safe palette (Okabe–Ito) with a distinct pattern per series.
 PALETTE = ["#0b3a66", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
 PATTERNS = ["solid", "hatch", "dots", "cross", "solid", "hatch"]
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,8 @@ def bar_chart_svg(
     bar_height: int = 18,
 ) -> SafeString:
     """Horizontal grouped bars: one group per category, one bar per series, each labelled."""
-    uid = f"chart{next(_ids)}"
+    # Deterministic ids: the same chart renders byte-identically (caching, backups, PDF comparison).
+    uid = "chart-" + hashlib.sha1(f"{title}|{description}|{list(categories)}".encode()).hexdigest()[:10]
     label_w, right_pad, top = 170, 90, 34
     plot_w = width - label_w - right_pad
     group_h = bar_height * len(series) + 12
