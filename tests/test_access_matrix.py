@@ -435,3 +435,32 @@ def test_every_url_answers_each_role_as_the_policy_says(role, demo, db):
     problems, requests = run_role(role, demo[0], names)
     assert not problems, f"{len(problems)} of {requests} requests as {role} differ from the policy:\n" + "\n".join(problems)
     assert time.monotonic() - started < 60
+
+
+def test_carrier_b_finds_nothing_of_carrier_a_by_filtering_for_it_or_exporting(demo, db):
+    """Every page carrier B may read, asked with carrier A's ids in every filter, a search for
+    words of its name and as a CSV export: still nothing of carrier A (filters offer only B's own choices;
+    an id of A is a filter error, never A's rows)."""
+    from kim.models import User
+
+    d = demo[0]
+    client = Client(raise_request_exception=True)
+    client.force_login(User.objects.get(username=USERNAMES["carrier_b"]))
+    hostile = {
+        "carrier": d.carrier_a.pk, "employer": d.carrier_a.pk, "post": d.post.pk, "responsible_post": d.post.pk,
+        "q": "Regionen Aachen-Stadt", "code": "CAR", "year": "2021",  # words of A's name that are no marker (the search is echoed)
+    }
+    leaks, checked = [], 0
+    for name in url_names():
+        kwargs_of, expected = POLICY[name]
+        if expected["carrier_b"][0] != 200 or name in PUBLIC_DOCUMENTS:
+            continue
+        url = reverse(name, kwargs=kwargs_of(d))
+        for params in (hostile, {**hostile, "export": "csv"}):
+            response = client.get(url, params)
+            assert response.status_code in (200, 302), f"{url} {params}: {response.status_code}"
+            checked += 1
+            text = body_text(response)
+            leaks += [f"{url}?{params}: {marker!r}" for marker in CARRIER_A_MARKERS if marker in text]
+    assert checked >= 20
+    assert not leaks, "carrier B sees carrier A's data:\n" + "\n".join(leaks)
