@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 
 from funding import controlling_selectors, eligibility, selectors
@@ -90,6 +91,7 @@ def dashboard_context(*, year: int) -> dict[str, Any]:
 
 
 @login_required
+@require_safe  # a read page: a POST is 405, not the page again
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)

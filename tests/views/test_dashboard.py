@@ -114,3 +114,10 @@ def test_demo_dashboard_for_2021_and_2020(client):
         assert euro(figure) in html, figure
     html = client.get(reverse("dashboard"), {"year": 2020}).content.decode()
     assert "01.10.2020" in html and euro("55.000,00") in html
+
+
+def test_dashboard_refuses_a_post_with_405_and_sends_anonymous_visitors_to_the_login(client, a46_user):
+    assert client.post("/").status_code == 302
+    client.force_login(a46_user)
+    assert client.post("/").status_code == 405
+    assert client.get("/").status_code == 200
