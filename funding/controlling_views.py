@@ -213,7 +213,13 @@ class CarrierPaymentUpdateView(CarrierPaymentCreateView):
 # ---------------------------------------------------------------- proof of use
 
 
+# Proofs of use are carriers' submissions to the county: A 46, the audit (read-only) and the carrier
+# itself see them; committee staff work with papers and programme figures, not with these documents.
+PROOF_READERS = frozenset({"a46", "readonly", "carrier"})
+
+
 class ProofListView(ScopedTableView):
+    allowed_roles = PROOF_READERS
     """Verwendungsnachweise the user may see (carriers: their own contracts), 25 a page, fixed queries."""
 
     model = ProofObligation
@@ -234,6 +240,7 @@ class ProofListView(ScopedTableView):
 
 
 class ProofDetailView(ScopedDetailView):
+    allowed_roles = PROOF_READERS
     model = ProofObligation
     template_name = "funding/controlling/proof_detail.html"
 
@@ -290,6 +297,8 @@ class ProofStatusView(ProofDetailView):
 
 
 class ProofDocumentDownloadView(RoleRequiredMixin, View):
+    allowed_roles = PROOF_READERS
+
     def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
         obligation = get_object_or_404(ProofObligation.objects.for_user(request.user), pk=pk)
         document = get_object_or_404(ProofDocument, obligation=obligation, pk=document_pk)

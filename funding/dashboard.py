@@ -101,6 +101,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         years = sorted({*years, year})
     ctx = dashboard_context(year=year)
     ctx.update({"years": years, "title": _("Übersicht")})
+    if request.user.is_committee_staff:
+        ctx["proofs_due"] = []  # carriers' proofs of use are not committee business (their pages answer 403)
     return render(request, "dashboard/index.html", ctx)
 
 

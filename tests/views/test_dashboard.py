@@ -121,3 +121,18 @@ def test_dashboard_refuses_a_post_with_405_and_sends_anonymous_visitors_to_the_l
     client.force_login(a46_user)
     assert client.post("/").status_code == 405
     assert client.get("/").status_code == 200
+
+
+def test_committee_staff_see_no_proof_deadlines_they_could_not_open(client):
+    from django.core.management import call_command
+
+    from kim.models import User
+
+    call_command("load_demo", verbosity=0)
+    client.force_login(User.objects.get(username="a46"))
+    assert client.get("/?year=2022").context["proofs_due"], "the demo has due proofs of use"
+    client.force_login(User.objects.get(username="sitzungsdienst"))
+    response = client.get("/?year=2022")
+    assert response.status_code == 200, response.headers
+    assert response.context["proofs_due"] == []
+    assert "/finanzen/verwendungsnachweise/" not in response.content.decode()
