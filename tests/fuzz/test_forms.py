@@ -14,6 +14,7 @@ A new form URL without an entry in ``OBJECTS`` (when it needs URL arguments) fai
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 import pytest
@@ -222,17 +223,35 @@ def post_data(draw, form: forms.BaseForm, baseline: dict[str, Any]) -> dict[str,
 
 def baseline_values(client, url_name: str, form: forms.BaseForm) -> dict[str, Any]:
     """The values a valid form carries: the form's own (edit forms), or, for a create form, those of an
-    edit page with the same form class (so the create form is tried with an almost valid duplicate)."""
-    own = {name: shown_value(form[name]) for name in fuzzed_fields(form)}
-    if any(v not in ("", None, []) for v in own.values()) or VIEWS[url_name].form_class is None:
-        return own
+    edit page with the same form class (an almost valid duplicate); empty fields get a plausible value."""
+    candidates = [{name: shown_value(form[name]) for name in fuzzed_fields(form)}]
     for other, view in VIEWS.items():
         if other != url_name and other in OBJECTS and view.form_class is VIEWS[url_name].form_class:
             page = client.get(reverse(other, kwargs=OBJECTS[other]()))
             if page.status_code == 200:
                 sibling = page.context["form"]
-                return {name: shown_value(sibling[name]) for name in fuzzed_fields(sibling) if name in form.fields}
-    return own
+                candidates.append({name: shown_value(sibling[name]) for name in fuzzed_fields(sibling) if name in form.fields})
+    best = max(candidates, key=lambda values: sum(v not in ("", None, []) for v in values.values()))  # first wins a tie
+    return {name: best.get(name) if best.get(name) not in ("", None, []) else plausible(form.fields[name]) for name in fuzzed_fields(form)}
+
+
+def plausible(field: forms.Field) -> Any:
+    """A value an empty create form would accept for the field (first choice, today, one, a word)."""
+    choices = [str(v) for v, _label in getattr(field, "choices", []) if str(v) != ""]
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return choices[:1]
+    if choices:
+        return choices[0]
+    if isinstance(field, forms.DateField):
+        return date.today().strftime("%d.%m.%Y")
+    kind = type(field).__name__
+    if "Year" in kind:
+        return str(date.today().year)
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField) or "Euro" in kind or "FTE" in kind or "Decimal" in kind:
+        return "1"
+    if isinstance(field, forms.BooleanField):
+        return None
+    return "Fuzz"
 
 
 # --- the property ------------------------------------------------------------------------------------
