@@ -35,6 +35,7 @@ from casemanagement.selectors import BREAKDOWNS, TOTAL_KEYS, dimension_keys, emp
 HEADER = ["Bereich", "Merkmal", "Anzahl"]
 MAX_BYTES = 200_000
 MAX_COUNT = 100_000
+MAX_ERRORS = 20  # a page of messages, not 10 000 (the rest is named by its first line)
 
 
 def _labels() -> dict[str, tuple[str, dict[str, str]]]:
@@ -105,9 +106,18 @@ def parse_return_csv(content: bytes) -> dict[str, dict[str, int]]:
             label = dict(dimension_keys(Dimension.TOTALS))[key]
             errors.append(_("Die Zeile „Bestand und Bewegung;%(l)s“ fehlt.") % {"l": label})
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": _capped(errors, lines=len(lines))})
     _check_sums(figures, seen)
     return {d: ({k: v for k, v in vals.items() if v} if d != Dimension.TOTALS else vals) for d, vals in figures.items()}
+
+
+def _capped(errors: list[str], *, lines: int) -> list[str]:
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return [
+        *errors[:MAX_ERRORS],
+        _("… und %(k)d weitere Fehler bis Zeile %(n)d; bitte zuerst die genannten Zeilen berichtigen.") % {"k": len(errors) - MAX_ERRORS, "n": lines},
+    ]
 
 
 def _check_sums(figures, seen) -> None:
