@@ -10,8 +10,8 @@ from typing import Any, Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 from simple_history.utils import bulk_create_with_history
 
 from casemanagement.models import (

@@ -56,7 +56,7 @@ def posts_by_module_chart(*, modules, year: int):
     )
 
 
-def dashboard_context(*, year: int) -> dict[str, Any]:
+def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
     modules, stichtag = posts_summary_by_module(year=year)
     funding = selectors.funding_by_module(year=year)
     budget = selectors.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
@@ -84,7 +84,8 @@ def dashboard_context(*, year: int) -> dict[str, Any]:
         "budget": budget,
         "land_income_forecast": selectors.land_income_forecast(year=year),
         "repayment_risks": eligibility.repayment_risk_list(year=year),
-        "proofs_due": controlling_selectors.proofs_due_soon(),
+        # carriers' proofs of use are not committee business (their pages answer 403)
+        "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
         "overdue_payments": controlling_selectors.overdue_payments().count(),
         "timelines": controlling_selectors.post_timelines(flagged_only=True),
     }
@@ -99,10 +100,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = chosen_year(request, years)
     if year not in years:
         years = sorted({*years, year})
-    ctx = dashboard_context(year=year)
+    ctx = dashboard_context(year=year, include_proofs=not request.user.is_committee_staff)
     ctx.update({"years": years, "title": _("Übersicht")})
-    if request.user.is_committee_staff:
-        ctx["proofs_due"] = []  # carriers' proofs of use are not committee business (their pages answer 403)
     return render(request, "dashboard/index.html", ctx)
 
 

@@ -23,6 +23,13 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("dashboard")
 
 
+def _second_factor_passed(request: HttpRequest) -> HttpResponse:
+    """A new session key once the second factor is shown (no session fixation across the step)."""
+    request.session.cycle_key()
+    request.session[security.SESSION_OTP_KEY] = True
+    return HttpResponseRedirect(_next_url(request))
+
+
 def _not_needed(request: HttpRequest) -> bool:
     return not security.second_factor_required(request.user) or request.session.get(security.SESSION_OTP_KEY)
 
@@ -38,9 +45,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("totp_setup"))
     form = TOTPCodeForm(request.POST or None, device=device, request=request)
     if request.method == "POST" and form.is_valid():
-        request.session.cycle_key()
-        request.session[security.SESSION_OTP_KEY] = True
-        return HttpResponseRedirect(_next_url(request))
+        return _second_factor_passed(request)
     return render(request, "registration/totp_verify.html", {"form": form, "next": _next_url(request), "title": _("Zweiter Faktor")})
 
 
@@ -57,9 +62,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        request.session.cycle_key()
-        request.session[security.SESSION_OTP_KEY] = True
-        return HttpResponseRedirect(_next_url(request))
+        return _second_factor_passed(request)
     uri = security.totp_provisioning_uri(device)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR-Code für die Authenticator-App"))
     secret_groups = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))

@@ -139,12 +139,8 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def _start_idle_clock(sender, request, user, **kwargs):
+def start_idle_clock(sender, request, user, **kwargs):
     """The idle clock starts at login, so the first page after it costs no session write."""
     if request is not None and hasattr(request, "session"):
         request.session["kim_last_seen"] = int(time.time())
 
-
-from django.contrib.auth.signals import user_logged_in  # noqa: E402
-
-user_logged_in.connect(_start_idle_clock, dispatch_uid="kim_start_idle_clock")

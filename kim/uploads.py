@@ -85,7 +85,8 @@ def serve_private_file(file_field, download_name: str) -> FileResponse:
     path = Path(file_field.path)
     if not path.is_file():
         raise Http404
-    kind = sniff(path.read_bytes()[:8], path.read_bytes())
+    data = path.read_bytes()
+    kind = sniff(data[:8], data)
     response = FileResponse(path.open("rb"), as_attachment=True, filename=download_name)
     response["Content-Type"] = CONTENT_TYPES.get(kind, "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -129,7 +130,7 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
             else:
                 getter = lambda row, acc=bound.accessor: acc.resolve(row.record, quiet=True)  # noqa: E731
             columns.append(Column(str(bound.header), getter, kind))
-        rows = (row for i, row in enumerate(table.rows) if i < self.export_max_rows)
+        rows = itertools.islice(table.rows, self.export_max_rows)
         title = str(self.title or self.model._meta.verbose_name_plural)
         return export_response(fmt, columns, rows, f"{title} {timezone.localdate():%Y-%m-%d}")
 

@@ -152,7 +152,7 @@ def test_idle_session_ends_with_a_message(client, carrier_login, settings):
     assert "nach längerer Inaktivität abgemeldet" in response.content.decode()
 
 
-def test_reading_pages_does_not_write_the_session_each_time(client, carrier_login, django_assert_num_queries):
+def test_reading_pages_does_not_write_the_session_each_time(client, carrier_login):
     login(client, carrier_login.username, "richtig-und-lang-genug")
     client.get("/stellen/")
     before = client.session["kim_last_seen"]
