@@ -46,7 +46,7 @@ def bench_current_database(scale_name: str, *, migrate: bool, reuse: bool, skip_
     result["rows"] = gen.row_counts()
     result["load_before"] = round(os.getloadavg()[0], 2)
     log("Seiten messen …")
-    result["pages"] = measure.measure_pages(reps=result["reps"], warmup=3, log=log)
+    result["pages"] = measure.measure_pages(reps=result["reps"], warmup=1 if scale_name == "tiny" else 3, log=log)
     if not skip_pdf:
         log("PDF messen …")
         result["pdf"] = measure.measure_pdf(runs=5 if scale_name != "tiny" else 1, bundle_papers=6 if scale_name != "tiny" else 1, log=log)
