@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test test-browser install migrate demo serve clean
+.PHONY: run test test-browser bench install migrate demo serve clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: install node_modules/.installed
 # Only the Chromium journeys (they are part of `make test` as well).
 test-browser: install node_modules/.installed
 	$(PY) -m pytest -m browser
+
+# Load test of issue 7 (not part of `make test`): own bench databases (SQLite in /tmp, PostgreSQL `kim_bench`
+# via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state, BENCH_DB=sqlite|postgres|both.
+SCALE ?= county
+BENCH_DB ?= both
+BENCH_ARGS ?=
+bench: install
+	$(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles artifacts
