@@ -61,8 +61,9 @@ SCALES = {
         meetings=120, papers=3_000,
     ),
 }
-# Expected generation time on the 2-core bench machine (extrapolated from county; see docs/benchmarks.md).
-EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.3, "county": 4, "state": 53 * 4}
+# Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
+# state extrapolated linearly (53 × county, about 2,5–3 h per database; not run on this machine).
+EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state": 53 * 3}
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -259,12 +260,13 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
 
 
 def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
+    """Cases post by post: each post's cases, contacts, referrals and then its monthly returns, so memory stays
+    bounded by one post (the state scale has 10,6 million cases)."""
     carrier_ids = {c.pk for c in ctx["carriers"]}
     # Only generated posts: the demo's posts keep the demo's own cases and returns, so every generated return
     # adds up with the register exactly (tests/kim/test_bench.py checks that against the app's selector).
     posts = list(Post.objects.filter(module__number=2, employer_id__in=carrier_ids, pk__in=ctx["new_posts"])
                  .order_by("pk").values_list("pk", "employer_id", "start", "end"))
-    carrier_slugs = {c.pk: c for c in ctx["carriers"]}
     municipalities = ctx["municipalities"]
     muni_slug = {m.pk: m.slug for m in municipalities}
     ages, genders = AgeBand.values, Gender.values
@@ -273,101 +275,104 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     ref_status = ReferralStatus.values
     open_phases = [p for p in Phase.values if p != Phase.CLOSED]
     counters: dict[tuple[int, int], int] = defaultdict(int)
-    prefixes = {pk: code_prefix(c) for pk, c in carrier_slugs.items()}
-    # Existing demo codes must not collide: start the generated numbers at 5000.
+    prefixes = {c.pk: code_prefix(c) for c in ctx["carriers"]}
     cases, episodes, case_topics = RawTable(Case), RawTable(CaseEpisode), RawTable(CaseTopic)
     contacts, referrals = RawTable(Contact), RawTable(Referral)
-    # Monthly figures per (carrier, post, year, month): counted here exactly as the register rules count them.
-    flows: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    net: dict[tuple[int, int], dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    returns, figures = RawTable(CaseloadReturn), RawTable(ReturnFigure)
     contacts_per_case = scale.contacts / scale.cases
     referrals_per_case = scale.referrals / scale.cases
-    for i in range(scale.cases):
-        post_pk, carrier_pk, post_start, post_end = posts[i % len(posts)] if i < len(posts) else rng.choice(posts)
+    # Cases per post: proportional to a random weight (busy and quiet posts), exactly scale.cases in total.
+    weights = [rng.uniform(0.5, 1.5) for _ in posts]
+    share = [int(scale.cases * w / sum(weights)) for w in weights]
+    for k in range(scale.cases - sum(share)):
+        share[k % len(share)] += 1
+    months = [(y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13) if date(y, m, 1) <= DATA_END]
+    done = 0
+    for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share):
         first = max(post_start, date(FIRST_YEAR, 1, 1))
         last = min(post_end or DATA_END, DATA_END)
-        opened = _day(rng, first, last)
-        closed = None
-        if rng.random() < 0.85:
-            candidate = opened + timedelta(days=int(rng.expovariate(1 / 240)) + 7)
-            if candidate <= last:
-                closed = candidate
-        reason = rng.choice(reasons) if closed else ""
-        counters[(carrier_pk, opened.year)] += 1
-        code = f"{prefixes[carrier_pk]}-{opened.year}-{5000 + counters[(carrier_pk, opened.year)]:05d}"
-        domain, muni = rng.choice(domains), rng.choice(municipalities).pk
-        case_pk = cases.add(public_id=_uuid(rng), carrier_id=carrier_pk, code=code, responsible_post_id=post_pk, age_band=rng.choice(ages),
-                            gender=rng.choice(genders), municipality_id=muni, residence_status=rng.choice(statuses), legal_domain=domain,
-                            phase=Phase.CLOSED if closed else rng.choice(open_phases), opened_on=opened, closed_on=closed, closure_reason=reason)
-        episodes.add(case_id=case_pk, number=1, start=opened, end=closed, closure_reason=reason, reopening_reason="")
-        case_topic_values = rng.sample(topics, rng.choice([1, 1, 2, 3]))
-        for topic in case_topic_values:
-            case_topics.add(case_id=case_pk, topic=topic)
-        key = (carrier_pk, post_pk, opened.year, opened.month)
-        f = flows[key]
-        f[(Dimension.TOTALS, "new")] += 1
-        f[(Dimension.LEGAL_DOMAIN, domain)] += 1
-        f[(Dimension.MUNICIPALITY, muni_slug[muni])] += 1
-        for topic in case_topic_values:
-            f[(Dimension.TOPIC, topic)] += 1
-        net[(carrier_pk, post_pk)][(opened.year, opened.month)] += 1
-        if closed:
-            g = flows[(carrier_pk, post_pk, closed.year, closed.month)]
-            g[(Dimension.TOTALS, "closed")] += 1
-            g[(Dimension.CLOSURE_REASON, reason)] += 1
-            net[(carrier_pk, post_pk)][(closed.year, closed.month)] -= 1
-        span_end = closed or last
-        n_contacts = int(contacts_per_case) + (rng.random() < contacts_per_case % 1)
-        for _ in range(n_contacts):
-            contacts.add(case_id=case_pk, date=_day(rng, opened, span_end), duration_minutes=rng.choice([15, 30, 45, 60, 90]), mode=rng.choice(modes))
-        n_ref = int(referrals_per_case) + (rng.random() < referrals_per_case % 1)
-        for _ in range(n_ref):
-            referred = _day(rng, opened, span_end)
-            target = rng.choice(targets)
-            follow = referred + timedelta(days=rng.choice([14, 28, 42])) if rng.random() < 0.5 else None
-            referrals.add(case_id=case_pk, target=target, referred_on=referred, status=rng.choice(ref_status), follow_up_on=follow)
-            flows[(carrier_pk, post_pk, referred.year, referred.month)][(Dimension.REFERRAL_TARGET, target)] += 1
-        if (i + 1) % 100_000 == 0:
-            log(f"{i + 1} Fälle erzeugt")
-    for table in (cases, episodes, case_topics, contacts, referrals):
+        # Monthly figures of this post, counted exactly as the register rules count them.
+        flows: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        net: dict[tuple[int, int], int] = defaultdict(int)
+        for _ in range(n_cases):
+            opened = _day(rng, first, last)
+            closed = None
+            if rng.random() < 0.85:
+                candidate = opened + timedelta(days=int(rng.expovariate(1 / 240)) + 7)
+                if candidate <= last:
+                    closed = candidate
+            reason = rng.choice(reasons) if closed else ""
+            counters[(carrier_pk, opened.year)] += 1
+            # Demo codes have four digits; generated ones start at 05001 and cannot collide.
+            code = f"{prefixes[carrier_pk]}-{opened.year}-{5000 + counters[(carrier_pk, opened.year)]:05d}"
+            domain, muni = rng.choice(domains), rng.choice(municipalities).pk
+            case_pk = cases.add(public_id=_uuid(rng), carrier_id=carrier_pk, code=code, responsible_post_id=post_pk, age_band=rng.choice(ages),
+                                gender=rng.choice(genders), municipality_id=muni, residence_status=rng.choice(statuses), legal_domain=domain,
+                                phase=Phase.CLOSED if closed else rng.choice(open_phases), opened_on=opened, closed_on=closed, closure_reason=reason)
+            episodes.add(case_id=case_pk, number=1, start=opened, end=closed, closure_reason=reason, reopening_reason="")
+            case_topic_values = rng.sample(topics, rng.choice([1, 1, 2, 3]))
+            for topic in case_topic_values:
+                case_topics.add(case_id=case_pk, topic=topic)
+            f = flows[(opened.year, opened.month)]
+            f[(Dimension.TOTALS, "new")] += 1
+            f[(Dimension.LEGAL_DOMAIN, domain)] += 1
+            f[(Dimension.MUNICIPALITY, muni_slug[muni])] += 1
+            for topic in case_topic_values:
+                f[(Dimension.TOPIC, topic)] += 1
+            net[(opened.year, opened.month)] += 1
+            if closed:
+                g = flows[(closed.year, closed.month)]
+                g[(Dimension.TOTALS, "closed")] += 1
+                g[(Dimension.CLOSURE_REASON, reason)] += 1
+                net[(closed.year, closed.month)] -= 1
+            span_end = closed or last
+            n_contacts = int(contacts_per_case) + (rng.random() < contacts_per_case % 1)
+            for _ in range(n_contacts):
+                contacts.add(case_id=case_pk, date=_day(rng, opened, span_end), duration_minutes=rng.choice([15, 30, 45, 60, 90]), mode=rng.choice(modes))
+            n_ref = int(referrals_per_case) + (rng.random() < referrals_per_case % 1)
+            for _ in range(n_ref):
+                referred = _day(rng, opened, span_end)
+                target = rng.choice(targets)
+                follow = referred + timedelta(days=rng.choice([14, 28, 42])) if rng.random() < 0.5 else None
+                referrals.add(case_id=case_pk, target=target, referred_on=referred, status=rng.choice(ref_status), follow_up_on=follow)
+                flows[(referred.year, referred.month)][(Dimension.REFERRAL_TARGET, target)] += 1
+            done += 1
+            if done % 100_000 == 0:
+                log(f"{done} Fälle erzeugt")
+        _returns(carrier_pk, post_pk, months, flows, net, returns, figures, rng)
+    for table in (cases, episodes, case_topics, contacts, referrals, returns, figures):
         table.flush()
-    log(f"{cases.count} Fälle, {contacts.count} Kontakte, {referrals.count} Verweisungen")
+    log(f"{cases.count} Fälle, {contacts.count} Kontakte, {referrals.count} Verweisungen, "
+        f"{returns.count} Meldungen, {figures.count} Meldungszahlen")
 
-    # Monthly returns per carrier post, from the first month with a case to the data end; frozen until September 2026.
-    returns, figures = RawTable(CaseloadReturn), RawTable(ReturnFigure)
-    submitted_at = datetime(2026, 1, 1, 9, 0, tzinfo=dt_timezone.utc)
-    months = [(y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13) if date(y, m, 1) <= DATA_END]
-    existing = set(CaseloadReturn.objects.values_list("carrier_id", "post_id", "year", "month"))  # the demo's own returns
-    for (carrier_pk, post_pk), changes in sorted(net.items()):
-        first_month = min(changes)
-        active = 0
-        for y, m in months:
-            if (y, m) < first_month:
-                continue
-            start_stock = active
-            active += changes.get((y, m), 0)
-            if (carrier_pk, post_pk, y, m) in existing:
-                continue
-            frozen = date(y, m, 1) < date(2026, 10, 1)
-            status = (ReturnStatus.ACCEPTED if y < 2026 else ReturnStatus.SUBMITTED) if frozen else ReturnStatus.DRAFT
-            at = datetime(y, m, 1, 9, 0, tzinfo=dt_timezone.utc) + timedelta(days=40) if frozen else None
-            return_pk = returns.add(public_id=_uuid(rng), carrier_id=carrier_pk, post_id=post_pk, year=y, month=m, status=status,
-                                    source="register", submitted_at=at, reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
-                                    review_note="")
-            if not frozen:
-                continue
-            f = flows.get((carrier_pk, post_pk, y, m), {})
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key="active_start", count=start_stock)
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key="new", count=f.get((Dimension.TOTALS, "new"), 0))
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key="reopened", count=0)
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key="closed", count=f.get((Dimension.TOTALS, "closed"), 0))
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key="active_end", count=active)
-            for (dimension, key), n in sorted(f.items()):
-                if dimension != Dimension.TOTALS and n:
-                    figures.add(caseload_return_id=return_pk, dimension=dimension, key=key, count=n)
-    returns.flush()
-    figures.flush()
-    log(f"{returns.count} Meldungen, {figures.count} Meldungszahlen")
+
+def _returns(carrier_pk, post_pk, months, flows, net, returns: RawTable, figures: RawTable, rng: random.Random) -> None:
+    """Monthly returns of one post from its first month with a case to the data end; frozen until September 2026."""
+    if not net:
+        return
+    first_month = min(net)
+    active = 0
+    for y, m in months:
+        if (y, m) < first_month:
+            continue
+        start_stock = active
+        active += net.get((y, m), 0)
+        frozen = date(y, m, 1) < date(2026, 10, 1)
+        status = (ReturnStatus.ACCEPTED if y < 2026 else ReturnStatus.SUBMITTED) if frozen else ReturnStatus.DRAFT
+        at = datetime(y, m, 1, 9, 0, tzinfo=dt_timezone.utc) + timedelta(days=40) if frozen else None
+        return_pk = returns.add(public_id=_uuid(rng), carrier_id=carrier_pk, post_id=post_pk, year=y, month=m, status=status,
+                                source="register", submitted_at=at, reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
+                                review_note="")
+        if not frozen:
+            continue
+        f = flows.get((y, m), {})
+        totals = {"active_start": start_stock, "new": f.get((Dimension.TOTALS, "new"), 0), "reopened": 0,
+                  "closed": f.get((Dimension.TOTALS, "closed"), 0), "active_end": active}
+        for key, n in totals.items():
+            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key=key, count=n)
+        for (dimension, key), n in sorted(f.items()):
+            if dimension != Dimension.TOTALS and n:
+                figures.add(caseload_return_id=return_pk, dimension=dimension, key=key, count=n)
 
 
 # -------------------------------------------------------------------------------------- committee

@@ -27,8 +27,8 @@ from kim.bench import generate as gen
 from kim.bench import report
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/kim_bench"
-# Disk needed per scale (SQLite file; PostgreSQL needs about the same again), measured at county scale.
-DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1.5, "state": 80}
+# Disk per database and scale: the county SQLite file is about 0,25 GB, PostgreSQL about twice that; state ≈ 53 ×.
+DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state": 30}
 
 
 class Command(BaseCommand):
