@@ -12,6 +12,7 @@ MAX_LIST_QUERIES = 8
 P95_MS = {"tiny": 100, "small": 100, "county": 100, "state": 250}
 MAX_RATIO = 1.0
 PDF_S, BUNDLE_S, MIN_RPS = 1.0, 10.0, 150.0
+LOADED = 1.5  # 1-minute load average above which the report warns that other work ran on the machine
 
 
 def cpu_model() -> str:
@@ -102,6 +103,10 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
     ]
     if results.get("note"):
         lines += [results["note"], ""]
+    loads = [results.get("load_before") or 0] + [db.get("load_before") or 0 for db in results["databases"].values()]
+    if max(loads) > LOADED:
+        lines += [f"**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis {_fmt(float(max(loads)))} bei "
+                  f"{results.get('cpus')} Kernen). Die Zeiten sind höher als auf einem freien Rechner und nur eingeschränkt vergleichbar.", ""]
     for label, db in results["databases"].items():
         lines += [f"## {label}", ""]
         if db.get("error"):

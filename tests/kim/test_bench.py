@@ -108,3 +108,11 @@ def test_targets_are_judged_by_the_limits_of_the_issue():
     assert state["Stellen: p95 ≤ 250 ms"] is False
     pdf = report.evaluate({"pdf": {"paper_s": 1.0, "bundle_s": 10.2, "bundle_pages": 40}, "gunicorn": {"posts": {"rps": 150.0, "errors": 0}}}, "county")
     assert [c["ok"] for c in pdf] == [True, False, True]
+
+
+def test_a_loaded_machine_is_named_in_the_report(tmp_path):
+    base = {"scale": "small", "date": "2026-11-25 01:00", "commit": "abc1234", "cpu": "CPU", "cpus": 2, "python": "3", "django": "5"}
+    quiet = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 0.3, "pages": []}}}, None, None)
+    busy = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 4.0, "pages": []}}}, None, None)
+    assert "belastet" not in quiet
+    assert "**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis 4 bei 2 Kernen)" in busy

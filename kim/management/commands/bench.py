@@ -41,10 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_out", default="docs/benchmarks.json")
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
         parser.add_argument("--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden")
+        parser.add_argument("--note", default="", help="Anmerkung für den Bericht (z. B. was geändert wurde)")
         parser.add_argument("--force", action="store_true", help="auch bei zu wenig Plattenplatz (state) starten")
         parser.add_argument("--child", help=argparse_hidden())  # internal: measure this process's database into a JSON file
 
-    def handle(self, *args, scale: str, db: str, out: str, json_out: str, skip_gunicorn: bool, reuse: bool, force: bool, child: str | None, **options):
+    def handle(self, *args, scale: str, db: str, out: str, json_out: str, skip_gunicorn: bool, reuse: bool, force: bool, child: str | None, note: str = "", **options):
         if child:
             return self._child(Path(child), scale, skip_gunicorn, reuse)
         base = Path(settings.BASE_DIR)
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         results = {
             "scale": scale, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), "commit": report.git_commit(base),
             "cpu": report.cpu_model(), "cpus": report.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
-            "python": sys.version.split()[0], "django": django.get_version(), "databases": {},
+            "python": sys.version.split()[0], "django": django.get_version(), "databases": {}, "note": note,
         }
         targets = [("SQLite", "sqlite"), ("PostgreSQL", "postgres")]
         for label, kind in targets:
