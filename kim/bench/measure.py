@@ -59,7 +59,7 @@ def page_specs() -> list[dict]:
          "admin": None, "admin_label": "–", "list": False},
         {"key": "paper", "label": "Vorlage 2020/0354", "user": "a46", "url": f"/gremien/vorlagen/{paper.pk}/",
          "admin": f"/admin/committee/paper/{paper.pk}/change/", "admin_label": "Admin Vorlage", "list": False},
-        {"key": "oparl_papers", "label": "OParl: Vorlagen des Körperschaft (Seite 1)", "user": None, "url": f"/oparl/v1.1/body/{body.pk}/paper/",
+        {"key": "oparl_papers", "label": "OParl: Vorlagen der Körperschaft (Seite 1)", "user": None, "url": f"/oparl/v1.1/body/{body.pk}/paper/",
          "admin": "/admin/committee/paper/", "admin_label": "Admin Vorlagen", "list": True},
     ]
 

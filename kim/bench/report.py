@@ -57,7 +57,7 @@ def evaluate(db: dict, scale: str) -> list[dict]:
                            "ok": ours["queries"] <= MAX_LIST_QUERIES})
         checks.append({"target": f"{page['label']}: p95 ≤ {limit} ms", "value": ours["p95_ms"], "ok": ours["p95_ms"] <= limit and ours["status"] == 200})
         if page.get("ratio") is not None and page.get("list"):
-            checks.append({"target": f"{page['label']}: Verhältnis zum Admin ≤ {MAX_RATIO:.1f}", "value": page["ratio"], "ok": page["ratio"] <= MAX_RATIO})
+            checks.append({"target": f"{page['label']}: Verhältnis zum Admin ≤ {str(MAX_RATIO).replace('.', ',')}", "value": page["ratio"], "ok": page["ratio"] <= MAX_RATIO})
     pdf = db.get("pdf") or {}
     if pdf:
         checks.append({"target": f"Vorlage 2020/0354 als PDF ≤ {PDF_S:.0f} s", "value": pdf["paper_s"], "ok": pdf["paper_s"] <= PDF_S})
