@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test test-browser bench install migrate demo serve clean
+.PHONY: run test test-browser bench loadtest loadtest-fault install migrate demo serve clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ BENCH_DB ?= both
 BENCH_ARGS ?=
 bench: install
 	$(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
+
+# Load and fault run against gunicorn + PostgreSQL (not part of `make test`; docs/load.md).
+# Creates and drops its own database kim_load; LOADTEST_ARGS e.g. "--users 10 --seconds 30".
+loadtest: install
+	DEBUG=0 $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+# The same with a PostgreSQL restart in the middle of the run (as root: pg_ctlcluster).
+loadtest-fault: install
+	DEBUG=0 $(PY) scripts/loadtest.py --fault $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles artifacts
