@@ -7,6 +7,8 @@ computed from the funding and post data while the paper is a draft and frozen in
 
 from __future__ import annotations
 
+import os
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -288,7 +290,11 @@ def attachment_storage() -> FileSystemStorage:
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"committee/papers/{instance.paper_id}/{filename}"
+    # Only the name without any client directory, at most 100 characters (≤ 255 bytes on disk even in
+    # UTF-8; a 300-byte name was an OSError "File name too long", found by tests/fuzz/test_upload_content.py).
+    name = os.path.basename(filename.replace("\\", "/"))
+    stem, ext = os.path.splitext(name)
+    return f"committee/papers/{instance.paper_id}/{stem[:100 - len(ext[:10])]}{ext[:10]}"
 
 
 class Attachment(Timestamped):
