@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 
 from funding import controlling_selectors, eligibility, selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
+from kim import figure_cache
 from kim.money import ZERO
 from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
 
@@ -96,51 +93,13 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
     }
 
 
-# --- cache of the A 46 figures -------------------------------------------------------------------
-# The dashboard's figures (≈50 queries and a lot of Decimal arithmetic) change only when data of
-# the apps it reads changes. Every write of a domain model leaves a row in its history table
-# (django-simple-history; tests/test_audit_history.py forbids bypassing it), so the newest history
-# row of each table the dashboard depends on is a change stamp shared by all processes: one query
-# reads it, and the cached figures are keyed by it (together with year, role view, today and the
-# language). A write anywhere in those tables gives a new key, so a cached figure is never stale.
-DASHBOARD_STAMP_APPS = ("kim", "modules", "funding")
-DASHBOARD_STAMP_IGNORED = {"kim.historicaluser"}  # logins and role changes do not change a figure
-DASHBOARD_CACHE_SECONDS = 6 * 3600
-
-
-def _stamp_tables() -> list[str]:
-    return sorted(
-        model._meta.db_table
-        for app in DASHBOARD_STAMP_APPS
-        for model in apps.get_app_config(app).get_models()
-        if model.__name__.startswith("Historical") and model._meta.label_lower not in DASHBOARD_STAMP_IGNORED
-    )
-
-
-def data_stamp() -> str:
-    """The newest history row (id and time) of every table the dashboard reads – one query.
-
-    The time makes the stamp change even where a rolled-back write's id is handed out again."""
-    qn = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT {i}, MAX({qn('history_id')}), MAX({qn('history_date')}) FROM {qn(table)}"
-        for i, table in enumerate(_stamp_tables())
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = sorted(cursor.fetchall())
-    return ";".join(f"{i}:{hid}:{when}" for i, hid, when in rows)
-
-
 def cached_dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
-    """``dashboard_context`` from the cache while no data it reads has changed (see above)."""
-    raw = f"{year}|{int(include_proofs)}|{date.today().isoformat()}|{get_language()}|{data_stamp()}"
-    key = "kim:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-    ctx = cache.get(key)
-    if ctx is None:
-        ctx = dashboard_context(year=year, include_proofs=include_proofs)
-        cache.set(key, ctx, DASHBOARD_CACHE_SECONDS)
-    return ctx
+    """``dashboard_context`` from the cache while no data it reads has changed (kim.figure_cache);
+    keyed by year, role view and today (deadlines and overdue payments depend on the day)."""
+    return figure_cache.cached(
+        "dashboard", (year, include_proofs, date.today().isoformat()),
+        lambda: dashboard_context(year=year, include_proofs=include_proofs),
+    )
 
 
 @login_required

@@ -102,7 +102,7 @@ def test_a_new_post_counts_at_once(client, a46_user, paper_2021):
 
 
 def test_a_login_does_not_change_the_stamp_but_a_write_does(a46_user):
-    from funding.dashboard import data_stamp
+    from kim.figure_cache import data_stamp
 
     stamp = data_stamp()
     a46_user.last_name = "Neu"
