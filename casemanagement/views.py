@@ -35,7 +35,7 @@ from casemanagement.retention import deletion_date
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim.context_processors import role_key
 from kim.exports import Column, export_response
-from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
 
 CARRIER = frozenset({"carrier"})
 RETURN_ROLES = frozenset({"a46", "readonly", "carrier"})
@@ -228,7 +228,7 @@ def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
     return get_object_or_404(CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id)
 
 
-class ReturnDetailView(RoleRequiredMixin, View):
+class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     """Carrier staff see their own return in full; A 46 and read-only users only protected figures."""
 
     allowed_roles = RETURN_ROLES
@@ -371,7 +371,7 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
     return year, quarter
 
 
-class StatisticsView(RoleRequiredMixin, View):
+class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -102,6 +103,7 @@ def cached_dashboard_context(*, year: int, include_proofs: bool = True) -> dict[
     )
 
 
+@transaction.non_atomic_requests  # reads only (kim.views.ReadOnlyRequestMixin)
 @login_required
 @require_safe  # a read page: a POST is 405, not the page again
 def dashboard(request: HttpRequest) -> HttpResponse:
