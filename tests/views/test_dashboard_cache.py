@@ -110,3 +110,18 @@ def test_a_login_does_not_change_the_stamp_but_a_write_does(a46_user):
     assert data_stamp() == stamp
     f.CarrierFactory(slug="traeger-neu", name="Träger neu")
     assert data_stamp() != stamp
+
+
+def test_budget_forecast_follows_a_changed_cost_rate(paper_2021):
+    from funding.models import BudgetLine
+    from funding.selectors import budget_lines_with_forecast
+
+    f.BudgetLineFactory(year=2021, teilprodukt="946100", sachkonto="501100", kind="expense", planned_amount=D("330000"), forecast_basis="own_personnel")
+    lines = BudgetLine.objects.filter(forecast_basis="own_personnel")
+    # county's own 5,5 VZÄ: 5 × 62.000 + 0,5 × 45.000 = 332.500 €
+    assert [row.forecast for row in budget_lines_with_forecast(lines=lines)] == [D("332500.00")]
+    assert [row.forecast for row in budget_lines_with_forecast(lines=lines)] == [D("332500.00")]  # from the cache
+    rate = CostRate.objects.get(category=PostCategory.ASSISTANT, year=2021)
+    cost_rate_save(rate=rate, data={"amount_per_fte": D("50000")})
+    # 5 × 62.000 + 0,5 × 50.000 = 335.000 €
+    assert [row.forecast for row in budget_lines_with_forecast(lines=lines)] == [D("335000.00")]
