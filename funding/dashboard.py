@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, Window
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -126,6 +127,8 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
     posts = posts_for_user(user=user).prefetch_related("occupancies")
     contracts = ForwardingContract.objects.for_user(user).select_related("post")
     gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
+    # the first 20 overdue follow-ups and, in the same query, how many there are in all
+    overdue = list(cm.overdue_referrals(user=user).annotate(total=Window(Count("pk")))[:20])
     return render(
         request,
         "dashboard/carrier.html",
@@ -137,7 +140,7 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
             "organisation": user.organisation,
             "returns_due": cm.returns_due(user=user),
             "register": cm.register_summary(user=user),
-            "overdue": cm.overdue_referrals(user=user)[:20],
-            "overdue_count": cm.overdue_referrals(user=user).count(),
+            "overdue": overdue,
+            "overdue_count": overdue[0].total if overdue else 0,
         },
     )
