@@ -24,7 +24,7 @@ SESSION_YEAR_KEY = "dashboard_year"
 
 
 def available_years() -> list[int]:
-    years = set(GrantNotice.objects.annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct())
+    years = set(GrantNotice.objects.order_by().annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct())
     years |= set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
     years.add(date.today().year)
     return sorted(years)
