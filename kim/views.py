@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,6 +27,25 @@ from kim.money import format_euro, format_fte
 
 ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
 STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
+
+
+class ReadOnlyRequestMixin:
+    """A page that only reads runs outside the request transaction of ``ATOMIC_REQUESTS``.
+
+    A read has nothing to roll back, and BEGIN/COMMIT are two extra round trips on every list page.
+    Only for views whose every method reads (list and detail pages, statistics); a subclass that
+    overrides ``dispatch`` is atomic again, because Django reads the mark from ``cls.dispatch``.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        writes = [name for name in ("post", "put", "patch", "delete") if hasattr(cls, name)]
+        if writes:
+            raise TypeError(f"{cls.__name__} schreibt ({', '.join(writes)}) und darf nicht ReadOnlyRequestMixin nutzen.")
+
+    @transaction.non_atomic_requests
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(request, *args, **kwargs)
 
 
 class RoleRequiredMixin(AccessMixin):
@@ -71,7 +91,7 @@ def bounded_per_page(raw: Any, *, default: int = 25, maximum: int = 100) -> int:
     return max(1, min(number, maximum))
 
 
-class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries.
 
     ``?per_page=`` is clamped to 1..100 (paging cannot be switched off); a ``?page=`` that is not a
