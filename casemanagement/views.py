@@ -419,6 +419,13 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
 
 
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
+    from kim.i18n import german
+
+    with german():  # exports carry German headers whatever the interface language
+        return _statistics_export(stats, fmt)
+
+
+def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
     # Values go out as text so "<5" and "•" survive; every count in them is already protected.
     columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item"), Column(_("Träger"), "carrier"), Column(_("Anzahl"), "value")]
     period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")

@@ -109,7 +109,10 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
         if fmt in self.export_formats:
-            return self.export(fmt)
+            from kim.i18n import german
+
+            with german():  # exports carry German headers whatever the interface language (README)
+                return self.export(fmt)
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
