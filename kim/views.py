@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -214,7 +215,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     template_name = "generic/form.html"
     title = ""
     cancel_url_name: str | None = None
-    success_message = _("Gespeichert.")
+    success_message = gettext_lazy("Gespeichert.")
     object: Model | None = None
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
