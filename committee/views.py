@@ -31,6 +31,7 @@ from committee.models import Attachment, Committee, Consultation, DecisionItem, 
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.context_processors import role_key
+from kim.i18n import german
 from kim.uploads import serve_private_file
 from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
@@ -72,10 +73,11 @@ class PaperDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         paper = self.object
         key = role_key(self.request.user)
-        rendered = render_paper(paper)
+        with german():  # the paper's text, figures and tables are the German document, in any interface language
+            rendered = render_paper(paper)
+            if rendered.frozen and key in STAFF_ROLES:
+                ctx["differences"] = differences(paper, rendered)
         ctx["rendered"] = rendered
-        if rendered.frozen and key in STAFF_ROLES:
-            ctx["differences"] = differences(paper, rendered)
         ctx["can_edit_content"] = key == "a46" and paper.is_draft
         ctx["can_keep_consultations"] = key in COMMITTEE_WRITERS
         ctx["figure_names"] = sorted(FIGURES.items()) if key == "a46" and paper.is_draft else []
