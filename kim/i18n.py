@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 GERMAN = "de"
 
@@ -36,9 +37,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         # No "Vary: Accept-Language" (the header changes nothing here); the cookie does.
         response.headers.setdefault("Content-Language", translation.get_language())
-        from django.utils.cache import patch_vary_headers
-
         patch_vary_headers(response, ("Cookie",))
+        # The page is rendered by now: back to German, so that nothing after the request in this thread
+        # (signals, e-mails, the next test) inherits one person's choice.
+        translation.activate(translation.get_supported_language_variant(settings.LANGUAGE_CODE))
         return response
 
 

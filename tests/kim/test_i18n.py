@@ -237,6 +237,17 @@ def test_login_page_in_english_after_choosing_it_and_german_again_after_switchin
 
 
 @pytest.mark.django_db
+def test_the_choice_does_not_outlive_the_request(client):
+    """One person's English must not leak into what the thread does next (e-mails, commands, other tests)."""
+    from django.utils import translation
+
+    choose(client, "en")
+    assert '<html lang="en">' in client.get(reverse("login")).content.decode()
+    assert translation.get_language() == "de"
+    assert translation.gettext("Abmelden") == "Abmelden"
+
+
+@pytest.mark.django_db
 def test_an_unknown_language_in_the_cookie_falls_back_to_german(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert '<html lang="de">' in client.get(reverse("login")).content.decode()
