@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test test-browser bench loadtest loadtest-fault install migrate demo serve clean
+.PHONY: run test test-browser bench loadtest loadtest-fault install migrate demo serve clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ loadtest: install
 # The same with a PostgreSQL restart in the middle of the run (as root: pg_ctlcluster).
 loadtest-fault: install
 	DEBUG=0 $(PY) scripts/loadtest.py --fault $(LOADTEST_ARGS)
+
+# English catalogue: collect the marked German strings into locale/en/LC_MESSAGES/django.po (then translate
+# the new entries there) and compile django.mo (committed, so `make run` needs no gettext). README "Sprache / Language".
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=artifacts --no-location
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles artifacts

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
@@ -56,7 +57,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
     allowed_roles = CARRIER
     template_name = "generic/form.html"
     title = ""
-    success_message = _("Gespeichert.")
+    success_message = gettext_lazy("Gespeichert.")
     case: Case | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -97,7 +98,7 @@ class CaseListView(ScopedTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
     allowed_roles = CARRIER
-    title = _("Fallregister")
+    title = gettext_lazy("Fallregister")
     template_name = "casemanagement/case/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
@@ -131,8 +132,8 @@ class CaseDetailView(RoleRequiredMixin, View):
 
 class CaseCreateView(CarrierFormView):
     form_class = CaseForm
-    title = _("Neuer Fall")
-    success_message = _("Fall angelegt.")
+    title = gettext_lazy("Neuer Fall")
+    success_message = gettext_lazy("Fall angelegt.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -145,7 +146,7 @@ class CaseCreateView(CarrierFormView):
 
 class CaseUpdateView(CarrierFormView):
     form_class = CaseForm
-    title = _("Fall bearbeiten")
+    title = gettext_lazy("Fall bearbeiten")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation, "instance": self.case}
@@ -158,8 +159,8 @@ class CaseUpdateView(CarrierFormView):
 
 class ContactCreateView(CarrierFormView):
     form_class = ContactForm
-    title = _("Kontakt erfassen")
-    success_message = _("Kontakt erfasst.")
+    title = gettext_lazy("Kontakt erfassen")
+    success_message = gettext_lazy("Kontakt erfasst.")
 
     def perform_save(self, form):
         return services.contact_add(case=self.case, data=form_data(form), user=self.request.user)
@@ -167,8 +168,8 @@ class ContactCreateView(CarrierFormView):
 
 class ReferralCreateView(CarrierFormView):
     form_class = ReferralForm
-    title = _("Verweisung erfassen")
-    success_message = _("Verweisung erfasst.")
+    title = gettext_lazy("Verweisung erfassen")
+    success_message = gettext_lazy("Verweisung erfasst.")
 
     def perform_save(self, form):
         return services.referral_save(case=self.case, data=form_data(form), user=self.request.user)
@@ -176,7 +177,7 @@ class ReferralCreateView(CarrierFormView):
 
 class ReferralUpdateView(CarrierFormView):
     form_class = ReferralForm
-    title = _("Verweisung ändern")
+    title = gettext_lazy("Verweisung ändern")
 
     def get_form_kwargs(self):
         self.referral = get_object_or_404(Referral, case=self.case, pk=self.kwargs["pk"])
@@ -188,8 +189,8 @@ class ReferralUpdateView(CarrierFormView):
 
 class CaseCloseView(CarrierFormView):
     form_class = CloseForm
-    title = _("Fall abschließen")
-    success_message = _("Fall abgeschlossen.")
+    title = gettext_lazy("Fall abschließen")
+    success_message = gettext_lazy("Fall abgeschlossen.")
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -198,8 +199,8 @@ class CaseCloseView(CarrierFormView):
 
 class CaseReopenView(CarrierFormView):
     form_class = ReopenForm
-    title = _("Fall wiederaufnehmen")
-    success_message = _("Fall wiederaufgenommen.")
+    title = gettext_lazy("Fall wiederaufnehmen")
+    success_message = gettext_lazy("Fall wiederaufgenommen.")
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -214,7 +215,7 @@ class ReturnListView(ScopedTableView):
     table_class = ReturnTable
     filterset_class = ReturnFilter
     allowed_roles = RETURN_ROLES
-    title = _("Fallzahlenmeldungen")
+    title = gettext_lazy("Fallzahlenmeldungen")
     template_name = "casemanagement/return/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
@@ -223,7 +224,7 @@ class ReturnListView(ScopedTableView):
 
 class ReviewQueueView(ReturnListView):
     allowed_roles = frozenset({"a46"})
-    title = _("Prüfung: eingereichte Meldungen")
+    title = gettext_lazy("Prüfung: eingereichte Meldungen")
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return super().optimise(qs).filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at")
@@ -260,8 +261,8 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
 
 class ReturnCreateView(CarrierFormView):
     form_class = ReturnCreateForm
-    title = _("Neue Fallzahlenmeldung")
-    success_message = _("Meldung angelegt.")
+    title = gettext_lazy("Neue Fallzahlenmeldung")
+    success_message = gettext_lazy("Meldung angelegt.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -305,29 +306,29 @@ class ReturnActionView(RoleRequiredMixin, View):
 
 class ReturnSubmitView(ReturnActionView):
     allowed_roles = CARRIER
-    action, done = "return_submit", _("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
+    action, done = "return_submit", gettext_lazy("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
 
 
 class ReturnUseRegisterView(ReturnActionView):
     allowed_roles = CARRIER
-    action, done = "return_use_register", _("Die Meldung wird wieder aus dem Fallregister berechnet.")
+    action, done = "return_use_register", gettext_lazy("Die Meldung wird wieder aus dem Fallregister berechnet.")
 
 
 class ReturnAcceptView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
-    action, done = "return_accept", _("Meldung angenommen und gesperrt.")
+    action, done = "return_accept", gettext_lazy("Meldung angenommen und gesperrt.")
 
 
 class ReturnSendBackView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
     needs_reason = True
-    action, done = "return_send_back", _("Meldung mit Begründung zurückgegeben.")
+    action, done = "return_send_back", gettext_lazy("Meldung mit Begründung zurückgegeben.")
 
 
 class ReturnReopenView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
     needs_reason = True
-    action, done = "return_reopen", _("Meldung wieder geöffnet.")
+    action, done = "return_reopen", gettext_lazy("Meldung wieder geöffnet.")
 
 
 class ReturnUploadView(RoleRequiredMixin, View):
@@ -424,6 +425,13 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
 
 
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
+    from kim.i18n import german
+
+    with german():  # exports carry German headers whatever the interface language
+        return _statistics_export(stats, fmt)
+
+
+def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
     # Values go out as text so "<5" and "•" survive; every count in them is already protected.
     columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item"), Column(_("Träger"), "carrier"), Column(_("Anzahl"), "value")]
     period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
@@ -437,7 +445,7 @@ class IndicatorListView(ScopedTableView):
     model = IndicatorReport
     table_class = IndicatorTable
     allowed_roles = STAFF_ROLES
-    title = _("Kennzahlen der Module 1 und 3")
+    title = gettext_lazy("Kennzahlen der Module 1 und 3")
     create_url_name = "casemanagement:indicator_create"
     template_name = "casemanagement/indicator/list.html"
     filterset_class = IndicatorFilter
@@ -456,7 +464,7 @@ class IndicatorListView(ScopedTableView):
 
 class IndicatorCreateView(ServiceFormView):
     form_class = IndicatorForm
-    title = _("Monatskennzahlen erfassen")
+    title = gettext_lazy("Monatskennzahlen erfassen")
     cancel_url_name = "casemanagement:indicator_list"
 
     def perform_save(self, form):
@@ -469,7 +477,7 @@ class IndicatorCreateView(ServiceFormView):
 class IndicatorUpdateView(IndicatorCreateView):
     model = IndicatorReport
     editing = True
-    title = _("Monatskennzahlen ändern")
+    title = gettext_lazy("Monatskennzahlen ändern")
 
     def get_cancel_url(self) -> str:
         return reverse("casemanagement:indicator_list")

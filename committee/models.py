@@ -94,11 +94,11 @@ class Meeting(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} am {self.date:%d.%m.%Y}"
+        return _("%(committee)s am %(date)s") % {"committee": self.committee, "date": f"{self.date:%d.%m.%Y}"}
 
     @property
     def title(self) -> str:
-        return f"Sitzung {self.committee.name}"
+        return _("Sitzung %(committee)s") % {"committee": self.committee.name}
 
     def get_absolute_url(self) -> str:
         return reverse("committee:meeting_detail", args=[self.pk])

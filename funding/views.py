@@ -342,14 +342,20 @@ class BudgetRowView(ScopedTableView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in {"xlsx", "csv"}:
-            from funding.controlling_selectors import budget_export_columns
-            from kim.exports import export_response
+            from kim.i18n import german
 
-            filterset = self.get_filterset(self.get_filterset_class())
-            lines = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-            rows = selectors.budget_lines_with_forecast(lines=lines)
-            return export_response(request.GET["export"], budget_export_columns(), rows, "Haushalt KIM")
+            with german():  # exports carry German headers whatever the interface language
+                return self._export(request)
         return super().get(request, *args, **kwargs)
+
+    def _export(self, request):
+        from funding.controlling_selectors import budget_export_columns
+        from kim.exports import export_response
+
+        filterset = self.get_filterset(self.get_filterset_class())
+        lines = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+        rows = selectors.budget_lines_with_forecast(lines=lines)
+        return export_response(request.GET["export"], budget_export_columns(), rows, "Haushalt KIM")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

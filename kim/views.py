@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -129,7 +130,10 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
         if fmt in self.export_formats:
-            return self.export(fmt)
+            from kim.i18n import german
+
+            with german():  # exports carry German headers whatever the interface language (README)
+                return self.export(fmt)
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
@@ -231,7 +235,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     template_name = "generic/form.html"
     title = ""
     cancel_url_name: str | None = None
-    success_message = _("Gespeichert.")
+    success_message = gettext_lazy("Gespeichert.")
     object: Model | None = None
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:

@@ -183,6 +183,9 @@ P["login"] = (NONE, profile(anon=(200, 200), **{r: (302, 302) for r in ROLES[1:]
 P["logout"] = (NONE, profile(anon=(405, LOGIN), **{r: (405, LOGIN) for r in ROLES[1:]}))
 P["totp_verify"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
 P["totp_setup"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
+# the language switch (Django's set_language): everyone, signed in or not; GET only redirects, POST sets
+# the language cookie and redirects; it writes nothing to the database
+P["set_language"] = (NONE, profile(**{r: (302, 302) for r in ROLES}))
 # carriers (organisations)
 P["kim:carrier_list"] = (NONE, READ_ALL)
 P["kim:carrier_create"] = (NONE, A46_WRITE)
