@@ -105,6 +105,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", ctx)
 
 
+def open_cases_chart(*, user) -> dict[str, Any]:
+    """The carrier's own open cases at each month end (the current month: today), chart and table."""
+    from casemanagement import selectors as cm
+    from kim.charts import Series, column_chart_svg
+
+    rows = [(f"{m:02d}/{y}", n) for y, m, n in cm.open_cases_by_month(user=user)]
+    chart = column_chart_svg(
+        title=_("Offene Fälle am Monatsende"),
+        description=_("Eine Säule je Monat der letzten zwölf Monate, der laufende Monat mit dem Stand von heute. "
+                      "Die Zahlen stehen auch in der Tabelle darunter."),
+        categories=[label for label, _n in rows],
+        series=[Series(_("offene Fälle"), [n for _label, n in rows])],
+        width=760,
+        plot_height=160,
+    )
+    return {"open_rows": rows, "open_chart": chart}
+
+
 def carrier_home(request: HttpRequest) -> HttpResponse:
     """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
     from casemanagement import selectors as cm
@@ -126,5 +144,6 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
             "register": cm.register_summary(user=user),
             "overdue": cm.overdue_referrals(user=user)[:20],
             "overdue_count": cm.overdue_referrals(user=user).count(),
+            **open_cases_chart(user=user),
         },
     )
