@@ -366,8 +366,10 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
 def _period(request: HttpRequest) -> tuple[int, int | None]:
     today = timezone.localdate()
-    raw_year, raw_quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    from kim.years import year_or
+
+    raw_quarter = request.GET.get("quarter", "")
+    year = year_or(request, today.year)
     quarter = int(raw_quarter) if raw_quarter in {"1", "2", "3", "4"} else None
     return year, quarter
 

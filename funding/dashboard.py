@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from funding import controlling_selectors, eligibility, selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
 from kim.money import ZERO
+from kim.years import remembered_year
 from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
 
-SESSION_YEAR_KEY = "dashboard_year"
 
 
 def available_years() -> list[int]:
@@ -29,12 +29,8 @@ def available_years() -> list[int]:
 
 def chosen_year(request: HttpRequest, years: list[int]) -> int:
     """?year= if valid, else the year remembered in the session, else the latest year with grants."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        request.session[SESSION_YEAR_KEY] = int(raw)
-        return int(raw)
-    remembered = request.session.get(SESSION_YEAR_KEY)
-    if isinstance(remembered, int):
+    remembered = remembered_year(request)
+    if remembered is not None:
         return remembered
     with_data = [y for y in years if y <= date.today().year and GrantNotice.objects.filter(period_start__year=y).exists()]
     return with_data[-1] if with_data else date.today().year

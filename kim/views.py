@@ -100,6 +100,16 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        # The remembered year (kim.years) filters a list whose address names no year; choosing
+        # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
+        if "year" in filterset_class.base_filters:
+            from kim.years import remembered_year
+
+            year = remembered_year(self.request)
+            if "year" not in self.request.GET and year is not None:
+                data = (kwargs.get("data") or self.request.GET).copy()
+                data["year"] = str(year)
+                kwargs["data"] = data
         return kwargs
 
     # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---
