@@ -149,6 +149,8 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
         if self.create_url_name and role_key(self.request.user) == "a46":
             ctx["create_url_name"] = self.create_url_name
+        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
+        ctx["printed_at"] = timezone_now_local()
         params = self.request.GET.copy()
         for key in ("export", "page", "per_page"):
             params.pop(key, None)
@@ -157,6 +159,28 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
             params["export"] = fmt
             ctx["export_links"].append({"url": "?" + params.urlencode(), "label": label})
         return ctx
+
+
+def timezone_now_local():
+    from django.utils import timezone
+
+    return timezone.localtime()
+
+
+def filter_summary(filterset) -> list[str]:
+    """The list's active filters as "Label: value" (for print), choices by their label."""
+    if filterset is None or not filterset.form.is_bound or not filterset.form.is_valid():
+        return []
+    out = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            labels = dict((str(k), v) for k, v in field.choices)
+            value = labels.get(str(value), value)
+        out.append(f"{field.label}: {value}")
+    return out
 
 
 class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
