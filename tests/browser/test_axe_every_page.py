@@ -8,7 +8,7 @@ then the carrier, committee staff and read-only staff); the dashboard is opened 
 (A 46 and carriers see different pages). Downloads (PDF, CSV, OParl JSON, files) are no HTML pages
 and are left out by name. Each page: WCAG 2.1 A/AA rules, no serious or critical violation.
 
-Runtime ≈ 1–2 minutes; on PostgreSQL (the second run of `.ci/run`) it is skipped, SQLite checks
+Runtime ≈ 30 s (97 pages); on PostgreSQL (the second run of `.ci/run`) it is skipped, SQLite checks
 the same templates.
 """
 
@@ -26,7 +26,7 @@ from tests.test_access_matrix import POLICY, USERNAMES, Demo, url_names
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="axe auf allen Seiten läuft einmal, auf SQLite (dieselben Vorlagen; spart zwei Minuten in CI)",
+    reason="axe auf allen Seiten läuft einmal je CI-Lauf, auf SQLite (dieselben Vorlagen)",
 )
 
 PREFERENCE = ("a46", "carrier_a", "committee", "readonly")
