@@ -16,7 +16,7 @@ from casemanagement.models import (
     ReopeningReason,
     Topic,
 )
-from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, YearField, formfield_callback
+from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, GermanDateField, YearField, formfield_callback
 from kim.models import Municipality
 from modules.models import Post
 
@@ -123,3 +123,29 @@ class IndicatorForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier").select_related("module")
         self.fields["year"] = YearField(label=_("Jahr"), initial=self.instance.year if self.instance.pk else None)
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(CaseForm, {
+    "responsible_post": _("Case-Management-Stelle Ihres Trägers, die den Fall führt."),
+    "municipality": _("Wohnkommune; keine Anschrift."),
+    "legal_domain": _("Leistungssystem, aus dem die Person Leistungen bezieht (SGB II, SGB XII, AsylbLG …)."),
+    "phase": _("Arbeitsstand im Case Management: Klärung, Einschätzung, Hilfeplanung, Umsetzung, Evaluation."),
+})
+add_help_texts(ContactForm, {
+    "duration_minutes": _("Ganze Minuten, z. B. 45."),
+})
+add_help_texts(ReferralForm, {
+    "target": _("Stelle, an die verwiesen wurde (z. B. Jobcenter)."),
+    "follow_up_on": _("Tag, an dem nachgefragt wird; überfällige Wiedervorlagen erscheinen auf der Übersicht."),
+})
+add_help_texts(CloseForm, {
+    "closed_on": _("Tag des Abschlusses; die Aufbewahrungsfrist beginnt hier."),
+})
+add_help_texts(ReturnCreateForm, {
+    "post": _("Stelle, für die gemeldet wird; je Stelle und Monat eine Meldung."),
+    "month": _("Monat als Zahl, 1 bis 12."),
+})
+add_help_texts(IndicatorForm, {
+    "month": _("Monat als Zahl, 1 bis 12."),
+})

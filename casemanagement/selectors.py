@@ -234,13 +234,16 @@ def period_months(*, year: int, quarter: int | None = None) -> list[int]:
     return quarter_months(quarter) if quarter else list(range(1, 13))
 
 
-def statistics_by_carrier(*, year: int, quarter: int | None = None, carriers: QuerySet | None = None) -> dict[str, dict[tuple[int, str], int]]:
+def statistics_by_carrier(
+    *, year: int, quarter: int | None = None, carriers: QuerySet | None = None, months: list[int] | None = None
+) -> dict[str, dict[tuple[int, str], int]]:
     """Counts per (carrier id, key) for each dimension from the frozen returns of the period.
 
     Three queries: flows summed, stock at the start (first month of the period with a return) and
-    stock at the end (last month). Stocks are taken per post, then summed per carrier.
+    stock at the end (last month). Stocks are taken per post, then summed per carrier. ``months``
+    (instead of a quarter) narrows the period to those months, e.g. one month.
     """
-    months = period_months(year=year, quarter=quarter)
+    months = months or period_months(year=year, quarter=quarter)
     returns = CaseloadReturn.objects.filter(year=year, month__in=months, status__in=FROZEN)
     if carriers is not None:
         returns = returns.filter(carrier__in=carriers)
@@ -340,6 +343,121 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
         ratio = (Decimal(shown) / funded).quantize(Decimal("0.1")) if funded and isinstance(shown, int) else None
         stats.per_fte.append({"carrier": carrier, "new": shown, "fte": funded, "per_fte": ratio})
     return stats
+
+
+def _protected(raw: dict[str, dict[tuple[int, str], int]]):
+    """(carrier ids, protected figures) of one period's raw counts, as the statistics page protects them."""
+    from casemanagement.suppression import protect_figures
+
+    carrier_ids = {cid for values in raw.values() for cid, _k in values}
+    columns: dict[int, Figures] = {cid: {} for cid in carrier_ids}
+    for dimension, values in raw.items():
+        for (cid, key), n in values.items():
+            columns[cid].setdefault(dimension, {})[key] = n
+    keys = statistics_keys()
+    return carrier_ids, protect_figures(columns, {d: [k for k, _l in rows] for d, rows in keys.items()})
+
+
+@dataclass
+class CaseloadByMonth:
+    """Stock at the end of each month per carrier (frozen returns), protected: a value is an int
+    only where the statistics would print it; otherwise the marker ("<5", "•") the table shows."""
+
+    year: int
+    months: list[int]
+    carriers: list[Organisation]
+    values: dict[tuple[int, int], int | str]  # (carrier id, month) -> shown value
+
+    def rows(self):
+        """(month, [value per carrier]) for the table and the chart."""
+        return [(m, [self.values.get((c.pk, m), "–") for c in self.carriers]) for m in self.months]  # "–": no return
+
+
+def caseload_by_month(*, year: int) -> CaseloadByMonth:
+    """Caseload (stock at the end of the month) per month and carrier, for A 46.
+
+    Each month is protected like a statistics page of that month (all its figures together).
+    A month's stock is also the stock at the end of a quarter (March, June, September, December)
+    or the year, and the stock at the start of the next quarter; where one of those pages hides
+    it, it is hidden here too, so no figure drawn here uncovers a figure hidden there. 3 queries
+    per month and per quarter/year view (51 at most).
+    """
+    per_month = {m: _protected(statistics_by_carrier(year=year, months=[m])) for m in range(1, 13)}
+    months = [m for m in range(1, 13) if per_month[m][0]]
+    carrier_ids = set().union(*(ids for ids, _p in per_month.values()))
+    carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
+    from casemanagement.suppression import PRIMARY, SECONDARY
+
+    hidden_elsewhere: set[tuple[int, int]] = set()
+    views = [(q, quarter_months(q)) for q in (1, 2, 3, 4)] + [(None, list(range(1, 13)))]
+    for quarter, q_months in views:  # always all five: a fixed number of queries whatever the data
+        ids, protected = _protected(statistics_by_carrier(year=year, quarter=quarter))
+        for cid in ids:
+            if not isinstance(protected.cell(Dimension.TOTALS, "active_end", cid), int):
+                hidden_elsewhere.add((cid, q_months[-1]))
+            if not isinstance(protected.cell(Dimension.TOTALS, "active_start", cid), int) and q_months[0] > 1:
+                hidden_elsewhere.add((cid, q_months[0] - 1))
+    values: dict[tuple[int, int], int | str] = {}
+    for m in months:
+        ids, protected = per_month[m]
+        for c in carriers:
+            if c.pk not in ids:
+                continue
+            shown = protected.cell(Dimension.TOTALS, "active_end", c.pk)
+            if isinstance(shown, int) and shown and (c.pk, m) in hidden_elsewhere:
+                shown = SECONDARY
+            values[(c.pk, m)] = shown if shown in (PRIMARY, SECONDARY) or isinstance(shown, int) else SECONDARY
+    return CaseloadByMonth(year=year, months=months, carriers=carriers, values=values)
+
+
+RETURN_STATES = [ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.RETURNED, ReturnStatus.DRAFT]
+
+
+def returns_status_by_month(*, year: int, today: date | None = None) -> list[dict]:
+    """Per finished month of the year: how many returns (one per carrier post in module 2) are
+    accepted, submitted, returned, draft, and how many are missing (an active post without a
+    return). Two queries."""
+    from modules.models import Post
+
+    today = today or date.today()
+    last = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
+    if last < 1:
+        return []
+    counts = defaultdict(int)
+    have: dict[int, set[int]] = defaultdict(set)
+    for month, status, post_id in CaseloadReturn.objects.filter(year=year, month__lte=last).values_list("month", "status", "post_id"):
+        counts[(month, status)] += 1
+        have[month].add(post_id)
+    posts = list(
+        Post.objects.filter(module__number=2, employer__kind=OrganisationKind.CARRIER, start__lte=month_bounds(year, last)[1])
+        .filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
+        .values_list("pk", "start", "end")
+    )
+    rows = []
+    for m in range(1, last + 1):
+        start, end = month_bounds(year, m)
+        active = {pk for pk, p_start, p_end in posts if p_start <= end and (p_end is None or p_end >= start)}
+        row = {"month": m, **{str(s): counts[(m, s)] for s in RETURN_STATES}, "missing": len(active - have[m])}
+        rows.append(row)
+    return rows
+
+
+def open_cases_by_month(*, user, today: date | None = None, months: int = 12) -> list[tuple[int, int, int]]:
+    """The carrier's own open cases (episodes) at the end of each of the last ``months`` months,
+    the current month as of today: (year, month, count). One query."""
+    today = today or date.today()
+    ends = []
+    y, m = today.year, today.month
+    for _ in range(months):
+        ends.append((y, m, min(month_bounds(y, m)[1], today)))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    ends.reverse()
+    episodes = CaseEpisode.objects.filter(case__in=Case.objects.for_user(user))
+    agg = episodes.aggregate(**{
+        f"m{i}": Count("pk", filter=Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gt=end)))
+        for i, (_y, _m, end) in enumerate(ends)
+    })
+    return [(y, m, int(agg[f"m{i}"])) for i, (y, m, _end) in enumerate(ends)]
 
 
 def return_figures_protected(*, caseload_return: CaseloadReturn):

@@ -371,8 +371,10 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
 def _period(request: HttpRequest) -> tuple[int, int | None]:
     today = timezone.localdate()
-    raw_year, raw_quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    from kim.years import year_or
+
+    raw_quarter = request.GET.get("quarter", "")
+    year = year_or(request, today.year)
     quarter = int(raw_quarter) if raw_quarter in {"1", "2", "3", "4"} else None
     return year, quarter
 
@@ -389,6 +391,7 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
         return render(request, "casemanagement/statistics.html", {
             "title": _("Fallzahlen-Statistik"), "stats": stats, "year": year, "quarter": quarter,
             "per_fte_chart": per_fte_chart(stats),
+            **monthly_charts(year),
             "years": range(2020, timezone.localdate().year + 1), "quarters": [1, 2, 3, 4],
         })
 
@@ -408,6 +411,52 @@ def per_fte_chart(stats: selectors.CaseloadStatistics):
         series=[Series(_("Neuaufnahmen je VZÄ"), [row["per_fte"] for row in shown])],
         width=640,
     )
+
+
+MONTHS_SHORT = [gettext_lazy(m) for m in ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")]
+
+
+def month_label(month: int) -> str:
+    return str(MONTHS_SHORT[month - 1])
+
+
+def monthly_charts(year: int) -> dict[str, Any]:
+    """Caseload per month and carrier (protected) and the returns' status per month, each a chart
+    with its table. Protected values ("<5", "•") and months without a return ("–") are not drawn."""
+    from kim.charts import Series, column_chart_svg
+
+    caseload = selectors.caseload_by_month(year=year)
+    rows = caseload.rows()
+    caseload_chart = ""
+    if rows:
+        caseload_chart = column_chart_svg(
+            title=_("Fallbestand am Monatsende je Träger %(year)s") % {"year": year},
+            description=_("Gruppierte Säulen je Monat, eine Säule je Träger. Verdeckte Werte („<5“, „•“) werden nicht gezeichnet. "
+                          "Die Zahlen stehen auch in der Tabelle darunter."),
+            categories=[month_label(m) for m, _v in rows],
+            series=[Series(c.short_name or c.name, [values[i] for _m, values in rows]) for i, c in enumerate(caseload.carriers)],
+            width=860,
+        )
+    status_rows = selectors.returns_status_by_month(year=year)
+    labels = {**{str(s): s.label for s in selectors.RETURN_STATES}, "missing": _("fehlt")}
+    keys = [*(str(s) for s in selectors.RETURN_STATES), "missing"]
+    status_chart = ""
+    if status_rows:
+        status_chart = column_chart_svg(
+            title=_("Stand der Fallzahlenmeldungen %(year)s") % {"year": year},
+            description=_("Gestapelte Säulen je Monat: Meldungen je Stelle nach Status, oben die Zahl der erwarteten Meldungen. "
+                          "Die Zahlen stehen auch in der Tabelle darunter."),
+            categories=[month_label(r["month"]) for r in status_rows],
+            series=[Series(str(labels[k]), [r[k] for r in status_rows]) for k in keys],
+            stacked=True,
+            width=860,
+        )
+    return {
+        "caseload_months": caseload, "caseload_rows": [(month_label(m), v) for m, v in rows], "caseload_chart": caseload_chart,
+        "status_labels": [str(labels[k]) for k in keys],
+        "status_rows": [(month_label(r["month"]), [r[k] for k in keys], sum(r[k] for k in keys)) for r in status_rows],
+        "status_chart": status_chart,
+    }
 
 
 def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]:

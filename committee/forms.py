@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import AgendaItem, Consultation, ConsultationResult, DecisionItem, Meeting, Paper, Section
-from kim.forms import ConstraintErrorsAtFieldMixin, formfield_callback
+from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, formfield_callback
 from kim.models import Organisation, OrganisationKind
 
 
@@ -108,3 +108,29 @@ class ConsultationResultForm(forms.ModelForm):
             self.fields[name].error_messages["min_value"] = _("Die Stimmenzahl darf nicht negativ sein.")
             self.fields[name].error_messages["max_value"] = _("Höchstens 999 Stimmen.")
             self.fields[name].error_messages["invalid"] = _("Bitte eine ganze Zahl eingeben.")
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(PaperForm, {
+    "paper_type": _("Beschlussvorlage, Mitteilungsvorlage, Antrag oder Anfrage; erscheint im Kopf des PDF."),
+    "lead_department": _("Das Amt, das die Vorlage verantwortet."),
+    "related": _("Frühere Vorlagen, auf die sich diese bezieht."),
+    "signature_mode": _("Zusatz vor dem Namen unter der Vorlage: „Im Auftrag“, „In Vertretung“ oder ohne Zusatz."),
+})
+add_help_texts(SectionForm, {
+    "table_kind": _("Tabelle, die aus den Daten erzeugt und unter den Text gesetzt wird; leer = keine."),
+})
+add_help_texts(MeetingForm, {
+    "cancelled": _("Abgesagte Sitzungen bleiben mit ihrer Tagesordnung sichtbar."),
+})
+add_help_texts(AgendaItemForm, {
+    "order": _("Position in der Tagesordnung: 1 = erster Punkt."),
+    "paper": _("Vorlage, die unter diesem Punkt beraten wird; leer = ohne Vorlage."),
+})
+add_help_texts(ConsultationForm, {
+    "order": _("Stelle in der Beratungsfolge: 1 = erstes Gremium, das berät."),
+    "role": _("Beratungsfolge: Vorberatung, Empfehlung, Entscheidung oder Kenntnisnahme in diesem Gremium."),
+})
+add_help_texts(ConsultationResultForm, {
+    "votes_biased": _("Mitglieder, die wegen Befangenheit nicht mitgestimmt haben."),
+})

@@ -325,7 +325,18 @@ class MeetingBundleView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk)
-        return pdf_response(meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf")
+        response = pdf_response(meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf")
+        return download_done(request, response)
+
+
+def download_done(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The busy button (static/js/kim.js) sends ``?fertig=<token>``; the answer sets that token as a
+    short-lived cookie, so the page can tell the user the download is ready. Anything but a short
+    token of letters and digits is ignored."""
+    token = request.GET.get("fertig", "")
+    if 0 < len(token) <= 24 and token.isascii() and token.isalnum():
+        response.set_cookie("kim_download", token, max_age=120, samesite="Lax", secure=request.is_secure(), httponly=False)
+    return response
 
 
 class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):

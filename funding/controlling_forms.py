@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import CarrierPayment, LandReceipt, OwnShareTopUp, ProofDocumentType, ProofObligation, ProofStatus
-from kim.forms import ConstraintErrorsAtFieldMixin, EuroField, YearField, formfield_callback
+from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, EuroField, YearField, formfield_callback
 from kim.uploads import PDF, XLSX, validate_document
 
 
@@ -65,3 +65,22 @@ class OwnShareTopUpForm(forms.ModelForm):
         formfield_callback = formfield_callback
         model = OwnShareTopUp
         fields = ["year", "amount_per_fte", "budget_line", "decided_on"]
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(LandReceiptForm, {
+    "reference": _("Buchungszeichen aus der Finanzbuchhaltung, z. B. der Kontoauszug."),
+})
+add_help_texts(CarrierPaymentForm, {
+    "due_on": _("Tag, an dem die Rate laut Vertrag fällig ist."),
+    "paid_on": _("leer, solange nicht gezahlt."),
+})
+add_help_texts(ProofObligationForm, {
+    "due_on": _("Frist für den Verwendungsnachweis."),
+})
+add_help_texts(OwnShareTopUpForm, {
+    "budget_line": _("Haushaltsstelle (Teilprodukt/Sachkonto), aus der die Übernahme gezahlt wird."),
+})
+add_help_texts(YearPrepareForm, {
+    "source_year": _("Jahr, dessen Sätze, Bescheide und Verträge als Entwürfe übernommen werden."),
+})

@@ -40,11 +40,11 @@ from kim.views import STAFF_ROLES, RoleRequiredMixin
 
 
 def year_param(request: HttpRequest, default: int | None = None) -> int:
-    """?year= if it is a plausible year, else the given default (else this year)."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default or date.today().year
+    """?year= if it is a plausible year, else the year remembered in the session (kim.years), else
+    the given default (else this year)."""
+    from kim.years import year_or
+
+    return year_or(request, default or date.today().year)
 
 
 class YearPageMixin(RoleRequiredMixin):
@@ -91,7 +91,9 @@ class YearPrepareView(RoleRequiredMixin, FormView):
     form_class = YearPrepareForm
 
     def get_initial(self) -> dict[str, Any]:
-        return {"source_year": year_param(self.request, default=date.today().year - 1)}
+        from kim.years import parse_year
+
+        return {"source_year": parse_year(self.request.GET.get("year")) or date.today().year - 1}  # not the remembered year
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -18,9 +18,9 @@ from funding import controlling_selectors, eligibility, selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
 from kim import figure_cache
 from kim.money import ZERO
+from kim.years import remembered_year
 from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
 
-SESSION_YEAR_KEY = "dashboard_year"
 
 
 def available_years() -> list[int]:
@@ -32,13 +32,8 @@ def available_years() -> list[int]:
 
 def chosen_year(request: HttpRequest, years: list[int]) -> int:
     """?year= if valid, else the year remembered in the session, else the latest year with grants."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        if request.session.get(SESSION_YEAR_KEY) != int(raw):  # no session write when nothing changed
-            request.session[SESSION_YEAR_KEY] = int(raw)
-        return int(raw)
-    remembered = request.session.get(SESSION_YEAR_KEY)
-    if isinstance(remembered, int):
+    remembered = remembered_year(request)
+    if remembered is not None:
         return remembered
     with_data = [y for y in years if y <= date.today().year and GrantNotice.objects.filter(period_start__year=y).exists()]
     return with_data[-1] if with_data else date.today().year
@@ -119,6 +114,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", ctx)
 
 
+def open_cases_chart(*, user) -> dict[str, Any]:
+    """The carrier's own open cases at each month end (the current month: today), chart and table."""
+    from casemanagement import selectors as cm
+    from kim.charts import Series, column_chart_svg
+
+    rows = [(f"{m:02d}/{y}", n) for y, m, n in cm.open_cases_by_month(user=user)]
+    chart = column_chart_svg(
+        title=_("Offene Fälle am Monatsende"),
+        description=_("Eine Säule je Monat der letzten zwölf Monate, der laufende Monat mit dem Stand von heute. "
+                      "Die Zahlen stehen auch in der Tabelle darunter."),
+        categories=[label for label, _n in rows],
+        series=[Series(_("offene Fälle"), [n for _label, n in rows])],
+        width=760,
+        plot_height=160,
+    )
+    return {"open_rows": rows, "open_chart": chart}
+
+
 def carrier_home(request: HttpRequest) -> HttpResponse:
     """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
     from casemanagement import selectors as cm
@@ -142,5 +155,6 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
             "register": cm.register_summary(user=user),
             "overdue": overdue,
             "overdue_count": overdue[0].total if overdue else 0,
+            **open_cases_chart(user=user),
         },
     )

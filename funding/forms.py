@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
+from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import Post
 
@@ -122,3 +122,40 @@ class BudgetLineForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         if not value.isdigit():
             raise forms.ValidationError(_("Das Sachkonto besteht aus Ziffern, z. B. 414100."))
         return value
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(RateForm, {
+    "category": _("Stellenkategorie, für die die Pauschale gilt (z. B. Sachbearbeitung, Assistenz)."),
+    "year": _("Haushaltsjahr, für das die Pauschale gilt."),
+    "amount_per_fte": _("Pauschale je Vollzeitäquivalent (VZÄ) und Jahr in Euro, z. B. 55.000,00; für 0,5 VZÄ gilt die Hälfte."),
+})
+add_help_texts(GrantForm, {
+    "reference": _("Aktenzeichen der Bewilligungsbehörde, wie es im Bescheid steht."),
+    "period_start": _("Beginn des Bewilligungszeitraums laut Bescheid (TT.MM.JJJJ)."),
+    "period_end": _("Ende des Bewilligungszeitraums; Ausgaben danach sind nicht förderfähig."),
+})
+add_help_texts(AllocationForm, {
+    "post": _("Stelle, deren Anteil aus diesem Bescheid gefördert wird."),
+    "start": _("Beginn der Zuordnung; innerhalb des Bewilligungszeitraums."),
+    "end": _("Ende der Zuordnung; innerhalb des Bewilligungszeitraums."),
+})
+add_help_texts(ForwardingForm, {
+    "grant": _("Bescheid, aus dem weitergeleitet wird; er muss der Stelle für den Zeitraum zugeordnet sein."),
+    "reference": _("Nummer des Weiterleitungsvertrags, z. B. WL-2021-01."),
+    "start": _("Beginn des Vertragszeitraums; der Betrag wird nach Tagen anteilig berechnet."),
+    "end": _("Ende des Vertragszeitraums."),
+})
+add_help_texts(CostPlanForm, {
+    "year": _("Haushaltsjahr des Kostenplans; je Stelle und Jahr gibt es einen Kostenplan."),
+})
+add_help_texts(OwnShareRequestForm, {
+    "budget_year": _("Haushaltsjahr, aus dem der Eigenanteil übernommen werden soll."),
+    "status": _("Stand des Antrags; bei „bewilligt“ oder „abgelehnt“ Datum der Entscheidung angeben."),
+})
+add_help_texts(BudgetLineForm, {
+    "teilprodukt": _("Haushaltsstelle: Teilprodukt des Haushaltsplans, z. B. 946100."),
+    "sachkonto": _("Haushaltsstelle: Sachkonto, z. B. 414100 (Landeszuweisungen)."),
+    "kind": _("Ertrag (Einnahme, z. B. Landeszuweisung) oder Aufwand (Ausgabe, z. B. Weiterleitung)."),
+    "forecast_basis": _("Woraus die Prognose neben dem Ansatz berechnet wird."),
+})

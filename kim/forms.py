@@ -230,3 +230,18 @@ class CarrierForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Organisation.objects.filter(kind=OrganisationKind.UMBRELLA)
         self.fields["parent"].label = _("Dachverband")
+
+
+def add_help_texts(form_class: type[forms.BaseForm], texts: dict[str, object]) -> None:
+    """Give fields whose meaning is not obvious a German help text (rendered below the field and
+    tied to it by ``aria-describedby``). Works for declared and model-generated fields alike; a
+    field the form does not have is a programming error."""
+    for name, text in texts.items():
+        form_class.base_fields[name].help_text = text
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(CarrierForm, {
+    "short_name": _("Kurze Bezeichnung für Tabellen, Diagramme und Auswahllisten, z. B. „Caritas“."),
+    "is_active": _("Inaktive Träger erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben erhalten."),
+})

@@ -121,6 +121,16 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        # The remembered year (kim.years) filters a list whose address names no year; choosing
+        # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
+        if "year" in filterset_class.base_filters:
+            from kim.years import remembered_year
+
+            year = remembered_year(self.request)
+            if "year" not in self.request.GET and year is not None:
+                data = (kwargs.get("data") or self.request.GET).copy()
+                data["year"] = str(year)
+                kwargs["data"] = data
         return kwargs
 
     # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---
@@ -163,6 +173,8 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
         if self.create_url_name and role_key(self.request.user) == "a46":
             ctx["create_url_name"] = self.create_url_name
+        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
+        ctx["printed_at"] = timezone_now_local()
         params = self.request.GET.copy()
         for key in ("export", "page", "per_page"):
             params.pop(key, None)
@@ -171,6 +183,28 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
             params["export"] = fmt
             ctx["export_links"].append({"url": "?" + params.urlencode(), "label": label})
         return ctx
+
+
+def timezone_now_local():
+    from django.utils import timezone
+
+    return timezone.localtime()
+
+
+def filter_summary(filterset) -> list[str]:
+    """The list's active filters as "Label: value" (for print), choices by their label."""
+    if filterset is None or not filterset.form.is_bound or not filterset.form.is_valid():
+        return []
+    out = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            labels = dict((str(k), v) for k, v in field.choices)
+            value = labels.get(str(value), value)
+        out.append(f"{field.label}: {value}")
+    return out
 
 
 class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):

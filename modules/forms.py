@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
+from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
@@ -52,3 +52,25 @@ class CostRateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         formfield_callback = formfield_callback
         model = CostRate
         fields = ["category", "year", "amount_per_fte", "note"]
+
+
+# Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
+add_help_texts(PostForm, {
+    "module": _("KIM-Modul der Stelle; Modul 2 ist das Case Management der Träger."),
+    "category": _("Art der Stelle; bestimmt den Fördersatz (Pauschale je VZÄ), der für sie gilt."),
+    "place": _("Kommune, in der die Stelle berät (für die Regel „keine Modul-2-Stellen in der Stadt Aachen“)."),
+    "start": _("Erster Tag, an dem die Stelle besteht (TT.MM.JJJJ)."),
+    "end": _("Letzter Tag einer befristeten Stelle; leer = unbefristet."),
+})
+add_help_texts(OccupancyForm, {
+    "start": _("Erster Tag der Besetzung (TT.MM.JJJJ)."),
+    "end": _("Letzter Tag der Besetzung; leer = besetzt bis auf Weiteres."),
+})
+add_help_texts(PersonnelCostForm, {
+    "year": _("Haushaltsjahr, für das die Personalkosten gelten, z. B. 2021."),
+})
+add_help_texts(CostRateForm, {
+    "category": _("Stellenkategorie, für die der Personalkostensatz gilt."),
+    "year": _("Haushaltsjahr, für das der Satz gilt, z. B. 2021."),
+    "note": _("Woher der Satz stammt, z. B. KGSt-Bericht oder Tarifabschluss."),
+})

@@ -84,6 +84,9 @@ def test_statistics_run_a_fixed_number_of_queries(client, a46_user, make_case, c
     url = reverse("casemanagement:statistics")
 
     def count():
+        from tests.funding.conftest import remember_year
+
+        remember_year(client, {"year": 2021})
         with CaptureQueriesContext(connection) as ctx:
             client.get(url, {"year": 2021})
         return len(ctx.captured_queries)

@@ -15,7 +15,20 @@ from tests import factories as f
 D = Decimal
 
 
+def remember_year(client, params: dict | None) -> None:
+    """The page remembers ?year= in the session (kim.years): one write the first time. Seeded here,
+    so that the counts compare the pages' own queries."""
+    from kim.years import SESSION_KEY, parse_year
+
+    year = parse_year((params or {}).get("year"))
+    if year is not None:
+        session = client.session
+        session[SESSION_KEY] = year
+        session.save()
+
+
 def count_queries(client, url: str, params: dict | None = None) -> int:
+    remember_year(client, params)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
     assert response.status_code == 200, response.status_code

@@ -1,0 +1,26 @@
+"""Long work shows a busy state (static/js/kim.js): the meeting bundle link says "Mappe wird
+erstellt …", is aria-busy and announced in the live region until the PDF has arrived."""
+
+import re
+
+
+def test_meeting_bundle_link_is_busy_until_the_pdf_arrives(journey, demo):
+    from committee.models import Meeting
+
+    meeting = Meeting.objects.filter(deleted=False).order_by("pk").first()
+    journey.login("sitzungsdienst")
+    journey.visit(f"/gremien/sitzungen/{meeting.pk}/", "Sitzung")
+    page = journey.page
+    link = page.locator("a[data-busy]")
+    assert link.get_attribute("aria-busy") is None
+    with page.expect_download() as download:
+        link.click()
+        # busy at once (before the PDF is there): text, aria-busy, live region
+        assert link.get_attribute("aria-busy") == "true"
+        assert link.inner_text().strip() == "Mappe wird erstellt …"
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.wait_for_function("() => !document.querySelector('a[data-busy]').hasAttribute('aria-busy')", timeout=10000)
+    assert link.inner_text().strip() == "Sitzungsmappe (PDF)"
+    page.wait_for_function("() => document.getElementById('busy-status').textContent.length > 0")
+    assert re.search("fertig", page.locator("#busy-status").inner_text())
+    journey.check_a11y()
