@@ -66,6 +66,13 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("label", _l("Version"))
         super().__init__(**kwargs)
 
+    def to_python(self, value: Any) -> int | None:
+        # Only what the page rendered: ASCII digits (int() would also take "１" or "1_0").
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 10):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 def add_version_field(form: forms.BaseForm, obj: models.Model) -> None:
     """Give an edit form of a versioned object the hidden ``version`` field (initial: the loaded version)."""
