@@ -22,8 +22,8 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from kim.context_processors import role_key
-from kim.versioning import add_version_field, version_errors_to_top
 from kim.money import format_euro, format_fte
+from kim.versioning import add_version_field, version_errors_to_top
 
 ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
 STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
