@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test test-browser install migrate demo serve clean
+.PHONY: run test test-browser bench loadtest loadtest-fault install migrate demo serve clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,29 @@ test: install node_modules/.installed
 # Only the Chromium journeys (they are part of `make test` as well).
 test-browser: install node_modules/.installed
 	$(PY) -m pytest -m browser
+
+# Load test of issue 7 (not part of `make test`): own bench databases (SQLite in /tmp, PostgreSQL `kim_bench`
+# via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state, BENCH_DB=sqlite|postgres|both.
+SCALE ?= county
+BENCH_DB ?= both
+BENCH_ARGS ?=
+bench: install
+	$(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
+
+# Load and fault run against gunicorn + PostgreSQL (not part of `make test`; docs/load.md).
+# Creates and drops its own database kim_load; LOADTEST_ARGS e.g. "--users 10 --seconds 30".
+loadtest: install
+	DEBUG=0 $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+# The same with a PostgreSQL restart in the middle of the run (as root: pg_ctlcluster).
+loadtest-fault: install
+	DEBUG=0 $(PY) scripts/loadtest.py --fault $(LOADTEST_ARGS)
+
+# English catalogue: collect the marked German strings into locale/en/LC_MESSAGES/django.po (then translate
+# the new entries there) and compile django.mo (committed, so `make run` needs no gettext). README "Sprache / Language".
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=artifacts --no-location
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles artifacts

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casemanagement.models import Dimension
+from kim.i18n import german
 from casemanagement.selectors import BREAKDOWNS, TOTAL_KEYS, dimension_keys, empty_figures
 
 HEADER = ["Bereich", "Merkmal", "Anzahl"]
@@ -39,20 +40,24 @@ MAX_ERRORS = 20  # a page of messages, not 10 000 (the rest is named by its firs
 
 
 def _labels() -> dict[str, tuple[str, dict[str, str]]]:
-    """German Bereich label → (dimension, {German Merkmal label (lower case) → key})."""
+    """German Bereich label → (dimension, {German Merkmal label (lower case) → key}).
+
+    The file format is German whatever the language of the interface (README)."""
     result = {}
-    for dimension in [Dimension.TOTALS, *BREAKDOWNS]:
-        keys = {label.strip().lower(): key for key, label in dimension_keys(dimension)}
-        result[str(Dimension(dimension).label).lower()] = (dimension, keys)
+    with german():
+        for dimension in [Dimension.TOTALS, *BREAKDOWNS]:
+            keys = {str(label).strip().lower(): key for key, label in dimension_keys(dimension)}
+            result[str(Dimension(dimension).label).lower()] = (dimension, keys)
     return result
 
 
 def return_csv_rows(figures: dict[str, dict[str, int]]) -> list[list[str]]:
     """The lines of a return in the upload format (all keys, zeros included)."""
     rows = [HEADER]
-    for dimension in [Dimension.TOTALS, *BREAKDOWNS]:
-        for key, label in dimension_keys(dimension):
-            rows.append([str(Dimension(dimension).label), label, str(figures.get(dimension, {}).get(key, 0))])
+    with german():  # the file format is German whatever the language of the interface
+        for dimension in [Dimension.TOTALS, *BREAKDOWNS]:
+            for key, label in dimension_keys(dimension):
+                rows.append([str(Dimension(dimension).label), str(label), str(figures.get(dimension, {}).get(key, 0))])
     return rows
 
 

@@ -21,7 +21,8 @@ from kim.models import Municipality
 from modules.models import Post
 
 MONTHS = [(m, name) for m, name in enumerate(
-    ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"], start=1
+    [_("Januar"), _("Februar"), _("März"), _("April"), _("Mai"), _("Juni"), _("Juli"), _("August"), _("September"),
+     _("Oktober"), _("November"), _("Dezember")], start=1
 )]
 
 

@@ -172,7 +172,12 @@ class Case(VersionedModel):
                 violation_error_message=_("Ein abgeschlossener Fall braucht Abschlussdatum und -grund, ein offener keinen."),
             ),
         ]
-        indexes = [models.Index(fields=["carrier", "opened_on"]), models.Index(fields=["closed_on"])]
+        indexes = [
+            models.Index(fields=["carrier", "opened_on"]),
+            models.Index(fields=["closed_on"]),
+            # the carrier's open cases (home page summary, overdue follow-ups, register counts)
+            models.Index(fields=["carrier", "closed_on", "opened_on"], name="case_carrier_closed_opened"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -293,6 +298,8 @@ class Referral(VersionedModel):
                 violation_error_message=_("Die Wiedervorlage darf nicht vor der Verweisung liegen."),
             ),
         ]
+        # overdue follow-ups of a carrier's open cases (carrier home, case pages)
+        indexes = [models.Index(fields=["case", "follow_up_on"], name="referral_case_follow_up")]
 
     def __str__(self) -> str:
         return f"{self.get_target_display()} ({self.referred_on:%d.%m.%Y})"

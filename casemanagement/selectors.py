@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Min, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import (
     Case,
@@ -45,11 +46,11 @@ from kim.periods import days_in_year, overlap_days, year_end, year_start
 
 TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
 TOTAL_LABELS = {
-    "active_start": "Bestand am Anfang",
-    "new": "Neuaufnahmen",
-    "reopened": "davon Wiederaufnahmen",
-    "closed": "Abschlüsse",
-    "active_end": "Bestand am Ende",
+    "active_start": _("Bestand am Anfang"),
+    "new": _("Neuaufnahmen"),
+    "reopened": _("davon Wiederaufnahmen"),
+    "closed": _("Abschlüsse"),
+    "active_end": _("Bestand am Ende"),
 }
 BREAKDOWNS = [Dimension.LEGAL_DOMAIN, Dimension.TOPIC, Dimension.MUNICIPALITY, Dimension.REFERRAL_TARGET, Dimension.CLOSURE_REASON]
 CHOICES_BY_DIMENSION = {
@@ -198,7 +199,7 @@ def returns_due(*, user, today: date | None = None, months_back: int = 3) -> lis
     posts = list(Case.responsible_post.field.related_model.objects.for_user(user).filter(module__number=2))
     periods = []
     y, m = today.year, today.month
-    for _ in range(months_back):
+    for _step in range(months_back):
         m -= 1
         if m == 0:
             y, m = y - 1, 12

@@ -6,13 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
@@ -30,13 +32,13 @@ from casemanagement.forms import (
     ReturnCreateForm,
     ReturnUploadForm,
 )
-from casemanagement.models import Case, CaseloadReturn, IndicatorReport, Referral, ReturnStatus
+from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim.context_processors import role_key
 from kim.exports import Column, export_response
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
-from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
 
 CARRIER = frozenset({"carrier"})
 RETURN_ROLES = frozenset({"a46", "readonly", "carrier"})
@@ -56,7 +58,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
     allowed_roles = CARRIER
     template_name = "generic/form.html"
     title = ""
-    success_message = _("Gespeichert.")
+    success_message = gettext_lazy("Gespeichert.")
     case: Case | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -109,11 +111,15 @@ class CaseListView(ScopedTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
     allowed_roles = CARRIER
-    title = _("Fallregister")
+    title = gettext_lazy("Fallregister")
     template_name = "casemanagement/case/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("responsible_post", "municipality").annotate(contact_count=Count("contacts"))
+        # a correlated count per shown row: the page's COUNT(*) needs no join, and no GROUP BY over all contacts
+        contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+        return qs.select_related("responsible_post", "municipality").annotate(
+            contact_count=Coalesce(Subquery(contacts, output_field=IntegerField()), 0)
+        )
 
 
 class CaseDetailView(RoleRequiredMixin, View):
@@ -139,8 +145,8 @@ class CaseDetailView(RoleRequiredMixin, View):
 
 class CaseCreateView(CarrierFormView):
     form_class = CaseForm
-    title = _("Neuer Fall")
-    success_message = _("Fall angelegt.")
+    title = gettext_lazy("Neuer Fall")
+    success_message = gettext_lazy("Fall angelegt.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -153,7 +159,7 @@ class CaseCreateView(CarrierFormView):
 
 class CaseUpdateView(CarrierFormView):
     form_class = CaseForm
-    title = _("Fall bearbeiten")
+    title = gettext_lazy("Fall bearbeiten")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation, "instance": self.case}
@@ -166,8 +172,8 @@ class CaseUpdateView(CarrierFormView):
 
 class ContactCreateView(CarrierFormView):
     form_class = ContactForm
-    title = _("Kontakt erfassen")
-    success_message = _("Kontakt erfasst.")
+    title = gettext_lazy("Kontakt erfassen")
+    success_message = gettext_lazy("Kontakt erfasst.")
 
     def perform_save(self, form):
         return services.contact_add(case=self.case, data=form_data(form), user=self.request.user)
@@ -175,8 +181,8 @@ class ContactCreateView(CarrierFormView):
 
 class ReferralCreateView(CarrierFormView):
     form_class = ReferralForm
-    title = _("Verweisung erfassen")
-    success_message = _("Verweisung erfasst.")
+    title = gettext_lazy("Verweisung erfassen")
+    success_message = gettext_lazy("Verweisung erfasst.")
 
     def perform_save(self, form):
         return services.referral_save(case=self.case, data=form_data(form), user=self.request.user)
@@ -184,7 +190,7 @@ class ReferralCreateView(CarrierFormView):
 
 class ReferralUpdateView(CarrierFormView):
     form_class = ReferralForm
-    title = _("Verweisung ändern")
+    title = gettext_lazy("Verweisung ändern")
 
     def get_form_kwargs(self):
         self.referral = get_object_or_404(Referral, case=self.case, pk=self.kwargs["pk"])
@@ -196,8 +202,8 @@ class ReferralUpdateView(CarrierFormView):
 
 class CaseCloseView(CarrierFormView):
     form_class = CloseForm
-    title = _("Fall abschließen")
-    success_message = _("Fall abgeschlossen.")
+    title = gettext_lazy("Fall abschließen")
+    success_message = gettext_lazy("Fall abgeschlossen.")
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -206,8 +212,8 @@ class CaseCloseView(CarrierFormView):
 
 class CaseReopenView(CarrierFormView):
     form_class = ReopenForm
-    title = _("Fall wiederaufnehmen")
-    success_message = _("Fall wiederaufgenommen.")
+    title = gettext_lazy("Fall wiederaufnehmen")
+    success_message = gettext_lazy("Fall wiederaufgenommen.")
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -222,7 +228,7 @@ class ReturnListView(ScopedTableView):
     table_class = ReturnTable
     filterset_class = ReturnFilter
     allowed_roles = RETURN_ROLES
-    title = _("Fallzahlenmeldungen")
+    title = gettext_lazy("Fallzahlenmeldungen")
     template_name = "casemanagement/return/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
@@ -231,7 +237,7 @@ class ReturnListView(ScopedTableView):
 
 class ReviewQueueView(ReturnListView):
     allowed_roles = frozenset({"a46"})
-    title = _("Prüfung: eingereichte Meldungen")
+    title = gettext_lazy("Prüfung: eingereichte Meldungen")
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return super().optimise(qs).filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at")
@@ -241,7 +247,7 @@ def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
     return get_object_or_404(CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id)
 
 
-class ReturnDetailView(RoleRequiredMixin, View):
+class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     """Carrier staff see their own return in full; A 46 and read-only users only protected figures."""
 
     allowed_roles = RETURN_ROLES
@@ -268,8 +274,8 @@ class ReturnDetailView(RoleRequiredMixin, View):
 
 class ReturnCreateView(CarrierFormView):
     form_class = ReturnCreateForm
-    title = _("Neue Fallzahlenmeldung")
-    success_message = _("Meldung angelegt.")
+    title = gettext_lazy("Neue Fallzahlenmeldung")
+    success_message = gettext_lazy("Meldung angelegt.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -315,29 +321,29 @@ class ReturnActionView(RoleRequiredMixin, View):
 
 class ReturnSubmitView(ReturnActionView):
     allowed_roles = CARRIER
-    action, done = "return_submit", _("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
+    action, done = "return_submit", gettext_lazy("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
 
 
 class ReturnUseRegisterView(ReturnActionView):
     allowed_roles = CARRIER
-    action, done = "return_use_register", _("Die Meldung wird wieder aus dem Fallregister berechnet.")
+    action, done = "return_use_register", gettext_lazy("Die Meldung wird wieder aus dem Fallregister berechnet.")
 
 
 class ReturnAcceptView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
-    action, done = "return_accept", _("Meldung angenommen und gesperrt.")
+    action, done = "return_accept", gettext_lazy("Meldung angenommen und gesperrt.")
 
 
 class ReturnSendBackView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
     needs_reason = True
-    action, done = "return_send_back", _("Meldung mit Begründung zurückgegeben.")
+    action, done = "return_send_back", gettext_lazy("Meldung mit Begründung zurückgegeben.")
 
 
 class ReturnReopenView(ReturnActionView):
     allowed_roles = frozenset({"a46"})
     needs_reason = True
-    action, done = "return_reopen", _("Meldung wieder geöffnet.")
+    action, done = "return_reopen", gettext_lazy("Meldung wieder geöffnet.")
 
 
 class ReturnUploadView(RoleRequiredMixin, View):
@@ -386,7 +392,7 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
     return year, quarter
 
 
-class StatisticsView(RoleRequiredMixin, View):
+class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -434,6 +440,13 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
 
 
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
+    from kim.i18n import german
+
+    with german():  # exports carry German headers whatever the interface language
+        return _statistics_export(stats, fmt)
+
+
+def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
     # Values go out as text so "<5" and "•" survive; every count in them is already protected.
     columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item"), Column(_("Träger"), "carrier"), Column(_("Anzahl"), "value")]
     period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
@@ -447,7 +460,7 @@ class IndicatorListView(ScopedTableView):
     model = IndicatorReport
     table_class = IndicatorTable
     allowed_roles = STAFF_ROLES
-    title = _("Kennzahlen der Module 1 und 3")
+    title = gettext_lazy("Kennzahlen der Module 1 und 3")
     create_url_name = "casemanagement:indicator_create"
     template_name = "casemanagement/indicator/list.html"
     filterset_class = IndicatorFilter
@@ -466,7 +479,7 @@ class IndicatorListView(ScopedTableView):
 
 class IndicatorCreateView(ServiceFormView):
     form_class = IndicatorForm
-    title = _("Monatskennzahlen erfassen")
+    title = gettext_lazy("Monatskennzahlen erfassen")
     cancel_url_name = "casemanagement:indicator_list"
 
     def perform_save(self, form):
@@ -479,7 +492,7 @@ class IndicatorCreateView(ServiceFormView):
 class IndicatorUpdateView(IndicatorCreateView):
     model = IndicatorReport
     editing = True
-    title = _("Monatskennzahlen ändern")
+    title = gettext_lazy("Monatskennzahlen ändern")
 
     def get_cancel_url(self) -> str:
         return reverse("casemanagement:indicator_list")

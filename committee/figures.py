@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -23,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from funding import selectors as fs
 from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme
+from kim import figure_cache
 from kim.money import ZERO, format_euro, format_fte, round_money
 from modules import selectors as ms
 from modules.models import PostCategory
@@ -280,6 +282,20 @@ class Resolver:
     used_tables: dict[str, dict] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    _stamp: str | None = None
+
+    def stamp(self) -> str:
+        """Live figures come from kim.figure_cache: the change stamp is read once per resolver."""
+        if self._stamp is None:
+            self._stamp = figure_cache.data_stamp()
+        return self._stamp
+
+    @staticmethod
+    def _compute_figure(name: str, year: int) -> dict:
+        figure = FIGURES[name]
+        value = figure.compute(year)
+        return {"value": None if value is None else str(value), "text": format_figure(figure.kind, value)}
+
     def figure(self, raw: str, where: str) -> str | None:
         match = NAME.match(raw)
         if not match or match.group(1) not in FIGURES:
@@ -294,9 +310,7 @@ class Resolver:
                 return None
         else:
             if key not in self.cache:
-                figure = FIGURES[name]
-                value = figure.compute(year)
-                self.cache[key] = {"value": None if value is None else str(value), "text": format_figure(figure.kind, value)}
+                self.cache[key] = figure_cache.cached("paper-figure", (key, date.today()), lambda: self._compute_figure(name, year), stamp=self.stamp())
             entry = self.cache[key]
             if entry["value"] is None:
                 self.problems.append(Problem(where, f"Kennzahl „{raw}“ lässt sich aus den Daten {year} nicht bestimmen."))
@@ -316,7 +330,7 @@ class Resolver:
             data = None
         else:
             if key not in self.cache:
-                self.cache[key] = TABLES[kind](self.year)
+                self.cache[key] = figure_cache.cached("paper-table", (key, date.today()), lambda: TABLES[kind](self.year), stamp=self.stamp())
             data = self.cache[key]
         if data is not None:
             self.used_tables[key] = data

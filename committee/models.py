@@ -7,6 +7,8 @@ computed from the funding and post data while the paper is a draft and frozen in
 
 from __future__ import annotations
 
+import os
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -93,11 +95,11 @@ class Meeting(Timestamped, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} am {self.date:%d.%m.%Y}"
+        return _("%(committee)s am %(date)s") % {"committee": self.committee, "date": f"{self.date:%d.%m.%Y}"}
 
     @property
     def title(self) -> str:
-        return f"Sitzung {self.committee.name}"
+        return _("Sitzung %(committee)s") % {"committee": self.committee.name}
 
     def get_absolute_url(self) -> str:
         return reverse("committee:meeting_detail", args=[self.pk])
@@ -289,7 +291,11 @@ def attachment_storage() -> FileSystemStorage:
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"committee/papers/{instance.paper_id}/{filename}"
+    # Only the name without any client directory, at most 100 characters (≤ 255 bytes on disk even in
+    # UTF-8; a 300-byte name was an OSError "File name too long", found by tests/fuzz/test_upload_content.py).
+    name = os.path.basename(filename.replace("\\", "/"))
+    stem, ext = os.path.splitext(name)
+    return f"committee/papers/{instance.paper_id}/{stem[:100 - len(ext[:10])]}{ext[:10]}"
 
 
 class Attachment(Timestamped):

@@ -11,6 +11,7 @@ from datetime import datetime, time
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -331,6 +332,7 @@ def bodies() -> QuerySet[Organisation]:
     return Organisation.objects.filter(committees__isnull=False).distinct().order_by("pk")
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def system(request: HttpRequest) -> JsonResponse:
     u = Urls(request)
@@ -345,6 +347,7 @@ def system(request: HttpRequest) -> JsonResponse:
     })
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_list(request: HttpRequest) -> JsonResponse:
     u = Urls(request)
@@ -352,6 +355,7 @@ def body_list(request: HttpRequest) -> JsonResponse:
     return list_response(request, bodies(), lambda org: body_json(org, u), filterable=False)
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return oparl_response(body_json(get_object_or_404(bodies(), pk=pk), Urls(request)))
@@ -361,6 +365,7 @@ def _body_or_404(pk: int) -> Organisation:
     return get_object_or_404(bodies(), pk=pk)
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_organization(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
@@ -368,6 +373,7 @@ def body_organization(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, Committee.objects.filter(body_id=pk).order_by("pk"), lambda c: organization_json(c, u))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
@@ -376,6 +382,7 @@ def body_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, meetings_qs().filter(committee__body_id=pk).order_by("pk"), lambda m: meeting_json(m, u, index))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_paper(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
@@ -385,6 +392,7 @@ def body_paper(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, qs, lambda p: paper_json(p, u, agenda))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_agendaitem(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
@@ -394,6 +402,7 @@ def body_agendaitem(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, qs, lambda i: agenda_item_json(i, u, index))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_consultation(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
@@ -403,6 +412,7 @@ def body_consultation(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, qs, lambda c: consultation_json(c, u, agenda))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_file(request: HttpRequest, pk: int) -> JsonResponse:
     """Attachments of public papers (the generated paper PDFs are each paper's ``mainFile``)."""
@@ -412,6 +422,7 @@ def body_file(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, qs, lambda a: attachment_file_json(a, u))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def body_empty(request: HttpRequest, pk: int) -> JsonResponse:
     """Persons and legislative terms are not kept by this application: an empty list."""
@@ -419,11 +430,13 @@ def body_empty(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, Committee.objects.none(), lambda x: {}, filterable=False)
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def organization_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return oparl_response(organization_json(get_object_or_404(Committee, pk=pk), Urls(request)))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def organization_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     get_object_or_404(Committee, pk=pk)
@@ -432,21 +445,25 @@ def organization_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     return list_response(request, meetings_qs().filter(committee_id=pk).order_by("pk"), lambda m: meeting_json(m, u, index))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return oparl_response(meeting_json(get_object_or_404(meetings_qs(), pk=pk), Urls(request)))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def agendaitem_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return oparl_response(agenda_item_json(get_object_or_404(public_agenda_items(), pk=pk), Urls(request), _consultation_index()))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def paper_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return oparl_response(paper_json(get_object_or_404(papers_qs(), pk=pk), Urls(request)))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def consultation_detail(request: HttpRequest, pk: int) -> JsonResponse:
     c = get_object_or_404(public_consultations().select_related("meeting"), pk=pk)
@@ -461,6 +478,7 @@ def _file_target(key: str):
     return get_object_or_404(public_attachments().select_related("paper"), pk=int(key[1:]))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def file_detail(request: HttpRequest, key: str) -> JsonResponse:
     target = _file_target(key)
@@ -468,6 +486,7 @@ def file_detail(request: HttpRequest, key: str) -> JsonResponse:
     return oparl_response(main_file_json(target, u) if isinstance(target, Paper) else attachment_file_json(target, u))
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def file_download(request: HttpRequest, key: str) -> HttpResponse:
     from committee.pdf import paper_pdf

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from committee.figures import RenderedPaper, render_paper
 from committee.models import AgendaItem, Consultation, Meeting, Paper, PaperStatus
+from kim.i18n import german
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -91,7 +92,14 @@ def paper_pdf(paper: Paper, *, with_attachments: bool = False) -> bytes:
     """The paper as PDF/A-3b; ``with_attachments`` embeds its Anlagen as PDF/A-3 file attachments.
 
     Released papers are rendered once and then served from the cache (keyed by their change stamps).
+    A committee paper is an official German document: always rendered in German, whatever the
+    language of the interface.
     """
+    with german():
+        return _paper_pdf_cached(paper, with_attachments=with_attachments)
+
+
+def _paper_pdf_cached(paper: Paper, *, with_attachments: bool) -> bytes:
     from django.core.cache import cache
 
     key = _pdf_cache_key(paper, with_attachments)
@@ -120,6 +128,11 @@ class BundleItem:
 
 def meeting_bundle_pdf(meeting: Meeting) -> bytes:
     """Sitzungsmappe: agenda with a table of contents, then every public released paper of the public part."""
+    with german():  # an official German document, like the paper itself
+        return _meeting_bundle_pdf(meeting)
+
+
+def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
     items = list(
         meeting.agenda_items.filter(public=True).select_related("paper").order_by("order")
     )

@@ -25,6 +25,7 @@ from committee.models import (
     PaperStatus,
     Section,
 )
+from kim.i18n import german
 from kim.uploads import PDF, validate_document
 from kim.versioning import VERSION, check_version
 
@@ -148,12 +149,14 @@ def paper_release(*, paper: Paper, user=None, version: int | None = None) -> Pap
     _require_draft(paper)
     if not paper.decision_items.exists() and paper.paper_type == "decision":
         raise ValidationError(_("Eine Beschlussvorlage braucht mindestens einen Beschlusspunkt."))
-    rendered = render_paper(paper, live=True)
+    with german():  # the frozen figures and tables are part of an official German document
+        rendered = render_paper(paper, live=True)
+        snapshot = rendered.resolver.as_snapshot()
     if rendered.problems:
         raise ValidationError(
             [_("Freigabe nicht möglich: %(where)s – %(msg)s") % {"where": p.where, "msg": p.message} for p in rendered.problems]
         )
-    paper.snapshot = rendered.resolver.as_snapshot()
+    paper.snapshot = snapshot
     paper.snapshot["taken_at"] = timezone.now().replace(microsecond=0).isoformat()
     paper.status = PaperStatus.RELEASED
     paper.released_at = timezone.now()

@@ -13,7 +13,7 @@ class PaperTable(tables.Table):
     paper_type = tables.Column(verbose_name=_("Art"))
     date = GermanDateColumn(verbose_name=_("Datum"))
     lead_department = tables.Column(verbose_name=_("federführend"))
-    public = tables.BooleanColumn(verbose_name=_("öffentlich"), yesno="ja,nein")
+    public = tables.BooleanColumn(verbose_name=_("öffentlich"), yesno=(_("ja"), _("nein")))
     status = tables.Column(verbose_name=_("Status"))
 
     class Meta:
@@ -27,7 +27,7 @@ class MeetingTable(tables.Table):
     start_time = tables.TimeColumn(format="H:i", verbose_name=_("Beginn"))
     committee = tables.Column(verbose_name=_("Gremium"))
     place = tables.Column(verbose_name=_("Ort"))
-    public = tables.BooleanColumn(verbose_name=_("öffentlich"), yesno="ja,nein")
+    public = tables.BooleanColumn(verbose_name=_("öffentlich"), yesno=(_("ja"), _("nein")))
     items = tables.Column(verbose_name=_("TOP"), accessor="item_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
 
     class Meta:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from committee import services
@@ -31,6 +31,7 @@ from committee.models import Attachment, Committee, Consultation, DecisionItem, 
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.context_processors import role_key
+from kim.i18n import german
 from kim.uploads import serve_private_file
 from kim.versioning import parse_version
 from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -52,7 +53,7 @@ class PaperListView(ScopedTableView):
     table_class = PaperTable
     filterset_class = PaperFilter
     allowed_roles = ALL_ROLES
-    title = _l("Sitzungsvorlagen")
+    title = gettext_lazy("Sitzungsvorlagen")
     create_url_name = "committee:paper_create"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
@@ -73,10 +74,11 @@ class PaperDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         paper = self.object
         key = role_key(self.request.user)
-        rendered = render_paper(paper)
+        with german():  # the paper's text, figures and tables are the German document, in any interface language
+            rendered = render_paper(paper)
+            if rendered.frozen and key in STAFF_ROLES:
+                ctx["differences"] = differences(paper, rendered)
         ctx["rendered"] = rendered
-        if rendered.frozen and key in STAFF_ROLES:
-            ctx["differences"] = differences(paper, rendered)
         ctx["can_edit_content"] = key == "a46" and paper.is_draft
         ctx["can_keep_consultations"] = key in COMMITTEE_WRITERS
         ctx["figure_names"] = sorted(FIGURES.items()) if key == "a46" and paper.is_draft else []
@@ -100,9 +102,9 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
 
 class PaperCreateView(ServiceFormView):
     form_class = PaperForm
-    title = _l("Neue Sitzungsvorlage")
+    title = gettext_lazy("Neue Sitzungsvorlage")
     cancel_url_name = "committee:paper_list"
-    success_message = _l("Sitzungsvorlage gespeichert.")
+    success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
     def perform_save(self, form) -> Paper:
         return services.paper_save(data=form_data(form), user=self.request.user)
@@ -112,8 +114,8 @@ class PaperUpdateView(ServiceFormView):
     model = Paper
     form_class = PaperForm
     editing = True
-    title = _l("Sitzungsvorlage bearbeiten")
-    success_message = _l("Sitzungsvorlage gespeichert.")
+    title = gettext_lazy("Sitzungsvorlage bearbeiten")
+    success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"number": self.object.number}
@@ -141,8 +143,8 @@ class PaperPartMixin:
 
 class DecisionItemCreateView(PaperPartMixin, ServiceFormView):
     form_class = DecisionItemForm
-    title = _l("Beschlusspunkt")
-    success_message = _l("Beschlusspunkt gespeichert.")
+    title = gettext_lazy("Beschlusspunkt")
+    success_message = gettext_lazy("Beschlusspunkt gespeichert.")
 
     def get_initial(self):
         return {"order": self.paper.decision_items.count() + 1}
@@ -163,8 +165,8 @@ class DecisionItemUpdateView(DecisionItemCreateView):
 
 class SectionCreateView(PaperPartMixin, ServiceFormView):
     form_class = SectionForm
-    title = _l("Abschnitt")
-    success_message = _l("Abschnitt gespeichert.")
+    title = gettext_lazy("Abschnitt")
+    success_message = gettext_lazy("Abschnitt gespeichert.")
     template_name = "committee/paper/section_form.html"
 
     def get_initial(self):
@@ -191,8 +193,8 @@ class SectionUpdateView(SectionCreateView):
 
 class AttachmentCreateView(PaperPartMixin, ServiceFormView):
     form_class = AttachmentForm
-    title = _l("Anlage hochladen")
-    success_message = _l("Anlage gespeichert.")
+    title = gettext_lazy("Anlage hochladen")
+    success_message = gettext_lazy("Anlage gespeichert.")
     template_name = "committee/upload_form.html"
 
     def get_initial(self):
@@ -250,8 +252,8 @@ class CommitteeWriteMixin:
 
 class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView):
     form_class = ConsultationForm
-    title = _l("Beratung hinzufügen")
-    success_message = _l("Beratungsfolge gespeichert.")
+    title = gettext_lazy("Beratung hinzufügen")
+    success_message = gettext_lazy("Beratungsfolge gespeichert.")
 
     def get_initial(self):
         return {"order": self.paper.consultations.count() + 1}
@@ -263,7 +265,7 @@ class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormVie
 class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
     form_class = ConsultationResultForm
     editing = True
-    success_message = _l("Ergebnis gespeichert.")
+    success_message = gettext_lazy("Ergebnis gespeichert.")
 
     def get_object(self) -> Consultation:
         return get_object_or_404(
@@ -292,7 +294,7 @@ class MeetingListView(ScopedTableView):
     table_class = MeetingTable
     filterset_class = MeetingFilter
     allowed_roles = STAFF_ROLES
-    title = _l("Sitzungen")
+    title = gettext_lazy("Sitzungen")
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return qs.filter(deleted=False).select_related("committee").annotate(item_count=Count("agenda_items"))
@@ -329,9 +331,9 @@ class MeetingBundleView(RoleRequiredMixin, View):
 
 class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):
     form_class = MeetingForm
-    title = _l("Neue Sitzung")
+    title = gettext_lazy("Neue Sitzung")
     cancel_url_name = "committee:meeting_list"
-    success_message = _l("Sitzung gespeichert.")
+    success_message = gettext_lazy("Sitzung gespeichert.")
 
     def perform_save(self, form):
         return services.meeting_save(meeting=self.object, data=form_data(form), user=self.request.user)
@@ -340,13 +342,13 @@ class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):
 class MeetingUpdateView(MeetingCreateView):
     model = Meeting
     editing = True
-    title = _l("Sitzung bearbeiten")
+    title = gettext_lazy("Sitzung bearbeiten")
 
 
 class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
     form_class = AgendaItemForm
-    title = _l("Tagesordnungspunkt")
-    success_message = _l("Tagesordnungspunkt gespeichert.")
+    title = gettext_lazy("Tagesordnungspunkt")
+    success_message = gettext_lazy("Tagesordnungspunkt gespeichert.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and role_key(request.user) in COMMITTEE_WRITERS:
@@ -371,7 +373,7 @@ class CommitteeListView(ScopedTableView):
     table_class = CommitteeTable
     filterset_class = None
     allowed_roles = STAFF_ROLES
-    title = _l("Gremien")
+    title = gettext_lazy("Gremien")
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return qs.filter(deleted=False).select_related("body").annotate(meeting_count=Count("meetings"))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from funding.models import (
     BudgetLine,
@@ -153,7 +154,7 @@ class FundingConflict:
 
     @property
     def kind_label(self) -> str:
-        return "Doppelförderung" if self.is_double_funding else "Förderung über dem Stellenanteil"
+        return _("Doppelförderung") if self.is_double_funding else _("Förderung über dem Stellenanteil")
 
 
 def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingConflict]:
@@ -402,14 +403,14 @@ class WhatIf:
     budget: list[tuple[BudgetLine, Decimal | None, Decimal | None]]
 
     FIGURES = [
-        ("land_income", "Landeszuweisungen KIM (Prognose: Stellen × Pauschalen)"),
-        ("forwarding", "Weiterleitung an die Träger"),
-        ("carrier_gap", "Lücke der Träger (Personalkosten)"),
-        ("top_up", "Übernahme des Eigenanteils durch den Kreis"),
-        ("carriers_own_share", "Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)"),
-        ("own_personnel", "Personalkosten der eigenen Stellen"),
-        ("county_expense", "Aufwand des Kreises gesamt"),
-        ("county_net", "Aufwand des Kreises abzüglich Landeszuweisungen"),
+        ("land_income", _("Landeszuweisungen KIM (Prognose: Stellen × Pauschalen)")),
+        ("forwarding", _("Weiterleitung an die Träger")),
+        ("carrier_gap", _("Lücke der Träger (Personalkosten)")),
+        ("top_up", _("Übernahme des Eigenanteils durch den Kreis")),
+        ("carriers_own_share", _("Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)")),
+        ("own_personnel", _("Personalkosten der eigenen Stellen")),
+        ("county_expense", _("Aufwand des Kreises gesamt")),
+        ("county_net", _("Aufwand des Kreises abzüglich Landeszuweisungen")),
     ]
 
     def comparison(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
@@ -491,9 +492,9 @@ class ProgrammeFlow:
             if r.carrier:
                 fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
         if self.own_total:
-            nodes.append(FlowNode("own", "eigene Stellen (StädteRegion)", self.own_total, 2))
+            nodes.append(FlowNode("own", _("eigene Stellen (StädteRegion)"), self.own_total, 2))
         if self.forwarded_total:
-            nodes.append(FlowNode("fwd", "Weiterleitung an Träger", self.forwarded_total, 2))
+            nodes.append(FlowNode("fwd", _("Weiterleitung an Träger"), self.forwarded_total, 2))
         for module in self.granted:
             if own.get(module):
                 links.append(FlowLink(f"m:{module}", "own", own[module]))
@@ -504,9 +505,9 @@ class ProgrammeFlow:
             nodes.append(FlowNode(f"c:{name}", name, amount, 3))
             links.append(FlowLink("fwd", f"c:{name}", amount))
         if paid_total:
-            nodes.append(FlowNode("paid", "bereits gezahlt", paid_total, 4))
+            nodes.append(FlowNode("paid", _("bereits gezahlt"), paid_total, 4))
         if open_total:
-            nodes.append(FlowNode("open", "noch nicht gezahlt", open_total, 4))
+            nodes.append(FlowNode("open", _("noch nicht gezahlt"), open_total, 4))
         for name, amount, paid in self.per_carrier():
             if paid:
                 links.append(FlowLink(f"c:{name}", "paid", paid))

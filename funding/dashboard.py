@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Window
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from funding import controlling_selectors, eligibility, selectors
 from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantNotice
+from kim import figure_cache
 from kim.money import ZERO
 from modules.selectors import county_personnel_needs, posts_for_user, posts_summary_by_module
 
@@ -21,8 +24,8 @@ SESSION_YEAR_KEY = "dashboard_year"
 
 
 def available_years() -> list[int]:
-    years = set(GrantNotice.objects.annotate(y=ExtractYear("period_start")).values_list("y", flat=True))
-    years |= set(BudgetLine.objects.values_list("year", flat=True))
+    years = set(GrantNotice.objects.order_by().annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct())
+    years |= set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
     years.add(date.today().year)
     return sorted(years)
 
@@ -31,7 +34,8 @@ def chosen_year(request: HttpRequest, years: list[int]) -> int:
     """?year= if valid, else the year remembered in the session, else the latest year with grants."""
     raw = request.GET.get("year", "")
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        request.session[SESSION_YEAR_KEY] = int(raw)
+        if request.session.get(SESSION_YEAR_KEY) != int(raw):  # no session write when nothing changed
+            request.session[SESSION_YEAR_KEY] = int(raw)
         return int(raw)
     remembered = request.session.get(SESSION_YEAR_KEY)
     if isinstance(remembered, int):
@@ -91,6 +95,16 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
     }
 
 
+def cached_dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
+    """``dashboard_context`` from the cache while no data it reads has changed (kim.figure_cache);
+    keyed by year, role view and today (deadlines and overdue payments depend on the day)."""
+    return figure_cache.cached(
+        "dashboard", (year, include_proofs, date.today().isoformat()),
+        lambda: dashboard_context(year=year, include_proofs=include_proofs),
+    )
+
+
+@transaction.non_atomic_requests  # reads only (kim.views.ReadOnlyRequestMixin)
 @login_required
 @require_safe  # a read page: a POST is 405, not the page again
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -100,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = chosen_year(request, years)
     if year not in years:
         years = sorted({*years, year})
-    ctx = dashboard_context(year=year, include_proofs=not request.user.is_committee_staff)
+    ctx = dict(cached_dashboard_context(year=year, include_proofs=not request.user.is_committee_staff))
     ctx.update({"years": years, "title": _("Übersicht")})
     return render(request, "dashboard/index.html", ctx)
 
@@ -113,6 +127,8 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
     posts = posts_for_user(user=user).prefetch_related("occupancies")
     contracts = ForwardingContract.objects.for_user(user).select_related("post")
     gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
+    # the first 20 overdue follow-ups and, in the same query, how many there are in all
+    overdue = list(cm.overdue_referrals(user=user).annotate(total=Window(Count("pk")))[:20])
     return render(
         request,
         "dashboard/carrier.html",
@@ -124,7 +140,7 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
             "organisation": user.organisation,
             "returns_due": cm.returns_due(user=user),
             "register": cm.register_summary(user=user),
-            "overdue": cm.overdue_referrals(user=user)[:20],
-            "overdue_count": cm.overdue_referrals(user=user).count(),
+            "overdue": overdue,
+            "overdue_count": overdue[0].total if overdue else 0,
         },
     )

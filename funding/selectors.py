@@ -306,8 +306,14 @@ def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow
     """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
     from funding.controlling_selectors import with_budget_actuals
 
+    from kim import figure_cache
+
     lines = list(with_budget_actuals(lines))
-    forecasts = budget_forecasts(years=sorted({line.year for line in lines}), bases={line.forecast_basis for line in lines})
+    years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
+    # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
+    forecasts = figure_cache.cached(
+        "budget-forecasts", (years, sorted(bases), date.today()), lambda: budget_forecasts(years=years, bases=bases)
+    )
     return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
 
 

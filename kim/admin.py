@@ -24,9 +24,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from kim.models import Municipality, Organisation, User
 from kim.services import organisation_save
 
-admin.site.site_header = "KIM-Verwaltung · StädteRegion Aachen"
-admin.site.site_title = "KIM-Verwaltung"
-admin.site.index_title = "Stammdaten und Finanzen (nur für A 46)"
+admin.site.site_header = _("KIM-Verwaltung · StädteRegion Aachen")
+admin.site.site_title = _("KIM-Verwaltung")
+admin.site.index_title = _("Stammdaten und Finanzen (nur für A 46)")
 
 
 # ---------------------------------------------------------------- service-backed admin

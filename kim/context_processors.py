@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Areas of the main navigation; the pages of the active area form the second row.
 NAV_GROUPS = [
@@ -19,7 +20,7 @@ NAV_GROUPS = [
 NAV_ITEMS = [
     ("dashboard", _("Übersicht"), {"a46", "committee", "readonly", "carrier"}, "overview"),
     ("modules:post_list", _("Stellen"), {"a46", "committee", "readonly", "carrier"}, "posts"),
-    ("kim:carrier_list", _("Träger"), {"a46", "committee", "readonly", "carrier"}, "posts"),
+    ("kim:carrier_list", pgettext_lazy("navigation", "Träger"), {"a46", "committee", "readonly", "carrier"}, "posts"),
     ("funding:grant_list", _("Förderbescheide"), {"a46", "committee", "readonly"}, "funding"),
     ("funding:forwarding_list", _("Weiterleitungen"), {"a46", "committee", "readonly", "carrier"}, "funding"),
     ("funding:costplan_list", _("Kostenpläne"), {"a46", "committee", "readonly", "carrier"}, "funding"),

@@ -108,7 +108,7 @@ class FTEField(GermanDecimalField):
 class GermanDateField(forms.DateField):
     # A text field in German notation: the browser's own date picker follows the browser's
     # locale, which on many office machines is not German.
-    widget = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric", "autocomplete": "off"})
+    widget = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("TT.MM.JJJJ"), "inputmode": "numeric", "autocomplete": "off"})
     input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
     default_error_messages = {
         "invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),

@@ -20,7 +20,7 @@ class CarrierTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Träger"))
     parent = tables.Column(verbose_name=_("Dachverband"))
     post_count = tables.Column(verbose_name=_("Stellen"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=("ja", "nein"))
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:
         model = Organisation

@@ -96,7 +96,7 @@ def totp_verify(device: TOTPDevice, code: str, *, now: float | None = None) -> b
 class SecondFactorMiddleware:
     """A 46 sessions without a verified second factor may only reach the 2FA pages and logout."""
 
-    ALLOWED = ("login", "logout", "totp_verify", "totp_setup")
+    ALLOWED = ("login", "logout", "totp_verify", "totp_setup", "set_language")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -47,6 +47,18 @@ def sniff(head: bytes, whole: bytes | None = None) -> str | None:
     return None
 
 
+def _polyglot(kind: str, data: bytes) -> bool:
+    """A file that is two formats at once: a PDF that is also a readable ZIP archive, or an XLSX with
+    data after its end record (a PDF or anything else appended). Office writes nothing after it."""
+    if kind == PDF:
+        return zipfile.is_zipfile(io.BytesIO(data))
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or len(data) < end + 22:
+        return True
+    comment = int.from_bytes(data[end + 20:end + 22], "little")
+    return end + 22 + comment != len(data)
+
+
 def validate_document(upload, allowed: tuple[str, ...] = (PDF,), max_bytes: int | None = None) -> str:
     """Raise a German ValidationError unless ``upload`` really is one of ``allowed`` and small enough.
 
@@ -68,6 +80,8 @@ def validate_document(upload, allowed: tuple[str, ...] = (PDF,), max_bytes: int 
     kind = sniff(data[:8], data)
     if kind == PDF and b"%%EOF" not in data[-2048:]:
         kind = None  # truncated or forged header
+    if kind is not None and _polyglot(kind, data):
+        kind = None
     if kind not in allowed:
         names = {PDF: "PDF", XLSX: "Excel (XLSX)"}
         raise ValidationError(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from funding.dashboard import dashboard
 from kim.auth_forms import GermanAuthenticationForm
@@ -16,6 +17,7 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
     path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls_app")),
     path("finanzen/", include("funding.urls")),

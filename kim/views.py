@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -27,6 +29,25 @@ from kim.versioning import add_version_field, version_errors_to_top
 
 ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
 STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
+
+
+class ReadOnlyRequestMixin:
+    """A page that only reads runs outside the request transaction of ``ATOMIC_REQUESTS``.
+
+    A read has nothing to roll back, and BEGIN/COMMIT are two extra round trips on every list page.
+    Only for views whose every method reads (list and detail pages, statistics); a subclass that
+    overrides ``dispatch`` is atomic again, because Django reads the mark from ``cls.dispatch``.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        writes = [name for name in ("post", "put", "patch", "delete") if hasattr(cls, name)]
+        if writes:
+            raise TypeError(f"{cls.__name__} schreibt ({', '.join(writes)}) und darf nicht ReadOnlyRequestMixin nutzen.")
+
+    @transaction.non_atomic_requests
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(request, *args, **kwargs)
 
 
 class RoleRequiredMixin(AccessMixin):
@@ -72,7 +93,7 @@ def bounded_per_page(raw: Any, *, default: int = 25, maximum: int = 100) -> int:
     return max(1, min(number, maximum))
 
 
-class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries.
 
     ``?per_page=`` is clamped to 1..100 (paging cannot be switched off); a ``?page=`` that is not a
@@ -110,7 +131,10 @@ class ScopedTableView(RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
         if fmt in self.export_formats:
-            return self.export(fmt)
+            from kim.i18n import german
+
+            with german():  # exports carry German headers whatever the interface language (README)
+                return self.export(fmt)
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
@@ -212,7 +236,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     template_name = "generic/form.html"
     title = ""
     cancel_url_name: str | None = None
-    success_message = _("Gespeichert.")
+    success_message = gettext_lazy("Gespeichert.")
     object: Model | None = None
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:

@@ -33,11 +33,11 @@ class Module(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Modul {self.number} – {self.name}"
+        return _("Modul %(number)s – %(name)s") % {"number": self.number, "name": self.name}
 
     @property
     def short_label(self) -> str:
-        return f"Modul {self.number}"
+        return _("Modul %(number)s") % {"number": self.number}
 
 
 class PostCategory(models.TextChoices):

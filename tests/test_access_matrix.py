@@ -183,6 +183,9 @@ P["login"] = (NONE, profile(anon=(200, 200), **{r: (302, 302) for r in ROLES[1:]
 P["logout"] = (NONE, profile(anon=(405, LOGIN), **{r: (405, LOGIN) for r in ROLES[1:]}))
 P["totp_verify"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
 P["totp_setup"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
+# the language switch (Django's set_language): everyone, signed in or not; GET only redirects, POST sets
+# the language cookie and redirects; it writes nothing to the database
+P["set_language"] = (NONE, profile(**{r: (302, 302) for r in ROLES}))
 # carriers (organisations)
 P["kim:carrier_list"] = (NONE, READ_ALL)
 P["kim:carrier_create"] = (NONE, A46_WRITE)
@@ -226,6 +229,8 @@ P["funding:rate_edit"] = (pk("rate"), A46_WRITE)
 P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
+# Art. 20 DSGVO data export of carrier A (ZIP): its own staff and A 46; carrier B 404; other staff roles 403
+P["funding:data_export"] = (lambda d: {"slug": d.carrier_a.slug}, profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)))
 P["funding:controlling"] = (NONE, STAFF_READ)
 P["funding:controlling_year"] = (NONE, A46_WRITE)
 P["funding:controlling_payments"] = (NONE, READ_ALL)

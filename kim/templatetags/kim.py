@@ -39,3 +39,14 @@ def datum(value) -> str:
     if not value:
         return "–"
     return date_format(value, "d.m.Y")
+
+
+@register.filter
+def filesize_de(value) -> str:
+    """File size with a German decimal comma in every interface language: 11980 → "11,7 KB"."""
+    from django.template.defaultfilters import filesizeformat
+
+    from kim.i18n import german
+
+    with german():
+        return filesizeformat(value)

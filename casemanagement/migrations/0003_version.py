@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casemanagement', '0001_initial'),
+        ('casemanagement', '0002_perf_indexes'),
     ]
 
     operations = [

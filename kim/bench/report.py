@@ -1,0 +1,160 @@
+"""docs/benchmarks.md and docs/benchmarks.json from the results of one ``manage.py bench`` run."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+# The targets of issue 7.
+MAX_LIST_QUERIES = 8
+P95_MS = {"tiny": 100, "small": 100, "county": 100, "state": 250}
+MAX_RATIO = 1.0
+PDF_S, BUNDLE_S, MIN_RPS = 1.0, 10.0, 150.0
+LOADED = 1.5  # 1-minute load average above which the report warns that other work ran on the machine
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unbekannt"
+
+
+def cpu_count() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def git_commit(base: Path) -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=base, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=base, capture_output=True, text=True).stdout.strip()
+        return sha + (" (mit lokalen Änderungen)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unbekannt"
+
+
+def mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("erreicht" if ok else "**verfehlt**")
+
+
+def evaluate(db: dict, scale: str) -> list[dict]:
+    """Every target of the issue for one database: value, limit, met or missed."""
+    checks = []
+    limit = P95_MS.get(scale, 100)
+    for page in db.get("pages", []):
+        ours = page.get("ours") or {}
+        if not ours:
+            continue
+        if page.get("list"):
+            checks.append({"target": f"{page['label']}: Abfragen ≤ {MAX_LIST_QUERIES}", "value": ours["queries"],
+                           "ok": ours["queries"] <= MAX_LIST_QUERIES})
+        checks.append({"target": f"{page['label']}: p95 ≤ {limit} ms", "value": ours["p95_ms"], "ok": ours["p95_ms"] <= limit and ours["status"] == 200})
+        if page.get("ratio") is not None and page.get("list"):
+            checks.append({"target": f"{page['label']}: Verhältnis zum Admin ≤ {str(MAX_RATIO).replace('.', ',')}", "value": page["ratio"], "ok": page["ratio"] <= MAX_RATIO})
+    pdf = db.get("pdf") or {}
+    if pdf:
+        checks.append({"target": f"Vorlage 2020/0354 als PDF ≤ {PDF_S:.0f} s", "value": pdf["paper_s"], "ok": pdf["paper_s"] <= PDF_S})
+        if "bundle_s" in pdf:
+            checks.append({"target": f"Sitzungsmappe ({pdf.get('bundle_pages')} Seiten) ≤ {BUNDLE_S:.0f} s", "value": pdf["bundle_s"],
+                           "ok": pdf["bundle_s"] <= BUNDLE_S})
+    gunicorn = db.get("gunicorn") or {}
+    if gunicorn.get("posts"):
+        checks.append({"target": f"Stellenliste ≥ {MIN_RPS:.0f} Anfragen/s (2 Worker)", "value": gunicorn["posts"]["rps"],
+                       "ok": gunicorn["posts"]["rps"] >= MIN_RPS and not gunicorn["posts"]["errors"]})
+    return checks
+
+
+def _fmt(value, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",") if value >= 10 else f"{value:.3f}".replace(".", ",").rstrip("0").rstrip(",")
+    else:
+        text = f"{value:,}".replace(",", ".") if isinstance(value, int) and value >= 10_000 else str(value)
+    return text + unit
+
+
+def write(results: dict, out: Path | None, json_out: Path | None) -> str:
+    scale = results["scale"]
+    for db in results["databases"].values():
+        db["targets"] = evaluate(db, scale)
+    lines = [
+        "# Leistungsmessung (Benchmarks)",
+        "",
+        f"Erzeugt von `python manage.py bench --scale {scale}` (`make bench SCALE={scale}`). Nicht von Hand bearbeiten;",
+        "die Erklärung steht im README unter „Leistung und Benchmarks“.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Datum (UTC) | {results['date']} |",
+        f"| Umfang | `{scale}` |",
+        f"| Git-Stand | `{results['commit']}` |",
+        f"| Prozessor | {results['cpu']} ({results['cpus']} Kerne) |",
+        f"| Systemlast zu Beginn (1 min) | {_fmt(results.get('load_before'))} |",
+        f"| Python / Django | {results.get('python')} / {results.get('django')} |",
+        "",
+    ]
+    if results.get("note"):
+        lines += [results["note"], ""]
+    loads = [results.get("load_before") or 0] + [db.get("load_before") or 0 for db in results["databases"].values()]
+    if max(loads) > LOADED:
+        lines += [f"**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis {_fmt(float(max(loads)))} bei "
+                  f"{results.get('cpus')} Kernen). Die Zeiten sind höher als auf einem freien Rechner und nur eingeschränkt vergleichbar.", ""]
+    for label, db in results["databases"].items():
+        lines += [f"## {label}", ""]
+        if db.get("error"):
+            lines += [f"**Fehler:** {db['error']}", ""]
+            continue
+        lines += [f"Daten erzeugt in {_fmt(db.get('generate_s'), ' s')} (Migration und Demo {_fmt(db.get('setup_s'), ' s')}); "
+                  f"Systemlast vor der Messung {_fmt(db.get('load_before'))}.", ""]
+        counts = db.get("rows") or {}
+        if counts:
+            lines += ["Zeilen: " + ", ".join(f"{k.split('.')[-1]} {_fmt(v)}" for k, v in counts.items()) + ".", ""]
+        lines += [
+            f"Serverzeit über den Django-Testclient nach Aufwärmen, je {db.get('reps')} Anfragen; Abfragen = SQL-Abfragen einer Anfrage.",
+            "",
+            "| Seite | p50 ms | p95 ms | Abfragen | Admin-Vergleich | Admin p50 ms | Admin p95 ms | Admin-Abfragen | Verhältnis |",
+            "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+        ]
+        for page in db.get("pages", []):
+            ours, adm = page.get("ours") or {}, page.get("admin_result") or {}
+            status = "" if not ours or ours.get("status") == 200 else f" (HTTP {ours.get('status')})"
+            lines.append(
+                f"| {page['label']}{status} | {_fmt(ours.get('p50_ms'))} | {_fmt(ours.get('p95_ms'))} | {_fmt(ours.get('queries'))} | "
+                f"{page.get('admin_label') or '–'} | {_fmt(adm.get('p50_ms'))} | {_fmt(adm.get('p95_ms'))} | {_fmt(adm.get('queries'))} | "
+                f"{_fmt(page.get('ratio'))} |"
+            )
+        pdf = db.get("pdf") or {}
+        if pdf:
+            lines += ["", f"PDF: Vorlage 2020/0354 ({pdf.get('paper_pages')} Seiten) Erzeugung median {_fmt(pdf.get('paper_s'), ' s')} "
+                      f"(max {_fmt(pdf.get('paper_max_s'), ' s')}, {pdf.get('runs')} Läufe; aus dem Cache {_fmt(pdf.get('paper_cached_s'), ' s')}); "
+                      f"Sitzungsmappe mit {pdf.get('bundle_pages')} Seiten {_fmt(pdf.get('bundle_s'), ' s')}."]
+        gunicorn = db.get("gunicorn") or {}
+        if gunicorn.get("posts"):
+            lines += ["", f"Durchsatz unter gunicorn ({gunicorn.get('workers')} Worker, DEBUG=0, Lastgenerator mit "
+                      f"{gunicorn['posts'].get('threads')} Threads auf 127.0.0.1):", "",
+                      "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|---:|"]
+            for key, label in (("posts", "Stellenliste, gefiltert"), ("dashboard", "Übersicht")):
+                g = gunicorn.get(key) or {}
+                lines.append(f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} |")
+        elif gunicorn.get("skipped"):
+            lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]
+        lines += ["", "Ziele:", "", "| Ziel | Wert | |", "|---|---:|---|"]
+        for check in db["targets"]:
+            lines.append(f"| {check['target']} | {_fmt(check['value'])} | {mark(check['ok'])} |")
+        lines.append("")
+    text = "\n".join(lines) + "\n"
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return text

@@ -1,0 +1,63 @@
+"""Cache for expensive but stable figures (A 46 dashboard, the live figures of draft papers).
+
+Every write of a domain model leaves a row in its history table (django-simple-history;
+tests/test_audit_history.py forbids bypassing it). The newest history row (id and time) of each
+table the figures depend on is therefore a change stamp that every process sees: one query reads
+it, and cached figures are keyed by it. A write anywhere in those tables gives a new key, so a
+cached figure is never stale; old entries simply expire. The time is part of the stamp so that a
+rolled-back write whose id is handed out again (SQLite) still changes it.
+
+The apps below hold all data the figures read (posts, rates, grants, contracts, cost plans, budget
+lines, organisations); user rows are left out, a login changes no figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import get_language
+
+STAMP_APPS = ("kim", "modules", "funding")
+STAMP_IGNORED = {"kim.historicaluser"}
+CACHE_SECONDS = 6 * 3600
+
+
+def _stamp_tables() -> list[str]:
+    return sorted(
+        model._meta.db_table
+        for app in STAMP_APPS
+        for model in apps.get_app_config(app).get_models()
+        if model.__name__.startswith("Historical") and model._meta.label_lower not in STAMP_IGNORED
+    )
+
+
+def data_stamp() -> str:
+    """The newest history row (id and time) of every table the figures read – one query."""
+    qn = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, MAX({qn('history_id')}), MAX({qn('history_date')}) FROM {qn(table)}"
+        for i, table in enumerate(_stamp_tables())
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = sorted(cursor.fetchall())
+    return ";".join(f"{i}:{hid}:{when}" for i, hid, when in rows)
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | None = None) -> Any:
+    """``compute()`` from the cache while no data it reads has changed.
+
+    ``parts`` must name everything else the result depends on (year, role view, day, …); the
+    language is added here. Pass ``stamp`` to reuse one already read in this request."""
+    stamp = data_stamp() if stamp is None else stamp
+    raw = "|".join([name, *map(str, parts), get_language() or "", stamp])
+    key = f"kim:{name}:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
