@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from kim.models import Municipality, Organisation
 from modules.models import Post
+from kim.versioning import VersionedModel
 
 
 class AgeBand(models.TextChoices):
@@ -130,7 +131,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(carrier_id=user.organisation_id)
 
 
-class Case(models.Model):
+class Case(VersionedModel):
     public_id = models.UUIDField(_("öffentliche Kennung"), default=uuid.uuid4, unique=True, editable=False)
     carrier = models.ForeignKey(Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(_("Fallnummer"), max_length=20, editable=False, help_text=_("wird automatisch vergeben"))
@@ -278,7 +279,7 @@ class Contact(models.Model):
         return f"{self.case} {self.date:%d.%m.%Y}"
 
 
-class Referral(models.Model):
+class Referral(VersionedModel):
     case = models.ForeignKey(Case, verbose_name=_("Fall"), on_delete=models.CASCADE, related_name="referrals")
     target = models.CharField(_("Stelle"), max_length=20, choices=ReferralTarget.choices)
     referred_on = models.DateField(_("verwiesen am"))
@@ -334,7 +335,7 @@ class CaseloadReturnQuerySet(models.QuerySet):
         return self
 
 
-class CaseloadReturn(models.Model):
+class CaseloadReturn(VersionedModel):
     """Fallzahlenmeldung of one carrier for one post and month. Quarter and year add up the months."""
 
     public_id = models.UUIDField(_("öffentliche Kennung"), default=uuid.uuid4, unique=True, editable=False)
@@ -419,7 +420,7 @@ class ReturnFigure(models.Model):
 # --------------------------------------------------------------------------------------- indicators
 
 
-class IndicatorReport(models.Model):
+class IndicatorReport(VersionedModel):
     """Monthly counts of a county post: module 3 (foreigners' authority) or module 1 (activities)."""
 
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="indicator_reports")

@@ -29,6 +29,7 @@ from casemanagement.models import (
 )
 from kim.models import Organisation
 from kim.services import apply_fields, save_validated
+from kim.versioning import check_version
 from modules.models import Post
 
 
@@ -228,8 +229,9 @@ def return_create(*, carrier: Organisation, post: Post, year: int, month: int, u
         return save_validated(CaseloadReturn(carrier=carrier, post=post, year=year, month=month), user=user)
 
 
-def _locked(caseload_return: CaseloadReturn) -> CaseloadReturn:
-    return CaseloadReturn.objects.select_for_update().get(pk=caseload_return.pk)
+def _locked(caseload_return: CaseloadReturn, version: int | None = None) -> CaseloadReturn:
+    """The return, locked; refused when the page the user acted on showed an older version."""
+    return check_version(caseload_return, version)
 
 
 def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str, int]]) -> None:
@@ -245,12 +247,12 @@ def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str,
     )
 
 
-def return_submit(*, caseload_return: CaseloadReturn, user=None) -> CaseloadReturn:
+def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     """Freeze the figures: computed from the register now, or the uploaded ones."""
     from casemanagement.selectors import month_bounds, return_figures_computed
 
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
             raise ValidationError(_("Diese Meldung ist bereits eingereicht."))
         start, end = month_bounds(r.year, r.month)
@@ -262,12 +264,12 @@ def return_submit(*, caseload_return: CaseloadReturn, user=None) -> CaseloadRetu
         return save_validated(r, user=user)
 
 
-def return_upload(*, caseload_return: CaseloadReturn, content: bytes, user=None) -> CaseloadReturn:
+def return_upload(*, caseload_return: CaseloadReturn, content: bytes, user=None, version: int | None = None) -> CaseloadReturn:
     """Replace the figures with those of a CSV file; nothing changes unless the whole file is valid."""
     from casemanagement.csv_format import parse_return_csv
 
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
             raise ValidationError({"file": _("Eine eingereichte Meldung kann nicht mehr ersetzt werden.")})
         figures = parse_return_csv(content)  # raises ValidationError listing every bad line
@@ -276,9 +278,9 @@ def return_upload(*, caseload_return: CaseloadReturn, content: bytes, user=None)
         return save_validated(r, user=user)
 
 
-def return_use_register(*, caseload_return: CaseloadReturn, user=None) -> CaseloadReturn:
+def return_use_register(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
             raise ValidationError(_("Eine eingereichte Meldung kann nicht mehr geändert werden."))
         r.figures.all().delete()
@@ -286,9 +288,9 @@ def return_use_register(*, caseload_return: CaseloadReturn, user=None) -> Caselo
         return save_validated(r, user=user)
 
 
-def return_accept(*, caseload_return: CaseloadReturn, user=None) -> CaseloadReturn:
+def return_accept(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status != ReturnStatus.SUBMITTED:
             raise ValidationError(_("Nur eingereichte Meldungen können angenommen werden."))
         r.status, r.reviewed_at, r.review_note = ReturnStatus.ACCEPTED, timezone.now(), ""
@@ -302,19 +304,19 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def return_send_back(*, caseload_return: CaseloadReturn, reason: str, user=None) -> CaseloadReturn:
+def return_send_back(*, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None) -> CaseloadReturn:
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status != ReturnStatus.SUBMITTED:
             raise ValidationError(_("Nur eingereichte Meldungen können zurückgegeben werden."))
         r.status, r.reviewed_at, r.review_note = ReturnStatus.RETURNED, timezone.now(), _reason(reason)
         return save_validated(r, user=user)
 
 
-def return_reopen(*, caseload_return: CaseloadReturn, reason: str, user=None) -> CaseloadReturn:
+def return_reopen(*, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None) -> CaseloadReturn:
     """An accepted return is locked; only A 46 reopens it, and only with a reason."""
     with transaction.atomic():
-        r = _locked(caseload_return)
+        r = _locked(caseload_return, version)
         if r.status != ReturnStatus.ACCEPTED:
             raise ValidationError(_("Nur angenommene Meldungen können wieder geöffnet werden."))
         r.status, r.reviewed_at, r.review_note = ReturnStatus.RETURNED, timezone.now(), _reason(reason)

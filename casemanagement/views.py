@@ -37,6 +37,7 @@ from casemanagement.retention import deletion_date
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim.context_processors import role_key
 from kim.exports import Column, export_response
+from kim.versioning import add_version_field, parse_version, version_errors_to_top
 from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
 
 CARRIER = frozenset({"carrier"})
@@ -67,6 +68,18 @@ class CarrierFormView(RoleRequiredMixin, FormView):
 
     def perform_save(self, form: BaseForm):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def get_form(self, form_class=None) -> BaseForm:
+        """Edit forms of versioned objects (case, referral) carry the loaded version (kim.versioning)."""
+        form = super().get_form(form_class)
+        instance = getattr(form, "instance", None)
+        if instance is not None and instance.pk is not None:
+            add_version_field(form, instance)
+        return form
+
+    def form_invalid(self, form: BaseForm) -> HttpResponse:
+        version_errors_to_top(form)
+        return super().form_invalid(form)
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
         try:
@@ -295,6 +308,8 @@ class ReturnActionView(RoleRequiredMixin, View):
             form = ReasonForm(request.POST)
             kwargs["reason"] = form.data.get("reason", "") if not form.is_valid() else form.cleaned_data["reason"]
         try:
+            # The version of the page the button was on: an outdated page cannot undo another's step.
+            kwargs["version"] = parse_version(request.POST.get("version"))
             getattr(services, self.action)(**kwargs)
         except ValidationError as exc:
             for message in exc.messages:
@@ -342,7 +357,7 @@ class ReturnUploadView(RoleRequiredMixin, View):
             try:
                 # Size checked before reading, so a huge file is never loaded into memory.
                 content = upload.read(MAX_BYTES + 1) if upload.size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
-                services.return_upload(caseload_return=r, content=content, user=request.user)
+                services.return_upload(caseload_return=r, content=content, user=request.user, version=parse_version(request.POST.get("version")))
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation, OrganisationKind
 from django.core.files.storage import FileSystemStorage
+from kim.versioning import VersionedModel
 
 PAPER_NUMBER_REGEX = r"^[0-9]{4}/[0-9]{4}$"
 
@@ -70,7 +71,7 @@ class MeetingQuerySet(models.QuerySet):
         return self
 
 
-class Meeting(Timestamped):
+class Meeting(Timestamped, VersionedModel):
     committee = models.ForeignKey(Committee, verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(_("Datum"))
     start_time = models.TimeField(_("Beginn"), null=True, blank=True)
@@ -138,7 +139,7 @@ class PaperQuerySet(models.QuerySet):
         return self
 
 
-class Paper(Timestamped):
+class Paper(Timestamped, VersionedModel):
     number = models.CharField(
         _("Vorlagen-Nr."),
         max_length=9,
@@ -219,7 +220,7 @@ class Paper(Timestamped):
         return f"Vorlage-{self.number.replace('/', '-')}.pdf"
 
 
-class DecisionItem(models.Model):
+class DecisionItem(VersionedModel):
     """One numbered point of the decision proposal (Beschlussvorschlag)."""
 
     paper = models.ForeignKey(Paper, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="decision_items")
@@ -252,7 +253,7 @@ class TableKind(models.TextChoices):
     BUDGET_LINES = "budget_lines", _("Haushaltspositionen")
 
 
-class Section(models.Model):
+class Section(VersionedModel):
     """A titled part of the paper (Sachlage, Personelle Auswirkungen …) with an optional generated table."""
 
     paper = models.ForeignKey(Paper, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="sections")
@@ -371,7 +372,7 @@ class ConsultationResult(models.TextChoices):
 DECISIVE_RESULTS = {ConsultationResult.UNCHANGED, ConsultationResult.CHANGED, ConsultationResult.REJECTED}
 
 
-class Consultation(Timestamped):
+class Consultation(Timestamped, VersionedModel):
     """One step of the Beratungsfolge: the paper in one meeting, in one role, with its result."""
 
     paper = models.ForeignKey(Paper, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="consultations")

@@ -27,6 +27,7 @@ from committee.models import (
 )
 from kim.i18n import german
 from kim.uploads import PDF, validate_document
+from kim.versioning import VERSION, check_version
 
 NUMBER = re.compile(r"^([0-9]{4})/([0-9]{4})$")
 PAPER_FIELDS = (
@@ -75,7 +76,7 @@ def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user=None) -
     Only drafts can be edited: a released paper is what the committees decided on.
     """
     if paper is not None:
-        paper = Paper.objects.select_for_update().get(pk=paper.pk)
+        paper = check_version(paper, data.get(VERSION))
         _require_draft(paper)
     else:
         paper = Paper()
@@ -102,7 +103,7 @@ def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user=None) -
 def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None) -> DecisionItem:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
-    item = item or DecisionItem(paper=paper)
+    item = check_version(item, data.get(VERSION)) if item is not None else DecisionItem(paper=paper)
     item.order, item.text = data["order"], data["text"]
     _full_clean(item)
     item.save()
@@ -113,7 +114,7 @@ def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: 
 def section_save(*, paper: Paper, section: Section | None = None, data: dict[str, Any], user=None) -> Section:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
-    section = section or Section(paper=paper)
+    section = check_version(section, data.get(VERSION)) if section is not None else Section(paper=paper)
     for name in ("order", "heading", "body", "table_kind"):
         setattr(section, name, data.get(name, getattr(section, name)))
     _full_clean(section)
@@ -141,9 +142,10 @@ def attachment_save(*, paper: Paper, data: dict[str, Any], user=None) -> Attachm
 
 
 @transaction.atomic
-def paper_release(*, paper: Paper, user=None) -> Paper:
-    """Freeze figures and tables into the paper and release it. Refused while a figure is unknown."""
-    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+def paper_release(*, paper: Paper, user=None, version: int | None = None) -> Paper:
+    """Freeze figures and tables into the paper and release it. Refused while a figure is unknown,
+    and when the page the button was on showed an older version of the paper."""
+    paper = check_version(paper, version)
     _require_draft(paper)
     if not paper.decision_items.exists() and paper.paper_type == "decision":
         raise ValidationError(_("Eine Beschlussvorlage braucht mindestens einen Beschlusspunkt."))
@@ -163,9 +165,9 @@ def paper_release(*, paper: Paper, user=None) -> Paper:
 
 
 @transaction.atomic
-def paper_withdraw(*, paper: Paper, user=None) -> Paper:
+def paper_withdraw(*, paper: Paper, user=None, version: int | None = None) -> Paper:
     """Withdraw a paper: it disappears from the lists; OParl keeps reporting it as deleted."""
-    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    paper = check_version(paper, version)
     if paper.status == PaperStatus.DECIDED:
         raise ValidationError(_("Eine beschlossene Vorlage kann nicht zurückgezogen werden."))
     paper.deleted = True
@@ -177,6 +179,8 @@ def paper_withdraw(*, paper: Paper, user=None) -> Paper:
 def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user=None) -> Committee:
     committee = committee or Committee()
     for name, value in data.items():
+        if name == VERSION:
+            continue
         setattr(committee, name, value)
     _full_clean(committee)
     committee.save()
@@ -185,7 +189,7 @@ def committee_save(*, committee: Committee | None = None, data: dict[str, Any], 
 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user=None) -> Meeting:
-    meeting = meeting or Meeting()
+    meeting = check_version(meeting, data.get(VERSION)) if meeting is not None else Meeting()
     for name in ("committee", "date", "start_time", "place", "public", "cancelled"):
         if name in data:
             setattr(meeting, name, data[name])
@@ -213,7 +217,7 @@ def consultation_save(*, paper: Paper, consultation: Consultation | None = None,
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     if paper.status == PaperStatus.DECIDED:
         raise ValidationError(_("Die Vorlage ist bereits beschlossen; die Beratungsfolge ist abgeschlossen."))
-    consultation = consultation or Consultation(paper=paper)
+    consultation = check_version(consultation, data.get(VERSION)) if consultation is not None else Consultation(paper=paper)
     for name in ("order", "meeting", "role"):
         if name in data:
             setattr(consultation, name, data[name])
@@ -227,6 +231,7 @@ def consultation_record_result(
     *, consultation: Consultation, data: dict[str, Any], user=None, today: date | None = None
 ) -> Consultation:
     """Record the result (and votes) of one consultation; the decisive one moves the paper to decided."""
+    check_version(consultation, data.get(VERSION))
     consultation = Consultation.objects.select_for_update().select_related("meeting", "paper").get(pk=consultation.pk)
     paper = Paper.objects.select_for_update().get(pk=consultation.paper_id)
     today = today or timezone.localdate()

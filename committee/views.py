@@ -33,6 +33,7 @@ from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.context_processors import role_key
 from kim.i18n import german
 from kim.uploads import serve_private_file
+from kim.versioning import parse_version
 from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 COMMITTEE_WRITERS = frozenset({"a46", "committee"})
@@ -209,7 +210,7 @@ class PaperReleaseView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_release(paper=paper, user=request.user)
+            services.paper_release(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -224,7 +225,7 @@ class PaperWithdrawView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_withdraw(paper=paper, user=request.user)
+            services.paper_withdraw(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

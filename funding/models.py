@@ -10,9 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation
 from modules.models import FTE, MONEY, Module, Post, PostCategory
+from kim.versioning import VersionedModel
 
 
-class Programme(models.Model):
+class Programme(VersionedModel):
     name = models.CharField(_("Bezeichnung"), max_length=200, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=60, unique=True)
     module = models.OneToOneField(
@@ -53,7 +54,7 @@ class Programme(models.Model):
         return reverse("funding:programme_edit", args=[self.pk])
 
 
-class Rate(models.Model):
+class Rate(VersionedModel):
     """Funding rate (Pauschale) per VZÄ and year for a programme and post category."""
 
     programme = models.ForeignKey(Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="rates")
@@ -93,7 +94,7 @@ class GrantNoticeQuerySet(models.QuerySet):
         return self
 
 
-class GrantNotice(models.Model):
+class GrantNotice(VersionedModel):
     """Förderbescheid / Zuwendungsbescheid of the Land to the county."""
 
     programme = models.ForeignKey(Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="grants")
@@ -144,7 +145,7 @@ class GrantNotice(models.Model):
         return self.period_start.year
 
 
-class GrantAllocation(models.Model):
+class GrantAllocation(VersionedModel):
     """Which post share a grant funds, for which period."""
 
     grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.CASCADE, related_name="allocations")
@@ -181,7 +182,7 @@ class ForwardingContractQuerySet(models.QuerySet):
         return self
 
 
-class ForwardingContract(models.Model):
+class ForwardingContract(VersionedModel):
     """Weiterleitungsvertrag: the county passes grant money for one carrier post and year on to the carrier."""
 
     grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="forwardings")
@@ -235,7 +236,7 @@ class CostPlanQuerySet(models.QuerySet):
         return self
 
 
-class CostPlan(models.Model):
+class CostPlan(VersionedModel):
     """The carrier's cost plan for one post and year."""
 
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="cost_plans")
@@ -279,7 +280,7 @@ class RequestStatus(models.TextChoices):
     DEFERRED = "deferred", _("zurückgestellt (Haushaltsberatungen)")
 
 
-class OwnShareRequest(models.Model):
+class OwnShareRequest(VersionedModel):
     """A carrier's (or its umbrella's) application that the county take over the own share."""
 
     applicant = models.ForeignKey(
@@ -330,7 +331,7 @@ class ForecastBasis(models.TextChoices):
     NONE = "none", _("keine Prognose")
 
 
-class BudgetLine(models.Model):
+class BudgetLine(VersionedModel):
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     teilprodukt = models.CharField(_("Teilprodukt"), max_length=20)
     sachkonto = models.CharField(_("Sachkonto"), max_length=20)
@@ -407,7 +408,7 @@ class CarrierPaymentQuerySet(models.QuerySet):
         return self
 
 
-class CarrierPayment(models.Model):
+class CarrierPayment(VersionedModel):
     """An instalment of a forwarding contract: planned (due date) and, once paid, its payment date."""
 
     contract = models.ForeignKey(ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), on_delete=models.PROTECT, related_name="payments")
@@ -555,7 +556,7 @@ class ProofReminder(models.Model):
 # ---------------------------------------------------------------- own-share top-up (issue 5)
 
 
-class OwnShareTopUp(models.Model):
+class OwnShareTopUp(VersionedModel):
     """The county's decision to take over part of the carriers' own share: up to an amount per VZÄ and year."""
 
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"), unique=True)

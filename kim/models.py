@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from kim.versioning import VersionedModel
 
 
 class OrganisationKind(models.TextChoices):
@@ -32,7 +33,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     kind = models.CharField(_("Art"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("Name"), max_length=200, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)

@@ -8,6 +8,12 @@ from django.db import models
 
 
 def apply_fields(instance: models.Model, data: dict[str, Any]) -> models.Model:
+    """Set the form's values on the instance. An edit form's ``version`` is not a value: the stored row
+    is locked and compared with it first (a stale form raises ``VersionConflict``, nothing is set)."""
+    from kim.versioning import expected_version
+
+    data = dict(data)
+    expected_version(instance, data)
     for name, value in data.items():
         setattr(instance, name, value)
     return instance

@@ -25,6 +25,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from kim.context_processors import role_key
 from kim.money import format_euro, format_fte
+from kim.versioning import add_version_field, version_errors_to_top
 
 ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
 STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
@@ -250,7 +251,7 @@ def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
             break
         changes = []
         if older is not None:
-            for change in newer.diff_against(older).changes:
+            for change in newer.diff_against(older, excluded_fields=[f for f in ("version",) if hasattr(newer, f)]).changes:
                 field = obj._meta.get_field(change.field)
                 changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
         rows.append({"record": newer, "changes": changes})
@@ -293,6 +294,18 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
 
     def extra_form_kwargs(self) -> dict[str, Any]:
         return {}
+
+    def get_form(self, form_class=None) -> BaseForm:
+        """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates)."""
+        form = super().get_form(form_class)
+        instance = getattr(form, "instance", None)
+        if instance is not None and instance.pk is not None:
+            add_version_field(form, instance)
+        return form
+
+    def form_invalid(self, form: BaseForm) -> HttpResponse:
+        version_errors_to_top(form)
+        return super().form_invalid(form)
 
     def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Municipality, Organisation
+from kim.versioning import VersionedModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 FTE = {"max_digits": 4, "decimal_places": 3}
@@ -59,7 +60,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=start))
 
 
-class Post(models.Model):
+class Post(VersionedModel):
     module = models.ForeignKey(Module, verbose_name=_("Modul"), on_delete=models.PROTECT, related_name="posts")
     title = models.CharField(_("Bezeichnung"), max_length=200)
     category = models.CharField(_("Kategorie"), max_length=30, choices=PostCategory.choices)
@@ -107,7 +108,7 @@ class Post(models.Model):
         return reverse("modules:post_detail", args=[self.pk])
 
 
-class Occupancy(models.Model):
+class Occupancy(VersionedModel):
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.CASCADE, related_name="occupancies")
     start = models.DateField(_("besetzt ab"))
     end = models.DateField(_("besetzt bis"), null=True, blank=True)

@@ -275,7 +275,7 @@ def test_a_carrier_edits_a_case_and_its_topics(client, carrier_a_user, two_regis
     a, _b = two_registers
     response = login(client, carrier_a_user).post(reverse("casemanagement:case_edit", args=[a.public_id]), {
         "responsible_post": post_a.pk, "opened_on": "01.03.2021", "age_band": "45-64", "gender": "x",
-        "municipality": stolberg.pk, "residence_status": "eu", "legal_domain": "sgb12", "phase": "planning", "topics": ["health", "housing"]})
+        "municipality": stolberg.pk, "residence_status": "eu", "legal_domain": "sgb12", "phase": "planning", "topics": ["health", "housing"], "version": a.version})
     assert response.status_code == 302
     a.refresh_from_db()
     assert (a.age_band, a.municipality, a.legal_domain, a.phase) == ("45-64", stolberg, "sgb12", "planning")

@@ -100,7 +100,7 @@ def test_committee_staff_record_a_result_and_the_decisive_one_decides_the_paper(
     client.force_login(committee_user)
     url = reverse("committee:consultation_result", args=[decisive.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"result": "ungeaendert", "votes_yes": "14", "votes_no": "2", "votes_abstention": "1", "votes_biased": "0"})
+    response = client.post(url, {"result": "ungeaendert", "votes_yes": "14", "votes_no": "2", "votes_abstention": "1", "votes_biased": "0", "version": decisive.version})
     assert response.status_code == 302
     released_paper.refresh_from_db()
     decisive.refresh_from_db()

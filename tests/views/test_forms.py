@@ -232,7 +232,7 @@ def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carr
     module = f.ModuleFactory(number=2)
     admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a))
     post = Post.objects.get()
-    response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), post_data(module, carrier_a, fte="0,5"))
+    response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), {**post_data(module, carrier_a, fte="0,5"), "version": post.version})
     assert response.status_code == 302
     html = admin_client.get(reverse("modules:post_detail", args=[post.pk])).content.decode()
     [newest, created] = admin_client.get(reverse("modules:post_detail", args=[post.pk])).context["history"]
@@ -245,7 +245,7 @@ def test_changing_the_cost_plan_recomputes_the_contract(admin_client, paper_2020
     """Contract agreed at min(64.000, 55.000) = 55.000 €; the plan drops to 50.000 € → 50.000 €."""
     contract = paper_2020_0354.forwardings[0]
     plan = paper_2020_0354.cost_plans[0]
-    response = admin_client.post(reverse("funding:costplan_edit", args=[plan.pk]), {"post": plan.post.pk, "year": "2021", "personnel": "50.000,00", "material_overhead": "6.000,00"})
+    response = admin_client.post(reverse("funding:costplan_edit", args=[plan.pk]), {"post": plan.post.pk, "year": "2021", "personnel": "50.000,00", "material_overhead": "6.000,00", "version": plan.version})
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.amount == D("50000.00")
@@ -263,7 +263,7 @@ def test_a_rate_increase_that_would_exceed_the_grant_is_refused_and_nothing_chan
     rate = paper_2020_0354.rates["case_management"]
     response = admin_client.post(
         reverse("funding:rate_edit", args=[rate.pk]),
-        {"programme": rate.programme.pk, "category": "case_management", "year": "2021", "amount_per_fte": "60.000,00"},
+        {"programme": rate.programme.pk, "category": "case_management", "year": "2021", "amount_per_fte": "60.000,00", "version": rate.version},
     )
     assert response.status_code == 200
     assert "mehr als die Zuwendung von 280.000,00 €" in " ".join(field_errors(response, "amount_per_fte"))
@@ -277,6 +277,7 @@ def test_moving_a_post_with_contracts_to_another_carrier_is_refused(admin_client
     other = paper_2020_0354.carriers[1]
     data = post_data(post.module, other, title=post.title, start="01.01.2021", end="31.12.2022")
     data["start"], data["end"] = post.start.strftime("%d.%m.%Y"), post.end.strftime("%d.%m.%Y")
+    data["version"] = post.version
     response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), data)
     assert response.status_code == 200
     assert "Anstellungsträger kann nicht geändert werden" in " ".join(field_errors(response, "employer"))
@@ -308,7 +309,7 @@ def test_reducing_an_allocation_recomputes_the_contract(admin_client, paper_2020
     allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
     url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "0,5", "start": "01.01.2021", "end": "31.12.2021"})
+    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "0,5", "start": "01.01.2021", "end": "31.12.2021", "version": allocation.version})
     assert response.status_code == 302
     contract = ForwardingContract.objects.get(post=allocation.post)
     assert contract.amount == D("27500.00")
@@ -318,7 +319,7 @@ def test_shortening_an_allocation_below_its_contract_is_refused(admin_client, pa
     paper = paper_2020_0354
     allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
     url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
-    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "1,0", "start": "01.01.2021", "end": "30.06.2021"})
+    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "1,0", "start": "01.01.2021", "end": "30.06.2021", "version": allocation.version})
     assert response.status_code == 200
     assert "nicht zugeordnet" in " ".join(field_errors(response, "fte"))
     allocation.refresh_from_db()
@@ -329,7 +330,7 @@ def test_an_occupancy_can_be_ended(admin_client):
     post = f.CarrierPostFactory(start=date(2021, 1, 1), end=date(2022, 12, 31))
     occupancy = f.OccupancyFactory(post=post, start=date(2021, 1, 1), end=date(2022, 12, 31), fte=post.fte)
     url = reverse("modules:occupancy_edit", args=[post.pk, occupancy.pk])
-    response = admin_client.post(url, {"start": "01.01.2021", "end": "30.09.2021", "fte": "1,0"})
+    response = admin_client.post(url, {"start": "01.01.2021", "end": "30.09.2021", "fte": "1,0", "version": occupancy.version})
     assert response.status_code == 302
     occupancy.refresh_from_db()
     assert occupancy.end == date(2021, 9, 30)

@@ -1,0 +1,84 @@
+"""No lost updates in the register and the returns: a stale case form and a stale review button are refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from casemanagement import services
+from casemanagement.models import ReturnStatus
+from tests import factories as f
+from tests.form_values import stale_edit, top_errors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case(date(2021, 3, 1))
+
+
+@pytest.fixture
+def submitted(carrier_a, post_a, case):
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    return services.return_submit(caseload_return=r)
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_two_carrier_staff_editing_one_case_the_second_save_is_refused(carrier_a, case):
+    first = _client(f.CarrierUserFactory(organisation=carrier_a))
+    second = _client(f.CarrierUserFactory(organisation=carrier_a, first_name="Clara", last_name="Kurz"))
+    url = reverse("casemanagement:case_edit", args=[case.public_id])
+    response = stale_edit(url, first, second, first_changes={"legal_domain": "sgb3"}, second_changes={"legal_domain": "sgb12"})
+    assert response.status_code == 200
+    errors = top_errors(response)
+    assert errors[0].startswith("Dieser Datensatz wurde inzwischen von Clara Kurz am ")
+    assert "Rechtskreis: SGB II → SGB XII" in errors
+    case.refresh_from_db()
+    assert case.legal_domain == "sgb12"
+
+
+def test_accepting_from_a_page_shown_before_the_return_was_sent_back_is_refused(a46_user, submitted):
+    """Anna has the submitted return open; Bernd sends it back; Anna's stale "Annehmen" must not accept it."""
+    anna = _client(a46_user)
+    bernd = _client(f.A46UserFactory(username="a46-berger", first_name="Bernd", last_name="Berger"))
+    page = anna.get(submitted.get_absolute_url()).content.decode()
+    loaded = submitted.version
+    assert f'name="version" value="{loaded}"' in page
+    bernd.post(reverse("casemanagement:return_send_back", args=[submitted.public_id]), {"reason": "Monat unvollständig", "version": loaded})
+    submitted.refresh_from_db()
+    assert submitted.status == ReturnStatus.RETURNED
+    history = submitted.history.count()
+
+    response = anna.post(reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": loaded}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
+    assert "Status: eingereicht → zurückgegeben" in shown
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.review_note) == (ReturnStatus.RETURNED, "Monat unvollständig")
+    assert submitted.history.count() == history
+
+
+def test_a_carriers_stale_submit_button_does_not_resubmit_a_return_under_review(carrier_a_user, a46_user, submitted):
+    """The carrier's page still shows the draft (version before submitting); the return meanwhile was accepted."""
+    services.return_accept(caseload_return=submitted)
+    carrier = _client(carrier_a_user)
+    response = carrier.post(reverse("casemanagement:return_submit", args=[submitted.public_id]), {"version": submitted.version - 1}, follow=True)
+    assert any("wurde inzwischen" in str(m) for m in response.context["messages"])
+    submitted.refresh_from_db()
+    assert submitted.status == ReturnStatus.ACCEPTED
+
+
+def test_the_current_page_accepts(a46_user, submitted):
+    anna = _client(a46_user)
+    anna.post(reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": submitted.version})
+    submitted.refresh_from_db()
+    assert submitted.status == ReturnStatus.ACCEPTED

@@ -1,0 +1,98 @@
+"""No lost updates on papers: the head, its sections and decision items, meetings, and the release
+button refuse a stale page with a German message; nothing of the stale page is written."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from committee.models import PaperStatus
+from tests import factories as f
+from tests.form_values import stale_edit, top_errors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anna(client, a46_user):
+    client.force_login(a46_user)
+    return client
+
+
+@pytest.fixture
+def bernd(db):
+    other = Client()
+    other.force_login(f.A46UserFactory(username="a46-berger", first_name="Bernd", last_name="Berger"))
+    return other
+
+
+def test_a_stale_paper_head_is_refused(anna, bernd, draft_paper):
+    url = reverse("committee:paper_edit", args=[draft_paper.pk])
+    response = stale_edit(url, anna, bernd, first_changes={"signatory": "Anna"}, second_changes={"title": "KIM 2021"})
+    assert response.status_code == 200
+    errors = top_errors(response)
+    assert errors[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
+    assert "Betreff: Kommunales Integrationsmanagement → KIM 2021" in errors
+    draft_paper.refresh_from_db()
+    assert (draft_paper.title, draft_paper.signatory) == ("KIM 2021", "Dr. Ziemons")
+
+
+def test_a_stale_section_is_refused(anna, bernd, draft_paper):
+    section = draft_paper.sections.get()
+    url = reverse("committee:section_edit", args=[draft_paper.pk, section.pk])
+    response = stale_edit(url, anna, bernd, first_changes={"heading": "Anna"}, second_changes={"heading": "Bernd"})
+    assert response.status_code == 200
+    assert any(e.endswith("Sachlage → Bernd") for e in top_errors(response))
+    section.refresh_from_db()
+    assert section.heading == "Bernd"
+
+
+def test_a_stale_decision_item_is_refused(anna, bernd, draft_paper):
+    item = draft_paper.decision_items.get()
+    url = reverse("committee:decision_edit", args=[draft_paper.pk, item.pk])
+    response = stale_edit(url, anna, bernd, first_changes={"text": "Anna"}, second_changes={"text": "Bernd"})
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.text == "Bernd"
+
+
+def test_a_stale_meeting_is_refused(client, committee_user, bernd, meeting_0619):
+    client.force_login(committee_user)
+    url = reverse("committee:meeting_edit", args=[meeting_0619.pk])
+    response = stale_edit(url, client, bernd, first_changes={"place": "Raum A"}, second_changes={"place": "Raum B"})
+    assert response.status_code == 200
+    meeting_0619.refresh_from_db()
+    assert meeting_0619.place == "Raum B"
+
+
+def test_releasing_from_a_page_older_than_the_last_edit_is_refused(anna, bernd, draft_paper):
+    """Anna opens the paper (version 1); Bernd changes the title; Anna's release button must not freeze a
+    paper she has not seen."""
+    page = anna.get(draft_paper.get_absolute_url()).content.decode()
+    assert 'name="version" value="1"' in page
+    edit = reverse("committee:paper_edit", args=[draft_paper.pk])
+    from tests.form_values import browser_values
+
+    values = browser_values(bernd.get(edit).context["form"])
+    assert bernd.post(edit, {**values, "title": "KIM 2021"}).status_code == 302
+    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": "1"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
+    assert "Betreff: Kommunales Integrationsmanagement → KIM 2021" in shown
+    draft_paper.refresh_from_db()
+    assert draft_paper.status == PaperStatus.DRAFT
+    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(draft_paper.version)})
+    draft_paper.refresh_from_db()
+    assert draft_paper.status == PaperStatus.RELEASED
+
+
+@pytest.mark.parametrize("version", ["abc", "0", "9" * 40, "１"])
+def test_a_garbled_version_on_the_release_button_is_a_german_message(anna, draft_paper, version):
+    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": version}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen."
+    ]
+    draft_paper.refresh_from_db()
+    assert draft_paper.status == PaperStatus.DRAFT
