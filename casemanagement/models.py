@@ -359,6 +359,10 @@ class CaseloadReturn(VersionedModel):
         verbose_name = _("Fallzahlenmeldung")
         verbose_name_plural = _("Fallzahlenmeldungen")
         ordering = ["-year", "-month", "carrier__name", "post__title"]
+        indexes = [
+            # first/last month with a return per post in the statistics (selectors.statistics_by_carrier)
+            models.Index(fields=["post", "year", "month"], name="return_post_year_month"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["carrier", "post", "year", "month"], name="return_unique_per_post_month",
                 violation_error_message=_("Für diese Stelle und diesen Monat gibt es bereits eine Meldung."),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Min, Max, Q, QuerySet, Sum
+from django.db.models import Count, Min, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import (
@@ -239,8 +239,8 @@ def statistics_by_carrier(
 ) -> dict[str, dict[tuple[int, str], int]]:
     """Counts per (carrier id, key) for each dimension from the frozen returns of the period.
 
-    Three queries: flows summed, stock at the start (first month of the period with a return) and
-    stock at the end (last month). Stocks are taken per post, then summed per carrier. ``months``
+    Two queries: flows summed, and the stocks at the start (first month of the period with a return)
+    and at the end (last month). Stocks are taken per post, then summed per carrier. ``months``
     (instead of a quarter) narrows the period to those months, e.g. one month.
     """
     months = months or period_months(year=year, quarter=quarter)
@@ -256,16 +256,19 @@ def statistics_by_carrier(
     )
     for row in flows:
         result[row["dimension"]][(row["caseload_return__carrier_id"], row["key"])] = int(row["n"])
-    bounds = returns.values("post_id").annotate(first=Min("month"), last=Max("month"))
-    first = {b["post_id"]: b["first"] for b in bounds}
-    last = {b["post_id"]: b["last"] for b in bounds}
-    stock_rows = figures.filter(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"]).values_list(
-        "caseload_return__carrier_id", "caseload_return__post_id", "caseload_return__month", "key", "count"
+    # Stocks: the start of the first and the end of the last month with a return, per post (picked in
+    # the database by a correlated subquery over the same returns), then summed per carrier.
+    post_returns = returns.filter(post_id=OuterRef("caseload_return__post_id"))
+    first = Subquery(post_returns.order_by("month").values("month")[:1])
+    last = Subquery(post_returns.order_by("-month").values("month")[:1])
+    stocks = (
+        figures.filter(dimension=Dimension.TOTALS)
+        .filter(Q(key="active_start", caseload_return__month=first) | Q(key="active_end", caseload_return__month=last))
+        .values("caseload_return__carrier_id", "key")
+        .annotate(n=Sum("count"))
     )
-    for carrier_id, post_id, month, key, count in stock_rows:
-        if (key == "active_start" and month == first.get(post_id)) or (key == "active_end" and month == last.get(post_id)):
-            cell = (carrier_id, key)
-            result[Dimension.TOTALS][cell] = result[Dimension.TOTALS].get(cell, 0) + count
+    for row in stocks:
+        result[Dimension.TOTALS][(row["caseload_return__carrier_id"], row["key"])] = int(row["n"])
     return result
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -399,16 +400,40 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         year, quarter = _period(request)
-        stats = selectors.caseload_statistics(year=year, quarter=quarter)
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
-            return statistics_export(stats, fmt)
+            return statistics_export(selectors.caseload_statistics(year=year, quarter=quarter), fmt)
         return render(request, "casemanagement/statistics.html", {
-            "title": _("Fallzahlen-Statistik"), "stats": stats, "year": year, "quarter": quarter,
-            "per_fte_chart": per_fte_chart(stats),
-            **monthly_charts(year),
+            "title": _("Fallzahlen-Statistik"), "year": year, "quarter": quarter,
+            "tables_html": statistics_tables_html(year=year, quarter=quarter),
             "years": range(2020, timezone.localdate().year + 1), "quarters": [1, 2, 3, 4],
         })
+
+
+# The statistics read the frozen returns and their figures besides organisations, posts and grants.
+STATISTICS_STAMP = ("casemanagement.historicalcaseloadreturn", "casemanagement.historicalreturnfigure")
+
+
+def statistics_tables_html(*, year: int, quarter: int | None) -> str:
+    """The tables and the chart of the statistics page, rendered once per change stamp (kim.figure_cache).
+
+    At county scale (100 carriers, ~880.000 figures) summing and rendering take far longer than the
+    rest of the page; every submission, acceptance or reopening of a return writes a history row of
+    CaseloadReturn/ReturnFigure and so gives a new key. The same HTML for every staff role."""
+    from django.template.loader import render_to_string
+
+    from kim import figure_cache
+
+    def compute() -> str:
+        stats = selectors.caseload_statistics(year=year, quarter=quarter)
+        return render_to_string("casemanagement/_statistics_tables.html", {
+            "stats": stats, "per_fte_chart": per_fte_chart(stats), **monthly_charts(year),
+        })
+
+    # today: the monthly status counts posts whose months have ended without a return ("fehlt")
+    parts = (year, quarter, timezone.localdate().isoformat())
+    html = figure_cache.cached("case-statistics", parts, compute, stamp=figure_cache.data_stamp(STATISTICS_STAMP))
+    return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
 def per_fte_chart(stats: selectors.CaseloadStatistics):

@@ -28,6 +28,9 @@ def bench_current_database(scale_name: str, *, migrate: bool, reuse: bool, skip_
     scale = gen.SCALES[scale_name]
     result: dict = {"scale": scale_name, "reps": reps or REPS[scale_name]}
     start = time.perf_counter()
+    if reuse and migrate and already_generated(scale):
+        log("Migration (neue Indizes auch im wiederverwendeten Bestand) …")
+        call_command("migrate", verbosity=0, interactive=False)
     if reuse and already_generated(scale):
         log("Bench-Daten vorhanden, werden wiederverwendet (--reuse).")
         result["reused"] = True

@@ -105,3 +105,60 @@ def test_statistics_run_a_fixed_number_of_queries(client, a46_user, make_case, c
 def test_carriers_cannot_open_the_statistics(client, carrier_a_user, submitted):
     client.force_login(carrier_a_user)
     assert client.get(reverse("casemanagement:statistics")).status_code == 403
+
+
+NO_RETURNS = "Für diesen Zeitraum liegen keine eingereichten Meldungen vor."
+
+
+def test_the_statistics_page_follows_every_submission_reopening_and_acceptance(client, a46_user, make_case, carrier_a, post_a):
+    """The tables are cached (kim.figure_cache) but a change of a return shows at once."""
+    client.force_login(a46_user)
+    url = reverse("casemanagement:statistics")
+
+    def page():
+        return client.get(url, {"year": 2021}).content.decode()
+
+    assert NO_RETURNS in page()
+    for day in range(1, 7):
+        make_case(date(2021, 3, day))
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    assert NO_RETURNS in page()  # a draft is not part of the statistics
+    r = services.return_submit(caseload_return=r)
+    html = page()
+    assert NO_RETURNS not in html and "Caritas" in html
+    r = services.return_accept(caseload_return=r)
+    assert NO_RETURNS not in page()
+    services.return_reopen(caseload_return=r, reason="Zahlen falsch gemeldet")
+    assert NO_RETURNS in page()  # reopened = no longer frozen, gone from the statistics
+
+
+def test_the_cached_statistics_page_runs_no_statistics_query(client, a46_user, submitted):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(a46_user)
+    url = reverse("casemanagement:statistics")
+    with CaptureQueriesContext(connection) as first:
+        html_first = client.get(url, {"year": 2021}).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        html_second = client.get(url, {"year": 2021}).content.decode()
+    tables = lambda html: html[html.index('<section class="card">'):html.index("</main>")]  # noqa: E731 (the CSRF token above differs)
+    assert "&lt;5" in tables(html_first) and tables(html_second) == tables(html_first)
+    assert any("casemanagement_returnfigure" in q["sql"] for q in first.captured_queries)
+    assert not any("casemanagement_returnfigure" in q["sql"] for q in second.captured_queries)
+
+
+def test_case_work_leaves_both_stamps_but_a_return_changes_the_statistics_stamp(make_case, carrier_a, post_a):
+    """Cases and contacts are no input of the cached figures, so carriers' daily work keeps the
+    dashboard and the statistics cached; a submitted return changes the statistics stamp only."""
+    from casemanagement.views import STATISTICS_STAMP
+    from kim.figure_cache import data_stamp
+
+    case = make_case(date(2021, 3, 1))
+    default, statistics = data_stamp(), data_stamp(STATISTICS_STAMP)
+    services.contact_add(case=case, data={"date": date(2021, 3, 2), "duration_minutes": 30, "mode": "phone"})
+    assert (data_stamp(), data_stamp(STATISTICS_STAMP)) == (default, statistics)
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    services.return_submit(caseload_return=r)
+    assert data_stamp(STATISTICS_STAMP) != statistics
+    assert data_stamp() == default
