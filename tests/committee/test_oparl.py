@@ -217,3 +217,27 @@ def test_a_malformed_filter_gets_a_400_with_a_german_message(client, county):
 
 def test_oparl_needs_no_login(client, published):
     assert client.get("/oparl/v1.1/").status_code == 200
+
+
+def test_consultations_and_agenda_items_point_at_each_other_in_lists_and_details(client, published, hidden):
+    """The decisive consultation of 2020/0354 (19 June 2020) and the public agenda item "KIM" of that
+    meeting link to each other wherever they appear – the indexes behind the links are read for the
+    objects of the page only, never for all of them."""
+    body = get(client, "/oparl/v1.1/")["body"]
+    body = get(client, body)["data"][0]
+    meeting = next(m for m in get(client, body["meeting"])["data"] if m["start"] == "2020-06-19T15:00:00+02:00")
+    item = meeting["agendaItem"][0]
+    paper = get(client, body["paper"])["data"][0]
+    decisive = next(c for c in paper["consultation"] if c["authoritative"])
+    assert decisive["agendaItem"] == item["id"] and item["consultation"] == decisive["id"]
+    assert decisive["meeting"] == meeting["id"]
+    # the same links in every other place the two objects are served
+    assert next(c for c in get(client, paper["id"])["consultation"] if c["authoritative"])["agendaItem"] == item["id"]
+    assert get(client, decisive["id"])["agendaItem"] == item["id"]
+    assert next(c for c in get(client, body["consultation"])["data"] if c["id"] == decisive["id"])["agendaItem"] == item["id"]
+    assert get(client, item["id"])["consultation"] == decisive["id"]
+    assert next(i for i in get(client, body["agendaItem"])["data"] if i["id"] == item["id"])["consultation"] == decisive["id"]
+    assert get(client, meeting["id"])["agendaItem"][0]["consultation"] == decisive["id"]
+    # the preliminary consultation's meeting is not on this agenda: no link from it
+    preliminary = next(c for c in paper["consultation"] if not c["authoritative"])
+    assert preliminary.get("agendaItem") != item["id"]
