@@ -125,3 +125,18 @@ def test_budget_forecast_follows_a_changed_cost_rate(paper_2021):
     cost_rate_save(rate=rate, data={"amount_per_fte": D("50000")})
     # 5 × 62.000 + 0,5 × 50.000 = 335.000 €
     assert [row.forecast for row in budget_lines_with_forecast(lines=lines)] == [D("335000.00")]
+
+
+def test_the_rendered_dashboard_follows_a_change_at_once(client, a46_user, paper_2021):
+    """The HTML below the year switch is cached with the figures' stamp: a post whose fixed-term
+    contract ends in a month shows in the timelines ("endet bald") on the next request."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(a46_user)
+    url = reverse("dashboard")
+    first = client.get(url, {"year": 2021}).content.decode()
+    assert "CM Cachetest" not in first
+    f.CarrierPostFactory(title="CM Cachetest", start=date(2021, 1, 1), end=timezone.localdate() + timedelta(days=30))
+    assert "CM Cachetest" in client.get(url, {"year": 2021}).content.decode()
