@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Window
+from django.db.models import Count, Max, Window
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,8 +37,9 @@ def chosen_year(request: HttpRequest, years: list[int]) -> int:
     remembered = remembered_year(request)
     if remembered is not None:
         return remembered
-    with_data = [y for y in years if y <= date.today().year and GrantNotice.objects.filter(period_start__year=y).exists()]
-    return with_data[-1] if with_data else date.today().year
+    # the latest year up to this one whose grants start in it: one query (was one per year)
+    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(m=Max("period_start"))["m"]
+    return latest.year if latest else date.today().year
 
 
 def posts_by_module_chart(*, modules, year: int):

@@ -136,3 +136,29 @@ def test_committee_staff_see_no_proof_deadlines_they_could_not_open(client):
     assert response.status_code == 200, response.headers
     assert response.context["proofs_due"] == []
     assert "/finanzen/verwendungsnachweise/" not in response.content.decode()
+
+
+def test_without_a_chosen_year_the_dashboard_opens_the_latest_year_with_grants_up_to_this_one(client, a46_user, paper_2021):
+    """The default year: the newest grant period starting no later than this year (a notice for a
+    future year is not yet the year to look at), found in one query whatever the number of years."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(a46_user)
+    this_year = date.today().year
+    f.GrantNoticeFactory(period_start=date(this_year + 1, 1, 1), period_end=date(this_year + 1, 12, 31), reference="36.08.05-KOMMEND")
+    with CaptureQueriesContext(connection) as few_years:
+        assert client.get(reverse("dashboard")).context["year"] == 2021
+    client.logout()
+    client.force_login(a46_user)  # a new session: no remembered year
+    for year in (2017, 2018, 2019):
+        f.GrantNoticeFactory(period_start=date(year, 1, 1), period_end=date(year, 12, 31), reference=f"36.08.05-ALT-{year}")
+    cache.clear()
+    with CaptureQueriesContext(connection) as more_years:
+        assert client.get(reverse("dashboard")).context["year"] == 2021
+    assert len(more_years) == len(few_years)
+    f.GrantNoticeFactory(period_start=date(this_year, 3, 1), period_end=date(this_year, 12, 31), reference="36.08.05-JETZT")
+    client.logout()
+    client.force_login(a46_user)
+    assert client.get(reverse("dashboard")).context["year"] == this_year
