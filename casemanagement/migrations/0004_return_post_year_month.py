@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casemanagement', '0002_perf_indexes'),
+        ('casemanagement', '0003_version'),
         ('kim', '0003_user_history'),
         ('modules', '0001_initial'),
     ]
