@@ -272,6 +272,57 @@ def statistics_by_carrier(
     return result
 
 
+class YearOfReturns:
+    """The frozen returns of a year read once (three queries), so that the counts of any period of
+    that year come out of memory exactly as ``statistics_by_carrier`` would count them: flows summed
+    per carrier, stocks taken per post at the first and the last month with a return in the period,
+    then summed per carrier. The monthly charts need 17 periods; this keeps them at three queries."""
+
+    def __init__(self, *, year: int):
+        self.year = year
+        returns = CaseloadReturn.objects.filter(year=year, status__in=FROZEN)
+        # post -> months with a frozen return (of any carrier, as the subquery there picks them)
+        self.post_months: dict[int, set[int]] = defaultdict(set)
+        for month, post_id in returns.values_list("month", "post_id"):
+            self.post_months[post_id].add(month)
+        figures = ReturnFigure.objects.filter(caseload_return__in=returns)
+        self.flows: dict[int, list[tuple[int, str, str, int]]] = defaultdict(list)
+        for month, carrier_id, dimension, key, n in (
+            figures.exclude(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"])
+            .values_list("caseload_return__month", "caseload_return__carrier_id", "dimension", "key")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            self.flows[month].append((carrier_id, dimension, key, int(n)))
+        # post -> its stock figures: (month, carrier, key, count)
+        self.stocks: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
+        for month, post_id, carrier_id, key, n in figures.filter(
+            dimension=Dimension.TOTALS, key__in=["active_start", "active_end"]
+        ).values_list("caseload_return__month", "caseload_return__post_id", "caseload_return__carrier_id", "key", "count"):
+            self.stocks[post_id].append((month, carrier_id, key, n))
+
+    def counts(self, months: list[int]) -> dict[str, dict[tuple[int, str], int]]:
+        """What ``statistics_by_carrier(year=…, months=months)`` returns, from memory."""
+        result: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
+        for m in months:
+            for carrier_id, dimension, key, n in self.flows.get(m, ()):
+                cell = result[dimension]
+                cell[(carrier_id, key)] = cell.get((carrier_id, key), 0) + n
+        wanted = set(months)
+        totals: dict[tuple[int, str], int] = {}
+        for post_id, post_months in self.post_months.items():
+            present = post_months & wanted
+            if not present:
+                continue
+            first, last = min(present), max(present)
+            for month, carrier_id, key, n in self.stocks.get(post_id, ()):
+                if (key == "active_start" and month == first) or (key == "active_end" and month == last):
+                    totals[(carrier_id, key)] = totals.get((carrier_id, key), 0) + n
+        if totals:
+            result[Dimension.TOTALS].update(totals)
+        return result
+
+
 def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
     """Funded VZÄ per carrier in a year: grant allocations of their posts, pro rata by days."""
     from funding.models import GrantAllocation
@@ -348,7 +399,7 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
     return stats
 
 
-def _protected(raw: dict[str, dict[tuple[int, str], int]]):
+def _protected(raw: dict[str, dict[tuple[int, str], int]], keys: dict[str, list[tuple[str, str]]] | None = None):
     """(carrier ids, protected figures) of one period's raw counts, as the statistics page protects them."""
     from casemanagement.suppression import protect_figures
 
@@ -357,7 +408,7 @@ def _protected(raw: dict[str, dict[tuple[int, str], int]]):
     for dimension, values in raw.items():
         for (cid, key), n in values.items():
             columns[cid].setdefault(dimension, {})[key] = n
-    keys = statistics_keys()
+    keys = keys if keys is not None else statistics_keys()
     return carrier_ids, protect_figures(columns, {d: [k for k, _l in rows] for d, rows in keys.items()})
 
 
@@ -382,10 +433,12 @@ def caseload_by_month(*, year: int) -> CaseloadByMonth:
     Each month is protected like a statistics page of that month (all its figures together).
     A month's stock is also the stock at the end of a quarter (March, June, September, December)
     or the year, and the stock at the start of the next quarter; where one of those pages hides
-    it, it is hidden here too, so no figure drawn here uncovers a figure hidden there. 3 queries
-    per month and per quarter/year view (51 at most).
+    it, it is hidden here too, so no figure drawn here uncovers a figure hidden there. Four queries
+    (the year's returns read once by ``YearOfReturns``, the municipalities, the carriers).
     """
-    per_month = {m: _protected(statistics_by_carrier(year=year, months=[m])) for m in range(1, 13)}
+    data = YearOfReturns(year=year)
+    keys = statistics_keys()  # read once (the municipalities), not once per period
+    per_month = {m: _protected(data.counts([m]), keys) for m in range(1, 13)}
     months = [m for m in range(1, 13) if per_month[m][0]]
     carrier_ids = set().union(*(ids for ids, _p in per_month.values()))
     carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
@@ -394,7 +447,7 @@ def caseload_by_month(*, year: int) -> CaseloadByMonth:
     hidden_elsewhere: set[tuple[int, int]] = set()
     views = [(q, quarter_months(q)) for q in (1, 2, 3, 4)] + [(None, list(range(1, 13)))]
     for quarter, q_months in views:  # always all five: a fixed number of queries whatever the data
-        ids, protected = _protected(statistics_by_carrier(year=year, quarter=quarter))
+        ids, protected = _protected(data.counts(q_months), keys)
         for cid in ids:
             if not isinstance(protected.cell(Dimension.TOTALS, "active_end", cid), int):
                 hidden_elsewhere.add((cid, q_months[-1]))

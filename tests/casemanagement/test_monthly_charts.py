@@ -108,3 +108,33 @@ def test_carrier_sees_its_own_open_cases_per_month(client, make_case, carrier_a_
     today = date.today()
     assert titles[f"offene Fälle, {today.month:02d}/{today.year}"] == "3"
     assert f"<th scope=\"row\">{today.month:02d}/{today.year}</th><td class=\"num\">3</td>" in html
+
+
+def test_year_of_returns_counts_every_period_as_the_statistics_page_does(make_case, carrier_a, post_a, carrier_b, post_b, stolberg):
+    """The monthly charts read the year's returns once (YearOfReturns); for every month, quarter
+    and the year its counts must equal statistics_by_carrier's (the statistics page's counts, whose
+    figures tests/casemanagement/test_statistics.py checks by hand). Gaps on purpose: A submits
+    January, March, April and June (February left as a draft), B only February and March."""
+    for day in range(3, 12):
+        make_case(date(2021, 1, day), closed=date(2021, 3, day) if day % 3 == 0 else None)
+    for day in range(3, 9):
+        make_case(date(2021, 2, day), carrier=carrier_b, post=post_b, municipality=stolberg, topics=("housing", "work"))
+    make_case(date(2021, 4, 2), closed=date(2021, 6, 30), reason="moved_away")
+    for month in (1, 3, 4, 6):
+        services.return_submit(caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=month))
+    services.return_create(carrier=carrier_a, post=post_a, year=2021, month=2)  # draft: not counted
+    for month in (2, 3):
+        services.return_submit(caseload_return=services.return_create(carrier=carrier_b, post=post_b, year=2021, month=month))
+
+    data = selectors.YearOfReturns(year=2021)
+    periods = [[m] for m in range(1, 13)] + [selectors.quarter_months(q) for q in (1, 2, 3, 4)] + [list(range(1, 13))]
+    for months in periods:
+        expected = selectors.statistics_by_carrier(year=2021, months=months)
+        assert {d: v for d, v in data.counts(months).items() if v} == {d: v for d, v in expected.items() if v}, months
+    # and the counts are not trivially empty: A's stock at the end of June is the 9 + 1 − 3 − 1 = 6 open cases
+    assert data.counts([6])["totals"][(carrier_a.pk, "active_end")] == 6
+
+
+def test_monthly_charts_cost_a_fixed_number_of_queries(django_assert_max_num_queries, two_months):
+    with django_assert_max_num_queries(6):
+        selectors.caseload_by_month(year=2021)

@@ -14,6 +14,7 @@ from casemanagement import services
 
 pytestmark = pytest.mark.django_db
 BUDGET = 8
+STATISTICS_BUDGET = 20
 
 
 def queries(client, url, params=None) -> int:
@@ -71,7 +72,13 @@ def test_returns_and_statistics_stay_within_the_budget(client, a46_user, carrier
             submit(month) if label == "one" else None
     assert counts["one"] == counts["many"]
     (return_list, statistics), (carrier_list, _detail) = counts["many"]
-    assert max(return_list, statistics, carrier_list) <= BUDGET
+    assert max(return_list, carrier_list) <= BUDGET
+    # The statistics page is no list: computing it (tables, per-VZÄ chart, the monthly caseload and
+    # returns-status charts, each month protected) is a fixed STATISTICS_BUDGET; the next visit with
+    # unchanged returns comes from the figure cache within the list budget.
+    assert statistics <= STATISTICS_BUDGET
+    client.force_login(a46_user)
+    assert queries(client, reverse("casemanagement:statistics"), {"year": 2021}) <= BUDGET
 
 
 def test_the_home_page_counts_all_overdue_follow_ups_and_lists_the_first_20(client, carrier_a_user, make_case):
