@@ -14,6 +14,9 @@ lines, organisations); user rows are left out, a login changes no figure.
 from __future__ import annotations
 
 import hashlib
+import threading
+import uuid
+from collections import OrderedDict
 from typing import Any, Callable
 
 from django.apps import apps
@@ -54,6 +57,24 @@ def data_stamp(extra: tuple[str, ...] = ()) -> str:
     return ";".join(f"{i}:{hid}:{when}" for i, hid, when in rows)
 
 
+# Values already unpickled in this process, by cache key: (token, value). Unpickling the dashboard's
+# figures (hundreds of objects) on every request made the garbage collector run every few requests
+# (≈50 ms pauses in the p95). A value is used from here only while the cache still holds the same
+# token for its key, so cache.clear() or a newer computation in another process retires it.
+# Callers treat cached values as read-only (they copy before changing, as the dashboard does).
+_memo: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+_memo_lock = threading.Lock()
+MEMO_SIZE = 64
+
+
+def _remember(key: str, token: str, value: Any) -> None:
+    with _memo_lock:
+        _memo[key] = (token, value)
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | None = None) -> Any:
     """``compute()`` from the cache while no data it reads has changed.
 
@@ -62,8 +83,18 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | 
     stamp = data_stamp() if stamp is None else stamp
     raw = "|".join([name, *map(str, parts), get_language() or "", stamp])
     key = f"kim:{name}:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+    token = cache.get(key + ":token")
+    if token is not None:
+        with _memo_lock:
+            hit = _memo.get(key)
+        if hit is not None and hit[0] == token:
+            return hit[1]
+        value = cache.get(key)
+        if value is not None:
+            _remember(key, token, value)
+            return value
+    value = compute()
+    token = uuid.uuid4().hex
+    cache.set_many({key: value, key + ":token": token}, CACHE_SECONDS)
+    _remember(key, token, value)
     return value
