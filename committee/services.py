@@ -99,6 +99,13 @@ def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user=None) -
     return paper
 
 
+def _touch_paper(paper: Paper) -> None:
+    """A decision item, section or attachment changed: the paper itself is now a newer version, so a
+    release or withdrawal from a page loaded before the change is refused (kim.versioning), and the
+    change time moves for OParl and the PDF cache."""
+    paper.save(update_fields=["modified"])
+
+
 @transaction.atomic
 def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None) -> DecisionItem:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
@@ -107,6 +114,7 @@ def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: 
     item.order, item.text = data["order"], data["text"]
     _full_clean(item)
     item.save()
+    _touch_paper(paper)
     return item
 
 
@@ -119,6 +127,7 @@ def section_save(*, paper: Paper, section: Section | None = None, data: dict[str
         setattr(section, name, data.get(name, getattr(section, name)))
     _full_clean(section)
     section.save()
+    _touch_paper(paper)
     return section
 
 
@@ -138,6 +147,7 @@ def attachment_save(*, paper: Paper, data: dict[str, Any], user=None) -> Attachm
     attachment.file = upload
     _full_clean(attachment, exclude=["file"])
     attachment.save()
+    _touch_paper(paper)
     return attachment
 
 

@@ -67,16 +67,18 @@ def test_a_stale_meeting_is_refused(client, committee_user, bernd, meeting_0619)
 
 
 def test_releasing_from_a_page_older_than_the_last_edit_is_refused(anna, bernd, draft_paper):
-    """Anna opens the paper (version 1); Bernd changes the title; Anna's release button must not freeze a
+    """Anna opens the paper; Bernd changes the title; Anna's release button must not freeze a
     paper she has not seen."""
+    draft_paper.refresh_from_db()  # its sections and decision items made it newer than version 1
+    loaded = draft_paper.version
     page = anna.get(draft_paper.get_absolute_url()).content.decode()
-    assert 'name="version" value="1"' in page
+    assert f'name="version" value="{loaded}"' in page
     edit = reverse("committee:paper_edit", args=[draft_paper.pk])
     from tests.form_values import browser_values
 
     values = browser_values(bernd.get(edit).context["form"])
     assert bernd.post(edit, {**values, "title": "KIM 2021"}).status_code == 302
-    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": "1"}, follow=True)
+    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
     assert "Betreff: Kommunales Integrationsmanagement → KIM 2021" in shown
@@ -96,3 +98,36 @@ def test_a_garbled_version_on_the_release_button_is_a_german_message(anna, draft
     ]
     draft_paper.refresh_from_db()
     assert draft_paper.status == PaperStatus.DRAFT
+
+
+def test_releasing_from_a_page_older_than_a_section_edit_is_refused(anna, bernd, draft_paper):
+    """Bernd changes only a section (not the head); Anna's page still shows the old text, so her release
+    is refused as well – the paper is newer than the page she saw."""
+    draft_paper.refresh_from_db()
+    page = anna.get(draft_paper.get_absolute_url()).content.decode()
+    loaded = draft_paper.version
+    assert f'name="version" value="{loaded}"' in page
+    section = draft_paper.sections.get()
+    edit = reverse("committee:section_edit", args=[draft_paper.pk, section.pk])
+    from tests.form_values import browser_values
+
+    values = browser_values(bernd.get(edit).context["form"])
+    assert bernd.post(edit, {**values, "body": "Neuer Text von Bernd."}).status_code == 302
+    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
+    draft_paper.refresh_from_db()
+    assert draft_paper.status == PaperStatus.DRAFT
+    assert draft_paper.version == loaded + 1
+
+
+def test_adding_a_decision_item_makes_the_paper_newer(anna, draft_paper):
+    draft_paper.refresh_from_db()
+    loaded = draft_paper.version
+    url = reverse("committee:decision_create", args=[draft_paper.pk])
+    from tests.form_values import browser_values
+
+    values = browser_values(anna.get(url).context["form"])
+    assert anna.post(url, {**values, "order": "9", "text": "Zusätzlicher Beschlusspunkt."}).status_code == 302
+    draft_paper.refresh_from_db()
+    assert draft_paper.version == loaded + 1

@@ -1,7 +1,7 @@
 """A lost database connection answers a German 503, never a 500 (kim.errors.server_error).
 
 The outage itself is simulated: the view or the session store raises the error psycopg raises when
-PostgreSQL restarts. The real restart is exercised by ``manage.py loadtest --fault`` (README).
+PostgreSQL restarts. The real restart is exercised by ``make loadtest-fault`` (scripts/loadtest.py, README).
 """
 
 from unittest import mock
