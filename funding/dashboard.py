@@ -32,7 +32,7 @@ def available_years() -> list[int]:
     return sorted(years)
 
 
-def chosen_year(request: HttpRequest, years: list[int]) -> int:
+def chosen_year(request: HttpRequest) -> int:
     """?year= if valid, else the year remembered in the session, else the latest year with grants."""
     remembered = remembered_year(request)
     if remembered is not None:
@@ -120,7 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)
     years = available_years()
-    year = chosen_year(request, years)
+    year = chosen_year(request)
     if year not in years:
         years = sorted({*years, year})
     include_proofs = not request.user.is_committee_staff

@@ -51,6 +51,11 @@ class VersionConflict(ValidationError):
     """A stale form or button: the stored row is newer than the version the user loaded."""
 
 
+def _plain_digits(text: str) -> bool:
+    """Only what a page renders: up to ten ASCII digits (int() would also take "１" or "1_0")."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
+
+
 class VersionField(forms.IntegerField):
     """The hidden version of an edit form; anything but a plausible number is a German form error."""
 
@@ -67,9 +72,8 @@ class VersionField(forms.IntegerField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
-        # Only what the page rendered: ASCII digits (int() would also take "１" or "1_0").
         text = str(value).strip() if value is not None else ""
-        if text and not (text.isascii() and text.isdigit() and len(text) <= 10):
+        if text and not _plain_digits(text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
@@ -92,7 +96,7 @@ def parse_version(raw: Any) -> int | None:
     if raw is None or raw == "":
         return None
     text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_VERSION:
+    if not _plain_digits(text) or not 1 <= int(text) <= MAX_VERSION:
         raise ValidationError(_("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen."))
     return int(text)
 
@@ -110,19 +114,15 @@ def _when(record) -> str:
 
 def changes_since(obj: models.Model, version: int) -> tuple[Any, list[dict[str, str]]]:
     """The newest history record and the fields changed since ``version`` (old → new, German display)."""
-    from kim.views import _display
+    from kim.views import field_changes
 
     history = obj.history.select_related("history_user")
     newest = history.order_by("-history_date", "-history_id").first()
     base = history.filter(version__lte=version).order_by("-history_date", "-history_id").first()
-    rows: list[dict[str, str]] = []
     if newest is None or base is None or newest.pk == base.pk:
-        return newest, rows
+        return newest, []
     excluded = [f.name for f in obj._meta.concrete_fields if f.name in QUIET_FIELDS]
-    for change in newest.diff_against(base, excluded_fields=excluded).changes:
-        field = obj._meta.get_field(change.field)
-        rows.append({"field": str(field.verbose_name), "old": _display(field, change.old), "new": _display(field, change.new)})
-    return newest, rows
+    return newest, field_changes(obj, newest, base, excluded=excluded)
 
 
 def conflict(obj: models.Model, version: int) -> VersionConflict:

@@ -17,6 +17,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
@@ -148,8 +149,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
-        from django.utils import timezone
-
         from kim.exports import Column, export_response
         from kim.tables import export_kind
 
@@ -175,7 +174,7 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         if self.create_url_name and role_key(self.request.user) == "a46":
             ctx["create_url_name"] = self.create_url_name
         ctx["filter_summary"] = filter_summary(ctx.get("filter"))
-        ctx["printed_at"] = timezone_now_local()
+        ctx["printed_at"] = timezone.localtime()
         params = self.request.GET.copy()
         for key in ("export", "page", "per_page"):
             params.pop(key, None)
@@ -184,12 +183,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
             params["export"] = fmt
             ctx["export_links"].append({"url": "?" + params.urlencode(), "label": label})
         return ctx
-
-
-def timezone_now_local():
-    from django.utils import timezone
-
-    return timezone.localtime()
 
 
 def filter_summary(filterset) -> list[str]:
@@ -239,6 +232,17 @@ def _display(field, value) -> str:
     return str(value)
 
 
+def field_changes(obj: Model, newer, older, *, excluded: list[str]) -> list[dict[str, str]]:
+    """The fields that differ between two history records of ``obj``: name, old → new, displayed as
+    elsewhere (German amounts, FTE, dates). Used by the history on detail pages and by the conflict
+    message of a stale form (kim.versioning)."""
+    rows = []
+    for change in newer.diff_against(older, excluded_fields=excluded).changes:
+        field = obj._meta.get_field(change.field)
+        rows.append({"field": str(field.verbose_name), "old": _display(field, change.old), "new": _display(field, change.new)})
+    return rows
+
+
 def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
     """The newest history records of an object with the fields each one changed (old → new).
 
@@ -249,11 +253,7 @@ def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
     for newer, older in zip(records, records[1:] + [None]):
         if len(rows) == limit:
             break
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older, excluded_fields=[f for f in ("version",) if hasattr(newer, f)]).changes:
-                field = obj._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
+        changes = field_changes(obj, newer, older, excluded=["version"] if hasattr(newer, "version") else []) if older is not None else []
         rows.append({"record": newer, "changes": changes})
     return rows
 
