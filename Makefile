@@ -46,7 +46,7 @@ SCALE ?= county
 BENCH_DB ?= both
 BENCH_ARGS ?=
 bench: install
-	$(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings_bench $(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
 
 # Load and fault run against gunicorn + PostgreSQL (not part of `make test`; docs/load.md).
 # Creates and drops its own database kim_load; LOADTEST_ARGS e.g. "--users 10 --seconds 30".

@@ -16,13 +16,12 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Min, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import (
@@ -43,6 +42,7 @@ from casemanagement.models import (
 )
 from kim.models import Municipality, Organisation, OrganisationKind
 from kim.periods import days_in_year, overlap_days, year_end, year_start
+from kim.periods import month_bounds
 
 TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
 TOTAL_LABELS = {
@@ -61,10 +61,6 @@ CHOICES_BY_DIMENSION = {
 }
 
 Figures = dict[str, dict[str, int]]
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def quarter_months(quarter: int) -> list[int]:
@@ -504,7 +500,7 @@ def open_cases_by_month(*, user, today: date | None = None, months: int = 12) ->
     today = today or date.today()
     ends = []
     y, m = today.year, today.month
-    for _ in range(months):
+    for _step in range(months):
         ends.append((y, m, min(month_bounds(y, m)[1], today)))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     ends.reverse()

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
-from simple_history.utils import bulk_create_with_history
 
 from casemanagement.models import (
     Case,
@@ -29,6 +28,7 @@ from casemanagement.models import (
 )
 from kim.models import Organisation
 from kim.services import apply_fields, save_validated
+from kim.periods import month_bounds
 from kim.versioning import check_version
 from modules.models import Post
 
@@ -219,7 +219,6 @@ def return_create(*, carrier: Organisation, post: Post, year: int, month: int, u
         today = _today()
         if (year, month) > (today.year, today.month):
             raise ValidationError({"month": _("Für einen künftigen Monat kann noch keine Meldung angelegt werden.")})
-        from casemanagement.selectors import month_bounds
 
         start, end = month_bounds(year, month)
         if post.start > end or (post.end is not None and post.end < start):
@@ -249,7 +248,7 @@ def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str,
 
 def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     """Freeze the figures: computed from the register now, or the uploaded ones."""
-    from casemanagement.selectors import month_bounds, return_figures_computed
+    from casemanagement.selectors import return_figures_computed
 
     with transaction.atomic():
         r = _locked(caseload_return, version)

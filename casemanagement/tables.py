@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import Case, CaseloadReturn, IndicatorReport, ReturnStatus
-from kim.tables import GermanDateColumn, YearColumn
+from kim.tables import GermanDateColumn
 
 
 class CaseTable(tables.Table):

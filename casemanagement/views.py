@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,13 +36,13 @@ from casemanagement.forms import (
 from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
-from kim.context_processors import role_key
+from kim.models import Role, role_key
 from kim.exports import Column, export_response
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
 from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
 
-CARRIER = frozenset({"carrier"})
-RETURN_ROLES = frozenset({"a46", "readonly", "carrier"})
+CARRIER = frozenset({Role.CARRIER})
+RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
 
 
 def apply_errors(form: BaseForm, exc: ValidationError) -> None:
@@ -63,7 +63,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
     case: Case | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == "carrier":
+        if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == Role.CARRIER:
             self.case = get_object_or_404(Case.objects.for_user(request.user), public_id=kwargs["public_id"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -237,7 +237,7 @@ class ReturnListView(ScopedTableView):
 
 
 class ReviewQueueView(ReturnListView):
-    allowed_roles = frozenset({"a46"})
+    allowed_roles = frozenset({Role.ADMIN})
     title = gettext_lazy("Prüfung: eingereichte Meldungen")
 
     def optimise(self, qs: QuerySet) -> QuerySet:
@@ -256,9 +256,9 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
         r = _return_for(request, public_id)
         key = role_key(request.user)
-        ctx: dict[str, Any] = {"title": str(r), "r": r, "is_carrier": key == "carrier", "is_a46": key == "a46"}
+        ctx: dict[str, Any] = {"title": str(r), "r": r, "is_carrier": key == Role.CARRIER, "is_a46": key == Role.ADMIN}
         keys = selectors.statistics_keys()
-        if key == "carrier":
+        if key == Role.CARRIER:
             figures = selectors.return_figures(caseload_return=r)
             ctx["sections"] = [
                 (selectors.Dimension(d).label, [(label, figures.get(d, {}).get(k, 0)) for k, label in rows]) for d, rows in keys.items()
@@ -331,18 +331,18 @@ class ReturnUseRegisterView(ReturnActionView):
 
 
 class ReturnAcceptView(ReturnActionView):
-    allowed_roles = frozenset({"a46"})
+    allowed_roles = frozenset({Role.ADMIN})
     action, done = "return_accept", gettext_lazy("Meldung angenommen und gesperrt.")
 
 
 class ReturnSendBackView(ReturnActionView):
-    allowed_roles = frozenset({"a46"})
+    allowed_roles = frozenset({Role.ADMIN})
     needs_reason = True
     action, done = "return_send_back", gettext_lazy("Meldung mit Begründung zurückgegeben.")
 
 
 class ReturnReopenView(ReturnActionView):
-    allowed_roles = frozenset({"a46"})
+    allowed_roles = frozenset({Role.ADMIN})
     needs_reason = True
     action, done = "return_reopen", gettext_lazy("Meldung wieder geöffnet.")
 

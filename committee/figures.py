@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from funding import selectors as fs
+from funding.controlling import budget
 from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme
 from kim import figure_cache
 from kim.money import ZERO, format_euro, format_fte, round_money
@@ -122,7 +123,7 @@ FIGURES: dict[str, Figure] = {
     "personnel_needs_fte": Figure("VZÄ der eigenen Stellen", FTE, lambda year: ms.county_personnel_needs(year=year).fte),
     "budget_income_planned": Figure("Haushaltsansatz Erträge", EURO, _budget_planned(BudgetKind.INCOME)),
     "budget_expense_planned": Figure("Haushaltsansatz Aufwendungen", EURO, _budget_planned(BudgetKind.EXPENSE)),
-    "land_income_forecast": Figure("Prognose Landeszuweisungen", EURO, lambda year: fs.land_income_forecast(year=year)),
+    "land_income_forecast": Figure("Prognose Landeszuweisungen", EURO, lambda year: budget.land_income_forecast(year=year)),
 }
 
 
@@ -230,7 +231,7 @@ def table_own_share_gaps(year: int) -> dict:
 
 
 def table_budget_lines(year: int) -> dict:
-    lines = fs.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
+    lines = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
     rows = [
         [
             r.line.teilprodukt, r.line.sachkonto, r.line.label, r.line.get_kind_display(),

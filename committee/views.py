@@ -30,13 +30,13 @@ from committee.forms import (
 from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
-from kim.context_processors import role_key
+from kim.models import Role, role_key
 from kim.i18n import german
 from kim.uploads import serve_private_file
 from kim.versioning import parse_version
 from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
-COMMITTEE_WRITERS = frozenset({"a46", "committee"})
+COMMITTEE_WRITERS = frozenset({Role.ADMIN, Role.COMMITTEE})
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -79,10 +79,10 @@ class PaperDetailView(ScopedDetailView):
             if rendered.frozen and key in STAFF_ROLES:
                 ctx["differences"] = differences(paper, rendered)
         ctx["rendered"] = rendered
-        ctx["can_edit_content"] = key == "a46" and paper.is_draft
+        ctx["can_edit_content"] = key == Role.ADMIN and paper.is_draft
         ctx["can_keep_consultations"] = key in COMMITTEE_WRITERS
-        ctx["figure_names"] = sorted(FIGURES.items()) if key == "a46" and paper.is_draft else []
-        ctx["related"] = paper.related.all() if key != "carrier" else paper.related.published().filter(deleted=False)
+        ctx["figure_names"] = sorted(FIGURES.items()) if key == Role.ADMIN and paper.is_draft else []
+        ctx["related"] = paper.related.all() if key != Role.CARRIER else paper.related.published().filter(deleted=False)
         return ctx
 
 
@@ -132,7 +132,7 @@ class PaperPartMixin:
             self.paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    allowed_write_roles = frozenset({"a46"})
+    allowed_write_roles = frozenset({Role.ADMIN})
 
     def get_cancel_url(self) -> str:
         return self.paper.get_absolute_url()

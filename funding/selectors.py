@@ -9,9 +9,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from funding.models import (
-    BudgetLine,
     CostPlan,
-    ForecastBasis,
     ForwardingContract,
     GrantAllocation,
     GrantNotice,
@@ -23,7 +21,8 @@ from kim.models import Organisation
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 from modules.models import Post
-from modules.selectors import county_personnel_needs_many, post_active_days
+from modules.selectors import post_active_days
+from kim.periods import prorate
 
 def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
     """{(programme_id, category): rate per VZÄ} for a year, in one query."""
@@ -38,11 +37,6 @@ def kim_programmes_by_module() -> dict[int, Programme]:
 def annual_cap(*, rate: Decimal, fte: Decimal) -> Decimal:
     """Rate × FTE for a full year (unrounded)."""
     return rate * fte
-
-
-def prorate(*, annual: Decimal, days: int, year: int) -> Decimal:
-    """Pro-rata share of an annual amount for ``days`` of ``year``, rounded once (ROUND_HALF_UP)."""
-    return round_money(annual * days / days_in_year(year))
 
 
 def forwarding_amount(
@@ -240,90 +234,6 @@ def own_share_requests_for_year(*, year: int) -> list[tuple[OwnShareRequest, Dec
     requests = list(OwnShareRequest.objects.filter(budget_year=year).select_related("applicant"))
     recommended = own_share_recommended_many(requests=requests)
     return [(req, recommended[req.pk]) for req in requests]
-
-
-def land_income_forecast(*, year: int) -> Decimal:
-    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
-    return land_income_forecast_many(years=[year])[year]
-
-
-def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
-    """land_income_forecast for several years in three queries; each year rounded once, at the end."""
-    if not years:
-        return {}
-    programmes = kim_programmes_by_module()
-    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
-    posts = list(Post.objects.active_in(year_start(min(years)), year_end(max(years))))
-    result = {}
-    for year in years:
-        total = Decimal(0)
-        for post in posts:
-            programme = programmes.get(post.module_id)
-            rate = rates.get((programme.pk, post.category, year)) if programme else None
-            days = post_active_days(post=post, year=year)
-            if rate is None or not days:
-                continue
-            total += annual_cap(rate=rate, fte=post.fte) * days / days_in_year(year)
-        result[year] = round_money(total)
-    return result
-
-
-def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
-    rows = ForwardingContract.objects.filter(year__in=years).values("year").annotate(total=Sum("amount"))
-    totals = {r["year"]: round_money(r["total"]) for r in rows}
-    return {year: totals.get(year, ZERO) for year in years}
-
-
-def budget_forecasts(*, years: list[int], bases: set[str] | None = None) -> dict[tuple[str, int], Decimal]:
-    """Forecast per (basis, year) for every year asked, in a fixed number of queries."""
-    result: dict[tuple[str, int], Decimal] = {}
-    for year, amount in land_income_forecast_many(years=years).items():
-        result[(ForecastBasis.LAND_INCOME, year)] = amount
-    for year, amount in forwarded_totals(years=years).items():
-        result[(ForecastBasis.FORWARDING, year)] = amount
-    for year, needs in county_personnel_needs_many(years=years).items():
-        result[(ForecastBasis.OWN_PERSONNEL, year)] = needs.total
-    from funding.controlling_selectors import top_up_expense_many
-
-    top_up_years = years if bases is None or ForecastBasis.TOP_UP in bases else []
-    for year, amount in top_up_expense_many(years=top_up_years).items():
-        result[(ForecastBasis.TOP_UP, year)] = amount
-    return result
-
-
-@dataclass
-class BudgetRow:
-    line: BudgetLine
-    forecast: Decimal | None
-    actual: Decimal | None = None  # payments booked in the year (Ist), where the basis has payments
-
-    @property
-    def difference(self) -> Decimal | None:
-        return None if self.forecast is None else self.forecast - self.line.planned_amount
-
-
-def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
-    """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
-    from funding.controlling_selectors import with_budget_actuals
-
-    from kim import figure_cache
-
-    lines = list(with_budget_actuals(lines))
-    years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
-    # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
-    forecasts = figure_cache.cached(
-        "budget-forecasts", (years, sorted(bases), date.today()), lambda: budget_forecasts(years=years, bases=bases)
-    )
-    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
-
-
-def budget_actual(line: BudgetLine) -> Decimal | None:
-    """Ist of a line annotated by with_budget_actuals: Land receipts (income) or carrier payments (forwarding)."""
-    if line.forecast_basis == ForecastBasis.LAND_INCOME:
-        return round_money(line.actual_land)
-    if line.forecast_basis == ForecastBasis.FORWARDING:
-        return round_money(line.actual_forwarding)
-    return None
 
 
 @dataclass

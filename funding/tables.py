@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import CostPlan, ForwardingContract, GrantNotice, Rate
+from kim.exports import Column
 from kim.money import format_euro
 from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, YearColumn
 
@@ -162,3 +163,16 @@ class ProofTable(tables.Table):
             return "–"
         name = record.checked_by.get_full_name() or record.checked_by.username
         return f"{name}, {record.checked_on:%d.%m.%Y}" if record.checked_on else name
+def budget_export_columns() -> list[Column]:
+    """The budget list's export: the lines with forecast, difference and Ist (funding.controlling.budget)."""
+    return [
+        Column("Jahr", lambda r: r.line.year, "int"),
+        Column("Teilprodukt", lambda r: r.line.teilprodukt),
+        Column("Sachkonto", lambda r: r.line.sachkonto),
+        Column("Bezeichnung", lambda r: r.line.label, width=60),
+        Column("Ertrag/Aufwand", lambda r: r.line.get_kind_display()),
+        Column("Planansatz", lambda r: r.line.planned_amount, "euro"),
+        Column("Prognose (berechnet)", lambda r: r.forecast, "euro"),
+        Column("Differenz Prognose − Plan", lambda r: r.difference, "euro"),
+        Column("Ist (Zahlungen)", lambda r: r.actual, "euro"),
+    ]

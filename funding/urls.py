@@ -1,6 +1,7 @@
 from django.urls import path
 
-from funding import controlling_views, views
+from funding import views
+from funding.controlling import views as controlling_views
 
 app_name = "funding"
 
@@ -32,7 +33,6 @@ urlpatterns = [
     path("saetze/<int:pk>/bearbeiten/", views.RateUpdateView.as_view(), name="rate_edit"),
     path("programme/neu/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programme/<int:pk>/bearbeiten/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
-    path("datenexport/<slug:slug>/", views.CarrierDataExportView.as_view(), name="data_export"),
     path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
     path("controlling/jahr-vorbereiten/", controlling_views.YearPrepareView.as_view(), name="controlling_year"),
     path("zahlungen/", controlling_views.PaymentOverviewView.as_view(), name="controlling_payments"),

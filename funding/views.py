@@ -3,15 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from funding import selectors
-from funding.data_export import carrier_export_zip
+from funding.controlling import budget
 from funding.filters import BudgetLineFilter, CostPlanFilter, ForwardingFilter, GrantFilter, OwnShareRequestFilter, RateFilter
 from funding.forms import (
     AllocationForm,
@@ -34,10 +31,9 @@ from funding.services import (
     programme_save,
     rate_save,
 )
-from funding.tables import BudgetTable, CostPlanTable, ForwardingTable, GapTable, GrantTable, OwnShareRequestTable, RateTable
-from kim.context_processors import role_key
-from kim.models import Organisation
-from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from funding.tables import BudgetTable, budget_export_columns, CostPlanTable, ForwardingTable, GapTable, GrantTable, OwnShareRequestTable, RateTable
+from kim.models import Role, role_key
+from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 # ---------------------------------------------------------------- grants
 
@@ -338,7 +334,7 @@ class BudgetRowView(ScopedTableView):
     template_name = "funding/budget/list.html"
 
     def get_table_data(self):
-        return selectors.budget_lines_with_forecast(lines=self.object_list)
+        return budget.budget_lines_with_forecast(lines=self.object_list)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in {"xlsx", "csv"}:
@@ -349,12 +345,11 @@ class BudgetRowView(ScopedTableView):
         return super().get(request, *args, **kwargs)
 
     def _export(self, request):
-        from funding.controlling_selectors import budget_export_columns
         from kim.exports import export_response
 
         filterset = self.get_filterset(self.get_filterset_class())
         lines = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-        rows = selectors.budget_lines_with_forecast(lines=lines)
+        rows = budget.budget_lines_with_forecast(lines=lines)
         return export_response(request.GET["export"], budget_export_columns(), rows, "Haushalt KIM")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -409,7 +404,7 @@ class RateListView(ScopedTableView):
         return qs.select_related("programme")
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {} if role_key(self.request.user) == "a46" else {"exclude": ("edit",)}
+        return {} if role_key(self.request.user) == Role.ADMIN else {"exclude": ("edit",)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -474,16 +469,3 @@ class ProgrammeUpdateView(ServiceFormView):
 
     def perform_save(self, form) -> Programme:
         return programme_save(programme=self.object, data=form_data(form), user=self.request.user)
-
-
-class CarrierDataExportView(RoleRequiredMixin, View):
-    """Art. 20 DSGVO: all data of one carrier as a ZIP of CSV files (funding.data_export).
-
-    Carrier staff get their own organisation (another carrier's slug is a 404); A 46 any carrier."""
-
-    allowed_roles = frozenset({"carrier", "a46"})
-
-    def get(self, request: HttpRequest, slug: str) -> FileResponse:
-        carrier = get_object_or_404(Organisation.objects.for_user(request.user).carriers(), slug=slug)
-        filename = f"kim-datenexport-{carrier.slug}-{timezone.localdate():%Y-%m-%d}.zip"
-        return FileResponse(carrier_export_zip(carrier), as_attachment=True, filename=filename, content_type="application/zip")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 from django.apps import apps

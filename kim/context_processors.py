@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kim.models import Role, role_key
+from kim.security import SESSION_OTP_KEY, second_factor_required
+
 # Areas of the main navigation; the pages of the active area form the second row.
 NAV_GROUPS = [
     ("overview", _("Übersicht")),
@@ -16,45 +19,35 @@ NAV_GROUPS = [
     ("committee", _("Gremien & Vorlagen")),
 ]
 
-# (url name, label, roles that see it, area); "a46" includes superusers.
+# (url name, label, roles that see it, area); Role.ADMIN includes superusers (User.role_key).
 NAV_ITEMS = [
-    ("dashboard", _("Übersicht"), {"a46", "committee", "readonly", "carrier"}, "overview"),
-    ("modules:post_list", _("Stellen"), {"a46", "committee", "readonly", "carrier"}, "posts"),
-    ("kim:carrier_list", pgettext_lazy("navigation", "Träger"), {"a46", "committee", "readonly", "carrier"}, "posts"),
-    ("funding:grant_list", _("Förderbescheide"), {"a46", "committee", "readonly"}, "funding"),
-    ("funding:forwarding_list", _("Weiterleitungen"), {"a46", "committee", "readonly", "carrier"}, "funding"),
-    ("funding:costplan_list", _("Kostenpläne"), {"a46", "committee", "readonly", "carrier"}, "funding"),
-    ("funding:gap_list", _("Eigenanteile"), {"a46", "committee", "readonly", "carrier"}, "funding"),
-    ("funding:request_list", _("Anträge"), {"a46", "committee", "readonly"}, "funding"),
-    ("funding:budget_list", _("Haushalt"), {"a46", "committee", "readonly"}, "funding"),
-    ("funding:rate_list", _("Sätze"), {"a46", "committee", "readonly"}, "funding"),
-    ("funding:controlling", _("Controlling"), {"a46", "committee", "readonly"}, "funding"),
-    ("casemanagement:case_list", _("Fallregister"), {"carrier"}, "cases"),
-    ("casemanagement:return_list", _("Fallzahlen"), {"a46", "readonly", "carrier"}, "cases"),
-    ("casemanagement:statistics", _("Statistik"), {"a46", "committee", "readonly"}, "cases"),
-    ("casemanagement:indicator_list", _("Kennzahlen"), {"a46", "committee", "readonly"}, "cases"),
-    ("committee:paper_list", _("Vorlagen"), {"a46", "committee", "readonly", "carrier"}, "committee"),
-    ("committee:meeting_list", _("Sitzungen"), {"a46", "committee", "readonly"}, "committee"),
-    ("committee:committee_list", _("Gremien"), {"a46", "committee", "readonly"}, "committee"),
-    ("funding:controlling_payments", _("Zahlungen"), {"carrier"}, "funding"),
-    ("funding:controlling_proofs", _("Verwendungsnachweise"), {"carrier"}, "funding"),
+    ("dashboard", _("Übersicht"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "overview"),
+    ("modules:post_list", _("Stellen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "posts"),
+    ("kim:carrier_list", pgettext_lazy("navigation", "Träger"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "posts"),
+    ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("funding:forwarding_list", _("Weiterleitungen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
+    ("funding:costplan_list", _("Kostenpläne"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
+    ("funding:gap_list", _("Eigenanteile"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
+    ("funding:request_list", _("Anträge"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("funding:budget_list", _("Haushalt"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("funding:rate_list", _("Sätze"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("funding:controlling", _("Controlling"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("casemanagement:case_list", _("Fallregister"), {Role.CARRIER}, "cases"),
+    ("casemanagement:return_list", _("Fallzahlen"), {Role.ADMIN, Role.READONLY, Role.CARRIER}, "cases"),
+    ("casemanagement:statistics", _("Statistik"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "cases"),
+    ("casemanagement:indicator_list", _("Kennzahlen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "cases"),
+    ("committee:paper_list", _("Vorlagen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "committee"),
+    ("committee:meeting_list", _("Sitzungen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
+    ("committee:committee_list", _("Gremien"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
+    ("funding:controlling_payments", _("Zahlungen"), {Role.CARRIER}, "funding"),
+    ("funding:controlling_proofs", _("Verwendungsnachweise"), {Role.CARRIER}, "funding"),
 ]
-
-
-def role_key(user) -> str | None:
-    if not user.is_authenticated:
-        return None
-    if user.is_a46:
-        return "a46"
-    return user.role
 
 
 def navigation(request: HttpRequest) -> dict:
     key = role_key(request.user)
     if key is None:
         return {"nav_items": []}
-    from kim.security import SESSION_OTP_KEY, second_factor_required
-
     if second_factor_required(request.user) and not request.session.get(SESSION_OTP_KEY):
         return {"nav_items": []}  # nothing to navigate to before the second factor
     current = request.resolver_match.view_name if request.resolver_match else ""
@@ -82,4 +75,4 @@ def navigation(request: HttpRequest) -> dict:
             nav_groups.append({"label": label, "url": members[0]["url"], "active": group == nav_current_group,
                                "items": members if len(members) > 1 else []})
     # Default breadcrumbs (base.html): Übersicht › area › this page, for pages without their own.
-    return {"nav_items": items, "nav_groups": nav_groups, "nav_current": nav_current, "user_can_edit": key == "a46"}
+    return {"nav_items": items, "nav_groups": nav_groups, "nav_current": nav_current, "user_can_edit": key == Role.ADMIN}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
 from kim.versioning import VersionedModel
 
 
@@ -127,8 +131,6 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.role == Role.CARRIER and self.organisation_id and self.organisation.kind != OrganisationKind.CARRIER:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"organisation": _("Trägerpersonal kann nur einem Träger zugeordnet werden.")})
 
     @property
@@ -146,6 +148,16 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_a46
+
+    @property
+    def role_key(self) -> Role:
+        """The role that decides access: a superuser counts as A 46 (Role.ADMIN) whatever is stored."""
+        return Role.ADMIN if self.is_superuser else Role(self.role)
+
+
+def role_key(user: Any) -> Role | None:
+    """``user.role_key`` for a signed-in user, None for an anonymous visitor (the role vocabulary is Role)."""
+    return user.role_key if user.is_authenticated else None
 
 
 class LoginAttempt(models.Model):

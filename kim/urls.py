@@ -1,32 +1,12 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from django.views.i18n import set_language
+from django.urls import path
 
-from funding.dashboard import dashboard
-from kim.auth_forms import GermanAuthenticationForm
-from kim.auth_views import totp_setup, totp_verify
+from kim import org_views
+
+app_name = "kim"
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
-    path(
-        "anmelden/",
-        auth_views.LoginView.as_view(authentication_form=GermanAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
-    path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("stellen/", include("modules.urls")),
-    path("traeger/", include("kim.urls_app")),
-    path("finanzen/", include("funding.urls")),
-    path("fallmanagement/", include("casemanagement.urls")),
-    path("gremien/", include("committee.urls")),
-    path("oparl/v1.1/", include("committee.oparl_urls")),
-    path("admin/", admin.site.urls),
+    path("", org_views.CarrierListView.as_view(), name="carrier_list"),
+    path("neu/", org_views.CarrierCreateView.as_view(), name="carrier_create"),
+    path("<slug:slug>/", org_views.CarrierDetailView.as_view(), name="carrier_detail"),
+    path("<slug:slug>/bearbeiten/", org_views.CarrierUpdateView.as_view(), name="carrier_edit"),
 ]
-
-handler403 = "kim.errors.permission_denied"
-handler404 = "kim.errors.page_not_found"
-handler500 = "kim.errors.server_error"

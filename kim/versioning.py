@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from kim.history import field_changes
+
 VERSION = "version"
 MAX_VERSION = 2**31 - 1
 # Bookkeeping fields that change with every save and say nothing to the reader.
@@ -114,7 +116,7 @@ def _when(record) -> str:
 
 def changes_since(obj: models.Model, version: int) -> tuple[Any, list[dict[str, str]]]:
     """The newest history record and the fields changed since ``version`` (old → new, German display)."""
-    from kim.views import field_changes
+
 
     history = obj.history.select_related("history_user")
     newest = history.order_by("-history_date", "-history_id").first()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,12 +22,12 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from kim.context_processors import role_key
-from kim.money import format_euro, format_fte
+from kim.models import Role, role_key
+from kim.history import history_with_changes
 from kim.versioning import add_version_field, version_errors_to_top
 
-ALL_ROLES = frozenset({"a46", "committee", "readonly", "carrier"})
-STAFF_ROLES = frozenset({"a46", "committee", "readonly"})
+ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
 
 
 class ReadOnlyRequestMixin:
@@ -61,7 +59,7 @@ class RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         key = role_key(request.user)
-        if self.edit and key != "a46":
+        if self.edit and key != Role.ADMIN:
             raise PermissionDenied(_("Nur A 46 darf hier Änderungen vornehmen."))
         if key not in self.allowed_roles:
             raise PermissionDenied(_("Dieser Bereich ist für Ihre Rolle nicht freigegeben."))
@@ -171,7 +169,7 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
-        if self.create_url_name and role_key(self.request.user) == "a46":
+        if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
             ctx["create_url_name"] = self.create_url_name
         ctx["filter_summary"] = filter_summary(ctx.get("filter"))
         ctx["printed_at"] = timezone.localtime()
@@ -208,54 +206,9 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        if role_key(self.request.user) in {"a46", "readonly"} and hasattr(self.object, "history"):
+        if role_key(self.request.user) in {Role.ADMIN, Role.READONLY} and hasattr(self.object, "history"):
             ctx["history"] = history_with_changes(self.object, limit=self.history_limit)
         return ctx
-
-
-def _display(field, value) -> str:
-    """A history value as the user reads it elsewhere: German amounts, FTE and dates."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, Decimal):
-        return format_fte(value) if getattr(field, "decimal_places", 2) == 3 else format_euro(value)
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if field.is_relation:
-        # Rare (an employer or a grant changed); one lookup per such change on a detail page.
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else _("(gelöscht)")
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("ja") if value else _("nein")
-    return str(value)
-
-
-def field_changes(obj: Model, newer, older, *, excluded: list[str]) -> list[dict[str, str]]:
-    """The fields that differ between two history records of ``obj``: name, old → new, displayed as
-    elsewhere (German amounts, FTE, dates). Used by the history on detail pages and by the conflict
-    message of a stale form (kim.versioning)."""
-    rows = []
-    for change in newer.diff_against(older, excluded_fields=excluded).changes:
-        field = obj._meta.get_field(change.field)
-        rows.append({"field": str(field.verbose_name), "old": _display(field, change.old), "new": _display(field, change.new)})
-    return rows
-
-
-def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
-    """The newest history records of an object with the fields each one changed (old → new).
-
-    One query: the records are fetched once (plus one older record to diff the last shown one against).
-    """
-    records = list(obj.history.select_related("history_user")[: limit + 1])
-    rows = []
-    for newer, older in zip(records, records[1:] + [None]):
-        if len(rows) == limit:
-            break
-        changes = field_changes(obj, newer, older, excluded=["version"] if hasattr(newer, "version") else []) if older is not None else []
-        rows.append({"record": newer, "changes": changes})
-    return rows
 
 
 class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
@@ -278,7 +231,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
         self.object = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and self.editing and role_key(request.user) == "a46":
+        if request.user.is_authenticated and self.editing and role_key(request.user) == Role.ADMIN:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 

@@ -98,7 +98,7 @@ def server_env(args: argparse.Namespace, media: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "MEDIA_ROOT": media,
         "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "kim.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
 
@@ -116,7 +116,7 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> Plan:
     from django.core.management import call_command
 
     from casemanagement.models import AgeBand, CaseloadReturn, ContactMode, Gender, LegalDomain, Phase, ResidenceStatus, Topic
-    from casemanagement.selectors import month_bounds
+    from kim.periods import month_bounds
     from kim.models import Municipality, Organisation, Role, User
     from modules.models import Post
 
@@ -513,7 +513,7 @@ def main() -> int:
     log = open(log_path, "w")
     gunicorn = shutil.which("gunicorn", path=str(BASE_DIR / ".venv" / "bin")) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "kim.wsgi:application", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+        [gunicorn, "config.wsgi:application", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", "--graceful-timeout", "5"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

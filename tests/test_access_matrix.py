@@ -99,14 +99,13 @@ class Demo:
 
     def __init__(self):
         from casemanagement.models import Case, CaseloadReturn, IndicatorReport, Referral
-        from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
+        from committee.models import Attachment, Consultation, DecisionItem, Paper, Section
         from funding.models import (
             BudgetLine,
             CarrierPayment,
             CostPlan,
             ForwardingContract,
             GrantAllocation,
-            GrantNotice,
             OwnShareRequest,
             OwnShareTopUp,
             ProofDocument,
@@ -115,7 +114,7 @@ class Demo:
             Rate,
         )
         from kim.models import Organisation
-        from modules.models import Occupancy, PersonnelCost, Post
+        from modules.models import Occupancy
 
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
@@ -230,7 +229,7 @@ P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
 # Art. 20 DSGVO data export of carrier A (ZIP): its own staff and A 46; carrier B 404; other staff roles 403
-P["funding:data_export"] = (lambda d: {"slug": d.carrier_a.slug}, profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)))
+P["overview:data_export"] = (lambda d: {"slug": d.carrier_a.slug}, profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)))
 P["funding:controlling"] = (NONE, STAFF_READ)
 P["funding:controlling_year"] = (NONE, A46_WRITE)
 P["funding:controlling_payments"] = (NONE, READ_ALL)

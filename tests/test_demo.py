@@ -12,8 +12,8 @@ from django.core.management import call_command
 from simple_history.models import HistoricalChanges
 
 from funding.models import BudgetLine, GrantNotice, OwnShareRequest
+from funding.controlling.budget import budget_lines_with_forecast
 from funding.selectors import (
-    budget_lines_with_forecast,
     forwarded_total,
     own_share_gap_summary,
     own_share_recommended,

@@ -33,7 +33,7 @@ PREFERENCE = ("a46", "carrier_a", "committee", "readonly")
 # Not HTML: PDFs, CSV, files, OParl JSON.
 DOWNLOADS = {
     "committee:paper_pdf", "committee:meeting_bundle", "committee:attachment_download",
-    "casemanagement:return_csv", "funding:proof_document", "funding:data_export", "logout",
+    "casemanagement:return_csv", "funding:proof_document", "overview:data_export", "logout",
 }
 # Pages every role opens: the dashboard differs by role.
 EVERY_ROLE = {"dashboard"}

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 
 
 def test_a46_sees_dashboard_posts_and_funding_pages_accessibly(journey, demo):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from casemanagement import selectors, services
-from casemanagement.suppression import PRIMARY, SECONDARY
+from casemanagement.suppression import SECONDARY
 
 pytestmark = pytest.mark.django_db
 

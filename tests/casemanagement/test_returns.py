@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from casemanagement import services
 from casemanagement.csv_format import parse_return_csv, return_csv_bytes
 from casemanagement.models import CaseloadReturn, ReturnStatus
-from casemanagement.selectors import combine_months, figures_normalised, month_bounds, return_figures, return_figures_computed
+from kim.periods import month_bounds
+from casemanagement.selectors import combine_months, figures_normalised, return_figures, return_figures_computed
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,14 @@ import pytest
 from funding.models import BudgetLine, CostPlan, ForecastBasis, GrantNotice
 from funding.selectors import (
     allocation_received,
-    budget_lines_with_forecast,
     forwarded_for_grant,
     forwarded_total,
-    land_income_forecast,
     own_share_gap_summary,
     own_share_gaps,
     own_share_recommended,
     repayment_risks,
 )
+from funding.controlling.budget import budget_lines_with_forecast, land_income_forecast
 from funding.services import allocation_save
 from kim.models import Organisation
 from modules.models import Post, PostCategory

@@ -48,14 +48,16 @@ def _hostile() -> st.SearchStrategy[str]:
 # --- which forms, as whom, with which objects -------------------------------------------------------
 
 def login_for(view_class) -> str:
+    from kim.models import Role
+
     """Who may write through the view: committee staff where they may (consultations, meetings), else A 46,
     else carrier A (Caritas) for its own case register."""
     writers = getattr(view_class, "allowed_write_roles", None)
     if writers is None:
-        writers = {"a46"} if getattr(view_class, "edit", False) else view_class.allowed_roles
+        writers = {Role.ADMIN} if getattr(view_class, "edit", False) else view_class.allowed_roles
     if "committee" in writers:
         return "sitzungsdienst"
-    if "a46" in writers:
+    if Role.ADMIN in writers:
         return "a46"
     assert "carrier" in writers, view_class
     return "traeger-caritas"

@@ -6,7 +6,6 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import reverse
 
 from kim.backup import _database_is_empty
 from kim.models import User

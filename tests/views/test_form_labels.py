@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from funding.controlling_services import send_proof_reminders
+from funding.controlling.services import send_proof_reminders
 
 
 class Command(BaseCommand):

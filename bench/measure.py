@@ -1,0 +1,237 @@
+"""Measurements on the bench database of the current process: pages (test client), admin reference, PDF,
+gunicorn throughput. Returns plain dicts (written to JSON and Markdown by bench.report)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, time as clock
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from casemanagement.models import CaseloadReturn, ReturnStatus
+from committee.models import AgendaItem, Committee, Meeting, Paper
+from kim.models import Organisation, User
+from modules.models import Module, PostCategory
+
+STAT_YEAR = 2025
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def page_specs() -> list[dict]:
+    """Our page and the admin page of the same model with the same filter (None where the admin has none)."""
+    m2 = Module.objects.get(number=2)
+    caritas = Organisation.objects.get(slug="caritas")
+    paper = Paper.objects.get(number="2020/0354")
+    body = Organisation.objects.filter(kind="county").order_by("pk").first()
+    ret = (CaseloadReturn.objects.filter(carrier=caritas, status=ReturnStatus.ACCEPTED, year=STAT_YEAR)
+           .order_by("-month", "post_id").first()
+           or CaseloadReturn.objects.filter(status__in=[ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED]).order_by("-year", "-month").first())
+    post_filter = f"module={m2.pk}&category={PostCategory.CASE_MANAGEMENT}&year={STAT_YEAR}"
+    return [
+        {"key": "dashboard", "label": "Übersicht (Dashboard)", "user": "a46", "url": "/",
+         "admin": "/admin/", "admin_label": "Admin-Startseite", "list": False},
+        {"key": "posts", "label": "Stellen, gefiltert (Modul 2, Case Management, aktiv 2025)", "user": "a46", "url": f"/stellen/?{post_filter}",
+         "admin": f"/admin/modules/post/?module__id__exact={m2.pk}&category__exact={PostCategory.CASE_MANAGEMENT}",
+         "admin_label": "Admin Stellen, gleicher Filter", "list": True},
+        {"key": "cases", "label": "Fallregister eines Trägers (Caritas)", "user": "traeger-caritas", "url": "/fallmanagement/faelle/",
+         "admin": f"/bench-admin/casemanagement/case/?carrier__id__exact={caritas.pk}", "admin_label": "Admin Fälle, Träger = Caritas", "list": True},
+        {"key": "return", "label": "Fallzahlenmeldung eines Trägers (A 46, geschützt)", "user": "a46", "url": ret.get_absolute_url() if ret else None,
+         "admin": f"/bench-admin/casemanagement/caseloadreturn/{ret.pk}/change/" if ret else None, "admin_label": "Admin Meldung (mit Zahlen)",
+         "list": False},
+        {"key": "statistics", "label": f"Statistik A 46 ({STAT_YEAR})", "user": "a46", "url": f"/fallmanagement/statistik/?year={STAT_YEAR}",
+         "admin": None, "admin_label": "–", "list": False},
+        {"key": "paper", "label": "Vorlage 2020/0354", "user": "a46", "url": f"/gremien/vorlagen/{paper.pk}/",
+         "admin": f"/admin/committee/paper/{paper.pk}/change/", "admin_label": "Admin Vorlage", "list": False},
+        {"key": "oparl_papers", "label": "OParl: Vorlagen der Körperschaft (Seite 1)", "user": None, "url": f"/oparl/v1.1/body/{body.pk}/paper/",
+         "admin": "/admin/committee/paper/", "admin_label": "Admin Vorlagen", "list": True},
+    ]
+
+
+def _clients() -> dict[str | None, Client]:
+    clients: dict[str | None, Client] = {None: Client()}
+    for username in ("a46", "traeger-caritas"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        clients[username] = client
+    return clients
+
+
+def time_url(client: Client, url: str, reps: int, warmup: int) -> dict:
+    for _ in range(warmup):
+        response = client.get(url)
+    reset_queries()  # request_started clears the log; start from an empty one so the capture is exact
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)  # now: captured_queries slices the live log, which the next request clears
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"status": response.status_code, "queries": query_count, "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1), "n": reps, "bytes": len(response.content)}
+
+
+def measure_pages(reps: int = 30, warmup: int = 3, log=print) -> list[dict]:
+    results = []
+    with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
+        clients = _clients()
+        admin_client = clients["a46"]
+        for spec in page_specs():
+            row = {k: spec[k] for k in ("key", "label", "url", "admin", "admin_label", "list")}
+            if spec["url"]:
+                row["ours"] = time_url(clients[spec["user"]], spec["url"], reps, warmup)
+            if spec["admin"]:
+                row["admin_result"] = time_url(admin_client, spec["admin"], reps, warmup)
+                if row.get("ours"):
+                    row["ratio"] = round(row["ours"]["p50_ms"] / max(row["admin_result"]["p50_ms"], 0.01), 2)
+            log(f"  {spec['key']:14} ours {row.get('ours')}  admin {row.get('admin_result')}")
+            results.append(row)
+    return results
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _pdf_pages(data: bytes) -> int:
+    try:
+        out = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+    except (OSError, subprocess.CalledProcessError, StopIteration, ValueError):
+        return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+
+
+def measure_pdf(runs: int = 5, bundle_papers: int = 6, log=print) -> dict:
+    from committee.pdf import _paper_pdf_render, meeting_bundle_pdf, paper_pdf
+
+    paper = Paper.objects.get(number="2020/0354")
+    _paper_pdf_render(paper, with_attachments=False)  # warm-up: fonts, templates, CSS
+    times = []
+    for _ in range(runs):  # the render itself (what a changed paper costs); paper_pdf caches released papers
+        start = time.perf_counter()
+        data = _paper_pdf_render(paper, with_attachments=False)
+        times.append(time.perf_counter() - start)
+    paper_pdf(paper)
+    start = time.perf_counter()
+    paper_pdf(paper)
+    cached = time.perf_counter() - start
+    result = {"paper_s": round(statistics.median(times), 3), "paper_max_s": round(max(times), 3), "paper_cached_s": round(cached, 4),
+              "paper_pages": _pdf_pages(data), "runs": runs}
+    try:
+        with transaction.atomic():  # a scratch meeting with the demo paper as often as needed; rolled back
+            meeting = Meeting.objects.create(committee=Committee.objects.order_by("pk").first(), date=date(2026, 12, 30),
+                                             start_time=clock(9, 0), place="Benchmark")
+            for order in range(1, bundle_papers + 1):
+                AgendaItem.objects.create(meeting=meeting, order=order, number=str(order), title=f"Punkt {order}", paper=paper)
+            start = time.perf_counter()
+            bundle = meeting_bundle_pdf(meeting)
+            result["bundle_s"] = round(time.perf_counter() - start, 3)
+            result["bundle_pages"] = _pdf_pages(bundle)
+            raise _Rollback
+    except _Rollback:
+        pass
+    log(f"  PDF {result}")
+    return result
+
+
+# --------------------------------------------------------------------------------------- gunicorn
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _session_cookie(username: str) -> str:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _load(port: int, path: str, cookie: str, seconds: float, threads: int) -> dict:
+    stop = time.perf_counter() + seconds
+    counts, errors, latencies = [0] * threads, [0] * threads, [[] for _ in range(threads)]
+
+    def worker(i: int) -> None:
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status == 200:
+                    counts[i] += 1
+                    latencies[i].append((time.perf_counter() - start) * 1000)
+                else:
+                    errors[i] += 1
+            except OSError:
+                errors[i] += 1
+
+    began = time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - began
+    lat = [x for part in latencies for x in part]
+    return {"rps": round(sum(counts) / elapsed, 1), "ok": sum(counts), "errors": sum(errors), "seconds": round(elapsed, 1),
+            "threads": threads, "p50_ms": round(percentile(lat, 50), 1) if lat else None, "p95_ms": round(percentile(lat, 95), 1) if lat else None}
+
+
+def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict:
+    """gunicorn with 2 sync workers on loopback, DEBUG=0, KIM_REQUIRE_TOTP=0; a logged-in A 46 session cookie."""
+
+    port = _free_port()
+    env = {**os.environ, "DEBUG": "0", "KIM_REQUIRE_TOTP": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    cmd = [str(gunicorn), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "error"]
+    proc = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("gunicorn startete nicht: " + proc.stderr.read().decode()[-2000:])
+                time.sleep(0.2)
+        cookie = _session_cookie("a46")
+        specs = {s["key"]: s for s in page_specs()}
+        result = {}
+        for key in ("posts", "dashboard"):
+            path = specs[key]["url"]
+            _load(port, path, cookie, 2, threads)  # warm-up of both workers
+            result[key] = {"url": path, **_load(port, path, cookie, seconds, threads)}
+            log(f"  gunicorn {key}: {result[key]}")
+        result["workers"] = 2
+        return result
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -1,0 +1,169 @@
+"""Budget (Haushalt) and forecasts: what each budget line's basis predicts for a year, the Ist from
+payments, and the county's top-up expense. All budget and forecast figures live here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from funding.models import (
+    BudgetLine,
+    CarrierPayment,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    LandReceipt,
+    OwnShareTopUp,
+    Rate,
+)
+from funding.selectors import kim_programmes_by_module
+from kim import figure_cache
+from kim.money import ZERO, round_money
+from kim.periods import days_in_year, year_end, year_start
+from modules.models import Post
+from modules.selectors import county_personnel_needs_many, post_active_days
+from funding.selectors import annual_cap
+
+def land_income_forecast(*, year: int) -> Decimal:
+    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
+    return land_income_forecast_many(years=[year])[year]
+
+
+def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
+    """land_income_forecast for several years in three queries; each year rounded once, at the end."""
+    if not years:
+        return {}
+    programmes = kim_programmes_by_module()
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
+    posts = list(Post.objects.active_in(year_start(min(years)), year_end(max(years))))
+    result = {}
+    for year in years:
+        total = Decimal(0)
+        for post in posts:
+            programme = programmes.get(post.module_id)
+            rate = rates.get((programme.pk, post.category, year)) if programme else None
+            days = post_active_days(post=post, year=year)
+            if rate is None or not days:
+                continue
+            total += annual_cap(rate=rate, fte=post.fte) * days / days_in_year(year)
+        result[year] = round_money(total)
+    return result
+
+
+def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
+    rows = ForwardingContract.objects.filter(year__in=years).values("year").annotate(total=Sum("amount"))
+    totals = {r["year"]: round_money(r["total"]) for r in rows}
+    return {year: totals.get(year, ZERO) for year in years}
+
+
+def budget_forecasts(*, years: list[int], bases: set[str] | None = None) -> dict[tuple[str, int], Decimal]:
+    """Forecast per (basis, year) for every year asked, in a fixed number of queries."""
+    result: dict[tuple[str, int], Decimal] = {}
+    for year, amount in land_income_forecast_many(years=years).items():
+        result[(ForecastBasis.LAND_INCOME, year)] = amount
+    for year, amount in forwarded_totals(years=years).items():
+        result[(ForecastBasis.FORWARDING, year)] = amount
+    for year, needs in county_personnel_needs_many(years=years).items():
+        result[(ForecastBasis.OWN_PERSONNEL, year)] = needs.total
+
+    top_up_years = years if bases is None or ForecastBasis.TOP_UP in bases else []
+    for year, amount in top_up_expense_many(years=top_up_years).items():
+        result[(ForecastBasis.TOP_UP, year)] = amount
+    return result
+
+
+@dataclass
+class BudgetRow:
+    line: BudgetLine
+    forecast: Decimal | None
+    actual: Decimal | None = None  # payments booked in the year (Ist), where the basis has payments
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.forecast is None else self.forecast - self.line.planned_amount
+
+
+def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
+    """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
+
+
+    lines = list(with_budget_actuals(lines))
+    years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
+    # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
+    forecasts = figure_cache.cached(
+        "budget-forecasts", (years, sorted(bases), date.today()), lambda: budget_forecasts(years=years, bases=bases)
+    )
+    return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
+
+
+def budget_actual(line: BudgetLine) -> Decimal | None:
+    """Ist of a line annotated by with_budget_actuals: Land receipts (income) or carrier payments (forwarding)."""
+    if line.forecast_basis == ForecastBasis.LAND_INCOME:
+        return round_money(line.actual_land)
+    if line.forecast_basis == ForecastBasis.FORWARDING:
+        return round_money(line.actual_forwarding)
+    return None
+
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum_subquery(qs: QuerySet, outer: str, inner: str, amount: str = "amount") -> Coalesce:
+    """Σ of ``amount`` over ``qs`` rows whose ``inner`` equals the outer row's ``outer`` (a correlated subquery)."""
+    total = qs.filter(**{inner: OuterRef(outer)}).order_by().values(inner).annotate(t=Sum(amount)).values("t")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def top_up_for_year(*, year: int) -> OwnShareTopUp | None:
+    return OwnShareTopUp.objects.filter(year=year).select_related("budget_line").first()
+
+
+def top_up_expense(*, year: int) -> Decimal:
+    """The planned expense of the county's top-up decision for a year (0 without a decision)."""
+    return top_up_expense_many(years=[year])[year]
+
+
+def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
+    """top_up_expense for several years in four queries: Σ over carrier cost plans of
+    min(top-up × FTE, personnel gap), pro rata by the post's days; rounded once per year."""
+
+    result = {year: ZERO for year in years}
+    decisions = {d.year: d.amount_per_fte for d in OwnShareTopUp.objects.filter(year__in=years)}
+    if not decisions:
+        return result
+    programmes = kim_programmes_by_module()
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))}
+    totals = {year: Decimal(0) for year in decisions}
+    for plan in CostPlan.objects.filter(year__in=list(decisions)).select_related("post"):
+        post = plan.post
+        programme = programmes.get(post.module_id)
+        rate = rates.get((programme.pk, post.category, plan.year)) if programme else None
+        days = post_active_days(post=post, year=plan.year)
+        if rate is None or not days:
+            continue
+        diy = days_in_year(plan.year)
+        gap = plan.personnel - min(plan.personnel, rate * post.fte * days / diy)
+        totals[plan.year] += min(decisions[plan.year] * post.fte * days / diy, gap)
+    for year, total in totals.items():
+        result[year] = round_money(total)
+    return result
+
+
+def with_budget_actuals(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Budget lines annotated (no extra query) with the year's KIM Land receipts and the carrier payments made."""
+    land = (
+        LandReceipt.objects.filter(received_on__year=OuterRef("year"), grant__programme__module__isnull=False)
+        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+    )
+    paid = (
+        CarrierPayment.objects.filter(paid_on__year=OuterRef("year"))
+        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+    )
+    return lines.annotate(
+        actual_land=Coalesce(Subquery(land, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+        actual_forwarding=Coalesce(Subquery(paid, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+    )

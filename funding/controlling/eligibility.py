@@ -1,0 +1,265 @@
+"""Eligibility per post and year (reads): what the county received for a post, what is eligible, the difference.
+
+Rules (domain.md §1), all pro rata by days of the calendar year:
+
+- the grant period limits everything: an allocation covers only part of the year when the notice
+  does (the first 2020 notices ran 01.07.–31.12.);
+- only days on which the post exists and is occupied are eligible; the funded share on a day is
+  min(allocated FTE, occupied FTE) — vacant months and reduced hours (an occupancy segment with a
+  smaller FTE) drop out; several allocations on one post share the occupied FTE in turn;
+- rate × eligible FTE × days / days of the year is the cap per allocation, with the rate of the
+  grant's programme, the post's category and the year;
+- the actual personnel costs of the post in the year cap the sum (entered cost of the post, else the
+  carrier's cost plan, else the county's cost rate × occupied FTE-days);
+- "received" is the grant's money attributable to the allocation: the notice is shared by the
+  allocations' entitlements (rate × FTE × days); approved FTE-days no allocation uses keep their share
+  (at the allocations' average rate), so an incompletely allocated notice does not inflate a post.
+
+A post without any occupancy record is taken as occupied for its whole term (occupancy not kept);
+as soon as one occupancy is recorded, every day outside the recorded occupancies is vacant.
+Rounding: once per post, at the end (ROUND_HALF_UP).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import CostPlan, GrantAllocation, Rate
+from kim.money import ZERO, round_money
+from kim.periods import days_in_year, overlap_days, year_end, year_start
+from modules.models import CostRate, Occupancy, PersonnelCost, Post
+
+CAUSES = {
+    "late_start": _("später Beginn der Stelle"),
+    "early_end": _("vorzeitiges Ende der Stelle"),
+    "vacancy": _("Vakanz (unbesetzte Zeiten)"),
+    "reduced_fte": _("geringerer Beschäftigungsumfang"),
+    "costs_below_rate": _("Personalkosten unter der Pauschale"),
+}
+
+
+@dataclass
+class AllocationPart:
+    allocation: GrantAllocation
+    received: Decimal  # unrounded
+    by_rate: Decimal | None  # unrounded; None when the rate is missing
+    funded_days: int
+    eligible_fte_days: Decimal
+
+
+@dataclass
+class PostEligibility:
+    post: Post
+    year: int
+    received: Decimal
+    eligible: Decimal
+    by_rate: Decimal
+    personnel_cost: Decimal | None
+    causes: list[str] = field(default_factory=list)
+    parts: list[AllocationPart] = field(default_factory=list)
+    missing_rate: bool = False
+
+    @property
+    def difference(self) -> Decimal:
+        """Positive: more received than eligible (Rückforderungsrisiko)."""
+        return self.received - self.eligible
+
+    @property
+    def is_risk(self) -> bool:
+        return self.difference > 0
+
+    @property
+    def cause_labels(self) -> list[str]:
+        return [str(CAUSES[c]) for c in self.causes]
+
+    @property
+    def programmes(self) -> list[str]:
+        return sorted({str(p.allocation.grant.programme) for p in self.parts})
+
+
+def _day(d: date, n: int) -> date:
+    return d + timedelta(days=n)
+
+
+def _occupied_fte_on(post: Post, occupancies: list[Occupancy], on: date) -> Decimal:
+    if post.start > on or (post.end is not None and post.end < on):
+        return ZERO
+    if not occupancies:  # occupancy not kept for this post: occupied for its term
+        return post.fte
+    total = sum((o.fte for o in occupancies if o.start <= on and (o.end is None or o.end >= on)), start=ZERO)
+    return min(total, post.fte)
+
+
+def _boundaries(start: date, end: date, dates: list[date | None]) -> list[tuple[date, date]]:
+    """Split [start, end] at the given dates (each date starts a new segment)."""
+    cuts = sorted({d for d in dates if d is not None and start < d <= end})
+    segments, current = [], start
+    for cut in cuts:
+        segments.append((current, _day(cut, -1)))
+        current = cut
+    segments.append((current, end))
+    return segments
+
+
+def _personnel_cost(
+    post: Post, year: int, occupancies: list[Occupancy], entered: dict, plans: dict, cost_rates: dict
+) -> Decimal | None:
+    if post.pk in entered:
+        return entered[post.pk]
+    if post.pk in plans:
+        return plans[post.pk]
+    rate = cost_rates.get(post.category)
+    if rate is None:
+        return None
+    start, end = max(post.start, year_start(year)), min(post.end or year_end(year), year_end(year))
+    if end < start:
+        return ZERO
+    dates: list[date | None] = []
+    for o in occupancies:
+        dates += [o.start, _day(o.end, 1) if o.end else None]
+    fte_days = sum(
+        (_occupied_fte_on(post, occupancies, s) * ((e - s).days + 1) for s, e in _boundaries(start, end, dates)), start=ZERO
+    )
+    return rate * fte_days / days_in_year(year)
+
+
+def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> list[PostEligibility]:
+    """Eligibility of every post with an allocation in ``year`` (or of the given posts), in a fixed number of queries."""
+    ys, ye = year_start(year), year_end(year)
+    # Draft notices (a year prepared from the previous one) have paid nothing yet.
+    allocations = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys, grant__is_draft=False)
+    if posts is not None:
+        allocations = allocations.filter(post__in=posts)
+    allocations = list(
+        allocations.select_related("grant__programme__module", "post__module", "post__employer").order_by("post_id", "start", "pk")
+    )
+    if not allocations:
+        return []
+    grant_ids = {a.grant_id for a in allocations}
+    post_ids = {a.post_id for a in allocations}
+    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant"))
+    rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+    occupancies: dict[int, list[Occupancy]] = defaultdict(list)
+    for occ in Occupancy.objects.filter(post_id__in=post_ids).order_by("start"):
+        occupancies[occ.post_id].append(occ)
+    entered = dict(PersonnelCost.objects.filter(year=year, post_id__in=post_ids).values_list("post_id", "amount"))
+    plans = dict(CostPlan.objects.filter(year=year, post_id__in=post_ids).values_list("post_id", "personnel"))
+    cost_rates = dict(CostRate.objects.filter(year=year).values_list("category", "amount_per_fte"))
+
+    received = _received_shares(siblings, rates)
+
+    by_post: dict[int, list[GrantAllocation]] = defaultdict(list)
+    for alloc in allocations:
+        by_post[alloc.post_id].append(alloc)
+
+    result = []
+    for allocs in by_post.values():
+        post = allocs[0].post
+        occs = occupancies.get(post.pk, [])
+        result.append(_post_eligibility(post, year, allocs, occs, rates, received, entered, plans, cost_rates))
+    result.sort(key=lambda e: (e.post.module.number, e.post.title, e.post.pk))
+    return result
+
+
+def post_eligibility(*, post: Post, year: int) -> PostEligibility | None:
+    """Received, eligible and difference of one post in one year (None: the post has no allocation that year)."""
+    rows = post_eligibility_many(year=year, posts=Post.objects.filter(pk=post.pk))
+    return rows[0] if rows else None
+
+
+def repayment_risk_list(*, year: int, posts: QuerySet[Post] | None = None) -> list[PostEligibility]:
+    """Posts whose received money exceeds the eligible amount (Rückforderungsrisiken), with their causes."""
+    return [row for row in post_eligibility_many(year=year, posts=posts) if row.is_risk]
+
+
+def _received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
+    """Grant money attributable to each allocation (unrounded), see the module docstring."""
+    by_grant: dict[int, list[GrantAllocation]] = defaultdict(list)
+    for alloc in siblings:
+        by_grant[alloc.grant_id].append(alloc)
+    shares: dict[int, Decimal] = {}
+    for allocs in by_grant.values():
+        grant = allocs[0].grant
+        grant_days = overlap_days(grant.period_start, grant.period_end, grant.period_start, grant.period_end)
+        approved_fte_days = grant.approved_fte * grant_days
+        fte_days = {a.pk: a.fte * overlap_days(a.start, a.end, grant.period_start, grant.period_end) for a in allocs}
+        used = sum(fte_days.values(), start=ZERO)
+        weights = {a.pk: rates.get((grant.programme_id, a.post.category)) for a in allocs}
+        if any(w is None for w in weights.values()) or not used:
+            for a in allocs:  # without every rate: the share of the approved FTE-days
+                shares[a.pk] = grant.amount * fte_days[a.pk] / approved_fte_days
+            continue
+        weighted = {pk: weights[pk] * fte_days[pk] for pk in fte_days}
+        total = sum(weighted.values(), start=ZERO) * max(Decimal(1), approved_fte_days / used)
+        for a in allocs:
+            shares[a.pk] = grant.amount * weighted[a.pk] / total if total else ZERO
+    return shares
+
+
+def _post_eligibility(post, year, allocs, occs, rates, received, entered, plans, cost_rates) -> PostEligibility:
+    ys, ye = year_start(year), year_end(year)
+    diy = days_in_year(year)
+    dates: list[date | None] = [post.start, _day(post.end, 1) if post.end else None]
+    for o in occs:
+        dates += [o.start, _day(o.end, 1) if o.end else None]
+    for a in allocs:
+        dates += [a.start, _day(a.end, 1)]
+    causes: set[str] = set()
+    parts = {a.pk: AllocationPart(a, received.get(a.pk, ZERO), ZERO, 0, ZERO) for a in allocs}
+    first, last = max(min(a.start for a in allocs), ys), min(max(a.end for a in allocs), ye)
+    for seg_start, seg_end in _boundaries(first, last, dates):
+        days = (seg_end - seg_start).days + 1
+        covering = [a for a in allocs if a.start <= seg_start and a.end >= seg_end]
+        if not covering:
+            continue
+        in_term = post.start <= seg_start and (post.end is None or post.end >= seg_end)
+        available = _occupied_fte_on(post, occs, seg_start)
+        for a in covering:
+            part = parts[a.pk]
+            part.funded_days += days
+            share = min(a.fte, available)
+            available -= share
+            if share < a.fte:
+                if not in_term:
+                    causes.add("late_start" if seg_start < post.start else "early_end")
+                elif share == 0:
+                    causes.add("vacancy")
+                else:
+                    causes.add("reduced_fte")
+            part.eligible_fte_days += share * days
+    by_rate = ZERO
+    missing_rate = False
+    for part in parts.values():
+        rate = rates.get((part.allocation.grant.programme_id, post.category))
+        if rate is None:
+            missing_rate = True
+            part.by_rate = None
+            by_rate += part.received  # nothing to say without a rate: take what was received
+        else:
+            part.by_rate = rate * part.eligible_fte_days / diy
+            by_rate += part.by_rate
+    cost = _personnel_cost(post, year, occs, entered, plans, cost_rates)
+    eligible = by_rate
+    if cost is not None and cost < by_rate:
+        eligible = cost
+        causes.add("costs_below_rate")
+    total_received = round_money(sum((p.received for p in parts.values()), start=ZERO))
+    eligible = round_money(eligible)
+    ordered = [c for c in CAUSES if c in causes]
+    return PostEligibility(
+        post=post,
+        year=year,
+        received=total_received,
+        eligible=eligible,
+        by_rate=round_money(by_rate),
+        personnel_cost=None if cost is None else round_money(cost),
+        causes=ordered,
+        parts=list(parts.values()),
+        missing_rate=missing_rate,
+    )

@@ -1,0 +1,506 @@
+"""Reads of the funding controlling (issue 5): payments and balances, proof-of-use reminders,
+double funding, funding timelines, top-up and what-if, the programme roll-up. Aggregation runs in
+the database; every list is read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import (
+    BudgetLine,
+    CarrierPayment,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantNotice,
+    LandReceipt,
+    OwnShareTopUp,
+    ProofObligation,
+    ProofStatus,
+    Rate,
+)
+from kim.money import ZERO, round_money
+from kim.periods import days_in_year, year_end, year_start
+from funding.controlling.budget import MONEY_FIELD, _sum_subquery, top_up_for_year
+from funding.conf import horizon_months, reminder_thresholds
+from kim.periods import add_months
+
+
+def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
+    """Notices of a year with received (Land → county), forwarded and paid to carriers, in one query."""
+    return (
+        GrantNotice.objects.filter(period_start__year=year)
+        .select_related("programme__module")
+        .annotate(
+            received=_sum_subquery(LandReceipt.objects.all(), "pk", "grant"),
+            forwarded=_sum_subquery(ForwardingContract.objects.all(), "pk", "grant"),
+            paid_out=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract__grant"),
+        )
+        .annotate(open_from_land=ExpressionWrapper(F("amount") - F("received"), output_field=MONEY_FIELD))
+        .order_by("programme__module__number", "reference")
+    )
+
+
+def contracts_with_balances(*, contracts: QuerySet[ForwardingContract], today: date | None = None) -> QuerySet[ForwardingContract]:
+    """Contracts with planned, paid and overdue sums of their instalments, in one query."""
+    today = today or timezone.localdate()
+    return contracts.select_related("carrier", "post", "grant__programme").annotate(
+        planned=_sum_subquery(CarrierPayment.objects.all(), "pk", "contract"),
+        paid=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract"),
+        overdue=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"),
+    ).annotate(balance=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY_FIELD))
+
+
+@dataclass
+class PaymentTotals:
+    granted: Decimal = ZERO
+    received: Decimal = ZERO
+    forwarded: Decimal = ZERO
+    planned: Decimal = ZERO
+    paid: Decimal = ZERO
+    overdue: Decimal = ZERO
+
+    @property
+    def open_from_land(self) -> Decimal:
+        return self.granted - self.received
+
+    @property
+    def open_to_carriers(self) -> Decimal:
+        return self.forwarded - self.paid
+
+
+def payment_totals(*, grants: list[GrantNotice], contracts: list[ForwardingContract]) -> PaymentTotals:
+    """Totals of the annotated rows already read (no further query)."""
+    return PaymentTotals(
+        granted=round_money(sum((g.amount for g in grants), start=ZERO)),
+        received=round_money(sum((g.received for g in grants), start=ZERO)),
+        forwarded=round_money(sum((c.amount for c in contracts), start=ZERO)),
+        planned=round_money(sum((c.planned for c in contracts), start=ZERO)),
+        paid=round_money(sum((c.paid for c in contracts), start=ZERO)),
+        overdue=round_money(sum((c.overdue for c in contracts), start=ZERO)),
+    )
+
+
+def overdue_payments(*, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None) -> QuerySet[CarrierPayment]:
+    today = today or timezone.localdate()
+    qs = CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today)
+    if contracts is not None:
+        qs = qs.filter(contract__in=contracts)
+    return qs.select_related("contract__carrier", "contract__post")
+
+
+# ---------------------------------------------------------------- proof of use
+
+
+def proof_obligations(*, user, status: str | None = None) -> QuerySet[ProofObligation]:
+    """Obligations the user may see, with their document count, in one query."""
+    qs = ProofObligation.objects.for_user(user).select_related(
+        "contract__carrier", "contract__post", "grant__programme", "checked_by"
+    ).annotate(document_count=Count("documents"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_on", "pk")
+
+
+def proofs_due_soon(*, today: date | None = None, user=None) -> list[ProofObligation]:
+    """Open obligations (open or with objections) due within the largest reminder threshold, or overdue."""
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(reminder_thresholds() or [0]))
+    qs = ProofObligation.objects.for_user(user) if user is not None else ProofObligation.objects.all()
+    rows = list(
+        qs.filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__lte=horizon)
+        .select_related("contract__carrier", "contract__post", "grant__programme")
+        .order_by("due_on", "pk")
+    )
+    for row in rows:
+        row.days_left = (row.due_on - today).days
+    return rows
+
+
+# ---------------------------------------------------------------- double funding (§ 9 (4) TIntG)
+
+
+@dataclass
+class FundingConflict:
+    post: object
+    programmes: list[str]
+    start: date
+    end: date | None
+    funded_fte: Decimal
+    allocations: list = field(default_factory=list)
+
+    @property
+    def excess_fte(self) -> Decimal:
+        return self.funded_fte - self.post.fte
+
+    @property
+    def is_double_funding(self) -> bool:
+        return len(self.programmes) > 1
+
+    @property
+    def kind_label(self) -> str:
+        return _("Doppelförderung") if self.is_double_funding else _("Förderung über dem Stellenanteil")
+
+
+def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingConflict]:
+    """Periods in which a post's funded shares exceed its FTE, across KIM and the other programmes.
+
+    The services refuse such allocations; imported or legacy data may still contain them. Each
+    conflict names the post, the programmes involved, the period (consecutive days with the same
+    allocations merged) and the funded FTE beside the post's FTE. One query.
+    """
+    from funding.models import GrantAllocation
+    from modules.selectors import occupied_segments
+
+    allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by("post_id", "start", "pk")
+    if posts is not None:
+        allocations = allocations.filter(post__in=posts)
+    by_post: dict[int, list] = {}
+    for alloc in allocations:
+        by_post.setdefault(alloc.post_id, []).append(alloc)
+    conflicts: list[FundingConflict] = []
+    for allocs in by_post.values():
+        post = allocs[0].post
+        current: FundingConflict | None = None
+        for seg_start, seg_end, total in occupied_segments([(a.start, a.end, a.fte) for a in allocs]):
+            if total <= post.fte:
+                current = None
+                continue
+            clashing = [a for a in allocs if a.start <= seg_start and a.end >= seg_start]
+            ids = sorted(a.pk for a in clashing)
+            if (
+                current is not None and current.end is not None and seg_start.toordinal() == current.end.toordinal() + 1
+                and sorted(a.pk for a in current.allocations) == ids and current.funded_fte == total
+            ):
+                current.end = seg_end
+                continue
+            current = FundingConflict(
+                post=post, programmes=sorted({a.grant.programme.short_name for a in clashing}),
+                start=seg_start, end=seg_end, funded_fte=total, allocations=clashing,
+            )
+            conflicts.append(current)
+    conflicts.sort(key=lambda c: (c.post.title, c.start))
+    return conflicts
+
+
+# ---------------------------------------------------------------- funding timeline per post
+
+
+@dataclass
+class PostTimeline:
+    post: object
+    funding_end: date | None
+    contract_end: date | None
+    funding_horizon: int | None  # smallest horizon (months) within which the funding ends
+    contract_horizon: int | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.funding_horizon is not None or self.contract_horizon is not None
+
+    @property
+    def gap_days(self) -> int | None:
+        """Days the fixed-term contract runs beyond the funding (positive: unfunded tail)."""
+        if self.funding_end is None or self.contract_end is None:
+            return None
+        return (self.contract_end - self.funding_end).days
+
+
+def post_timelines(*, today: date | None = None, flagged_only: bool = False, user=None) -> list[PostTimeline]:
+    """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
+    from django.db.models import Max
+
+    from modules.models import Post
+
+    today = today or timezone.localdate()
+    horizons = horizon_months()
+    limits = [(h, add_months(today, h)) for h in horizons]
+    posts = Post.objects.for_user(user) if user is not None else Post.objects.all()
+    posts = posts.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("employer", "module").annotate(funding_end=Max("allocations__end"))
+    rows = []
+    for post in posts.order_by("module__number", "title", "pk"):
+
+        def within(end: date | None) -> int | None:
+            if end is None or end < today:
+                return None
+            return next((h for h, limit in limits if end <= limit), None)
+
+        row = PostTimeline(post, post.funding_end, post.end, within(post.funding_end), within(post.end))
+        if row.flagged or not flagged_only:
+            rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------- own-share top-up and what-if
+
+
+@dataclass
+class Scenario:
+    rate: Decimal | None  # the case-management rate per VZÄ used (None: today's rates)
+    top_up_per_fte: Decimal
+    personnel_per_fte: Decimal | None
+    land_income: Decimal = ZERO
+    forwarding: Decimal = ZERO
+    carrier_gap: Decimal = ZERO
+    carrier_overhead: Decimal = ZERO
+    top_up: Decimal = ZERO
+    own_personnel: Decimal = ZERO
+    carrier_posts: int = 0
+
+    @property
+    def carriers_own_share(self) -> Decimal:
+        """What the carriers still carry: personnel gap − the county's top-up + uncovered overhead."""
+        return self.carrier_gap - self.top_up + self.carrier_overhead
+
+    @property
+    def county_expense(self) -> Decimal:
+        return self.forwarding + self.top_up + self.own_personnel
+
+    @property
+    def county_net(self) -> Decimal:
+        """County expense minus the Land's income (negative: the Land covers more than the county spends)."""
+        return self.county_expense - self.land_income
+
+    def forecast_for(self, basis: str) -> Decimal | None:
+        return {
+            ForecastBasis.LAND_INCOME: self.land_income, ForecastBasis.FORWARDING: self.forwarding,
+            ForecastBasis.OWN_PERSONNEL: self.own_personnel, ForecastBasis.TOP_UP: self.top_up,
+        }.get(basis)
+
+
+def scenario_figures(
+    *, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None,
+    _today_top_up: OwnShareTopUp | None = None,
+) -> Scenario:
+    """The year's money with optional changes: the rate per VZÄ (every category but the assistant post, whose
+    rate follows its own rule), the county's top-up per VZÄ, the carriers' personnel cost per VZÄ. Reads only.
+
+    Forwarding per carrier post = min(personnel, rate × FTE pro rata); gap = personnel − forwarding; top-up per
+    post = min(top-up × FTE, gap). Each total rounded once."""
+    from funding.selectors import kim_programmes_by_module
+    from modules.models import Post, PostCategory
+    from modules.selectors import county_personnel_needs, post_active_days
+
+    if top_up_per_fte is None:
+        decision = _today_top_up if _today_top_up is not None else top_up_for_year(year=year)
+        top_up_per_fte = decision.amount_per_fte if decision else ZERO
+    diy = days_in_year(year)
+    programmes = kim_programmes_by_module()
+    rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+
+    def rate_for(post) -> Decimal | None:
+        programme = programmes.get(post.module_id)
+        if programme is None:
+            return None
+        today_rate = rates.get((programme.pk, post.category))
+        if rate is not None and post.category != PostCategory.ASSISTANT and today_rate is not None:
+            return rate
+        return today_rate
+
+    result = Scenario(rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte)
+    land = Decimal(0)
+    for post in Post.objects.active_in(year_start(year), year_end(year)):
+        r = rate_for(post)
+        days = post_active_days(post=post, year=year)
+        if r is not None and days:
+            land += r * post.fte * days / diy
+    forwarding = gap = overhead = top_up = Decimal(0)
+    for plan in CostPlan.objects.filter(year=year).select_related("post"):
+        post = plan.post
+        days = post_active_days(post=post, year=year)
+        r = rate_for(post)
+        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * days / diy
+        if r is None:
+            continue
+        cap = r * post.fte * days / diy
+        eligible = min(personnel, cap)
+        post_gap = personnel - eligible
+        forwarding += eligible
+        gap += post_gap
+        overhead += plan.material_overhead
+        top_up += min(top_up_per_fte * post.fte * days / diy, post_gap)
+        result.carrier_posts += 1
+    result.land_income = round_money(land)
+    result.forwarding = round_money(forwarding)
+    result.carrier_gap = round_money(gap)
+    result.carrier_overhead = round_money(overhead)
+    result.top_up = round_money(top_up)
+    result.own_personnel = county_personnel_needs(year=year).total
+    return result
+
+
+@dataclass
+class WhatIf:
+    year: int
+    today: Scenario
+    scenario: Scenario
+    budget: list[tuple[BudgetLine, Decimal | None, Decimal | None]]
+
+    FIGURES = [
+        ("land_income", _("Landeszuweisungen KIM (Prognose: Stellen × Pauschalen)")),
+        ("forwarding", _("Weiterleitung an die Träger")),
+        ("carrier_gap", _("Lücke der Träger (Personalkosten)")),
+        ("top_up", _("Übernahme des Eigenanteils durch den Kreis")),
+        ("carriers_own_share", _("Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)")),
+        ("own_personnel", _("Personalkosten der eigenen Stellen")),
+        ("county_expense", _("Aufwand des Kreises gesamt")),
+        ("county_net", _("Aufwand des Kreises abzüglich Landeszuweisungen")),
+    ]
+
+    def comparison(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+        """(label, today, scenario, change) for every figure of the page."""
+        rows = []
+        for attr, label in self.FIGURES:
+            a, b = getattr(self.today, attr), getattr(self.scenario, attr)
+            rows.append((label, a, b, b - a))
+        return rows
+
+    def budget_comparison(self) -> list[tuple[BudgetLine, Decimal | None, Decimal | None, Decimal | None]]:
+        return [(line, a, b, None if a is None or b is None else b - a) for line, a, b in self.budget]
+
+
+def what_if(*, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None) -> WhatIf:
+    """Today's plan beside the changed one, with the year's budget lines; nothing is saved."""
+    decision = top_up_for_year(year=year)
+    today = scenario_figures(year=year, _today_top_up=decision)
+    scenario = scenario_figures(year=year, rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte, _today_top_up=decision)
+    lines = list(BudgetLine.objects.filter(year=year))
+    budget = [(line, today.forecast_for(line.forecast_basis), scenario.forecast_for(line.forecast_basis)) for line in lines]
+    return WhatIf(year, today, scenario, budget)
+
+
+# ---------------------------------------------------------------- programme roll-up and flow
+
+
+@dataclass
+class FlowRow:
+    module: str
+    carrier: str | None  # None: the county's own posts
+    amount: Decimal
+    paid: Decimal
+
+
+@dataclass
+class ProgrammeFlow:
+    year: int
+    granted: dict[str, Decimal]
+    rows: list[FlowRow]
+
+    @property
+    def land_total(self) -> Decimal:
+        return sum(self.granted.values(), start=ZERO)
+
+    @property
+    def forwarded_total(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.carrier), start=ZERO)
+
+    @property
+    def own_total(self) -> Decimal:
+        return sum((r.amount for r in self.rows if r.carrier is None), start=ZERO)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((r.paid for r in self.rows if r.carrier), start=ZERO)
+
+    def per_carrier(self) -> list[tuple[str, Decimal, Decimal]]:
+        totals: dict[str, list[Decimal]] = {}
+        for r in self.rows:
+            if r.carrier:
+                t = totals.setdefault(r.carrier, [ZERO, ZERO])
+                t[0] += r.amount
+                t[1] += r.paid
+        return [(name, a, p) for name, (a, p) in sorted(totals.items())]
+
+    def diagram(self):
+        """Nodes and links of the flow: Land → module → own posts / forwarding → carrier → paid / open."""
+        from funding.controlling.charts import FlowLink, FlowNode
+
+        nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
+        links = []
+        for module, amount in self.granted.items():
+            nodes.append(FlowNode(f"m:{module}", module, amount, 1))
+            links.append(FlowLink("land", f"m:{module}", amount))
+        own = {r.module: r.amount for r in self.rows if r.carrier is None}
+        fwd: dict[str, Decimal] = {}
+        for r in self.rows:
+            if r.carrier:
+                fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
+        if self.own_total:
+            nodes.append(FlowNode("own", _("eigene Stellen (StädteRegion)"), self.own_total, 2))
+        if self.forwarded_total:
+            nodes.append(FlowNode("fwd", _("Weiterleitung an Träger"), self.forwarded_total, 2))
+        for module in self.granted:
+            if own.get(module):
+                links.append(FlowLink(f"m:{module}", "own", own[module]))
+            if fwd.get(module):
+                links.append(FlowLink(f"m:{module}", "fwd", fwd[module]))
+        paid_total, open_total = self.paid_total, self.forwarded_total - self.paid_total
+        for name, amount, paid in self.per_carrier():
+            nodes.append(FlowNode(f"c:{name}", name, amount, 3))
+            links.append(FlowLink("fwd", f"c:{name}", amount))
+        if paid_total:
+            nodes.append(FlowNode("paid", _("bereits gezahlt"), paid_total, 4))
+        if open_total:
+            nodes.append(FlowNode("open", _("noch nicht gezahlt"), open_total, 4))
+        for name, amount, paid in self.per_carrier():
+            if paid:
+                links.append(FlowLink(f"c:{name}", "paid", paid))
+            if amount - paid:
+                links.append(FlowLink(f"c:{name}", "open", amount - paid))
+        return nodes, links
+
+    def link_rows(self) -> list[tuple[str, str, Decimal]]:
+        """The diagram's bands as (from, to, amount), for the table beside it."""
+        nodes, links = self.diagram()
+        labels = {n.key: n.label for n in nodes}
+        return [(labels[link.source], labels[link.target], link.amount) for link in links]
+
+    def svg(self) -> str:
+        from funding.controlling.charts import flow_svg
+
+        nodes, links = self.diagram()
+        return flow_svg(nodes, links, title=f"Mittelfluss KIM {self.year}")
+
+
+def programme_flow(*, year: int) -> ProgrammeFlow:
+    """Land → county per module → own posts vs. forwarded → per carrier → paid so far, in three queries.
+
+    Own posts receive what the module's notices leave after forwarding (granted − forwarded). Drafts
+    (a prepared year) are left out: no notice, no contract yet."""
+    granted: dict[str, Decimal] = {}
+    for row in (
+        GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False, is_draft=False)
+        .values("programme__short_name", "programme__module__number").annotate(total=Sum("amount")).order_by("programme__module__number")
+    ):
+        granted[row["programme__short_name"]] = round_money(row["total"])
+    contracts = (
+        ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False, is_draft=False)
+        .values("grant__programme__short_name", "carrier__short_name", "carrier__name").annotate(total=Sum("amount"))
+    )
+    paid = {
+        (r["contract__grant__programme__short_name"], r["contract__carrier__name"]): round_money(r["total"])
+        for r in CarrierPayment.objects.filter(contract__year=year, paid_on__isnull=False)
+        .values("contract__grant__programme__short_name", "contract__carrier__name").annotate(total=Sum("amount"))
+    }
+    rows, forwarded = [], {}
+    for r in contracts:
+        module, name = r["grant__programme__short_name"], r["carrier__name"]
+        amount = round_money(r["total"])
+        forwarded[module] = forwarded.get(module, ZERO) + amount
+        rows.append(FlowRow(module, r["carrier__short_name"] or name, amount, paid.get((module, name), ZERO)))
+    for module, amount in granted.items():
+        rows.append(FlowRow(module, None, amount - forwarded.get(module, ZERO), ZERO))
+    rows.sort(key=lambda r: (r.module, r.carrier is not None, r.carrier or ""))
+    return ProgrammeFlow(year, granted, rows)
+
+
+# ---------------------------------------------------------------- budget (NKF): actual payments
+
+

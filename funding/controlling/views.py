@@ -1,0 +1,410 @@
+"""Controlling pages of A 46 (issue 5): eligibility and repayment risks, payments, proof of use,
+double funding, what-if, flow. Thin views; every figure comes from a named selector."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView, View
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+
+from funding.controlling import eligibility
+from funding.controlling import selectors as cs
+from funding.controlling import services as controlling_services
+from funding.conf import horizon_months
+from funding.controlling.budget import top_up_for_year
+from funding.controlling.forms import (
+    CarrierPaymentForm,
+    LandReceiptForm,
+    OwnShareTopUpForm,
+    ProofDocumentForm,
+    ProofObligationForm,
+    ProofStatusForm,
+    WhatIfForm,
+    YearPrepareForm,
+)
+from funding.models import CarrierPayment, ForwardingContract, GrantNotice, OwnShareTopUp, ProofDocument, ProofKind, ProofObligation, ProofStatus
+from kim.uploads import serve_private_file
+from kim.models import Role, role_key
+from funding.filters import ProofFilter
+from funding.tables import ProofTable
+from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.views import STAFF_ROLES, RoleRequiredMixin
+
+
+def year_param(request: HttpRequest, default: int | None = None) -> int:
+    """?year= if it is a plausible year, else the year remembered in the session (kim.years), else
+    the given default (else this year)."""
+    from kim.years import year_or
+
+    return year_or(request, default or date.today().year)
+
+
+class YearPageMixin(RoleRequiredMixin):
+    allowed_roles = STAFF_ROLES
+    title = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        self.year = year_param(self.request)
+        ctx.update({"year": self.year, "title": self.title, "years": list(range(2020, date.today().year + 2))})
+        return ctx
+
+
+class RepaymentRiskView(YearPageMixin, TemplateView):
+    """Rückforderungsrisiken: posts with more received than eligible (funding.controlling.eligibility.repayment_risk_list)."""
+
+    template_name = "funding/controlling/risks.html"
+    title = _("Rückforderungsrisiken")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        rows = eligibility.post_eligibility_many(year=self.year)
+        ctx["risks"] = [r for r in rows if r.is_risk]
+        ctx["rows"] = rows
+        ctx["total_difference"] = sum((r.difference for r in ctx["risks"]), start=eligibility.ZERO)
+        return ctx
+
+
+class ControllingIndexView(RoleRequiredMixin, TemplateView):
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Controlling")
+        return ctx
+
+
+class YearPrepareView(RoleRequiredMixin, FormView):
+    """Prepare the next year from the previous one; without confirmation only a preview (dry run)."""
+
+    edit = True
+    template_name = "funding/controlling/year_prepare.html"
+    form_class = YearPrepareForm
+
+    def get_initial(self) -> dict[str, Any]:
+        from kim.years import parse_year
+
+        return {"source_year": parse_year(self.request.GET.get("year")) or date.today().year - 1}  # not the remembered year
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Neues Jahr aus dem Vorjahr vorbereiten")
+        return ctx
+
+    def form_valid(self, form) -> HttpResponse:
+        source_year = form.cleaned_data["source_year"]
+        confirm = form.cleaned_data["confirm"]
+        try:
+            prep = controlling_services.year_prepare(source_year=source_year, user=self.request.user, dry_run=not confirm)
+        except ValidationError as exc:
+            form.add_error("source_year", exc.message_dict.get("source_year", exc.messages))
+            return self.form_invalid(form)
+        if not confirm:
+            return self.render_to_response(self.get_context_data(form=form, preview=prep))
+        messages.success(
+            self.request,
+            _("%(y)s vorbereitet: %(g)s Bescheidentwürfe, %(a)s Zuordnungen, %(c)s Vertragsentwürfe, %(p)s Kostenpläne, %(r)s Sätze zu bestätigen.")
+            % {"y": prep.year, "g": len(prep.grants), "a": len(prep.allocations), "c": len(prep.contracts), "p": len(prep.cost_plans), "r": len(prep.rates)},
+        )
+        return HttpResponseRedirect(reverse("funding:grant_list") + f"?year={prep.year}")
+
+
+# ---------------------------------------------------------------- payments
+
+
+class PaymentOverviewView(RoleRequiredMixin, TemplateView):
+    """Land → county receipts per notice, county → carrier instalments per contract, balances; overdue highlighted."""
+
+    template_name = "funding/controlling/payments.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        user = self.request.user
+        staff = not user.is_carrier_staff
+        grants = list(cs.grants_with_balances(year=year)) if staff else []
+        contracts = list(cs.contracts_with_balances(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        overdue = list(cs.overdue_payments(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        ctx.update({
+            "title": _("Zahlungen"), "year": year, "years": list(range(2020, date.today().year + 2)),
+            "grants": grants, "contracts": contracts, "overdue": overdue, "staff": staff,
+            "totals": cs.payment_totals(grants=grants, contracts=contracts),
+            "can_edit": role_key(user) == Role.ADMIN,
+        })
+        return ctx
+
+
+class ContractPaymentsView(ScopedDetailView):
+    model = ForwardingContract
+    template_name = "funding/controlling/contract_payments.html"
+
+    def optimise(self, qs):
+        return cs.contracts_with_balances(contracts=qs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["payments"] = self.object.payments.all()
+        ctx["today"] = timezone.localdate()
+        ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN
+        ctx.pop("history", None)
+        return ctx
+
+
+class LandReceiptCreateView(ServiceFormView):
+    form_class = LandReceiptForm
+    success_message = _("Zahlungseingang gespeichert.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.grant = get_object_or_404(GrantNotice.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Zahlungseingang des Landes: %(g)s") % {"g": self.grant}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_payments") + f"?year={self.grant.year}"
+
+    def get_success_url_for(self, obj) -> str:
+        return self.get_cancel_url()
+
+    def perform_save(self, form):
+        return controlling_services.land_receipt_save(grant=self.grant, data=form_data(form), user=self.request.user)
+
+
+class CarrierPaymentCreateView(ServiceFormView):
+    form_class = CarrierPaymentForm
+    success_message = _("Abschlag gespeichert.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.contract = get_object_or_404(ForwardingContract.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Abschlag: %(c)s") % {"c": self.contract}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_contract_payments", args=[self.contract.pk])
+
+    def get_success_url_for(self, obj) -> str:
+        return self.get_cancel_url()
+
+    def perform_save(self, form):
+        return controlling_services.carrier_payment_save(contract=self.contract, payment=self.object, data=form_data(form), user=self.request.user)
+
+
+class CarrierPaymentUpdateView(CarrierPaymentCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(CarrierPayment, contract=self.contract, pk=self.kwargs["payment_pk"])
+
+
+# ---------------------------------------------------------------- proof of use
+
+
+# Proofs of use are carriers' submissions to the county: A 46, the audit (read-only) and the carrier
+# itself see them; committee staff work with papers and programme figures, not with these documents.
+PROOF_READERS = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
+
+
+class ProofListView(ScopedTableView):
+    allowed_roles = PROOF_READERS
+    """Verwendungsnachweise the user may see (carriers: their own contracts), 25 a page, fixed queries."""
+
+    model = ProofObligation
+    table_class = ProofTable
+    filterset_class = ProofFilter
+    title = _("Verwendungsnachweise")
+
+    def optimise(self, qs):
+        today = timezone.localdate()
+        return (
+            qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+            .annotate(
+                document_count=Count("documents"),
+                is_overdue=Case(When(Q(status=ProofStatus.OPEN, due_on__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+            )
+            .order_by("due_on", "pk")
+        )
+
+
+class ProofDetailView(ScopedDetailView):
+    allowed_roles = PROOF_READERS
+    model = ProofObligation
+    template_name = "funding/controlling/proof_detail.html"
+
+    def optimise(self, qs):
+        return qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        key = role_key(self.request.user)
+        ctx["documents"] = self.object.documents.select_related("uploaded_by")
+        ctx["can_upload"] = key in {Role.ADMIN, Role.CARRIER} and self.object.status not in (ProofStatus.CHECKED, ProofStatus.CLOSED)
+        ctx["can_check"] = key == Role.ADMIN
+        ctx.setdefault("upload_form", ProofDocumentForm())
+        ctx.setdefault("status_form", ProofStatusForm(initial={"status": self.object.status}))
+        return ctx
+
+
+class ProofUploadView(ProofDetailView):
+    """POST a document; carriers only for their own contracts (the scoped queryset answers 404 otherwise)."""
+
+    allowed_roles = frozenset({Role.ADMIN, Role.CARRIER})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = obligation = self.get_object()
+        form = ProofDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                controlling_services.proof_document_add(
+                    obligation=obligation, doc_type=form.cleaned_data["doc_type"], upload=form.cleaned_data["file"], user=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.message_dict.get("file", exc.messages))
+            else:
+                messages.success(request, _("Dokument hochgeladen."))
+                return HttpResponseRedirect(obligation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(upload_form=form))
+
+
+class ProofStatusView(ProofDetailView):
+    edit = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = obligation = self.get_object()
+        form = ProofStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                controlling_services.proof_status_set(obligation=obligation, status=form.cleaned_data["status"], user=request.user)
+            except ValidationError as exc:
+                form.add_error("status", exc.message_dict.get("status", exc.messages))
+            else:
+                messages.success(request, _("Status gespeichert."))
+                return HttpResponseRedirect(obligation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(status_form=form))
+
+
+class ProofDocumentDownloadView(RoleRequiredMixin, View):
+    allowed_roles = PROOF_READERS
+
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+        obligation = get_object_or_404(ProofObligation.objects.for_user(request.user), pk=pk)
+        document = get_object_or_404(ProofDocument, obligation=obligation, pk=document_pk)
+        return serve_private_file(document.file, document.original_name)
+
+
+class ProofCreateView(ServiceFormView):
+    form_class = ProofObligationForm
+    success_message = _("Verwendungsnachweis angelegt.")
+    kind = ProofKind.CARRIER
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            model = ForwardingContract if self.kind == ProofKind.CARRIER else GrantNotice
+            self.subject = get_object_or_404(model.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Verwendungsnachweis anlegen: %(s)s") % {"s": self.subject}
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_proofs")
+
+    def perform_save(self, form):
+        subject = {"contract": self.subject} if self.kind == ProofKind.CARRIER else {"grant": self.subject}
+        return controlling_services.proof_obligation_save(kind=self.kind, data=form_data(form), user=self.request.user, **subject)
+
+
+class DoubleFundingView(RoleRequiredMixin, TemplateView):
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/double_funding.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Doppelförderung und Überförderung")
+        ctx["conflicts"] = cs.double_funding_conflicts()
+        return ctx
+
+
+class TimelineView(RoleRequiredMixin, TemplateView):
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/timeline.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"title": _("Laufzeiten: Förderung und befristete Verträge"), "rows": cs.post_timelines(), "horizons": horizon_months()})
+        return ctx
+
+
+# ---------------------------------------------------------------- top-up and what-if
+
+
+class WhatIfView(RoleRequiredMixin, TemplateView):
+    """GET form: rate, top-up, carriers' costs → today's plan beside the changed one. Saves nothing."""
+
+    allowed_roles = STAFF_ROLES
+    template_name = "funding/controlling/whatif.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        data = self.request.GET.copy()
+        data.setdefault("year", str(year_param(self.request, default=date.today().year)))
+        form = WhatIfForm(data)
+        ctx.update({"title": _("Was-wäre-wenn: Pauschale, Übernahme, Kosten der Träger"), "form": form})
+        if form.is_valid():
+            c = form.cleaned_data
+            ctx["result"] = cs.what_if(year=c["year"], rate=c["rate"], top_up_per_fte=c["top_up"], personnel_per_fte=c["personnel"])
+            ctx["decision"] = top_up_for_year(year=c["year"])
+            ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN
+        return ctx
+
+
+class TopUpCreateView(ServiceFormView):
+    form_class = OwnShareTopUpForm
+    title = _("Übernahme des Eigenanteils beschließen (je VZÄ und Jahr)")
+    success_message = _("Beschluss gespeichert; die Übernahme ist als geplanter Aufwand berücksichtigt.")
+
+    def get_cancel_url(self) -> str:
+        return reverse("funding:controlling_whatif")
+
+    def get_success_url_for(self, obj) -> str:
+        return reverse("funding:controlling_whatif") + f"?year={obj.year}"
+
+    def perform_save(self, form):
+        return controlling_services.top_up_save(top_up=self.object, data=form_data(form), user=self.request.user)
+
+
+class TopUpUpdateView(TopUpCreateView):
+    editing = True
+
+    def get_object(self):
+        return get_object_or_404(OwnShareTopUp, pk=self.kwargs["pk"])
+
+
+class FlowView(YearPageMixin, TemplateView):
+    template_name = "funding/controlling/flow.html"
+    title = _("Mittelfluss und Programmübersicht")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        flow = cs.programme_flow(year=self.year)
+        ctx.update({"flow": flow, "svg": mark_safe(flow.svg()), "links": flow.link_rows()})  # noqa: S308 - built and escaped by funding.controlling.charts
+        return ctx

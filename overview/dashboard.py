@@ -1,0 +1,126 @@
+"""The A 46 dashboard (`/?year=2021`) and the carrier home. Every figure comes from a named selector."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+from django.db.models.functions import ExtractYear
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from funding import selectors
+from funding.controlling import budget, eligibility
+from funding.controlling import selectors as controlling_selectors
+from funding.models import BudgetLine, ForwardingContract, GrantNotice
+from casemanagement import selectors as cm
+from kim import figure_cache
+from kim.charts import Series, bar_chart_svg, column_chart_svg
+from kim.money import ZERO
+from kim.years import remembered_year
+from modules.selectors import county_personnel_needs, posts_summary_by_module
+
+
+
+def available_years() -> list[int]:
+    years = set(GrantNotice.objects.order_by().annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct())
+    years |= set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
+    years.add(date.today().year)
+    return sorted(years)
+
+
+def chosen_year(request: HttpRequest) -> int:
+    """?year= if valid, else the year remembered in the session, else the latest year with grants."""
+    remembered = remembered_year(request)
+    if remembered is not None:
+        return remembered
+    # the latest year up to this one whose grants start in it: one query (was one per year)
+    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(m=Max("period_start"))["m"]
+    return latest.year if latest else date.today().year
+
+
+def posts_by_module_chart(*, modules, year: int):
+    """Bar chart of VZÄ per module (total and occupied) – the same figures as the table beside it."""
+    return bar_chart_svg(
+        title=_("VZÄ je Modul %(year)s") % {"year": year},
+        description=_("Balken je Modul: Vollzeitäquivalente insgesamt und davon besetzt; die Zahlen stehen auch in der Tabelle."),
+        categories=[_("Modul %(n)s") % {"n": m.number} for m in modules],
+        series=[
+            Series(_("VZÄ gesamt"), [m.fte for m in modules]),
+            Series(_("davon besetzt"), [m.occupied_fte for m in modules]),
+        ],
+        width=500,
+    )
+
+
+def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
+    modules, stichtag = posts_summary_by_module(year=year)
+    funding = selectors.funding_by_module(year=year)
+    budget_rows = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
+    totals = {
+        "posts": sum(m.posts for m in modules),
+        "fte": sum((m.fte for m in modules), start=ZERO),
+        "own_fte": sum((m.own_fte for m in modules), start=ZERO),
+        "forwarded_fte": sum((m.forwarded_fte for m in modules), start=ZERO),
+        "occupied_fte": sum((m.occupied_fte for m in modules), start=ZERO),
+        "vacant_fte": sum((m.vacant_fte for m in modules), start=ZERO),
+        "granted": sum((f.granted for f in funding), start=ZERO),
+    }
+    return {
+        "year": year,
+        "stichtag": stichtag,
+        "modules": modules,
+        "modules_chart": posts_by_module_chart(modules=modules, year=year),
+        "module_totals": totals,
+        "funding": funding,
+        "forwarded_total": selectors.forwarded_total(year=year),
+        "forwarding_count": ForwardingContract.objects.filter(year=year).count(),
+        "gaps": selectors.own_share_gap_summary(year=year),
+        "requests": selectors.own_share_requests_for_year(year=year),
+        "personnel_needs": county_personnel_needs(year=year),
+        "budget": budget_rows,
+        "land_income_forecast": budget.land_income_forecast(year=year),
+        "repayment_risks": eligibility.repayment_risk_list(year=year),
+        # carriers' proofs of use are not committee business (their pages answer 403)
+        "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
+        "overdue_payments": controlling_selectors.overdue_payments().count(),
+        "timelines": controlling_selectors.post_timelines(flagged_only=True),
+    }
+
+
+def cached_dashboard_context(*, year: int, include_proofs: bool = True, stamp: str | None = None) -> dict[str, Any]:
+    """``dashboard_context`` from the cache while no data it reads has changed (kim.figure_cache);
+    keyed by year, role view and today (deadlines and overdue payments depend on the day)."""
+    return figure_cache.cached(
+        "dashboard", (year, include_proofs, date.today().isoformat()),
+        lambda: dashboard_context(year=year, include_proofs=include_proofs), stamp=stamp,
+    )
+
+
+def dashboard_body_html(ctx: dict[str, Any], *, include_proofs: bool, stamp: str) -> str:
+    """The dashboard below the year switch, rendered once per change stamp with the same key as its
+    figures: at county scale the risk list and the timelines are several hundred rows, and
+    rendering them cost more than reading the cached figures."""
+    html = figure_cache.cached(
+        "dashboard-html", (ctx["year"], include_proofs, date.today().isoformat()),
+        lambda: render_to_string("dashboard/_body.html", ctx), stamp=stamp,
+    )
+    return mark_safe(html)  # our own autoescaped render, kept as it was
+
+
+def open_cases_chart(*, user) -> dict[str, Any]:
+    """The carrier's own open cases at each month end (the current month: today), chart and table."""
+    rows = [(f"{m:02d}/{y}", n) for y, m, n in cm.open_cases_by_month(user=user)]
+    chart = column_chart_svg(
+        title=_("Offene Fälle am Monatsende"),
+        description=_("Eine Säule je Monat der letzten zwölf Monate, der laufende Monat mit dem Stand von heute. "
+                      "Die Zahlen stehen auch in der Tabelle darunter."),
+        categories=[label for label, _n in rows],
+        series=[Series(_("offene Fälle"), [n for _label, n in rows])],
+        width=760,
+        plot_height=160,
+    )
+    return {"open_rows": rows, "open_chart": chart}

@@ -1,0 +1,119 @@
+"""The benchmark harness (manage.py bench, issue 7) at its tiny scale, so the command cannot rot.
+
+The full runs (county, state) are measurements, not tests: ``make bench``.
+"""
+
+import json
+import os
+
+import pytest
+
+from casemanagement.models import Case, CaseloadReturn, Contact, Referral, ReturnStatus
+from casemanagement.selectors import return_figures_computed, return_figures_stored
+from kim.periods import month_bounds
+from bench import report
+from bench.generate import SCALES
+from bench.runner import bench_current_database
+from kim.models import Organisation, OrganisationKind
+from modules.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def tiny_run(django_db_setup, django_db_blocker):
+    """One tiny run for the module (demo + generated rows + measurements), rolled back afterwards."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            result = bench_current_database("tiny", migrate=False, reuse=False, skip_gunicorn=True, log=lambda msg: None)
+            facts = {
+                "carriers": Organisation.objects.filter(kind=OrganisationKind.CARRIER).count(),
+                "posts": Post.objects.count(),
+                "generated_cases": Case.objects.filter(code__regex=r"-[0-9]{4}-05[0-9]{3}$").count(),
+                "generated_contacts": Contact.objects.filter(case__code__regex=r"-[0-9]{4}-05[0-9]{3}$").count(),
+                "generated_referrals": Referral.objects.filter(case__code__regex=r"-[0-9]{4}-05[0-9]{3}$").count(),
+                "returns": _compare_returns(),
+            }
+            transaction.set_rollback(True)
+    return result, facts
+
+
+def _compare_returns():
+    """Stored figures of generated frozen returns against the register's own count (the app's selector)."""
+    pairs = []
+    returns = (CaseloadReturn.objects.filter(post__title__regex=r"^Case Management [0-9]{5}$", status=ReturnStatus.ACCEPTED)
+               .select_related("carrier", "post").order_by("pk")[:12])
+    for r in returns:
+        start, end = month_bounds(r.year, r.month)
+        computed = return_figures_computed(carrier=r.carrier, post=r.post, start=start, end=end)
+        stored = return_figures_stored(caseload_return=r)
+        pairs.append(({d: {k: v for k, v in vals.items() if v} for d, vals in stored.items()},
+                      {d: {k: v for k, v in vals.items() if v} for d, vals in computed.items()}))
+    return pairs
+
+
+def test_tiny_scale_generates_the_sizes_it_promises(tiny_run):
+    _result, facts = tiny_run
+    tiny = SCALES["tiny"]
+    assert facts["carriers"] == tiny.carriers  # the demo's carriers plus generated ones
+    assert facts["posts"] == tiny.posts
+    assert facts["generated_cases"] == tiny.cases
+    # 900 contacts and 300 referrals for 300 cases are exactly 3 and 1 per case
+    assert facts["generated_contacts"] == tiny.contacts
+    assert facts["generated_referrals"] == tiny.referrals
+
+
+def test_generated_returns_match_what_the_register_counts(tiny_run):
+    _result, facts = tiny_run
+    assert facts["returns"], "no generated frozen return"
+    for stored, computed in facts["returns"]:
+        assert stored == computed
+
+
+def test_every_page_and_its_admin_reference_answer_200_with_query_counts(tiny_run):
+    result, _facts = tiny_run
+    keys = {page["key"] for page in result["pages"]}
+    assert keys == {"dashboard", "posts", "cases", "return", "statistics", "paper", "oparl_papers"}
+    for page in result["pages"]:
+        assert page["ours"]["status"] == 200, page["key"]
+        assert page["ours"]["queries"] > 0 and page["ours"]["n"] == 3
+        if page["admin"]:
+            assert page["admin_result"]["status"] == 200, page["key"]
+            assert page["ratio"] > 0
+    assert result["pdf"]["paper_pages"] >= 5 and result["pdf"]["bundle_pages"] >= 5
+
+
+def test_report_marks_every_target_and_writes_json(tiny_run, tmp_path):
+    result, _facts = tiny_run
+    results = {"scale": "tiny", "date": "2026-11-25 01:00", "commit": "abc1234", "cpu": report.cpu_model(), "cpus": os.cpu_count(),
+               "load_before": 0.5, "python": "3", "django": "5", "databases": {"SQLite": result}}
+    text = report.write(results, tmp_path / "b.md", tmp_path / "b.json")
+    assert "## SQLite" in text and "Vorlage 2020/0354 als PDF ≤ 1 s" in text
+    assert "Durchsatz: nicht gemessen (--skip-gunicorn)" in text
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    targets = data["databases"]["SQLite"]["targets"]
+    # three list pages (queries, p95, ratio), four other pages (p95), paper PDF, bundle
+    assert len(targets) == 3 * 3 + 4 + 2
+    assert all(t["ok"] in (True, False) for t in targets)
+
+
+def test_targets_are_judged_by_the_limits_of_the_issue():
+    page = {"key": "posts", "label": "Stellen", "list": True, "ratio": 1.01,
+            "ours": {"status": 200, "queries": 9, "p95_ms": 100.0}}
+    county = {c["target"]: c["ok"] for c in report.evaluate({"pages": [page]}, "county")}
+    assert county == {"Stellen: Abfragen ≤ 8": False, "Stellen: p95 ≤ 100 ms": True, "Stellen: Verhältnis zum Admin ≤ 1,0": False}
+    page["ours"]["p95_ms"] = 250.5
+    state = {c["target"]: c["ok"] for c in report.evaluate({"pages": [page]}, "state")}
+    assert state["Stellen: p95 ≤ 250 ms"] is False
+    pdf = report.evaluate({"pdf": {"paper_s": 1.0, "bundle_s": 10.2, "bundle_pages": 40}, "gunicorn": {"posts": {"rps": 150.0, "errors": 0}}}, "county")
+    assert [c["ok"] for c in pdf] == [True, False, True]
+
+
+def test_a_loaded_machine_is_named_in_the_report(tmp_path):
+    base = {"scale": "small", "date": "2026-11-25 01:00", "commit": "abc1234", "cpu": "CPU", "cpus": 2, "python": "3", "django": "5"}
+    quiet = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 0.3, "pages": []}}}, None, None)
+    busy = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 4.0, "pages": []}}}, None, None)
+    assert "belastet" not in quiet
+    assert "**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis 4 bei 2 Kernen)" in busy
