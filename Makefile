@@ -7,12 +7,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test test-browser bench loadtest loadtest-fault install migrate demo serve clean messages
+.PHONY: run test lint test-browser bench loadtest loadtest-fault install migrate demo serve clean messages
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
 # axe-core for the accessibility checks of the browser tests (npm registry; pinned in package-lock.json).
@@ -35,6 +35,10 @@ run: demo
 
 test: install node_modules/.installed
 	$(PY) -m pytest
+
+# Lint, format, types (pyproject.toml) and the one-way layers without import cycles (scripts/check_layers.py).
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy && $(PY) scripts/check_layers.py
 
 # Only the Chromium journeys (they are part of `make test` as well).
 test-browser: install node_modules/.installed
