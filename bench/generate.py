@@ -16,21 +16,46 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
 
+from bench.rawinsert import RawTable, reset_sequences
 from casemanagement.models import (
-    AgeBand, Case, CaseEpisode, CaseloadReturn, CaseTopic, ClosureReason, Contact, ContactMode, Dimension, Gender,
-    LegalDomain, Phase, Referral, ReferralStatus, ReferralTarget, ResidenceStatus, ReturnFigure, ReturnStatus, Topic,
+    AgeBand,
+    Case,
+    CaseEpisode,
+    CaseloadReturn,
+    CaseTopic,
+    ClosureReason,
+    Contact,
+    ContactMode,
+    Dimension,
+    Gender,
+    LegalDomain,
+    Phase,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+    ResidenceStatus,
+    ReturnFigure,
+    ReturnStatus,
+    Topic,
 )
 from casemanagement.services import code_prefix
 from committee.models import AgendaItem, Committee, Consultation, DecisionItem, Meeting, Paper, Section
 from funding.models import (
-    CarrierPayment, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, LandReceipt, ProofObligation, Programme, Rate,
+    CarrierPayment,
+    CostPlan,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    LandReceipt,
+    Programme,
+    ProofObligation,
+    Rate,
 )
-from bench.rawinsert import RawTable, reset_sequences
 from kim.models import Municipality, Organisation, OrganisationKind
 from modules.models import Module, Occupancy, Post, PostCategory
 
@@ -288,7 +313,7 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
         share[k % len(share)] += 1
     months = [(y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13) if date(y, m, 1) <= DATA_END]
     done = 0
-    for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share):
+    for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share, strict=False):
         first = max(post_start, date(FIRST_YEAR, 1, 1))
         last = min(post_end or DATA_END, DATA_END)
         # Monthly figures of this post, counted exactly as the register rules count them.
@@ -359,7 +384,7 @@ def _returns(carrier_pk, post_pk, months, flows, net, returns: RawTable, figures
         active += net.get((y, m), 0)
         frozen = date(y, m, 1) < date(2026, 10, 1)
         status = (ReturnStatus.ACCEPTED if y < 2026 else ReturnStatus.SUBMITTED) if frozen else ReturnStatus.DRAFT
-        at = datetime(y, m, 1, 9, 0, tzinfo=dt_timezone.utc) + timedelta(days=40) if frozen else None
+        at = datetime(y, m, 1, 9, 0, tzinfo=UTC) + timedelta(days=40) if frozen else None
         return_pk = returns.add(public_id=_uuid(rng), carrier_id=carrier_pk, post_id=post_pk, year=y, month=m, status=status,
                                 source="register", submitted_at=at, reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
                                 review_note="")
@@ -383,7 +408,7 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     department = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("pk").first() or ctx["county"]
     demo = Paper.objects.filter(number="2020/0354").first()
     snapshot = demo.snapshot if demo and demo.snapshot else {"figures": {}, "tables": {}}
-    now = datetime(2026, 10, 31, 12, 0, tzinfo=dt_timezone.utc)
+    now = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
     meetings, papers = RawTable(Meeting), RawTable(Paper)
     sections, decisions, agenda, consultations = RawTable(Section), RawTable(DecisionItem), RawTable(AgendaItem), RawTable(Consultation)
     meeting_rows = []
@@ -395,7 +420,7 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
         while (committee.pk, day) in taken:
             day += timedelta(days=1)
         taken.add((committee.pk, day))
-        stamp = datetime(day.year, day.month, day.day, 8, tzinfo=dt_timezone.utc)
+        stamp = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
         pk = meetings.add(committee_id=committee.pk, date=day, start_time=None, place="Haus der StädteRegion, Raum A 101",
                           public=True, cancelled=False, created=stamp, modified=stamp, deleted=False)
         meeting_rows.append((pk, day))
@@ -413,7 +438,7 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
             number = f"{year}/{per_year[year]:04d}"
         taken_numbers.add(number)
         paper_date = meeting_day - timedelta(days=14)
-        stamp = datetime(paper_date.year, paper_date.month, paper_date.day, 8, tzinfo=dt_timezone.utc)
+        stamp = datetime(paper_date.year, paper_date.month, paper_date.day, 8, tzinfo=UTC)
         decided = meeting_day <= DATA_END
         paper_pk = papers.add(number=number, title=f"Kommunales Integrationsmanagement – Bericht {number}", paper_type="decision",
                               public=rng.random() < 0.9, lead_department_id=department.pk, date=paper_date, programme_year=min(year, 2021),

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, time as clock
+from datetime import date
+from datetime import time as clock
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from casemanagement.models import CaseloadReturn, ReturnStatus
 from committee.models import AgendaItem, Committee, Meeting, Paper
+from committee.pdf import _paper_pdf_render, meeting_bundle_pdf, paper_pdf
 from kim.models import Organisation, User
 from modules.models import Module, PostCategory
 
@@ -120,7 +122,6 @@ def _pdf_pages(data: bytes) -> int:
 
 
 def measure_pdf(runs: int = 5, bundle_papers: int = 6, log=print) -> dict:
-    from committee.pdf import _paper_pdf_render, meeting_bundle_pdf, paper_pdf
 
     paper = Paper.objects.get(number="2020/0354")
     _paper_pdf_render(paper, with_attachments=False)  # warm-up: fonts, templates, CSS
@@ -217,7 +218,7 @@ def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError("gunicorn startete nicht: " + proc.stderr.read().decode()[-2000:])
+                    raise RuntimeError("gunicorn startete nicht: " + proc.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.2)
         cookie = _session_cookie("a46")
         specs = {s["key"]: s for s in page_specs()}

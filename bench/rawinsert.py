@@ -11,6 +11,7 @@ themselves (``get_db_prep_save``) and written in large batches with explicit pri
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -103,7 +104,6 @@ def _copy_value(value: Any) -> str:
     if isinstance(value, str):
         return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     if hasattr(value, "adapted"):  # psycopg2 Json wrapper from JSONField.get_db_prep_save
-        import json
 
         return _copy_value(json.dumps(value.adapted))
     return str(value)

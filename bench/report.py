@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
 from pathlib import Path
@@ -26,7 +27,6 @@ def cpu_model() -> str:
 
 
 def cpu_count() -> int:
-    import os
 
     return os.cpu_count() or 0
 

@@ -10,12 +10,12 @@ from django.core.management import call_command
 
 from bench import generate as gen
 from bench import measure
+from casemanagement.models import Case
 
 REPS = {"tiny": 3, "small": 30, "county": 30, "state": 30}
 
 
 def already_generated(scale: gen.Scale) -> bool:
-    from casemanagement.models import Case
 
     try:
         return Case.objects.filter(code__contains="-05").count() >= scale.cases * 0.9

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from bench.admin_site import site
-from config.urls import handler403, handler404, handler500, urlpatterns as app_urlpatterns  # noqa: F401
+from config.urls import handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [*app_urlpatterns, path("bench-admin/", site.urls)]

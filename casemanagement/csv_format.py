@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casemanagement.models import Dimension
-from kim.i18n import german
 from casemanagement.selectors import BREAKDOWNS, TOTAL_KEYS, dimension_keys, empty_figures
+from kim.i18n import german
 
 HEADER = ["Bereich", "Merkmal", "Anzahl"]
 MAX_BYTES = 200_000

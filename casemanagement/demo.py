@@ -57,7 +57,7 @@ OPEN_PHASES = [(Phase.INTAKE, 15), (Phase.ASSESSMENT, 20), (Phase.PLANNING, 20),
 
 
 def pick(rng: random.Random, weighted):
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -111,7 +111,7 @@ def _load_register(rng: random.Random, carrier: Organisation, post: Post, munici
     cases = bulk_create_with_history(cases, Case, batch_size=500)
     cases = list(Case.objects.filter(carrier=carrier, responsible_post=post, opened_on__year=YEAR).order_by("code"))
     episodes, topics, contacts, referrals = [], [], [], []
-    for case, (opened, closed, reason, reopened) in zip(cases, plans):
+    for case, (opened, closed, reason, reopened) in zip(cases, plans, strict=False):
         episodes.append(CaseEpisode(case=case, number=1, start=opened, end=closed, closure_reason=reason))
         if reopened:
             episodes.append(CaseEpisode(case=case, number=2, start=reopened, reopening_reason=pick(rng, [(r, 1) for r in ReopeningReason.values])))

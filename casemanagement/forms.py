@@ -16,7 +16,7 @@ from casemanagement.models import (
     ReopeningReason,
     Topic,
 )
-from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, GermanDateField, YearField, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, YearField, add_help_texts, formfield_callback
 from kim.models import Municipality
 from modules.models import Post
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Municipality, Organisation
-from modules.models import Post
 from kim.versioning import VersionedModel
+from modules.models import Post
 
 
 class AgeBand(models.TextChoices):
@@ -124,7 +124,7 @@ class ReferralStatus(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def for_user(self, user) -> "CaseQuerySet":
+    def for_user(self, user) -> CaseQuerySet:
         """Only carrier staff see single cases, and only their own organisation's. A 46 sees aggregates."""
         if not user.is_authenticated or not user.is_carrier_staff:
             return self.none()
@@ -327,7 +327,7 @@ class ReturnSource(models.TextChoices):
 
 
 class CaseloadReturnQuerySet(models.QuerySet):
-    def for_user(self, user) -> "CaseloadReturnQuerySet":
+    def for_user(self, user) -> CaseloadReturnQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:

@@ -37,12 +37,15 @@ from casemanagement.models import (
     ReferralStatus,
     ReferralTarget,
     ReturnFigure,
+    ReturnSource,
     ReturnStatus,
     Topic,
 )
+from casemanagement.suppression import PRIMARY, SECONDARY, protect_figures
+from funding.models import GrantAllocation
 from kim.models import Municipality, Organisation, OrganisationKind
-from kim.periods import days_in_year, overlap_days, year_end, year_start
-from kim.periods import month_bounds
+from kim.periods import days_in_year, month_bounds, overlap_days, year_end, year_start
+from modules.models import Post
 
 TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
 TOTAL_LABELS = {
@@ -138,7 +141,6 @@ def return_figures_stored(*, caseload_return: CaseloadReturn) -> Figures:
 
 def return_figures(*, caseload_return: CaseloadReturn) -> Figures:
     """Frozen figures once submitted or uploaded; otherwise computed live from the register."""
-    from casemanagement.models import ReturnSource
 
     if caseload_return.is_frozen or caseload_return.source == ReturnSource.UPLOAD:
         return return_figures_stored(caseload_return=caseload_return)
@@ -321,7 +323,6 @@ class YearOfReturns:
 
 def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
     """Funded VZÄ per carrier in a year: grant allocations of their posts, pro rata by days."""
-    from funding.models import GrantAllocation
 
     result: dict[int, Decimal] = defaultdict(Decimal)
     allocations = GrantAllocation.objects.filter(
@@ -370,7 +371,6 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
 
     The function committee papers call: nothing it returns can reveal a count of 1 to 4.
     """
-    from casemanagement.suppression import protect_figures
 
     raw = statistics_by_carrier(year=year, quarter=quarter)
     carrier_ids = {cid for values in raw.values() for cid, _k in values}
@@ -397,7 +397,6 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
 
 def _protected(raw: dict[str, dict[tuple[int, str], int]], keys: dict[str, list[tuple[str, str]]] | None = None):
     """(carrier ids, protected figures) of one period's raw counts, as the statistics page protects them."""
-    from casemanagement.suppression import protect_figures
 
     carrier_ids = {cid for values in raw.values() for cid, _k in values}
     columns: dict[int, Figures] = {cid: {} for cid in carrier_ids}
@@ -438,11 +437,10 @@ def caseload_by_month(*, year: int) -> CaseloadByMonth:
     months = [m for m in range(1, 13) if per_month[m][0]]
     carrier_ids = set().union(*(ids for ids, _p in per_month.values()))
     carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
-    from casemanagement.suppression import PRIMARY, SECONDARY
 
     hidden_elsewhere: set[tuple[int, int]] = set()
     views = [(q, quarter_months(q)) for q in (1, 2, 3, 4)] + [(None, list(range(1, 13)))]
-    for quarter, q_months in views:  # always all five: a fixed number of queries whatever the data
+    for _quarter, q_months in views:  # always all five: a fixed number of queries whatever the data
         ids, protected = _protected(data.counts(q_months), keys)
         for cid in ids:
             if not isinstance(protected.cell(Dimension.TOTALS, "active_end", cid), int):
@@ -469,7 +467,6 @@ def returns_status_by_month(*, year: int, today: date | None = None) -> list[dic
     """Per finished month of the year: how many returns (one per carrier post in module 2) are
     accepted, submitted, returned, draft, and how many are missing (an active post without a
     return). Two queries."""
-    from modules.models import Post
 
     today = today or date.today()
     last = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
@@ -514,7 +511,6 @@ def open_cases_by_month(*, user, today: date | None = None, months: int = 12) ->
 
 def return_figures_protected(*, caseload_return: CaseloadReturn):
     """One return as A 46 sees it: the same protection as the statistics, for one column."""
-    from casemanagement.suppression import protect_figures
 
     keys = statistics_keys()
     figures = return_figures(caseload_return=caseload_return)

@@ -4,8 +4,9 @@ rule depends on are locked (select_for_update) so concurrent requests cannot bot
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from casemanagement.csv_format import parse_return_csv
 from casemanagement.models import (
     Case,
     CaseEpisode,
@@ -26,9 +28,10 @@ from casemanagement.models import (
     ReturnSource,
     ReturnStatus,
 )
+from casemanagement.selectors import return_figures_computed
 from kim.models import Organisation
-from kim.services import apply_fields, save_validated
 from kim.periods import month_bounds
+from kim.services import apply_fields, save_validated
 from kim.versioning import check_version
 from modules.models import Post
 
@@ -248,7 +251,6 @@ def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str,
 
 def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     """Freeze the figures: computed from the register now, or the uploaded ones."""
-    from casemanagement.selectors import return_figures_computed
 
     with transaction.atomic():
         r = _locked(caseload_return, version)
@@ -265,7 +267,6 @@ def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | 
 
 def return_upload(*, caseload_return: CaseloadReturn, content: bytes, user=None, version: int | None = None) -> CaseloadReturn:
     """Replace the figures with those of a CSV file; nothing changes unless the whole file is valid."""
-    from casemanagement.csv_format import parse_return_csv
 
     with transaction.atomic():
         r = _locked(caseload_return, version)

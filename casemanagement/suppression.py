@@ -16,8 +16,9 @@ Rule (also in README.md, "Schutz kleiner Fallzahlen"):
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Hashable, Iterable
+from fractions import Fraction
 
 THRESHOLD = 5
 PRIMARY = "<5"
@@ -41,7 +42,7 @@ Equation = tuple[list[Key], Key | None]  # members add up to total; total None: 
 def _terms(equation: Equation) -> list[tuple[Key, int]]:
     members, total = equation
     if total is None:  # active_start + new − closed − active_end = 0
-        return list(zip(members, (1, 1, -1, -1)))
+        return list(zip(members, (1, 1, -1, -1), strict=False))
     return [(m, 1) for m in members] + [(total, -1)]
 
 
@@ -51,7 +52,6 @@ def determined(hidden: set[Key], equations: list[Equation]) -> set[Key]:
     The equations restricted to the hidden unknowns are brought to reduced row echelon form; an
     unknown is determined iff some row of it has that unknown alone.
     """
-    from fractions import Fraction
 
     order = sorted(hidden, key=repr)
     index = {k: i for i, k in enumerate(order)}

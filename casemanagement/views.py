@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -36,10 +37,14 @@ from casemanagement.forms import (
 from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
-from kim.models import Role, role_key
+from kim import figure_cache
+from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.exports import Column, export_response
+from kim.i18n import german
+from kim.models import Role, role_key
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
 from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+from kim.years import year_or
 
 CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
@@ -387,7 +392,6 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
 def _period(request: HttpRequest) -> tuple[int, int | None]:
     today = timezone.localdate()
-    from kim.years import year_or
 
     raw_quarter = request.GET.get("quarter", "")
     year = year_or(request, today.year)
@@ -420,9 +424,7 @@ def statistics_tables_html(*, year: int, quarter: int | None) -> str:
     At county scale (100 carriers, ~880.000 figures) summing and rendering take far longer than the
     rest of the page; every submission, acceptance or reopening of a return writes a history row of
     CaseloadReturn/ReturnFigure and so gives a new key. The same HTML for every staff role."""
-    from django.template.loader import render_to_string
 
-    from kim import figure_cache
 
     def compute() -> str:
         stats = selectors.caseload_statistics(year=year, quarter=quarter)
@@ -438,7 +440,6 @@ def statistics_tables_html(*, year: int, quarter: int | None) -> str:
 
 def per_fte_chart(stats: selectors.CaseloadStatistics):
     """New cases per funded VZÄ and carrier; suppressed values ("•") are left out, never drawn."""
-    from kim.charts import Series, bar_chart_svg
 
     shown = [row for row in stats.per_fte if row["per_fte"] is not None]
     if not shown:
@@ -463,7 +464,6 @@ def month_label(month: int) -> str:
 def monthly_charts(year: int) -> dict[str, Any]:
     """Caseload per month and carrier (protected) and the returns' status per month, each a chart
     with its table. Protected values ("<5", "•") and months without a return ("–") are not drawn."""
-    from kim.charts import Series, column_chart_svg
 
     caseload = selectors.caseload_by_month(year=year)
     rows = caseload.rows()
@@ -504,7 +504,7 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
     rows = []
     for table in stats.tables:
         for label, cells, total in table.body():
-            for carrier, value in zip(stats.carriers, cells):
+            for carrier, value in zip(stats.carriers, cells, strict=False):
                 rows.append({"area": table.label, "item": label, "carrier": carrier.name, "value": str(value)})
             rows.append({"area": table.label, "item": label, "carrier": _("alle Träger"), "value": str(total)})
     for row in stats.per_fte:
@@ -514,7 +514,6 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
 
 
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
-    from kim.i18n import german
 
     with german():  # exports carry German headers whatever the interface language
         return _statistics_export(stats, fmt)

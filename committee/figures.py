@@ -13,10 +13,11 @@ released paper; the preview of a released paper lists where today's data differs
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from django.db.models import Count, Sum
 from django.utils.html import escape
@@ -27,8 +28,9 @@ from funding.controlling import budget
 from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme
 from kim import figure_cache
 from kim.money import ZERO, format_euro, format_fte, round_money
+from kim.periods import year_end, year_start
 from modules import selectors as ms
-from modules.models import PostCategory
+from modules.models import Post, PostCategory
 
 EURO = "euro"
 FTE = "fte"
@@ -164,8 +166,6 @@ def table_posts_by_module(year: int) -> dict:
 
 
 def table_posts_by_employer(year: int) -> dict:
-    from modules.models import Post
-    from kim.periods import year_end, year_start
 
     grouped = (
         Post.objects.active_in(year_start(year), year_end(year))

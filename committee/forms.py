@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import AgendaItem, Consultation, ConsultationResult, DecisionItem, Meeting, Paper, Section
-from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation, OrganisationKind
-from django.core.files.storage import FileSystemStorage
 from kim.versioning import VersionedModel
 
 PAPER_NUMBER_REGEX = r"^[0-9]{4}/[0-9]{4}$"
@@ -65,7 +65,7 @@ class Committee(Timestamped):
 
 
 class MeetingQuerySet(models.QuerySet):
-    def for_user(self, user) -> "MeetingQuerySet":
+    def for_user(self, user) -> MeetingQuerySet:
         if not user.is_authenticated or user.is_carrier_staff:
             return self.none()
         return self
@@ -97,12 +97,12 @@ class Meeting(Timestamped, VersionedModel):
     def __str__(self) -> str:
         return _("%(committee)s am %(date)s") % {"committee": self.committee, "date": f"{self.date:%d.%m.%Y}"}
 
+    def get_absolute_url(self) -> str:
+        return reverse("committee:meeting_detail", args=[self.pk])
+
     @property
     def title(self) -> str:
         return _("Sitzung %(committee)s") % {"committee": self.committee.name}
-
-    def get_absolute_url(self) -> str:
-        return reverse("committee:meeting_detail", args=[self.pk])
 
 
 class PaperType(models.TextChoices):
@@ -125,11 +125,11 @@ class SignatureMode(models.TextChoices):
 
 
 class PaperQuerySet(models.QuerySet):
-    def published(self) -> "PaperQuerySet":
+    def published(self) -> PaperQuerySet:
         """Released (or decided) and public: what the public, carriers and OParl may see."""
         return self.filter(public=True, status__in=[PaperStatus.RELEASED, PaperStatus.DECIDED])
 
-    def for_user(self, user) -> "PaperQuerySet":
+    def for_user(self, user) -> PaperQuerySet:
         # Carriers see what the council information system publishes anyway: public, released
         # papers. Drafts and non-public papers stay with the administration and the committees.
         if not user.is_authenticated:
@@ -290,7 +290,7 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(base_url=None)
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     # Only the name without any client directory, at most 100 characters (≤ 255 bytes on disk even in
     # UTF-8; a 300-byte name was an OSError "File name too long", found by tests/fuzz/test_upload_content.py).
     name = os.path.basename(filename.replace("\\", "/"))

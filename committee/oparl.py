@@ -7,8 +7,9 @@ so that clients synchronising with ``modified_since`` learn about them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from committee.models import AgendaItem, Attachment, Committee, Consultation, Meeting, Paper, PaperStatus
+from committee.pdf import paper_pdf
 from kim.models import Organisation
 from kim.uploads import serve_private_file
 
@@ -514,7 +516,6 @@ def file_detail(request: HttpRequest, key: str) -> JsonResponse:
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
 @require_GET
 def file_download(request: HttpRequest, key: str) -> HttpResponse:
-    from committee.pdf import paper_pdf
 
     target = _file_target(key)
     if target.deleted or (isinstance(target, Attachment) and target.paper.deleted):

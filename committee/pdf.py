@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 
 from committee.figures import RenderedPaper, render_paper
@@ -64,7 +65,8 @@ def _font_config():
 
 
 def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
-    from weasyprint import HTML, Attachment as WPAttachment
+    from weasyprint import HTML
+    from weasyprint import Attachment as WPAttachment
 
     files = [WPAttachment(filename=a.file.path, name=a.download_name, description=a.title) for a in attachments or []]
     document = HTML(string=html, url_fetcher=_no_fetch, base_url="/").render(font_config=_font_config())
@@ -78,7 +80,6 @@ def _pdf_cache_key(paper: Paper, with_attachments: bool) -> str | None:
     and each of those moves a ``modified`` stamp. Drafts show live data and are never cached."""
     if paper.status == PaperStatus.DRAFT:
         return None
-    from django.db.models import Max
 
     stamps = Paper.objects.filter(pk=paper.pk).aggregate(
         p=Max("modified"), c=Max("consultations__modified"), m=Max("consultations__meeting__modified"),
@@ -100,7 +101,6 @@ def paper_pdf(paper: Paper, *, with_attachments: bool = False) -> bytes:
 
 
 def _paper_pdf_cached(paper: Paper, *, with_attachments: bool) -> bytes:
-    from django.core.cache import cache
 
     key = _pdf_cache_key(paper, with_attachments)
     if key is not None:

@@ -30,11 +30,19 @@ from committee.forms import (
 from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
-from kim.models import Role, role_key
 from kim.i18n import german
+from kim.models import Role, role_key
 from kim.uploads import serve_private_file
 from kim.versioning import parse_version
-from kim.views import ALL_ROLES, STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.views import (
+    ALL_ROLES,
+    STAFF_ROLES,
+    RoleRequiredMixin,
+    ScopedDetailView,
+    ScopedTableView,
+    ServiceFormView,
+    form_data,
+)
 
 COMMITTEE_WRITERS = frozenset({Role.ADMIN, Role.COMMITTEE})
 

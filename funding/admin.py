@@ -10,7 +10,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
+from funding.models import (
+    BudgetLine,
+    CostPlan,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    Rate,
+)
 from funding.services import (
     allocation_save,
     budget_line_save,

@@ -25,11 +25,11 @@ from funding.models import (
     LandReceipt,
     OwnShareRequest,
     OwnShareTopUp,
+    Programme,
     ProofDocument,
     ProofKind,
     ProofObligation,
     ProofStatus,
-    Programme,
     Rate,
     RequestStatus,
 )

@@ -3,8 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
-from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
+from funding.models import (
+    BudgetLine,
+    CostPlan,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    Rate,
+)
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import Post
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation
-from modules.models import FTE, MONEY, Module, Post, PostCategory
+from kim.uploads import private_storage
 from kim.versioning import VersionedModel
+from modules.models import FTE, MONEY, Module, Post, PostCategory
 
 
 class Programme(VersionedModel):
@@ -88,7 +89,7 @@ class Rate(VersionedModel):
 
 
 class GrantNoticeQuerySet(models.QuerySet):
-    def for_user(self, user) -> "GrantNoticeQuerySet":
+    def for_user(self, user) -> GrantNoticeQuerySet:
         if not user.is_authenticated or user.is_carrier_staff:
             return self.none()
         return self
@@ -174,7 +175,7 @@ class GrantAllocation(VersionedModel):
 
 
 class ForwardingContractQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ForwardingContractQuerySet":
+    def for_user(self, user) -> ForwardingContractQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
@@ -228,7 +229,7 @@ class ForwardingContract(VersionedModel):
 
 
 class CostPlanQuerySet(models.QuerySet):
-    def for_user(self, user) -> "CostPlanQuerySet":
+    def for_user(self, user) -> CostPlanQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
@@ -368,7 +369,7 @@ class BudgetLine(VersionedModel):
 
 
 class LandReceiptQuerySet(models.QuerySet):
-    def for_user(self, user) -> "LandReceiptQuerySet":
+    def for_user(self, user) -> LandReceiptQuerySet:
         if not user.is_authenticated or user.is_carrier_staff:
             return self.none()
         return self
@@ -400,7 +401,7 @@ class LandReceipt(models.Model):
 
 
 class CarrierPaymentQuerySet(models.QuerySet):
-    def for_user(self, user) -> "CarrierPaymentQuerySet":
+    def for_user(self, user) -> CarrierPaymentQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
@@ -450,7 +451,7 @@ class ProofStatus(models.TextChoices):
 
 
 class ProofObligationQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ProofObligationQuerySet":
+    def for_user(self, user) -> ProofObligationQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
@@ -492,6 +493,9 @@ class ProofObligation(models.Model):
     def __str__(self) -> str:
         return f"{_('Verwendungsnachweis')} {self.subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("funding:proof_detail", args=[self.pk])
+
     @property
     def subject(self):
         return self.contract if self.kind == ProofKind.CARRIER else self.grant
@@ -501,9 +505,6 @@ class ProofObligation(models.Model):
         subject = self.subject
         return subject.end if self.kind == ProofKind.CARRIER else subject.period_end
 
-    def get_absolute_url(self) -> str:
-        return reverse("funding:proof_detail", args=[self.pk])
-
 
 class ProofDocumentType(models.TextChoices):
     REPORT = "report", _("Sachbericht")
@@ -511,7 +512,6 @@ class ProofDocumentType(models.TextChoices):
 
 
 def _private_storage():
-    from kim.uploads import private_storage
 
     return private_storage()
 
@@ -552,8 +552,11 @@ class ProofReminder(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.obligation} – {self.days_before} Tage"
 
-# ---------------------------------------------------------------- own-share top-up (issue 5)
+
+# ---------------------------------------------------------------- own-share top-up
 
 
 class OwnShareTopUp(VersionedModel):

@@ -19,10 +19,10 @@ from funding.models import (
 )
 from kim.models import Organisation
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, overlap_days, year_end, year_start
+from kim.periods import days_in_year, overlap_days, prorate, year_end, year_start
 from modules.models import Post
 from modules.selectors import post_active_days
-from kim.periods import prorate
+
 
 def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
     """{(programme_id, category): rate per VZÄ} for a year, in one query."""

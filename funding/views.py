@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from funding import selectors
 from funding.controlling import budget
-from funding.filters import BudgetLineFilter, CostPlanFilter, ForwardingFilter, GrantFilter, OwnShareRequestFilter, RateFilter
+from funding.filters import (
+    BudgetLineFilter,
+    CostPlanFilter,
+    ForwardingFilter,
+    GrantFilter,
+    OwnShareRequestFilter,
+    RateFilter,
+)
 from funding.forms import (
     AllocationForm,
     BudgetLineForm,
@@ -20,7 +27,16 @@ from funding.forms import (
     ProgrammeForm,
     RateForm,
 )
-from funding.models import BudgetLine, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, OwnShareRequest, Programme, Rate
+from funding.models import (
+    BudgetLine,
+    CostPlan,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    OwnShareRequest,
+    Programme,
+    Rate,
+)
 from funding.services import (
     allocation_save,
     budget_line_save,
@@ -31,9 +47,21 @@ from funding.services import (
     programme_save,
     rate_save,
 )
-from funding.tables import BudgetTable, budget_export_columns, CostPlanTable, ForwardingTable, GapTable, GrantTable, OwnShareRequestTable, RateTable
+from funding.tables import (
+    BudgetTable,
+    CostPlanTable,
+    ForwardingTable,
+    GapTable,
+    GrantTable,
+    OwnShareRequestTable,
+    RateTable,
+    budget_export_columns,
+)
+from kim.exports import export_response
+from kim.i18n import german
 from kim.models import Role, role_key
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from modules.models import CostRate
 
 # ---------------------------------------------------------------- grants
 
@@ -338,14 +366,12 @@ class BudgetRowView(ScopedTableView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in {"xlsx", "csv"}:
-            from kim.i18n import german
 
             with german():  # exports carry German headers whatever the interface language
                 return self._export(request)
         return super().get(request, *args, **kwargs)
 
     def _export(self, request):
-        from kim.exports import export_response
 
         filterset = self.get_filterset(self.get_filterset_class())
         lines = filterset.qs if filterset.is_valid() else self.get_queryset().none()
@@ -409,7 +435,6 @@ class RateListView(ScopedTableView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["programmes"] = Programme.objects.select_related("module", "funder")
-        from modules.models import CostRate
 
         ctx["cost_rates"] = CostRate.objects.all()
         return ctx

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -131,7 +132,6 @@ def backup_restore(source: Path, *, replace: bool = False) -> dict:
 
 
 def _reset_sequences() -> None:
-    from django.core.management.color import no_style
 
     statements = connection.ops.sequence_reset_sql(no_style(), list(_models()))
     with connection.cursor() as cursor:

@@ -9,9 +9,9 @@ next to the chart. No JavaScript, no external resources.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -36,7 +36,7 @@ def _fmt_default(value) -> str:
 
 def _pattern_defs(uid: str) -> str:
     parts = []
-    for i, (colour, kind) in enumerate(zip(PALETTE, PATTERNS)):
+    for i, (colour, kind) in enumerate(zip(PALETTE, PATTERNS, strict=False)):
         pid = f"{uid}-p{i}"
         if kind == "solid":
             continue

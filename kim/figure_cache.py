@@ -17,7 +17,8 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache

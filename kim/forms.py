@@ -6,10 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db.models import UniqueConstraint
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import UniqueConstraint
 from django.utils.translation import gettext_lazy as _
 
+from kim.models import Organisation, OrganisationKind
 from kim.money import format_decimal, format_fte, parse_decimal
 
 MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
@@ -143,7 +145,6 @@ class YearField(forms.IntegerField):
 
 def formfield_callback(field, **kwargs):
     """Map model fields to the German input fields: money → EuroField, FTE → FTEField, dates, years."""
-    from django.db import models
 
     if isinstance(field, models.DecimalField):
         kwargs.setdefault("required", not field.blank)
@@ -225,7 +226,6 @@ class CarrierForm(forms.ModelForm):
         help_texts = {"slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen und im Benutzernamen.")}
 
     def __init__(self, *args, **kwargs):
-        from kim.models import Organisation, OrganisationKind
 
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Organisation.objects.filter(kind=OrganisationKind.UMBRELLA)

@@ -50,7 +50,7 @@ def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
     """
     records = list(obj.history.select_related("history_user")[: limit + 1])
     rows = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(rows) == limit:
             break
         changes = field_changes(obj, newer, older, excluded=["version"] if hasattr(newer, "version") else []) if older is not None else []

@@ -25,10 +25,10 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def carriers(self) -> "OrganisationQuerySet":
+    def carriers(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.CARRIER)
 
-    def for_user(self, user) -> "OrganisationQuerySet":
+    def for_user(self, user) -> OrganisationQuerySet:
         """The scoping choke point: carrier staff reach their own organisation only."""
         if not user.is_authenticated:
             return self.none()

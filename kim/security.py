@@ -14,6 +14,8 @@ from datetime import timedelta
 
 import pyotp
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -128,8 +130,6 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last = session.get("kim_last_seen")
             if last is not None and now - int(last) > settings.SESSION_COOKIE_AGE:
-                from django.contrib import messages
-                from django.contrib.auth import logout
 
                 logout(request)
                 messages.info(request, _("Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an."))

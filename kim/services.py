@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+
+from kim.models import Organisation, OrganisationKind
+from kim.versioning import expected_version
 
 
 def apply_fields(instance: models.Model, data: dict[str, Any]) -> models.Model:
     """Set the form's values on the instance. An edit form's ``version`` is not a value: the stored row
     is locked and compared with it first (a stale form raises ``VersionConflict``, nothing is set)."""
-    from kim.versioning import expected_version
 
     data = dict(data)
     expected_version(instance, data)
@@ -30,9 +32,7 @@ def save_validated(instance: models.Model, *, user=None) -> models.Model:
 
 def organisation_save(*, organisation=None, data: dict[str, Any], user=None):
     """Create or update a carrier; new organisations made here are carriers."""
-    from django.db import transaction
 
-    from kim.models import Organisation, OrganisationKind
 
     with transaction.atomic():
         organisation = organisation or Organisation(kind=OrganisationKind.CARRIER)

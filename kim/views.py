@@ -22,9 +22,13 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from kim.models import Role, role_key
+from kim.exports import Column, export_response
 from kim.history import history_with_changes
+from kim.i18n import german
+from kim.models import Role, role_key
+from kim.tables import export_kind
 from kim.versioning import add_version_field, version_errors_to_top
+from kim.years import remembered_year
 
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
@@ -124,7 +128,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         # The remembered year (kim.years) filters a list whose address names no year; choosing
         # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
         if "year" in filterset_class.base_filters:
-            from kim.years import remembered_year
 
             year = remembered_year(self.request)
             if "year" not in self.request.GET and year is not None:
@@ -140,15 +143,12 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
         if fmt in self.export_formats:
-            from kim.i18n import german
 
             with german():  # exports carry German headers whatever the interface language (README)
                 return self.export(fmt)
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
-        from kim.exports import Column, export_response
-        from kim.tables import export_kind
 
         table = self.get_table_class()(data=self.get_table_data())
         RequestConfig(self.request, paginate=False).configure(table)  # the page's ordering

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kim.filters import YearFilter
 from kim.models import Municipality, Organisation, OrganisationKind
+from kim.periods import year_end, year_start
 from modules.models import Module, Post, PostCategory
 
 
@@ -39,7 +40,6 @@ class PostFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(pay_grade__icontains=value))
 
     def active_in_year(self, queryset, name, value):
-        from kim.periods import year_end, year_start
 
         year = int(value)  # YearFilter has checked the range
         return queryset.active_in(year_start(year), year_end(year))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, PeriodFormMixin, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 

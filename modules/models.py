@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,14 +49,14 @@ class PostCategory(models.TextChoices):
 
 
 class PostQuerySet(models.QuerySet):
-    def for_user(self, user) -> "PostQuerySet":
+    def for_user(self, user) -> PostQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
             return self.filter(employer_id=user.organisation_id)
         return self
 
-    def active_in(self, start, end) -> "PostQuerySet":
+    def active_in(self, start, end) -> PostQuerySet:
         return self.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=start))
 
 

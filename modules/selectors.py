@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
-from modules.models import CostRate, Occupancy, PersonnelCost, Post
+from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
 
 COUNTY_KINDS = (OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT)
 
@@ -128,7 +128,6 @@ def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[
         .select_related("module", "employer")
         .prefetch_related(Prefetch("occupancies", queryset=Occupancy.objects.order_by("start")))
     )
-    from modules.models import Module
 
     summaries = {m.number: ModuleSummary(number=m.number, name=m.name) for m in Module.objects.all()}
     for post in posts:

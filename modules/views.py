@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -141,7 +142,6 @@ class CostRateCreateView(ServiceFormView):
     cancel_url_name = "funding:rate_list"
 
     def get_success_url_for(self, obj) -> str:
-        from django.urls import reverse
 
         return reverse("funding:rate_list")
 

@@ -12,17 +12,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from casemanagement import selectors as cm
 from funding import selectors
 from funding.controlling import budget, eligibility
 from funding.controlling import selectors as controlling_selectors
 from funding.models import BudgetLine, ForwardingContract, GrantNotice
-from casemanagement import selectors as cm
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.money import ZERO
 from kim.years import remembered_year
 from modules.selectors import county_personnel_needs, posts_summary_by_module
-
 
 
 def available_years() -> list[int]:

@@ -21,15 +21,21 @@ import csv
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from casemanagement import models as cm
+from casemanagement.models import Dimension
+from casemanagement.selectors import CHOICES_BY_DIMENSION, TOTAL_LABELS
+from funding import models as fm
 from kim.exports import Column, csv_cell
-from kim.models import Organisation, OrganisationKind
+from kim.models import Municipality, Organisation, OrganisationKind, Role, User
+from modules.models import Occupancy, PersonnelCost, Post, PostCategory
 
 CHUNK = 2000
 
@@ -53,9 +59,6 @@ class ExportFile:
 
 def _figure_labels() -> dict[tuple[str, str], str]:
     """German names of the return figures' keys, as in the upload format (one query for the municipalities)."""
-    from casemanagement.models import Dimension
-    from casemanagement.selectors import CHOICES_BY_DIMENSION, TOTAL_LABELS
-    from kim.models import Municipality
 
     labels = {(Dimension.TOTALS.value, k): v for k, v in TOTAL_LABELS.items()}
     for dimension, choices in CHOICES_BY_DIMENSION.items():
@@ -65,10 +68,6 @@ def _figure_labels() -> dict[tuple[str, str], str]:
 
 
 def _files(carrier: Organisation) -> list[ExportFile]:
-    from casemanagement import models as cm
-    from funding import models as fm
-    from kim.models import Role, User
-    from modules.models import Occupancy, PersonnelCost, Post, PostCategory
 
     c = carrier
     figure_labels = _figure_labels()

@@ -16,11 +16,16 @@ from casemanagement import selectors as cm
 from funding import selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
-from kim.models import Organisation
-from kim.models import Role
+from kim.models import Organisation, Role
 from kim.views import RoleRequiredMixin
 from modules.selectors import posts_for_user
-from overview.dashboard import available_years, cached_dashboard_context, chosen_year, dashboard_body_html, open_cases_chart
+from overview.dashboard import (
+    available_years,
+    cached_dashboard_context,
+    chosen_year,
+    dashboard_body_html,
+    open_cases_chart,
+)
 from overview.data_export import carrier_export_zip
 
 

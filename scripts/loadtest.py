@@ -115,9 +115,18 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> Plan:
     """Runs in this process with the load database's environment (django.setup() already done)."""
     from django.core.management import call_command
 
-    from casemanagement.models import AgeBand, CaseloadReturn, ContactMode, Gender, LegalDomain, Phase, ResidenceStatus, Topic
-    from kim.periods import month_bounds
+    from casemanagement.models import (
+        AgeBand,
+        CaseloadReturn,
+        ContactMode,
+        Gender,
+        LegalDomain,
+        Phase,
+        ResidenceStatus,
+        Topic,
+    )
     from kim.models import Municipality, Organisation, Role, User
+    from kim.periods import month_bounds
     from modules.models import Post
 
     print("· migrate, load_demo, collectstatic …", flush=True)
@@ -324,7 +333,7 @@ class SimulatedUser(threading.Thread):
         self.logged_in = True
 
     def case_list(self) -> None:
-        page = self.browser.request("GET", "/fallmanagement/faelle/?page=%d" % self.rng.randint(1, 3), "read")
+        page = self.browser.request("GET", f"/fallmanagement/faelle/?page={self.rng.randint(1, 3)}", "read")
         self._check_logged_in(page)
         ids = re.findall(r'href="/fallmanagement/faelle/([0-9a-f-]{36})/"', page.body)
         if ids:
@@ -417,7 +426,7 @@ class SimulatedUser(threading.Thread):
 
     def run(self) -> None:
         actions = [(self.case_list, 4), (self.open_case, 2), (self.record_contact, 3), (self.monthly_return, 1)]
-        funcs, weights = zip(*actions)
+        funcs, weights = zip(*actions, strict=False)
         while time.monotonic() < self.deadline:
             try:
                 if not self.logged_in:

@@ -60,7 +60,7 @@ def test_two_simultaneous_saves_of_one_cost_plan_exactly_one_wins(paper_2020_035
         stale = CostPlan.objects.get(pk=plan.pk)
         amounts = [D(7000 + 10 * round_), D(8000 + 10 * round_)]
         results = run_together(*[
-            (lambda a=a: cost_plan_save(plan=stale, data={"material_overhead": a, "version": version})) for a in amounts
+            (lambda a=a, stale=stale, version=version: cost_plan_save(plan=stale, data={"material_overhead": a, "version": version})) for a in amounts
         ])
         winners = [r for r in results if isinstance(r, CostPlan)]
         losers = [r for r in results if isinstance(r, VersionConflict)]

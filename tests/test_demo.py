@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.management import call_command
 from simple_history.models import HistoricalChanges
 
-from funding.models import BudgetLine, GrantNotice, OwnShareRequest
 from funding.controlling.budget import budget_lines_with_forecast
+from funding.models import BudgetLine, GrantNotice, OwnShareRequest
 from funding.selectors import (
     forwarded_total,
     own_share_gap_summary,

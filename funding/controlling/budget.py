@@ -20,13 +20,13 @@ from funding.models import (
     OwnShareTopUp,
     Rate,
 )
-from funding.selectors import kim_programmes_by_module
+from funding.selectors import annual_cap, kim_programmes_by_module
 from kim import figure_cache
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, year_end, year_start
 from modules.models import Post
 from modules.selectors import county_personnel_needs_many, post_active_days
-from funding.selectors import annual_cap
+
 
 def land_income_forecast(*, year: int) -> Decimal:
     """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""

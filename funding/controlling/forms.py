@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import CarrierPayment, LandReceipt, OwnShareTopUp, ProofDocumentType, ProofObligation, ProofStatus
-from kim.forms import add_help_texts, ConstraintErrorsAtFieldMixin, EuroField, YearField, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, EuroField, YearField, add_help_texts, formfield_callback
 from kim.uploads import PDF, XLSX, validate_document
 
 

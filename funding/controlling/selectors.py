@@ -8,16 +8,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from funding.conf import horizon_months, reminder_thresholds
+from funding.controlling.budget import MONEY_FIELD, _sum_subquery, top_up_for_year
+from funding.controlling.charts import FlowLink, FlowNode, flow_svg
 from funding.models import (
     BudgetLine,
     CarrierPayment,
     CostPlan,
     ForecastBasis,
     ForwardingContract,
+    GrantAllocation,
     GrantNotice,
     LandReceipt,
     OwnShareTopUp,
@@ -25,11 +29,11 @@ from funding.models import (
     ProofStatus,
     Rate,
 )
+from funding.selectors import kim_programmes_by_module
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, year_end, year_start
-from funding.controlling.budget import MONEY_FIELD, _sum_subquery, top_up_for_year
-from funding.conf import horizon_months, reminder_thresholds
-from kim.periods import add_months
+from kim.periods import add_months, days_in_year, year_end, year_start
+from modules.models import Post, PostCategory
+from modules.selectors import county_personnel_needs, occupied_segments, post_active_days
 
 
 def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
@@ -156,8 +160,6 @@ def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingCo
     conflict names the post, the programmes involved, the period (consecutive days with the same
     allocations merged) and the funded FTE beside the post's FTE. One query.
     """
-    from funding.models import GrantAllocation
-    from modules.selectors import occupied_segments
 
     allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by("post_id", "start", "pk")
     if posts is not None:
@@ -215,9 +217,7 @@ class PostTimeline:
 
 def post_timelines(*, today: date | None = None, flagged_only: bool = False, user=None) -> list[PostTimeline]:
     """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
-    from django.db.models import Max
 
-    from modules.models import Post
 
     today = today or timezone.localdate()
     horizons = horizon_months()
@@ -284,9 +284,6 @@ def scenario_figures(
 
     Forwarding per carrier post = min(personnel, rate × FTE pro rata); gap = personnel − forwarding; top-up per
     post = min(top-up × FTE, gap). Each total rounded once."""
-    from funding.selectors import kim_programmes_by_module
-    from modules.models import Post, PostCategory
-    from modules.selectors import county_personnel_needs, post_active_days
 
     if top_up_per_fte is None:
         decision = _today_top_up if _today_top_up is not None else top_up_for_year(year=year)
@@ -420,7 +417,6 @@ class ProgrammeFlow:
 
     def diagram(self):
         """Nodes and links of the flow: Land → module → own posts / forwarding → carrier → paid / open."""
-        from funding.controlling.charts import FlowLink, FlowNode
 
         nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
         links = []
@@ -442,7 +438,7 @@ class ProgrammeFlow:
             if fwd.get(module):
                 links.append(FlowLink(f"m:{module}", "fwd", fwd[module]))
         paid_total, open_total = self.paid_total, self.forwarded_total - self.paid_total
-        for name, amount, paid in self.per_carrier():
+        for name, amount, _paid in self.per_carrier():
             nodes.append(FlowNode(f"c:{name}", name, amount, 3))
             links.append(FlowLink("fwd", f"c:{name}", amount))
         if paid_total:
@@ -463,7 +459,6 @@ class ProgrammeFlow:
         return [(labels[link.source], labels[link.target], link.amount) for link in links]
 
     def svg(self) -> str:
-        from funding.controlling.charts import flow_svg
 
         nodes, links = self.diagram()
         return flow_svg(nodes, links, title=f"Mittelfluss KIM {self.year}")

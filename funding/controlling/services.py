@@ -18,13 +18,16 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from funding.conf import reminder_thresholds
 from funding.models import (
+    BudgetKind,
     CarrierPayment,
     CostPlan,
     ForwardingContract,
     GrantAllocation,
     GrantNotice,
     LandReceipt,
+    OwnShareTopUp,
     ProofDocument,
     ProofKind,
     ProofObligation,
@@ -33,11 +36,11 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs
+from kim.models import Role, User
 from kim.money import ZERO, format_euro, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 from kim.services import apply_fields, save_validated
 from modules.models import Post
-from funding.conf import reminder_thresholds
 
 # ---------------------------------------------------------------- a new year from the previous one
 
@@ -240,7 +243,6 @@ def proof_status_set(*, obligation: ProofObligation, status: str, user, today: d
 
 
 def _recipients(obligation: ProofObligation) -> list[str]:
-    from kim.models import Role, User
 
     users = User.objects.filter(is_active=True).exclude(email="")
     if obligation.kind == ProofKind.CARRIER:
@@ -292,7 +294,6 @@ def send_proof_reminders(*, today: date | None = None) -> int:
 
 def top_up_save(*, top_up=None, data: dict[str, Any], user=None):
     """The county's top-up decision per VZÄ and year; its budget line must be an expense of the same year."""
-    from funding.models import BudgetKind, OwnShareTopUp
 
     with transaction.atomic():
         top_up = top_up or OwnShareTopUp()

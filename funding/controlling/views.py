@@ -8,20 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.db.models import BooleanField, Case, Count, Q, Value, When
-
+from funding.conf import horizon_months
 from funding.controlling import eligibility
 from funding.controlling import selectors as cs
 from funding.controlling import services as controlling_services
-from funding.conf import horizon_months
 from funding.controlling.budget import top_up_for_year
 from funding.controlling.forms import (
     CarrierPaymentForm,
@@ -33,19 +32,27 @@ from funding.controlling.forms import (
     WhatIfForm,
     YearPrepareForm,
 )
-from funding.models import CarrierPayment, ForwardingContract, GrantNotice, OwnShareTopUp, ProofDocument, ProofKind, ProofObligation, ProofStatus
-from kim.uploads import serve_private_file
-from kim.models import Role, role_key
 from funding.filters import ProofFilter
+from funding.models import (
+    CarrierPayment,
+    ForwardingContract,
+    GrantNotice,
+    OwnShareTopUp,
+    ProofDocument,
+    ProofKind,
+    ProofObligation,
+    ProofStatus,
+)
 from funding.tables import ProofTable
-from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
-from kim.views import STAFF_ROLES, RoleRequiredMixin
+from kim.models import Role, role_key
+from kim.uploads import serve_private_file
+from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.years import parse_year, year_or
 
 
 def year_param(request: HttpRequest, default: int | None = None) -> int:
     """?year= if it is a plausible year, else the year remembered in the session (kim.years), else
     the given default (else this year)."""
-    from kim.years import year_or
 
     return year_or(request, default or date.today().year)
 
@@ -94,7 +101,6 @@ class YearPrepareView(RoleRequiredMixin, FormView):
     form_class = YearPrepareForm
 
     def get_initial(self) -> dict[str, Any]:
-        from kim.years import parse_year
 
         return {"source_year": parse_year(self.request.GET.get("year")) or date.today().year - 1}  # not the remembered year
 

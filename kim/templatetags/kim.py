@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 
+from kim.i18n import german
 from kim.money import format_decimal, format_euro, format_fte
 
 register = template.Library()
@@ -44,9 +46,7 @@ def datum(value) -> str:
 @register.filter
 def filesize_de(value) -> str:
     """File size with a German decimal comma in every interface language: 11980 → "11,7 KB"."""
-    from django.template.defaultfilters import filesizeformat
 
-    from kim.i18n import german
 
     with german():
         return filesizeformat(value)

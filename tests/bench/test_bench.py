@@ -8,13 +8,13 @@ import os
 
 import pytest
 
-from casemanagement.models import Case, CaseloadReturn, Contact, Referral, ReturnStatus
-from casemanagement.selectors import return_figures_computed, return_figures_stored
-from kim.periods import month_bounds
 from bench import report
 from bench.generate import SCALES
 from bench.runner import bench_current_database
+from casemanagement.models import Case, CaseloadReturn, Contact, Referral, ReturnStatus
+from casemanagement.selectors import return_figures_computed, return_figures_stored
 from kim.models import Organisation, OrganisationKind
+from kim.periods import month_bounds
 from modules.models import Post
 
 pytestmark = pytest.mark.django_db

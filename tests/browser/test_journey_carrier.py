@@ -3,7 +3,6 @@ return; A 46 accepts it. Every page on the way passes axe-core; screenshots are 
 
 from datetime import date, timedelta
 
-
 from casemanagement.models import Case, CaseloadReturn
 
 

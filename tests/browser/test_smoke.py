@@ -3,7 +3,6 @@
 import re
 
 
-
 def test_a46_sees_dashboard_posts_and_funding_pages_accessibly(journey, demo):
     journey.login("a46")
     for path, label in [

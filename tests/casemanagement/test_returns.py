@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from casemanagement import services
 from casemanagement.csv_format import parse_return_csv, return_csv_bytes
 from casemanagement.models import CaseloadReturn, ReturnStatus
-from kim.periods import month_bounds
 from casemanagement.selectors import combine_months, figures_normalised, return_figures, return_figures_computed
+from kim.periods import month_bounds
 
 pytestmark = pytest.mark.django_db
 
@@ -151,4 +151,4 @@ def test_a_csv_that_does_not_add_up_is_rejected():
 
 def test_a_csv_header_in_another_format_is_rejected_at_line_one():
     with pytest.raises(ValidationError, match="Zeile 1"):
-        parse_return_csv("Area,Item,Count\n".encode())
+        parse_return_csv(b"Area,Item,Count\n")

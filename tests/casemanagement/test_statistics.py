@@ -58,7 +58,7 @@ def test_the_statistics_page_and_its_exports_show_less_than_five(client, a46_use
     assert "&lt;5" in html and "•" in html
     csv_text = client.get(url, {"year": 2021, "export": "csv"}).content.decode("utf-8-sig")
     assert "Rechtskreis;SGB XII;Caritas" in csv_text
-    line = next(l for l in csv_text.splitlines() if l.startswith("Rechtskreis;SGB XII;Caritas"))
+    line = next(row for row in csv_text.splitlines() if row.startswith("Rechtskreis;SGB XII;Caritas"))
     assert line.endswith(";<5")
     workbook = load_workbook(io.BytesIO(client.get(url, {"year": 2021, "export": "xlsx"}).content))
     values = [row for row in workbook.active.iter_rows(values_only=True)]

@@ -67,7 +67,7 @@ def _determined(hidden: list, equations, values) -> set:
     for members, total in equations:
         signs = [(m, 1) for m in members] + ([(total, -1)] if total is not None else [])
         if total is None:  # active_start + new − closed − active_end = 0
-            signs = [(m, s) for (m, _x), s in zip(signs, (1, 1, -1, -1))]
+            signs = [(m, s) for (m, _x), s in zip(signs, (1, 1, -1, -1), strict=False)]
         row = [Fraction(0)] * len(hidden)
         for key, sign in signs:
             if key in index:
@@ -86,7 +86,7 @@ def _determined(hidden: list, equations, values) -> set:
             for i in range(len(m)):
                 if i != r and m[i][c] != 0:
                     factor = m[i][c] / m[r][c]
-                    m[i] = [a - factor * b for a, b in zip(m[i], m[r])]
+                    m[i] = [a - factor * b for a, b in zip(m[i], m[r], strict=False)]
             r += 1
         return r
 

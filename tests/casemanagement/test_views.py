@@ -218,7 +218,7 @@ def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carr
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     ra, _rb = returns
-    content = "Bereich;Merkmal;Anzahl\nBestand und Bewegung;Bestand am Anfang;x\n".encode()
+    content = b"Bereich;Merkmal;Anzahl\nBestand und Bewegung;Bestand am Anfang;x\n"
     login(client, carrier_a_user)
     response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", content)}, follow=True)
     assert "Zeile 2, Spalte „Anzahl“" in response.content.decode()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from funding.controlling.budget import budget_lines_with_forecast, land_income_forecast
 from funding.models import BudgetLine, CostPlan, ForecastBasis, GrantNotice
 from funding.selectors import (
     allocation_received,
@@ -18,7 +19,6 @@ from funding.selectors import (
     own_share_recommended,
     repayment_risks,
 )
-from funding.controlling.budget import budget_lines_with_forecast, land_income_forecast
 from funding.services import allocation_save
 from kim.models import Organisation
 from modules.models import Post, PostCategory

@@ -45,7 +45,7 @@ def allocate(grant, post, *, start=date(2021, 1, 1), end=date(2021, 12, 31), fte
     return allocation_save(grant=grant, data={"post": post, "fte": fte, "start": start, "end": end})
 
 
-def sixth_carrier_post(paper, *, personnel=D("64000"), overhead=D("6000")):
+def sixth_carrier_post(paper, *, personnel=D("64000"), overhead=D("6000")):  # noqa: B008 - Decimal is immutable
     """Another case-management post at a member of AG Wohlfahrt, with its 2021 cost plan and allocation."""
     carrier = f.CarrierFactory(slug="sechster-traeger", name="Sechster Träger e. V.", parent=paper.umbrella)
     post = f.CarrierPostFactory(module=paper.programme.module, employer=carrier, title="Case Management Würselen")

@@ -88,7 +88,7 @@ def damaged_csv(draw) -> bytes:
     elif damage == "latin1":
         return to_bytes(rows, bom=False, encoding="latin-1")
     elif damage == "empty":
-        return draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\x00" * 50, b"\r\n\r\n", "Bereich;Merkmal;Anzahl".encode()]))
+        return draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\x00" * 50, b"\r\n\r\n", b"Bereich;Merkmal;Anzahl"]))
     return to_bytes(rows, bom=draw(st.booleans()))
 
 

@@ -14,8 +14,9 @@ A new form URL without an entry in ``OBJECTS`` (when it needs URL arguments) fai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django import forms

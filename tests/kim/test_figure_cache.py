@@ -42,5 +42,5 @@ def test_a_new_stamp_or_a_cleared_cache_computes_again():
 
 def test_the_local_copies_are_bounded():
     for i in range(figure_cache.MEMO_SIZE + 10):
-        figure_cache.cached("t", (i,), lambda: i, stamp="s")
+        figure_cache.cached("t", (i,), lambda i=i: i, stamp="s")
     assert len(figure_cache._memo) == figure_cache.MEMO_SIZE

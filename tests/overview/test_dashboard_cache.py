@@ -113,8 +113,8 @@ def test_a_login_does_not_change_the_stamp_but_a_write_does(a46_user):
 
 
 def test_budget_forecast_follows_a_changed_cost_rate(paper_2021):
-    from funding.models import BudgetLine
     from funding.controlling.budget import budget_lines_with_forecast
+    from funding.models import BudgetLine
 
     f.BudgetLineFactory(year=2021, teilprodukt="946100", sachkonto="501100", kind="expense", planned_amount=D("330000"), forecast_basis="own_personnel")
     lines = BudgetLine.objects.filter(forecast_basis="own_personnel")

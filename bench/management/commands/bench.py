@@ -8,6 +8,7 @@ development or test database: migrate, load the demo (paper 2020/0354), generate
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -15,16 +16,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from bench import generate as gen
 from bench import report
+from bench.runner import bench_current_database
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/kim_bench"
 # Disk per database and scale: the county SQLite file is about 0,25 GB, PostgreSQL about twice that; state ≈ 53 ×.
@@ -55,7 +58,7 @@ class Command(BaseCommand):
         if free_gb < DISK_GB[scale] * (2 if db == "both" else 1) and not force:
             raise CommandError(f"Zu wenig Plattenplatz für --scale {scale} ({free_gb:.0f} GB frei); mit --force trotzdem starten.")
         results = {
-            "scale": scale, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), "commit": report.git_commit(base),
+            "scale": scale, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), "commit": report.git_commit(base),
             "cpu": report.cpu_model(), "cpus": report.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
             "python": sys.version.split()[0], "django": django.get_version(), "databases": {}, "note": note,
         }
@@ -127,12 +130,10 @@ class Command(BaseCommand):
     # --------------------------------------------------------------------------------------- child
 
     def _child(self, part: Path, scale: str, skip_gunicorn: bool, reuse: bool) -> None:
-        from django.db import connection
 
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name:
             raise CommandError(f"Der Benchmark läuft nur auf einer Bench-Datenbank, nicht auf {name!r}.")
-        from bench.runner import bench_current_database
 
         self.stdout.write(f"— {connection.vendor}: {name}")
         result = bench_current_database(scale, migrate=True, reuse=reuse, skip_gunicorn=skip_gunicorn,
@@ -141,6 +142,5 @@ class Command(BaseCommand):
 
 
 def argparse_hidden():
-    import argparse
 
     return argparse.SUPPRESS

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from datetime import date, time as clock
+from datetime import date
+from datetime import time as clock
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from funding.controlling.budget import budget_lines_with_forecast
 from funding.controlling.services import carrier_payment_save, land_receipt_save
 from funding.models import BudgetLine
-from funding.controlling.budget import budget_lines_with_forecast
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

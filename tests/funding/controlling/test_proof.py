@@ -12,7 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from funding.controlling.services import proof_document_add, proof_obligation_save, proof_status_set, send_proof_reminders
+from funding.controlling.services import (
+    proof_document_add,
+    proof_obligation_save,
+    proof_status_set,
+    send_proof_reminders,
+)
 from funding.models import ProofDocument, ProofObligation, ProofReminder
 from tests import factories as f
 from tests.funding.conftest import count_queries

@@ -8,11 +8,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from funding.controlling.budget import top_up_expense
+from funding.controlling.budget import budget_lines_with_forecast, top_up_expense
 from funding.controlling.selectors import what_if
-from funding.models import OwnShareTopUp
-from funding.controlling.budget import budget_lines_with_forecast
-from funding.models import BudgetLine
+from funding.models import BudgetLine, OwnShareTopUp
 from tests import factories as f
 from tests.funding.conftest import count_queries
 

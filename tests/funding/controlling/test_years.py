@@ -106,8 +106,8 @@ def test_an_edited_rate_is_confirmed(a46_user):
 
 
 def test_drafts_of_a_prepared_year_are_neither_received_money_nor_flow(demo):
-    from funding.controlling.selectors import programme_flow
     from funding.controlling.eligibility import post_eligibility_many
+    from funding.controlling.selectors import programme_flow
 
     year_prepare(source_year=2021)
     assert post_eligibility_many(year=2022) == []
