@@ -79,11 +79,28 @@ class Scale:
 
 SCALES = {
     "tiny": Scale("tiny", carriers=8, posts=30, cases=300, contacts=900, referrals=300, meetings=4, papers=20),
-    "small": Scale("small", carriers=20, posts=60, cases=2_000, contacts=8_000, referrals=2_000, meetings=12, papers=60),
-    "county": Scale("county", carriers=100, posts=500, cases=200_000, contacts=800_000, referrals=200_000, meetings=120, papers=3_000),
+    "small": Scale(
+        "small", carriers=20, posts=60, cases=2_000, contacts=8_000, referrals=2_000, meetings=12, papers=60
+    ),
+    "county": Scale(
+        "county",
+        carriers=100,
+        posts=500,
+        cases=200_000,
+        contacts=800_000,
+        referrals=200_000,
+        meetings=120,
+        papers=3_000,
+    ),
     "state": Scale(
-        "state", carriers=100 * 53, posts=500 * 53, cases=200_000 * 53, contacts=800_000 * 53, referrals=200_000 * 53,
-        meetings=120, papers=3_000,
+        "state",
+        carriers=100 * 53,
+        posts=500 * 53,
+        cases=200_000 * 53,
+        contacts=800_000 * 53,
+        referrals=200_000 * 53,
+        meetings=120,
+        papers=3_000,
     ),
 }
 # Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
@@ -126,11 +143,34 @@ def generate(scale: Scale, out=None) -> dict[str, int]:
         _funding(ctx, rng, log)
         _cases(scale, ctx, rng, log)
         _committee(scale, ctx, rng, log)
-        reset_sequences([
-            Organisation, Post, Occupancy, Rate, CostPlan, GrantNotice, GrantAllocation, ForwardingContract, CarrierPayment,
-            LandReceipt, ProofObligation, Case, CaseEpisode, CaseTopic, Contact, Referral, CaseloadReturn, ReturnFigure,
-            Meeting, Paper, Section, DecisionItem, AgendaItem, Consultation,
-        ])
+        reset_sequences(
+            [
+                Organisation,
+                Post,
+                Occupancy,
+                Rate,
+                CostPlan,
+                GrantNotice,
+                GrantAllocation,
+                ForwardingContract,
+                CarrierPayment,
+                LandReceipt,
+                ProofObligation,
+                Case,
+                CaseEpisode,
+                CaseTopic,
+                Contact,
+                Referral,
+                CaseloadReturn,
+                ReturnFigure,
+                Meeting,
+                Paper,
+                Section,
+                DecisionItem,
+                AgendaItem,
+                Consultation,
+            ]
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -142,8 +182,23 @@ def generate(scale: Scale, out=None) -> dict[str, int]:
 
 
 def row_counts() -> dict[str, int]:
-    models = [Organisation, Post, GrantNotice, GrantAllocation, ForwardingContract, CostPlan, Case, CaseEpisode, Contact,
-              Referral, CaseloadReturn, ReturnFigure, Meeting, Paper, AgendaItem]
+    models = [
+        Organisation,
+        Post,
+        GrantNotice,
+        GrantAllocation,
+        ForwardingContract,
+        CostPlan,
+        Case,
+        CaseEpisode,
+        Contact,
+        Referral,
+        CaseloadReturn,
+        ReturnFigure,
+        Meeting,
+        Paper,
+        AgendaItem,
+    ]
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -161,8 +216,14 @@ def _base(scale: Scale, rng: random.Random, log: Log) -> dict:
     orgs = RawTable(Organisation)
     new_carriers = []
     for i in range(len(carriers) + 1, scale.carriers + 1):
-        pk = orgs.add(kind=OrganisationKind.CARRIER, name=f"Bench-Träger {i:04d} gGmbH", short_name=f"Träger {i:04d}",
-                      slug=f"bench-traeger-{i:04d}", is_active=True, address="")
+        pk = orgs.add(
+            kind=OrganisationKind.CARRIER,
+            name=f"Bench-Träger {i:04d} gGmbH",
+            short_name=f"Träger {i:04d}",
+            slug=f"bench-traeger-{i:04d}",
+            is_active=True,
+            address="",
+        )
         new_carriers.append(pk)
     orgs.flush()
     carriers = list(Organisation.objects.filter(kind=OrganisationKind.CARRIER).order_by("pk"))
@@ -180,22 +241,51 @@ def _base(scale: Scale, rng: random.Random, log: Log) -> dict:
             employer = carriers[i % len(carriers)] if i - existing < len(carriers) else rng.choice(carriers)
             place = rng.choice(m2_places)
         elif r < 0.9:
-            number, category, employer, place = 1, rng.choice([PostCategory.COORDINATION, PostCategory.FOREIGNERS_AUTHORITY]), rng.choice(departments), rng.choice(municipalities)
+            number, category, employer, place = (
+                1,
+                rng.choice([PostCategory.COORDINATION, PostCategory.FOREIGNERS_AUTHORITY]),
+                rng.choice(departments),
+                rng.choice(municipalities),
+            )
         else:
-            number, category, employer, place = 3, PostCategory.COORDINATION, rng.choice(departments), rng.choice(municipalities)
+            number, category, employer, place = (
+                3,
+                PostCategory.COORDINATION,
+                rng.choice(departments),
+                rng.choice(municipalities),
+            )
         fte = rng.choice([Decimal("0.5"), Decimal("0.75"), Decimal("1.0"), Decimal("1.0")])
-        start = date(FIRST_YEAR, 1, 1) if rng.random() < 0.6 else date(rng.randint(FIRST_YEAR, LAST_YEAR - 1), rng.choice([1, 4, 7, 10]), 1)
+        start = (
+            date(FIRST_YEAR, 1, 1)
+            if rng.random() < 0.6
+            else date(rng.randint(FIRST_YEAR, LAST_YEAR - 1), rng.choice([1, 4, 7, 10]), 1)
+        )
         end = None if rng.random() < 0.85 else date(rng.randint(start.year + 1, LAST_YEAR + 1), 12, 31)
-        pk = posts.add(module_id=modules[number].pk, title=f"{titles[number]} {i + 1:05d}", category=category, fte=fte,
-                       employer_id=employer.pk, place_id=place.pk, pay_grade=rng.choice(["EG 9c TVöD", "EG 10 TVöD", "EG 11 TVöD"]),
-                       start=start, end=end, illustrative=False, notes="")
+        pk = posts.add(
+            module_id=modules[number].pk,
+            title=f"{titles[number]} {i + 1:05d}",
+            category=category,
+            fte=fte,
+            employer_id=employer.pk,
+            place_id=place.pk,
+            pay_grade=rng.choice(["EG 9c TVöD", "EG 10 TVöD", "EG 11 TVöD"]),
+            start=start,
+            end=end,
+            illustrative=False,
+            notes="",
+        )
         occ.add(post_id=pk, start=start, end=end, fte=fte)
         new_posts.append(pk)
     posts.flush()
     occ.flush()
     log(f"{Post.objects.count()} Stellen")
-    return {"modules": modules, "municipalities": municipalities, "county": county, "carriers": carriers,
-            "new_posts": set(new_posts)}
+    return {
+        "modules": modules,
+        "municipalities": municipalities,
+        "county": county,
+        "carriers": carriers,
+        "new_posts": set(new_posts),
+    }
 
 
 # ---------------------------------------------------------------------------------------- funding
@@ -214,7 +304,9 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
                     continue
                 nearest = min((y for c, y in known if c == category), key=lambda y: abs(y - year), default=None)
                 amount = known[(category, nearest)] if nearest else Decimal("55000.00")
-                rate_table.add(programme_id=programme.pk, category=category, year=year, amount_per_fte=amount, confirmed=True)
+                rate_table.add(
+                    programme_id=programme.pk, category=category, year=year, amount_per_fte=amount, confirmed=True
+                )
                 rates[(programme.pk, category, year)] = amount
     rate_table.flush()
 
@@ -228,11 +320,20 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
         posts_by_module[post.module_id].append(post)
 
     grants, allocations, contracts = RawTable(GrantNotice), RawTable(GrantAllocation), RawTable(ForwardingContract)
-    payments, receipts, proofs, plans = RawTable(CarrierPayment), RawTable(LandReceipt), RawTable(ProofObligation), RawTable(CostPlan)
+    payments, receipts, proofs, plans = (
+        RawTable(CarrierPayment),
+        RawTable(LandReceipt),
+        RawTable(ProofObligation),
+        RawTable(CostPlan),
+    )
     for post in posts:
-        for year in range(max(post.start.year, FIRST_YEAR), min((post.end or date(LAST_YEAR, 12, 31)).year, LAST_YEAR) + 1):
+        for year in range(
+            max(post.start.year, FIRST_YEAR), min((post.end or date(LAST_YEAR, 12, 31)).year, LAST_YEAR) + 1
+        ):
             personnel = (Decimal("62000") * post.fte * Decimal(1.02) ** (year - 2020)).quantize(CENT)
-            plans.add(post_id=post.pk, year=year, personnel=personnel, material_overhead=Decimal("6000.00"), is_draft=False)
+            plans.add(
+                post_id=post.pk, year=year, personnel=personnel, material_overhead=Decimal("6000.00"), is_draft=False
+            )
     plans.flush()
     for programme in programmes:
         module_posts = posts_by_module.get(programme.module_id, [])
@@ -256,29 +357,67 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
                 if programme.module.number == 2 and post.employer_id in {c.pk for c in ctx["carriers"]}:
                     personnel = (Decimal("62000") * post.fte * Decimal(1.02) ** (year - 2020) * share).quantize(CENT)
                     amount = min(full, personnel)
-                    contract_pk = contracts.add(grant_id=grant_pk, post_id=post.pk, carrier_id=post.employer_id,
-                                                reference=f"WV-{year}-{post.pk:05d}", signed_on=date(year, 1, 15) if year > FIRST_YEAR else start,
-                                                year=year, start=start, end=end, amount=amount, is_draft=False)
+                    contract_pk = contracts.add(
+                        grant_id=grant_pk,
+                        post_id=post.pk,
+                        carrier_id=post.employer_id,
+                        reference=f"WV-{year}-{post.pk:05d}",
+                        signed_on=date(year, 1, 15) if year > FIRST_YEAR else start,
+                        year=year,
+                        start=start,
+                        end=end,
+                        amount=amount,
+                        is_draft=False,
+                    )
                     quarter = (amount / 4).quantize(CENT)
                     for q in range(4):
                         due = date(year, 3 * q + 1, 15)
                         if due < start or due > end:
                             continue
-                        payments.add(contract_id=contract_pk, due_on=due, amount=quarter, paid_on=due if due <= DATA_END else None)
+                        payments.add(
+                            contract_id=contract_pk,
+                            due_on=due,
+                            amount=quarter,
+                            paid_on=due if due <= DATA_END else None,
+                        )
                     due_on = date(year + 1, 6, 30)
-                    proofs.add(kind="carrier", contract_id=contract_pk, grant_id=None, due_on=due_on,
-                               status="closed" if due_on < date(2025, 1, 1) else ("submitted" if due_on < DATA_END else "open"))
-            grants.add(id=grant_pk, programme_id=programme.pk, recipient_id=recipient_id, authority_id=authority_id,
-                       reference=f"BENCH-{programme.pk}-{year}", issued_on=date(year - 1, 12, 1), period_start=ys, period_end=ye,
-                       approved_fte=total_fte, amount=total, is_draft=False)
+                    proofs.add(
+                        kind="carrier",
+                        contract_id=contract_pk,
+                        grant_id=None,
+                        due_on=due_on,
+                        status="closed"
+                        if due_on < date(2025, 1, 1)
+                        else ("submitted" if due_on < DATA_END else "open"),
+                    )
+            grants.add(
+                id=grant_pk,
+                programme_id=programme.pk,
+                recipient_id=recipient_id,
+                authority_id=authority_id,
+                reference=f"BENCH-{programme.pk}-{year}",
+                issued_on=date(year - 1, 12, 1),
+                period_start=ys,
+                period_end=ye,
+                approved_fte=total_fte,
+                amount=total,
+                is_draft=False,
+            )
             grants.next_pk = max(grants.next_pk, grant_pk + 1)
             for half in (1, 7):
                 if date(year, half, 20) <= DATA_END:
-                    receipts.add(grant_id=grant_pk, received_on=date(year, half, 20), amount=(total / 2).quantize(CENT), reference=f"ZE-{year}-{half}")
+                    receipts.add(
+                        grant_id=grant_pk,
+                        received_on=date(year, half, 20),
+                        amount=(total / 2).quantize(CENT),
+                        reference=f"ZE-{year}-{half}",
+                    )
             proofs.add(kind="land", contract_id=None, grant_id=grant_pk, due_on=date(year + 1, 9, 30), status="open")
     for table in (grants, allocations, contracts, payments, receipts, proofs):
         table.flush()
-    log(f"{grants.count} Bescheide, {allocations.count} Zuordnungen, {contracts.count} Verträge, {plans.count} Kostenpläne")
+    log(
+        f"{grants.count} Bescheide, {allocations.count} Zuordnungen, {contracts.count} Verträge, {plans.count} Kostenpläne"
+    )
 
 
 # ------------------------------------------------------------------------------------------ cases
@@ -290,8 +429,11 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     carrier_ids = {c.pk for c in ctx["carriers"]}
     # Only generated posts: the demo's posts keep the demo's own cases and returns, so every generated return
     # adds up with the register exactly (tests/kim/test_bench.py checks that against the app's selector).
-    posts = list(Post.objects.filter(module__number=2, employer_id__in=carrier_ids, pk__in=ctx["new_posts"])
-                 .order_by("pk").values_list("pk", "employer_id", "start", "end"))
+    posts = list(
+        Post.objects.filter(module__number=2, employer_id__in=carrier_ids, pk__in=ctx["new_posts"])
+        .order_by("pk")
+        .values_list("pk", "employer_id", "start", "end")
+    )
     municipalities = ctx["municipalities"]
     muni_slug = {m.pk: m.slug for m in municipalities}
     ages, genders = AgeBand.values, Gender.values
@@ -331,10 +473,24 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
             # Demo codes have four digits; generated ones start at 05001 and cannot collide.
             code = f"{prefixes[carrier_pk]}-{opened.year}-{5000 + counters[(carrier_pk, opened.year)]:05d}"
             domain, muni = rng.choice(domains), rng.choice(municipalities).pk
-            case_pk = cases.add(public_id=_uuid(rng), carrier_id=carrier_pk, code=code, responsible_post_id=post_pk, age_band=rng.choice(ages),
-                                gender=rng.choice(genders), municipality_id=muni, residence_status=rng.choice(statuses), legal_domain=domain,
-                                phase=Phase.CLOSED if closed else rng.choice(open_phases), opened_on=opened, closed_on=closed, closure_reason=reason)
-            episodes.add(case_id=case_pk, number=1, start=opened, end=closed, closure_reason=reason, reopening_reason="")
+            case_pk = cases.add(
+                public_id=_uuid(rng),
+                carrier_id=carrier_pk,
+                code=code,
+                responsible_post_id=post_pk,
+                age_band=rng.choice(ages),
+                gender=rng.choice(genders),
+                municipality_id=muni,
+                residence_status=rng.choice(statuses),
+                legal_domain=domain,
+                phase=Phase.CLOSED if closed else rng.choice(open_phases),
+                opened_on=opened,
+                closed_on=closed,
+                closure_reason=reason,
+            )
+            episodes.add(
+                case_id=case_pk, number=1, start=opened, end=closed, closure_reason=reason, reopening_reason=""
+            )
             case_topic_values = rng.sample(topics, rng.choice([1, 1, 2, 3]))
             for topic in case_topic_values:
                 case_topics.add(case_id=case_pk, topic=topic)
@@ -353,13 +509,24 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
             span_end = closed or last
             n_contacts = int(contacts_per_case) + (rng.random() < contacts_per_case % 1)
             for _ in range(n_contacts):
-                contacts.add(case_id=case_pk, date=_day(rng, opened, span_end), duration_minutes=rng.choice([15, 30, 45, 60, 90]), mode=rng.choice(modes))
+                contacts.add(
+                    case_id=case_pk,
+                    date=_day(rng, opened, span_end),
+                    duration_minutes=rng.choice([15, 30, 45, 60, 90]),
+                    mode=rng.choice(modes),
+                )
             n_ref = int(referrals_per_case) + (rng.random() < referrals_per_case % 1)
             for _ in range(n_ref):
                 referred = _day(rng, opened, span_end)
                 target = rng.choice(targets)
                 follow = referred + timedelta(days=rng.choice([14, 28, 42])) if rng.random() < 0.5 else None
-                referrals.add(case_id=case_pk, target=target, referred_on=referred, status=rng.choice(ref_status), follow_up_on=follow)
+                referrals.add(
+                    case_id=case_pk,
+                    target=target,
+                    referred_on=referred,
+                    status=rng.choice(ref_status),
+                    follow_up_on=follow,
+                )
                 flows[(referred.year, referred.month)][(Dimension.REFERRAL_TARGET, target)] += 1
             done += 1
             if done % 100_000 == 0:
@@ -367,8 +534,10 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
         _returns(carrier_pk, post_pk, months, flows, net, returns, figures, rng)
     for table in (cases, episodes, case_topics, contacts, referrals, returns, figures):
         table.flush()
-    log(f"{cases.count} Fälle, {contacts.count} Kontakte, {referrals.count} Verweisungen, "
-        f"{returns.count} Meldungen, {figures.count} Meldungszahlen")
+    log(
+        f"{cases.count} Fälle, {contacts.count} Kontakte, {referrals.count} Verweisungen, "
+        f"{returns.count} Meldungen, {figures.count} Meldungszahlen"
+    )
 
 
 def _returns(carrier_pk, post_pk, months, flows, net, returns: RawTable, figures: RawTable, rng: random.Random) -> None:
@@ -385,14 +554,28 @@ def _returns(carrier_pk, post_pk, months, flows, net, returns: RawTable, figures
         frozen = date(y, m, 1) < date(2026, 10, 1)
         status = (ReturnStatus.ACCEPTED if y < 2026 else ReturnStatus.SUBMITTED) if frozen else ReturnStatus.DRAFT
         at = datetime(y, m, 1, 9, 0, tzinfo=UTC) + timedelta(days=40) if frozen else None
-        return_pk = returns.add(public_id=_uuid(rng), carrier_id=carrier_pk, post_id=post_pk, year=y, month=m, status=status,
-                                source="register", submitted_at=at, reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
-                                review_note="")
+        return_pk = returns.add(
+            public_id=_uuid(rng),
+            carrier_id=carrier_pk,
+            post_id=post_pk,
+            year=y,
+            month=m,
+            status=status,
+            source="register",
+            submitted_at=at,
+            reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
+            review_note="",
+        )
         if not frozen:
             continue
         f = flows.get((y, m), {})
-        totals = {"active_start": start_stock, "new": f.get((Dimension.TOTALS, "new"), 0), "reopened": 0,
-                  "closed": f.get((Dimension.TOTALS, "closed"), 0), "active_end": active}
+        totals = {
+            "active_start": start_stock,
+            "new": f.get((Dimension.TOTALS, "new"), 0),
+            "reopened": 0,
+            "closed": f.get((Dimension.TOTALS, "closed"), 0),
+            "active_end": active,
+        }
         for key, n in totals.items():
             figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key=key, count=n)
         for (dimension, key), n in sorted(f.items()):
@@ -410,7 +593,12 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     snapshot = demo.snapshot if demo and demo.snapshot else {"figures": {}, "tables": {}}
     now = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
     meetings, papers = RawTable(Meeting), RawTable(Paper)
-    sections, decisions, agenda, consultations = RawTable(Section), RawTable(DecisionItem), RawTable(AgendaItem), RawTable(Consultation)
+    sections, decisions, agenda, consultations = (
+        RawTable(Section),
+        RawTable(DecisionItem),
+        RawTable(AgendaItem),
+        RawTable(Consultation),
+    )
     meeting_rows = []
     taken = set(Meeting.objects.values_list("committee_id", "date"))
     for i in range(scale.meetings):
@@ -421,8 +609,17 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
             day += timedelta(days=1)
         taken.add((committee.pk, day))
         stamp = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
-        pk = meetings.add(committee_id=committee.pk, date=day, start_time=None, place="Haus der StädteRegion, Raum A 101",
-                          public=True, cancelled=False, created=stamp, modified=stamp, deleted=False)
+        pk = meetings.add(
+            committee_id=committee.pk,
+            date=day,
+            start_time=None,
+            place="Haus der StädteRegion, Raum A 101",
+            public=True,
+            cancelled=False,
+            created=stamp,
+            modified=stamp,
+            deleted=False,
+        )
         meeting_rows.append((pk, day))
     meetings.flush()
     taken_numbers = set(Paper.objects.values_list("number", flat=True))
@@ -440,21 +637,70 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
         paper_date = meeting_day - timedelta(days=14)
         stamp = datetime(paper_date.year, paper_date.month, paper_date.day, 8, tzinfo=UTC)
         decided = meeting_day <= DATA_END
-        paper_pk = papers.add(number=number, title=f"Kommunales Integrationsmanagement – Bericht {number}", paper_type="decision",
-                              public=rng.random() < 0.9, lead_department_id=department.pk, date=paper_date, programme_year=min(year, 2021),
-                              decision_intro="Der Ausschuss fasst folgenden Beschluss:", status="decided" if decided else "released",
-                              signature_mode="im_auftrag", signatory="Dr. Muster", released_at=stamp, snapshot=snapshot,
-                              created=stamp, modified=now if rng.random() < 0.05 else stamp, deleted=False)
-        sections.add(paper_id=paper_pk, order=1, heading="Sachverhalt",
-                     body="Die Verwaltung berichtet über den Stand des Kommunalen Integrationsmanagements. " * 6, table_kind="")
-        sections.add(paper_id=paper_pk, order=2, heading="Finanzielle Auswirkungen", body="Die Mittel stehen im Haushalt bereit.", table_kind="")
-        decisions.add(paper_id=paper_pk, order=1, text="Der Ausschuss nimmt den Bericht zur Kenntnis und beschließt die Fortführung.")
+        paper_pk = papers.add(
+            number=number,
+            title=f"Kommunales Integrationsmanagement – Bericht {number}",
+            paper_type="decision",
+            public=rng.random() < 0.9,
+            lead_department_id=department.pk,
+            date=paper_date,
+            programme_year=min(year, 2021),
+            decision_intro="Der Ausschuss fasst folgenden Beschluss:",
+            status="decided" if decided else "released",
+            signature_mode="im_auftrag",
+            signatory="Dr. Muster",
+            released_at=stamp,
+            snapshot=snapshot,
+            created=stamp,
+            modified=now if rng.random() < 0.05 else stamp,
+            deleted=False,
+        )
+        sections.add(
+            paper_id=paper_pk,
+            order=1,
+            heading="Sachverhalt",
+            body="Die Verwaltung berichtet über den Stand des Kommunalen Integrationsmanagements. " * 6,
+            table_kind="",
+        )
+        sections.add(
+            paper_id=paper_pk,
+            order=2,
+            heading="Finanzielle Auswirkungen",
+            body="Die Mittel stehen im Haushalt bereit.",
+            table_kind="",
+        )
+        decisions.add(
+            paper_id=paper_pk,
+            order=1,
+            text="Der Ausschuss nimmt den Bericht zur Kenntnis und beschließt die Fortführung.",
+        )
         order_in_meeting[meeting_pk] += 1
         n = order_in_meeting[meeting_pk]
-        agenda.add(meeting_id=meeting_pk, order=n, number=str(n), title=f"Vorlage {number}", public=True, paper_id=paper_pk,
-                   created=stamp, modified=stamp, deleted=False)
-        consultations.add(paper_id=paper_pk, order=1, meeting_id=meeting_pk, role="entscheidung", result="ungeaendert" if decided else "",
-                          votes_yes=None, votes_no=None, votes_abstention=None, votes_biased=None, created=stamp, modified=stamp, deleted=False)
+        agenda.add(
+            meeting_id=meeting_pk,
+            order=n,
+            number=str(n),
+            title=f"Vorlage {number}",
+            public=True,
+            paper_id=paper_pk,
+            created=stamp,
+            modified=stamp,
+            deleted=False,
+        )
+        consultations.add(
+            paper_id=paper_pk,
+            order=1,
+            meeting_id=meeting_pk,
+            role="entscheidung",
+            result="ungeaendert" if decided else "",
+            votes_yes=None,
+            votes_no=None,
+            votes_abstention=None,
+            votes_biased=None,
+            created=stamp,
+            modified=stamp,
+            deleted=False,
+        )
     for table in (papers, sections, decisions, agenda, consultations):
         table.flush()
     log(f"{meetings.count} Sitzungen, {papers.count} Vorlagen")

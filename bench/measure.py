@@ -42,27 +42,79 @@ def page_specs() -> list[dict]:
     caritas = Organisation.objects.get(slug="caritas")
     paper = Paper.objects.get(number="2020/0354")
     body = Organisation.objects.filter(kind="county").order_by("pk").first()
-    ret = (CaseloadReturn.objects.filter(carrier=caritas, status=ReturnStatus.ACCEPTED, year=STAT_YEAR)
-           .order_by("-month", "post_id").first()
-           or CaseloadReturn.objects.filter(status__in=[ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED]).order_by("-year", "-month").first())
+    ret = (
+        CaseloadReturn.objects.filter(carrier=caritas, status=ReturnStatus.ACCEPTED, year=STAT_YEAR)
+        .order_by("-month", "post_id")
+        .first()
+        or CaseloadReturn.objects.filter(status__in=[ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED])
+        .order_by("-year", "-month")
+        .first()
+    )
     post_filter = f"module={m2.pk}&category={PostCategory.CASE_MANAGEMENT}&year={STAT_YEAR}"
     return [
-        {"key": "dashboard", "label": "Übersicht (Dashboard)", "user": "a46", "url": "/",
-         "admin": "/admin/", "admin_label": "Admin-Startseite", "list": False},
-        {"key": "posts", "label": "Stellen, gefiltert (Modul 2, Case Management, aktiv 2025)", "user": "a46", "url": f"/stellen/?{post_filter}",
-         "admin": f"/admin/modules/post/?module__id__exact={m2.pk}&category__exact={PostCategory.CASE_MANAGEMENT}",
-         "admin_label": "Admin Stellen, gleicher Filter", "list": True},
-        {"key": "cases", "label": "Fallregister eines Trägers (Caritas)", "user": "traeger-caritas", "url": "/fallmanagement/faelle/",
-         "admin": f"/bench-admin/casemanagement/case/?carrier__id__exact={caritas.pk}", "admin_label": "Admin Fälle, Träger = Caritas", "list": True},
-        {"key": "return", "label": "Fallzahlenmeldung eines Trägers (A 46, geschützt)", "user": "a46", "url": ret.get_absolute_url() if ret else None,
-         "admin": f"/bench-admin/casemanagement/caseloadreturn/{ret.pk}/change/" if ret else None, "admin_label": "Admin Meldung (mit Zahlen)",
-         "list": False},
-        {"key": "statistics", "label": f"Statistik A 46 ({STAT_YEAR})", "user": "a46", "url": f"/fallmanagement/statistik/?year={STAT_YEAR}",
-         "admin": None, "admin_label": "–", "list": False},
-        {"key": "paper", "label": "Vorlage 2020/0354", "user": "a46", "url": f"/gremien/vorlagen/{paper.pk}/",
-         "admin": f"/admin/committee/paper/{paper.pk}/change/", "admin_label": "Admin Vorlage", "list": False},
-        {"key": "oparl_papers", "label": "OParl: Vorlagen der Körperschaft (Seite 1)", "user": None, "url": f"/oparl/v1.1/body/{body.pk}/paper/",
-         "admin": "/admin/committee/paper/", "admin_label": "Admin Vorlagen", "list": True},
+        {
+            "key": "dashboard",
+            "label": "Übersicht (Dashboard)",
+            "user": "a46",
+            "url": "/",
+            "admin": "/admin/",
+            "admin_label": "Admin-Startseite",
+            "list": False,
+        },
+        {
+            "key": "posts",
+            "label": "Stellen, gefiltert (Modul 2, Case Management, aktiv 2025)",
+            "user": "a46",
+            "url": f"/stellen/?{post_filter}",
+            "admin": f"/admin/modules/post/?module__id__exact={m2.pk}&category__exact={PostCategory.CASE_MANAGEMENT}",
+            "admin_label": "Admin Stellen, gleicher Filter",
+            "list": True,
+        },
+        {
+            "key": "cases",
+            "label": "Fallregister eines Trägers (Caritas)",
+            "user": "traeger-caritas",
+            "url": "/fallmanagement/faelle/",
+            "admin": f"/bench-admin/casemanagement/case/?carrier__id__exact={caritas.pk}",
+            "admin_label": "Admin Fälle, Träger = Caritas",
+            "list": True,
+        },
+        {
+            "key": "return",
+            "label": "Fallzahlenmeldung eines Trägers (A 46, geschützt)",
+            "user": "a46",
+            "url": ret.get_absolute_url() if ret else None,
+            "admin": f"/bench-admin/casemanagement/caseloadreturn/{ret.pk}/change/" if ret else None,
+            "admin_label": "Admin Meldung (mit Zahlen)",
+            "list": False,
+        },
+        {
+            "key": "statistics",
+            "label": f"Statistik A 46 ({STAT_YEAR})",
+            "user": "a46",
+            "url": f"/fallmanagement/statistik/?year={STAT_YEAR}",
+            "admin": None,
+            "admin_label": "–",
+            "list": False,
+        },
+        {
+            "key": "paper",
+            "label": "Vorlage 2020/0354",
+            "user": "a46",
+            "url": f"/gremien/vorlagen/{paper.pk}/",
+            "admin": f"/admin/committee/paper/{paper.pk}/change/",
+            "admin_label": "Admin Vorlage",
+            "list": False,
+        },
+        {
+            "key": "oparl_papers",
+            "label": "OParl: Vorlagen der Körperschaft (Seite 1)",
+            "user": None,
+            "url": f"/oparl/v1.1/body/{body.pk}/paper/",
+            "admin": "/admin/committee/paper/",
+            "admin_label": "Admin Vorlagen",
+            "list": True,
+        },
     ]
 
 
@@ -87,8 +139,14 @@ def time_url(client: Client, url: str, reps: int, warmup: int) -> dict:
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    return {"status": response.status_code, "queries": query_count, "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1), "n": reps, "bytes": len(response.content)}
+    return {
+        "status": response.status_code,
+        "queries": query_count,
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "n": reps,
+        "bytes": len(response.content),
+    }
 
 
 def measure_pages(reps: int = 30, warmup: int = 3, log=print) -> list[dict]:
@@ -134,14 +192,25 @@ def measure_pdf(runs: int = 5, bundle_papers: int = 6, log=print) -> dict:
     start = time.perf_counter()
     paper_pdf(paper)
     cached = time.perf_counter() - start
-    result = {"paper_s": round(statistics.median(times), 3), "paper_max_s": round(max(times), 3), "paper_cached_s": round(cached, 4),
-              "paper_pages": _pdf_pages(data), "runs": runs}
+    result = {
+        "paper_s": round(statistics.median(times), 3),
+        "paper_max_s": round(max(times), 3),
+        "paper_cached_s": round(cached, 4),
+        "paper_pages": _pdf_pages(data),
+        "runs": runs,
+    }
     try:
         with transaction.atomic():  # a scratch meeting with the demo paper as often as needed; rolled back
-            meeting = Meeting.objects.create(committee=Committee.objects.order_by("pk").first(), date=date(2026, 12, 30),
-                                             start_time=clock(9, 0), place="Benchmark")
+            meeting = Meeting.objects.create(
+                committee=Committee.objects.order_by("pk").first(),
+                date=date(2026, 12, 30),
+                start_time=clock(9, 0),
+                place="Benchmark",
+            )
             for order in range(1, bundle_papers + 1):
-                AgendaItem.objects.create(meeting=meeting, order=order, number=str(order), title=f"Punkt {order}", paper=paper)
+                AgendaItem.objects.create(
+                    meeting=meeting, order=order, number=str(order), title=f"Punkt {order}", paper=paper
+                )
             start = time.perf_counter()
             bundle = meeting_bundle_pdf(meeting)
             result["bundle_s"] = round(time.perf_counter() - start, 3)
@@ -197,16 +266,30 @@ def _load(port: int, path: str, cookie: str, seconds: float, threads: int) -> di
         t.join()
     elapsed = time.perf_counter() - began
     lat = [x for part in latencies for x in part]
-    return {"rps": round(sum(counts) / elapsed, 1), "ok": sum(counts), "errors": sum(errors), "seconds": round(elapsed, 1),
-            "threads": threads, "p50_ms": round(percentile(lat, 50), 1) if lat else None, "p95_ms": round(percentile(lat, 95), 1) if lat else None}
+    return {
+        "rps": round(sum(counts) / elapsed, 1),
+        "ok": sum(counts),
+        "errors": sum(errors),
+        "seconds": round(elapsed, 1),
+        "threads": threads,
+        "p50_ms": round(percentile(lat, 50), 1) if lat else None,
+        "p95_ms": round(percentile(lat, 95), 1) if lat else None,
+    }
 
 
 def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict:
     """gunicorn with 2 sync workers on loopback, DEBUG=0, KIM_REQUIRE_TOTP=0; a logged-in A 46 session cookie."""
 
     port = _free_port()
-    env = {**os.environ, "DEBUG": "0", "KIM_REQUIRE_TOTP": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "KIM_REQUIRE_TOTP": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "ERROR",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     cmd = [str(gunicorn), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "error"]
     proc = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

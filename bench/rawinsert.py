@@ -91,7 +91,9 @@ def write_rows(table: str, columns: Sequence[str], rows: list[list[Any]]) -> Non
             )
         else:
             placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})", rows)
+            cursor.executemany(
+                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})", rows
+            )
 
 
 def _copy_value(value: Any) -> str:
@@ -104,7 +106,6 @@ def _copy_value(value: Any) -> str:
     if isinstance(value, str):
         return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     if hasattr(value, "adapted"):  # psycopg2 Json wrapper from JSONField.get_db_prep_save
-
         return _copy_value(json.dumps(value.adapted))
     return str(value)
 

@@ -33,8 +33,12 @@ def cpu_count() -> int:
 
 def git_commit(base: Path) -> str:
     try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=base, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=base, capture_output=True, text=True).stdout.strip()
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=base, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=base, capture_output=True, text=True
+        ).stdout.strip()
         return sha + (" (mit lokalen Änderungen)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unbekannt"
@@ -53,21 +57,54 @@ def evaluate(db: dict, scale: str) -> list[dict]:
         if not ours:
             continue
         if page.get("list"):
-            checks.append({"target": f"{page['label']}: Abfragen ≤ {MAX_LIST_QUERIES}", "value": ours["queries"],
-                           "ok": ours["queries"] <= MAX_LIST_QUERIES})
-        checks.append({"target": f"{page['label']}: p95 ≤ {limit} ms", "value": ours["p95_ms"], "ok": ours["p95_ms"] <= limit and ours["status"] == 200})
+            checks.append(
+                {
+                    "target": f"{page['label']}: Abfragen ≤ {MAX_LIST_QUERIES}",
+                    "value": ours["queries"],
+                    "ok": ours["queries"] <= MAX_LIST_QUERIES,
+                }
+            )
+        checks.append(
+            {
+                "target": f"{page['label']}: p95 ≤ {limit} ms",
+                "value": ours["p95_ms"],
+                "ok": ours["p95_ms"] <= limit and ours["status"] == 200,
+            }
+        )
         if page.get("ratio") is not None and page.get("list"):
-            checks.append({"target": f"{page['label']}: Verhältnis zum Admin ≤ {str(MAX_RATIO).replace('.', ',')}", "value": page["ratio"], "ok": page["ratio"] <= MAX_RATIO})
+            checks.append(
+                {
+                    "target": f"{page['label']}: Verhältnis zum Admin ≤ {str(MAX_RATIO).replace('.', ',')}",
+                    "value": page["ratio"],
+                    "ok": page["ratio"] <= MAX_RATIO,
+                }
+            )
     pdf = db.get("pdf") or {}
     if pdf:
-        checks.append({"target": f"Vorlage 2020/0354 als PDF ≤ {PDF_S:.0f} s", "value": pdf["paper_s"], "ok": pdf["paper_s"] <= PDF_S})
+        checks.append(
+            {
+                "target": f"Vorlage 2020/0354 als PDF ≤ {PDF_S:.0f} s",
+                "value": pdf["paper_s"],
+                "ok": pdf["paper_s"] <= PDF_S,
+            }
+        )
         if "bundle_s" in pdf:
-            checks.append({"target": f"Sitzungsmappe ({pdf.get('bundle_pages')} Seiten) ≤ {BUNDLE_S:.0f} s", "value": pdf["bundle_s"],
-                           "ok": pdf["bundle_s"] <= BUNDLE_S})
+            checks.append(
+                {
+                    "target": f"Sitzungsmappe ({pdf.get('bundle_pages')} Seiten) ≤ {BUNDLE_S:.0f} s",
+                    "value": pdf["bundle_s"],
+                    "ok": pdf["bundle_s"] <= BUNDLE_S,
+                }
+            )
     gunicorn = db.get("gunicorn") or {}
     if gunicorn.get("posts"):
-        checks.append({"target": f"Stellenliste ≥ {MIN_RPS:.0f} Anfragen/s (2 Worker)", "value": gunicorn["posts"]["rps"],
-                       "ok": gunicorn["posts"]["rps"] >= MIN_RPS and not gunicorn["posts"]["errors"]})
+        checks.append(
+            {
+                "target": f"Stellenliste ≥ {MIN_RPS:.0f} Anfragen/s (2 Worker)",
+                "value": gunicorn["posts"]["rps"],
+                "ok": gunicorn["posts"]["rps"] >= MIN_RPS and not gunicorn["posts"]["errors"],
+            }
+        )
     return checks
 
 
@@ -75,7 +112,11 @@ def _fmt(value, unit: str = "") -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",") if value >= 10 else f"{value:.3f}".replace(".", ",").rstrip("0").rstrip(",")
+        text = (
+            f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+            if value >= 10
+            else f"{value:.3f}".replace(".", ",").rstrip("0").rstrip(",")
+        )
     else:
         text = f"{value:,}".replace(",", ".") if isinstance(value, int) and value >= 10_000 else str(value)
     return text + unit
@@ -105,15 +146,21 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
         lines += [results["note"], ""]
     loads = [results.get("load_before") or 0] + [db.get("load_before") or 0 for db in results["databases"].values()]
     if max(loads) > LOADED:
-        lines += [f"**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis {_fmt(float(max(loads)))} bei "
-                  f"{results.get('cpus')} Kernen). Die Zeiten sind höher als auf einem freien Rechner und nur eingeschränkt vergleichbar.", ""]
+        lines += [
+            f"**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis {_fmt(float(max(loads)))} bei "
+            f"{results.get('cpus')} Kernen). Die Zeiten sind höher als auf einem freien Rechner und nur eingeschränkt vergleichbar.",
+            "",
+        ]
     for label, db in results["databases"].items():
         lines += [f"## {label}", ""]
         if db.get("error"):
             lines += [f"**Fehler:** {db['error']}", ""]
             continue
-        lines += [f"Daten erzeugt in {_fmt(db.get('generate_s'), ' s')} (Migration und Demo {_fmt(db.get('setup_s'), ' s')}); "
-                  f"Systemlast vor der Messung {_fmt(db.get('load_before'))}.", ""]
+        lines += [
+            f"Daten erzeugt in {_fmt(db.get('generate_s'), ' s')} (Migration und Demo {_fmt(db.get('setup_s'), ' s')}); "
+            f"Systemlast vor der Messung {_fmt(db.get('load_before'))}.",
+            "",
+        ]
         counts = db.get("rows") or {}
         if counts:
             lines += ["Zeilen: " + ", ".join(f"{k.split('.')[-1]} {_fmt(v)}" for k, v in counts.items()) + ".", ""]
@@ -133,17 +180,27 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
             )
         pdf = db.get("pdf") or {}
         if pdf:
-            lines += ["", f"PDF: Vorlage 2020/0354 ({pdf.get('paper_pages')} Seiten) Erzeugung median {_fmt(pdf.get('paper_s'), ' s')} "
-                      f"(max {_fmt(pdf.get('paper_max_s'), ' s')}, {pdf.get('runs')} Läufe; aus dem Cache {_fmt(pdf.get('paper_cached_s'), ' s')}); "
-                      f"Sitzungsmappe mit {pdf.get('bundle_pages')} Seiten {_fmt(pdf.get('bundle_s'), ' s')}."]
+            lines += [
+                "",
+                f"PDF: Vorlage 2020/0354 ({pdf.get('paper_pages')} Seiten) Erzeugung median {_fmt(pdf.get('paper_s'), ' s')} "
+                f"(max {_fmt(pdf.get('paper_max_s'), ' s')}, {pdf.get('runs')} Läufe; aus dem Cache {_fmt(pdf.get('paper_cached_s'), ' s')}); "
+                f"Sitzungsmappe mit {pdf.get('bundle_pages')} Seiten {_fmt(pdf.get('bundle_s'), ' s')}.",
+            ]
         gunicorn = db.get("gunicorn") or {}
         if gunicorn.get("posts"):
-            lines += ["", f"Durchsatz unter gunicorn ({gunicorn.get('workers')} Worker, DEBUG=0, Lastgenerator mit "
-                      f"{gunicorn['posts'].get('threads')} Threads auf 127.0.0.1):", "",
-                      "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|---:|"]
+            lines += [
+                "",
+                f"Durchsatz unter gunicorn ({gunicorn.get('workers')} Worker, DEBUG=0, Lastgenerator mit "
+                f"{gunicorn['posts'].get('threads')} Threads auf 127.0.0.1):",
+                "",
+                "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
             for key, label in (("posts", "Stellenliste, gefiltert"), ("dashboard", "Übersicht")):
                 g = gunicorn.get(key) or {}
-                lines.append(f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} |")
+                lines.append(
+                    f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} |"
+                )
         elif gunicorn.get("skipped"):
             lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]
         lines += ["", "Ziele:", "", "| Ziel | Wert | |", "|---|---:|---|"]

@@ -23,8 +23,17 @@ def already_generated(scale: gen.Scale) -> bool:
         return False
 
 
-def bench_current_database(scale_name: str, *, migrate: bool, reuse: bool, skip_gunicorn: bool, skip_pdf: bool = False,
-                           reps: int | None = None, gunicorn_seconds: float = 15, log=print) -> dict:
+def bench_current_database(
+    scale_name: str,
+    *,
+    migrate: bool,
+    reuse: bool,
+    skip_gunicorn: bool,
+    skip_pdf: bool = False,
+    reps: int | None = None,
+    gunicorn_seconds: float = 15,
+    log=print,
+) -> dict:
     scale = gen.SCALES[scale_name]
     result: dict = {"scale": scale_name, "reps": reps or REPS[scale_name]}
     start = time.perf_counter()
@@ -52,7 +61,9 @@ def bench_current_database(scale_name: str, *, migrate: bool, reuse: bool, skip_
     result["pages"] = measure.measure_pages(reps=result["reps"], warmup=1 if scale_name == "tiny" else 3, log=log)
     if not skip_pdf:
         log("PDF messen …")
-        result["pdf"] = measure.measure_pdf(runs=5 if scale_name != "tiny" else 1, bundle_papers=6 if scale_name != "tiny" else 1, log=log)
+        result["pdf"] = measure.measure_pdf(
+            runs=5 if scale_name != "tiny" else 1, bundle_papers=6 if scale_name != "tiny" else 1, log=log
+        )
     if skip_gunicorn:
         result["gunicorn"] = {"skipped": "--skip-gunicorn"}
     else:

@@ -74,7 +74,9 @@ def parse_return_csv(content: bytes) -> dict[str, dict[str, int]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError({"file": _("Die Datei ist nicht in UTF-8 gespeichert. Bitte als „CSV UTF-8“ speichern.")}) from None
+        raise ValidationError(
+            {"file": _("Die Datei ist nicht in UTF-8 gespeichert. Bitte als „CSV UTF-8“ speichern.")}
+        ) from None
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     errors: list[str] = []
     if not lines or [c.strip() for c in lines[0]] != HEADER:
@@ -96,13 +98,22 @@ def parse_return_csv(content: bytes) -> dict[str, dict[str, int]]:
         dimension, keys = found
         key = keys.get(item.lower())
         if key is None:
-            errors.append(_("Zeile %(n)d, Spalte „Merkmal“: „%(v)s“ gibt es im Bereich „%(b)s“ nicht.") % {"n": number, "v": item[:60], "b": area})
+            errors.append(
+                _("Zeile %(n)d, Spalte „Merkmal“: „%(v)s“ gibt es im Bereich „%(b)s“ nicht.")
+                % {"n": number, "v": item[:60], "b": area}
+            )
             continue
         if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_COUNT:
-            errors.append(_("Zeile %(n)d, Spalte „Anzahl“: „%(v)s“ ist keine ganze Zahl von 0 bis 100000.") % {"n": number, "v": raw[:20]})
+            errors.append(
+                _("Zeile %(n)d, Spalte „Anzahl“: „%(v)s“ ist keine ganze Zahl von 0 bis 100000.")
+                % {"n": number, "v": raw[:20]}
+            )
             continue
         if (dimension, key) in seen:
-            errors.append(_("Zeile %(n)d, Spalte „Merkmal“: „%(v)s“ steht schon in Zeile %(m)d.") % {"n": number, "v": item, "m": seen[(dimension, key)]})
+            errors.append(
+                _("Zeile %(n)d, Spalte „Merkmal“: „%(v)s“ steht schon in Zeile %(m)d.")
+                % {"n": number, "v": item, "m": seen[(dimension, key)]}
+            )
             continue
         seen[(dimension, key)] = number
         figures[dimension][key] = int(raw)
@@ -121,7 +132,8 @@ def _capped(errors: list[str], *, lines: int) -> list[str]:
         return errors
     return [
         *errors[:MAX_ERRORS],
-        _("… und %(k)d weitere Fehler bis Zeile %(n)d; bitte zuerst die genannten Zeilen berichtigen.") % {"k": len(errors) - MAX_ERRORS, "n": lines},
+        _("… und %(k)d weitere Fehler bis Zeile %(n)d; bitte zuerst die genannten Zeilen berichtigen.")
+        % {"k": len(errors) - MAX_ERRORS, "n": lines},
     ]
 
 
@@ -131,17 +143,32 @@ def _check_sums(figures, seen) -> None:
     errors = []
     if t["active_start"] + t["new"] - t["closed"] != t["active_end"]:
         errors.append(
-            _("Zeile %(n)d, Spalte „Anzahl“: Bestand am Ende muss Bestand am Anfang + Neuaufnahmen − Abschlüsse = %(v)d sein.")
+            _(
+                "Zeile %(n)d, Spalte „Anzahl“: Bestand am Ende muss Bestand am Anfang + Neuaufnahmen − Abschlüsse = %(v)d sein."
+            )
             % {"n": line("active_end"), "v": t["active_start"] + t["new"] - t["closed"]}
         )
     if t["reopened"] > t["new"]:
-        errors.append(_("Zeile %(n)d, Spalte „Anzahl“: es kann nicht mehr Wiederaufnahmen als Neuaufnahmen geben.") % {"n": line("reopened")})
-    for dimension, total_key in ((Dimension.LEGAL_DOMAIN, "new"), (Dimension.MUNICIPALITY, "new"), (Dimension.CLOSURE_REASON, "closed")):
+        errors.append(
+            _("Zeile %(n)d, Spalte „Anzahl“: es kann nicht mehr Wiederaufnahmen als Neuaufnahmen geben.")
+            % {"n": line("reopened")}
+        )
+    for dimension, total_key in (
+        (Dimension.LEGAL_DOMAIN, "new"),
+        (Dimension.MUNICIPALITY, "new"),
+        (Dimension.CLOSURE_REASON, "closed"),
+    ):
         total = sum(figures[dimension].values())
         if total != t[total_key]:
             errors.append(
                 _("Bereich „%(b)s“: die Summe %(s)d muss gleich „%(t)s“ (%(v)d, Zeile %(n)d) sein.")
-                % {"b": Dimension(dimension).label, "s": total, "t": dict(dimension_keys(Dimension.TOTALS))[total_key], "v": t[total_key], "n": line(total_key)}
+                % {
+                    "b": Dimension(dimension).label,
+                    "s": total,
+                    "t": dict(dimension_keys(Dimension.TOTALS))[total_key],
+                    "v": t[total_key],
+                    "n": line(total_key),
+                }
             )
     if errors:
         raise ValidationError({"file": errors})

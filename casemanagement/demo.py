@@ -45,15 +45,67 @@ SEED = 20210354  # paper 2020/0354
 YEAR_END = date(YEAR, 12, 31)
 
 # weights: the register of a module 2 post in a rural county, roughly
-LEGAL_DOMAINS = [(LegalDomain.SGB2, 40), (LegalDomain.ASYLBLG, 20), (LegalDomain.SGB3, 8), (LegalDomain.SGB8, 10), (LegalDomain.SGB12, 7), (LegalDomain.NONE, 15)]
-RESIDENCE = [(ResidenceStatus.TEMPORARY, 40), (ResidenceStatus.ASYLUM_PENDING, 15), (ResidenceStatus.TOLERATED, 12), (ResidenceStatus.PERMANENT, 13), (ResidenceStatus.EU, 12), (ResidenceStatus.GERMAN, 4), (ResidenceStatus.OTHER, 4)]
-AGES = [(AgeBand.UNDER_18, 8), (AgeBand.AGE_18_26, 25), (AgeBand.AGE_27_44, 42), (AgeBand.AGE_45_64, 20), (AgeBand.AGE_65_PLUS, 5)]
+LEGAL_DOMAINS = [
+    (LegalDomain.SGB2, 40),
+    (LegalDomain.ASYLBLG, 20),
+    (LegalDomain.SGB3, 8),
+    (LegalDomain.SGB8, 10),
+    (LegalDomain.SGB12, 7),
+    (LegalDomain.NONE, 15),
+]
+RESIDENCE = [
+    (ResidenceStatus.TEMPORARY, 40),
+    (ResidenceStatus.ASYLUM_PENDING, 15),
+    (ResidenceStatus.TOLERATED, 12),
+    (ResidenceStatus.PERMANENT, 13),
+    (ResidenceStatus.EU, 12),
+    (ResidenceStatus.GERMAN, 4),
+    (ResidenceStatus.OTHER, 4),
+]
+AGES = [
+    (AgeBand.UNDER_18, 8),
+    (AgeBand.AGE_18_26, 25),
+    (AgeBand.AGE_27_44, 42),
+    (AgeBand.AGE_45_64, 20),
+    (AgeBand.AGE_65_PLUS, 5),
+]
 GENDERS = [(Gender.FEMALE, 48), (Gender.MALE, 48), (Gender.DIVERSE, 1), (Gender.NOT_STATED, 3)]
-TOPICS = [(Topic.RESIDENCE, 30), (Topic.WORK, 35), (Topic.LANGUAGE, 30), (Topic.HOUSING, 20), (Topic.HEALTH, 15), (Topic.EDUCATION, 15), (Topic.FAMILY, 15), (Topic.OTHER, 5)]
-TARGETS = [(ReferralTarget.JOBCENTER, 30), (ReferralTarget.EMPLOYMENT_AGENCY, 8), (ReferralTarget.YOUTH_OFFICE, 8), (ReferralTarget.SOCIAL_OFFICE, 8), (ReferralTarget.JMD, 10), (ReferralTarget.MBE, 15), (ReferralTarget.PARTICIPATION, 5), (ReferralTarget.FOREIGNERS_AUTHORITY, 12), (ReferralTarget.OTHER, 4)]
-CLOSURES = [(ClosureReason.GOAL_REACHED, 45), (ClosureReason.HANDED_OVER, 25), (ClosureReason.MOVED_AWAY, 8), (ClosureReason.CONTACT_LOST, 15), (ClosureReason.OTHER, 7)]
+TOPICS = [
+    (Topic.RESIDENCE, 30),
+    (Topic.WORK, 35),
+    (Topic.LANGUAGE, 30),
+    (Topic.HOUSING, 20),
+    (Topic.HEALTH, 15),
+    (Topic.EDUCATION, 15),
+    (Topic.FAMILY, 15),
+    (Topic.OTHER, 5),
+]
+TARGETS = [
+    (ReferralTarget.JOBCENTER, 30),
+    (ReferralTarget.EMPLOYMENT_AGENCY, 8),
+    (ReferralTarget.YOUTH_OFFICE, 8),
+    (ReferralTarget.SOCIAL_OFFICE, 8),
+    (ReferralTarget.JMD, 10),
+    (ReferralTarget.MBE, 15),
+    (ReferralTarget.PARTICIPATION, 5),
+    (ReferralTarget.FOREIGNERS_AUTHORITY, 12),
+    (ReferralTarget.OTHER, 4),
+]
+CLOSURES = [
+    (ClosureReason.GOAL_REACHED, 45),
+    (ClosureReason.HANDED_OVER, 25),
+    (ClosureReason.MOVED_AWAY, 8),
+    (ClosureReason.CONTACT_LOST, 15),
+    (ClosureReason.OTHER, 7),
+]
 MODES = [(ContactMode.IN_PERSON, 55), (ContactMode.PHONE, 30), (ContactMode.VIDEO, 5), (ContactMode.OUTREACH, 10)]
-OPEN_PHASES = [(Phase.INTAKE, 15), (Phase.ASSESSMENT, 20), (Phase.PLANNING, 20), (Phase.IMPLEMENTATION, 35), (Phase.EVALUATION, 10)]
+OPEN_PHASES = [
+    (Phase.INTAKE, 15),
+    (Phase.ASSESSMENT, 20),
+    (Phase.PLANNING, 20),
+    (Phase.IMPLEMENTATION, 35),
+    (Phase.EVALUATION, 10),
+]
 
 
 def pick(rng: random.Random, weighted):
@@ -96,10 +148,15 @@ def _load_register(rng: random.Random, carrier: Organisation, post: Post, munici
         if closed and rng.random() < 0.06 and closed + timedelta(days=30) < YEAR_END:
             reopened = _day(rng, closed + timedelta(days=14), min(YEAR_END, closed + timedelta(days=120)))
         case = Case(
-            carrier=carrier, code=f"{prefix}-{YEAR}-{number:04d}", responsible_post=post,
-            age_band=pick(rng, AGES), gender=pick(rng, GENDERS),
+            carrier=carrier,
+            code=f"{prefix}-{YEAR}-{number:04d}",
+            responsible_post=post,
+            age_band=pick(rng, AGES),
+            gender=pick(rng, GENDERS),
             municipality=home if rng.random() < 0.7 else rng.choice(others),
-            residence_status=pick(rng, RESIDENCE), legal_domain=pick(rng, LEGAL_DOMAINS), opened_on=opened,
+            residence_status=pick(rng, RESIDENCE),
+            legal_domain=pick(rng, LEGAL_DOMAINS),
+            opened_on=opened,
         )
         reason = pick(rng, CLOSURES) if closed else ""
         if closed and not reopened:
@@ -114,17 +171,39 @@ def _load_register(rng: random.Random, carrier: Organisation, post: Post, munici
     for case, (opened, closed, reason, reopened) in zip(cases, plans, strict=False):
         episodes.append(CaseEpisode(case=case, number=1, start=opened, end=closed, closure_reason=reason))
         if reopened:
-            episodes.append(CaseEpisode(case=case, number=2, start=reopened, reopening_reason=pick(rng, [(r, 1) for r in ReopeningReason.values])))
+            episodes.append(
+                CaseEpisode(
+                    case=case,
+                    number=2,
+                    start=reopened,
+                    reopening_reason=pick(rng, [(r, 1) for r in ReopeningReason.values]),
+                )
+            )
         for topic in sorted({pick(rng, TOPICS) for _ in range(rng.randint(1, 3))}):
             topics.append(CaseTopic(case=case, topic=topic))
         last = closed or YEAR_END
         for _ in range(rng.randint(1, 6)):
-            contacts.append(Contact(case=case, date=_day(rng, opened, last), duration_minutes=rng.choice([15, 30, 45, 60, 90]), mode=pick(rng, MODES)))
+            contacts.append(
+                Contact(
+                    case=case,
+                    date=_day(rng, opened, last),
+                    duration_minutes=rng.choice([15, 30, 45, 60, 90]),
+                    mode=pick(rng, MODES),
+                )
+            )
         for _ in range(rng.choices([0, 1, 2], weights=[35, 45, 20])[0]):
             referred = _day(rng, opened, last)
             status = rng.choices(ReferralStatus.values, weights=[25, 30, 10, 35])[0]
-            follow_up = referred + timedelta(days=rng.choice([14, 28, 42])) if status in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED) else None
-            referrals.append(Referral(case=case, target=pick(rng, TARGETS), referred_on=referred, status=status, follow_up_on=follow_up))
+            follow_up = (
+                referred + timedelta(days=rng.choice([14, 28, 42]))
+                if status in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
+                else None
+            )
+            referrals.append(
+                Referral(
+                    case=case, target=pick(rng, TARGETS), referred_on=referred, status=status, follow_up_on=follow_up
+                )
+            )
     for model, objs in ((CaseEpisode, episodes), (CaseTopic, topics), (Contact, contacts), (Referral, referrals)):
         bulk_create_with_history(objs, model, batch_size=1000)
     return len(cases)
@@ -143,7 +222,12 @@ def _load_returns(carrier: Organisation, post: Post) -> None:
 
 def _load_indicators() -> None:
     rng = random.Random(SEED)
-    posts = Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind=OrganisationKind.CARRIER).select_related("module").order_by("pk")
+    posts = (
+        Post.objects.filter(module__number__in=[1, 3])
+        .exclude(employer__kind=OrganisationKind.CARRIER)
+        .select_related("module")
+        .order_by("pk")
+    )
     for post in posts:
         if post.category == "assistant":
             continue
@@ -153,12 +237,19 @@ def _load_indicators() -> None:
             if post.module.number == 3:
                 started_a, started_b = rng.randint(2, 9), rng.randint(1, 6)
                 data = {
-                    "procedures_25a_started": started_a, "procedures_25a_granted": rng.randint(0, started_a),
-                    "procedures_25b_started": started_b, "procedures_25b_granted": rng.randint(0, started_b),
-                    "naturalisations_advised": rng.randint(10, 30), "naturalisations_completed": rng.randint(3, 12),
+                    "procedures_25a_started": started_a,
+                    "procedures_25a_granted": rng.randint(0, started_a),
+                    "procedures_25b_started": started_b,
+                    "procedures_25b_granted": rng.randint(0, started_b),
+                    "naturalisations_advised": rng.randint(10, 30),
+                    "naturalisations_completed": rng.randint(3, 12),
                 }
             else:
                 events = rng.randint(0, 3)
-                data = {"events": events, "trainings": rng.randint(0, 2), "network_meetings": rng.randint(1, 4),
-                        "participants": events * rng.randint(8, 30)}
+                data = {
+                    "events": events,
+                    "trainings": rng.randint(0, 2),
+                    "network_meetings": rng.randint(1, 4),
+                    "participants": events * rng.randint(8, 30),
+                }
             services.indicator_save(data={"post": post, "year": YEAR, "month": month, **data})

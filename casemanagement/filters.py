@@ -26,12 +26,19 @@ def carriers_for(request):
 class CaseFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(lookup_expr="icontains", label=_("Fallnummer"))
     state = django_filters.ChoiceFilter(
-        label=_("Stand"), method="filter_state", empty_label=_("alle"), choices=[("open", _("offen")), ("closed", _("abgeschlossen"))]
+        label=_("Stand"),
+        method="filter_state",
+        empty_label=_("alle"),
+        choices=[("open", _("offen")), ("closed", _("abgeschlossen"))],
     )
     phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"), empty_label=_("alle"))
-    legal_domain = django_filters.ChoiceFilter(choices=LegalDomain.choices, label=_("Rechtskreis"), empty_label=_("alle"))
+    legal_domain = django_filters.ChoiceFilter(
+        choices=LegalDomain.choices, label=_("Rechtskreis"), empty_label=_("alle")
+    )
     responsible_post = django_filters.ModelChoiceFilter(queryset=own_posts, label=_("Stelle"), empty_label=_("alle"))
-    municipality = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("Kommune"), empty_label=_("alle"))
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(), label=_("Kommune"), empty_label=_("alle")
+    )
     year = YearFilter(field_name="opened_on", lookup_expr="year", label=_("eröffnet im Jahr"))
 
     class Meta:
@@ -56,7 +63,9 @@ class ReturnFilter(django_filters.FilterSet):
 class IndicatorFilter(django_filters.FilterSet):
     year = YearFilter(label=_("Jahr"))
     post = django_filters.ModelChoiceFilter(
-        queryset=Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier"), label=_("Stelle"), empty_label=_("alle")
+        queryset=Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier"),
+        label=_("Stelle"),
+        empty_label=_("alle"),
     )
 
     class Meta:

@@ -20,22 +20,50 @@ from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, YearField, 
 from kim.models import Municipality
 from modules.models import Post
 
-MONTHS = [(m, name) for m, name in enumerate(
-    [_("Januar"), _("Februar"), _("März"), _("April"), _("Mai"), _("Juni"), _("Juli"), _("August"), _("September"),
-     _("Oktober"), _("November"), _("Dezember")], start=1
-)]
+MONTHS = [
+    (m, name)
+    for m, name in enumerate(
+        [
+            _("Januar"),
+            _("Februar"),
+            _("März"),
+            _("April"),
+            _("Mai"),
+            _("Juni"),
+            _("Juli"),
+            _("August"),
+            _("September"),
+            _("Oktober"),
+            _("November"),
+            _("Dezember"),
+        ],
+        start=1,
+    )
+]
 
 
 class CaseForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(
-        label=_("Themen"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=True,
+        label=_("Themen"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
         error_messages={"required": _("Bitte mindestens ein Thema wählen.")},
     )
 
     class Meta:
         formfield_callback = formfield_callback
         model = Case
-        fields = ["responsible_post", "opened_on", "age_band", "gender", "municipality", "residence_status", "legal_domain", "phase"]
+        fields = [
+            "responsible_post",
+            "opened_on",
+            "age_band",
+            "gender",
+            "municipality",
+            "residence_status",
+            "legal_domain",
+            "phase",
+        ]
 
     def __init__(self, *args, carrier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +101,11 @@ class ReferralForm(forms.ModelForm):
         cleaned = super().clean()
         referred, follow_up = cleaned.get("referred_on"), cleaned.get("follow_up_on")
         if referred and follow_up and follow_up < referred:
-            self.add_error("follow_up_on", _("Die Wiedervorlage darf nicht vor der Verweisung (%(d)s) liegen.") % {"d": referred.strftime("%d.%m.%Y")})
+            self.add_error(
+                "follow_up_on",
+                _("Die Wiedervorlage darf nicht vor der Verweisung (%(d)s) liegen.")
+                % {"d": referred.strftime("%d.%m.%Y")},
+            )
         return cleaned
 
 
@@ -84,7 +116,9 @@ class CloseForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reopened_on = GermanDateField(label=_("wiederaufgenommen am"))
-    reason = forms.ChoiceField(label=_("Grund der Wiederaufnahme"), choices=[("", "---------"), *ReopeningReason.choices])
+    reason = forms.ChoiceField(
+        label=_("Grund der Wiederaufnahme"), choices=[("", "---------"), *ReopeningReason.choices]
+    )
 
 
 class ReturnCreateForm(forms.Form):
@@ -98,12 +132,18 @@ class ReturnCreateForm(forms.Form):
 
 
 class ReturnUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV-Datei"), help_text=_("Semikolon-getrennt, UTF-8, Kopfzeile „Bereich;Merkmal;Anzahl“"))
+    file = forms.FileField(
+        label=_("CSV-Datei"), help_text=_("Semikolon-getrennt, UTF-8, Kopfzeile „Bereich;Merkmal;Anzahl“")
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Begründung"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Zur Meldung (z. B. fehlende Monate), keine Angaben zu Personen."))
+    reason = forms.CharField(
+        label=_("Begründung"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zur Meldung (z. B. fehlende Monate), keine Angaben zu Personen."),
+    )
 
 
 class IndicatorForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
@@ -113,39 +153,68 @@ class IndicatorForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         formfield_callback = formfield_callback
         model = IndicatorReport
         fields = [
-            "post", "year", "month",
-            "procedures_25a_started", "procedures_25a_granted", "procedures_25b_started", "procedures_25b_granted",
-            "naturalisations_advised", "naturalisations_completed",
-            "events", "trainings", "network_meetings", "participants",
+            "post",
+            "year",
+            "month",
+            "procedures_25a_started",
+            "procedures_25a_granted",
+            "procedures_25b_started",
+            "procedures_25b_granted",
+            "naturalisations_advised",
+            "naturalisations_completed",
+            "events",
+            "trainings",
+            "network_meetings",
+            "participants",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier").select_related("module")
+        self.fields["post"].queryset = (
+            Post.objects.filter(module__number__in=[1, 3]).exclude(employer__kind="carrier").select_related("module")
+        )
         self.fields["year"] = YearField(label=_("Jahr"), initial=self.instance.year if self.instance.pk else None)
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(CaseForm, {
-    "responsible_post": _("Case-Management-Stelle Ihres Trägers, die den Fall führt."),
-    "municipality": _("Wohnkommune; keine Anschrift."),
-    "legal_domain": _("Leistungssystem, aus dem die Person Leistungen bezieht (SGB II, SGB XII, AsylbLG …)."),
-    "phase": _("Arbeitsstand im Case Management: Klärung, Einschätzung, Hilfeplanung, Umsetzung, Evaluation."),
-})
-add_help_texts(ContactForm, {
-    "duration_minutes": _("Ganze Minuten, z. B. 45."),
-})
-add_help_texts(ReferralForm, {
-    "target": _("Stelle, an die verwiesen wurde (z. B. Jobcenter)."),
-    "follow_up_on": _("Tag, an dem nachgefragt wird; überfällige Wiedervorlagen erscheinen auf der Übersicht."),
-})
-add_help_texts(CloseForm, {
-    "closed_on": _("Tag des Abschlusses; die Aufbewahrungsfrist beginnt hier."),
-})
-add_help_texts(ReturnCreateForm, {
-    "post": _("Stelle, für die gemeldet wird; je Stelle und Monat eine Meldung."),
-    "month": _("Monat als Zahl, 1 bis 12."),
-})
-add_help_texts(IndicatorForm, {
-    "month": _("Monat als Zahl, 1 bis 12."),
-})
+add_help_texts(
+    CaseForm,
+    {
+        "responsible_post": _("Case-Management-Stelle Ihres Trägers, die den Fall führt."),
+        "municipality": _("Wohnkommune; keine Anschrift."),
+        "legal_domain": _("Leistungssystem, aus dem die Person Leistungen bezieht (SGB II, SGB XII, AsylbLG …)."),
+        "phase": _("Arbeitsstand im Case Management: Klärung, Einschätzung, Hilfeplanung, Umsetzung, Evaluation."),
+    },
+)
+add_help_texts(
+    ContactForm,
+    {
+        "duration_minutes": _("Ganze Minuten, z. B. 45."),
+    },
+)
+add_help_texts(
+    ReferralForm,
+    {
+        "target": _("Stelle, an die verwiesen wurde (z. B. Jobcenter)."),
+        "follow_up_on": _("Tag, an dem nachgefragt wird; überfällige Wiedervorlagen erscheinen auf der Übersicht."),
+    },
+)
+add_help_texts(
+    CloseForm,
+    {
+        "closed_on": _("Tag des Abschlusses; die Aufbewahrungsfrist beginnt hier."),
+    },
+)
+add_help_texts(
+    ReturnCreateForm,
+    {
+        "post": _("Stelle, für die gemeldet wird; je Stelle und Monat eine Meldung."),
+        "month": _("Monat als Zahl, 1 bis 12."),
+    },
+)
+add_help_texts(
+    IndicatorForm,
+    {
+        "month": _("Monat als Zahl, 1 bis 12."),
+    },
+)

@@ -158,10 +158,13 @@ class Case(VersionedModel):
         verbose_name_plural = _("Fälle")
         ordering = ["-opened_on", "-code"]
         constraints = [
-            models.UniqueConstraint(fields=["carrier", "code"], name="case_code_unique_per_carrier",
+            models.UniqueConstraint(
+                fields=["carrier", "code"],
+                name="case_code_unique_per_carrier",
                 violation_error_message=_("Diese Fallnummer ist bei diesem Träger bereits vergeben."),
             ),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="case_closed_after_opened",
                 violation_error_message=_("Der Abschluss darf nicht vor der Eröffnung liegen."),
             ),
@@ -169,7 +172,9 @@ class Case(VersionedModel):
                 condition=(Q(closed_on__isnull=True) & Q(closure_reason="") & ~Q(phase="closed"))
                 | (Q(closed_on__isnull=False) & ~Q(closure_reason="") & Q(phase="closed")),
                 name="case_closure_complete",
-                violation_error_message=_("Ein abgeschlossener Fall braucht Abschlussdatum und -grund, ein offener keinen."),
+                violation_error_message=_(
+                    "Ein abgeschlossener Fall braucht Abschlussdatum und -grund, ein offener keinen."
+                ),
             ),
         ]
         indexes = [
@@ -203,7 +208,9 @@ class CaseTopic(models.Model):
         verbose_name_plural = _("Themen der Fälle")
         ordering = ["case", "topic"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "topic"], name="case_topic_unique",
+            models.UniqueConstraint(
+                fields=["case", "topic"],
+                name="case_topic_unique",
                 violation_error_message=_("Dieses Thema ist dem Fall bereits zugeordnet."),
             ),
         ]
@@ -231,17 +238,23 @@ class CaseEpisode(models.Model):
         verbose_name_plural = _("Fallabschnitte")
         ordering = ["case", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="case_episode_unique_number",
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                name="case_episode_unique_number",
                 violation_error_message=_("Diesen Fallabschnitt gibt es bereits."),
             ),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="case_episode_end_after_start",
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="case_episode_end_after_start",
                 violation_error_message=_("Der Abschluss darf nicht vor der Eröffnung liegen."),
             ),
-            models.CheckConstraint(condition=Q(end__isnull=True, closure_reason="") | (Q(end__isnull=False) & ~Q(closure_reason="")),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True, closure_reason="") | (Q(end__isnull=False) & ~Q(closure_reason="")),
                 name="case_episode_closure_complete",
                 violation_error_message=_("Ein abgeschlossener Abschnitt braucht einen Abschlussgrund."),
             ),
-            models.CheckConstraint(condition=Q(number=1, reopening_reason="") | (Q(number__gt=1) & ~Q(reopening_reason="")),
+            models.CheckConstraint(
+                condition=Q(number=1, reopening_reason="") | (Q(number__gt=1) & ~Q(reopening_reason="")),
                 name="case_episode_reopening_has_reason",
                 violation_error_message=_("Eine Wiederaufnahme braucht einen Grund."),
             ),
@@ -269,7 +282,8 @@ class Contact(models.Model):
         verbose_name_plural = _("Kontakte")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=600),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=600),
                 name="contact_duration_1_to_600",
                 violation_error_message=_("Die Dauer muss zwischen 1 und 600 Minuten liegen."),
             ),
@@ -283,7 +297,9 @@ class Referral(VersionedModel):
     case = models.ForeignKey(Case, verbose_name=_("Fall"), on_delete=models.CASCADE, related_name="referrals")
     target = models.CharField(_("Stelle"), max_length=20, choices=ReferralTarget.choices)
     referred_on = models.DateField(_("verwiesen am"))
-    status = models.CharField(_("Status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
     follow_up_on = models.DateField(_("Wiedervorlage am"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -293,7 +309,8 @@ class Referral(VersionedModel):
         verbose_name_plural = _("Verweisungen")
         ordering = ["-referred_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("referred_on")),
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("referred_on")),
                 name="referral_follow_up_after_referral",
                 violation_error_message=_("Die Wiedervorlage darf nicht vor der Verweisung liegen."),
             ),
@@ -305,9 +322,14 @@ class Referral(VersionedModel):
         return f"{self.get_target_display()} ({self.referred_on:%d.%m.%Y})"
 
     def is_overdue(self, today) -> bool:
-        return self.follow_up_on is not None and self.follow_up_on < today and self.status in (
-            ReferralStatus.PENDING,
-            ReferralStatus.ACCEPTED,
+        return (
+            self.follow_up_on is not None
+            and self.follow_up_on < today
+            and self.status
+            in (
+                ReferralStatus.PENDING,
+                ReferralStatus.ACCEPTED,
+            )
         )
 
 
@@ -339,7 +361,9 @@ class CaseloadReturn(VersionedModel):
     """Fallzahlenmeldung of one carrier for one post and month. Quarter and year add up the months."""
 
     public_id = models.UUIDField(_("öffentliche Kennung"), default=uuid.uuid4, unique=True, editable=False)
-    carrier = models.ForeignKey(Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="caseload_returns")
+    carrier = models.ForeignKey(
+        Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="caseload_returns"
+    )
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="caseload_returns")
     year = models.PositiveSmallIntegerField(_("Jahr"))
     month = models.PositiveSmallIntegerField(_("Monat"))
@@ -348,7 +372,9 @@ class CaseloadReturn(VersionedModel):
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
     review_note = models.CharField(
-        _("Begründung (Rückgabe / Wiederöffnung)"), max_length=500, blank=True,
+        _("Begründung (Rückgabe / Wiederöffnung)"),
+        max_length=500,
+        blank=True,
         help_text=_("Zur Meldung, nicht zu Personen."),
     )
 
@@ -364,13 +390,19 @@ class CaseloadReturn(VersionedModel):
             models.Index(fields=["post", "year", "month"], name="return_post_year_month"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["carrier", "post", "year", "month"], name="return_unique_per_post_month",
+            models.UniqueConstraint(
+                fields=["carrier", "post", "year", "month"],
+                name="return_unique_per_post_month",
                 violation_error_message=_("Für diese Stelle und diesen Monat gibt es bereits eine Meldung."),
             ),
-            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="return_month_1_to_12",
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="return_month_1_to_12",
                 violation_error_message=_("Der Monat muss zwischen 1 und 12 liegen."),
             ),
-            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="return_year_plausible",
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="return_year_plausible",
                 violation_error_message=_("Das Jahr muss zwischen 2000 und 2100 liegen."),
             ),
         ]
@@ -400,7 +432,9 @@ class Dimension(models.TextChoices):
 class ReturnFigure(models.Model):
     """One frozen number of a submitted return, stored as a row so statistics sum them in the database."""
 
-    caseload_return = models.ForeignKey(CaseloadReturn, verbose_name=_("Meldung"), on_delete=models.CASCADE, related_name="figures")
+    caseload_return = models.ForeignKey(
+        CaseloadReturn, verbose_name=_("Meldung"), on_delete=models.CASCADE, related_name="figures"
+    )
     dimension = models.CharField(_("Bereich"), max_length=20, choices=Dimension.choices)
     key = models.CharField(_("Merkmal"), max_length=60)
     count = models.PositiveIntegerField(_("Anzahl"))
@@ -412,7 +446,9 @@ class ReturnFigure(models.Model):
         verbose_name_plural = _("Kennzahlen der Meldungen")
         ordering = ["caseload_return", "dimension", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["caseload_return", "dimension", "key"], name="return_figure_unique",
+            models.UniqueConstraint(
+                fields=["caseload_return", "dimension", "key"],
+                name="return_figure_unique",
                 violation_error_message=_("Diese Kennzahl ist in der Meldung bereits enthalten."),
             ),
         ]
@@ -448,13 +484,19 @@ class IndicatorReport(VersionedModel):
         verbose_name_plural = _("Monatskennzahlen (Module 1 und 3)")
         ordering = ["-year", "-month", "post__title"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "year", "month"], name="indicator_unique_per_post_month",
+            models.UniqueConstraint(
+                fields=["post", "year", "month"],
+                name="indicator_unique_per_post_month",
                 violation_error_message=_("Für diese Stelle und diesen Monat gibt es bereits Kennzahlen."),
             ),
-            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="indicator_month_1_to_12",
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="indicator_month_1_to_12",
                 violation_error_message=_("Der Monat muss zwischen 1 und 12 liegen."),
             ),
-            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="indicator_year_plausible",
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="indicator_year_plausible",
                 violation_error_message=_("Das Jahr muss zwischen 2000 und 2100 liegen."),
             ),
         ]

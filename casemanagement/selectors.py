@@ -55,7 +55,13 @@ TOTAL_LABELS = {
     "closed": _("Abschlüsse"),
     "active_end": _("Bestand am Ende"),
 }
-BREAKDOWNS = [Dimension.LEGAL_DOMAIN, Dimension.TOPIC, Dimension.MUNICIPALITY, Dimension.REFERRAL_TARGET, Dimension.CLOSURE_REASON]
+BREAKDOWNS = [
+    Dimension.LEGAL_DOMAIN,
+    Dimension.TOPIC,
+    Dimension.MUNICIPALITY,
+    Dimension.REFERRAL_TARGET,
+    Dimension.CLOSURE_REASON,
+]
 CHOICES_BY_DIMENSION = {
     Dimension.LEGAL_DOMAIN: LegalDomain,
     Dimension.TOPIC: Topic,
@@ -97,16 +103,27 @@ def return_figures_computed(*, carrier: Organisation, post, start: date, end: da
     figures = empty_figures()
     figures[Dimension.TOTALS] = {k: int(totals[k]) for k in TOTAL_KEYS}
     new = episodes.filter(new_q)
-    figures[Dimension.LEGAL_DOMAIN] = _grouped(new.values("case__legal_domain").annotate(n=Count("pk")), "case__legal_domain")
-    figures[Dimension.MUNICIPALITY] = _grouped(new.values("case__municipality__slug").annotate(n=Count("pk")), "case__municipality__slug")
+    figures[Dimension.LEGAL_DOMAIN] = _grouped(
+        new.values("case__legal_domain").annotate(n=Count("pk")), "case__legal_domain"
+    )
+    figures[Dimension.MUNICIPALITY] = _grouped(
+        new.values("case__municipality__slug").annotate(n=Count("pk")), "case__municipality__slug"
+    )
     topics = CaseTopic.objects.filter(
-        case__carrier=carrier, case__responsible_post=post, case__episodes__start__gte=start, case__episodes__start__lte=end
+        case__carrier=carrier,
+        case__responsible_post=post,
+        case__episodes__start__gte=start,
+        case__episodes__start__lte=end,
     )
     figures[Dimension.TOPIC] = _grouped(topics.values("topic").annotate(n=Count("pk")), "topic")
-    referrals = Referral.objects.filter(case__carrier=carrier, case__responsible_post=post, referred_on__gte=start, referred_on__lte=end)
+    referrals = Referral.objects.filter(
+        case__carrier=carrier, case__responsible_post=post, referred_on__gte=start, referred_on__lte=end
+    )
     figures[Dimension.REFERRAL_TARGET] = _grouped(referrals.values("target").annotate(n=Count("pk")), "target")
     closures = episodes.filter(end__gte=start, end__lte=end)
-    figures[Dimension.CLOSURE_REASON] = _grouped(closures.values("closure_reason").annotate(n=Count("pk")), "closure_reason")
+    figures[Dimension.CLOSURE_REASON] = _grouped(
+        closures.values("closure_reason").annotate(n=Count("pk")), "closure_reason"
+    )
     return figures
 
 
@@ -150,7 +167,10 @@ def return_figures(*, caseload_return: CaseloadReturn) -> Figures:
 
 def figures_normalised(figures: Figures) -> Figures:
     """Without zero entries in the breakdowns (for comparing an upload with a computed return)."""
-    return {d: ({k: v for k, v in vals.items() if v} if d != Dimension.TOTALS else dict(vals)) for d, vals in figures.items()}
+    return {
+        d: ({k: v for k, v in vals.items() if v} if d != Dimension.TOTALS else dict(vals))
+        for d, vals in figures.items()
+    }
 
 
 # ------------------------------------------------------------------------------- carrier home/register
@@ -296,7 +316,9 @@ class YearOfReturns:
         self.stocks: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
         for month, post_id, carrier_id, key, n in figures.filter(
             dimension=Dimension.TOTALS, key__in=["active_start", "active_end"]
-        ).values_list("caseload_return__month", "caseload_return__post_id", "caseload_return__carrier_id", "key", "count"):
+        ).values_list(
+            "caseload_return__month", "caseload_return__post_id", "caseload_return__carrier_id", "key", "count"
+        ):
             self.stocks[post_id].append((month, carrier_id, key, n))
 
     def counts(self, months: list[int]) -> dict[str, dict[tuple[int, str], int]]:
@@ -327,9 +349,7 @@ def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
     result: dict[int, Decimal] = defaultdict(Decimal)
     allocations = GrantAllocation.objects.filter(
         start__lte=year_end(year), end__gte=year_start(year), post__employer__kind=OrganisationKind.CARRIER
-    ).values_list(
-        "post__employer_id", "fte", "start", "end"
-    )
+    ).values_list("post__employer_id", "fte", "start", "end")
     for carrier_id, fte, start, end in allocations:
         days = overlap_days(start, end, year_start(year), year_end(year))
         result[carrier_id] += fte * days / days_in_year(year)
@@ -347,10 +367,16 @@ class StatisticsTable:
 
     def body(self):
         for key, label in self.rows:
-            yield label, [self.protected.cell(self.dimension, key, c.pk) for c in self.carriers], self.protected.row_total(self.dimension, key)
+            yield (
+                label,
+                [self.protected.cell(self.dimension, key, c.pk) for c in self.carriers],
+                self.protected.row_total(self.dimension, key),
+            )
 
     def totals(self):
-        return [self.protected.col_total(self.dimension, c.pk) for c in self.carriers], self.protected.grand(self.dimension)
+        return [self.protected.col_total(self.dimension, c.pk) for c in self.carriers], self.protected.grand(
+            self.dimension
+        )
 
 
 @dataclass
@@ -384,7 +410,14 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
     stats = CaseloadStatistics(year=year, quarter=quarter, carriers=carriers)
     for dimension, rows in keys.items():
         stats.tables.append(
-            StatisticsTable(dimension, str(Dimension(dimension).label), rows, carriers, protected, has_totals=dimension != Dimension.TOTALS)
+            StatisticsTable(
+                dimension,
+                str(Dimension(dimension).label),
+                rows,
+                carriers,
+                protected,
+                has_totals=dimension != Dimension.TOTALS,
+            )
         )
     fte = funded_fte_by_carrier(year=year)
     for carrier in carriers:
@@ -474,11 +507,15 @@ def returns_status_by_month(*, year: int, today: date | None = None) -> list[dic
         return []
     counts = defaultdict(int)
     have: dict[int, set[int]] = defaultdict(set)
-    for month, status, post_id in CaseloadReturn.objects.filter(year=year, month__lte=last).values_list("month", "status", "post_id"):
+    for month, status, post_id in CaseloadReturn.objects.filter(year=year, month__lte=last).values_list(
+        "month", "status", "post_id"
+    ):
         counts[(month, status)] += 1
         have[month].add(post_id)
     posts = list(
-        Post.objects.filter(module__number=2, employer__kind=OrganisationKind.CARRIER, start__lte=month_bounds(year, last)[1])
+        Post.objects.filter(
+            module__number=2, employer__kind=OrganisationKind.CARRIER, start__lte=month_bounds(year, last)[1]
+        )
         .filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
         .values_list("pk", "start", "end")
     )
@@ -502,10 +539,12 @@ def open_cases_by_month(*, user, today: date | None = None, months: int = 12) ->
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     ends.reverse()
     episodes = CaseEpisode.objects.filter(case__in=Case.objects.for_user(user))
-    agg = episodes.aggregate(**{
-        f"m{i}": Count("pk", filter=Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gt=end)))
-        for i, (_y, _m, end) in enumerate(ends)
-    })
+    agg = episodes.aggregate(
+        **{
+            f"m{i}": Count("pk", filter=Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gt=end)))
+            for i, (_y, _m, end) in enumerate(ends)
+        }
+    )
     return [(y, m, int(agg[f"m{i}"])) for i, (y, m, _end) in enumerate(ends)]
 
 
@@ -520,8 +559,16 @@ def return_figures_protected(*, caseload_return: CaseloadReturn):
 # ---------------------------------------------------------------------------------------- indicators
 
 INDICATOR_FIELDS = [
-    "procedures_25a_started", "procedures_25a_granted", "procedures_25b_started", "procedures_25b_granted",
-    "naturalisations_advised", "naturalisations_completed", "events", "trainings", "network_meetings", "participants",
+    "procedures_25a_started",
+    "procedures_25a_granted",
+    "procedures_25b_started",
+    "procedures_25b_granted",
+    "naturalisations_advised",
+    "naturalisations_completed",
+    "events",
+    "trainings",
+    "network_meetings",
+    "participants",
 ]
 
 

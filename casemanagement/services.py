@@ -67,15 +67,25 @@ def _check_post(case: Case) -> None:
     if case.responsible_post_id and not carrier_posts(case.carrier).filter(pk=case.responsible_post_id).exists():
         raise ValidationError({"responsible_post": _("Bitte eine Case-Management-Stelle des eigenen Trägers wählen.")})
     post = case.responsible_post if case.responsible_post_id else None
-    if post is not None and case.opened_on and (case.opened_on < post.start or (post.end and case.opened_on > post.end)):
-        raise ValidationError({"responsible_post": _(
-            "Die Stelle bestand am %(d)s nicht (Laufzeit %(s)s – %(e)s)."
-        ) % {"d": _d(case.opened_on), "s": _d(post.start), "e": _d(post.end) if post.end else _("offen")}})
+    if (
+        post is not None
+        and case.opened_on
+        and (case.opened_on < post.start or (post.end and case.opened_on > post.end))
+    ):
+        raise ValidationError(
+            {
+                "responsible_post": _("Die Stelle bestand am %(d)s nicht (Laufzeit %(s)s – %(e)s).")
+                % {"d": _d(case.opened_on), "s": _d(post.start), "e": _d(post.end) if post.end else _("offen")}
+            }
+        )
     if case.municipality_id and not case.municipality.module2_area:
         # Module 2 of the county excludes the city of Aachen, which is funded separately.
-        raise ValidationError({"municipality": _(
-            "%(m)s gehört nicht zum Fördergebiet von Modul 2 (gesondert gefördert)."
-        ) % {"m": case.municipality.name}})
+        raise ValidationError(
+            {
+                "municipality": _("%(m)s gehört nicht zum Fördergebiet von Modul 2 (gesondert gefördert).")
+                % {"m": case.municipality.name}
+            }
+        )
 
 
 def _check_not_future(value: date | None, field: str, what: str) -> None:
@@ -124,16 +134,40 @@ def case_update(*, case: Case, data: dict[str, Any], topics: Iterable[str] | Non
         if case.opened_on != old_opened:
             episodes = list(case.episodes.select_for_update().order_by("number"))
             if len(episodes) > 1:
-                raise ValidationError({"opened_on": _("Der Fall wurde wiederaufgenommen; das Eröffnungsdatum kann nicht mehr geändert werden.")})
+                raise ValidationError(
+                    {
+                        "opened_on": _(
+                            "Der Fall wurde wiederaufgenommen; das Eröffnungsdatum kann nicht mehr geändert werden."
+                        )
+                    }
+                )
             earliest = min(
-                [d for d in (case.contacts.order_by("date").values_list("date", flat=True).first(),
-                             case.referrals.order_by("referred_on").values_list("referred_on", flat=True).first()) if d],
+                [
+                    d
+                    for d in (
+                        case.contacts.order_by("date").values_list("date", flat=True).first(),
+                        case.referrals.order_by("referred_on").values_list("referred_on", flat=True).first(),
+                    )
+                    if d
+                ],
                 default=None,
             )
             if earliest and case.opened_on > earliest:
-                raise ValidationError({"opened_on": _("Es gibt Kontakte oder Verweisungen vom %(d)s; die Eröffnung kann nicht danach liegen.") % {"d": _d(earliest)}})
+                raise ValidationError(
+                    {
+                        "opened_on": _(
+                            "Es gibt Kontakte oder Verweisungen vom %(d)s; die Eröffnung kann nicht danach liegen."
+                        )
+                        % {"d": _d(earliest)}
+                    }
+                )
             if case.closed_on and case.opened_on > case.closed_on:
-                raise ValidationError({"opened_on": _("Die Eröffnung darf nicht nach dem Abschluss (%(d)s) liegen.") % {"d": _d(case.closed_on)}})
+                raise ValidationError(
+                    {
+                        "opened_on": _("Die Eröffnung darf nicht nach dem Abschluss (%(d)s) liegen.")
+                        % {"d": _d(case.closed_on)}
+                    }
+                )
             episode = episodes[0]
             episode.start = case.opened_on
             save_validated(episode, user=user)
@@ -154,28 +188,55 @@ def contact_add(*, case: Case, data: dict[str, Any], user=None) -> Contact:
         apply_fields(contact, data)
         _check_not_future(contact.date, "date", _("Der Kontakt"))
         if contact.date and contact.date < case.opened_on:
-            raise ValidationError({"date": _("Der Kontakt darf nicht vor der Eröffnung des Falls (%(d)s) liegen.") % {"d": _d(case.opened_on)}})
+            raise ValidationError(
+                {
+                    "date": _("Der Kontakt darf nicht vor der Eröffnung des Falls (%(d)s) liegen.")
+                    % {"d": _d(case.opened_on)}
+                }
+            )
         if contact.date and case.closed_on and contact.date > case.closed_on:
-            raise ValidationError({"date": _("Der Fall ist seit %(d)s abgeschlossen; bitte zuerst wiederaufnehmen.") % {"d": _d(case.closed_on)}})
+            raise ValidationError(
+                {
+                    "date": _("Der Fall ist seit %(d)s abgeschlossen; bitte zuerst wiederaufnehmen.")
+                    % {"d": _d(case.closed_on)}
+                }
+            )
         return save_validated(contact, user=user)
 
 
 def _check_referral(case: Case, referral: Referral) -> None:
     _check_not_future(referral.referred_on, "referred_on", _("Die Verweisung"))
     if referral.referred_on and referral.referred_on < case.opened_on:
-        raise ValidationError({"referred_on": _("Die Verweisung darf nicht vor der Eröffnung des Falls (%(d)s) liegen.") % {"d": _d(case.opened_on)}})
+        raise ValidationError(
+            {
+                "referred_on": _("Die Verweisung darf nicht vor der Eröffnung des Falls (%(d)s) liegen.")
+                % {"d": _d(case.opened_on)}
+            }
+        )
     if referral.referred_on and referral.follow_up_on and referral.follow_up_on < referral.referred_on:
-        raise ValidationError({"follow_up_on": _("Die Wiedervorlage darf nicht vor der Verweisung (%(d)s) liegen.") % {"d": _d(referral.referred_on)}})
+        raise ValidationError(
+            {
+                "follow_up_on": _("Die Wiedervorlage darf nicht vor der Verweisung (%(d)s) liegen.")
+                % {"d": _d(referral.referred_on)}
+            }
+        )
 
 
 def referral_save(*, case: Case, referral: Referral | None = None, data: dict[str, Any], user=None) -> Referral:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        referral = Referral.objects.select_for_update().get(pk=referral.pk, case=case) if referral else Referral(case=case)
+        referral = (
+            Referral.objects.select_for_update().get(pk=referral.pk, case=case) if referral else Referral(case=case)
+        )
         apply_fields(referral, data)
         _check_referral(case, referral)
         if referral.pk is None and case.is_closed and referral.referred_on and referral.referred_on > case.closed_on:
-            raise ValidationError({"referred_on": _("Der Fall ist seit %(d)s abgeschlossen; bitte zuerst wiederaufnehmen.") % {"d": _d(case.closed_on)}})
+            raise ValidationError(
+                {
+                    "referred_on": _("Der Fall ist seit %(d)s abgeschlossen; bitte zuerst wiederaufnehmen.")
+                    % {"d": _d(case.closed_on)}
+                }
+            )
         return save_validated(referral, user=user)
 
 
@@ -188,10 +249,20 @@ def case_close(*, case: Case, closed_on: date, reason: str, user=None) -> Case:
         _check_not_future(closed_on, "closed_on", _("Der Abschluss"))
         if closed_on < episode.start:
             what = _("der Wiederaufnahme") if episode.is_reopening else _("der Eröffnung")
-            raise ValidationError({"closed_on": _("Der Abschluss darf nicht vor %(what)s (%(d)s) liegen.") % {"what": what, "d": _d(episode.start)}})
+            raise ValidationError(
+                {
+                    "closed_on": _("Der Abschluss darf nicht vor %(what)s (%(d)s) liegen.")
+                    % {"what": what, "d": _d(episode.start)}
+                }
+            )
         last_contact = case.contacts.order_by("-date").values_list("date", flat=True).first()
         if last_contact and closed_on < last_contact:
-            raise ValidationError({"closed_on": _("Der letzte Kontakt war am %(d)s; der Abschluss kann nicht davor liegen.") % {"d": _d(last_contact)}})
+            raise ValidationError(
+                {
+                    "closed_on": _("Der letzte Kontakt war am %(d)s; der Abschluss kann nicht davor liegen.")
+                    % {"d": _d(last_contact)}
+                }
+            )
         episode.end, episode.closure_reason = closed_on, reason
         save_validated(episode, user=user)
         case.closed_on, case.closure_reason, case.phase = closed_on, reason, Phase.CLOSED
@@ -205,9 +276,16 @@ def case_reopen(*, case: Case, reopened_on: date, reason: str, user=None) -> Cas
             raise ValidationError({"reopened_on": _("Der Fall ist nicht abgeschlossen.")})
         _check_not_future(reopened_on, "reopened_on", _("Die Wiederaufnahme"))
         if reopened_on < case.closed_on:
-            raise ValidationError({"reopened_on": _("Die Wiederaufnahme darf nicht vor dem Abschluss (%(d)s) liegen.") % {"d": _d(case.closed_on)}})
+            raise ValidationError(
+                {
+                    "reopened_on": _("Die Wiederaufnahme darf nicht vor dem Abschluss (%(d)s) liegen.")
+                    % {"d": _d(case.closed_on)}
+                }
+            )
         episode = _current_episode(case)
-        save_validated(CaseEpisode(case=case, number=episode.number + 1, start=reopened_on, reopening_reason=reason), user=user)
+        save_validated(
+            CaseEpisode(case=case, number=episode.number + 1, start=reopened_on, reopening_reason=reason), user=user
+        )
         case.closed_on, case.closure_reason, case.phase = None, "", Phase.INTAKE
         return save_validated(case, user=user)
 
@@ -225,7 +303,12 @@ def return_create(*, carrier: Organisation, post: Post, year: int, month: int, u
 
         start, end = month_bounds(year, month)
         if post.start > end or (post.end is not None and post.end < start):
-            raise ValidationError({"month": _("Die Stelle bestand in diesem Monat nicht (%(s)s – %(e)s).") % {"s": _d(post.start), "e": _d(post.end) if post.end else "offen"}})
+            raise ValidationError(
+                {
+                    "month": _("Die Stelle bestand in diesem Monat nicht (%(s)s – %(e)s).")
+                    % {"s": _d(post.start), "e": _d(post.end) if post.end else "offen"}
+                }
+            )
         if CaseloadReturn.objects.filter(carrier=carrier, post=post, year=year, month=month).exists():
             raise ValidationError({"month": _("Für diese Stelle und diesen Monat gibt es bereits eine Meldung.")})
         return save_validated(CaseloadReturn(carrier=carrier, post=post, year=year, month=month), user=user)
@@ -258,14 +341,18 @@ def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | 
             raise ValidationError(_("Diese Meldung ist bereits eingereicht."))
         start, end = month_bounds(r.year, r.month)
         if end >= _today():
-            raise ValidationError(_("Der Monat ist noch nicht abgelaufen; die Meldung kann erst danach eingereicht werden."))
+            raise ValidationError(
+                _("Der Monat ist noch nicht abgelaufen; die Meldung kann erst danach eingereicht werden.")
+            )
         if r.source == ReturnSource.REGISTER:
             _store_figures(r, return_figures_computed(carrier=r.carrier, post=r.post, start=start, end=end))
         r.status, r.submitted_at, r.review_note = ReturnStatus.SUBMITTED, timezone.now(), ""
         return save_validated(r, user=user)
 
 
-def return_upload(*, caseload_return: CaseloadReturn, content: bytes, user=None, version: int | None = None) -> CaseloadReturn:
+def return_upload(
+    *, caseload_return: CaseloadReturn, content: bytes, user=None, version: int | None = None
+) -> CaseloadReturn:
     """Replace the figures with those of a CSV file; nothing changes unless the whole file is valid."""
 
     with transaction.atomic():
@@ -304,7 +391,9 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def return_send_back(*, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None) -> CaseloadReturn:
+def return_send_back(
+    *, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None
+) -> CaseloadReturn:
     with transaction.atomic():
         r = _locked(caseload_return, version)
         if r.status != ReturnStatus.SUBMITTED:
@@ -313,7 +402,9 @@ def return_send_back(*, caseload_return: CaseloadReturn, reason: str, user=None,
         return save_validated(r, user=user)
 
 
-def return_reopen(*, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None) -> CaseloadReturn:
+def return_reopen(
+    *, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None
+) -> CaseloadReturn:
     """An accepted return is locked; only A 46 reopens it, and only with a reason."""
     with transaction.atomic():
         r = _locked(caseload_return, version)

@@ -21,15 +21,34 @@ class CaseTable(tables.Table):
 
     class Meta:
         model = Case
-        fields = ["code", "opened_on", "responsible_post", "legal_domain", "municipality", "phase", "contact_count", "closed_on"]
+        fields = [
+            "code",
+            "opened_on",
+            "responsible_post",
+            "legal_domain",
+            "municipality",
+            "phase",
+            "contact_count",
+            "closed_on",
+        ]
         empty_text = _("Keine Fälle gefunden.")
 
 
-STATUS_BADGE = {ReturnStatus.SUBMITTED: "", ReturnStatus.RETURNED: "warn", ReturnStatus.ACCEPTED: "ok", ReturnStatus.DRAFT: ""}
+STATUS_BADGE = {
+    ReturnStatus.SUBMITTED: "",
+    ReturnStatus.RETURNED: "warn",
+    ReturnStatus.ACCEPTED: "ok",
+    ReturnStatus.DRAFT: "",
+}
 
 
 class ReturnTable(tables.Table):
-    period = tables.Column(verbose_name=_("Monat"), empty_values=(), order_by=("year", "month"), linkify=lambda record: record.get_absolute_url())
+    period = tables.Column(
+        verbose_name=_("Monat"),
+        empty_values=(),
+        order_by=("year", "month"),
+        linkify=lambda record: record.get_absolute_url(),
+    )
     carrier = tables.Column(verbose_name=_("Träger"))
     post = tables.Column(verbose_name=_("Stelle"))
     status = tables.Column(verbose_name=_("Status"))
@@ -45,12 +64,18 @@ class ReturnTable(tables.Table):
         return f"{record.month:02d}/{record.year}"
 
     def render_status(self, record):
-        return format_html('<span class="badge {}">{}</span>', STATUS_BADGE.get(record.status, ""), record.get_status_display())
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGE.get(record.status, ""), record.get_status_display()
+        )
 
 
 class IndicatorTable(tables.Table):
-    period = tables.Column(verbose_name=_("Monat"), empty_values=(), order_by=("year", "month"),
-                           linkify=lambda record: reverse("casemanagement:indicator_edit", args=[record.pk]))
+    period = tables.Column(
+        verbose_name=_("Monat"),
+        empty_values=(),
+        order_by=("year", "month"),
+        linkify=lambda record: reverse("casemanagement:indicator_edit", args=[record.pk]),
+    )
     post = tables.Column(verbose_name=_("Stelle"))
     figures = tables.Column(verbose_name=_("Kennzahlen"), empty_values=(), orderable=False)
 
@@ -64,8 +89,19 @@ class IndicatorTable(tables.Table):
 
     def render_figures(self, record):
         if record.post.module.number == 3:
-            return _("§ 25a: %(a)d eingeleitet / %(ag)d erteilt · § 25b: %(b)d / %(bg)d · Einbürgerung: %(n)d beraten / %(nc)d vollzogen") % {
-                "a": record.procedures_25a_started, "ag": record.procedures_25a_granted, "b": record.procedures_25b_started,
-                "bg": record.procedures_25b_granted, "n": record.naturalisations_advised, "nc": record.naturalisations_completed}
+            return _(
+                "§ 25a: %(a)d eingeleitet / %(ag)d erteilt · § 25b: %(b)d / %(bg)d · Einbürgerung: %(n)d beraten / %(nc)d vollzogen"
+            ) % {
+                "a": record.procedures_25a_started,
+                "ag": record.procedures_25a_granted,
+                "b": record.procedures_25b_started,
+                "bg": record.procedures_25b_granted,
+                "n": record.naturalisations_advised,
+                "nc": record.naturalisations_completed,
+            }
         return _("%(e)d Veranstaltungen · %(t)d Fortbildungen · %(m)d Netzwerktreffen · %(p)d Teilnehmende") % {
-            "e": record.events, "t": record.trainings, "m": record.network_meetings, "p": record.participants}
+            "e": record.events,
+            "t": record.trainings,
+            "m": record.network_meetings,
+            "p": record.participants,
+        }

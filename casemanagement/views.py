@@ -122,7 +122,9 @@ class CaseListView(ScopedTableView):
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         # a correlated count per shown row: the page's COUNT(*) needs no join, and no GROUP BY over all contacts
-        contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+        contacts = (
+            Contact.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+        )
         return qs.select_related("responsible_post", "municipality").annotate(
             contact_count=Coalesce(Subquery(contacts, output_field=IntegerField()), 0)
         )
@@ -132,21 +134,27 @@ class CaseDetailView(RoleRequiredMixin, View):
     allowed_roles = CARRIER
 
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
-        case = get_object_or_404(Case.objects.for_user(request.user).select_related("responsible_post", "municipality"), public_id=public_id)
+        case = get_object_or_404(
+            Case.objects.for_user(request.user).select_related("responsible_post", "municipality"), public_id=public_id
+        )
         today = timezone.localdate()
         referrals = list(case.referrals.all())
         for referral in referrals:
             referral.overdue = referral.is_overdue(today)
-        return render(request, "casemanagement/case/detail.html", {
-            "title": case.code,
-            "case": case,
-            "topics": case.topics.all(),
-            "episodes": case.episodes.all(),
-            "contacts": case.contacts.all()[:50],
-            "contact_totals": case.contacts.aggregate(n=Count("pk")),
-            "referrals": referrals,
-            "deletion_date": deletion_date(case),
-        })
+        return render(
+            request,
+            "casemanagement/case/detail.html",
+            {
+                "title": case.code,
+                "case": case,
+                "topics": case.topics.all(),
+                "episodes": case.episodes.all(),
+                "contacts": case.contacts.all()[:50],
+                "contact_totals": case.contacts.aggregate(n=Count("pk")),
+                "referrals": referrals,
+                "deletion_date": deletion_date(case),
+            },
+        )
 
 
 class CaseCreateView(CarrierFormView):
@@ -160,7 +168,9 @@ class CaseCreateView(CarrierFormView):
     def perform_save(self, form):
         data = form_data(form)
         topics = data.pop("topics")
-        return services.case_create(carrier=self.request.user.organisation, data=data, topics=topics, user=self.request.user)
+        return services.case_create(
+            carrier=self.request.user.organisation, data=data, topics=topics, user=self.request.user
+        )
 
 
 class CaseUpdateView(CarrierFormView):
@@ -203,7 +213,9 @@ class ReferralUpdateView(CarrierFormView):
         return {**super().get_form_kwargs(), "instance": self.referral}
 
     def perform_save(self, form):
-        return services.referral_save(case=self.case, referral=self.referral, data=form_data(form), user=self.request.user)
+        return services.referral_save(
+            case=self.case, referral=self.referral, data=form_data(form), user=self.request.user
+        )
 
 
 class CaseCloseView(CarrierFormView):
@@ -223,7 +235,9 @@ class CaseReopenView(CarrierFormView):
 
     def perform_save(self, form):
         d = form.cleaned_data
-        return services.case_reopen(case=self.case, reopened_on=d["reopened_on"], reason=d["reason"], user=self.request.user)
+        return services.case_reopen(
+            case=self.case, reopened_on=d["reopened_on"], reason=d["reason"], user=self.request.user
+        )
 
 
 # ------------------------------------------------------------------------------------------ returns
@@ -250,7 +264,9 @@ class ReviewQueueView(ReturnListView):
 
 
 def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
-    return get_object_or_404(CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id)
+    return get_object_or_404(
+        CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id
+    )
 
 
 class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
@@ -266,13 +282,15 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
         if key == Role.CARRIER:
             figures = selectors.return_figures(caseload_return=r)
             ctx["sections"] = [
-                (selectors.Dimension(d).label, [(label, figures.get(d, {}).get(k, 0)) for k, label in rows]) for d, rows in keys.items()
+                (selectors.Dimension(d).label, [(label, figures.get(d, {}).get(k, 0)) for k, label in rows])
+                for d, rows in keys.items()
             ]
             ctx["upload_form"] = ReturnUploadForm()
         else:
             protected, keys = selectors.return_figures_protected(caseload_return=r)
             ctx["sections"] = [
-                (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows]) for d, rows in keys.items()
+                (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows])
+                for d, rows in keys.items()
             ]
             ctx["reason_form"] = ReasonForm()
         return render(request, "casemanagement/return/detail.html", ctx)
@@ -298,7 +316,13 @@ class ReturnCreateView(CarrierFormView):
 
     def perform_save(self, form):
         d = form.cleaned_data
-        return services.return_create(carrier=self.request.user.organisation, post=d["post"], year=d["year"], month=d["month"], user=self.request.user)
+        return services.return_create(
+            carrier=self.request.user.organisation,
+            post=d["post"],
+            year=d["year"],
+            month=d["month"],
+            user=self.request.user,
+        )
 
 
 class ReturnActionView(RoleRequiredMixin, View):
@@ -363,7 +387,12 @@ class ReturnUploadView(RoleRequiredMixin, View):
             try:
                 # Size checked before reading, so a huge file is never loaded into memory.
                 content = upload.read(MAX_BYTES + 1) if upload.size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
-                services.return_upload(caseload_return=r, content=content, user=request.user, version=parse_version(request.POST.get("version")))
+                services.return_upload(
+                    caseload_return=r,
+                    content=content,
+                    user=request.user,
+                    version=parse_version(request.POST.get("version")),
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -382,7 +411,9 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
         r = _return_for(request, public_id)
-        response = HttpResponse(return_csv_bytes(selectors.return_figures(caseload_return=r)), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            return_csv_bytes(selectors.return_figures(caseload_return=r)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="fallzahlen-{r.year}-{r.month:02d}.csv"'
         return response
 
@@ -407,11 +438,18 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
             return statistics_export(selectors.caseload_statistics(year=year, quarter=quarter), fmt)
-        return render(request, "casemanagement/statistics.html", {
-            "title": _("Fallzahlen-Statistik"), "year": year, "quarter": quarter,
-            "tables_html": statistics_tables_html(year=year, quarter=quarter),
-            "years": range(2020, timezone.localdate().year + 1), "quarters": [1, 2, 3, 4],
-        })
+        return render(
+            request,
+            "casemanagement/statistics.html",
+            {
+                "title": _("Fallzahlen-Statistik"),
+                "year": year,
+                "quarter": quarter,
+                "tables_html": statistics_tables_html(year=year, quarter=quarter),
+                "years": range(2020, timezone.localdate().year + 1),
+                "quarters": [1, 2, 3, 4],
+            },
+        )
 
 
 # The statistics read the frozen returns and their figures besides organisations, posts and grants.
@@ -425,12 +463,16 @@ def statistics_tables_html(*, year: int, quarter: int | None) -> str:
     rest of the page; every submission, acceptance or reopening of a return writes a history row of
     CaseloadReturn/ReturnFigure and so gives a new key. The same HTML for every staff role."""
 
-
     def compute() -> str:
         stats = selectors.caseload_statistics(year=year, quarter=quarter)
-        return render_to_string("casemanagement/_statistics_tables.html", {
-            "stats": stats, "per_fte_chart": per_fte_chart(stats), **monthly_charts(year),
-        })
+        return render_to_string(
+            "casemanagement/_statistics_tables.html",
+            {
+                "stats": stats,
+                "per_fte_chart": per_fte_chart(stats),
+                **monthly_charts(year),
+            },
+        )
 
     # today: the monthly status counts posts whose months have ended without a return ("fehlt")
     parts = (year, quarter, timezone.localdate().isoformat())
@@ -454,7 +496,10 @@ def per_fte_chart(stats: selectors.CaseloadStatistics):
     )
 
 
-MONTHS_SHORT = [gettext_lazy(m) for m in ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")]
+MONTHS_SHORT = [
+    gettext_lazy(m)
+    for m in ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
+]
 
 
 def month_label(month: int) -> str:
@@ -471,10 +516,15 @@ def monthly_charts(year: int) -> dict[str, Any]:
     if rows:
         caseload_chart = column_chart_svg(
             title=_("Fallbestand am Monatsende je Träger %(year)s") % {"year": year},
-            description=_("Gruppierte Säulen je Monat, eine Säule je Träger. Verdeckte Werte („<5“, „•“) werden nicht gezeichnet. "
-                          "Die Zahlen stehen auch in der Tabelle darunter."),
+            description=_(
+                "Gruppierte Säulen je Monat, eine Säule je Träger. Verdeckte Werte („<5“, „•“) werden nicht gezeichnet. "
+                "Die Zahlen stehen auch in der Tabelle darunter."
+            ),
             categories=[month_label(m) for m, _v in rows],
-            series=[Series(c.short_name or c.name, [values[i] for _m, values in rows]) for i, c in enumerate(caseload.carriers)],
+            series=[
+                Series(c.short_name or c.name, [values[i] for _m, values in rows])
+                for i, c in enumerate(caseload.carriers)
+            ],
             width=860,
         )
     status_rows = selectors.returns_status_by_month(year=year)
@@ -484,15 +534,19 @@ def monthly_charts(year: int) -> dict[str, Any]:
     if status_rows:
         status_chart = column_chart_svg(
             title=_("Stand der Fallzahlenmeldungen %(year)s") % {"year": year},
-            description=_("Gestapelte Säulen je Monat: Meldungen je Stelle nach Status, oben die Zahl der erwarteten Meldungen. "
-                          "Die Zahlen stehen auch in der Tabelle darunter."),
+            description=_(
+                "Gestapelte Säulen je Monat: Meldungen je Stelle nach Status, oben die Zahl der erwarteten Meldungen. "
+                "Die Zahlen stehen auch in der Tabelle darunter."
+            ),
             categories=[month_label(r["month"]) for r in status_rows],
             series=[Series(str(labels[k]), [r[k] for r in status_rows]) for k in keys],
             stacked=True,
             width=860,
         )
     return {
-        "caseload_months": caseload, "caseload_rows": [(month_label(m), v) for m, v in rows], "caseload_chart": caseload_chart,
+        "caseload_months": caseload,
+        "caseload_rows": [(month_label(m), v) for m, v in rows],
+        "caseload_chart": caseload_chart,
         "status_labels": [str(labels[k]) for k in keys],
         "status_rows": [(month_label(r["month"]), [r[k] for k in keys], sum(r[k] for k in keys)) for r in status_rows],
         "status_chart": status_chart,
@@ -508,8 +562,14 @@ def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]
                 rows.append({"area": table.label, "item": label, "carrier": carrier.name, "value": str(value)})
             rows.append({"area": table.label, "item": label, "carrier": _("alle Träger"), "value": str(total)})
     for row in stats.per_fte:
-        rows.append({"area": _("Neuaufnahmen je geförderter VZÄ"), "item": "", "carrier": row["carrier"].name,
-                     "value": str(row["per_fte"]).replace(".", ",") if row["per_fte"] is not None else "•"})
+        rows.append(
+            {
+                "area": _("Neuaufnahmen je geförderter VZÄ"),
+                "item": "",
+                "carrier": row["carrier"].name,
+                "value": str(row["per_fte"]).replace(".", ",") if row["per_fte"] is not None else "•",
+            }
+        )
     return rows
 
 
@@ -521,7 +581,12 @@ def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResp
 
 def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
     # Values go out as text so "<5" and "•" survive; every count in them is already protected.
-    columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item"), Column(_("Träger"), "carrier"), Column(_("Anzahl"), "value")]
+    columns = [
+        Column(_("Bereich"), "area"),
+        Column(_("Merkmal"), "item"),
+        Column(_("Träger"), "carrier"),
+        Column(_("Anzahl"), "value"),
+    ]
     period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
     return export_response(fmt, columns, statistics_rows(stats), f"Fallzahlen {period}")
 

@@ -183,9 +183,13 @@ def _meeting(committee: Committee, day: date, start: time) -> Meeting:
     return meeting
 
 
-def _agenda(meeting: Meeting, order: int, number: str, title: str, paper: Paper | None = None, public: bool = True) -> None:
+def _agenda(
+    meeting: Meeting, order: int, number: str, title: str, paper: Paper | None = None, public: bool = True
+) -> None:
     if not AgendaItem.objects.filter(meeting=meeting, order=order).exists():
-        services.agenda_item_save(meeting=meeting, data={"order": order, "number": number, "title": title, "paper": paper, "public": public})
+        services.agenda_item_save(
+            meeting=meeting, data={"order": order, "number": number, "title": title, "paper": paper, "public": public}
+        )
 
 
 def _paper_0323(a46: Organisation, meeting: Meeting) -> Paper:
@@ -206,13 +210,22 @@ def _paper_0323(a46: Organisation, meeting: Meeting) -> Paper:
             "signatory": "Dr. Ziemons",
         }
     )
-    services.decision_item_save(paper=paper, data={"order": 1, "text": "Er stimmt den in der Sachlage dargestellten personellen Mehrbedarfen für das Jahr 2021 zu."})
-    services.section_save(paper=paper, data={
-        "order": 1,
-        "heading": "Sachlage",
-        "body": "Auszug (Demo): Für das Kommunale Integrationsmanagement entsteht 2021 ein Personalmehrbedarf der eigenen Stellen von insgesamt {{ personnel_needs }} für {{ personnel_needs_fte }} VZÄ (vgl. Sitzungsvorlage 2020/0354).",
-        "table_kind": "",
-    })
+    services.decision_item_save(
+        paper=paper,
+        data={
+            "order": 1,
+            "text": "Er stimmt den in der Sachlage dargestellten personellen Mehrbedarfen für das Jahr 2021 zu.",
+        },
+    )
+    services.section_save(
+        paper=paper,
+        data={
+            "order": 1,
+            "heading": "Sachlage",
+            "body": "Auszug (Demo): Für das Kommunale Integrationsmanagement entsteht 2021 ein Personalmehrbedarf der eigenen Stellen von insgesamt {{ personnel_needs }} für {{ personnel_needs_fte }} VZÄ (vgl. Sitzungsvorlage 2020/0354).",
+            "table_kind": "",
+        },
+    )
     services.consultation_save(paper=paper, data={"order": 1, "meeting": meeting, "role": "entscheidung"})
     services.paper_release(paper=paper)
     consultation = paper.consultations.get()
@@ -245,9 +258,15 @@ def _paper_0354(a46: Organisation, preliminary: Meeting, decisive: Meeting, rela
         services.section_save(paper=paper, data={"order": order, "heading": heading, "body": body, "table_kind": table})
     services.attachment_save(
         paper=paper,
-        data={"order": 1, "title": ATTACHMENT_TITLE, "file": ContentFile(attachment_pdf(), name="antrag-ag-wohlfahrt-2020-05-25.pdf")},
+        data={
+            "order": 1,
+            "title": ATTACHMENT_TITLE,
+            "file": ContentFile(attachment_pdf(), name="antrag-ag-wohlfahrt-2020-05-25.pdf"),
+        },
     )
-    services.consultation_save(paper=paper, data={"order": 1, "meeting": preliminary, "role": ConsultationRole.PRELIMINARY})
+    services.consultation_save(
+        paper=paper, data={"order": 1, "meeting": preliminary, "role": ConsultationRole.PRELIMINARY}
+    )
     services.consultation_save(paper=paper, data={"order": 2, "meeting": decisive, "role": ConsultationRole.DECISION})
     services.paper_release(paper=paper)
     final = paper.consultations.get(order=2)

@@ -89,7 +89,9 @@ def _gap_total(year: int) -> Decimal:
 
 
 def _requested(year: int) -> Decimal:
-    return round_money(sum((req.requested_amount for req, _rec in fs.own_share_requests_for_year(year=year)), start=ZERO))
+    return round_money(
+        sum((req.requested_amount for req, _rec in fs.own_share_requests_for_year(year=year)), start=ZERO)
+    )
 
 
 def _recommended(year: int) -> Decimal:
@@ -108,24 +110,36 @@ def _forwarded_posts(year: int) -> int:
 
 
 FIGURES: dict[str, Figure] = {
-    "rate_per_post": Figure("Pauschale je VZÄ (Modul 2, Case Management)", EURO, _rate_module(2, PostCategory.CASE_MANAGEMENT)),
+    "rate_per_post": Figure(
+        "Pauschale je VZÄ (Modul 2, Case Management)", EURO, _rate_module(2, PostCategory.CASE_MANAGEMENT)
+    ),
     "rate_module_3": Figure("Pauschale je VZÄ (Modul 3)", EURO, _rate_module(3, PostCategory.FOREIGNERS_AUTHORITY)),
     "grant_module_1": Figure("Zuwendung Modul 1", EURO, _grant_module(1)),
     "grant_module_2": Figure("Zuwendung Modul 2", EURO, _grant_module(2)),
     "grant_module_3": Figure("Zuwendung Modul 3", EURO, _grant_module(3)),
     "forwarded_total": Figure("Weiterleitung an die Träger", EURO, lambda year: fs.forwarded_total(year=year)),
     "forwarded_posts": Figure("weitergeleitete Stellen", COUNT, _forwarded_posts),
-    "carrier_personnel_per_post": Figure("Personalkosten je Trägerstelle (Kostenplan)", EURO, _cost_plan_uniform("personnel")),
-    "carrier_overhead_per_post": Figure("Sach- und Overheadkosten je Trägerstelle", EURO, _cost_plan_uniform("material_overhead")),
+    "carrier_personnel_per_post": Figure(
+        "Personalkosten je Trägerstelle (Kostenplan)", EURO, _cost_plan_uniform("personnel")
+    ),
+    "carrier_overhead_per_post": Figure(
+        "Sach- und Overheadkosten je Trägerstelle", EURO, _cost_plan_uniform("material_overhead")
+    ),
     "gap_per_post": Figure("Eigenanteilslücke je Stelle", EURO, _gap_per_post),
     "gap_total": Figure("Eigenanteilslücke gesamt", EURO, _gap_total),
     "request_amount": Figure("beantragte Übernahme des Eigenanteils", EURO, _requested),
     "recommended_amount": Figure("empfohlene Übernahme des Eigenanteils", EURO, _recommended),
-    "personnel_needs": Figure("Personalbedarf der eigenen Stellen", EURO, lambda year: ms.county_personnel_needs(year=year).total),
-    "personnel_needs_fte": Figure("VZÄ der eigenen Stellen", FTE, lambda year: ms.county_personnel_needs(year=year).fte),
+    "personnel_needs": Figure(
+        "Personalbedarf der eigenen Stellen", EURO, lambda year: ms.county_personnel_needs(year=year).total
+    ),
+    "personnel_needs_fte": Figure(
+        "VZÄ der eigenen Stellen", FTE, lambda year: ms.county_personnel_needs(year=year).fte
+    ),
     "budget_income_planned": Figure("Haushaltsansatz Erträge", EURO, _budget_planned(BudgetKind.INCOME)),
     "budget_expense_planned": Figure("Haushaltsansatz Aufwendungen", EURO, _budget_planned(BudgetKind.EXPENSE)),
-    "land_income_forecast": Figure("Prognose Landeszuweisungen", EURO, lambda year: budget.land_income_forecast(year=year)),
+    "land_income_forecast": Figure(
+        "Prognose Landeszuweisungen", EURO, lambda year: budget.land_income_forecast(year=year)
+    ),
 }
 
 
@@ -150,16 +164,34 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list[str]], fo
 def table_posts_by_module(year: int) -> dict:
     summaries, on = ms.posts_summary_by_module(year=year)
     rows = [
-        [f"Modul {s.number}", s.name, str(s.posts), format_fte(s.fte), format_fte(s.own_fte), format_fte(s.forwarded_fte)]
+        [
+            f"Modul {s.number}",
+            s.name,
+            str(s.posts),
+            format_fte(s.fte),
+            format_fte(s.own_fte),
+            format_fte(s.forwarded_fte),
+        ]
         for s in summaries
     ]
     total = [
-        "Summe", "", str(sum(s.posts for s in summaries)), format_fte(sum((s.fte for s in summaries), start=ZERO)),
-        format_fte(sum((s.own_fte for s in summaries), start=ZERO)), format_fte(sum((s.forwarded_fte for s in summaries), start=ZERO)),
+        "Summe",
+        "",
+        str(sum(s.posts for s in summaries)),
+        format_fte(sum((s.fte for s in summaries), start=ZERO)),
+        format_fte(sum((s.own_fte for s in summaries), start=ZERO)),
+        format_fte(sum((s.forwarded_fte for s in summaries), start=ZERO)),
     ]
     return _table(
         f"Stellen je Modul (Stichtag {on:%d.%m.%Y})",
-        [("Modul", "l"), ("Bezeichnung", "l"), ("Stellen", "r"), ("VZÄ", "r"), ("eigene VZÄ", "r"), ("weitergeleitet", "r")],
+        [
+            ("Modul", "l"),
+            ("Bezeichnung", "l"),
+            ("Stellen", "r"),
+            ("VZÄ", "r"),
+            ("eigene VZÄ", "r"),
+            ("weitergeleitet", "r"),
+        ],
         rows,
         total,
     )
@@ -173,7 +205,9 @@ def table_posts_by_employer(year: int) -> dict:
         .annotate(posts=Count("pk"), fte=Sum("fte"))
         .order_by("module__number", "employer__name")
     )
-    rows = [[f"Modul {g['module__number']}", g["employer__name"], str(g["posts"]), format_fte(g["fte"])] for g in grouped]
+    rows = [
+        [f"Modul {g['module__number']}", g["employer__name"], str(g["posts"]), format_fte(g["fte"])] for g in grouped
+    ]
     return _table(
         f"Stellen je Modul und Anstellungsträger {year}",
         [("Modul", "l"), ("Anstellungsträger", "l"), ("Stellen", "r"), ("VZÄ", "r")],
@@ -185,14 +219,22 @@ def table_posts_by_employer(year: int) -> dict:
 def table_funding_by_module(year: int) -> dict:
     rows_data = fs.funding_by_module(year=year)
     rows = [
-        [str(r.programme.module) if r.programme.module else r.programme.name, str(len(r.grants)), format_euro(r.granted)]
+        [
+            str(r.programme.module) if r.programme.module else r.programme.name,
+            str(len(r.grants)),
+            format_euro(r.granted),
+        ]
         for r in rows_data
     ]
     return _table(
         f"Förderung je Modul {year}",
         [("Modul / Programm", "l"), ("Bescheide", "r"), ("Zuwendung", "r")],
         rows,
-        ["Summe", str(sum(len(r.grants) for r in rows_data)), format_euro(sum((r.granted for r in rows_data), start=ZERO))],
+        [
+            "Summe",
+            str(sum(len(r.grants) for r in rows_data)),
+            format_euro(sum((r.granted for r in rows_data), start=ZERO)),
+        ],
     )
 
 
@@ -216,15 +258,26 @@ def table_own_share_gaps(year: int) -> dict:
     gaps = fs.own_share_gaps(cost_plans=CostPlan.objects.filter(year=year))
     rows = [
         [
-            str(g.carrier), g.post.title, format_euro(g.cost_plan.personnel), format_euro(g.eligible),
-            format_euro(g.gap), format_euro(g.uncovered_overhead),
+            str(g.carrier),
+            g.post.title,
+            format_euro(g.cost_plan.personnel),
+            format_euro(g.eligible),
+            format_euro(g.gap),
+            format_euro(g.uncovered_overhead),
         ]
         for g in gaps
     ]
     summary = fs.own_share_gap_summary(year=year)
     return _table(
         f"Eigenanteile der Trägerstellen {year}",
-        [("Träger", "l"), ("Stelle", "l"), ("Personalkosten", "r"), ("förderfähig", "r"), ("Lücke", "r"), ("Sach-/Overhead", "r")],
+        [
+            ("Träger", "l"),
+            ("Stelle", "l"),
+            ("Personalkosten", "r"),
+            ("förderfähig", "r"),
+            ("Lücke", "r"),
+            ("Sach-/Overhead", "r"),
+        ],
         rows,
         ["Summe", "", "", "", format_euro(summary.total_gap), format_euro(summary.total_overhead)],
     )
@@ -234,14 +287,25 @@ def table_budget_lines(year: int) -> dict:
     lines = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
     rows = [
         [
-            r.line.teilprodukt, r.line.sachkonto, r.line.label, r.line.get_kind_display(),
-            format_euro(r.line.planned_amount), format_euro(r.forecast) if r.forecast is not None else "–",
+            r.line.teilprodukt,
+            r.line.sachkonto,
+            r.line.label,
+            r.line.get_kind_display(),
+            format_euro(r.line.planned_amount),
+            format_euro(r.forecast) if r.forecast is not None else "–",
         ]
         for r in lines
     ]
     return _table(
         f"Haushalt {year}",
-        [("Teilprodukt", "l"), ("Sachkonto", "l"), ("Bezeichnung", "l"), ("Art", "l"), ("Ansatz", "r"), ("Prognose", "r")],
+        [
+            ("Teilprodukt", "l"),
+            ("Sachkonto", "l"),
+            ("Bezeichnung", "l"),
+            ("Art", "l"),
+            ("Ansatz", "r"),
+            ("Prognose", "r"),
+        ],
         rows,
     )
 
@@ -311,10 +375,14 @@ class Resolver:
                 return None
         else:
             if key not in self.cache:
-                self.cache[key] = figure_cache.cached("paper-figure", (key, date.today()), lambda: self._compute_figure(name, year), stamp=self.stamp())
+                self.cache[key] = figure_cache.cached(
+                    "paper-figure", (key, date.today()), lambda: self._compute_figure(name, year), stamp=self.stamp()
+                )
             entry = self.cache[key]
             if entry["value"] is None:
-                self.problems.append(Problem(where, f"Kennzahl „{raw}“ lässt sich aus den Daten {year} nicht bestimmen."))
+                self.problems.append(
+                    Problem(where, f"Kennzahl „{raw}“ lässt sich aus den Daten {year} nicht bestimmen.")
+                )
         self.used[key] = entry
         return entry["text"]
 
@@ -331,7 +399,9 @@ class Resolver:
             data = None
         else:
             if key not in self.cache:
-                self.cache[key] = figure_cache.cached("paper-table", (key, date.today()), lambda: TABLES[kind](self.year), stamp=self.stamp())
+                self.cache[key] = figure_cache.cached(
+                    "paper-table", (key, date.today()), lambda: TABLES[kind](self.year), stamp=self.stamp()
+                )
             data = self.cache[key]
         if data is not None:
             self.used_tables[key] = data
@@ -346,7 +416,7 @@ def render_inline(text: str, resolver: Resolver, where: str) -> str:
     out = []
     pos = 0
     for match in MARKER.finditer(text):
-        out.append(escape(text[pos:match.start()]))
+        out.append(escape(text[pos : match.start()]))
         value = resolver.figure(match.group(1), where)
         if value is None:
             out.append(f'<span class="figure-missing">[{escape(match.group(1))}?]</span>')

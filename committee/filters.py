@@ -27,7 +27,9 @@ class PaperFilter(django_filters.FilterSet):
 
 class MeetingFilter(django_filters.FilterSet):
     year = YearFilter(field_name="date", lookup_expr="year", label=_("Jahr"))
-    committee = django_filters.ModelChoiceFilter(queryset=Committee.objects.all(), label=_("Gremium"), empty_label=_("alle"))
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(), label=_("Gremium"), empty_label=_("alle")
+    )
 
     class Meta:
         model = Meeting

@@ -13,15 +13,26 @@ from kim.models import Organisation, OrganisationKind
 class PaperForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     formfield_callback = formfield_callback
     number = forms.CharField(
-        label=_("Vorlagen-Nr."), required=False, max_length=20,
+        label=_("Vorlagen-Nr."),
+        required=False,
+        max_length=20,
         help_text=_("Form JJJJ/NNNN, z. B. 2020/0354; leer lassen für die nächste freie Nummer des Jahres."),
     )
 
     class Meta:
         model = Paper
         fields = [
-            "number", "title", "paper_type", "public", "lead_department", "date", "programme_year", "related",
-            "decision_intro", "signature_mode", "signatory",
+            "number",
+            "title",
+            "paper_type",
+            "public",
+            "lead_department",
+            "date",
+            "programme_year",
+            "related",
+            "decision_intro",
+            "signature_mode",
+            "signatory",
         ]
         widgets = {"related": forms.SelectMultiple(attrs={"size": 6})}
 
@@ -111,26 +122,44 @@ class ConsultationResultForm(forms.ModelForm):
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(PaperForm, {
-    "paper_type": _("Beschlussvorlage, Mitteilungsvorlage, Antrag oder Anfrage; erscheint im Kopf des PDF."),
-    "lead_department": _("Das Amt, das die Vorlage verantwortet."),
-    "related": _("Frühere Vorlagen, auf die sich diese bezieht."),
-    "signature_mode": _("Zusatz vor dem Namen unter der Vorlage: „Im Auftrag“, „In Vertretung“ oder ohne Zusatz."),
-})
-add_help_texts(SectionForm, {
-    "table_kind": _("Tabelle, die aus den Daten erzeugt und unter den Text gesetzt wird; leer = keine."),
-})
-add_help_texts(MeetingForm, {
-    "cancelled": _("Abgesagte Sitzungen bleiben mit ihrer Tagesordnung sichtbar."),
-})
-add_help_texts(AgendaItemForm, {
-    "order": _("Position in der Tagesordnung: 1 = erster Punkt."),
-    "paper": _("Vorlage, die unter diesem Punkt beraten wird; leer = ohne Vorlage."),
-})
-add_help_texts(ConsultationForm, {
-    "order": _("Stelle in der Beratungsfolge: 1 = erstes Gremium, das berät."),
-    "role": _("Beratungsfolge: Vorberatung, Empfehlung, Entscheidung oder Kenntnisnahme in diesem Gremium."),
-})
-add_help_texts(ConsultationResultForm, {
-    "votes_biased": _("Mitglieder, die wegen Befangenheit nicht mitgestimmt haben."),
-})
+add_help_texts(
+    PaperForm,
+    {
+        "paper_type": _("Beschlussvorlage, Mitteilungsvorlage, Antrag oder Anfrage; erscheint im Kopf des PDF."),
+        "lead_department": _("Das Amt, das die Vorlage verantwortet."),
+        "related": _("Frühere Vorlagen, auf die sich diese bezieht."),
+        "signature_mode": _("Zusatz vor dem Namen unter der Vorlage: „Im Auftrag“, „In Vertretung“ oder ohne Zusatz."),
+    },
+)
+add_help_texts(
+    SectionForm,
+    {
+        "table_kind": _("Tabelle, die aus den Daten erzeugt und unter den Text gesetzt wird; leer = keine."),
+    },
+)
+add_help_texts(
+    MeetingForm,
+    {
+        "cancelled": _("Abgesagte Sitzungen bleiben mit ihrer Tagesordnung sichtbar."),
+    },
+)
+add_help_texts(
+    AgendaItemForm,
+    {
+        "order": _("Position in der Tagesordnung: 1 = erster Punkt."),
+        "paper": _("Vorlage, die unter diesem Punkt beraten wird; leer = ohne Vorlage."),
+    },
+)
+add_help_texts(
+    ConsultationForm,
+    {
+        "order": _("Stelle in der Beratungsfolge: 1 = erstes Gremium, das berät."),
+        "role": _("Beratungsfolge: Vorberatung, Empfehlung, Entscheidung oder Kenntnisnahme in diesem Gremium."),
+    },
+)
+add_help_texts(
+    ConsultationResultForm,
+    {
+        "votes_biased": _("Mitglieder, die wegen Befangenheit nicht mitgestimmt haben."),
+    },
+)

@@ -72,7 +72,9 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(Timestamped, VersionedModel):
-    committee = models.ForeignKey(Committee, verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="meetings")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="meetings"
+    )
     date = models.DateField(_("Datum"))
     start_time = models.TimeField(_("Beginn"), null=True, blank=True)
     place = models.CharField(_("Ort"), max_length=200, blank=True)
@@ -148,7 +150,9 @@ class Paper(Timestamped, VersionedModel):
         error_messages={"unique": _("Diese Vorlagennummer ist bereits vergeben.")},
     )
     title = models.CharField(_("Betreff"), max_length=300)
-    paper_type = models.CharField(_("Vorlagenart"), max_length=20, choices=PaperType.choices, default=PaperType.DECISION)
+    paper_type = models.CharField(
+        _("Vorlagenart"), max_length=20, choices=PaperType.choices, default=PaperType.DECISION
+    )
     public = models.BooleanField(_("öffentlich"), default=True)
     lead_department = models.ForeignKey(
         Organisation,
@@ -177,7 +181,10 @@ class Paper(Timestamped, VersionedModel):
     signatory = models.CharField(_("gez."), max_length=120, blank=True, help_text=_("z. B. Dr. Ziemons"))
     released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True, editable=False)
     snapshot = models.JSONField(
-        _("eingefrorene Zahlen"), null=True, blank=True, editable=False,
+        _("eingefrorene Zahlen"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Kennzahlen und Tabellen zum Zeitpunkt der Freigabe."),
     )
 
@@ -234,7 +241,9 @@ class DecisionItem(VersionedModel):
         verbose_name_plural = _("Beschlusspunkte")
         ordering = ["paper", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "order"], name="decision_item_unique_order",
+            models.UniqueConstraint(
+                fields=["paper", "order"],
+                name="decision_item_unique_order",
                 violation_error_message=_("Diese Nummer ist in der Vorlage bereits vergeben."),
             ),
         ]
@@ -267,7 +276,9 @@ class Section(VersionedModel):
             "Kennzahlen als {{ name }} oder {{ name:2020 }} (anderes Jahr)."
         ),
     )
-    table_kind = models.CharField(_("erzeugte Tabelle"), max_length=30, choices=TableKind.choices, blank=True, default="")
+    table_kind = models.CharField(
+        _("erzeugte Tabelle"), max_length=30, choices=TableKind.choices, blank=True, default=""
+    )
 
     history = HistoricalRecords()
 
@@ -276,7 +287,9 @@ class Section(VersionedModel):
         verbose_name_plural = _("Abschnitte")
         ordering = ["paper", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "order"], name="section_unique_order",
+            models.UniqueConstraint(
+                fields=["paper", "order"],
+                name="section_unique_order",
                 violation_error_message=_("Diese Position ist in der Vorlage bereits vergeben."),
             ),
         ]
@@ -295,7 +308,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     # UTF-8; a 300-byte name was an OSError "File name too long", found by tests/fuzz/test_upload_content.py).
     name = os.path.basename(filename.replace("\\", "/"))
     stem, ext = os.path.splitext(name)
-    return f"committee/papers/{instance.paper_id}/{stem[:100 - len(ext[:10])]}{ext[:10]}"
+    return f"committee/papers/{instance.paper_id}/{stem[: 100 - len(ext[:10])]}{ext[:10]}"
 
 
 class Attachment(Timestamped):
@@ -314,7 +327,9 @@ class Attachment(Timestamped):
         verbose_name_plural = _("Anlagen")
         ordering = ["paper", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "order"], name="attachment_unique_order",
+            models.UniqueConstraint(
+                fields=["paper", "order"],
+                name="attachment_unique_order",
                 violation_error_message=_("Diese Anlagennummer ist in der Vorlage bereits vergeben."),
             ),
         ]
@@ -328,7 +343,9 @@ class Attachment(Timestamped):
 
 
 class AgendaItem(Timestamped):
-    meeting = models.ForeignKey(Meeting, verbose_name=_("Sitzung"), on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("Sitzung"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"))
     number = models.CharField(_("TOP"), max_length=20, help_text=_("z. B. 5 oder 5.1"))
     title = models.CharField(_("Bezeichnung"), max_length=300)
@@ -344,7 +361,9 @@ class AgendaItem(Timestamped):
         verbose_name_plural = _("Tagesordnungspunkte")
         ordering = ["meeting", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "order"], name="agenda_item_unique_order",
+            models.UniqueConstraint(
+                fields=["meeting", "order"],
+                name="agenda_item_unique_order",
                 violation_error_message=_("Diese Position ist in der Tagesordnung bereits vergeben."),
             ),
         ]
@@ -377,7 +396,9 @@ class Consultation(Timestamped, VersionedModel):
 
     paper = models.ForeignKey(Paper, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="consultations")
     order = models.PositiveSmallIntegerField(_("Reihenfolge"))
-    meeting = models.ForeignKey(Meeting, verbose_name=_("Sitzung"), on_delete=models.PROTECT, related_name="consultations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("Sitzung"), on_delete=models.PROTECT, related_name="consultations"
+    )
     role = models.CharField(_("Beratungsart"), max_length=20, choices=ConsultationRole.choices)
     result = models.CharField(_("Ergebnis"), max_length=20, choices=ConsultationResult.choices, blank=True, default="")
     votes_yes = models.PositiveSmallIntegerField(_("Ja-Stimmen"), null=True, blank=True)
@@ -392,10 +413,14 @@ class Consultation(Timestamped, VersionedModel):
         verbose_name_plural = _("Beratungsfolge")
         ordering = ["paper", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "order"], name="consultation_unique_order",
+            models.UniqueConstraint(
+                fields=["paper", "order"],
+                name="consultation_unique_order",
                 violation_error_message=_("Diese Position ist in der Beratungsfolge bereits vergeben."),
             ),
-            models.UniqueConstraint(fields=["paper", "meeting"], name="consultation_unique_meeting",
+            models.UniqueConstraint(
+                fields=["paper", "meeting"],
+                name="consultation_unique_meeting",
                 violation_error_message=_("Die Vorlage steht in dieser Sitzung bereits in der Beratungsfolge."),
             ),
         ]

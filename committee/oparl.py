@@ -119,14 +119,16 @@ def organization_json(committee: Committee, u: Urls) -> dict:
     data = _base(committee, "Organization", u("organization", committee.pk))
     if committee.deleted:
         return data
-    data.update({
-        "body": u("body", committee.body_id),
-        "name": committee.name,
-        "shortName": committee.short_name or committee.name,
-        "organizationType": "Gremium",
-        "classification": "Ausschuss",
-        "meeting": u("organization_meeting", committee.pk),
-    })
+    data.update(
+        {
+            "body": u("body", committee.body_id),
+            "name": committee.name,
+            "shortName": committee.short_name or committee.name,
+            "organizationType": "Gremium",
+            "classification": "Ausschuss",
+            "meeting": u("organization_meeting", committee.pk),
+        }
+    )
     return _stamp(data, committee)
 
 
@@ -139,13 +141,15 @@ def agenda_item_json(item: AgendaItem, u: Urls, consultations: dict[tuple[int, i
     data = _base(item, "AgendaItem", u("agendaitem", item.pk))
     if item.deleted:
         return data
-    data.update({
-        "meeting": u("meeting", item.meeting_id),
-        "number": item.number,
-        "order": item.order,
-        "name": item.title,
-        "public": item.public,
-    })
+    data.update(
+        {
+            "meeting": u("meeting", item.meeting_id),
+            "number": item.number,
+            "order": item.order,
+            "name": item.title,
+            "public": item.public,
+        }
+    )
     consultation = consultations.get((item.meeting_id, item.paper_id)) if item.paper_id else None
     if consultation is not None:
         data["consultation"] = u("consultation", consultation.pk)
@@ -159,16 +163,22 @@ def meeting_json(meeting: Meeting, u: Urls, consultations: dict | None = None) -
     if meeting.deleted:
         return data
     consultations = consultations if consultations is not None else _consultation_index(meeting_ids=[meeting.pk])
-    data.update({
-        "name": meeting.title,
-        "meetingState": "durchgeführt" if meeting.date <= timezone.localdate() else "eingeladen",
-        "cancelled": meeting.cancelled,
-        "start": _meeting_start(meeting),
-        "organization": [u("organization", meeting.committee_id)],
-        "agendaItem": [agenda_item_json(i, u, consultations) for i in meeting.public_items],
-    })
+    data.update(
+        {
+            "name": meeting.title,
+            "meetingState": "durchgeführt" if meeting.date <= timezone.localdate() else "eingeladen",
+            "cancelled": meeting.cancelled,
+            "start": _meeting_start(meeting),
+            "organization": [u("organization", meeting.committee_id)],
+            "agendaItem": [agenda_item_json(i, u, consultations) for i in meeting.public_items],
+        }
+    )
     if meeting.place:
-        data["location"] = {"id": u("meeting", meeting.pk) + "#ort", "type": SCHEMA + "Location", "description": meeting.place}
+        data["location"] = {
+            "id": u("meeting", meeting.pk) + "#ort",
+            "type": SCHEMA + "Location",
+            "description": meeting.place,
+        }
     return _stamp(data, meeting)
 
 
@@ -176,13 +186,15 @@ def consultation_json(c: Consultation, u: Urls, agenda: dict[tuple[int, int], Ag
     data = _base(c, "Consultation", u("consultation", c.pk))
     if c.deleted:
         return data
-    data.update({
-        "paper": u("paper", c.paper_id),
-        "meeting": u("meeting", c.meeting_id),
-        "organization": [u("organization", c.meeting.committee_id)],
-        "authoritative": c.authoritative,
-        "role": c.get_role_display(),
-    })
+    data.update(
+        {
+            "paper": u("paper", c.paper_id),
+            "meeting": u("meeting", c.meeting_id),
+            "organization": [u("organization", c.meeting.committee_id)],
+            "authoritative": c.authoritative,
+            "role": c.get_role_display(),
+        }
+    )
     item = agenda.get((c.meeting_id, c.paper_id))
     if item is not None:
         data["agendaItem"] = u("agendaitem", item.pk)
@@ -214,16 +226,18 @@ def attachment_file_json(a: Attachment, u: Urls) -> dict:
     if a.deleted or a.paper.deleted:
         data.update({"deleted": True, "created": iso(a.created), "modified": iso(a.modified)})
         return data
-    data.update({
-        "name": a.title,
-        "fileName": a.download_name,
-        "mimeType": "application/pdf",
-        "date": a.created.date().isoformat(),
-        "size": a.size,
-        "accessUrl": u("file_download", key),
-        "downloadUrl": u("file_download", key),
-        "paper": [u("paper", a.paper_id)],
-    })
+    data.update(
+        {
+            "name": a.title,
+            "fileName": a.download_name,
+            "mimeType": "application/pdf",
+            "date": a.created.date().isoformat(),
+            "size": a.size,
+            "accessUrl": u("file_download", key),
+            "downloadUrl": u("file_download", key),
+            "paper": [u("paper", a.paper_id)],
+        }
+    )
     return _stamp(data, a)
 
 
@@ -232,17 +246,19 @@ def paper_json(paper: Paper, u: Urls, agenda: dict | None = None) -> dict:
     if paper.deleted:
         return data
     agenda = agenda if agenda is not None else _agenda_index(paper_ids=[paper.pk])
-    data.update({
-        "body": u("body", paper.lead_department.parent_id or paper.lead_department_id),
-        "name": paper.title,
-        "reference": paper.number,
-        "date": paper.date.isoformat(),
-        "paperType": paper.get_paper_type_display(),
-        "relatedPaper": [u("paper", r.pk) for r in paper.related.all() if r.is_published],
-        "mainFile": main_file_json(paper, u),
-        "auxiliaryFile": [attachment_file_json(a, u) for a in paper.attachments.all() if not a.deleted],
-        "consultation": [consultation_json(c, u, agenda) for c in paper.consultations.all() if c.meeting.public],
-    })
+    data.update(
+        {
+            "body": u("body", paper.lead_department.parent_id or paper.lead_department_id),
+            "name": paper.title,
+            "reference": paper.number,
+            "date": paper.date.isoformat(),
+            "paperType": paper.get_paper_type_display(),
+            "relatedPaper": [u("paper", r.pk) for r in paper.related.all() if r.is_published],
+            "mainFile": main_file_json(paper, u),
+            "auxiliaryFile": [attachment_file_json(a, u) for a in paper.attachments.all() if not a.deleted],
+            "consultation": [consultation_json(c, u, agenda) for c in paper.consultations.all() if c.meeting.public],
+        }
+    )
     return _stamp(data, paper)
 
 
@@ -259,10 +275,14 @@ def _consultation_index(*, meeting_ids: Iterable[int]) -> dict[tuple[int, int], 
 
 
 def papers_qs() -> QuerySet[Paper]:
-    return public_papers().select_related("lead_department").prefetch_related(
-        Prefetch("related", queryset=Paper.objects.all()),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("order")),
-        Prefetch("consultations", queryset=Consultation.objects.select_related("meeting").order_by("order")),
+    return (
+        public_papers()
+        .select_related("lead_department")
+        .prefetch_related(
+            Prefetch("related", queryset=Paper.objects.all()),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("order")),
+            Prefetch("consultations", queryset=Consultation.objects.select_related("meeting").order_by("order")),
+        )
     )
 
 
@@ -295,7 +315,9 @@ def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[st
         except ValueError:  # well-formed but impossible, e.g. month 13
             value = None
         if value is None:
-            raise BadFilter(f"Ungültiger Zeitpunkt für {name}: {raw!r} (erwartet ISO 8601, z. B. 2020-06-19T00:00:00+02:00).")
+            raise BadFilter(
+                f"Ungültiger Zeitpunkt für {name}: {raw!r} (erwartet ISO 8601, z. B. 2020-06-19T00:00:00+02:00)."
+            )
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         field, op = name.split("_")
@@ -304,8 +326,14 @@ def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[st
     return qs, kept
 
 
-def list_response(request: HttpRequest, qs: QuerySet, serialise: Callable[[Any], dict] | None = None, *, filterable: bool = True,
-                  for_page: Callable[[list], Callable[[Any], dict]] | None = None) -> JsonResponse:
+def list_response(
+    request: HttpRequest,
+    qs: QuerySet,
+    serialise: Callable[[Any], dict] | None = None,
+    *,
+    filterable: bool = True,
+    for_page: Callable[[list], Callable[[Any], dict]] | None = None,
+) -> JsonResponse:
     """One page of ``qs`` as an OParl list. ``for_page(rows)`` builds the serialiser from the rows of
     the page (for indexes read for those rows only) instead of a fixed ``serialise``."""
     try:
@@ -321,7 +349,7 @@ def list_response(request: HttpRequest, qs: QuerySet, serialise: Callable[[Any],
     total = qs.count()
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
-    rows = list(qs[(page - 1) * PER_PAGE: page * PER_PAGE])
+    rows = list(qs[(page - 1) * PER_PAGE : page * PER_PAGE])
     if for_page is not None:
         serialise = for_page(rows)
     base = request.build_absolute_uri(request.path)
@@ -334,11 +362,18 @@ def list_response(request: HttpRequest, qs: QuerySet, serialise: Callable[[Any],
         links["prev"] = link(page - 1)
     if page < pages:
         links["next"] = link(page + 1)
-    return oparl_response({
-        "data": [serialise(row) for row in rows],
-        "pagination": {"totalElements": total, "elementsPerPage": PER_PAGE, "currentPage": page, "totalPages": pages},
-        "links": links,
-    })
+    return oparl_response(
+        {
+            "data": [serialise(row) for row in rows],
+            "pagination": {
+                "totalElements": total,
+                "elementsPerPage": PER_PAGE,
+                "currentPage": page,
+                "totalPages": pages,
+            },
+            "links": links,
+        }
+    )
 
 
 # --- views ------------------------------------------------------------------------------------------
@@ -352,15 +387,17 @@ def bodies() -> QuerySet[Organisation]:
 @require_GET
 def system(request: HttpRequest) -> JsonResponse:
     u = Urls(request)
-    return oparl_response({
-        "id": u("system"),
-        "type": SCHEMA + "System",
-        "oparlVersion": SCHEMA,
-        "name": "KIM-Verwaltung der StädteRegion Aachen – Sitzungsvorlagen",
-        "body": u("body_list"),
-        "contactName": "A 46 – Kommunales Integrationszentrum",
-        "deleted": False,
-    })
+    return oparl_response(
+        {
+            "id": u("system"),
+            "type": SCHEMA + "System",
+            "oparlVersion": SCHEMA,
+            "name": "KIM-Verwaltung der StädteRegion Aachen – Sitzungsvorlagen",
+            "body": u("body_list"),
+            "contactName": "A 46 – Kommunales Integrationszentrum",
+            "deleted": False,
+        }
+    )
 
 
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
@@ -386,7 +423,9 @@ def _body_or_404(pk: int) -> Organisation:
 def body_organization(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
     u = Urls(request)
-    return list_response(request, Committee.objects.filter(body_id=pk).order_by("pk"), lambda c: organization_json(c, u))
+    return list_response(
+        request, Committee.objects.filter(body_id=pk).order_by("pk"), lambda c: organization_json(c, u)
+    )
 
 
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
@@ -394,7 +433,11 @@ def body_organization(request: HttpRequest, pk: int) -> JsonResponse:
 def body_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     _body_or_404(pk)
     u = Urls(request)
-    return list_response(request, meetings_qs().filter(committee__body_id=pk).order_by("pk"), for_page=lambda rows: _meetings_serialiser(rows, u))
+    return list_response(
+        request,
+        meetings_qs().filter(committee__body_id=pk).order_by("pk"),
+        for_page=lambda rows: _meetings_serialiser(rows, u),
+    )
 
 
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips
@@ -468,7 +511,11 @@ def organization_detail(request: HttpRequest, pk: int) -> JsonResponse:
 def organization_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     get_object_or_404(Committee, pk=pk)
     u = Urls(request)
-    return list_response(request, meetings_qs().filter(committee_id=pk).order_by("pk"), for_page=lambda rows: _meetings_serialiser(rows, u))
+    return list_response(
+        request,
+        meetings_qs().filter(committee_id=pk).order_by("pk"),
+        for_page=lambda rows: _meetings_serialiser(rows, u),
+    )
 
 
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips

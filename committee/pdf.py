@@ -82,7 +82,9 @@ def _pdf_cache_key(paper: Paper, with_attachments: bool) -> str | None:
         return None
 
     stamps = Paper.objects.filter(pk=paper.pk).aggregate(
-        p=Max("modified"), c=Max("consultations__modified"), m=Max("consultations__meeting__modified"),
+        p=Max("modified"),
+        c=Max("consultations__modified"),
+        m=Max("consultations__meeting__modified"),
         a=Max("attachments__modified"),
     )
     parts = [str(paper.pk), str(int(with_attachments))] + [v.isoformat() if v else "-" for v in stamps.values()]
@@ -117,7 +119,11 @@ def _paper_pdf_render(paper: Paper, *, with_attachments: bool) -> bytes:
     paper = papers_for_export().get(pk=paper.pk)
     doc = paper_document(paper)
     html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None})
-    return _write(html, title=f"Vorlage {paper.number} – {paper.title}", attachments=list(paper.attachments.all()) if with_attachments else None)
+    return _write(
+        html,
+        title=f"Vorlage {paper.number} – {paper.title}",
+        attachments=list(paper.attachments.all()) if with_attachments else None,
+    )
 
 
 @dataclass
@@ -133,13 +139,12 @@ def meeting_bundle_pdf(meeting: Meeting) -> bytes:
 
 
 def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
-    items = list(
-        meeting.agenda_items.filter(public=True).select_related("paper").order_by("order")
-    )
+    items = list(meeting.agenda_items.filter(public=True).select_related("paper").order_by("order"))
     paper_ids = [i.paper_id for i in items if i.paper_id]
     papers = {p.pk: p for p in papers_for_export().published().filter(pk__in=paper_ids, deleted=False)}
     bundle = [
-        BundleItem(i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}") if i.paper_id in papers else None) for i in items
+        BundleItem(i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}") if i.paper_id in papers else None)
+        for i in items
     ]
     html = render_to_string(
         "committee/pdf/paper.html",

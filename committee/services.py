@@ -31,8 +31,15 @@ from kim.versioning import VERSION, check_version
 
 NUMBER = re.compile(r"^([0-9]{4})/([0-9]{4})$")
 PAPER_FIELDS = (
-    "title", "paper_type", "public", "lead_department", "date", "programme_year",
-    "decision_intro", "signature_mode", "signatory",
+    "title",
+    "paper_type",
+    "public",
+    "lead_department",
+    "date",
+    "programme_year",
+    "decision_intro",
+    "signature_mode",
+    "signatory",
 )
 VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstention", "votes_biased")
 
@@ -107,7 +114,9 @@ def _touch_paper(paper: Paper) -> None:
 
 
 @transaction.atomic
-def decision_item_save(*, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None) -> DecisionItem:
+def decision_item_save(
+    *, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None
+) -> DecisionItem:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
     item = check_version(item, data.get(VERSION)) if item is not None else DecisionItem(paper=paper)
@@ -164,7 +173,10 @@ def paper_release(*, paper: Paper, user=None, version: int | None = None) -> Pap
         snapshot = rendered.resolver.as_snapshot()
     if rendered.problems:
         raise ValidationError(
-            [_("Freigabe nicht möglich: %(where)s – %(msg)s") % {"where": p.where, "msg": p.message} for p in rendered.problems]
+            [
+                _("Freigabe nicht möglich: %(where)s – %(msg)s") % {"where": p.where, "msg": p.message}
+                for p in rendered.problems
+            ]
         )
     paper.snapshot = snapshot
     paper.snapshot["taken_at"] = timezone.now().replace(microsecond=0).isoformat()
@@ -209,25 +221,33 @@ def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user=N
 
 
 @transaction.atomic
-def agenda_item_save(*, meeting: Meeting, item: AgendaItem | None = None, data: dict[str, Any], user=None) -> AgendaItem:
+def agenda_item_save(
+    *, meeting: Meeting, item: AgendaItem | None = None, data: dict[str, Any], user=None
+) -> AgendaItem:
     item = item or AgendaItem(meeting=meeting)
     for name in ("order", "number", "title", "public", "paper"):
         if name in data:
             setattr(item, name, data[name])
     if item.paper is not None and not item.paper.public and item.public:
-        raise ValidationError({"public": _("Eine nichtöffentliche Vorlage kann nicht im öffentlichen Teil beraten werden.")})
+        raise ValidationError(
+            {"public": _("Eine nichtöffentliche Vorlage kann nicht im öffentlichen Teil beraten werden.")}
+        )
     _full_clean(item)
     item.save()
     return item
 
 
 @transaction.atomic
-def consultation_save(*, paper: Paper, consultation: Consultation | None = None, data: dict[str, Any], user=None) -> Consultation:
+def consultation_save(
+    *, paper: Paper, consultation: Consultation | None = None, data: dict[str, Any], user=None
+) -> Consultation:
     """Add or change a step of the Beratungsfolge (meeting and role); results go through consultation_record_result."""
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     if paper.status == PaperStatus.DECIDED:
         raise ValidationError(_("Die Vorlage ist bereits beschlossen; die Beratungsfolge ist abgeschlossen."))
-    consultation = check_version(consultation, data.get(VERSION)) if consultation is not None else Consultation(paper=paper)
+    consultation = (
+        check_version(consultation, data.get(VERSION)) if consultation is not None else Consultation(paper=paper)
+    )
     for name in ("order", "meeting", "role"):
         if name in data:
             setattr(consultation, name, data[name])
@@ -249,8 +269,10 @@ def consultation_record_result(
         raise ValidationError(_("Die Vorlage ist noch nicht freigegeben; es kann noch kein Ergebnis erfasst werden."))
     if consultation.meeting.date > today:
         raise ValidationError(
-            {"result": _("Die Sitzung am %(d)s liegt in der Zukunft; ein Ergebnis kann erst danach erfasst werden.")
-             % {"d": consultation.meeting.date.strftime("%d.%m.%Y")}}
+            {
+                "result": _("Die Sitzung am %(d)s liegt in der Zukunft; ein Ergebnis kann erst danach erfasst werden.")
+                % {"d": consultation.meeting.date.strftime("%d.%m.%Y")}
+            }
         )
     result = data.get("result", "")
     if not result:

@@ -28,7 +28,9 @@ class MeetingTable(tables.Table):
     committee = tables.Column(verbose_name=_("Gremium"))
     place = tables.Column(verbose_name=_("Ort"))
     public = tables.BooleanColumn(verbose_name=_("öffentlich"), yesno=(_("ja"), _("nein")))
-    items = tables.Column(verbose_name=_("TOP"), accessor="item_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    items = tables.Column(
+        verbose_name=_("TOP"), accessor="item_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
 
     class Meta:
         model = Meeting
@@ -40,7 +42,9 @@ class CommitteeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Gremium"))
     short_name = tables.Column(verbose_name=_("Kurzname"))
     body = tables.Column(verbose_name=_("Körperschaft"))
-    meetings = tables.Column(verbose_name=_("Sitzungen"), accessor="meeting_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    meetings = tables.Column(
+        verbose_name=_("Sitzungen"), accessor="meeting_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
 
     class Meta:
         model = Committee

@@ -14,7 +14,9 @@ urlpatterns = [
     path("vorlagen/<int:pk>/freigeben/", views.PaperReleaseView.as_view(), name="paper_release"),
     path("vorlagen/<int:pk>/zurueckziehen/", views.PaperWithdrawView.as_view(), name="paper_withdraw"),
     path("vorlagen/<int:pk>/beschlusspunkte/neu/", views.DecisionItemCreateView.as_view(), name="decision_create"),
-    path("vorlagen/<int:pk>/beschlusspunkte/<int:item_pk>/", views.DecisionItemUpdateView.as_view(), name="decision_edit"),
+    path(
+        "vorlagen/<int:pk>/beschlusspunkte/<int:item_pk>/", views.DecisionItemUpdateView.as_view(), name="decision_edit"
+    ),
     path("vorlagen/<int:pk>/abschnitte/neu/", views.SectionCreateView.as_view(), name="section_create"),
     path("vorlagen/<int:pk>/abschnitte/<int:section_pk>/", views.SectionUpdateView.as_view(), name="section_edit"),
     path("vorlagen/<int:pk>/anlagen/neu/", views.AttachmentCreateView.as_view(), name="attachment_create"),

@@ -74,8 +74,12 @@ class PaperDetailView(ScopedDetailView):
     template_name = "committee/paper/detail.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.filter(deleted=False).select_related("lead_department").prefetch_related(
-            "decision_items", "sections", "attachments", "related", "consultations__meeting__committee"
+        return (
+            qs.filter(deleted=False)
+            .select_related("lead_department")
+            .prefetch_related(
+                "decision_items", "sections", "attachments", "related", "consultations__meeting__committee"
+            )
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -104,7 +108,9 @@ class PaperPdfView(RoleRequiredMixin, View):
 class AttachmentDownloadView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         papers = Paper.objects.for_user(request.user).filter(deleted=False)
-        attachment = get_object_or_404(Attachment.objects.select_related("paper").filter(paper__in=papers, deleted=False), pk=pk)
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("paper").filter(paper__in=papers, deleted=False), pk=pk
+        )
         return serve_private_file(attachment.file, attachment.download_name)
 
 
@@ -158,7 +164,9 @@ class DecisionItemCreateView(PaperPartMixin, ServiceFormView):
         return {"order": self.paper.decision_items.count() + 1}
 
     def perform_save(self, form):
-        return services.decision_item_save(paper=self.paper, item=self.object, data=form_data(form), user=self.request.user)
+        return services.decision_item_save(
+            paper=self.paper, item=self.object, data=form_data(form), user=self.request.user
+        )
 
 
 class DecisionItemUpdateView(DecisionItemCreateView):
@@ -186,7 +194,9 @@ class SectionCreateView(PaperPartMixin, ServiceFormView):
         return ctx
 
     def perform_save(self, form):
-        return services.section_save(paper=self.paper, section=self.object, data=form_data(form), user=self.request.user)
+        return services.section_save(
+            paper=self.paper, section=self.object, data=form_data(form), user=self.request.user
+        )
 
 
 class SectionUpdateView(SectionCreateView):
@@ -223,7 +233,9 @@ class PaperReleaseView(RoleRequiredMixin, View):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Vorlage %(n)s freigegeben; Zahlen und Tabellen sind eingefroren.") % {"n": paper.number})
+            messages.success(
+                request, _("Vorlage %(n)s freigegeben; Zahlen und Tabellen sind eingefroren.") % {"n": paper.number}
+            )
         return HttpResponseRedirect(paper.get_absolute_url())
 
 
@@ -267,7 +279,9 @@ class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormVie
         return {"order": self.paper.consultations.count() + 1}
 
     def perform_save(self, form):
-        return services.consultation_save(paper=self.paper, consultation=self.object, data=form_data(form), user=self.request.user)
+        return services.consultation_save(
+            paper=self.paper, consultation=self.object, data=form_data(form), user=self.request.user
+        )
 
 
 class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
@@ -277,7 +291,8 @@ class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
 
     def get_object(self) -> Consultation:
         return get_object_or_404(
-            Consultation.objects.select_related("paper", "meeting__committee").filter(paper__deleted=False), pk=self.kwargs["pk"]
+            Consultation.objects.select_related("paper", "meeting__committee").filter(paper__deleted=False),
+            pk=self.kwargs["pk"],
         )
 
     @property
@@ -291,7 +306,9 @@ class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
         return obj.paper.get_absolute_url()
 
     def perform_save(self, form):
-        return services.consultation_record_result(consultation=self.object, data=form_data(form), user=self.request.user)
+        return services.consultation_record_result(
+            consultation=self.object, data=form_data(form), user=self.request.user
+        )
 
 
 # ---------------------------------------------------------------- meetings and committees
@@ -333,8 +350,12 @@ class MeetingBundleView(RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        meeting = get_object_or_404(Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk)
-        response = pdf_response(meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf")
+        meeting = get_object_or_404(
+            Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk
+        )
+        response = pdf_response(
+            meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf"
+        )
         return download_done(request, response)
 
 
@@ -344,7 +365,9 @@ def download_done(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     token of letters and digits is ignored."""
     token = request.GET.get("fertig", "")
     if 0 < len(token) <= 24 and token.isascii() and token.isalnum():
-        response.set_cookie("kim_download", token, max_age=120, samesite="Lax", secure=request.is_secure(), httponly=False)
+        response.set_cookie(
+            "kim_download", token, max_age=120, samesite="Lax", secure=request.is_secure(), httponly=False
+        )
     return response
 
 

@@ -36,13 +36,17 @@ from kim.admin import ServiceAdminMixin, ServiceInlineMixin, ServiceInlineParent
 def _used_by_contracts(obj) -> bool:
     """Whether forwarding contracts compute their amount from this rate, cost plan or allocation."""
     if isinstance(obj, Rate):
-        qs = ForwardingContract.objects.filter(grant__programme_id=obj.programme_id, post__category=obj.category, year=obj.year)
+        qs = ForwardingContract.objects.filter(
+            grant__programme_id=obj.programme_id, post__category=obj.category, year=obj.year
+        )
     elif isinstance(obj, CostPlan):
         qs = ForwardingContract.objects.filter(post_id=obj.post_id, year=obj.year)
     elif isinstance(obj, GrantNotice):  # an inline's parent: its allocation rows feed its contracts
         qs = ForwardingContract.objects.filter(grant_id=obj.pk)
     elif isinstance(obj, GrantAllocation):
-        qs = ForwardingContract.objects.filter(grant_id=obj.grant_id, post_id=obj.post_id, start__gte=obj.start, end__lte=obj.end)
+        qs = ForwardingContract.objects.filter(
+            grant_id=obj.grant_id, post_id=obj.post_id, start__gte=obj.start, end__lte=obj.end
+        )
     else:
         return False
     return qs.exists()
@@ -97,7 +101,16 @@ class GrantAllocationInline(KeepInputsOfContractsMixin, ServiceInlineMixin, admi
 
 @admin.register(GrantNotice)
 class GrantNoticeAdmin(ServiceInlineParentMixin, ServiceAdminMixin, SimpleHistoryAdmin):
-    list_display = ("reference", "programme", "recipient", "issued_on", "period_start", "period_end", "approved_fte", "amount")
+    list_display = (
+        "reference",
+        "programme",
+        "recipient",
+        "issued_on",
+        "period_start",
+        "period_end",
+        "approved_fte",
+        "amount",
+    )
     list_filter = ("programme", "authority")
     search_fields = ("reference", "programme__short_name", "programme__name", "recipient__name")
     list_select_related = ("programme", "recipient")
@@ -147,7 +160,15 @@ class CostPlanAdmin(KeepInputsOfContractsMixin, ServiceAdminMixin, SimpleHistory
 
 @admin.register(OwnShareRequest)
 class OwnShareRequestAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
-    list_display = ("applicant", "received_on", "budget_year", "requested_amount", "status", "decided_amount", "decided_on")
+    list_display = (
+        "applicant",
+        "received_on",
+        "budget_year",
+        "requested_amount",
+        "status",
+        "decided_amount",
+        "decided_on",
+    )
     list_filter = ("status", "budget_year")
     search_fields = ("applicant__name", "applicant__short_name", "subject")
     list_select_related = ("applicant",)

@@ -54,14 +54,14 @@ ASSISTANT_RATE = D("45000")  # 22.500 € per 0,5 post
 CARRIER_COST_PLAN = {2020: (D("32000"), D("3000")), 2021: (D("64000"), D("6000"))}
 
 
-
 @transaction.atomic
 def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
     land, authority, county, umbrella = orgs.land, orgs.authority, orgs.county, orgs.umbrella
     modules, posts, carrier_posts = demo_posts.modules, demo_posts.posts, demo_posts.carrier_posts
     programmes = {}
     for number, module in modules.items():
-        programmes[number], _ = upsert(Programme, 
+        programmes[number], _ = upsert(
+            Programme,
             short_name=f"KIM Modul {number}",
             defaults={"name": f"Kommunales Integrationsmanagement – Modul {number}", "module": module, "funder": land},
         )
@@ -76,16 +76,25 @@ def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
     for year, amount in RATE_YEARS.items():
         for number, categories in categories_by_module.items():
             for category in categories:
-                upsert(Rate, 
-                    programme=programmes[number], category=category, year=year, defaults={"amount_per_fte": amount}
+                upsert(
+                    Rate,
+                    programme=programmes[number],
+                    category=category,
+                    year=year,
+                    defaults={"amount_per_fte": amount},
                 )
-        upsert(Rate, 
-            programme=programmes[1], category=PostCategory.ASSISTANT, year=year, defaults={"amount_per_fte": ASSISTANT_RATE}
+        upsert(
+            Rate,
+            programme=programmes[1],
+            category=PostCategory.ASSISTANT,
+            year=year,
+            defaults={"amount_per_fte": ASSISTANT_RATE},
         )
     grants = _load_grants(programmes, county, authority, posts)
     _load_carrier_money(grants, carrier_posts)
 
-    upsert(OwnShareRequest, 
+    upsert(
+        OwnShareRequest,
         applicant=umbrella,
         received_on=date(2020, 5, 25),
         defaults={
@@ -95,7 +104,8 @@ def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
             "status": RequestStatus.DEFERRED,
         },
     )
-    upsert(BudgetLine, 
+    upsert(
+        BudgetLine,
         year=2021,
         teilprodukt="946100",
         sachkonto="414100",
@@ -106,7 +116,8 @@ def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
             "forecast_basis": ForecastBasis.LAND_INCOME,
         },
     )
-    upsert(BudgetLine, 
+    upsert(
+        BudgetLine,
         year=2021,
         teilprodukt="946100",
         sachkonto="531800",
@@ -118,8 +129,6 @@ def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
         },
     )
     return {"carriers": len(orgs.carriers), "posts": len(posts)}
-
-
 
 
 def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], GrantNotice]:
@@ -137,7 +146,8 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
             annual = sum((rates[(programme.pk, p.category, year)] * p.fte for p in module_posts), start=D(0))
             amount = prorate(annual=annual, days=days, year=year)  # rounded once, for the whole notice
             fte = sum((p.fte for p in module_posts), start=D(0))
-            grant, _ = upsert(GrantNotice, 
+            grant, _ = upsert(
+                GrantNotice,
                 authority=authority,
                 reference=f"36.08.05-KIM-M{number}-{year}",
                 defaults={
@@ -152,9 +162,7 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
             )
             grants[(number, year)] = grant
             for post in module_posts:
-                upsert(GrantAllocation, 
-                    grant=grant, post=post, defaults={"fte": post.fte, "start": start, "end": end}
-                )
+                upsert(GrantAllocation, grant=grant, post=post, defaults={"fte": post.fte, "start": start, "end": end})
     return grants
 
 
@@ -162,13 +170,12 @@ def _load_carrier_money(grants, carrier_posts) -> None:
     for year, (personnel, overhead) in CARRIER_COST_PLAN.items():
         grant = grants[(2, year)]
         for post in carrier_posts:
-            upsert(CostPlan, 
-                post=post, year=year, defaults={"personnel": personnel, "material_overhead": overhead}
-            )
+            upsert(CostPlan, post=post, year=year, defaults={"personnel": personnel, "material_overhead": overhead})
             start, end = max(grant.period_start, post.start), grant.period_end
             inputs = forwarding_inputs(grant=grant, post=post, year=year, start=start, end=end)
             amount = forwarding_amount_from(inputs=inputs, post=post, year=year, start=start, end=end)
-            upsert(ForwardingContract, 
+            upsert(
+                ForwardingContract,
                 post=post,
                 start=start,
                 defaults={
@@ -225,34 +232,70 @@ def load_controlling() -> dict[str, int]:
             half = round_money(grant.amount / 2)
             parts = [(date(2021, 3, 1), half), (date(2021, 9, 1), grant.amount - half)]
         for number, (day, amount) in enumerate(parts, start=1):
-            upsert(LandReceipt, grant=grant, received_on=day, defaults={"amount": amount, "reference": f"Zahlung {number} – {grant.reference}"})
-    for contract in ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False).select_related("carrier").order_by("pk"):
+            upsert(
+                LandReceipt,
+                grant=grant,
+                received_on=day,
+                defaults={"amount": amount, "reference": f"Zahlung {number} – {grant.reference}"},
+            )
+    for contract in (
+        ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False)
+        .select_related("carrier")
+        .order_by("pk")
+    ):
         if contract.year == 2020:
             first = round_money(contract.amount / 2)
             plan = [(date(2020, 8, 15), first), (date(2020, 11, 15), contract.amount - first)]
         else:
             quarter = round_money(contract.amount / 4)
-            plan = [(date(2021, m, 15), quarter) for m in (1, 4, 7)] + [(date(2021, 10, 15), contract.amount - 3 * quarter)]
+            plan = [(date(2021, m, 15), quarter) for m in (1, 4, 7)] + [
+                (date(2021, 10, 15), contract.amount - 3 * quarter)
+            ]
         for day, amount in plan:
             unpaid = contract.carrier.slug == "drk" and day == date(2021, 10, 15)
-            upsert(CarrierPayment, contract=contract, due_on=day, defaults={"amount": amount, "paid_on": None if unpaid else day})
+            upsert(
+                CarrierPayment,
+                contract=contract,
+                due_on=day,
+                defaults={"amount": amount, "paid_on": None if unpaid else day},
+            )
     obligations = []
-    for contract in ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False).select_related("carrier").order_by("pk"):
+    for contract in (
+        ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False)
+        .select_related("carrier")
+        .order_by("pk")
+    ):
         if contract.year == 2020:
             status = ProofStatus.CLOSED
         else:
-            status = {"awo": ProofStatus.OBJECTIONS, "arbeitsplattform-migration": ProofStatus.SUBMITTED}.get(contract.carrier.slug, ProofStatus.CHECKED)
-        obligation, _ = upsert(ProofObligation, kind=ProofKind.CARRIER, contract=contract, defaults={"due_on": date(contract.year + 1, 6, 30), "status": status})
+            status = {"awo": ProofStatus.OBJECTIONS, "arbeitsplattform-migration": ProofStatus.SUBMITTED}.get(
+                contract.carrier.slug, ProofStatus.CHECKED
+            )
+        obligation, _ = upsert(
+            ProofObligation,
+            kind=ProofKind.CARRIER,
+            contract=contract,
+            defaults={"due_on": date(contract.year + 1, 6, 30), "status": status},
+        )
         obligations.append(obligation)
     for grant in GrantNotice.objects.filter(period_start__year__in=[2020, 2021], is_draft=False).order_by("pk"):
         status = ProofStatus.CLOSED if grant.year == 2020 else ProofStatus.SUBMITTED
-        obligation, _ = upsert(ProofObligation, kind=ProofKind.LAND, grant=grant, defaults={"due_on": date(grant.year + 1, 9, 30), "status": status})
+        obligation, _ = upsert(
+            ProofObligation,
+            kind=ProofKind.LAND,
+            grant=grant,
+            defaults={"due_on": date(grant.year + 1, 9, 30), "status": status},
+        )
         obligations.append(obligation)
     for obligation in obligations:
         if a46 is None:
             break
         if obligation.status in (ProofStatus.CHECKED, ProofStatus.CLOSED, ProofStatus.OBJECTIONS):
-            upsert(ProofObligation, pk=obligation.pk, defaults={"checked_by": a46, "checked_on": date(obligation.due_on.year, 9, 15)})
+            upsert(
+                ProofObligation,
+                pk=obligation.pk,
+                defaults={"checked_by": a46, "checked_on": date(obligation.due_on.year, 9, 15)},
+            )
         for doc_type, label in (("report", "Sachbericht"), ("numerical", "Zahlenmaessiger Nachweis")):
             if ProofDocument.objects.filter(obligation=obligation, doc_type=doc_type).exists():
                 continue
@@ -262,10 +305,14 @@ def load_controlling() -> dict[str, int]:
             document.save()
     line, _ = upsert(
         BudgetLine,
-        year=2021, teilprodukt="946100", sachkonto="531810", kind=BudgetKind.EXPENSE,
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="531810",
+        kind=BudgetKind.EXPENSE,
         defaults={
             "label": "Übernahme des Eigenanteils der Träger (bis zu 9.000 € je Stelle; Sachkonto beispielhaft)",
-            "planned_amount": D("45000"), "forecast_basis": ForecastBasis.TOP_UP,
+            "planned_amount": D("45000"),
+            "forecast_basis": ForecastBasis.TOP_UP,
         },
     )
     upsert(OwnShareTopUp, year=2021, defaults={"amount_per_fte": D("9000"), "budget_line": line})

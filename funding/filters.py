@@ -36,7 +36,9 @@ class YearFilterMixin(django_filters.FilterSet):
 
 class GrantFilter(django_filters.FilterSet):
     year = YearFilter(field_name="period_start", lookup_expr="year", label=_("Jahr"))
-    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle"))
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle")
+    )
     reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Aktenzeichen"))
 
     class Meta:
@@ -57,8 +59,12 @@ class ForwardingFilter(YearFilterMixin):
 
 
 class CostPlanFilter(YearFilterMixin):
-    carrier = django_filters.ModelChoiceFilter(field_name="post__employer", queryset=carriers_for, label=_("Träger"), empty_label=_("alle"))
-    module = django_filters.ModelChoiceFilter(field_name="post__module", queryset=Module.objects.all(), label=_("Modul"), empty_label=_("alle"))
+    carrier = django_filters.ModelChoiceFilter(
+        field_name="post__employer", queryset=carriers_for, label=_("Träger"), empty_label=_("alle")
+    )
+    module = django_filters.ModelChoiceFilter(
+        field_name="post__module", queryset=Module.objects.all(), label=_("Modul"), empty_label=_("alle")
+    )
 
     class Meta:
         model = CostPlan
@@ -88,7 +94,9 @@ class BudgetLineFilter(YearFilterMixin):
 
 
 class RateFilter(YearFilterMixin):
-    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle"))
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), label=_("Programm"), empty_label=_("alle")
+    )
     category = django_filters.ChoiceFilter(choices=PostCategory.choices, label=_("Kategorie"), empty_label=_("alle"))
 
     class Meta:

@@ -42,19 +42,37 @@ class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = GrantNotice
-        fields = ["programme", "recipient", "authority", "reference", "issued_on", "period_start", "period_end", "approved_fte", "amount", "is_draft"]
+        fields = [
+            "programme",
+            "recipient",
+            "authority",
+            "reference",
+            "issued_on",
+            "period_start",
+            "period_end",
+            "approved_fte",
+            "amount",
+            "is_draft",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approved_fte"].help_text = _("Summe der bewilligten Vollzeitäquivalente, z. B. 6,0")
-        self.fields["recipient"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT])
-        self.fields["authority"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.AUTHORITY, OrganisationKind.LAND])
+        self.fields["recipient"].queryset = Organisation.objects.filter(
+            kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT]
+        )
+        self.fields["authority"].queryset = Organisation.objects.filter(
+            kind__in=[OrganisationKind.AUTHORITY, OrganisationKind.LAND]
+        )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end >= start and start.year != end.year:
-            self.add_error("period_end", _("Ein Bescheid gilt für ein Haushaltsjahr (Jährlichkeit); Beginn und Ende im selben Jahr."))
+            self.add_error(
+                "period_end",
+                _("Ein Bescheid gilt für ein Haushaltsjahr (Jährlichkeit); Beginn und Ende im selben Jahr."),
+            )
         return cleaned
 
 
@@ -83,7 +101,9 @@ class ForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelF
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related("employer")
+        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related(
+            "employer"
+        )
         self.fields["grant"].queryset = GrantNotice.objects.select_related("programme")
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
 
@@ -96,7 +116,9 @@ class CostPlanForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related("employer")
+        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related(
+            "employer"
+        )
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
 
 
@@ -104,11 +126,22 @@ class OwnShareRequestForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = OwnShareRequest
-        fields = ["applicant", "received_on", "subject", "requested_amount", "budget_year", "status", "decided_amount", "decided_on"]
+        fields = [
+            "applicant",
+            "received_on",
+            "subject",
+            "requested_amount",
+            "budget_year",
+            "status",
+            "decided_amount",
+            "decided_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = Organisation.objects.filter(kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA])
+        self.fields["applicant"].queryset = Organisation.objects.filter(
+            kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA]
+        )
 
 
 class BudgetLineForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
@@ -134,37 +167,60 @@ class BudgetLineForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(RateForm, {
-    "category": _("Stellenkategorie, für die die Pauschale gilt (z. B. Sachbearbeitung, Assistenz)."),
-    "year": _("Haushaltsjahr, für das die Pauschale gilt."),
-    "amount_per_fte": _("Pauschale je Vollzeitäquivalent (VZÄ) und Jahr in Euro, z. B. 55.000,00; für 0,5 VZÄ gilt die Hälfte."),
-})
-add_help_texts(GrantForm, {
-    "reference": _("Aktenzeichen der Bewilligungsbehörde, wie es im Bescheid steht."),
-    "period_start": _("Beginn des Bewilligungszeitraums laut Bescheid (TT.MM.JJJJ)."),
-    "period_end": _("Ende des Bewilligungszeitraums; Ausgaben danach sind nicht förderfähig."),
-})
-add_help_texts(AllocationForm, {
-    "post": _("Stelle, deren Anteil aus diesem Bescheid gefördert wird."),
-    "start": _("Beginn der Zuordnung; innerhalb des Bewilligungszeitraums."),
-    "end": _("Ende der Zuordnung; innerhalb des Bewilligungszeitraums."),
-})
-add_help_texts(ForwardingForm, {
-    "grant": _("Bescheid, aus dem weitergeleitet wird; er muss der Stelle für den Zeitraum zugeordnet sein."),
-    "reference": _("Nummer des Weiterleitungsvertrags, z. B. WL-2021-01."),
-    "start": _("Beginn des Vertragszeitraums; der Betrag wird nach Tagen anteilig berechnet."),
-    "end": _("Ende des Vertragszeitraums."),
-})
-add_help_texts(CostPlanForm, {
-    "year": _("Haushaltsjahr des Kostenplans; je Stelle und Jahr gibt es einen Kostenplan."),
-})
-add_help_texts(OwnShareRequestForm, {
-    "budget_year": _("Haushaltsjahr, aus dem der Eigenanteil übernommen werden soll."),
-    "status": _("Stand des Antrags; bei „bewilligt“ oder „abgelehnt“ Datum der Entscheidung angeben."),
-})
-add_help_texts(BudgetLineForm, {
-    "teilprodukt": _("Haushaltsstelle: Teilprodukt des Haushaltsplans, z. B. 946100."),
-    "sachkonto": _("Haushaltsstelle: Sachkonto, z. B. 414100 (Landeszuweisungen)."),
-    "kind": _("Ertrag (Einnahme, z. B. Landeszuweisung) oder Aufwand (Ausgabe, z. B. Weiterleitung)."),
-    "forecast_basis": _("Woraus die Prognose neben dem Ansatz berechnet wird."),
-})
+add_help_texts(
+    RateForm,
+    {
+        "category": _("Stellenkategorie, für die die Pauschale gilt (z. B. Sachbearbeitung, Assistenz)."),
+        "year": _("Haushaltsjahr, für das die Pauschale gilt."),
+        "amount_per_fte": _(
+            "Pauschale je Vollzeitäquivalent (VZÄ) und Jahr in Euro, z. B. 55.000,00; für 0,5 VZÄ gilt die Hälfte."
+        ),
+    },
+)
+add_help_texts(
+    GrantForm,
+    {
+        "reference": _("Aktenzeichen der Bewilligungsbehörde, wie es im Bescheid steht."),
+        "period_start": _("Beginn des Bewilligungszeitraums laut Bescheid (TT.MM.JJJJ)."),
+        "period_end": _("Ende des Bewilligungszeitraums; Ausgaben danach sind nicht förderfähig."),
+    },
+)
+add_help_texts(
+    AllocationForm,
+    {
+        "post": _("Stelle, deren Anteil aus diesem Bescheid gefördert wird."),
+        "start": _("Beginn der Zuordnung; innerhalb des Bewilligungszeitraums."),
+        "end": _("Ende der Zuordnung; innerhalb des Bewilligungszeitraums."),
+    },
+)
+add_help_texts(
+    ForwardingForm,
+    {
+        "grant": _("Bescheid, aus dem weitergeleitet wird; er muss der Stelle für den Zeitraum zugeordnet sein."),
+        "reference": _("Nummer des Weiterleitungsvertrags, z. B. WL-2021-01."),
+        "start": _("Beginn des Vertragszeitraums; der Betrag wird nach Tagen anteilig berechnet."),
+        "end": _("Ende des Vertragszeitraums."),
+    },
+)
+add_help_texts(
+    CostPlanForm,
+    {
+        "year": _("Haushaltsjahr des Kostenplans; je Stelle und Jahr gibt es einen Kostenplan."),
+    },
+)
+add_help_texts(
+    OwnShareRequestForm,
+    {
+        "budget_year": _("Haushaltsjahr, aus dem der Eigenanteil übernommen werden soll."),
+        "status": _("Stand des Antrags; bei „bewilligt“ oder „abgelehnt“ Datum der Entscheidung angeben."),
+    },
+)
+add_help_texts(
+    BudgetLineForm,
+    {
+        "teilprodukt": _("Haushaltsstelle: Teilprodukt des Haushaltsplans, z. B. 946100."),
+        "sachkonto": _("Haushaltsstelle: Sachkonto, z. B. 414100 (Landeszuweisungen)."),
+        "kind": _("Ertrag (Einnahme, z. B. Landeszuweisung) oder Aufwand (Ausgabe, z. B. Weiterleitung)."),
+        "forecast_basis": _("Woraus die Prognose neben dem Ansatz berechnet wird."),
+    },
+)

@@ -30,7 +30,9 @@ class Programme(VersionedModel):
         Organisation, verbose_name=_("Fördergeber"), on_delete=models.PROTECT, related_name="funded_programmes"
     )
     personnel_costs_only = models.BooleanField(
-        _("nur Personalkosten förderfähig"), default=True, help_text=_("Sach- und Overheadkosten werden nicht gefördert.")
+        _("nur Personalkosten förderfähig"),
+        default=True,
+        help_text=_("Sach- und Overheadkosten werden nicht gefördert."),
     )
     min_share_fte = models.DecimalField(
         _("Mindestanteil je Stelle (VZÄ)"),
@@ -63,7 +65,9 @@ class Rate(VersionedModel):
     year = models.PositiveSmallIntegerField(_("Jahr"))
     amount_per_fte = models.DecimalField(_("Pauschale je VZÄ und Jahr"), **MONEY)
     confirmed = models.BooleanField(
-        _("bestätigt"), default=True, help_text=_("Aus dem Vorjahr übernommene Sätze sind zu bestätigen, sobald das Land sie festlegt.")
+        _("bestätigt"),
+        default=True,
+        help_text=_("Aus dem Vorjahr übernommene Sätze sind zu bestätigen, sobald das Land sie festlegt."),
     )
 
     history = HistoricalRecords()
@@ -73,10 +77,16 @@ class Rate(VersionedModel):
         verbose_name_plural = _("Fördersätze")
         ordering = ["year", "programme__short_name", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "category", "year"], name="rate_unique_per_programme_category_year",
-                violation_error_message=_("Für dieses Programm, diese Kategorie und dieses Jahr gibt es bereits einen Fördersatz."),
+            models.UniqueConstraint(
+                fields=["programme", "category", "year"],
+                name="rate_unique_per_programme_category_year",
+                violation_error_message=_(
+                    "Für dieses Programm, diese Kategorie und dieses Jahr gibt es bereits einen Fördersatz."
+                ),
             ),
-            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="rate_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount_per_fte__gte=0),
+                name="rate_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]
@@ -98,7 +108,9 @@ class GrantNoticeQuerySet(models.QuerySet):
 class GrantNotice(VersionedModel):
     """Förderbescheid / Zuwendungsbescheid of the Land to the county."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="grants")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("Programm"), on_delete=models.PROTECT, related_name="grants"
+    )
     recipient = models.ForeignKey(
         Organisation, verbose_name=_("Zuwendungsempfänger"), on_delete=models.PROTECT, related_name="grants_received"
     )
@@ -111,7 +123,9 @@ class GrantNotice(VersionedModel):
     period_end = models.DateField(_("Bewilligungszeitraum bis"))
     approved_fte = models.DecimalField(_("bewilligte VZÄ"), max_digits=6, decimal_places=3)
     amount = models.DecimalField(_("Zuwendung"), **MONEY)
-    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch kein Bescheid."))
+    is_draft = models.BooleanField(
+        _("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch kein Bescheid.")
+    )
 
     objects = GrantNoticeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -121,16 +135,24 @@ class GrantNotice(VersionedModel):
         verbose_name_plural = _("Förderbescheide")
         ordering = ["-period_start", "programme__module__number", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "reference"], name="grant_reference_unique_per_authority",
+            models.UniqueConstraint(
+                fields=["authority", "reference"],
+                name="grant_reference_unique_per_authority",
                 violation_error_message=_("Ein Bescheid mit diesem Aktenzeichen dieser Behörde ist bereits erfasst."),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="grant_amount_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
-            models.CheckConstraint(condition=Q(approved_fte__gt=0), name="grant_fte_positive",
+            models.CheckConstraint(
+                condition=Q(approved_fte__gt=0),
+                name="grant_fte_positive",
                 violation_error_message=_("Die bewilligten VZÄ müssen größer als 0 sein."),
             ),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="grant_end_after_start",
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="grant_end_after_start",
                 violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
             ),
         ]
@@ -149,7 +171,9 @@ class GrantNotice(VersionedModel):
 class GrantAllocation(VersionedModel):
     """Which post share a grant funds, for which period."""
 
-    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.CASCADE, related_name="allocations")
+    grant = models.ForeignKey(
+        GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.CASCADE, related_name="allocations"
+    )
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="allocations")
     fte = models.DecimalField(_("geförderter Anteil (VZÄ)"), **FTE)
     start = models.DateField(_("von"))
@@ -162,10 +186,14 @@ class GrantAllocation(VersionedModel):
         verbose_name_plural = _("Zuordnungen zu Stellen")
         ordering = ["grant", "post__module__number", "post__title"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="allocation_fte_between_0_and_1",
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1),
+                name="allocation_fte_between_0_and_1",
                 violation_error_message=_("Der geförderte Anteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
             ),
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="allocation_end_after_start",
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="allocation_end_after_start",
                 violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
             ),
         ]
@@ -186,9 +214,13 @@ class ForwardingContractQuerySet(models.QuerySet):
 class ForwardingContract(VersionedModel):
     """Weiterleitungsvertrag: the county passes grant money for one carrier post and year on to the carrier."""
 
-    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="forwardings")
+    grant = models.ForeignKey(
+        GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="forwardings"
+    )
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="forwardings")
-    carrier = models.ForeignKey(Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="forwardings")
+    carrier = models.ForeignKey(
+        Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="forwardings"
+    )
     reference = models.CharField(_("Vertragsnummer"), max_length=100, blank=True)
     signed_on = models.DateField(_("unterzeichnet am"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("Jahr"))
@@ -200,7 +232,9 @@ class ForwardingContract(VersionedModel):
         editable=False,
         help_text=_("min(tatsächliche Personalkosten, Pauschale × VZÄ), anteilig für den Zeitraum; berechnet."),
     )
-    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch nicht unterzeichnet."))
+    is_draft = models.BooleanField(
+        _("Entwurf"), default=False, help_text=_("Aus dem Vorjahr vorbereitet; noch nicht unterzeichnet.")
+    )
 
     objects = ForwardingContractQuerySet.as_manager()
     history = HistoricalRecords()
@@ -210,13 +244,19 @@ class ForwardingContract(VersionedModel):
         verbose_name_plural = _("Weiterleitungsverträge")
         ordering = ["-year", "carrier__name", "post__title"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="forwarding_amount_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="forwarding_amount_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="forwarding_end_after_start",
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="forwarding_end_after_start",
                 violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
             ),
-            models.UniqueConstraint(fields=["post", "start"], name="forwarding_unique_per_post_start",
+            models.UniqueConstraint(
+                fields=["post", "start"],
+                name="forwarding_unique_per_post_start",
                 violation_error_message=_("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."),
             ),
         ]
@@ -244,7 +284,9 @@ class CostPlan(VersionedModel):
     year = models.PositiveSmallIntegerField(_("Jahr"))
     personnel = models.DecimalField(_("Personalkosten"), **MONEY)
     material_overhead = models.DecimalField(_("Sach- und Overheadkosten"), **MONEY)
-    is_draft = models.BooleanField(_("Entwurf"), default=False, help_text=_("Aus dem Vorjahr übernommen; vom Träger zu bestätigen."))
+    is_draft = models.BooleanField(
+        _("Entwurf"), default=False, help_text=_("Aus dem Vorjahr übernommen; vom Träger zu bestätigen.")
+    )
 
     objects = CostPlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -254,13 +296,19 @@ class CostPlan(VersionedModel):
         verbose_name_plural = _("Kostenpläne")
         ordering = ["-year", "post__employer__name", "post__title"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "year"], name="cost_plan_unique_per_post_year",
+            models.UniqueConstraint(
+                fields=["post", "year"],
+                name="cost_plan_unique_per_post_year",
                 violation_error_message=_("Für diese Stelle und dieses Jahr gibt es bereits einen Kostenplan."),
             ),
-            models.CheckConstraint(condition=Q(personnel__gte=0), name="cost_plan_personnel_not_negative",
+            models.CheckConstraint(
+                condition=Q(personnel__gte=0),
+                name="cost_plan_personnel_not_negative",
                 violation_error_message=_("Die Personalkosten dürfen nicht negativ sein."),
             ),
-            models.CheckConstraint(condition=Q(material_overhead__gte=0), name="cost_plan_overhead_not_negative",
+            models.CheckConstraint(
+                condition=Q(material_overhead__gte=0),
+                name="cost_plan_overhead_not_negative",
                 violation_error_message=_("Die Sach- und Overheadkosten dürfen nicht negativ sein."),
             ),
         ]
@@ -302,7 +350,9 @@ class OwnShareRequest(VersionedModel):
         verbose_name_plural = _("Anträge auf Übernahme des Eigenanteils")
         ordering = ["-budget_year", "-received_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="request_amount_not_negative",
+            models.CheckConstraint(
+                condition=Q(requested_amount__gte=0),
+                name="request_amount_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
             models.CheckConstraint(
@@ -350,10 +400,16 @@ class BudgetLine(VersionedModel):
         verbose_name_plural = _("Haushaltspositionen")
         ordering = ["-year", "teilprodukt", "sachkonto"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "teilprodukt", "sachkonto", "kind"], name="budget_line_unique",
-                violation_error_message=_("Diese Haushaltsposition (Jahr, Teilprodukt, Sachkonto, Art) gibt es bereits."),
+            models.UniqueConstraint(
+                fields=["year", "teilprodukt", "sachkonto", "kind"],
+                name="budget_line_unique",
+                violation_error_message=_(
+                    "Diese Haushaltsposition (Jahr, Teilprodukt, Sachkonto, Art) gibt es bereits."
+                ),
             ),
-            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="budget_line_not_negative",
+            models.CheckConstraint(
+                condition=Q(planned_amount__gte=0),
+                name="budget_line_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]
@@ -378,7 +434,9 @@ class LandReceiptQuerySet(models.QuerySet):
 class LandReceipt(models.Model):
     """Money received from the Land on a grant notice (Mittelabruf / Zahlung des Landes)."""
 
-    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="receipts")
+    grant = models.ForeignKey(
+        GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="receipts"
+    )
     received_on = models.DateField(_("eingegangen am"))
     amount = models.DecimalField(_("Betrag"), **MONEY)
     reference = models.CharField(_("Buchungszeichen"), max_length=100, blank=True)
@@ -391,7 +449,9 @@ class LandReceipt(models.Model):
         verbose_name_plural = _("Zahlungseingänge des Landes")
         ordering = ["-received_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="land_receipt_amount_positive",
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="land_receipt_amount_positive",
                 violation_error_message=_("Der Betrag muss größer als 0 sein."),
             ),
         ]
@@ -412,7 +472,9 @@ class CarrierPaymentQuerySet(models.QuerySet):
 class CarrierPayment(VersionedModel):
     """An instalment of a forwarding contract: planned (due date) and, once paid, its payment date."""
 
-    contract = models.ForeignKey(ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), on_delete=models.PROTECT, related_name="payments")
+    contract = models.ForeignKey(
+        ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), on_delete=models.PROTECT, related_name="payments"
+    )
     due_on = models.DateField(_("fällig am"))
     amount = models.DecimalField(_("Betrag"), **MONEY)
     paid_on = models.DateField(_("gezahlt am"), null=True, blank=True)
@@ -425,7 +487,9 @@ class CarrierPayment(VersionedModel):
         verbose_name_plural = _("Abschläge an die Träger")
         ordering = ["due_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="carrier_payment_amount_positive",
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="carrier_payment_amount_positive",
                 violation_error_message=_("Der Betrag muss größer als 0 sein."),
             ),
         ]
@@ -464,9 +528,21 @@ class ProofObligation(models.Model):
 
     kind = models.CharField(_("Art"), max_length=10, choices=ProofKind.choices)
     contract = models.ForeignKey(
-        ForwardingContract, verbose_name=_("Weiterleitungsvertrag"), null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+        ForwardingContract,
+        verbose_name=_("Weiterleitungsvertrag"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proofs",
     )
-    grant = models.ForeignKey(GrantNotice, verbose_name=_("Förderbescheid"), null=True, blank=True, on_delete=models.PROTECT, related_name="proofs")
+    grant = models.ForeignKey(
+        GrantNotice,
+        verbose_name=_("Förderbescheid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proofs",
+    )
     due_on = models.DateField(_("fällig am"))
     status = models.CharField(_("Status"), max_length=12, choices=ProofStatus.choices, default=ProofStatus.OPEN)
     checked_by = models.ForeignKey(
@@ -486,7 +562,9 @@ class ProofObligation(models.Model):
                 condition=(Q(kind="carrier") & Q(contract__isnull=False) & Q(grant__isnull=True))
                 | (Q(kind="land") & Q(grant__isnull=False) & Q(contract__isnull=True)),
                 name="proof_kind_matches_subject",
-                violation_error_message=_("Ein Nachweis des Trägers gehört zu einem Vertrag, einer an das Land zu einem Bescheid."),
+                violation_error_message=_(
+                    "Ein Nachweis des Trägers gehört zu einem Vertrag, einer an das Land zu einem Bescheid."
+                ),
             ),
         ]
 
@@ -517,11 +595,15 @@ def _private_storage():
 
 
 class ProofDocument(models.Model):
-    obligation = models.ForeignKey(ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="documents")
+    obligation = models.ForeignKey(
+        ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="documents"
+    )
     doc_type = models.CharField(_("Dokument"), max_length=12, choices=ProofDocumentType.choices)
     file = models.FileField(_("Datei"), storage=_private_storage, upload_to="verwendungsnachweise/%Y/")
     original_name = models.CharField(_("Dateiname"), max_length=200)
-    uploaded_by = models.ForeignKey("kim.User", verbose_name=_("hochgeladen von"), on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "kim.User", verbose_name=_("hochgeladen von"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -538,7 +620,9 @@ class ProofDocument(models.Model):
 class ProofReminder(models.Model):
     """A reminder sent for an obligation at one threshold (days before the due date); sent once."""
 
-    obligation = models.ForeignKey(ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="reminders")
+    obligation = models.ForeignKey(
+        ProofObligation, verbose_name=_("Verwendungsnachweis"), on_delete=models.CASCADE, related_name="reminders"
+    )
     days_before = models.PositiveSmallIntegerField(_("Tage vor Fälligkeit"))
     sent_on = models.DateField(_("gesendet am"))
     recipients = models.PositiveSmallIntegerField(_("Empfänger"), default=0)
@@ -547,7 +631,9 @@ class ProofReminder(models.Model):
         verbose_name = _("Erinnerung")
         verbose_name_plural = _("Erinnerungen")
         constraints = [
-            models.UniqueConstraint(fields=["obligation", "days_before"], name="proof_reminder_once_per_threshold",
+            models.UniqueConstraint(
+                fields=["obligation", "days_before"],
+                name="proof_reminder_once_per_threshold",
                 violation_error_message=_("Diese Erinnerung wurde bereits versandt."),
             ),
         ]
@@ -565,7 +651,12 @@ class OwnShareTopUp(VersionedModel):
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"), unique=True)
     amount_per_fte = models.DecimalField(_("bis zu je VZÄ"), **MONEY)
     budget_line = models.ForeignKey(
-        BudgetLine, verbose_name=_("Haushaltsposition"), null=True, blank=True, on_delete=models.PROTECT, related_name="top_ups"
+        BudgetLine,
+        verbose_name=_("Haushaltsposition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="top_ups",
     )
     decided_on = models.DateField(_("beschlossen am"), null=True, blank=True)
 
@@ -576,7 +667,9 @@ class OwnShareTopUp(VersionedModel):
         verbose_name_plural = _("Übernahmen des Eigenanteils (Beschlüsse)")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="top_up_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount_per_fte__gte=0),
+                name="top_up_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]

@@ -72,7 +72,9 @@ class ForwardingInputs:
 def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date, end: date) -> ForwardingInputs:
     """The allocation of the grant to the post covering the period, the carrier's plan and the rate."""
     return ForwardingInputs(
-        allocation=GrantAllocation.objects.filter(grant=grant, post=post, start__lte=start, end__gte=end).order_by("-fte").first(),
+        allocation=GrantAllocation.objects.filter(grant=grant, post=post, start__lte=start, end__gte=end)
+        .order_by("-fte")
+        .first(),
         cost_plan=CostPlan.objects.filter(post=post, year=year).first(),
         rate=Rate.objects.filter(programme_id=grant.programme_id, category=post.category, year=year).first(),
     )
@@ -95,11 +97,15 @@ def forwarding_recomputed(*, contract: ForwardingContract, inputs: ForwardingInp
     """What the contract's amount would be with today's data (None if an input is missing)."""
     if not inputs.complete:
         return None
-    return forwarding_amount_from(inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+    return forwarding_amount_from(
+        inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end
+    )
 
 
 def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:
-    return GrantNotice.objects.filter(period_start__year=year).select_related("programme__module", "recipient", "authority")
+    return GrantNotice.objects.filter(period_start__year=year).select_related(
+        "programme__module", "recipient", "authority"
+    )
 
 
 def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
@@ -149,7 +155,11 @@ def own_share_gap(*, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_
     post = cost_plan.post
     if rate is None:
         return GapRow(cost_plan, None, None, None, cost_plan.material_overhead)
-    cap = prorate(annual=annual_cap(rate=rate, fte=post.fte), days=post_active_days(post=post, year=cost_plan.year), year=cost_plan.year)
+    cap = prorate(
+        annual=annual_cap(rate=rate, fte=post.fte),
+        days=post_active_days(post=post, year=cost_plan.year),
+        year=cost_plan.year,
+    )
     eligible = min(cost_plan.personnel, cap)
     overhead = cost_plan.material_overhead if personnel_costs_only else ZERO
     return GapRow(cost_plan, rate, eligible, cost_plan.personnel - eligible, overhead)
@@ -160,14 +170,16 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     plans = list(cost_plans.select_related("post__employer", "post__module", "post__place"))
     programmes = kim_programmes_by_module()
     years = {p.year for p in plans}
-    rates = {
-        (r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)
-    }
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
     rows = []
     for plan in plans:
         programme = programmes.get(plan.post.module_id)
         rate = rates.get((programme.pk, plan.post.category, plan.year)) if programme else None
-        rows.append(own_share_gap(cost_plan=plan, rate=rate, personnel_costs_only=programme.personnel_costs_only if programme else True))
+        rows.append(
+            own_share_gap(
+                cost_plan=plan, rate=rate, personnel_costs_only=programme.personnel_costs_only if programme else True
+            )
+        )
     return rows
 
 

@@ -44,18 +44,24 @@ def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user=None) -> R
         for programme_id, category, year in {old_key, (rate.programme_id, rate.category, rate.year)}:
             if programme_id is None:
                 continue
-            contracts = ForwardingContract.objects.filter(grant__programme_id=programme_id, post__category=category, year=year)
+            contracts = ForwardingContract.objects.filter(
+                grant__programme_id=programme_id, post__category=category, year=year
+            )
             forwardings_recompute(contracts=contracts, field="amount_per_fte", user=user)
         return saved
 
 
 def programme_save(*, programme: Programme | None = None, data: dict[str, Any], user=None) -> Programme:
     with transaction.atomic():
-        before_module = Programme.objects.values_list("module_id", flat=True).get(pk=programme.pk) if programme else None
+        before_module = (
+            Programme.objects.values_list("module_id", flat=True).get(pk=programme.pk) if programme else None
+        )
         programme = programme or Programme()
         apply_fields(programme, data)
         if programme.pk and before_module != programme.module_id and programme.grants.exists():
-            raise ValidationError({"module": _("Zu diesem Programm gibt es Förderbescheide; das Modul kann nicht geändert werden.")})
+            raise ValidationError(
+                {"module": _("Zu diesem Programm gibt es Förderbescheide; das Modul kann nicht geändert werden.")}
+            )
         return save_validated(programme, user=user)
 
 
@@ -70,27 +76,59 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
             if grant.programme_id != GrantNotice.objects.values_list("programme_id", flat=True).get(pk=grant.pk) and (
                 grant.allocations.exists() or grant.forwardings.exists()
             ):
-                raise ValidationError({"programme": _("Dem Bescheid sind Stellen oder Verträge zugeordnet; das Programm kann nicht geändert werden.")})
+                raise ValidationError(
+                    {
+                        "programme": _(
+                            "Dem Bescheid sind Stellen oder Verträge zugeordnet; das Programm kann nicht geändert werden."
+                        )
+                    }
+                )
             forwarded = forwarded_for_grant(grant=grant)
             if grant.amount is not None and grant.amount < forwarded:
                 raise ValidationError(
-                    {"amount": _("Aus diesem Bescheid sind bereits %(f)s weitergeleitet; die Zuwendung kann nicht darunter liegen.")
-                     % {"f": format_euro(forwarded)}}
+                    {
+                        "amount": _(
+                            "Aus diesem Bescheid sind bereits %(f)s weitergeleitet; die Zuwendung kann nicht darunter liegen."
+                        )
+                        % {"f": format_euro(forwarded)}
+                    }
                 )
             allocated = [(a.start, a.end, a.fte) for a in grant.allocations.all()]
-            if grant.approved_fte is not None and any(t > grant.approved_fte for _s, _e, t in occupied_segments(allocated)):
+            if grant.approved_fte is not None and any(
+                t > grant.approved_fte for _s, _e, t in occupied_segments(allocated)
+            ):
                 raise ValidationError(
-                    {"approved_fte": _("Den Stellen sind bereits mehr VZÄ aus diesem Bescheid zugeordnet; bitte zuerst die Zuordnungen anpassen.")}
+                    {
+                        "approved_fte": _(
+                            "Den Stellen sind bereits mehr VZÄ aus diesem Bescheid zugeordnet; bitte zuerst die Zuordnungen anpassen."
+                        )
+                    }
                 )
             for allocation in grant.allocations.all():
-                if grant.period_start and grant.period_end and (allocation.start < grant.period_start or allocation.end > grant.period_end):
+                if (
+                    grant.period_start
+                    and grant.period_end
+                    and (allocation.start < grant.period_start or allocation.end > grant.period_end)
+                ):
                     raise ValidationError(
-                        {"period_end": _("Die Zuordnung zu „%(p)s“ liegt außerhalb des neuen Bewilligungszeitraums.") % {"p": allocation.post}}
+                        {
+                            "period_end": _("Die Zuordnung zu „%(p)s“ liegt außerhalb des neuen Bewilligungszeitraums.")
+                            % {"p": allocation.post}
+                        }
                     )
             for contract in grant.forwardings.all():
-                if grant.period_start and grant.period_end and (contract.start < grant.period_start or contract.end > grant.period_end):
+                if (
+                    grant.period_start
+                    and grant.period_end
+                    and (contract.start < grant.period_start or contract.end > grant.period_end)
+                ):
                     raise ValidationError(
-                        {"period_end": _("Der Weiterleitungsvertrag %(c)s liegt außerhalb des neuen Bewilligungszeitraums.") % {"c": contract}}
+                        {
+                            "period_end": _(
+                                "Der Weiterleitungsvertrag %(c)s liegt außerhalb des neuen Bewilligungszeitraums."
+                            )
+                            % {"c": contract}
+                        }
                     )
         return save_validated(grant, user=user)
 
@@ -98,11 +136,7 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
 def check_post_shares(*, post: Post, programme: Programme, fte, start, end, exclude_pk: int | None = None) -> None:
     """A post's funded shares never exceed its FTE in any period; a second programme on the same share
     for an overlapping period is double funding (§ 9 (4) TIntG) and is refused naming both programmes."""
-    others = list(
-        GrantAllocation.objects.filter(post=post)
-        .exclude(pk=exclude_pk)
-        .select_related("grant__programme")
-    )
+    others = list(GrantAllocation.objects.filter(post=post).exclude(pk=exclude_pk).select_related("grant__programme"))
     overlapping = [a for a in others if overlaps(a.start, a.end, start, end)]
     intervals = [(a.start, a.end, a.fte) for a in overlapping] + [(start, end, fte)]
     for seg_start, seg_end, total in occupied_segments(intervals):
@@ -137,7 +171,9 @@ def check_post_shares(*, post: Post, programme: Programme, fte, start, end, excl
         )
 
 
-def allocation_save(*, grant: GrantNotice, allocation: GrantAllocation | None = None, data: dict[str, Any], user=None) -> GrantAllocation:
+def allocation_save(
+    *, grant: GrantNotice, allocation: GrantAllocation | None = None, data: dict[str, Any], user=None
+) -> GrantAllocation:
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().select_related("programme").get(pk=grant.pk)
         allocation = allocation or GrantAllocation()
@@ -148,35 +184,92 @@ def allocation_save(*, grant: GrantNotice, allocation: GrantAllocation | None = 
             raise ValidationError({"post": _("Die Stelle gehört nicht zum Modul dieses Bescheids.")})
         minimum = grant.programme.min_share_fte
         if minimum is not None and allocation.fte < minimum:
-            raise ValidationError({"fte": _("%(p)s fördert nur Stellenanteile ab %(m)s VZÄ.") % {"p": grant.programme, "m": format_fte(minimum)}})
+            raise ValidationError(
+                {
+                    "fte": _("%(p)s fördert nur Stellenanteile ab %(m)s VZÄ.")
+                    % {"p": grant.programme, "m": format_fte(minimum)}
+                }
+            )
         if allocation.start < grant.period_start or allocation.start > grant.period_end:
-            raise ValidationError({"start": _("Beginn liegt außerhalb des Bewilligungszeitraums (%(s)s–%(e)s).") % {"s": _d(grant.period_start), "e": _d(grant.period_end)}})
+            raise ValidationError(
+                {
+                    "start": _("Beginn liegt außerhalb des Bewilligungszeitraums (%(s)s–%(e)s).")
+                    % {"s": _d(grant.period_start), "e": _d(grant.period_end)}
+                }
+            )
         if allocation.end > grant.period_end or allocation.end < grant.period_start:
-            raise ValidationError({"end": _("Ende liegt außerhalb des Bewilligungszeitraums (%(s)s–%(e)s).") % {"s": _d(grant.period_start), "e": _d(grant.period_end)}})
+            raise ValidationError(
+                {
+                    "end": _("Ende liegt außerhalb des Bewilligungszeitraums (%(s)s–%(e)s).")
+                    % {"s": _d(grant.period_start), "e": _d(grant.period_end)}
+                }
+            )
         if allocation.end < allocation.start:
             raise ValidationError({"end": _("Das Ende darf nicht vor dem Beginn liegen.")})
         if allocation.fte > post.fte:
-            raise ValidationError({"fte": _("Der geförderte Anteil ist größer als der Stellenanteil (%(fte)s VZÄ).") % {"fte": format_fte(post.fte)}})
-        check_post_shares(post=post, programme=grant.programme, fte=allocation.fte, start=allocation.start, end=allocation.end, exclude_pk=allocation.pk)
-        intervals = [(a.start, a.end, a.fte) for a in grant.allocations.exclude(pk=allocation.pk)] + [(allocation.start, allocation.end, allocation.fte)]
+            raise ValidationError(
+                {
+                    "fte": _("Der geförderte Anteil ist größer als der Stellenanteil (%(fte)s VZÄ).")
+                    % {"fte": format_fte(post.fte)}
+                }
+            )
+        check_post_shares(
+            post=post,
+            programme=grant.programme,
+            fte=allocation.fte,
+            start=allocation.start,
+            end=allocation.end,
+            exclude_pk=allocation.pk,
+        )
+        intervals = [(a.start, a.end, a.fte) for a in grant.allocations.exclude(pk=allocation.pk)] + [
+            (allocation.start, allocation.end, allocation.fte)
+        ]
         if any(total > grant.approved_fte for _s, _e, total in occupied_segments(intervals)):
-            raise ValidationError({"fte": _("Der Bescheid bewilligt nur %(fte)s VZÄ; diese Zuordnung würde mehr verteilen.") % {"fte": format_fte(grant.approved_fte)}})
-        old_post_id = GrantAllocation.objects.filter(pk=allocation.pk).values_list("post_id", flat=True).first() if allocation.pk else None
+            raise ValidationError(
+                {
+                    "fte": _("Der Bescheid bewilligt nur %(fte)s VZÄ; diese Zuordnung würde mehr verteilen.")
+                    % {"fte": format_fte(grant.approved_fte)}
+                }
+            )
+        old_post_id = (
+            GrantAllocation.objects.filter(pk=allocation.pk).values_list("post_id", flat=True).first()
+            if allocation.pk
+            else None
+        )
         saved = save_validated(allocation, user=user)
         # Contracts take their FTE from the allocation: recompute those of this grant and post(s).
         forwardings_recompute(
-            contracts=ForwardingContract.objects.filter(grant=grant, post_id__in={post.pk, old_post_id} - {None}), field="fte", user=user
+            contracts=ForwardingContract.objects.filter(grant=grant, post_id__in={post.pk, old_post_id} - {None}),
+            field="fte",
+            user=user,
         )
         return saved
 
 
 def _require_inputs(inputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None) -> None:
     if inputs.allocation is None:
-        raise ValidationError({field or "post": _("Die Stelle „%(p)s“ ist dem Bescheid %(g)s für diesen Zeitraum nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“.") % {"p": post.title, "g": grant}})
+        raise ValidationError(
+            {
+                field or "post": _(
+                    "Die Stelle „%(p)s“ ist dem Bescheid %(g)s für diesen Zeitraum nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“."
+                )
+                % {"p": post.title, "g": grant}
+            }
+        )
     if inputs.cost_plan is None:
-        raise ValidationError({field or "post": _("Für die Stelle „%(p)s“ liegt für %(y)s kein Kostenplan des Trägers vor.") % {"p": post.title, "y": year}})
+        raise ValidationError(
+            {
+                field or "post": _("Für die Stelle „%(p)s“ liegt für %(y)s kein Kostenplan des Trägers vor.")
+                % {"p": post.title, "y": year}
+            }
+        )
     if inputs.rate is None:
-        raise ValidationError({field or "grant": _("Für %(p)s, %(c)s, %(y)s ist kein Fördersatz hinterlegt.") % {"p": grant.programme, "c": post.get_category_display(), "y": year}})
+        raise ValidationError(
+            {
+                field or "grant": _("Für %(p)s, %(c)s, %(y)s ist kein Fördersatz hinterlegt.")
+                % {"p": grant.programme, "c": post.get_category_display(), "y": year}
+            }
+        )
 
 
 def forwardings_recompute(*, contracts, field: str, user=None) -> int:
@@ -185,9 +278,13 @@ def forwardings_recompute(*, contracts, field: str, user=None) -> int:
     changed = 0
     grants = set()
     for contract in contracts.select_related("post", "grant__programme"):
-        inputs = forwarding_inputs(grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        inputs = forwarding_inputs(
+            grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end
+        )
         _require_inputs(inputs, grant=contract.grant, post=contract.post, year=contract.year, field=field)
-        amount = forwarding_amount_from(inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        amount = forwarding_amount_from(
+            inputs=inputs, post=contract.post, year=contract.year, start=contract.start, end=contract.end
+        )
         if amount != contract.amount:
             contract.amount = amount
             save_validated(contract, user=user)
@@ -196,11 +293,20 @@ def forwardings_recompute(*, contracts, field: str, user=None) -> int:
     for grant in GrantNotice.objects.select_for_update().filter(pk__in=grants).order_by("pk"):
         forwarded = forwarded_for_grant(grant=grant)
         if forwarded > grant.amount:
-            raise ValidationError({field: _("Damit würden aus dem Bescheid %(g)s %(f)s weitergeleitet, mehr als die Zuwendung von %(a)s.") % {"g": grant, "f": format_euro(forwarded), "a": format_euro(grant.amount)}})
+            raise ValidationError(
+                {
+                    field: _(
+                        "Damit würden aus dem Bescheid %(g)s %(f)s weitergeleitet, mehr als die Zuwendung von %(a)s."
+                    )
+                    % {"g": grant, "f": format_euro(forwarded), "a": format_euro(grant.amount)}
+                }
+            )
     return changed
 
 
-def forwarding_save(*, contract: ForwardingContract | None = None, data: dict[str, Any], user=None) -> ForwardingContract:
+def forwarding_save(
+    *, contract: ForwardingContract | None = None, data: dict[str, Any], user=None
+) -> ForwardingContract:
     """Create or update a forwarding contract; its amount is computed, and the grant's forwardings never exceed it."""
     with transaction.atomic():
         contract = contract or ForwardingContract()
@@ -219,22 +325,45 @@ def forwarding_save(*, contract: ForwardingContract | None = None, data: dict[st
             raise ValidationError({"end": _("Ein Weiterleitungsvertrag gilt für ein Kalenderjahr (Jährlichkeit).")})
         if contract.start < grant.period_start or contract.end > grant.period_end:
             raise ValidationError(
-                {"start": _("Der Zeitraum muss im Bewilligungszeitraum %(s)s–%(e)s liegen.") % {"s": _d(grant.period_start), "e": _d(grant.period_end)}}
+                {
+                    "start": _("Der Zeitraum muss im Bewilligungszeitraum %(s)s–%(e)s liegen.")
+                    % {"s": _d(grant.period_start), "e": _d(grant.period_end)}
+                }
             )
         if contract.start < post.start or (post.end and contract.end > post.end):
-            raise ValidationError({"start": _("Der Zeitraum muss in der Laufzeit der Stelle (%(s)s–%(e)s) liegen.") % {"s": _d(post.start), "e": _d(post.end)}})
-        clash = ForwardingContract.objects.filter(post=post, start__lte=contract.end, end__gte=contract.start).exclude(pk=contract.pk).first()
+            raise ValidationError(
+                {
+                    "start": _("Der Zeitraum muss in der Laufzeit der Stelle (%(s)s–%(e)s) liegen.")
+                    % {"s": _d(post.start), "e": _d(post.end)}
+                }
+            )
+        clash = (
+            ForwardingContract.objects.filter(post=post, start__lte=contract.end, end__gte=contract.start)
+            .exclude(pk=contract.pk)
+            .first()
+        )
         if clash:
-            raise ValidationError({"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}})
+            raise ValidationError(
+                {"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}}
+            )
         inputs = forwarding_inputs(grant=grant, post=post, year=contract.year, start=contract.start, end=contract.end)
         _require_inputs(inputs, grant=grant, post=post, year=contract.year)
-        contract.amount = forwarding_amount_from(inputs=inputs, post=post, year=contract.year, start=contract.start, end=contract.end)
+        contract.amount = forwarding_amount_from(
+            inputs=inputs, post=post, year=contract.year, start=contract.start, end=contract.end
+        )
         already = forwarded_for_grant(grant=grant, exclude_pk=contract.pk)
         if already + contract.amount > grant.amount:
             raise ValidationError(
                 {
-                    "grant": _("Überschreitung: Aus dem Bescheid (%(g)s) sind bereits %(a)s weitergeleitet; weitere %(n)s würden ihn um %(x)s übersteigen.")
-                    % {"g": format_euro(grant.amount), "a": format_euro(already), "n": format_euro(contract.amount), "x": format_euro(already + contract.amount - grant.amount)}
+                    "grant": _(
+                        "Überschreitung: Aus dem Bescheid (%(g)s) sind bereits %(a)s weitergeleitet; weitere %(n)s würden ihn um %(x)s übersteigen."
+                    )
+                    % {
+                        "g": format_euro(grant.amount),
+                        "a": format_euro(already),
+                        "n": format_euro(contract.amount),
+                        "x": format_euro(already + contract.amount - grant.amount),
+                    }
                 }
             )
         return save_validated(contract, user=user)
@@ -245,23 +374,34 @@ def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user=N
         plan = CostPlan.objects.select_for_update().get(pk=plan.pk) if plan else CostPlan()
         old_key = (plan.post_id, plan.year)
         apply_fields(plan, data)
-        if plan.post_id and Post.objects.filter(pk=plan.post_id).exclude(employer__kind=OrganisationKind.CARRIER).exists():
+        if (
+            plan.post_id
+            and Post.objects.filter(pk=plan.post_id).exclude(employer__kind=OrganisationKind.CARRIER).exists()
+        ):
             raise ValidationError({"post": _("Kostenpläne gibt es nur für Stellen bei Trägern.")})
         saved = save_validated(plan, user=user)
         # Contract amounts depend on the plan: recompute those of the old and the new post/year.
         keys = {old_key, (plan.post_id, plan.year)} - {(None, None)}
         for post_id, year in keys:
-            forwardings_recompute(contracts=ForwardingContract.objects.filter(post_id=post_id, year=year), field="personnel", user=user)
+            forwardings_recompute(
+                contracts=ForwardingContract.objects.filter(post_id=post_id, year=year), field="personnel", user=user
+            )
         return saved
 
 
-def own_share_request_save(*, request: OwnShareRequest | None = None, data: dict[str, Any], user=None) -> OwnShareRequest:
+def own_share_request_save(
+    *, request: OwnShareRequest | None = None, data: dict[str, Any], user=None
+) -> OwnShareRequest:
     with transaction.atomic():
         request = request or OwnShareRequest()
         apply_fields(request, data)
         if request.applicant_id and request.applicant.kind not in (OrganisationKind.CARRIER, OrganisationKind.UMBRELLA):
             raise ValidationError({"applicant": _("Antragsteller ist ein Träger oder ein Dachverband.")})
-        if request.decided_amount is not None and request.requested_amount is not None and request.decided_amount > request.requested_amount:
+        if (
+            request.decided_amount is not None
+            and request.requested_amount is not None
+            and request.decided_amount > request.requested_amount
+        ):
             raise ValidationError({"decided_amount": _("Es kann nicht mehr bewilligt werden als beantragt.")})
         return save_validated(request, user=user)
 
@@ -271,5 +411,3 @@ def budget_line_save(*, line: BudgetLine | None = None, data: dict[str, Any], us
         line = line or BudgetLine()
         apply_fields(line, data)
         return save_validated(line, user=user)
-
-

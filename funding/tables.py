@@ -21,7 +21,16 @@ class GrantTable(tables.Table):
 
     class Meta:
         model = GrantNotice
-        fields = ["reference", "programme", "authority", "issued_on", "period_start", "period_end", "approved_fte", "amount"]
+        fields = [
+            "reference",
+            "programme",
+            "authority",
+            "issued_on",
+            "period_start",
+            "period_end",
+            "approved_fte",
+            "amount",
+        ]
         empty_text = _("Keine Förderbescheide gefunden.")
 
     def render_reference(self, value, record):
@@ -64,13 +73,20 @@ class CostPlanTable(tables.Table):
 class GapTable(tables.Table):
     """Rows are funding.selectors.GapRow; every figure comes from own_share_gap()."""
 
-    post = tables.Column(accessor="post", verbose_name=_("Stelle"), linkify=lambda record: record.post.get_absolute_url(), orderable=False)
+    post = tables.Column(
+        accessor="post",
+        verbose_name=_("Stelle"),
+        linkify=lambda record: record.post.get_absolute_url(),
+        orderable=False,
+    )
     carrier = tables.Column(accessor="carrier", verbose_name=_("Träger"), orderable=False)
     year = YearColumn(accessor="cost_plan__year", verbose_name=_("Jahr"), orderable=False)
     personnel = EuroColumn(accessor="cost_plan__personnel", verbose_name=_("Personalkosten"), orderable=False)
     eligible = EuroColumn(accessor="eligible", verbose_name=_("förderfähig"), orderable=False)
     gap = EuroColumn(accessor="gap", verbose_name=_("Lücke Personal"), orderable=False)
-    uncovered_overhead = EuroColumn(accessor="uncovered_overhead", verbose_name=_("Overhead ungedeckt"), orderable=False)
+    uncovered_overhead = EuroColumn(
+        accessor="uncovered_overhead", verbose_name=_("Overhead ungedeckt"), orderable=False
+    )
     own_share = EuroColumn(accessor="own_share", verbose_name=_("Eigenanteil gesamt"), orderable=False)
 
     class Meta:
@@ -78,7 +94,12 @@ class GapTable(tables.Table):
 
 
 class OwnShareRequestTable(tables.Table):
-    applicant = tables.Column(accessor="request__applicant", verbose_name=_("Antragsteller"), linkify=lambda record: record.request.get_absolute_url(), orderable=False)
+    applicant = tables.Column(
+        accessor="request__applicant",
+        verbose_name=_("Antragsteller"),
+        linkify=lambda record: record.request.get_absolute_url(),
+        orderable=False,
+    )
     received_on = GermanDateColumn(accessor="request__received_on", verbose_name=_("Antrag vom"), orderable=False)
     budget_year = YearColumn(accessor="request__budget_year", verbose_name=_("Haushaltsjahr"), orderable=False)
     requested = EuroColumn(accessor="request__requested_amount", verbose_name=_("beantragt"), orderable=False)
@@ -97,11 +118,21 @@ class BudgetTable(tables.Table):
     year = YearColumn(accessor="line__year", verbose_name=_("Jahr"), orderable=False)
     teilprodukt = tables.Column(accessor="line__teilprodukt", verbose_name=_("Teilprodukt"), orderable=False)
     sachkonto = tables.Column(accessor="line__sachkonto", verbose_name=_("Sachkonto"), orderable=False)
-    label = tables.Column(accessor="line__label", verbose_name=_("Bezeichnung"), linkify=lambda record: record.line.get_absolute_url(), orderable=False)
+    label = tables.Column(
+        accessor="line__label",
+        verbose_name=_("Bezeichnung"),
+        linkify=lambda record: record.line.get_absolute_url(),
+        orderable=False,
+    )
     kind = tables.Column(accessor="line", verbose_name=_("Art"), orderable=False)
     planned = EuroColumn(accessor="line__planned_amount", verbose_name=_("Planansatz"), orderable=False)
     forecast = EuroColumn(accessor="forecast", verbose_name=_("Prognose (berechnet)"), orderable=False)
-    difference = tables.Column(accessor="difference", verbose_name=_("Differenz"), orderable=False, attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+    difference = tables.Column(
+        accessor="difference",
+        verbose_name=_("Differenz"),
+        orderable=False,
+        attrs={"td": {"class": "money"}, "th": {"class": "money"}},
+    )
     actual = EuroColumn(accessor="actual", verbose_name=_("Ist (Zahlungen)"), orderable=False)
 
     class Meta:
@@ -120,7 +151,9 @@ class RateTable(tables.Table):
     year = YearColumn(verbose_name=_("Jahr"))
     amount_per_fte = EuroColumn(verbose_name=_("Pauschale je VZÄ"))
     confirmed = tables.Column(verbose_name=_("Status"))
-    edit = tables.LinkColumn("funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False)
+    edit = tables.LinkColumn(
+        "funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False
+    )
 
     class Meta:
         model = Rate
@@ -136,7 +169,9 @@ class RateTable(tables.Table):
 class ProofTable(tables.Table):
     """Verwendungsnachweise; overdue open obligations are marked in words and by row style."""
 
-    subject = tables.Column(accessor="pk", verbose_name=_("Nachweis für"), linkify=lambda record: record.get_absolute_url(), orderable=False)
+    subject = tables.Column(
+        accessor="pk", verbose_name=_("Nachweis für"), linkify=lambda record: record.get_absolute_url(), orderable=False
+    )
     kind = tables.Column(verbose_name=_("Art"))
     due_on = GermanDateColumn(verbose_name=_("fällig am"))
     status = tables.Column(verbose_name=_("Status"))
@@ -163,6 +198,8 @@ class ProofTable(tables.Table):
             return "–"
         name = record.checked_by.get_full_name() or record.checked_by.username
         return f"{name}, {record.checked_on:%d.%m.%Y}" if record.checked_on else name
+
+
 def budget_export_columns() -> list[Column]:
     """The budget list's export: the lines with forecast, difference and Ist (funding.controlling.budget)."""
     return [

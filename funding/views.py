@@ -121,7 +121,9 @@ class AllocationCreateView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.grant = get_object_or_404(GrantNotice.objects.for_user(request.user).select_related("programme"), pk=kwargs["pk"])
+            self.grant = get_object_or_404(
+                GrantNotice.objects.for_user(request.user).select_related("programme"), pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -188,7 +190,9 @@ class ForwardingDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         contract = self.object
-        inputs = selectors.forwarding_inputs(grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end)
+        inputs = selectors.forwarding_inputs(
+            grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end
+        )
         ctx.update({"cost_plan": inputs.cost_plan, "rate": inputs.rate, "allocation": inputs.allocation})
         ctx["recomputed"] = selectors.forwarding_recomputed(contract=contract, inputs=inputs)
         return ctx
@@ -326,7 +330,9 @@ class OwnShareRequestDetailView(ScopedDetailView):
         req = self.object
         carriers = selectors.applicant_carriers(applicant=req.applicant)
         ctx["recommended"] = selectors.own_share_recommended(request=req)
-        ctx["gaps"] = selectors.own_share_gaps(cost_plans=CostPlan.objects.filter(year=req.budget_year, post__employer__in=carriers))
+        ctx["gaps"] = selectors.own_share_gaps(
+            cost_plans=CostPlan.objects.filter(year=req.budget_year, post__employer__in=carriers)
+        )
         return ctx
 
 
@@ -366,7 +372,6 @@ class BudgetRowView(ScopedTableView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in {"xlsx", "csv"}:
-
             with german():  # exports carry German headers whatever the interface language
                 return self._export(request)
         return super().get(request, *args, **kwargs)

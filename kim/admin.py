@@ -132,7 +132,9 @@ class ServiceInlineFormSet(BaseInlineFormSet):
             for form in self.service_forms():
                 try:
                     with transaction.atomic():
-                        self.service_call(parent=self.instance, instance=copy.copy(form.instance), data=self.row_data(form))
+                        self.service_call(
+                            parent=self.instance, instance=copy.copy(form.instance), data=self.row_data(form)
+                        )
                 except ValidationError as exc:
                     _add_errors(form, exc)
             transaction.set_rollback(True)
@@ -187,7 +189,13 @@ class MunicipalityAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-KIM_FIELDS = (_("KIM-Rolle"), {"fields": ("role", "organisation"), "description": _("Trägerpersonal braucht genau einen Träger; alle anderen Rollen keinen.")})
+KIM_FIELDS = (
+    _("KIM-Rolle"),
+    {
+        "fields": ("role", "organisation"),
+        "description": _("Trägerpersonal braucht genau einen Träger; alle anderen Rollen keinen."),
+    },
+)
 
 
 @admin.register(User)

@@ -46,7 +46,11 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     form = TOTPCodeForm(request.POST or None, device=device, request=request)
     if request.method == "POST" and form.is_valid():
         return _second_factor_passed(request)
-    return render(request, "registration/totp_verify.html", {"form": form, "next": _next_url(request), "title": _("Zweiter Faktor")})
+    return render(
+        request,
+        "registration/totp_verify.html",
+        {"form": form, "next": _next_url(request), "title": _("Zweiter Faktor")},
+    )
 
 
 @never_cache
@@ -69,5 +73,11 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/totp_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret_groups, "next": _next_url(request), "title": _("Zweiten Faktor einrichten")},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": secret_groups,
+            "next": _next_url(request),
+            "title": _("Zweiten Faktor einrichten"),
+        },
     )

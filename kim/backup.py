@@ -55,8 +55,13 @@ def backup_create(target: Path) -> dict:
     buffer = io.StringIO()
     with transaction.atomic():  # one consistent snapshot (REPEATABLE READ within the transaction)
         call_command(
-            "dumpdata", *labels, format="json", natural_foreign=True, natural_primary=False,
-            stdout=buffer, verbosity=0,
+            "dumpdata",
+            *labels,
+            format="json",
+            natural_foreign=True,
+            natural_primary=False,
+            stdout=buffer,
+            verbosity=0,
         )
         counts = {m._meta.label_lower: m._default_manager.count() for m in _models()}
         migrations = _migrations()
@@ -118,7 +123,11 @@ def backup_restore(source: Path, *, replace: bool = False) -> dict:
             counts = {m._meta.label_lower: m._default_manager.count() for m in _models()}
             counts = {k: v for k, v in counts.items() if v}
             if counts != manifest["counts"]:
-                diff = {k: (manifest["counts"].get(k, 0), counts.get(k, 0)) for k in set(counts) | set(manifest["counts"]) if counts.get(k, 0) != manifest["counts"].get(k, 0)}
+                diff = {
+                    k: (manifest["counts"].get(k, 0), counts.get(k, 0))
+                    for k in set(counts) | set(manifest["counts"])
+                    if counts.get(k, 0) != manifest["counts"].get(k, 0)
+                }
                 raise BackupError(f"Zeilenzahlen weichen ab (Sicherung, Datenbank): {diff}")
         media_root = Path(settings.MEDIA_ROOT)
         for name in media:

@@ -97,7 +97,7 @@ def bar_chart_svg(
             out.append(
                 f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height - 3}" fill="{_fill(uid, s_index)}" '
                 f'stroke="{PALETTE[s_index % len(PALETTE)]}" stroke-width="1"><title>{escape(s.name)}, '
-                f'{escape(category)}: {escape(fmt(value))}{escape(unit)}</title></rect>'
+                f"{escape(category)}: {escape(fmt(value))}{escape(unit)}</title></rect>"
             )
             out.append(
                 f'<text x="{label_w + w + 5:.1f}" y="{y + (bar_height - 3) / 2:.1f}" dominant-baseline="middle" '
@@ -165,13 +165,15 @@ def column_chart_svg(
         f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#1b1f24" stroke-width="1"/>',
     ]
 
-    def column(x: float, w: float, y_bottom: float, value, s_index: int, s_name: str, category: str) -> tuple[float, str]:
+    def column(
+        x: float, w: float, y_bottom: float, value, s_index: int, s_name: str, category: str
+    ) -> tuple[float, str]:
         h = float(num(value) * scale)
         label = f"{fmt(value)}{unit}" if _is_number(value) else str(value if value is not None else "–")
         out.append(
             f'<rect x="{x:.1f}" y="{y_bottom - h:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{_fill(uid, s_index)}" '
             f'stroke="{PALETTE[s_index % len(PALETTE)]}" stroke-width="1"><title>{escape(s_name)}, '
-            f'{escape(category)}: {escape(label)}</title></rect>'
+            f"{escape(category)}: {escape(label)}</title></rect>"
         )
         return h, label
 
@@ -200,7 +202,7 @@ def column_chart_svg(
             total = sum((num(s.values[c]) for s in series), Decimal(0))
             out.append(
                 f'<text x="{x + w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-weight="bold" fill="#1b1f24">'
-                f'{escape(fmt(total))}{escape(unit)}</text>'
+                f"{escape(fmt(total))}{escape(unit)}</text>"
             )
         else:
             inner = slot * 0.8
@@ -214,7 +216,7 @@ def column_chart_svg(
                     h, label = 0.0, str(value if value is not None else "–")
                 out.append(
                     f'<text x="{x + w / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle" font-size="9" fill="#1b1f24">'
-                    f'{escape(label)}</text>'
+                    f"{escape(label)}</text>"
                 )
     ly = height - legend_h + 4
     x = left

@@ -23,9 +23,19 @@ NAV_GROUPS = [
 NAV_ITEMS = [
     ("dashboard", _("Übersicht"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "overview"),
     ("modules:post_list", _("Stellen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "posts"),
-    ("kim:carrier_list", pgettext_lazy("navigation", "Träger"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "posts"),
+    (
+        "kim:carrier_list",
+        pgettext_lazy("navigation", "Träger"),
+        {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER},
+        "posts",
+    ),
     ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
-    ("funding:forwarding_list", _("Weiterleitungen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
+    (
+        "funding:forwarding_list",
+        _("Weiterleitungen"),
+        {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER},
+        "funding",
+    ),
     ("funding:costplan_list", _("Kostenpläne"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
     ("funding:gap_list", _("Eigenanteile"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER}, "funding"),
     ("funding:request_list", _("Anträge"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
@@ -56,8 +66,12 @@ def navigation(request: HttpRequest) -> dict:
     for name, label, roles, group in NAV_ITEMS:
         if key in roles:
             ns = name.split(":")[0] + ":" + name.split(":")[1].split("_")[0] if ":" in name else name
-            item = {"url": reverse(name), "url_name": name, "label": label,
-                    "active": current == name or (":" in name and current.startswith(ns))}
+            item = {
+                "url": reverse(name),
+                "url_name": name,
+                "label": label,
+                "active": current == name or (":" in name and current.startswith(ns)),
+            }
             item["is_page"] = current == name
             item["group"] = group
             if item["active"] and nav_current is None:
@@ -72,7 +86,18 @@ def navigation(request: HttpRequest) -> dict:
     for group, label in NAV_GROUPS:
         members = [i for i in items if i["group"] == group]
         if members:
-            nav_groups.append({"label": label, "url": members[0]["url"], "active": group == nav_current_group,
-                               "items": members if len(members) > 1 else []})
+            nav_groups.append(
+                {
+                    "label": label,
+                    "url": members[0]["url"],
+                    "active": group == nav_current_group,
+                    "items": members if len(members) > 1 else [],
+                }
+            )
     # Default breadcrumbs (base.html): Übersicht › area › this page, for pages without their own.
-    return {"nav_items": items, "nav_groups": nav_groups, "nav_current": nav_current, "user_can_edit": key == Role.ADMIN}
+    return {
+        "nav_items": items,
+        "nav_groups": nav_groups,
+        "nav_current": nav_current,
+        "user_can_edit": key == Role.ADMIN,
+    }

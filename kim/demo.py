@@ -38,7 +38,6 @@ CARRIERS = [
 ]
 
 
-
 @dataclass
 class DemoOrganisations:
     land: Organisation
@@ -114,9 +113,13 @@ def load() -> DemoOrganisations:
     places = {}
     for name, key, module2 in MUNICIPALITIES:
         places[name], _ = upsert(
-            Municipality, official_key=key, defaults={"name": name, "slug": name.lower().replace("ü", "ue"), "module2_area": module2}
+            Municipality,
+            official_key=key,
+            defaults={"name": name, "slug": name.lower().replace("ü", "ue"), "module2_area": module2},
         )
-    return DemoOrganisations(land=land, authority=authority, county=county, umbrella=umbrella, carriers=carriers, places=places)
+    return DemoOrganisations(
+        land=land, authority=authority, county=county, umbrella=umbrella, carriers=carriers, places=places
+    )
 
 
 # Base32 secret of the demo administrator's authenticator (documented in the README; demo only).
@@ -131,10 +134,13 @@ def load_users() -> list[tuple[str, str]]:
         ("pruefung", Role.READONLY, None, "Demo", "Rechnungsprüfung"),
     ]
     for slug, _name, short, _place in CARRIERS:
-        specs.append((f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), "Demo", f"Case Management {short}"))
+        specs.append(
+            (f"traeger-{slug}", Role.CARRIER, Organisation.objects.get(slug=slug), "Demo", f"Case Management {short}")
+        )
     result = []
     for username, role, org, first, last in specs:
-        user, _ = upsert(User, 
+        user, _ = upsert(
+            User,
             username=username,
             defaults={
                 "role": role,

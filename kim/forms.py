@@ -110,7 +110,9 @@ class FTEField(GermanDecimalField):
 class GermanDateField(forms.DateField):
     # A text field in German notation: the browser's own date picker follows the browser's
     # locale, which on many office machines is not German.
-    widget = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("TT.MM.JJJJ"), "inputmode": "numeric", "autocomplete": "off"})
+    widget = forms.DateInput(
+        format="%d.%m.%Y", attrs={"placeholder": _("TT.MM.JJJJ"), "inputmode": "numeric", "autocomplete": "off"}
+    )
     input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
     default_error_messages = {
         "invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),
@@ -223,7 +225,9 @@ class CarrierForm(forms.ModelForm):
 
         model = Organisation
         fields = ["name", "short_name", "slug", "parent", "address", "is_active"]
-        help_texts = {"slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen und im Benutzernamen.")}
+        help_texts = {
+            "slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen und im Benutzernamen.")
+        }
 
     def __init__(self, *args, **kwargs):
 
@@ -241,7 +245,10 @@ def add_help_texts(form_class: type[forms.BaseForm], texts: dict[str, object]) -
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(CarrierForm, {
-    "short_name": _("Kurze Bezeichnung für Tabellen, Diagramme und Auswahllisten, z. B. „Caritas“."),
-    "is_active": _("Inaktive Träger erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben erhalten."),
-})
+add_help_texts(
+    CarrierForm,
+    {
+        "short_name": _("Kurze Bezeichnung für Tabellen, Diagramme und Auswahllisten, z. B. „Caritas“."),
+        "is_active": _("Inaktive Träger erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben erhalten."),
+    },
+)

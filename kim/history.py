@@ -39,7 +39,9 @@ def field_changes(obj: Model, newer, older, *, excluded: list[str]) -> list[dict
     rows = []
     for change in newer.diff_against(older, excluded_fields=excluded).changes:
         field = obj._meta.get_field(change.field)
-        rows.append({"field": str(field.verbose_name), "old": _display(field, change.old), "new": _display(field, change.new)})
+        rows.append(
+            {"field": str(field.verbose_name), "old": _display(field, change.old), "new": _display(field, change.new)}
+        )
     return rows
 
 
@@ -53,6 +55,10 @@ def history_with_changes(obj: Model, *, limit: int) -> list[dict[str, Any]]:
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(rows) == limit:
             break
-        changes = field_changes(obj, newer, older, excluded=["version"] if hasattr(newer, "version") else []) if older is not None else []
+        changes = (
+            field_changes(obj, newer, older, excluded=["version"] if hasattr(newer, "version") else [])
+            if older is not None
+            else []
+        )
         rows.append({"record": newer, "changes": changes})
     return rows

@@ -77,5 +77,3 @@ class CarrierUpdateView(ServiceFormView):
 
     def perform_save(self, form) -> Organisation:
         return organisation_save(organisation=self.object, data=form_data(form), user=self.request.user)
-
-

@@ -62,6 +62,7 @@ def login_attempt_record(*, username: str, ip: str | None, successful: bool) -> 
 
 # --- second factor --------------------------------------------------------------------------------
 
+
 def second_factor_required(user: User) -> bool:
     return bool(settings.KIM_REQUIRE_TOTP) and user.is_authenticated and user.is_a46
 
@@ -108,7 +109,9 @@ class SecondFactorMiddleware:
         if user is not None and second_factor_required(user) and not request.session.get(SESSION_OTP_KEY):
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                target = "totp_setup" if not TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "totp_verify"
+                target = (
+                    "totp_setup" if not TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "totp_verify"
+                )
                 return HttpResponseRedirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
 
@@ -130,9 +133,10 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last = session.get("kim_last_seen")
             if last is not None and now - int(last) > settings.SESSION_COOKIE_AGE:
-
                 logout(request)
-                messages.info(request, _("Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an."))
+                messages.info(
+                    request, _("Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an.")
+                )
                 return HttpResponseRedirect(f"{reverse('login')}")
             if last is None or now - int(last) >= settings.SESSION_RENEW_SECONDS:
                 session["kim_last_seen"] = now
@@ -143,4 +147,3 @@ def start_idle_clock(sender, request, user, **kwargs):
     """The idle clock starts at login, so the first page after it costs no session write."""
     if request is not None and hasattr(request, "session"):
         request.session["kim_last_seen"] = int(time.time())
-

@@ -33,7 +33,6 @@ def save_validated(instance: models.Model, *, user=None) -> models.Model:
 def organisation_save(*, organisation=None, data: dict[str, Any], user=None):
     """Create or update a carrier; new organisations made here are carriers."""
 
-
     with transaction.atomic():
         organisation = organisation or Organisation(kind=OrganisationKind.CARRIER)
         apply_fields(organisation, data)

@@ -55,7 +55,7 @@ def _polyglot(kind: str, data: bytes) -> bool:
     end = data.rfind(b"PK\x05\x06")
     if end < 0 or len(data) < end + 22:
         return True
-    comment = int.from_bytes(data[end + 20:end + 22], "little")
+    comment = int.from_bytes(data[end + 20 : end + 22], "little")
     return end + 22 + comment != len(data)
 
 

@@ -99,7 +99,9 @@ def parse_version(raw: Any) -> int | None:
         return None
     text = str(raw).strip()
     if not _plain_digits(text) or not 1 <= int(text) <= MAX_VERSION:
-        raise ValidationError(_("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen."))
+        raise ValidationError(
+            _("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen.")
+        )
     return int(text)
 
 
@@ -117,7 +119,6 @@ def _when(record) -> str:
 def changes_since(obj: models.Model, version: int) -> tuple[Any, list[dict[str, str]]]:
     """The newest history record and the fields changed since ``version`` (old → new, German display)."""
 
-
     history = obj.history.select_related("history_user")
     newest = history.order_by("-history_date", "-history_id").first()
     base = history.filter(version__lte=version).order_by("-history_date", "-history_id").first()
@@ -132,11 +133,17 @@ def conflict(obj: models.Model, version: int) -> VersionConflict:
     newest, rows = changes_since(obj, version)
     if newest is None or version > obj.version:
         return VersionConflict(
-            [_("Das Formular passt nicht zum gespeicherten Stand. Ihre Änderungen wurden nicht gespeichert. Bitte die Seite neu laden.")],
+            [
+                _(
+                    "Das Formular passt nicht zum gespeicherten Stand. Ihre Änderungen wurden nicht gespeichert. Bitte die Seite neu laden."
+                )
+            ],
             code="version_conflict",
         )
     messages = [
-        _("Dieser Datensatz wurde inzwischen von %(who)s am %(when)s geändert. Ihre Änderungen wurden nicht gespeichert.")
+        _(
+            "Dieser Datensatz wurde inzwischen von %(who)s am %(when)s geändert. Ihre Änderungen wurden nicht gespeichert."
+        )
         % {"who": _who(newest), "when": _when(newest)}
     ]
     if rows:

@@ -46,7 +46,9 @@ class ReadOnlyRequestMixin:
         super().__init_subclass__(**kwargs)
         writes = [name for name in ("post", "put", "patch", "delete") if hasattr(cls, name)]
         if writes:
-            raise TypeError(f"{cls.__name__} schreibt ({', '.join(writes)}) und darf nicht ReadOnlyRequestMixin nutzen.")
+            raise TypeError(
+                f"{cls.__name__} schreibt ({', '.join(writes)}) und darf nicht ReadOnlyRequestMixin nutzen."
+            )
 
     @transaction.non_atomic_requests
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -113,7 +115,9 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         RequestConfig(self.request, paginate=False).configure(table)  # ordering only
         params = self.request.GET
-        per_page = bounded_per_page(params.get(table.prefixed_per_page_field), default=self.per_page, maximum=self.max_per_page)
+        per_page = bounded_per_page(
+            params.get(table.prefixed_per_page_field), default=self.per_page, maximum=self.max_per_page
+        )
         try:
             table.paginate(per_page=per_page, page=params.get(table.prefixed_page_field, 1))
         except PageNotAnInteger:
@@ -128,7 +132,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         # The remembered year (kim.years) filters a list whose address names no year; choosing
         # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
         if "year" in filterset_class.base_filters:
-
             year = remembered_year(self.request)
             if "year" not in self.request.GET and year is not None:
                 data = (kwargs.get("data") or self.request.GET).copy()
@@ -143,7 +146,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
         if fmt in self.export_formats:
-
             with german():  # exports carry German headers whatever the interface language (README)
                 return self.export(fmt)
         return super().render_to_response(context, **response_kwargs)

@@ -31,11 +31,32 @@ KIM_END = date(2022, 12, 31)  # befristet für die Dauer der Förderzusage
 # module, title, category, FTE, start, pay grade
 COUNTY_POSTS = [
     (1, "Verwaltungsassistenz", PostCategory.ASSISTANT, D("0.5"), KIM_START, "EG 6 TVöD"),
-    (1, "Sachbearbeitung Fördermittelcontrolling und Projektberatung", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
-    (1, "Sachbearbeitung Gesundheit, Migration und Flucht", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
+    (
+        1,
+        "Sachbearbeitung Fördermittelcontrolling und Projektberatung",
+        PostCategory.COORDINATION,
+        D("1.0"),
+        KIM_START,
+        "EG 10 TVöD",
+    ),
+    (
+        1,
+        "Sachbearbeitung Gesundheit, Migration und Flucht",
+        PostCategory.COORDINATION,
+        D("1.0"),
+        KIM_START,
+        "EG 10 TVöD",
+    ),
     (1, "Sachbearbeitung Integration durch Sport", PostCategory.COORDINATION, D("1.0"), KIM_START, "EG 10 TVöD"),
     (2, "Koordinierung Case Management", PostCategory.CM_COORDINATION, D("1.0"), KIM_START, "EG 11 TVöD"),
-    (3, "Ausländer- und Einbürgerungsbehörde (§§ 25a/25b AufenthG, Einbürgerung)", PostCategory.FOREIGNERS_AUTHORITY, D("1.0"), date(2020, 10, 1), "EG 9c TVöD"),
+    (
+        3,
+        "Ausländer- und Einbürgerungsbehörde (§§ 25a/25b AufenthG, Einbürgerung)",
+        PostCategory.FOREIGNERS_AUTHORITY,
+        D("1.0"),
+        date(2020, 10, 1),
+        "EG 9c TVöD",
+    ),
 ]
 
 # Illustrative vacancies so the occupied/vacant figures have something to show.
@@ -50,6 +71,7 @@ COST_RATES = {
     PostCategory.FOREIGNERS_AUTHORITY: D("62000"),
     PostCategory.ASSISTANT: D("45000"),
 }
+
 
 @dataclass
 class DemoPosts:
@@ -66,7 +88,8 @@ def load(orgs: DemoOrganisations) -> DemoPosts:
         modules[number], _ = upsert(Module, number=number, defaults={"name": name})
     for year in (2020, 2021, 2022):
         for category, amount in COST_RATES.items():
-            upsert(CostRate, 
+            upsert(
+                CostRate,
                 category=category,
                 year=year,
                 defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2)"},
@@ -74,7 +97,8 @@ def load(orgs: DemoOrganisations) -> DemoPosts:
 
     posts: list[Post] = []
     for number, title, category, fte, start, grade in COUNTY_POSTS:
-        post, _ = upsert(Post, 
+        post, _ = upsert(
+            Post,
             module=modules[number],
             title=title,
             defaults={
@@ -91,7 +115,8 @@ def load(orgs: DemoOrganisations) -> DemoPosts:
         posts.append(post)
     carrier_posts: list[Post] = []
     for slug, _name, _short, place in CARRIERS:
-        post, _ = upsert(Post, 
+        post, _ = upsert(
+            Post,
             module=modules[2],
             title=f"Case Management {place}",
             defaults={

@@ -14,7 +14,9 @@ def employers_for(request):
     """Only employers the user may see: a carrier's staff never learn other carriers' names here."""
     if request is None:
         return Organisation.objects.none()
-    qs = Organisation.objects.filter(kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER])
+    qs = Organisation.objects.filter(
+        kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+    )
     if request.user.is_carrier_staff:
         return qs.filter(pk=request.user.organisation_id)
     return qs
@@ -24,8 +26,12 @@ class PostFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Suche"), method="search")
     module = django_filters.ModelChoiceFilter(queryset=Module.objects.all(), label=_("Modul"), empty_label=_("alle"))
     category = django_filters.ChoiceFilter(choices=PostCategory.choices, label=_("Kategorie"), empty_label=_("alle"))
-    employer = django_filters.ModelChoiceFilter(queryset=employers_for, label=_("Anstellungsträger"), empty_label=_("alle"))
-    place = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("Einsatzort"), empty_label=_("alle"))
+    employer = django_filters.ModelChoiceFilter(
+        queryset=employers_for, label=_("Anstellungsträger"), empty_label=_("alle")
+    )
+    place = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(), label=_("Einsatzort"), empty_label=_("alle")
+    )
     year = YearFilter(label=_("aktiv im Jahr"), method="active_in_year")
 
     class Meta:

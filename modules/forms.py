@@ -12,7 +12,19 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Post
-        fields = ["module", "title", "category", "fte", "employer", "place", "pay_grade", "start", "end", "illustrative", "notes"]
+        fields = [
+            "module",
+            "title",
+            "category",
+            "fte",
+            "employer",
+            "place",
+            "pay_grade",
+            "start",
+            "end",
+            "illustrative",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -55,22 +67,34 @@ class CostRateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(PostForm, {
-    "module": _("KIM-Modul der Stelle; Modul 2 ist das Case Management der Träger."),
-    "category": _("Art der Stelle; bestimmt den Fördersatz (Pauschale je VZÄ), der für sie gilt."),
-    "place": _("Kommune, in der die Stelle berät (für die Regel „keine Modul-2-Stellen in der Stadt Aachen“)."),
-    "start": _("Erster Tag, an dem die Stelle besteht (TT.MM.JJJJ)."),
-    "end": _("Letzter Tag einer befristeten Stelle; leer = unbefristet."),
-})
-add_help_texts(OccupancyForm, {
-    "start": _("Erster Tag der Besetzung (TT.MM.JJJJ)."),
-    "end": _("Letzter Tag der Besetzung; leer = besetzt bis auf Weiteres."),
-})
-add_help_texts(PersonnelCostForm, {
-    "year": _("Haushaltsjahr, für das die Personalkosten gelten, z. B. 2021."),
-})
-add_help_texts(CostRateForm, {
-    "category": _("Stellenkategorie, für die der Personalkostensatz gilt."),
-    "year": _("Haushaltsjahr, für das der Satz gilt, z. B. 2021."),
-    "note": _("Woher der Satz stammt, z. B. KGSt-Bericht oder Tarifabschluss."),
-})
+add_help_texts(
+    PostForm,
+    {
+        "module": _("KIM-Modul der Stelle; Modul 2 ist das Case Management der Träger."),
+        "category": _("Art der Stelle; bestimmt den Fördersatz (Pauschale je VZÄ), der für sie gilt."),
+        "place": _("Kommune, in der die Stelle berät (für die Regel „keine Modul-2-Stellen in der Stadt Aachen“)."),
+        "start": _("Erster Tag, an dem die Stelle besteht (TT.MM.JJJJ)."),
+        "end": _("Letzter Tag einer befristeten Stelle; leer = unbefristet."),
+    },
+)
+add_help_texts(
+    OccupancyForm,
+    {
+        "start": _("Erster Tag der Besetzung (TT.MM.JJJJ)."),
+        "end": _("Letzter Tag der Besetzung; leer = besetzt bis auf Weiteres."),
+    },
+)
+add_help_texts(
+    PersonnelCostForm,
+    {
+        "year": _("Haushaltsjahr, für das die Personalkosten gelten, z. B. 2021."),
+    },
+)
+add_help_texts(
+    CostRateForm,
+    {
+        "category": _("Stellenkategorie, für die der Personalkostensatz gilt."),
+        "year": _("Haushaltsjahr, für das der Satz gilt, z. B. 2021."),
+        "note": _("Woher der Satz stammt, z. B. KGSt-Bericht oder Tarifabschluss."),
+    },
+)

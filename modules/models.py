@@ -27,7 +27,9 @@ class Module(models.Model):
         verbose_name_plural = _("Module")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=3), name="module_number_1_to_3",
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=3),
+                name="module_number_1_to_3",
                 violation_error_message=_("Es gibt nur die Module 1 bis 3."),
             ),
         ]
@@ -73,7 +75,12 @@ class Post(VersionedModel):
         help_text=_("Die StädteRegion selbst oder ein Träger, an den weitergeleitet wird."),
     )
     place = models.ForeignKey(
-        Municipality, verbose_name=_("Einsatzort"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+        Municipality,
+        verbose_name=_("Einsatzort"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
     )
     pay_grade = models.CharField(_("Entgeltgruppe"), max_length=30, blank=True, help_text=_("z. B. EG 10 TVöD"))
     start = models.DateField(_("Beginn"))
@@ -93,10 +100,14 @@ class Post(VersionedModel):
         verbose_name_plural = _("Stellen")
         ordering = ["module__number", "title", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="post_fte_between_0_and_1",
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1),
+                name="post_fte_between_0_and_1",
                 violation_error_message=_("Der Stellenanteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
             ),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="post_end_after_start",
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="post_end_after_start",
                 violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
             ),
         ]
@@ -121,7 +132,9 @@ class Occupancy(VersionedModel):
         verbose_name_plural = _("Besetzungen")
         ordering = ["post", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="occupancy_fte_between_0_and_1",
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1),
+                name="occupancy_fte_between_0_and_1",
                 violation_error_message=_("Der besetzte Anteil muss größer als 0 und höchstens 1,0 VZÄ sein."),
             ),
             models.CheckConstraint(
@@ -150,10 +163,16 @@ class CostRate(models.Model):
         verbose_name_plural = _("Personalkostensätze")
         ordering = ["year", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "year"], name="cost_rate_unique_per_category_year",
-                violation_error_message=_("Für diese Kategorie und dieses Jahr gibt es bereits einen Personalkostensatz."),
+            models.UniqueConstraint(
+                fields=["category", "year"],
+                name="cost_rate_unique_per_category_year",
+                violation_error_message=_(
+                    "Für diese Kategorie und dieses Jahr gibt es bereits einen Personalkostensatz."
+                ),
             ),
-            models.CheckConstraint(condition=Q(amount_per_fte__gte=0), name="cost_rate_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount_per_fte__gte=0),
+                name="cost_rate_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]
@@ -176,10 +195,14 @@ class PersonnelCost(models.Model):
         verbose_name_plural = _("Personalkosten der Stellen")
         ordering = ["post", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "year"], name="personnel_cost_unique_per_post_year",
+            models.UniqueConstraint(
+                fields=["post", "year"],
+                name="personnel_cost_unique_per_post_year",
                 violation_error_message=_("Für diese Stelle und dieses Jahr sind bereits Personalkosten erfasst."),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="personnel_cost_not_negative",
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="personnel_cost_not_negative",
                 violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]

@@ -181,5 +181,7 @@ def post_planned_costs(*, post: Post) -> list[PlannedCost]:
         if year in entered:
             result.append(PlannedCost(year, entered[year], True))
         else:
-            result.append(PlannedCost(year, post_personnel_cost(post=post, year=year, cost_rates=rates[year], entered={}), False))
+            result.append(
+                PlannedCost(year, post_personnel_cost(post=post, year=year, cost_rates=rates[year], entered={}), False)
+            )
     return result

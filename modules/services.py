@@ -19,7 +19,9 @@ EMPLOYER_KINDS = (*COUNTY_KINDS, OrganisationKind.CARRIER)
 
 def _check_employer(post: Post) -> None:
     if post.employer_id and post.employer.kind not in EMPLOYER_KINDS:
-        raise ValidationError({"employer": _("Anstellungsträger kann nur die StädteRegion, ein Amt oder ein Träger sein.")})
+        raise ValidationError(
+            {"employer": _("Anstellungsträger kann nur die StädteRegion, ein Amt oder ein Träger sein.")}
+        )
 
 
 def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> Post:
@@ -34,20 +36,43 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
         apply_fields(post, data)
         _check_employer(post)
         if post.module_id and post.place_id and post.module.number == 2 and not post.place.module2_area:
-            raise ValidationError({"place": _("%(place)s wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb.") % {"place": post.place}})
+            raise ValidationError(
+                {
+                    "place": _("%(place)s wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb.")
+                    % {"place": post.place}
+                }
+            )
         if post.pk:
             occ = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(occ)):
-                raise ValidationError({"fte": _("Die Stelle ist zeitweise mit mehr VZÄ besetzt, als der neue Stellenanteil erlaubt.")})
+                raise ValidationError(
+                    {"fte": _("Die Stelle ist zeitweise mit mehr VZÄ besetzt, als der neue Stellenanteil erlaubt.")}
+                )
             for occ in post.occupancies.all():
                 if occ.start < post.start or (post.end and (occ.end is None or occ.end > post.end)):
-                    raise ValidationError({"end" if occ.start >= post.start else "start": _("Eine Besetzung (ab %(d)s) läge außerhalb der neuen Laufzeit; bitte zuerst die Besetzung anpassen.") % {"d": occ.start.strftime("%d.%m.%Y")}})
+                    raise ValidationError(
+                        {
+                            "end" if occ.start >= post.start else "start": _(
+                                "Eine Besetzung (ab %(d)s) läge außerhalb der neuen Laufzeit; bitte zuerst die Besetzung anpassen."
+                            )
+                            % {"d": occ.start.strftime("%d.%m.%Y")}
+                        }
+                    )
             for contract in post.forwardings.all():
                 if contract.start < post.start or (post.end and contract.end > post.end):
-                    raise ValidationError({"end" if contract.start >= post.start else "start": _("Der Weiterleitungsvertrag %(y)s läge außerhalb der neuen Laufzeit.") % {"y": contract.year}})
+                    raise ValidationError(
+                        {
+                            "end" if contract.start >= post.start else "start": _(
+                                "Der Weiterleitungsvertrag %(y)s läge außerhalb der neuen Laufzeit."
+                            )
+                            % {"y": contract.year}
+                        }
+                    )
             alloc = [(a.start, a.end, a.fte) for a in post.allocations.all()]
             if any(total > post.fte for _s, _e, total in occupied_segments(alloc)):
-                raise ValidationError({"fte": _("Für die Stelle sind zeitweise mehr VZÄ gefördert, als der neue Stellenanteil erlaubt.")})
+                raise ValidationError(
+                    {"fte": _("Für die Stelle sind zeitweise mehr VZÄ gefördert, als der neue Stellenanteil erlaubt.")}
+                )
         if before is not None:
             _check_dependent_money(before, post)
         return save_validated(post, user=user)
@@ -61,15 +86,40 @@ def _check_dependent_money(before: Post, post: Post) -> None:
     """
     has_money = post.forwardings.exists() or post.cost_plans.exists()
     if before.employer_id != post.employer_id and has_money:
-        raise ValidationError({"employer": _("Für diese Stelle bestehen Weiterleitungsverträge oder Kostenpläne des bisherigen Trägers; der Anstellungsträger kann nicht geändert werden. Bitte eine neue Stelle anlegen.")})
+        raise ValidationError(
+            {
+                "employer": _(
+                    "Für diese Stelle bestehen Weiterleitungsverträge oder Kostenpläne des bisherigen Trägers; der Anstellungsträger kann nicht geändert werden. Bitte eine neue Stelle anlegen."
+                )
+            }
+        )
     if before.module_id != post.module_id and (post.allocations.exists() or post.forwardings.exists()):
-        raise ValidationError({"module": _("Die Stelle ist Förderbescheiden ihres Moduls zugeordnet; das Modul kann nicht geändert werden.")})
+        raise ValidationError(
+            {
+                "module": _(
+                    "Die Stelle ist Förderbescheiden ihres Moduls zugeordnet; das Modul kann nicht geändert werden."
+                )
+            }
+        )
     if before.category != post.category and post.forwardings.exists():
-        raise ValidationError({"category": _("Die Kategorie bestimmt den Fördersatz bestehender Weiterleitungsverträge und kann nicht geändert werden.")})
+        raise ValidationError(
+            {
+                "category": _(
+                    "Die Kategorie bestimmt den Fördersatz bestehender Weiterleitungsverträge und kann nicht geändert werden."
+                )
+            }
+        )
     if (before.start, before.end) != (post.start, post.end):
         for year in sorted(set(post.forwardings.values_list("year", flat=True))):
             if post_active_days(post=before, year=year) != post_active_days(post=post, year=year):
-                raise ValidationError({"end": _("Die Laufzeit bestimmt die Beträge der Weiterleitungsverträge %(y)s; bitte zuerst diese Verträge anpassen.") % {"y": year}})
+                raise ValidationError(
+                    {
+                        "end": _(
+                            "Die Laufzeit bestimmt die Beträge der Weiterleitungsverträge %(y)s; bitte zuerst diese Verträge anpassen."
+                        )
+                        % {"y": year}
+                    }
+                )
 
 
 def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict[str, Any], user=None) -> Occupancy:
@@ -82,7 +132,12 @@ def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict
         if occupancy.start < post.start or (post.end and occupancy.start > post.end):
             raise ValidationError({"start": _("Die Besetzung muss innerhalb der Laufzeit der Stelle beginnen.")})
         if post.end and (occupancy.end is None or occupancy.end > post.end):
-            raise ValidationError({"end": _("Die Besetzung endet spätestens mit der Stelle am %(end)s.") % {"end": post.end.strftime("%d.%m.%Y")}})
+            raise ValidationError(
+                {
+                    "end": _("Die Besetzung endet spätestens mit der Stelle am %(end)s.")
+                    % {"end": post.end.strftime("%d.%m.%Y")}
+                }
+            )
         others = [(o.start, o.end, o.fte) for o in post.occupancies.exclude(pk=occupancy.pk)]
         others.append((occupancy.start, occupancy.end, occupancy.fte))
         for seg_start, _e, total in occupied_segments(others):
@@ -90,7 +145,11 @@ def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict
                 raise ValidationError(
                     {
                         "fte": _("Ab %(start)s wären %(total)s VZÄ besetzt, die Stelle hat nur %(fte)s VZÄ.")
-                        % {"start": seg_start.strftime("%d.%m.%Y"), "total": format_fte(total), "fte": format_fte(post.fte)}
+                        % {
+                            "start": seg_start.strftime("%d.%m.%Y"),
+                            "total": format_fte(total),
+                            "fte": format_fte(post.fte),
+                        }
                     }
                 )
         return save_validated(occupancy, user=user)
@@ -108,5 +167,3 @@ def cost_rate_save(*, rate: CostRate | None = None, data: dict[str, Any], user=N
         rate = rate or CostRate()
         apply_fields(rate, data)
         return save_validated(rate, user=user)
-
-

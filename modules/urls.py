@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.PostDetailView.as_view(), name="post_detail"),
     path("<int:pk>/bearbeiten/", views.PostUpdateView.as_view(), name="post_edit"),
     path("<int:pk>/besetzung/neu/", views.OccupancyCreateView.as_view(), name="occupancy_create"),
-    path("<int:pk>/besetzung/<int:occupancy_pk>/bearbeiten/", views.OccupancyUpdateView.as_view(), name="occupancy_edit"),
+    path(
+        "<int:pk>/besetzung/<int:occupancy_pk>/bearbeiten/", views.OccupancyUpdateView.as_view(), name="occupancy_edit"
+    ),
     path("<int:pk>/personalkosten/neu/", views.PersonnelCostCreateView.as_view(), name="personnelcost_create"),
     path("personalkostensaetze/neu/", views.CostRateCreateView.as_view(), name="costrate_create"),
 ]

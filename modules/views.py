@@ -147,5 +147,3 @@ class CostRateCreateView(ServiceFormView):
 
     def perform_save(self, form) -> CostRate:
         return cost_rate_save(data=form_data(form), user=self.request.user)
-
-

@@ -25,7 +25,9 @@ from modules.selectors import county_personnel_needs, posts_summary_by_module
 
 
 def available_years() -> list[int]:
-    years = set(GrantNotice.objects.order_by().annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct())
+    years = set(
+        GrantNotice.objects.order_by().annotate(y=ExtractYear("period_start")).values_list("y", flat=True).distinct()
+    )
     years |= set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
     years.add(date.today().year)
     return sorted(years)
@@ -37,7 +39,9 @@ def chosen_year(request: HttpRequest) -> int:
     if remembered is not None:
         return remembered
     # the latest year up to this one whose grants start in it: one query (was one per year)
-    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(m=Max("period_start"))["m"]
+    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(
+        m=Max("period_start")
+    )["m"]
     return latest.year if latest else date.today().year
 
 
@@ -45,7 +49,9 @@ def posts_by_module_chart(*, modules, year: int):
     """Bar chart of VZÄ per module (total and occupied) – the same figures as the table beside it."""
     return bar_chart_svg(
         title=_("VZÄ je Modul %(year)s") % {"year": year},
-        description=_("Balken je Modul: Vollzeitäquivalente insgesamt und davon besetzt; die Zahlen stehen auch in der Tabelle."),
+        description=_(
+            "Balken je Modul: Vollzeitäquivalente insgesamt und davon besetzt; die Zahlen stehen auch in der Tabelle."
+        ),
         categories=[_("Modul %(n)s") % {"n": m.number} for m in modules],
         series=[
             Series(_("VZÄ gesamt"), [m.fte for m in modules]),
@@ -94,8 +100,10 @@ def cached_dashboard_context(*, year: int, include_proofs: bool = True, stamp: s
     """``dashboard_context`` from the cache while no data it reads has changed (kim.figure_cache);
     keyed by year, role view and today (deadlines and overdue payments depend on the day)."""
     return figure_cache.cached(
-        "dashboard", (year, include_proofs, date.today().isoformat()),
-        lambda: dashboard_context(year=year, include_proofs=include_proofs), stamp=stamp,
+        "dashboard",
+        (year, include_proofs, date.today().isoformat()),
+        lambda: dashboard_context(year=year, include_proofs=include_proofs),
+        stamp=stamp,
     )
 
 
@@ -104,8 +112,10 @@ def dashboard_body_html(ctx: dict[str, Any], *, include_proofs: bool, stamp: str
     figures: at county scale the risk list and the timelines are several hundred rows, and
     rendering them cost more than reading the cached figures."""
     html = figure_cache.cached(
-        "dashboard-html", (ctx["year"], include_proofs, date.today().isoformat()),
-        lambda: render_to_string("dashboard/_body.html", ctx), stamp=stamp,
+        "dashboard-html",
+        (ctx["year"], include_proofs, date.today().isoformat()),
+        lambda: render_to_string("dashboard/_body.html", ctx),
+        stamp=stamp,
     )
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
@@ -115,8 +125,10 @@ def open_cases_chart(*, user) -> dict[str, Any]:
     rows = [(f"{m:02d}/{y}", n) for y, m, n in cm.open_cases_by_month(user=user)]
     chart = column_chart_svg(
         title=_("Offene Fälle am Monatsende"),
-        description=_("Eine Säule je Monat der letzten zwölf Monate, der laufende Monat mit dem Stand von heute. "
-                      "Die Zahlen stehen auch in der Tabelle darunter."),
+        description=_(
+            "Eine Säule je Monat der letzten zwölf Monate, der laufende Monat mit dem Stand von heute. "
+            "Die Zahlen stehen auch in der Tabelle darunter."
+        ),
         categories=[label for label, _n in rows],
         series=[Series(_("offene Fälle"), [n for _label, n in rows])],
         width=760,

@@ -83,4 +83,6 @@ class CarrierDataExportView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, slug: str) -> FileResponse:
         carrier = get_object_or_404(Organisation.objects.for_user(request.user).carriers(), slug=slug)
         filename = f"kim-datenexport-{carrier.slug}-{timezone.localdate():%Y-%m-%d}.zip"
-        return FileResponse(carrier_export_zip(carrier), as_attachment=True, filename=filename, content_type="application/zip")
+        return FileResponse(
+            carrier_export_zip(carrier), as_attachment=True, filename=filename, content_type="application/zip"
+        )

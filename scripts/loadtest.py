@@ -139,15 +139,21 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> Plan:
     plan = Plan()
     plan.municipalities = list(Municipality.objects.filter(module2_area=True).values_list("pk", flat=True))
     plan.choices = {
-        "age_band": list(AgeBand.values), "gender": list(Gender.values), "residence_status": list(ResidenceStatus.values),
-        "legal_domain": list(LegalDomain.values), "topics": list(Topic.values), "mode": list(ContactMode.values),
+        "age_band": list(AgeBand.values),
+        "gender": list(Gender.values),
+        "residence_status": list(ResidenceStatus.values),
+        "legal_domain": list(LegalDomain.values),
+        "topics": list(Topic.values),
+        "mode": list(ContactMode.values),
         "phase": [p for p in Phase.values if p != Phase.CLOSED],
     }
     per_carrier: dict[int, list[dict]] = {c.pk: [] for c in carriers}
     for i in range(args.users):
         carrier = carriers[i % len(carriers)]
         username = f"last-{carrier.slug}-{i // len(carriers) + 1}"
-        user = User(username=username, role=Role.CARRIER, organisation=carrier, first_name="Last", last_name=f"Test {i + 1}")
+        user = User(
+            username=username, role=Role.CARRIER, organisation=carrier, first_name="Last", last_name=f"Test {i + 1}"
+        )
         user.set_password(PASSWORD)
         user.save()
         spec = {"username": username, "carrier": carrier.pk, "posts": [], "months": []}
@@ -172,7 +178,7 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> Plan:
         rng.shuffle(free)
         for n, spec in enumerate(specs):
             spec["posts"] = [(p.pk, p.start, p.end) for p in posts]
-            spec["months"] = free[n::len(specs)]
+            spec["months"] = free[n :: len(specs)]
     return plan
 
 
@@ -262,7 +268,9 @@ class Browser:
         body = None
         if method == "POST":
             body = urlencode(data or {}, doseq=True).encode()
-            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": origin, "Referer": origin + path})
+            headers.update(
+                {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin, "Referer": origin + path}
+            )
         started = time.monotonic()
         try:
             conn = self._connection()
@@ -311,7 +319,9 @@ class LoggedOut(Exception):
 
 
 class SimulatedUser(threading.Thread):
-    def __init__(self, spec: dict, plan: Plan, port: int, stats: Stats, t0: float, deadline: float, think: float, seed: int):
+    def __init__(
+        self, spec: dict, plan: Plan, port: int, stats: Stats, t0: float, deadline: float, think: float, seed: int
+    ):
         super().__init__(daemon=True)
         self.spec, self.plan, self.stats, self.deadline, self.think = spec, plan, stats, deadline, think
         self.browser = Browser(port, stats, t0)
@@ -325,9 +335,16 @@ class SimulatedUser(threading.Thread):
     def login(self) -> None:
         self.browser.cookies.clear()
         token = self.browser.form_token("/anmelden/", "login")
-        answer = self.browser.request("POST", "/anmelden/", "login", {
-            "csrfmiddlewaretoken": token, "username": self.spec["username"], "password": PASSWORD,
-        })
+        answer = self.browser.request(
+            "POST",
+            "/anmelden/",
+            "login",
+            {
+                "csrfmiddlewaretoken": token,
+                "username": self.spec["username"],
+                "password": PASSWORD,
+            },
+        )
         if answer.status != 302:
             raise RequestFailed(f"Anmeldung {self.spec['username']}: {answer.status}")
         self.logged_in = True
@@ -337,7 +354,9 @@ class SimulatedUser(threading.Thread):
         self._check_logged_in(page)
         ids = re.findall(r'href="/fallmanagement/faelle/([0-9a-f-]{36})/"', page.body)
         if ids:
-            self._check_logged_in(self.browser.request("GET", f"/fallmanagement/faelle/{self.rng.choice(ids)}/", "read"))
+            self._check_logged_in(
+                self.browser.request("GET", f"/fallmanagement/faelle/{self.rng.choice(ids)}/", "read")
+            )
 
     def open_case(self) -> None:
         post_pk, start, end = self.rng.choice(self.spec["posts"])
@@ -345,18 +364,23 @@ class SimulatedUser(threading.Thread):
         opened = low + timedelta(days=self.rng.randint(0, max(0, (high - low).days)))
         c = self.plan.choices
         token = self.browser.form_token("/fallmanagement/faelle/neu/", "read")
-        answer = self._write("case", "POST", "/fallmanagement/faelle/neu/", {
-            "csrfmiddlewaretoken": token,
-            "responsible_post": post_pk,
-            "opened_on": opened.strftime("%d.%m.%Y"),
-            "age_band": self.rng.choice(c["age_band"]),
-            "gender": self.rng.choice(c["gender"]),
-            "municipality": self.rng.choice(self.plan.municipalities),
-            "residence_status": self.rng.choice(c["residence_status"]),
-            "legal_domain": self.rng.choice(c["legal_domain"]),
-            "phase": self.rng.choice(c["phase"]),
-            "topics": self.rng.sample(c["topics"], self.rng.randint(1, 3)),
-        })
+        answer = self._write(
+            "case",
+            "POST",
+            "/fallmanagement/faelle/neu/",
+            {
+                "csrfmiddlewaretoken": token,
+                "responsible_post": post_pk,
+                "opened_on": opened.strftime("%d.%m.%Y"),
+                "age_band": self.rng.choice(c["age_band"]),
+                "gender": self.rng.choice(c["gender"]),
+                "municipality": self.rng.choice(self.plan.municipalities),
+                "residence_status": self.rng.choice(c["residence_status"]),
+                "legal_domain": self.rng.choice(c["legal_domain"]),
+                "phase": self.rng.choice(c["phase"]),
+                "topics": self.rng.sample(c["topics"], self.rng.randint(1, 3)),
+            },
+        )
         match = CASE_URL_RE.match(answer.location) if answer.status == 302 else None
         if match:
             self.stats.ack("case", match.group(1))
@@ -372,10 +396,17 @@ class SimulatedUser(threading.Thread):
         on = min(opened + timedelta(days=self.rng.randint(0, 25)), date.today())
         path = f"/fallmanagement/faelle/{public_id}/kontakt/"
         token = self.browser.form_token(path, "read")
-        answer = self._write("contact", "POST", path, {
-            "csrfmiddlewaretoken": token, "date": on.strftime("%d.%m.%Y"),
-            "duration_minutes": self.rng.choice([15, 30, 45, 60, 90]), "mode": self.rng.choice(self.plan.choices["mode"]),
-        })
+        answer = self._write(
+            "contact",
+            "POST",
+            path,
+            {
+                "csrfmiddlewaretoken": token,
+                "date": on.strftime("%d.%m.%Y"),
+                "duration_minutes": self.rng.choice([15, 30, 45, 60, 90]),
+                "mode": self.rng.choice(self.plan.choices["mode"]),
+            },
+        )
         if answer.status == 302 and answer.location == f"/fallmanagement/faelle/{public_id}/":
             self.stats.ack("contact", public_id)
         else:
@@ -386,9 +417,17 @@ class SimulatedUser(threading.Thread):
             return self.case_list()
         post_pk, year, month = self.months[0]
         token = self.browser.form_token("/fallmanagement/meldungen/neu/", "read")
-        answer = self._write("return", "POST", "/fallmanagement/meldungen/neu/", {
-            "csrfmiddlewaretoken": token, "post": post_pk, "year": year, "month": month,
-        })
+        answer = self._write(
+            "return",
+            "POST",
+            "/fallmanagement/meldungen/neu/",
+            {
+                "csrfmiddlewaretoken": token,
+                "post": post_pk,
+                "year": year,
+                "month": month,
+            },
+        )
         match = RETURN_URL_RE.match(answer.location) if answer.status == 302 else None
         if not match:
             # Refused: after an outage the return may exist although the answer was lost; move on.
@@ -504,7 +543,10 @@ def main() -> int:
     rng = random.Random(args.seed)
     media = tempfile.mkdtemp(prefix="kim-last-media-")
     env = server_env(args, media)
-    print(f"Lasttest: {args.users} Benutzer, {args.seconds:g} s, Datenbank {args.db}" + (", mit PostgreSQL-Neustart" if args.fault else ""))
+    print(
+        f"Lasttest: {args.users} Benutzer, {args.seconds:g} s, Datenbank {args.db}"
+        + (", mit PostgreSQL-Neustart" if args.fault else "")
+    )
     recreate_database(args.pg, args.db)
     os.environ.update(env)
     sys.path.insert(0, str(BASE_DIR))
@@ -522,9 +564,24 @@ def main() -> int:
     log = open(log_path, "w")
     gunicorn = shutil.which("gunicorn", path=str(BASE_DIR / ".venv" / "bin")) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "config.wsgi:application", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "5"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            gunicorn,
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     outage: tuple[float, float] | None = None
     try:
@@ -532,7 +589,10 @@ def main() -> int:
         stats = Stats()
         t0 = time.monotonic()
         deadline = t0 + args.seconds
-        users = [SimulatedUser(spec, plan, port, stats, t0, deadline, args.think, args.seed * 1000 + i) for i, spec in enumerate(plan.users)]
+        users = [
+            SimulatedUser(spec, plan, port, stats, t0, deadline, args.think, args.seed * 1000 + i)
+            for i, spec in enumerate(plan.users)
+        ]
         for u in users:
             u.start()
         if args.fault:
@@ -569,23 +629,44 @@ def main() -> int:
     print()
     print(f"Anfragen:           {len(samples)} in {elapsed:.1f} s = {len(samples) / elapsed:.1f} Anfragen/s")
     print(f"erfolgreich:        {len(ok)}")
-    print(f"Serverfehler (5xx): {len(server_errors)} (davon 503 „{OUTAGE_TEXT}“: {sum(1 for s in server_errors if s.status == 503 and s.clean)}, 500: {sum(1 for s in server_errors if s.status == 500)})")
+    print(
+        f"Serverfehler (5xx): {len(server_errors)} (davon 503 „{OUTAGE_TEXT}“: {sum(1 for s in server_errors if s.status == 503 and s.clean)}, 500: {sum(1 for s in server_errors if s.status == 500)})"
+    )
     print(f"ohne Antwort:       {sum(1 for s in samples if s.status == 0)}")
-    print(f"Latenz (erfolgreich): p50 {statistics.median(latencies) if latencies else 0:.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies, default=0):.0f} ms")
+    print(
+        f"Latenz (erfolgreich): p50 {statistics.median(latencies) if latencies else 0:.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies, default=0):.0f} ms"
+    )
 
     problems: list[str] = []
     print("\nBestätigte Schreibvorgänge gegen die Datenbank:")
-    for kind, label in [("case", "Fälle angelegt"), ("contact", "Kontakte erfasst"), ("return", "Meldungen angelegt"), ("submit", "Meldungen eingereicht")]:
+    for kind, label in [
+        ("case", "Fälle angelegt"),
+        ("contact", "Kontakte erfasst"),
+        ("return", "Meldungen angelegt"),
+        ("submit", "Meldungen eingereicht"),
+    ]:
         acked, delta, failed = len(stats.acknowledged[kind]), after[kind] - before[kind], stats.failed_writes[kind]
         verdict = "ok" if (delta == acked if not failed else acked <= delta <= acked + failed) else "FEHLER"
-        print(f"  {label:22} bestätigt {acked:5}  in der Datenbank +{delta:5}  abgelehnt {stats.refused[kind]:3}  gescheitert {failed:3}  {verdict}")
+        print(
+            f"  {label:22} bestätigt {acked:5}  in der Datenbank +{delta:5}  abgelehnt {stats.refused[kind]:3}  gescheitert {failed:3}  {verdict}"
+        )
         if verdict != "ok":
             problems.append(f"{label}: bestätigt {acked}, Datenbank +{delta}, gescheitert {failed}")
-    missing_cases = set(stats.acknowledged["case"]) - {str(p) for p in Case.objects.filter(public_id__in=stats.acknowledged["case"]).values_list("public_id", flat=True)}
+    missing_cases = set(stats.acknowledged["case"]) - {
+        str(p)
+        for p in Case.objects.filter(public_id__in=stats.acknowledged["case"]).values_list("public_id", flat=True)
+    }
     submitted = set(stats.acknowledged["submit"])
-    missing_submits = submitted - {str(p) for p in CaseloadReturn.objects.filter(public_id__in=submitted).exclude(status=ReturnStatus.DRAFT).values_list("public_id", flat=True)}
-    print(f"  jeder bestätigte Fall vorhanden: {'ja' if not missing_cases else f'NEIN, es fehlen {len(missing_cases)}'}; "
-          f"jede bestätigte Einreichung vorhanden: {'ja' if not missing_submits else f'NEIN, es fehlen {len(missing_submits)}'}")
+    missing_submits = submitted - {
+        str(p)
+        for p in CaseloadReturn.objects.filter(public_id__in=submitted)
+        .exclude(status=ReturnStatus.DRAFT)
+        .values_list("public_id", flat=True)
+    }
+    print(
+        f"  jeder bestätigte Fall vorhanden: {'ja' if not missing_cases else f'NEIN, es fehlen {len(missing_cases)}'}; "
+        f"jede bestätigte Einreichung vorhanden: {'ja' if not missing_submits else f'NEIN, es fehlen {len(missing_submits)}'}"
+    )
     if missing_cases or missing_submits:
         problems.append("bestätigte Schreibvorgänge fehlen")
     partial = partial_writes()
@@ -596,9 +677,11 @@ def main() -> int:
     if args.fault:
         failed_at = [s.at for s in failures]
         first_ok_after = min((s.at for s in ok if failed_at and s.at > max(failed_at)), default=None)
-        print(f"\nAusfall: Neustart {outage[0]:.1f}–{outage[1]:.1f} s; gescheiterte Anfragen {len(failures)}"
-              + (f" zwischen {min(failed_at):.1f} s und {max(failed_at):.1f} s" if failed_at else "")
-              + (f"; erste erfolgreiche danach bei {first_ok_after:.1f} s" if first_ok_after is not None else ""))
+        print(
+            f"\nAusfall: Neustart {outage[0]:.1f}–{outage[1]:.1f} s; gescheiterte Anfragen {len(failures)}"
+            + (f" zwischen {min(failed_at):.1f} s und {max(failed_at):.1f} s" if failed_at else "")
+            + (f"; erste erfolgreiche danach bei {first_ok_after:.1f} s" if first_ok_after is not None else "")
+        )
         after_outage = [s for s in samples if s.at > outage[1] + 5]
         ok_after = sum(1 for s in after_outage if 0 < s.status < 500)
         print(f"  ab 5 s nach dem Neustart: {len(after_outage)} Anfragen, davon {ok_after} erfolgreich")
@@ -612,7 +695,10 @@ def main() -> int:
     for s in samples:
         bucket = timeline.setdefault(int(s.at // 5) * 5, [0, 0])
         bucket[0 if 0 < s.status < 500 else 1] += 1
-    print("Verlauf (5-s-Fenster, erfolgreich/gescheitert): " + "  ".join(f"{k}s {v[0]}/{v[1]}" for k, v in sorted(timeline.items())))
+    print(
+        "Verlauf (5-s-Fenster, erfolgreich/gescheitert): "
+        + "  ".join(f"{k}s {v[0]}/{v[1]}" for k, v in sorted(timeline.items()))
+    )
     print(f"gunicorn-Protokoll: {log_path}")
     shutil.rmtree(media, ignore_errors=True)
     if problems:

@@ -286,7 +286,9 @@ def paper_2020_0354(county, authority, ag_wohlfahrt, carrier_a, carrier_b, count
             )
         )
     for post in carrier_posts:
-        paper.cost_plans.append(f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000")))
+        paper.cost_plans.append(
+            f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
+        )
         paper.forwardings.append(
             forwarding_save(
                 data={

@@ -70,8 +70,22 @@ CARRIER_A_MARKERS = ("Caritasverband", "CAR-20", "Caritas")
 # ---------------------------------------------------------------- profiles: role -> (GET, POST)
 
 
-def profile(anon=(LOGIN, LOGIN), carrier_a=(403, 403), carrier_b=(403, 403), committee=(403, 403), readonly=(403, 403), a46=(403, 403)):
-    return {"anon": anon, "carrier_a": carrier_a, "carrier_b": carrier_b, "committee": committee, "readonly": readonly, "a46": a46}
+def profile(
+    anon=(LOGIN, LOGIN),
+    carrier_a=(403, 403),
+    carrier_b=(403, 403),
+    committee=(403, 403),
+    readonly=(403, 403),
+    a46=(403, 403),
+):
+    return {
+        "anon": anon,
+        "carrier_a": carrier_a,
+        "carrier_b": carrier_b,
+        "committee": committee,
+        "readonly": readonly,
+        "a46": a46,
+    }
 
 
 def over(base: dict, **roles) -> dict:
@@ -79,14 +93,18 @@ def over(base: dict, **roles) -> dict:
 
 
 PUBLIC = profile(*[(200, 405)] * 6)
-READ_ALL = profile(carrier_a=(200, 405), carrier_b=(200, 405), committee=(200, 405), readonly=(200, 405), a46=(200, 405))
+READ_ALL = profile(
+    carrier_a=(200, 405), carrier_b=(200, 405), committee=(200, 405), readonly=(200, 405), a46=(200, 405)
+)
 STAFF_READ = profile(committee=(200, 405), readonly=(200, 405), a46=(200, 405))
 A46_WRITE = profile(a46=(200, 200))
 A46_ACTION = profile(a46=(405, 302))
 A46_WRITE_ON_OWN = over(A46_WRITE, carrier_b=(404, 404))
 A46_WRITE_ON_STAFF = over(A46_WRITE, carrier_a=(404, 404), carrier_b=(404, 404))
 COMMITTEE_WRITE = profile(committee=(200, 200), a46=(200, 200))
-CARRIER_OWN = profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(200, 405), readonly=(200, 405), a46=(200, 405))
+CARRIER_OWN = profile(
+    carrier_a=(200, 405), carrier_b=(404, 405), committee=(200, 405), readonly=(200, 405), a46=(200, 405)
+)
 CARRIER_FORM = profile(carrier_a=(200, 200), carrier_b=(404, 404))
 CARRIER_LIST = profile(carrier_a=(200, 405), carrier_b=(200, 405))
 
@@ -119,10 +137,15 @@ class Demo:
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
         self.case = Case.objects.filter(carrier=self.carrier_a).order_by("pk").first()
-        self.referral = Referral.objects.filter(case=self.case).first() or Referral.objects.filter(case__carrier=self.carrier_a).first()
+        self.referral = (
+            Referral.objects.filter(case=self.case).first()
+            or Referral.objects.filter(case__carrier=self.carrier_a).first()
+        )
         if self.referral.case_id != self.case.pk:
             self.case = self.referral.case
-        self.submitted_return = CaseloadReturn.objects.filter(carrier=self.carrier_a, status="submitted").order_by("pk").first()
+        self.submitted_return = (
+            CaseloadReturn.objects.filter(carrier=self.carrier_a, status="submitted").order_by("pk").first()
+        )
         self.indicator = IndicatorReport.objects.order_by("pk").first()
         self.contract = ForwardingContract.objects.filter(carrier=self.carrier_a).order_by("pk").first()
         self.post = self.contract.post
@@ -138,7 +161,11 @@ class Demo:
         self.rate = Rate.objects.order_by("pk").first()
         self.programme = Programme.objects.order_by("pk").first()
         self.topup = OwnShareTopUp.objects.order_by("pk").first()
-        self.paper = Paper.objects.get(number="2020/0354") if Paper.objects.filter(number="2020/0354").exists() else Paper.objects.order_by("pk").first()
+        self.paper = (
+            Paper.objects.get(number="2020/0354")
+            if Paper.objects.filter(number="2020/0354").exists()
+            else Paper.objects.order_by("pk").first()
+        )
         self.decision = DecisionItem.objects.filter(paper=self.paper).first()
         self.section = Section.objects.filter(paper=self.paper).first()
         self.attachment = Attachment.objects.filter(paper=self.paper).first()
@@ -149,9 +176,29 @@ class Demo:
         self.body = self.committee.body
         assert all(
             getattr(self, name) is not None
-            for name in ("case", "referral", "submitted_return", "indicator", "contract", "occupancy", "costplan", "payment",
-                         "proof", "document", "allocation", "own_share_request", "budget_line", "rate", "programme", "topup",
-                         "decision", "section", "attachment", "consultation", "agenda_item")
+            for name in (
+                "case",
+                "referral",
+                "submitted_return",
+                "indicator",
+                "contract",
+                "occupancy",
+                "costplan",
+                "payment",
+                "proof",
+                "document",
+                "allocation",
+                "own_share_request",
+                "budget_line",
+                "rate",
+                "programme",
+                "topup",
+                "decision",
+                "section",
+                "attachment",
+                "consultation",
+                "agenda_item",
+            )
         ), "the demo lacks an object the access matrix needs"
 
 
@@ -229,7 +276,10 @@ P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
 # Art. 20 DSGVO data export of carrier A (ZIP): its own staff and A 46; carrier B 404; other staff roles 403
-P["overview:data_export"] = (lambda d: {"slug": d.carrier_a.slug}, profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)))
+P["overview:data_export"] = (
+    lambda d: {"slug": d.carrier_a.slug},
+    profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)),
+)
 P["funding:controlling"] = (NONE, STAFF_READ)
 P["funding:controlling_year"] = (NONE, A46_WRITE)
 P["funding:controlling_payments"] = (NONE, READ_ALL)
@@ -240,9 +290,22 @@ P["funding:controlling_payment_edit"] = (lambda d: {"pk": d.contract.pk, "paymen
 # Proofs of use: not for committee staff (domain.md §5: papers and programme figures only).
 P["funding:controlling_proofs"] = (NONE, over(READ_ALL, committee=(403, 403)))
 P["funding:proof_detail"] = (pk("proof"), over(CARRIER_OWN, committee=(403, 403)))
-P["funding:proof_upload"] = (pk("proof"), over(CARRIER_OWN, carrier_a=(200, 200), carrier_b=(404, 404), committee=(403, 403), readonly=(403, 403), a46=(200, 200)))
+P["funding:proof_upload"] = (
+    pk("proof"),
+    over(
+        CARRIER_OWN,
+        carrier_a=(200, 200),
+        carrier_b=(404, 404),
+        committee=(403, 403),
+        readonly=(403, 403),
+        a46=(200, 200),
+    ),
+)
 P["funding:proof_status"] = (pk("proof"), A46_WRITE)
-P["funding:proof_document"] = (lambda d: {"pk": d.proof.pk, "document_pk": d.document.pk}, over(CARRIER_OWN, committee=(403, 403)))
+P["funding:proof_document"] = (
+    lambda d: {"pk": d.proof.pk, "document_pk": d.document.pk},
+    over(CARRIER_OWN, committee=(403, 403)),
+)
 P["funding:proof_create_contract"] = (pk("contract"), A46_WRITE_ON_OWN)
 P["funding:proof_create_grant"] = (pk("grant"), A46_WRITE_ON_STAFF)
 P["funding:controlling_double"] = (NONE, STAFF_READ)
@@ -303,8 +366,17 @@ P["committee:agenda_create"] = (pk("meeting"), COMMITTEE_WRITE)
 # OParl: public, read only
 for _name in ("system", "body_list"):
     P[f"oparl:{_name}"] = (NONE, PUBLIC)
-for _name in ("body", "body_organization", "body_person", "body_legislativeterm", "body_meeting", "body_paper", "body_agendaitem",
-              "body_consultation", "body_file"):
+for _name in (
+    "body",
+    "body_organization",
+    "body_person",
+    "body_legislativeterm",
+    "body_meeting",
+    "body_paper",
+    "body_agendaitem",
+    "body_consultation",
+    "body_file",
+):
     P[f"oparl:{_name}"] = (pk("body"), PUBLIC)
 P["oparl:organization"] = (pk("committee"), PUBLIC)
 P["oparl:organization_meeting"] = (pk("committee"), PUBLIC)
@@ -413,7 +485,9 @@ def run_role(role: str, d: Demo, names: list[str]) -> tuple[list[str], int]:
                 transaction.set_rollback(True)
     assert history_fingerprint() == start, "a request's writes outlived its savepoint"
     if role == "carrier_a":
-        assert own_markers_seen > 0, "the marker never appears, not even on carrier A's own pages: the leak check would be blind"
+        assert own_markers_seen > 0, (
+            "the marker never appears, not even on carrier A's own pages: the leak check would be blind"
+        )
     if role == "a46":
         # the fingerprint sees writes: A 46's successful actions (accepting a return, releasing a paper) add history rows
         assert writes_seen > 0
@@ -422,7 +496,12 @@ def run_role(role: str, d: Demo, names: list[str]) -> tuple[list[str], int]:
 
 # Published papers and their PDFs are public documents of the county (they name every carrier's
 # posts by decision of the committee); they are not carrier A's data.
-PUBLIC_DOCUMENTS = {"committee:paper_detail", "committee:paper_pdf", "committee:attachment_download", *(n for n in POLICY if n.startswith("oparl:"))}
+PUBLIC_DOCUMENTS = {
+    "committee:paper_detail",
+    "committee:paper_pdf",
+    "committee:attachment_download",
+    *(n for n in POLICY if n.startswith("oparl:")),
+}
 
 
 def test_every_url_has_a_policy():
@@ -438,7 +517,9 @@ def test_every_url_answers_each_role_as_the_policy_says(role, demo, db):
     started = time.monotonic()
     names = [n for n in url_names() if n in POLICY]
     problems, requests = run_role(role, demo[0], names)
-    assert not problems, f"{len(problems)} of {requests} requests as {role} differ from the policy:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} of {requests} requests as {role} differ from the policy:\n" + "\n".join(
+        problems
+    )
     assert time.monotonic() - started < 60
 
 
@@ -452,8 +533,13 @@ def test_carrier_b_finds_nothing_of_carrier_a_by_filtering_for_it_or_exporting(d
     client = Client(raise_request_exception=True)
     client.force_login(User.objects.get(username=USERNAMES["carrier_b"]))
     hostile = {
-        "carrier": d.carrier_a.pk, "employer": d.carrier_a.pk, "post": d.post.pk, "responsible_post": d.post.pk,
-        "q": "Regionen Aachen-Stadt", "code": "CAR", "year": "2021",  # words of A's name that are no marker (the search is echoed)
+        "carrier": d.carrier_a.pk,
+        "employer": d.carrier_a.pk,
+        "post": d.post.pk,
+        "responsible_post": d.post.pk,
+        "q": "Regionen Aachen-Stadt",
+        "code": "CAR",
+        "year": "2021",  # words of A's name that are no marker (the search is echoed)
     }
     leaks, checked = [], 0
     for name in url_names():

@@ -59,9 +59,16 @@ def test_two_simultaneous_saves_of_one_cost_plan_exactly_one_wins(paper_2020_035
         version = CostPlan.objects.get(pk=plan.pk).version
         stale = CostPlan.objects.get(pk=plan.pk)
         amounts = [D(7000 + 10 * round_), D(8000 + 10 * round_)]
-        results = run_together(*[
-            (lambda a=a, stale=stale, version=version: cost_plan_save(plan=stale, data={"material_overhead": a, "version": version})) for a in amounts
-        ])
+        results = run_together(
+            *[
+                (
+                    lambda a=a, stale=stale, version=version: cost_plan_save(
+                        plan=stale, data={"material_overhead": a, "version": version}
+                    )
+                )
+                for a in amounts
+            ]
+        )
         winners = [r for r in results if isinstance(r, CostPlan)]
         losers = [r for r in results if isinstance(r, VersionConflict)]
         assert (len(winners), len(losers)) == (1, 1), results
@@ -144,10 +151,19 @@ def make_return_submitted(carrier_a):
     def make():
         eschweiler = f.MunicipalityFactory(name="Eschweiler", slug="eschweiler")
         post = f.CarrierPostFactory(employer=carrier_a, title="Case Management Eschweiler", place=eschweiler)
-        services.case_create(carrier=carrier_a, data={
-            "responsible_post": post, "age_band": "27-44", "gender": "f", "municipality": eschweiler,
-            "residence_status": "erlaubnis", "legal_domain": "sgb2", "opened_on": date(2021, 3, 1),
-        }, topics=["work"])
+        services.case_create(
+            carrier=carrier_a,
+            data={
+                "responsible_post": post,
+                "age_band": "27-44",
+                "gender": "f",
+                "municipality": eschweiler,
+                "residence_status": "erlaubnis",
+                "legal_domain": "sgb2",
+                "opened_on": date(2021, 3, 1),
+            },
+            topics=["work"],
+        )
         r = services.return_create(carrier=carrier_a, post=post, year=2021, month=3)
         return services.return_submit(caseload_return=r)
 

@@ -100,7 +100,9 @@ def test_the_demo_has_the_papers_posts_and_carriers(demo):
     assert Post.objects.count() == 11  # 6 own (5,5 VZÄ) + 5 case-management posts at carriers
     assert Organisation.objects.filter(kind=OrganisationKind.CARRIER).count() == 5
     umbrella = Organisation.objects.get(slug="ag-wohlfahrt")
-    assert set(Organisation.objects.filter(kind=OrganisationKind.CARRIER).values_list("parent", flat=True)) == {umbrella.pk}
+    assert set(Organisation.objects.filter(kind=OrganisationKind.CARRIER).values_list("parent", flat=True)) == {
+        umbrella.pk
+    }
     carrier_posts = Post.objects.filter(employer__kind=OrganisationKind.CARRIER)
     assert carrier_posts.count() == 5
     assert all(post.illustrative for post in carrier_posts)

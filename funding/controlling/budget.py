@@ -90,7 +90,6 @@ class BudgetRow:
 def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
     """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
 
-
     lines = list(with_budget_actuals(lines))
     years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
     # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
@@ -136,7 +135,9 @@ def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
     if not decisions:
         return result
     programmes = kim_programmes_by_module()
-    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))}
+    rates = {
+        (r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))
+    }
     totals = {year: Decimal(0) for year in decisions}
     for plan in CostPlan.objects.filter(year__in=list(decisions)).select_related("post"):
         post = plan.post
@@ -157,11 +158,19 @@ def with_budget_actuals(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
     """Budget lines annotated (no extra query) with the year's KIM Land receipts and the carrier payments made."""
     land = (
         LandReceipt.objects.filter(received_on__year=OuterRef("year"), grant__programme__module__isnull=False)
-        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(t=Sum("amount"))
+        .values("t")
     )
     paid = (
         CarrierPayment.objects.filter(paid_on__year=OuterRef("year"))
-        .order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(t=Sum("amount"))
+        .values("t")
     )
     return lines.annotate(
         actual_land=Coalesce(Subquery(land, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),

@@ -65,7 +65,9 @@ def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="flow-title flow-desc" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Arial, sans-serif" font-size="12">',
         f'<title id="flow-title">{escape(title)}</title>',
-        '<desc id="flow-desc">' + escape("; ".join(f"{link.source} → {link.target}: {format_euro(link.amount)}" for link in links)) + "</desc>",
+        '<desc id="flow-desc">'
+        + escape("; ".join(f"{link.source} → {link.target}: {format_euro(link.amount)}" for link in links))
+        + "</desc>",
     ]
     labels = {n.key: n.label for n in nodes}
     for link in links:
@@ -88,7 +90,9 @@ def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width:
     for _i, n in enumerate(nodes):
         x, y, h = pos[n.key]
         fill = FILLS[n.column % len(FILLS)]
-        parts.append(f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{node_w}" height="{_fmt(h)}" fill="{fill}" stroke="#1f2d3a" stroke-width="1"/>')
+        parts.append(
+            f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{node_w}" height="{_fmt(h)}" fill="{fill}" stroke="#1f2d3a" stroke-width="1"/>'
+        )
         last = n.column == columns[-1]
         tx = x + node_w + 6
         anchor = "start"

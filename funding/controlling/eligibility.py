@@ -124,7 +124,8 @@ def _personnel_cost(
     for o in occupancies:
         dates += [o.start, _day(o.end, 1) if o.end else None]
     fte_days = sum(
-        (_occupied_fte_on(post, occupancies, s) * ((e - s).days + 1) for s, e in _boundaries(start, end, dates)), start=ZERO
+        (_occupied_fte_on(post, occupancies, s) * ((e - s).days + 1) for s, e in _boundaries(start, end, dates)),
+        start=ZERO,
     )
     return rate * fte_days / days_in_year(year)
 
@@ -137,7 +138,9 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     if posts is not None:
         allocations = allocations.filter(post__in=posts)
     allocations = list(
-        allocations.select_related("grant__programme__module", "post__module", "post__employer").order_by("post_id", "start", "pk")
+        allocations.select_related("grant__programme__module", "post__module", "post__employer").order_by(
+            "post_id", "start", "pk"
+        )
     )
     if not allocations:
         return []

@@ -13,7 +13,8 @@ from kim.uploads import PDF, XLSX, validate_document
 class YearPrepareForm(forms.Form):
     source_year = YearField(label=_("Vorjahr (Quelle)"))
     confirm = forms.BooleanField(
-        label=_("Ja, das Folgejahr als Entwurf anlegen"), required=False,
+        label=_("Ja, das Folgejahr als Entwurf anlegen"),
+        required=False,
         help_text=_("Ohne Bestätigung wird nur angezeigt, was angelegt würde."),
     )
 
@@ -56,8 +57,12 @@ class ProofDocumentForm(forms.Form):
 class WhatIfForm(forms.Form):
     year = YearField(label=_("Jahr"))
     rate = EuroField(label=_("Pauschale je VZÄ"), required=False, help_text=_("leer = heutiger Satz"))
-    top_up = EuroField(label=_("Übernahme Eigenanteil je VZÄ"), required=False, help_text=_("leer = heutiger Beschluss"))
-    personnel = EuroField(label=_("Personalkosten der Träger je VZÄ"), required=False, help_text=_("leer = heutige Kostenpläne"))
+    top_up = EuroField(
+        label=_("Übernahme Eigenanteil je VZÄ"), required=False, help_text=_("leer = heutiger Beschluss")
+    )
+    personnel = EuroField(
+        label=_("Personalkosten der Träger je VZÄ"), required=False, help_text=_("leer = heutige Kostenpläne")
+    )
 
 
 class OwnShareTopUpForm(forms.ModelForm):
@@ -68,19 +73,34 @@ class OwnShareTopUpForm(forms.ModelForm):
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).
-add_help_texts(LandReceiptForm, {
-    "reference": _("Buchungszeichen aus der Finanzbuchhaltung, z. B. der Kontoauszug."),
-})
-add_help_texts(CarrierPaymentForm, {
-    "due_on": _("Tag, an dem die Rate laut Vertrag fällig ist."),
-    "paid_on": _("leer, solange nicht gezahlt."),
-})
-add_help_texts(ProofObligationForm, {
-    "due_on": _("Frist für den Verwendungsnachweis."),
-})
-add_help_texts(OwnShareTopUpForm, {
-    "budget_line": _("Haushaltsstelle (Teilprodukt/Sachkonto), aus der die Übernahme gezahlt wird."),
-})
-add_help_texts(YearPrepareForm, {
-    "source_year": _("Jahr, dessen Sätze, Bescheide und Verträge als Entwürfe übernommen werden."),
-})
+add_help_texts(
+    LandReceiptForm,
+    {
+        "reference": _("Buchungszeichen aus der Finanzbuchhaltung, z. B. der Kontoauszug."),
+    },
+)
+add_help_texts(
+    CarrierPaymentForm,
+    {
+        "due_on": _("Tag, an dem die Rate laut Vertrag fällig ist."),
+        "paid_on": _("leer, solange nicht gezahlt."),
+    },
+)
+add_help_texts(
+    ProofObligationForm,
+    {
+        "due_on": _("Frist für den Verwendungsnachweis."),
+    },
+)
+add_help_texts(
+    OwnShareTopUpForm,
+    {
+        "budget_line": _("Haushaltsstelle (Teilprodukt/Sachkonto), aus der die Übernahme gezahlt wird."),
+    },
+)
+add_help_texts(
+    YearPrepareForm,
+    {
+        "source_year": _("Jahr, dessen Sätze, Bescheide und Verträge als Entwürfe übernommen werden."),
+    },
+)

@@ -51,14 +51,22 @@ def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
     )
 
 
-def contracts_with_balances(*, contracts: QuerySet[ForwardingContract], today: date | None = None) -> QuerySet[ForwardingContract]:
+def contracts_with_balances(
+    *, contracts: QuerySet[ForwardingContract], today: date | None = None
+) -> QuerySet[ForwardingContract]:
     """Contracts with planned, paid and overdue sums of their instalments, in one query."""
     today = today or timezone.localdate()
-    return contracts.select_related("carrier", "post", "grant__programme").annotate(
-        planned=_sum_subquery(CarrierPayment.objects.all(), "pk", "contract"),
-        paid=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract"),
-        overdue=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"),
-    ).annotate(balance=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY_FIELD))
+    return (
+        contracts.select_related("carrier", "post", "grant__programme")
+        .annotate(
+            planned=_sum_subquery(CarrierPayment.objects.all(), "pk", "contract"),
+            paid=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract"),
+            overdue=_sum_subquery(
+                CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"
+            ),
+        )
+        .annotate(balance=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY_FIELD))
+    )
 
 
 @dataclass
@@ -91,7 +99,9 @@ def payment_totals(*, grants: list[GrantNotice], contracts: list[ForwardingContr
     )
 
 
-def overdue_payments(*, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None) -> QuerySet[CarrierPayment]:
+def overdue_payments(
+    *, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None
+) -> QuerySet[CarrierPayment]:
     today = today or timezone.localdate()
     qs = CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today)
     if contracts is not None:
@@ -104,9 +114,11 @@ def overdue_payments(*, today: date | None = None, contracts: QuerySet[Forwardin
 
 def proof_obligations(*, user, status: str | None = None) -> QuerySet[ProofObligation]:
     """Obligations the user may see, with their document count, in one query."""
-    qs = ProofObligation.objects.for_user(user).select_related(
-        "contract__carrier", "contract__post", "grant__programme", "checked_by"
-    ).annotate(document_count=Count("documents"))
+    qs = (
+        ProofObligation.objects.for_user(user)
+        .select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+        .annotate(document_count=Count("documents"))
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("due_on", "pk")
@@ -161,7 +173,9 @@ def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingCo
     allocations merged) and the funded FTE beside the post's FTE. One query.
     """
 
-    allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by("post_id", "start", "pk")
+    allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by(
+        "post_id", "start", "pk"
+    )
     if posts is not None:
         allocations = allocations.filter(post__in=posts)
     by_post: dict[int, list] = {}
@@ -178,14 +192,21 @@ def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingCo
             clashing = [a for a in allocs if a.start <= seg_start and a.end >= seg_start]
             ids = sorted(a.pk for a in clashing)
             if (
-                current is not None and current.end is not None and seg_start.toordinal() == current.end.toordinal() + 1
-                and sorted(a.pk for a in current.allocations) == ids and current.funded_fte == total
+                current is not None
+                and current.end is not None
+                and seg_start.toordinal() == current.end.toordinal() + 1
+                and sorted(a.pk for a in current.allocations) == ids
+                and current.funded_fte == total
             ):
                 current.end = seg_end
                 continue
             current = FundingConflict(
-                post=post, programmes=sorted({a.grant.programme.short_name for a in clashing}),
-                start=seg_start, end=seg_end, funded_fte=total, allocations=clashing,
+                post=post,
+                programmes=sorted({a.grant.programme.short_name for a in clashing}),
+                start=seg_start,
+                end=seg_end,
+                funded_fte=total,
+                allocations=clashing,
             )
             conflicts.append(current)
     conflicts.sort(key=lambda c: (c.post.title, c.start))
@@ -218,12 +239,15 @@ class PostTimeline:
 def post_timelines(*, today: date | None = None, flagged_only: bool = False, user=None) -> list[PostTimeline]:
     """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
 
-
     today = today or timezone.localdate()
     horizons = horizon_months()
     limits = [(h, add_months(today, h)) for h in horizons]
     posts = Post.objects.for_user(user) if user is not None else Post.objects.all()
-    posts = posts.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("employer", "module").annotate(funding_end=Max("allocations__end"))
+    posts = (
+        posts.filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("employer", "module")
+        .annotate(funding_end=Max("allocations__end"))
+    )
     rows = []
     for post in posts.order_by("module__number", "title", "pk"):
 
@@ -270,13 +294,19 @@ class Scenario:
 
     def forecast_for(self, basis: str) -> Decimal | None:
         return {
-            ForecastBasis.LAND_INCOME: self.land_income, ForecastBasis.FORWARDING: self.forwarding,
-            ForecastBasis.OWN_PERSONNEL: self.own_personnel, ForecastBasis.TOP_UP: self.top_up,
+            ForecastBasis.LAND_INCOME: self.land_income,
+            ForecastBasis.FORWARDING: self.forwarding,
+            ForecastBasis.OWN_PERSONNEL: self.own_personnel,
+            ForecastBasis.TOP_UP: self.top_up,
         }.get(basis)
 
 
 def scenario_figures(
-    *, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None,
+    *,
+    year: int,
+    rate: Decimal | None = None,
+    top_up_per_fte: Decimal | None = None,
+    personnel_per_fte: Decimal | None = None,
     _today_top_up: OwnShareTopUp | None = None,
 ) -> Scenario:
     """The year's money with optional changes: the rate per VZÄ (every category but the assistant post, whose
@@ -363,13 +393,23 @@ class WhatIf:
         return [(line, a, b, None if a is None or b is None else b - a) for line, a, b in self.budget]
 
 
-def what_if(*, year: int, rate: Decimal | None = None, top_up_per_fte: Decimal | None = None, personnel_per_fte: Decimal | None = None) -> WhatIf:
+def what_if(
+    *,
+    year: int,
+    rate: Decimal | None = None,
+    top_up_per_fte: Decimal | None = None,
+    personnel_per_fte: Decimal | None = None,
+) -> WhatIf:
     """Today's plan beside the changed one, with the year's budget lines; nothing is saved."""
     decision = top_up_for_year(year=year)
     today = scenario_figures(year=year, _today_top_up=decision)
-    scenario = scenario_figures(year=year, rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte, _today_top_up=decision)
+    scenario = scenario_figures(
+        year=year, rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte, _today_top_up=decision
+    )
     lines = list(BudgetLine.objects.filter(year=year))
-    budget = [(line, today.forecast_for(line.forecast_basis), scenario.forecast_for(line.forecast_basis)) for line in lines]
+    budget = [
+        (line, today.forecast_for(line.forecast_basis), scenario.forecast_for(line.forecast_basis)) for line in lines
+    ]
     return WhatIf(year, today, scenario, budget)
 
 
@@ -472,17 +512,21 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
     granted: dict[str, Decimal] = {}
     for row in (
         GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False, is_draft=False)
-        .values("programme__short_name", "programme__module__number").annotate(total=Sum("amount")).order_by("programme__module__number")
+        .values("programme__short_name", "programme__module__number")
+        .annotate(total=Sum("amount"))
+        .order_by("programme__module__number")
     ):
         granted[row["programme__short_name"]] = round_money(row["total"])
     contracts = (
         ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False, is_draft=False)
-        .values("grant__programme__short_name", "carrier__short_name", "carrier__name").annotate(total=Sum("amount"))
+        .values("grant__programme__short_name", "carrier__short_name", "carrier__name")
+        .annotate(total=Sum("amount"))
     )
     paid = {
         (r["contract__grant__programme__short_name"], r["contract__carrier__name"]): round_money(r["total"])
         for r in CarrierPayment.objects.filter(contract__year=year, paid_on__isnull=False)
-        .values("contract__grant__programme__short_name", "contract__carrier__name").annotate(total=Sum("amount"))
+        .values("contract__grant__programme__short_name", "contract__carrier__name")
+        .annotate(total=Sum("amount"))
     }
     rows, forwarded = [], {}
     for r in contracts:
@@ -497,5 +541,3 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
 
 
 # ---------------------------------------------------------------- budget (NKF): actual payments
-
-

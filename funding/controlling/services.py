@@ -73,19 +73,43 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
     prep = YearPreparation(source_year=source_year, year=year)
     with transaction.atomic():
         # Lock the source notices: a second, concurrent preparation waits here and then finds the year prepared.
-        list(GrantNotice.objects.select_for_update().filter(period_start__year=source_year).order_by("pk").values_list("pk", flat=True))
-        if GrantNotice.objects.filter(period_start__year=year).exists() or ForwardingContract.objects.filter(year=year).exists():
+        list(
+            GrantNotice.objects.select_for_update()
+            .filter(period_start__year=source_year)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if (
+            GrantNotice.objects.filter(period_start__year=year).exists()
+            or ForwardingContract.objects.filter(year=year).exists()
+        ):
             raise ValidationError(
-                {"source_year": _("Für %(y)s gibt es bereits Bescheide oder Verträge; das Jahr ist schon vorbereitet.") % {"y": year}}
+                {
+                    "source_year": _(
+                        "Für %(y)s gibt es bereits Bescheide oder Verträge; das Jahr ist schon vorbereitet."
+                    )
+                    % {"y": year}
+                }
             )
         if not GrantNotice.objects.filter(period_start__year=source_year).exists():
-            raise ValidationError({"source_year": _("Für %(y)s gibt es keine Bescheide, die übernommen werden könnten.") % {"y": source_year}})
+            raise ValidationError(
+                {
+                    "source_year": _("Für %(y)s gibt es keine Bescheide, die übernommen werden könnten.")
+                    % {"y": source_year}
+                }
+            )
         existing_rates = set(Rate.objects.filter(year=year).values_list("programme_id", "category"))
         for rate in Rate.objects.filter(year=source_year):
             if (rate.programme_id, rate.category) not in existing_rates:
                 prep.rates.append(
                     save_validated(
-                        Rate(programme_id=rate.programme_id, category=rate.category, year=year, amount_per_fte=rate.amount_per_fte, confirmed=False),
+                        Rate(
+                            programme_id=rate.programme_id,
+                            category=rate.category,
+                            year=year,
+                            amount_per_fte=rate.amount_per_fte,
+                            confirmed=False,
+                        ),
                         user=user,
                     )
                 )
@@ -95,20 +119,33 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
                 continue
             prep.cost_plans.append(
                 save_validated(
-                    CostPlan(post=plan.post, year=year, personnel=plan.personnel, material_overhead=plan.material_overhead, is_draft=True),
+                    CostPlan(
+                        post=plan.post,
+                        year=year,
+                        personnel=plan.personnel,
+                        material_overhead=plan.material_overhead,
+                        is_draft=True,
+                    ),
                     user=user,
                 )
             )
         rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
         new_grants: dict[int, GrantNotice] = {}
-        sources = GrantNotice.objects.filter(period_start__year=source_year).select_related("programme").prefetch_related("allocations__post")
+        sources = (
+            GrantNotice.objects.filter(period_start__year=source_year)
+            .select_related("programme")
+            .prefetch_related("allocations__post")
+        )
         for source in sources:
             parts = [(a, _post_period(a.post, year)) for a in source.allocations.all()]
             parts = [(a, period) for a, period in parts if period is not None]
             if not parts:
                 continue
             annual = sum(
-                (rates.get((source.programme_id, a.post.category), ZERO) * a.fte * overlap_days(*period, *period) for a, period in parts),
+                (
+                    rates.get((source.programme_id, a.post.category), ZERO) * a.fte * overlap_days(*period, *period)
+                    for a, period in parts
+                ),
                 start=Decimal(0),
             )
             grant = save_validated(
@@ -129,7 +166,11 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
             prep.grants.append(grant)
             new_grants[source.pk] = grant
             for alloc, (start, end) in parts:
-                prep.allocations.append(save_validated(GrantAllocation(grant=grant, post=alloc.post, fte=alloc.fte, start=start, end=end), user=user))
+                prep.allocations.append(
+                    save_validated(
+                        GrantAllocation(grant=grant, post=alloc.post, fte=alloc.fte, start=start, end=end), user=user
+                    )
+                )
         contracts = ForwardingContract.objects.filter(year=source_year).select_related("post", "carrier")
         for source in contracts:
             period = _post_period(source.post, year)
@@ -141,8 +182,14 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
             if not inputs.complete:
                 continue
             contract = ForwardingContract(
-                grant=grant, post=source.post, carrier=source.carrier, reference=f"Entwurf {year} – {source.reference}"[:100],
-                year=year, start=start, end=end, is_draft=True,
+                grant=grant,
+                post=source.post,
+                carrier=source.carrier,
+                reference=f"Entwurf {year} – {source.reference}"[:100],
+                year=year,
+                start=start,
+                end=end,
+                is_draft=True,
                 amount=forwarding_amount_from(inputs=inputs, post=source.post, year=year, start=start, end=end),
             )
             prep.contracts.append(save_validated(contract, user=user))
@@ -154,7 +201,9 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
 # ---------------------------------------------------------------- payments
 
 
-def land_receipt_save(*, grant: GrantNotice, receipt: LandReceipt | None = None, data: dict[str, Any], user=None) -> LandReceipt:
+def land_receipt_save(
+    *, grant: GrantNotice, receipt: LandReceipt | None = None, data: dict[str, Any], user=None
+) -> LandReceipt:
     """Money from the Land on a notice; the receipts never exceed the notice."""
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().get(pk=grant.pk)
@@ -166,14 +215,24 @@ def land_receipt_save(*, grant: GrantNotice, receipt: LandReceipt | None = None,
         already = LandReceipt.objects.filter(grant=grant).exclude(pk=receipt.pk).aggregate(t=Sum("amount"))["t"] or ZERO
         if receipt.amount is not None and round_money(already) + receipt.amount > grant.amount:
             raise ValidationError(
-                {"amount": _("Zu viel: Auf den Bescheid (%(g)s) sind bereits %(a)s eingegangen; mit %(n)s wären es %(x)s mehr als bewilligt.")
-                 % {"g": format_euro(grant.amount), "a": format_euro(round_money(already)), "n": format_euro(receipt.amount),
-                    "x": format_euro(round_money(already) + receipt.amount - grant.amount)}}
+                {
+                    "amount": _(
+                        "Zu viel: Auf den Bescheid (%(g)s) sind bereits %(a)s eingegangen; mit %(n)s wären es %(x)s mehr als bewilligt."
+                    )
+                    % {
+                        "g": format_euro(grant.amount),
+                        "a": format_euro(round_money(already)),
+                        "n": format_euro(receipt.amount),
+                        "x": format_euro(round_money(already) + receipt.amount - grant.amount),
+                    }
+                }
             )
         return save_validated(receipt, user=user)
 
 
-def carrier_payment_save(*, contract: ForwardingContract, payment: CarrierPayment | None = None, data: dict[str, Any], user=None) -> CarrierPayment:
+def carrier_payment_save(
+    *, contract: ForwardingContract, payment: CarrierPayment | None = None, data: dict[str, Any], user=None
+) -> CarrierPayment:
     """A planned instalment (and, once paid, its date); the instalments never exceed the contract."""
     with transaction.atomic():
         contract = ForwardingContract.objects.select_for_update().get(pk=contract.pk)
@@ -182,12 +241,23 @@ def carrier_payment_save(*, contract: ForwardingContract, payment: CarrierPaymen
         payment.contract = contract
         if payment.amount is not None and payment.amount <= 0:
             raise ValidationError({"amount": _("Der Betrag muss größer als 0 sein.")})
-        already = CarrierPayment.objects.filter(contract=contract).exclude(pk=payment.pk).aggregate(t=Sum("amount"))["t"] or ZERO
+        already = (
+            CarrierPayment.objects.filter(contract=contract).exclude(pk=payment.pk).aggregate(t=Sum("amount"))["t"]
+            or ZERO
+        )
         already = round_money(already)
         if payment.amount is not None and already + payment.amount > contract.amount:
             raise ValidationError(
-                {"amount": _("Über dem Vertrag: Der Vertrag umfasst %(c)s, geplant oder gezahlt sind bereits %(a)s; höchstens %(r)s sind noch möglich.")
-                 % {"c": format_euro(contract.amount), "a": format_euro(already), "r": format_euro(contract.amount - already)}}
+                {
+                    "amount": _(
+                        "Über dem Vertrag: Der Vertrag umfasst %(c)s, geplant oder gezahlt sind bereits %(a)s; höchstens %(r)s sind noch möglich."
+                    )
+                    % {
+                        "c": format_euro(contract.amount),
+                        "a": format_euro(already),
+                        "r": format_euro(contract.amount - already),
+                    }
+                }
             )
         if payment.paid_on and payment.paid_on.year < contract.year - 1:
             raise ValidationError({"paid_on": _("Das Zahlungsdatum liegt vor dem Vertragsjahr.")})
@@ -198,8 +268,13 @@ def carrier_payment_save(*, contract: ForwardingContract, payment: CarrierPaymen
 
 
 def proof_obligation_save(
-    *, kind: str, contract: ForwardingContract | None = None, grant: GrantNotice | None = None,
-    obligation: ProofObligation | None = None, data: dict[str, Any], user=None,
+    *,
+    kind: str,
+    contract: ForwardingContract | None = None,
+    grant: GrantNotice | None = None,
+    obligation: ProofObligation | None = None,
+    data: dict[str, Any],
+    user=None,
 ) -> ProofObligation:
     """An obligation to prove use; its due date is never before the end of the period it covers."""
     with transaction.atomic():
@@ -208,8 +283,12 @@ def proof_obligation_save(
         period_end = obligation.period_end
         if obligation.due_on is not None and obligation.due_on < period_end:
             raise ValidationError(
-                {"due_on": _("Die Frist darf nicht vor dem Ende des Zeitraums (%(e)s) liegen; ein Nachweis kann erst danach erbracht werden.")
-                 % {"e": period_end.strftime("%d.%m.%Y")}}
+                {
+                    "due_on": _(
+                        "Die Frist darf nicht vor dem Ende des Zeitraums (%(e)s) liegen; ein Nachweis kann erst danach erbracht werden."
+                    )
+                    % {"e": period_end.strftime("%d.%m.%Y")}
+                }
             )
         return save_validated(obligation, user=user)
 
@@ -219,8 +298,12 @@ def proof_document_add(*, obligation: ProofObligation, doc_type: str, upload, us
     with transaction.atomic():
         obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
         if obligation.status in (ProofStatus.CHECKED, ProofStatus.CLOSED):
-            raise ValidationError({"file": _("Der Nachweis ist bereits geprüft; Dokumente können nicht mehr ergänzt werden.")})
-        document = ProofDocument(obligation=obligation, doc_type=doc_type, uploaded_by=user, original_name=upload.name[:200])
+            raise ValidationError(
+                {"file": _("Der Nachweis ist bereits geprüft; Dokumente können nicht mehr ergänzt werden.")}
+            )
+        document = ProofDocument(
+            obligation=obligation, doc_type=doc_type, uploaded_by=user, original_name=upload.name[:200]
+        )
         document.file.save(upload.name, upload, save=False)
         save_validated(document, user=user)
         if obligation.status in (ProofStatus.OPEN, ProofStatus.OBJECTIONS):
@@ -234,7 +317,9 @@ def proof_status_set(*, obligation: ProofObligation, status: str, user, today: d
     with transaction.atomic():
         obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
         if status in (ProofStatus.CHECKED, ProofStatus.CLOSED) and not obligation.documents.exists():
-            raise ValidationError({"status": _("Ohne eingereichte Dokumente kann der Nachweis nicht als geprüft gelten.")})
+            raise ValidationError(
+                {"status": _("Ohne eingereichte Dokumente kann der Nachweis nicht als geprüft gelten.")}
+            )
         obligation.status = status
         if status in (ProofStatus.CHECKED, ProofStatus.OBJECTIONS, ProofStatus.CLOSED):
             obligation.checked_by = user
@@ -263,7 +348,11 @@ def send_proof_reminders(*, today: date | None = None) -> int:
         return 0
     sent = 0
     candidates = (
-        ProofObligation.objects.filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__gte=today, due_on__lte=today + timedelta(days=max(thresholds)))
+        ProofObligation.objects.filter(
+            status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS],
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=max(thresholds)),
+        )
         .select_related("contract__carrier", "contract__post", "grant__programme")
         .prefetch_related("reminders")
     )
@@ -276,18 +365,28 @@ def send_proof_reminders(*, today: date | None = None) -> int:
         with transaction.atomic():
             created = 0
             for threshold in reached:
-                _obj, new = ProofReminder.objects.get_or_create(obligation=obligation, days_before=threshold, defaults={"sent_on": today})
+                _obj, new = ProofReminder.objects.get_or_create(
+                    obligation=obligation, days_before=threshold, defaults={"sent_on": today}
+                )
                 created += new
             if not created:  # another run got there first
                 continue
             recipients = _recipients(obligation)
-            subject = _("Erinnerung: Verwendungsnachweis fällig am %(d)s") % {"d": obligation.due_on.strftime("%d.%m.%Y")}
-            body = _("Der Verwendungsnachweis für %(s)s ist am %(d)s fällig (noch %(n)s Tage). Bitte Sachbericht und zahlenmäßigen Nachweis hochladen.") % {
-                "s": obligation.subject, "d": obligation.due_on.strftime("%d.%m.%Y"), "n": left,
+            subject = _("Erinnerung: Verwendungsnachweis fällig am %(d)s") % {
+                "d": obligation.due_on.strftime("%d.%m.%Y")
+            }
+            body = _(
+                "Der Verwendungsnachweis für %(s)s ist am %(d)s fällig (noch %(n)s Tage). Bitte Sachbericht und zahlenmäßigen Nachweis hochladen."
+            ) % {
+                "s": obligation.subject,
+                "d": obligation.due_on.strftime("%d.%m.%Y"),
+                "n": left,
             }
             if recipients:
                 send_mail(subject, body, None, recipients)
-            ProofReminder.objects.filter(obligation=obligation, days_before__in=reached).update(recipients=len(recipients))
+            ProofReminder.objects.filter(obligation=obligation, days_before__in=reached).update(
+                recipients=len(recipients)
+            )
             sent += 1
     return sent
 
@@ -300,5 +399,10 @@ def top_up_save(*, top_up=None, data: dict[str, Any], user=None):
         apply_fields(top_up, data)
         line = top_up.budget_line
         if line is not None and (line.year != top_up.year or line.kind != BudgetKind.EXPENSE):
-            raise ValidationError({"budget_line": _("Die Haushaltsposition muss eine Aufwandsposition des Jahres %(y)s sein.") % {"y": top_up.year}})
+            raise ValidationError(
+                {
+                    "budget_line": _("Die Haushaltsposition muss eine Aufwandsposition des Jahres %(y)s sein.")
+                    % {"y": top_up.year}
+                }
+            )
         return save_validated(top_up, user=user)

@@ -102,7 +102,9 @@ class YearPrepareView(RoleRequiredMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
 
-        return {"source_year": parse_year(self.request.GET.get("year")) or date.today().year - 1}  # not the remembered year
+        return {
+            "source_year": parse_year(self.request.GET.get("year")) or date.today().year - 1
+        }  # not the remembered year
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -113,7 +115,9 @@ class YearPrepareView(RoleRequiredMixin, FormView):
         source_year = form.cleaned_data["source_year"]
         confirm = form.cleaned_data["confirm"]
         try:
-            prep = controlling_services.year_prepare(source_year=source_year, user=self.request.user, dry_run=not confirm)
+            prep = controlling_services.year_prepare(
+                source_year=source_year, user=self.request.user, dry_run=not confirm
+            )
         except ValidationError as exc:
             form.add_error("source_year", exc.message_dict.get("source_year", exc.messages))
             return self.form_invalid(form)
@@ -121,8 +125,17 @@ class YearPrepareView(RoleRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, preview=prep))
         messages.success(
             self.request,
-            _("%(y)s vorbereitet: %(g)s Bescheidentwürfe, %(a)s Zuordnungen, %(c)s Vertragsentwürfe, %(p)s Kostenpläne, %(r)s Sätze zu bestätigen.")
-            % {"y": prep.year, "g": len(prep.grants), "a": len(prep.allocations), "c": len(prep.contracts), "p": len(prep.cost_plans), "r": len(prep.rates)},
+            _(
+                "%(y)s vorbereitet: %(g)s Bescheidentwürfe, %(a)s Zuordnungen, %(c)s Vertragsentwürfe, %(p)s Kostenpläne, %(r)s Sätze zu bestätigen."
+            )
+            % {
+                "y": prep.year,
+                "g": len(prep.grants),
+                "a": len(prep.allocations),
+                "c": len(prep.contracts),
+                "p": len(prep.cost_plans),
+                "r": len(prep.rates),
+            },
         )
         return HttpResponseRedirect(reverse("funding:grant_list") + f"?year={prep.year}")
 
@@ -141,14 +154,23 @@ class PaymentOverviewView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         staff = not user.is_carrier_staff
         grants = list(cs.grants_with_balances(year=year)) if staff else []
-        contracts = list(cs.contracts_with_balances(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        contracts = list(
+            cs.contracts_with_balances(contracts=ForwardingContract.objects.for_user(user).filter(year=year))
+        )
         overdue = list(cs.overdue_payments(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
-        ctx.update({
-            "title": _("Zahlungen"), "year": year, "years": list(range(2020, date.today().year + 2)),
-            "grants": grants, "contracts": contracts, "overdue": overdue, "staff": staff,
-            "totals": cs.payment_totals(grants=grants, contracts=contracts),
-            "can_edit": role_key(user) == Role.ADMIN,
-        })
+        ctx.update(
+            {
+                "title": _("Zahlungen"),
+                "year": year,
+                "years": list(range(2020, date.today().year + 2)),
+                "grants": grants,
+                "contracts": contracts,
+                "overdue": overdue,
+                "staff": staff,
+                "totals": cs.payment_totals(grants=grants, contracts=contracts),
+                "can_edit": role_key(user) == Role.ADMIN,
+            }
+        )
         return ctx
 
 
@@ -211,7 +233,9 @@ class CarrierPaymentCreateView(ServiceFormView):
         return self.get_cancel_url()
 
     def perform_save(self, form):
-        return controlling_services.carrier_payment_save(contract=self.contract, payment=self.object, data=form_data(form), user=self.request.user)
+        return controlling_services.carrier_payment_save(
+            contract=self.contract, payment=self.object, data=form_data(form), user=self.request.user
+        )
 
 
 class CarrierPaymentUpdateView(CarrierPaymentCreateView):
@@ -244,7 +268,11 @@ class ProofListView(ScopedTableView):
             qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
             .annotate(
                 document_count=Count("documents"),
-                is_overdue=Case(When(Q(status=ProofStatus.OPEN, due_on__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+                is_overdue=Case(
+                    When(Q(status=ProofStatus.OPEN, due_on__lt=today), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
             )
             .order_by("due_on", "pk")
         )
@@ -262,7 +290,10 @@ class ProofDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         key = role_key(self.request.user)
         ctx["documents"] = self.object.documents.select_related("uploaded_by")
-        ctx["can_upload"] = key in {Role.ADMIN, Role.CARRIER} and self.object.status not in (ProofStatus.CHECKED, ProofStatus.CLOSED)
+        ctx["can_upload"] = key in {Role.ADMIN, Role.CARRIER} and self.object.status not in (
+            ProofStatus.CHECKED,
+            ProofStatus.CLOSED,
+        )
         ctx["can_check"] = key == Role.ADMIN
         ctx.setdefault("upload_form", ProofDocumentForm())
         ctx.setdefault("status_form", ProofStatusForm(initial={"status": self.object.status}))
@@ -280,7 +311,10 @@ class ProofUploadView(ProofDetailView):
         if form.is_valid():
             try:
                 controlling_services.proof_document_add(
-                    obligation=obligation, doc_type=form.cleaned_data["doc_type"], upload=form.cleaned_data["file"], user=request.user
+                    obligation=obligation,
+                    doc_type=form.cleaned_data["doc_type"],
+                    upload=form.cleaned_data["file"],
+                    user=request.user,
                 )
             except ValidationError as exc:
                 form.add_error("file", exc.message_dict.get("file", exc.messages))
@@ -298,7 +332,9 @@ class ProofStatusView(ProofDetailView):
         form = ProofStatusForm(request.POST)
         if form.is_valid():
             try:
-                controlling_services.proof_status_set(obligation=obligation, status=form.cleaned_data["status"], user=request.user)
+                controlling_services.proof_status_set(
+                    obligation=obligation, status=form.cleaned_data["status"], user=request.user
+                )
             except ValidationError as exc:
                 form.add_error("status", exc.message_dict.get("status", exc.messages))
             else:
@@ -336,7 +372,9 @@ class ProofCreateView(ServiceFormView):
 
     def perform_save(self, form):
         subject = {"contract": self.subject} if self.kind == ProofKind.CARRIER else {"grant": self.subject}
-        return controlling_services.proof_obligation_save(kind=self.kind, data=form_data(form), user=self.request.user, **subject)
+        return controlling_services.proof_obligation_save(
+            kind=self.kind, data=form_data(form), user=self.request.user, **subject
+        )
 
 
 class DoubleFundingView(RoleRequiredMixin, TemplateView):
@@ -356,7 +394,13 @@ class TimelineView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"title": _("Laufzeiten: Förderung und befristete Verträge"), "rows": cs.post_timelines(), "horizons": horizon_months()})
+        ctx.update(
+            {
+                "title": _("Laufzeiten: Förderung und befristete Verträge"),
+                "rows": cs.post_timelines(),
+                "horizons": horizon_months(),
+            }
+        )
         return ctx
 
 
@@ -377,7 +421,9 @@ class WhatIfView(RoleRequiredMixin, TemplateView):
         ctx.update({"title": _("Was-wäre-wenn: Pauschale, Übernahme, Kosten der Träger"), "form": form})
         if form.is_valid():
             c = form.cleaned_data
-            ctx["result"] = cs.what_if(year=c["year"], rate=c["rate"], top_up_per_fte=c["top_up"], personnel_per_fte=c["personnel"])
+            ctx["result"] = cs.what_if(
+                year=c["year"], rate=c["rate"], top_up_per_fte=c["top_up"], personnel_per_fte=c["personnel"]
+            )
             ctx["decision"] = top_up_for_year(year=c["year"])
             ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN
         return ctx

@@ -47,6 +47,5 @@ def datum(value) -> str:
 def filesize_de(value) -> str:
     """File size with a German decimal comma in every interface language: 11980 → "11,7 KB"."""
 
-
     with german():
         return filesizeformat(value)

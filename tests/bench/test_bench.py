@@ -27,7 +27,9 @@ def tiny_run(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         with transaction.atomic():
-            result = bench_current_database("tiny", migrate=False, reuse=False, skip_gunicorn=True, log=lambda msg: None)
+            result = bench_current_database(
+                "tiny", migrate=False, reuse=False, skip_gunicorn=True, log=lambda msg: None
+            )
             facts = {
                 "carriers": Organisation.objects.filter(kind=OrganisationKind.CARRIER).count(),
                 "posts": Post.objects.count(),
@@ -43,14 +45,21 @@ def tiny_run(django_db_setup, django_db_blocker):
 def _compare_returns():
     """Stored figures of generated frozen returns against the register's own count (the app's selector)."""
     pairs = []
-    returns = (CaseloadReturn.objects.filter(post__title__regex=r"^Case Management [0-9]{5}$", status=ReturnStatus.ACCEPTED)
-               .select_related("carrier", "post").order_by("pk")[:12])
+    returns = (
+        CaseloadReturn.objects.filter(post__title__regex=r"^Case Management [0-9]{5}$", status=ReturnStatus.ACCEPTED)
+        .select_related("carrier", "post")
+        .order_by("pk")[:12]
+    )
     for r in returns:
         start, end = month_bounds(r.year, r.month)
         computed = return_figures_computed(carrier=r.carrier, post=r.post, start=start, end=end)
         stored = return_figures_stored(caseload_return=r)
-        pairs.append(({d: {k: v for k, v in vals.items() if v} for d, vals in stored.items()},
-                      {d: {k: v for k, v in vals.items() if v} for d, vals in computed.items()}))
+        pairs.append(
+            (
+                {d: {k: v for k, v in vals.items() if v} for d, vals in stored.items()},
+                {d: {k: v for k, v in vals.items() if v} for d, vals in computed.items()},
+            )
+        )
     return pairs
 
 
@@ -87,8 +96,17 @@ def test_every_page_and_its_admin_reference_answer_200_with_query_counts(tiny_ru
 
 def test_report_marks_every_target_and_writes_json(tiny_run, tmp_path):
     result, _facts = tiny_run
-    results = {"scale": "tiny", "date": "2026-11-25 01:00", "commit": "abc1234", "cpu": report.cpu_model(), "cpus": os.cpu_count(),
-               "load_before": 0.5, "python": "3", "django": "5", "databases": {"SQLite": result}}
+    results = {
+        "scale": "tiny",
+        "date": "2026-11-25 01:00",
+        "commit": "abc1234",
+        "cpu": report.cpu_model(),
+        "cpus": os.cpu_count(),
+        "load_before": 0.5,
+        "python": "3",
+        "django": "5",
+        "databases": {"SQLite": result},
+    }
     text = report.write(results, tmp_path / "b.md", tmp_path / "b.json")
     assert "## SQLite" in text and "Vorlage 2020/0354 als PDF ≤ 1 s" in text
     assert "Durchsatz: nicht gemessen (--skip-gunicorn)" in text
@@ -100,20 +118,47 @@ def test_report_marks_every_target_and_writes_json(tiny_run, tmp_path):
 
 
 def test_targets_are_judged_by_the_limits_of_the_issue():
-    page = {"key": "posts", "label": "Stellen", "list": True, "ratio": 1.01,
-            "ours": {"status": 200, "queries": 9, "p95_ms": 100.0}}
+    page = {
+        "key": "posts",
+        "label": "Stellen",
+        "list": True,
+        "ratio": 1.01,
+        "ours": {"status": 200, "queries": 9, "p95_ms": 100.0},
+    }
     county = {c["target"]: c["ok"] for c in report.evaluate({"pages": [page]}, "county")}
-    assert county == {"Stellen: Abfragen ≤ 8": False, "Stellen: p95 ≤ 100 ms": True, "Stellen: Verhältnis zum Admin ≤ 1,0": False}
+    assert county == {
+        "Stellen: Abfragen ≤ 8": False,
+        "Stellen: p95 ≤ 100 ms": True,
+        "Stellen: Verhältnis zum Admin ≤ 1,0": False,
+    }
     page["ours"]["p95_ms"] = 250.5
     state = {c["target"]: c["ok"] for c in report.evaluate({"pages": [page]}, "state")}
     assert state["Stellen: p95 ≤ 250 ms"] is False
-    pdf = report.evaluate({"pdf": {"paper_s": 1.0, "bundle_s": 10.2, "bundle_pages": 40}, "gunicorn": {"posts": {"rps": 150.0, "errors": 0}}}, "county")
+    pdf = report.evaluate(
+        {
+            "pdf": {"paper_s": 1.0, "bundle_s": 10.2, "bundle_pages": 40},
+            "gunicorn": {"posts": {"rps": 150.0, "errors": 0}},
+        },
+        "county",
+    )
     assert [c["ok"] for c in pdf] == [True, False, True]
 
 
 def test_a_loaded_machine_is_named_in_the_report(tmp_path):
-    base = {"scale": "small", "date": "2026-11-25 01:00", "commit": "abc1234", "cpu": "CPU", "cpus": 2, "python": "3", "django": "5"}
-    quiet = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 0.3, "pages": []}}}, None, None)
-    busy = report.write({**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 4.0, "pages": []}}}, None, None)
+    base = {
+        "scale": "small",
+        "date": "2026-11-25 01:00",
+        "commit": "abc1234",
+        "cpu": "CPU",
+        "cpus": 2,
+        "python": "3",
+        "django": "5",
+    }
+    quiet = report.write(
+        {**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 0.3, "pages": []}}}, None, None
+    )
+    busy = report.write(
+        {**base, "load_before": 0.2, "databases": {"SQLite": {"load_before": 4.0, "pages": []}}}, None, None
+    )
     assert "belastet" not in quiet
     assert "**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis 4 bei 2 Kernen)" in busy

@@ -151,9 +151,17 @@ class Journey:
         if label:
             self.shot(label)
         assert not bad, f"Barrierefreiheit ({self.page.url}): " + json.dumps(
-            [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-              "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad],
-            ensure_ascii=False, indent=1,
+            [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "nodes": [n["target"] for n in v["nodes"][:5]],
+                }
+                for v in bad
+            ],
+            ensure_ascii=False,
+            indent=1,
         )
 
     def fill(self, values: dict[str, object]):

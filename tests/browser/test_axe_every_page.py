@@ -32,8 +32,13 @@ pytestmark = pytest.mark.skipif(
 PREFERENCE = ("a46", "carrier_a", "committee", "readonly")
 # Not HTML: PDFs, CSV, files, OParl JSON.
 DOWNLOADS = {
-    "committee:paper_pdf", "committee:meeting_bundle", "committee:attachment_download",
-    "casemanagement:return_csv", "funding:proof_document", "overview:data_export", "logout",
+    "committee:paper_pdf",
+    "committee:meeting_bundle",
+    "committee:attachment_download",
+    "casemanagement:return_csv",
+    "funding:proof_document",
+    "overview:data_export",
+    "logout",
 }
 # Pages every role opens: the dashboard differs by role.
 EVERY_ROLE = {"dashboard"}
@@ -71,7 +76,8 @@ def _axe(page) -> list[dict]:
     )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
-        for v in result["violations"] if v.get("impact") in ("serious", "critical")
+        for v in result["violations"]
+        if v.get("impact") in ("serious", "critical")
     ]
 
 
@@ -94,8 +100,15 @@ def test_every_page_passes_axe(browser, live_server, demo, settings):
                 client = Client()
                 client.force_login(User.objects.get(username=USERNAMES[role]))
                 ctx = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-                ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                                  "url": live_server.url}])
+                ctx.add_cookies(
+                    [
+                        {
+                            "name": settings.SESSION_COOKIE_NAME,
+                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                            "url": live_server.url,
+                        }
+                    ]
+                )
                 ctx.set_default_timeout(15000)
                 page = ctx.new_page()
                 errors: list[str] = []
@@ -114,4 +127,6 @@ def test_every_page_passes_axe(browser, live_server, demo, settings):
         for ctx, _page, _errors in contexts.values():
             ctx.close()
     print(f"axe: {checked} Seiten geprüft in {time.monotonic() - started:.0f} s")
-    assert not findings, f"{len(findings)} von {checked} Seiten mit ernsten oder kritischen Verstößen:\n" + "\n".join(findings)
+    assert not findings, f"{len(findings)} von {checked} Seiten mit ernsten oder kritischen Verstößen:\n" + "\n".join(
+        findings
+    )

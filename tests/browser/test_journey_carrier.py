@@ -17,10 +17,19 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
 
     j.go("/fallmanagement/faelle/neu/")
     j.check_a11y("Neuer Fall")
-    j.fill({
-        "responsible_post": "#1", "opened_on": today.strftime("%d.%m.%Y"), "age_band": "#2", "gender": "#1",
-        "municipality": "#1", "residence_status": "#1", "legal_domain": "#1", "phase": "#1", "topics": True,
-    })
+    j.fill(
+        {
+            "responsible_post": "#1",
+            "opened_on": today.strftime("%d.%m.%Y"),
+            "age_band": "#2",
+            "gender": "#1",
+            "municipality": "#1",
+            "residence_status": "#1",
+            "legal_domain": "#1",
+            "phase": "#1",
+            "topics": True,
+        }
+    )
     j.submit()
     assert Case.objects.filter(carrier__slug="caritas").count() == before + 1
     code = Case.objects.filter(carrier__slug="caritas").order_by("-pk").first().code
@@ -33,8 +42,14 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
     j.submit()
 
     j.click("Verweisung erfassen")
-    j.fill({"target": "#1", "referred_on": today.strftime("%d.%m.%Y"), "status": "#1",
-            "follow_up_on": (today + timedelta(days=14)).strftime("%d.%m.%Y")})
+    j.fill(
+        {
+            "target": "#1",
+            "referred_on": today.strftime("%d.%m.%Y"),
+            "status": "#1",
+            "follow_up_on": (today + timedelta(days=14)).strftime("%d.%m.%Y"),
+        }
+    )
     j.submit()
     j.check_a11y("Fall mit Kontakt und Verweisung")
 

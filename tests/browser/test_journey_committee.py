@@ -14,7 +14,9 @@ def paper_before_the_meetings(demo):
     paper = Paper.objects.get(number="2020/0354")
     for consultation in Consultation.objects.filter(paper=paper):
         consultation.result = ""
-        consultation.votes_yes = consultation.votes_no = consultation.votes_abstention = consultation.votes_biased = None
+        consultation.votes_yes = consultation.votes_no = consultation.votes_abstention = consultation.votes_biased = (
+            None
+        )
         consultation.save()
     paper.status = "released"
     paper.save()

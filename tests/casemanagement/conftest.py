@@ -36,8 +36,18 @@ def post_b(carrier_b, stolberg):
 def make_case(carrier_a, post_a, eschweiler):
     """make_case(opened, closed=None, reason=..., legal_domain=..., topics=[...], post=..., carrier=...)"""
 
-    def make(opened: date, closed: date | None = None, *, reason: str = "goal_reached", legal_domain: str = "sgb2",
-             topics=("work",), municipality=None, post=None, carrier=None, reopened: list | None = None) -> Case:
+    def make(
+        opened: date,
+        closed: date | None = None,
+        *,
+        reason: str = "goal_reached",
+        legal_domain: str = "sgb2",
+        topics=("work",),
+        municipality=None,
+        post=None,
+        carrier=None,
+        reopened: list | None = None,
+    ) -> Case:
         case = services.case_create(
             carrier=carrier or carrier_a,
             data={

@@ -16,7 +16,11 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return (
-        list(Case.objects.order_by("code").values_list("code", "opened_on", "closed_on", "legal_domain", "municipality__name")),
+        list(
+            Case.objects.order_by("code").values_list(
+                "code", "opened_on", "closed_on", "legal_domain", "municipality__name"
+            )
+        ),
         Contact.objects.count(),
         Referral.objects.count(),
     )
@@ -35,7 +39,9 @@ def test_the_demo_register_is_deterministic_idempotent_and_plausible():
 
     per_carrier = dict(Case.objects.values_list("carrier__slug").annotate(n=Count("pk")))
     assert len(per_carrier) == 5 and all(100 <= n <= 150 for n in per_carrier.values())  # 1,0 VZÄ each
-    assert Case.history.filter(id__in=Case.objects.values("pk")).count() == Case.objects.count()  # history despite bulk_create
+    assert (
+        Case.history.filter(id__in=Case.objects.values("pk")).count() == Case.objects.count()
+    )  # history despite bulk_create
     states = dict(CaseloadReturn.objects.values_list("status").annotate(n=Count("pk")))
     assert states == {"accepted": 45, "submitted": 10, "draft": 5}  # Jan–Sep, Oct–Nov, Dec × 5 posts
     fte = funded_fte_by_carrier(year=2021)

@@ -37,7 +37,9 @@ def test_two_carrier_staff_editing_one_case_the_second_save_is_refused(carrier_a
     first = _client(f.CarrierUserFactory(organisation=carrier_a))
     second = _client(f.CarrierUserFactory(organisation=carrier_a, first_name="Clara", last_name="Kurz"))
     url = reverse("casemanagement:case_edit", args=[case.public_id])
-    response = stale_edit(url, first, second, first_changes={"legal_domain": "sgb3"}, second_changes={"legal_domain": "sgb12"})
+    response = stale_edit(
+        url, first, second, first_changes={"legal_domain": "sgb3"}, second_changes={"legal_domain": "sgb12"}
+    )
     assert response.status_code == 200
     errors = top_errors(response)
     assert errors[0].startswith("Dieser Datensatz wurde inzwischen von Clara Kurz am ")
@@ -53,12 +55,17 @@ def test_accepting_from_a_page_shown_before_the_return_was_sent_back_is_refused(
     page = anna.get(submitted.get_absolute_url()).content.decode()
     loaded = submitted.version
     assert f'name="version" value="{loaded}"' in page
-    bernd.post(reverse("casemanagement:return_send_back", args=[submitted.public_id]), {"reason": "Monat unvollständig", "version": loaded})
+    bernd.post(
+        reverse("casemanagement:return_send_back", args=[submitted.public_id]),
+        {"reason": "Monat unvollständig", "version": loaded},
+    )
     submitted.refresh_from_db()
     assert submitted.status == ReturnStatus.RETURNED
     history = submitted.history.count()
 
-    response = anna.post(reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": loaded}, follow=True)
+    response = anna.post(
+        reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": loaded}, follow=True
+    )
     shown = [str(m) for m in response.context["messages"]]
     assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
     assert "Status: eingereicht → zurückgegeben" in shown
@@ -71,7 +78,11 @@ def test_a_carriers_stale_submit_button_does_not_resubmit_a_return_under_review(
     """The carrier's page still shows the draft (version before submitting); the return meanwhile was accepted."""
     services.return_accept(caseload_return=submitted)
     carrier = _client(carrier_a_user)
-    response = carrier.post(reverse("casemanagement:return_submit", args=[submitted.public_id]), {"version": submitted.version - 1}, follow=True)
+    response = carrier.post(
+        reverse("casemanagement:return_submit", args=[submitted.public_id]),
+        {"version": submitted.version - 1},
+        follow=True,
+    )
     assert any("wurde inzwischen" in str(m) for m in response.context["messages"])
     submitted.refresh_from_db()
     assert submitted.status == ReturnStatus.ACCEPTED

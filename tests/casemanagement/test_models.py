@@ -6,8 +6,26 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-FORBIDDEN = ("name", "vorname", "nachname", "birth", "geburt", "address", "adresse", "street", "strasse", "phone",
-             "telefon", "email", "note", "notiz", "bemerk", "comment", "description", "text")
+FORBIDDEN = (
+    "name",
+    "vorname",
+    "nachname",
+    "birth",
+    "geburt",
+    "address",
+    "adresse",
+    "street",
+    "strasse",
+    "phone",
+    "telefon",
+    "email",
+    "note",
+    "notiz",
+    "bemerk",
+    "comment",
+    "description",
+    "text",
+)
 
 
 def register_models():

@@ -32,7 +32,9 @@ def two_months(make_case, carrier_a, post_a, carrier_b, post_b, stolberg):
         make_case(date(2021, 1, day), carrier=carrier_b, post=post_b, municipality=stolberg)
     for month in (1, 2):
         for carrier, post in ((carrier_a, post_a), (carrier_b, post_b)):
-            services.return_submit(caseload_return=services.return_create(carrier=carrier, post=post, year=2021, month=month))
+            services.return_submit(
+                caseload_return=services.return_create(carrier=carrier, post=post, year=2021, month=month)
+            )
 
 
 def test_caseload_per_month_is_the_stock_at_month_end_and_protected(two_months, carrier_a, carrier_b):
@@ -45,7 +47,9 @@ def test_caseload_per_month_is_the_stock_at_month_end_and_protected(two_months, 
     assert all(v not in (1, 2, 3, 4) for values in rows.values() for v in values)
 
 
-def test_statistics_page_draws_the_table_figures_and_never_a_protected_one(client, a46_user, two_months, carrier_a, carrier_b):
+def test_statistics_page_draws_the_table_figures_and_never_a_protected_one(
+    client, a46_user, two_months, carrier_a, carrier_b
+):
     client.force_login(a46_user)
     html = client.get(reverse("casemanagement:statistics"), {"year": 2021}).content.decode()
     titles = column_titles(html)
@@ -57,13 +61,17 @@ def test_statistics_page_draws_the_table_figures_and_never_a_protected_one(clien
     assert re.search(r"<th scope=\"row\">Feb\.</th><td class=\"num\">•</td>", table)
 
 
-def test_returns_status_per_month_counts_every_state_and_the_missing_ones(carrier_a, post_a, carrier_b, post_b, a46_user):
+def test_returns_status_per_month_counts_every_state_and_the_missing_ones(
+    carrier_a, post_a, carrier_b, post_b, a46_user
+):
     """January: A accepted, B submitted. February: A returned, B draft. March: none → 2 missing.
     April is not over on 15 April: not counted yet."""
     jan_a = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
     services.return_accept(caseload_return=services.return_submit(caseload_return=jan_a))
     services.return_submit(caseload_return=services.return_create(carrier=carrier_b, post=post_b, year=2021, month=1))
-    feb_a = services.return_submit(caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=2))
+    feb_a = services.return_submit(
+        caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=2)
+    )
     services.return_send_back(caseload_return=feb_a, reason="Zahlen passen nicht zum Vormonat.")
     services.return_create(carrier=carrier_b, post=post_b, year=2021, month=2)
     rows = selectors.returns_status_by_month(year=2021, today=date(2021, 4, 15))
@@ -97,7 +105,9 @@ def test_carrier_sees_its_own_open_cases_per_month(client, make_case, carrier_a_
     make_case(date(2021, 3, 1))
     make_case(date(2021, 1, 5), carrier=carrier_b, post=post_b, municipality=stolberg)
     assert selectors.open_cases_by_month(user=carrier_a_user, today=date(2021, 3, 15), months=3) == [
-        (2021, 1, 2), (2021, 2, 2), (2021, 3, 3),
+        (2021, 1, 2),
+        (2021, 2, 2),
+        (2021, 3, 3),
     ]
     client.force_login(carrier_a_user)
     html = client.get(reverse("dashboard")).content.decode()
@@ -107,10 +117,12 @@ def test_carrier_sees_its_own_open_cases_per_month(client, make_case, carrier_a_
     # closed long ago, so today 3 are open
     today = date.today()
     assert titles[f"offene Fälle, {today.month:02d}/{today.year}"] == "3"
-    assert f"<th scope=\"row\">{today.month:02d}/{today.year}</th><td class=\"num\">3</td>" in html
+    assert f'<th scope="row">{today.month:02d}/{today.year}</th><td class="num">3</td>' in html
 
 
-def test_year_of_returns_counts_every_period_as_the_statistics_page_does(make_case, carrier_a, post_a, carrier_b, post_b, stolberg):
+def test_year_of_returns_counts_every_period_as_the_statistics_page_does(
+    make_case, carrier_a, post_a, carrier_b, post_b, stolberg
+):
     """The monthly charts read the year's returns once (YearOfReturns); for every month, quarter
     and the year its counts must equal statistics_by_carrier's (the statistics page's counts, whose
     figures tests/casemanagement/test_statistics.py checks by hand). Gaps on purpose: A submits
@@ -121,10 +133,14 @@ def test_year_of_returns_counts_every_period_as_the_statistics_page_does(make_ca
         make_case(date(2021, 2, day), carrier=carrier_b, post=post_b, municipality=stolberg, topics=("housing", "work"))
     make_case(date(2021, 4, 2), closed=date(2021, 6, 30), reason="moved_away")
     for month in (1, 3, 4, 6):
-        services.return_submit(caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=month))
+        services.return_submit(
+            caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=month)
+        )
     services.return_create(carrier=carrier_a, post=post_a, year=2021, month=2)  # draft: not counted
     for month in (2, 3):
-        services.return_submit(caseload_return=services.return_create(carrier=carrier_b, post=post_b, year=2021, month=month))
+        services.return_submit(
+            caseload_return=services.return_create(carrier=carrier_b, post=post_b, year=2021, month=month)
+        )
 
     data = selectors.YearOfReturns(year=2021)
     periods = [[m] for m in range(1, 13)] + [selectors.quarter_months(q) for q in (1, 2, 3, 4)] + [list(range(1, 13))]

@@ -27,7 +27,9 @@ def add_case(make_case, day: int):
     case = make_case(date(2021, 1, day), topics=("work", "health"))
     for month in (2, 3):
         services.contact_add(case=case, data={"date": date(2021, month, 1), "duration_minutes": 30, "mode": "phone"})
-    services.referral_save(case=case, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    services.referral_save(
+        case=case, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)}
+    )
     return case
 
 
@@ -49,7 +51,10 @@ def test_the_register_counts_each_cases_contacts(client, carrier_a_user, make_ca
     case = add_case(make_case, 1)
     services.contact_add(case=case, data={"date": date(2021, 4, 1), "duration_minutes": 30, "mode": "phone"})
     make_case(date(2021, 1, 2))  # a case without contacts shows 0, not an empty cell
-    rows = {row.record.code: row.get_cell_value("contact_count") for row in client.get(reverse("casemanagement:case_list")).context["table"].rows}
+    rows = {
+        row.record.code: row.get_cell_value("contact_count")
+        for row in client.get(reverse("casemanagement:case_list")).context["table"].rows
+    }
     assert rows == {case.code: 3, **{code: 0 for code in rows if code != case.code}}
     assert len(rows) == 2
 
@@ -64,9 +69,15 @@ def test_returns_and_statistics_stay_within_the_budget(client, a46_user, carrier
     counts = {}
     for label in ("one", "many"):
         client.force_login(a46_user)
-        a46 = (queries(client, reverse("casemanagement:return_list")), queries(client, reverse("casemanagement:statistics"), {"year": 2021}))
+        a46 = (
+            queries(client, reverse("casemanagement:return_list")),
+            queries(client, reverse("casemanagement:statistics"), {"year": 2021}),
+        )
         client.force_login(carrier_a_user)
-        carrier = (queries(client, reverse("casemanagement:return_list")), queries(client, reverse("casemanagement:return_detail", args=[first.public_id])))
+        carrier = (
+            queries(client, reverse("casemanagement:return_list")),
+            queries(client, reverse("casemanagement:return_detail", args=[first.public_id])),
+        )
         counts[label] = (a46, carrier)
         for month in (2, 3, 4):
             submit(month) if label == "one" else None
@@ -84,7 +95,9 @@ def test_returns_and_statistics_stay_within_the_budget(client, a46_user, carrier
 def test_the_home_page_counts_all_overdue_follow_ups_and_lists_the_first_20(client, carrier_a_user, make_case):
     case = make_case(date(2021, 1, 4))
     for day in range(1, 23):  # 22 overdue follow-ups
-        services.referral_save(case=case, data={"target": "jmd", "referred_on": date(2021, 2, day), "follow_up_on": date(2021, 3, day)})
+        services.referral_save(
+            case=case, data={"target": "jmd", "referred_on": date(2021, 2, day), "follow_up_on": date(2021, 3, day)}
+        )
     closed = make_case(date(2021, 1, 5), date(2021, 6, 1))
     client.force_login(carrier_a_user)
     response = client.get(reverse("dashboard"))

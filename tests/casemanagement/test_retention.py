@@ -15,7 +15,9 @@ from casemanagement.selectors import return_figures
 pytestmark = pytest.mark.django_db
 
 
-def test_a_closed_case_is_deleted_24_months_after_closure_and_the_accepted_return_stays(make_case, carrier_a, post_a, settings):
+def test_a_closed_case_is_deleted_24_months_after_closure_and_the_accepted_return_stays(
+    make_case, carrier_a, post_a, settings
+):
     settings.CASE_RETENTION_MONTHS = 24
     closed = make_case(date(2021, 3, 1), date(2021, 3, 31))
     services.contact_add(case=closed, data={"date": date(2021, 3, 2), "duration_minutes": 45, "mode": "in_person"})
@@ -30,6 +32,7 @@ def test_a_closed_case_is_deleted_24_months_after_closure_and_the_accepted_retur
     assert list(Case.objects.values_list("pk", flat=True)) == [still_open.pk]
     assert not Case.history.filter(id=closed.pk).exists()  # the audit trail does not keep it either
     from casemanagement.models import Contact
+
     assert not Contact.history.filter(case_id=closed.pk).exists()
     # March 2021: 2 new (1 and 2 March), 1 closed (31 March) → still in the accepted return
     figures = return_figures(caseload_return=CaseloadReturn.objects.get(pk=r.pk))

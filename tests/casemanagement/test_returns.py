@@ -70,7 +70,12 @@ def test_february_ends_with_the_case_closed_on_its_last_day_counted_as_closed(re
 
 
 def test_a_quarter_is_the_sum_of_its_months_and_equals_counting_the_quarter_directly(register, carrier_a, post_a):
-    months = [return_figures_computed(carrier=carrier_a, post=post_a, start=month_bounds(2021, m)[0], end=month_bounds(2021, m)[1]) for m in (1, 2, 3)]
+    months = [
+        return_figures_computed(
+            carrier=carrier_a, post=post_a, start=month_bounds(2021, m)[0], end=month_bounds(2021, m)[1]
+        )
+        for m in (1, 2, 3)
+    ]
     quarter = combine_months(months)
     # Q1: start 0; new: 1, 2, 3, 4, 5, 5 again, 6 → 7 (1 reopened); closed: 5 (20.01.), 2, 3, 4 → 4; end: 1, 5, 6 → 3
     assert quarter["totals"] == {"active_start": 0, "new": 7, "reopened": 1, "closed": 4, "active_end": 3}
@@ -78,7 +83,9 @@ def test_a_quarter_is_the_sum_of_its_months_and_equals_counting_the_quarter_dire
     assert figures_normalised(quarter) == figures_normalised(direct)
 
 
-def test_a_submitted_return_is_frozen_and_later_register_changes_do_not_move_it(register, make_case, carrier_a, post_a, carrier_a_user):
+def test_a_submitted_return_is_frozen_and_later_register_changes_do_not_move_it(
+    register, make_case, carrier_a, post_a, carrier_a_user
+):
     r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
     services.return_submit(caseload_return=r)
     make_case(date(2021, 3, 15))  # entered late: the live figure is now 4 new cases
@@ -145,7 +152,10 @@ def test_a_csv_that_does_not_add_up_is_rejected():
     with pytest.raises(ValidationError) as exc:
         parse_return_csv(text.encode())
     # 2 + 1 − 0 = 3, not 4; and no legal domain / municipality lines for the 1 new case
-    assert exc.value.message_dict["file"][0] == "Zeile 6, Spalte „Anzahl“: Bestand am Ende muss Bestand am Anfang + Neuaufnahmen − Abschlüsse = 3 sein."
+    assert (
+        exc.value.message_dict["file"][0]
+        == "Zeile 6, Spalte „Anzahl“: Bestand am Ende muss Bestand am Anfang + Neuaufnahmen − Abschlüsse = 3 sein."
+    )
     assert len(exc.value.message_dict["file"]) == 3
 
 

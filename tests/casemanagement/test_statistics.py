@@ -62,7 +62,12 @@ def test_the_statistics_page_and_its_exports_show_less_than_five(client, a46_use
     assert line.endswith(";<5")
     workbook = load_workbook(io.BytesIO(client.get(url, {"year": 2021, "export": "xlsx"}).content))
     values = [row for row in workbook.active.iter_rows(values_only=True)]
-    assert ("Rechtskreis", "SGB XII", "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V.", "<5") in values
+    assert (
+        "Rechtskreis",
+        "SGB XII",
+        "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V.",
+        "<5",
+    ) in values
     assert not any(row[3] in ("1", "2", "3", "4") for row in values[1:])
 
 
@@ -110,7 +115,9 @@ def test_carriers_cannot_open_the_statistics(client, carrier_a_user, submitted):
 NO_RETURNS = "Für diesen Zeitraum liegen keine eingereichten Meldungen vor."
 
 
-def test_the_statistics_page_follows_every_submission_reopening_and_acceptance(client, a46_user, make_case, carrier_a, post_a):
+def test_the_statistics_page_follows_every_submission_reopening_and_acceptance(
+    client, a46_user, make_case, carrier_a, post_a
+):
     """The tables are cached (kim.figure_cache) but a change of a return shows at once."""
     client.force_login(a46_user)
     url = reverse("casemanagement:statistics")
@@ -142,7 +149,7 @@ def test_the_cached_statistics_page_runs_no_statistics_query(client, a46_user, s
         html_first = client.get(url, {"year": 2021}).content.decode()
     with CaptureQueriesContext(connection) as second:
         html_second = client.get(url, {"year": 2021}).content.decode()
-    tables = lambda html: html[html.index('<section class="card">'):html.index("</main>")]  # noqa: E731 (the CSRF token above differs)
+    tables = lambda html: html[html.index('<section class="card">') : html.index("</main>")]  # noqa: E731 (the CSRF token above differs)
     assert "&lt;5" in tables(html_first) and tables(html_second) == tables(html_first)
     assert any("casemanagement_returnfigure" in q["sql"] for q in first.captured_queries)
     assert not any("casemanagement_returnfigure" in q["sql"] for q in second.captured_queries)

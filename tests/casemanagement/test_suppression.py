@@ -27,12 +27,19 @@ def test_two_carriers_with_one_small_cell_each_are_protected_in_rows_columns_and
     # legal domain × carrier (new cases): A: SGB II 3, SGB XII 9; B: SGB II 8, SGB XII 6
     # new: A 12, B 14 (column totals), row totals SGB II 11, SGB XII 15, grand 26
     columns = {
-        "A": {"totals": {"active_start": 10, "new": 12, "reopened": 0, "closed": 7, "active_end": 15},
-              "legal_domain": {"sgb2": 3, "sgb12": 9}},
-        "B": {"totals": {"active_start": 20, "new": 14, "reopened": 0, "closed": 9, "active_end": 25},
-              "legal_domain": {"sgb2": 8, "sgb12": 6}},
+        "A": {
+            "totals": {"active_start": 10, "new": 12, "reopened": 0, "closed": 7, "active_end": 15},
+            "legal_domain": {"sgb2": 3, "sgb12": 9},
+        },
+        "B": {
+            "totals": {"active_start": 20, "new": 14, "reopened": 0, "closed": 9, "active_end": 25},
+            "legal_domain": {"sgb2": 8, "sgb12": 6},
+        },
     }
-    p = protect_figures(columns, {"totals": ["active_start", "new", "reopened", "closed", "active_end"], "legal_domain": ["sgb2", "sgb12"]})
+    p = protect_figures(
+        columns,
+        {"totals": ["active_start", "new", "reopened", "closed", "active_end"], "legal_domain": ["sgb2", "sgb12"]},
+    )
     assert p.cell("legal_domain", "sgb2", "A") == PRIMARY
     # column A: 3 + 9 = 12 → 9 hidden; row SGB II: 3 + 8 = 11 → 8 hidden; then column B 8 + 6 = 14 → 6 hidden
     assert p.cell("legal_domain", "sgb12", "A") == SECONDARY
@@ -40,7 +47,11 @@ def test_two_carriers_with_one_small_cell_each_are_protected_in_rows_columns_and
     assert p.cell("legal_domain", "sgb12", "B") == SECONDARY
     # totals stay visible: 12, 14, 11, 15, 26 — each hidden cell has a hidden partner in every equation
     assert (p.col_total("legal_domain", "A"), p.col_total("legal_domain", "B")) == (12, 14)
-    assert (p.row_total("legal_domain", "sgb2"), p.row_total("legal_domain", "sgb12"), p.grand("legal_domain")) == (11, 15, 26)
+    assert (p.row_total("legal_domain", "sgb2"), p.row_total("legal_domain", "sgb12"), p.grand("legal_domain")) == (
+        11,
+        15,
+        26,
+    )
     assert p.cell("totals", "new", "A") == 12
 
 
@@ -100,8 +111,12 @@ def test_no_hidden_count_can_be_recomputed_from_the_published_ones_in_random_tab
     from casemanagement.suppression import figure_system
 
     rng = random.Random(5)
-    keys = {"totals": ["active_start", "new", "reopened", "closed", "active_end"], "legal_domain": ["a", "b", "c", "d"],
-            "closure_reason": ["x", "y", "z"], "topic": ["t1", "t2", "t3"]}
+    keys = {
+        "totals": ["active_start", "new", "reopened", "closed", "active_end"],
+        "legal_domain": ["a", "b", "c", "d"],
+        "closure_reason": ["x", "y", "z"],
+        "topic": ["t1", "t2", "t3"],
+    }
     for _ in range(60):
         columns = {}
         for col in range(rng.randint(1, 4)):
@@ -110,8 +125,15 @@ def test_no_hidden_count_can_be_recomputed_from_the_published_ones_in_random_tab
             new, closed = sum(legal.values()), sum(closure.values())
             start = rng.choice([0, 2, 7, 30]) + closed
             columns[col] = {
-                "totals": {"active_start": start, "new": new, "reopened": min(new, rng.choice([0, 1, 6])), "closed": closed, "active_end": start + new - closed},
-                "legal_domain": legal, "closure_reason": closure,
+                "totals": {
+                    "active_start": start,
+                    "new": new,
+                    "reopened": min(new, rng.choice([0, 1, 6])),
+                    "closed": closed,
+                    "active_end": start + new - closed,
+                },
+                "legal_domain": legal,
+                "closure_reason": closure,
                 "topic": {k: rng.choice([0, 2, 9, 15]) for k in keys["topic"]},
             }
         values, equations = figure_system(columns, keys)

@@ -30,7 +30,10 @@ def login(client, user):
 
 def case_urls(case) -> list[str]:
     pid = case.public_id
-    return [reverse(f"casemanagement:{name}", args=[pid]) for name in ("case_detail", "case_edit", "contact_create", "referral_create", "case_close")]
+    return [
+        reverse(f"casemanagement:{name}", args=[pid])
+        for name in ("case_detail", "case_edit", "contact_create", "referral_create", "case_close")
+    ]
 
 
 def test_the_register_lists_only_the_own_carriers_cases(client, carrier_a_user, two_registers):
@@ -46,7 +49,9 @@ def test_another_carriers_case_pages_answer_404(client, carrier_a_user, two_regi
     assert [client.get(url).status_code for url in case_urls(b)] == [404] * 5
 
 
-def test_a46_committee_and_readonly_never_see_single_cases(client, a46_user, committee_user, readonly_user, two_registers):
+def test_a46_committee_and_readonly_never_see_single_cases(
+    client, a46_user, committee_user, readonly_user, two_registers
+):
     a, _b = two_registers
     for user in (a46_user, committee_user, readonly_user):
         login(client, user)
@@ -56,7 +61,12 @@ def test_a46_committee_and_readonly_never_see_single_cases(client, a46_user, com
 
 def test_anonymous_users_are_sent_to_the_login(client, two_registers):
     a, _b = two_registers
-    for url in [reverse("casemanagement:case_list"), a.get_absolute_url(), reverse("casemanagement:return_list"), reverse("casemanagement:statistics")]:
+    for url in [
+        reverse("casemanagement:case_list"),
+        a.get_absolute_url(),
+        reverse("casemanagement:return_list"),
+        reverse("casemanagement:statistics"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
@@ -71,11 +81,20 @@ def test_the_post_dropdown_offers_only_the_own_posts(client, carrier_a_user, two
 
 
 def test_a_carrier_creates_a_case_and_gets_the_next_code(client, carrier_a_user, post_a, eschweiler, two_registers):
-    response = login(client, carrier_a_user).post(reverse("casemanagement:case_create"), {
-        "responsible_post": post_a.pk, "opened_on": "05.03.2021", "age_band": "18-26", "gender": "m",
-        "municipality": eschweiler.pk, "residence_status": "duldung", "legal_domain": "asylblg", "phase": "intake",
-        "topics": ["residence", "language"],
-    })
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:case_create"),
+        {
+            "responsible_post": post_a.pk,
+            "opened_on": "05.03.2021",
+            "age_band": "18-26",
+            "gender": "m",
+            "municipality": eschweiler.pk,
+            "residence_status": "duldung",
+            "legal_domain": "asylblg",
+            "phase": "intake",
+            "topics": ["residence", "language"],
+        },
+    )
     case = Case.objects.get(opened_on=date(2021, 3, 5))
     assert response.status_code == 302 and response.url == case.get_absolute_url()
     assert case.code == "CAR-2021-0002"  # CAR-2021-0001 exists (two_registers)
@@ -85,7 +104,10 @@ def test_a_carrier_creates_a_case_and_gets_the_next_code(client, carrier_a_user,
 def test_a_contact_in_the_future_is_rejected_in_german_and_nothing_is_saved(client, carrier_a_user, two_registers):
     a, _b = two_registers
     tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d.%m.%Y")
-    response = login(client, carrier_a_user).post(reverse("casemanagement:contact_create", args=[a.public_id]), {"date": tomorrow, "duration_minutes": "30", "mode": "phone"})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:contact_create", args=[a.public_id]),
+        {"date": tomorrow, "duration_minutes": "30", "mode": "phone"},
+    )
     assert response.status_code == 200
     assert "Der Kontakt darf nicht in der Zukunft liegen." in response.content.decode()
     assert Contact.objects.count() == 0
@@ -93,7 +115,9 @@ def test_a_contact_in_the_future_is_rejected_in_german_and_nothing_is_saved(clie
 
 def test_closing_before_the_opening_is_rejected_at_the_field(client, carrier_a_user, two_registers):
     a, _b = two_registers
-    response = login(client, carrier_a_user).post(reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "28.02.2021", "reason": "goal_reached"})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "28.02.2021", "reason": "goal_reached"}
+    )
     assert "Der Abschluss darf nicht vor der Eröffnung (01.03.2021) liegen." in response.content.decode()
     a.refresh_from_db()
     assert a.closed_on is None
@@ -101,19 +125,27 @@ def test_closing_before_the_opening_is_rejected_at_the_field(client, carrier_a_u
 
 def test_a_follow_up_before_the_referral_is_rejected(client, carrier_a_user, two_registers):
     a, _b = two_registers
-    response = login(client, carrier_a_user).post(reverse("casemanagement:referral_create", args=[a.public_id]), {
-        "target": "jobcenter", "referred_on": "10.03.2021", "status": "pending", "follow_up_on": "01.03.2021"})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:referral_create", args=[a.public_id]),
+        {"target": "jobcenter", "referred_on": "10.03.2021", "status": "pending", "follow_up_on": "01.03.2021"},
+    )
     assert "Die Wiedervorlage darf nicht vor der Verweisung (10.03.2021) liegen." in response.content.decode()
 
 
-def test_close_and_reopen_with_a_reason_show_in_the_history_and_the_deletion_date(client, carrier_a_user, two_registers, settings):
+def test_close_and_reopen_with_a_reason_show_in_the_history_and_the_deletion_date(
+    client, carrier_a_user, two_registers, settings
+):
     settings.CASE_RETENTION_MONTHS = 24
     a, _b = two_registers
     login(client, carrier_a_user)
-    client.post(reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "31.03.2021", "reason": "moved_away"})
+    client.post(
+        reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "31.03.2021", "reason": "moved_away"}
+    )
     html = client.get(a.get_absolute_url()).content.decode()
     assert "wird gelöscht am 31.03.2023" in html  # 31.03.2021 + 24 months
-    client.post(reverse("casemanagement:case_reopen", args=[a.public_id]), {"reopened_on": "15.04.2021", "reason": "new_need"})
+    client.post(
+        reverse("casemanagement:case_reopen", args=[a.public_id]), {"reopened_on": "15.04.2021", "reason": "new_need"}
+    )
     a.refresh_from_db()
     assert (a.closed_on, a.phase, a.episodes.count()) == (None, "intake", 2)
     assert "wird gelöscht" not in client.get(a.get_absolute_url()).content.decode()
@@ -121,7 +153,9 @@ def test_close_and_reopen_with_a_reason_show_in_the_history_and_the_deletion_dat
 
 def test_an_overdue_follow_up_is_highlighted_on_the_case_and_the_home_page(client, carrier_a_user, two_registers):
     a, _b = two_registers
-    services.referral_save(case=a, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    services.referral_save(
+        case=a, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)}
+    )
     login(client, carrier_a_user)
     assert "überfällig" in client.get(a.get_absolute_url()).content.decode()
     home = client.get(reverse("dashboard")).content.decode()
@@ -205,7 +239,9 @@ def test_a46_returns_a_return_only_with_a_reason(client, carrier_a_user, a46_use
     assert (ra.status, ra.review_note) == (ReturnStatus.RETURNED, "Monat unvollständig")
 
 
-def test_readonly_users_get_403_on_review_actions_and_carriers_on_accepting(client, readonly_user, carrier_a_user, returns):
+def test_readonly_users_get_403_on_review_actions_and_carriers_on_accepting(
+    client, readonly_user, carrier_a_user, returns
+):
     ra, _rb = returns
     login(client, readonly_user)
     assert client.post(reverse("casemanagement:return_accept", args=[ra.public_id])).status_code == 403
@@ -220,7 +256,11 @@ def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carr
     ra, _rb = returns
     content = b"Bereich;Merkmal;Anzahl\nBestand und Bewegung;Bestand am Anfang;x\n"
     login(client, carrier_a_user)
-    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", content)}, follow=True)
+    response = client.post(
+        reverse("casemanagement:return_upload", args=[ra.public_id]),
+        {"file": SimpleUploadedFile("m.csv", content)},
+        follow=True,
+    )
     assert "Zeile 2, Spalte „Anzahl“" in response.content.decode()
     assert ra.figures.count() == 0
 
@@ -235,7 +275,9 @@ def test_the_return_list_runs_a_fixed_number_of_queries(client, a46_user, carrie
     assert queries(client, url) == one
 
 
-def test_the_carrier_home_lists_drafts_and_missing_returns_of_the_own_posts_only(client, carrier_a_user, returns, post_b):
+def test_the_carrier_home_lists_drafts_and_missing_returns_of_the_own_posts_only(
+    client, carrier_a_user, returns, post_b
+):
     ra, _rb = returns  # March 2021 drafts for A and B
     html = login(client, carrier_a_user).get(reverse("dashboard")).content.decode()
     assert ra.get_absolute_url() in html and "03/2021" in html
@@ -246,36 +288,65 @@ def test_the_carrier_home_runs_a_fixed_number_of_queries(client, carrier_a_user,
     login(client, carrier_a_user)
     url = reverse("dashboard")
     c = make_case(date(2021, 1, 4))
-    services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)})
+    services.referral_save(
+        case=c, data={"target": "jmd", "referred_on": date(2021, 3, 2), "follow_up_on": date(2021, 4, 1)}
+    )
     services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
     one = queries(client, url)
     for m in (2, 3, 4):
         c = make_case(date(2021, m, 4))
-        services.referral_save(case=c, data={"target": "jmd", "referred_on": date(2021, m, 5), "follow_up_on": date(2021, m, 20)})
+        services.referral_save(
+            case=c, data={"target": "jmd", "referred_on": date(2021, m, 5), "follow_up_on": date(2021, m, 20)}
+        )
         services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
     assert queries(client, url) == one
 
 
 def test_a_return_for_a_month_outside_the_posts_term_is_rejected(client, carrier_a_user, post_a):
     # the post runs 01.07.2020–31.12.2022
-    response = login(client, carrier_a_user).post(reverse("casemanagement:return_create"), {"post": post_a.pk, "year": "2020", "month": "6"})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:return_create"), {"post": post_a.pk, "year": "2020", "month": "6"}
+    )
     assert "Die Stelle bestand in diesem Monat nicht (01.07.2020 – 31.12.2022)." in response.content.decode()
     assert not CaseloadReturn.objects.exists()
 
 
 def test_a_case_cannot_be_given_another_carriers_post(client, carrier_a_user, post_b, eschweiler):
-    response = login(client, carrier_a_user).post(reverse("casemanagement:case_create"), {
-        "responsible_post": post_b.pk, "opened_on": "05.03.2021", "age_band": "18-26", "gender": "m",
-        "municipality": eschweiler.pk, "residence_status": "duldung", "legal_domain": "asylblg", "phase": "intake", "topics": ["work"]})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:case_create"),
+        {
+            "responsible_post": post_b.pk,
+            "opened_on": "05.03.2021",
+            "age_band": "18-26",
+            "gender": "m",
+            "municipality": eschweiler.pk,
+            "residence_status": "duldung",
+            "legal_domain": "asylblg",
+            "phase": "intake",
+            "topics": ["work"],
+        },
+    )
     assert response.status_code == 200 and not Case.objects.exists()
     assert "gültige Auswahl" in response.content.decode() or "valid choice" in response.content.decode()
 
 
 def test_a_carrier_edits_a_case_and_its_topics(client, carrier_a_user, two_registers, post_a, stolberg):
     a, _b = two_registers
-    response = login(client, carrier_a_user).post(reverse("casemanagement:case_edit", args=[a.public_id]), {
-        "responsible_post": post_a.pk, "opened_on": "01.03.2021", "age_band": "45-64", "gender": "x",
-        "municipality": stolberg.pk, "residence_status": "eu", "legal_domain": "sgb12", "phase": "planning", "topics": ["health", "housing"], "version": a.version})
+    response = login(client, carrier_a_user).post(
+        reverse("casemanagement:case_edit", args=[a.public_id]),
+        {
+            "responsible_post": post_a.pk,
+            "opened_on": "01.03.2021",
+            "age_band": "45-64",
+            "gender": "x",
+            "municipality": stolberg.pk,
+            "residence_status": "eu",
+            "legal_domain": "sgb12",
+            "phase": "planning",
+            "topics": ["health", "housing"],
+            "version": a.version,
+        },
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert (a.age_band, a.municipality, a.legal_domain, a.phase) == ("45-64", stolberg, "sgb12", "planning")
@@ -300,7 +371,9 @@ def test_odd_statistics_parameters_never_give_a_500(client, a46_user, query):
     assert client.get(reverse("casemanagement:statistics") + "?" + query).status_code == 200
 
 
-@pytest.mark.parametrize("query", ["year=abc", "year=0", "page=-1", "per_page=100000", "state=x", "responsible_post=999999"])
+@pytest.mark.parametrize(
+    "query", ["year=abc", "year=0", "page=-1", "per_page=100000", "state=x", "responsible_post=999999"]
+)
 def test_odd_register_filters_never_give_a_500(client, carrier_a_user, two_registers, query):
     login(client, carrier_a_user)
     assert client.get(reverse("casemanagement:case_list") + "?" + query).status_code == 200
@@ -311,7 +384,11 @@ def test_a_binary_upload_is_rejected_with_a_german_message(client, carrier_a_use
 
     ra, _rb = returns
     login(client, carrier_a_user)
-    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81")}, follow=True)
+    response = client.post(
+        reverse("casemanagement:return_upload", args=[ra.public_id]),
+        {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81")},
+        follow=True,
+    )
     assert "nicht in UTF-8" in response.content.decode()
 
 
@@ -321,6 +398,10 @@ def test_a_too_large_upload_is_rejected_without_importing(client, carrier_a_user
     ra, _rb = returns
     login(client, carrier_a_user)
     big = b"Bereich;Merkmal;Anzahl\n" + b"Thema;Arbeit;1\n" * 20000  # about 300 KB > 200 KB
-    response = client.post(reverse("casemanagement:return_upload", args=[ra.public_id]), {"file": SimpleUploadedFile("m.csv", big)}, follow=True)
+    response = client.post(
+        reverse("casemanagement:return_upload", args=[ra.public_id]),
+        {"file": SimpleUploadedFile("m.csv", big)},
+        follow=True,
+    )
     assert "zu groß" in response.content.decode()
     assert ra.figures.count() == 0

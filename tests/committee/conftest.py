@@ -28,7 +28,10 @@ def a46_department(county) -> Organisation:
 @pytest.fixture
 def social_committee(county) -> Committee:
     return Committee.objects.create(
-        body=county, slug="soziales", name="Ausschuss für Soziales, Gesundheit, Senioren und demographischen Wandel", order=2
+        body=county,
+        slug="soziales",
+        name="Ausschuss für Soziales, Gesundheit, Senioren und demographischen Wandel",
+        order=2,
     )
 
 
@@ -39,12 +42,16 @@ def main_committee(county) -> Committee:
 
 @pytest.fixture
 def meeting_0617(social_committee) -> Meeting:
-    return Meeting.objects.create(committee=social_committee, date=date(2020, 6, 17), start_time=time(17, 0), place="Aachen")
+    return Meeting.objects.create(
+        committee=social_committee, date=date(2020, 6, 17), start_time=time(17, 0), place="Aachen"
+    )
 
 
 @pytest.fixture
 def meeting_0619(main_committee) -> Meeting:
-    return Meeting.objects.create(committee=main_committee, date=date(2020, 6, 19), start_time=time(15, 0), place="Aachen")
+    return Meeting.objects.create(
+        committee=main_committee, date=date(2020, 6, 19), start_time=time(15, 0), place="Aachen"
+    )
 
 
 @pytest.fixture
@@ -67,16 +74,33 @@ FIGURE_TEXT = (
 )
 
 
-def make_paper(*, department, number: str = "", title: str = "Kommunales Integrationsmanagement", public: bool = True,
-               body: str = FIGURE_TEXT, table: str = "own_share_gaps", paper_date: date = date(2020, 6, 3)) -> Paper:
+def make_paper(
+    *,
+    department,
+    number: str = "",
+    title: str = "Kommunales Integrationsmanagement",
+    public: bool = True,
+    body: str = FIGURE_TEXT,
+    table: str = "own_share_gaps",
+    paper_date: date = date(2020, 6, 3),
+) -> Paper:
     paper = services.paper_save(
         data={
-            "number": number, "title": title, "paper_type": "decision", "public": public, "lead_department": department,
-            "date": paper_date, "programme_year": 2021, "decision_intro": "Der Städteregionsausschuss trifft folgende Entscheidungen:",
-            "signature_mode": "im_auftrag", "signatory": "Dr. Ziemons",
+            "number": number,
+            "title": title,
+            "paper_type": "decision",
+            "public": public,
+            "lead_department": department,
+            "date": paper_date,
+            "programme_year": 2021,
+            "decision_intro": "Der Städteregionsausschuss trifft folgende Entscheidungen:",
+            "signature_mode": "im_auftrag",
+            "signatory": "Dr. Ziemons",
         }
     )
-    services.decision_item_save(paper=paper, data={"order": 1, "text": "Er nimmt den Antrag der AG Wohlfahrt zur Kenntnis."})
+    services.decision_item_save(
+        paper=paper, data={"order": 1, "text": "Er nimmt den Antrag der AG Wohlfahrt zur Kenntnis."}
+    )
     services.section_save(paper=paper, data={"order": 1, "heading": "Sachlage", "body": body, "table_kind": table})
     return paper
 

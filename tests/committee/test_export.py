@@ -85,7 +85,9 @@ def test_a_cost_plan_change_after_release_leaves_the_released_pdf_unchanged_and_
     after = pdf_text(paper_pdf(paper))
     assert after == before
     assert "bis zu 275.000,00 €" in after
-    draft = make_paper(department=paper.lead_department, number="", body="Weiterleitung {{ forwarded_total }}; Lücke {{ gap_total }}.")
+    draft = make_paper(
+        department=paper.lead_department, number="", body="Weiterleitung {{ forwarded_total }}; Lücke {{ gap_total }}."
+    )
     draft_text = pdf_text(paper_pdf(draft))
     # 5 × min(50.000, 55.000) = 250.000; gap 50.000 − 50.000 = 0 per post
     assert "Weiterleitung 250.000,00 €; Lücke 0,00 €." in draft_text

@@ -16,10 +16,22 @@ NB = "\u00a0"
 
 
 def test_every_named_figure_of_the_paper_is_computed_from_the_data(paper_money):
-    values = {name: FIGURES[name].compute(2021) for name in (
-        "rate_per_post", "forwarded_total", "forwarded_posts", "carrier_personnel_per_post", "carrier_overhead_per_post",
-        "gap_per_post", "gap_total", "request_amount", "recommended_amount", "personnel_needs", "budget_income_planned",
-    )}
+    values = {
+        name: FIGURES[name].compute(2021)
+        for name in (
+            "rate_per_post",
+            "forwarded_total",
+            "forwarded_posts",
+            "carrier_personnel_per_post",
+            "carrier_overhead_per_post",
+            "gap_per_post",
+            "gap_total",
+            "request_amount",
+            "recommended_amount",
+            "personnel_needs",
+            "budget_income_planned",
+        )
+    }
     assert values == {
         "rate_per_post": D("55000.00"),
         "forwarded_total": D("275000.00"),  # 5 × min(64.000, 55.000)
@@ -38,13 +50,17 @@ def test_every_named_figure_of_the_paper_is_computed_from_the_data(paper_money):
 def test_the_preview_of_a_draft_fills_in_todays_figures(draft_paper):
     rendered = render_paper(draft_paper)
     html = str(rendered.sections[0].html)
-    assert f"weitergeleitet <span class=\"figure\">275.000,00{NB}€</span>" in html
-    assert f"Personalbedarf <span class=\"figure\">332.500,00{NB}€</span>" in html
+    assert f'weitergeleitet <span class="figure">275.000,00{NB}€</span>' in html
+    assert f'Personalbedarf <span class="figure">332.500,00{NB}€</span>' in html
     assert rendered.problems == [] and not rendered.frozen
 
 
 def test_an_unknown_or_malformed_figure_is_reported_in_the_preview_never_raised(paper_money, a46_department):
-    paper = make_paper(department=a46_department, number="2020/0401", body="A {{ gibt_es_nicht }} B {{ Forwarded Total }} C {{ forwarded_total:abc }} D {{}}")
+    paper = make_paper(
+        department=a46_department,
+        number="2020/0401",
+        body="A {{ gibt_es_nicht }} B {{ Forwarded Total }} C {{ forwarded_total:abc }} D {{}}",
+    )
     rendered = render_paper(paper)
     assert [p.message for p in rendered.problems] == [
         "Unbekannte Kennzahl „gibt_es_nicht“.",
@@ -56,7 +72,9 @@ def test_an_unknown_or_malformed_figure_is_reported_in_the_preview_never_raised(
 
 
 def test_text_is_escaped_so_a_paper_cannot_inject_markup(paper_money, a46_department):
-    paper = make_paper(department=a46_department, number="2020/0402", body="<script>alert(1)</script> {{ forwarded_total }}")
+    paper = make_paper(
+        department=a46_department, number="2020/0402", body="<script>alert(1)</script> {{ forwarded_total }}"
+    )
     assert "&lt;script&gt;" in str(render_paper(paper).sections[0].html)
 
 
@@ -65,7 +83,7 @@ def test_a_released_paper_keeps_its_figures_when_the_data_changes_and_shows_the_
     cost_plan_save(plan=plan, data={"personnel": D("50000")})
     frozen = render_paper(released_paper)
     assert frozen.frozen
-    assert f"weitergeleitet <span class=\"figure\">275.000,00{NB}€</span>" in str(frozen.sections[0].html)
+    assert f'weitergeleitet <span class="figure">275.000,00{NB}€</span>' in str(frozen.sections[0].html)
     diffs = {d.label: (d.frozen, d.live) for d in differences(released_paper, frozen)}
     # today: 4 × 55.000 + min(50.000, 55.000) = 270.000; gaps 4 × 9.000 + 0 = 36.000
     assert diffs["Weiterleitung an die Träger 2021"] == (f"275.000,00{NB}€", f"270.000,00{NB}€")

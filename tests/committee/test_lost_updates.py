@@ -78,13 +78,17 @@ def test_releasing_from_a_page_older_than_the_last_edit_is_refused(anna, bernd, 
 
     values = browser_values(bernd.get(edit).context["form"])
     assert bernd.post(edit, {**values, "title": "KIM 2021"}).status_code == 302
-    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True)
+    response = anna.post(
+        reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True
+    )
     shown = [str(m) for m in response.context["messages"]]
     assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
     assert "Betreff: Kommunales Integrationsmanagement → KIM 2021" in shown
     draft_paper.refresh_from_db()
     assert draft_paper.status == PaperStatus.DRAFT
-    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(draft_paper.version)})
+    response = anna.post(
+        reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(draft_paper.version)}
+    )
     draft_paper.refresh_from_db()
     assert draft_paper.status == PaperStatus.RELEASED
 
@@ -113,7 +117,9 @@ def test_releasing_from_a_page_older_than_a_section_edit_is_refused(anna, bernd,
 
     values = browser_values(bernd.get(edit).context["form"])
     assert bernd.post(edit, {**values, "body": "Neuer Text von Bernd."}).status_code == 302
-    response = anna.post(reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True)
+    response = anna.post(
+        reverse("committee:paper_release", args=[draft_paper.pk]), {"version": str(loaded)}, follow=True
+    )
     shown = [str(m) for m in response.context["messages"]]
     assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
     draft_paper.refresh_from_db()

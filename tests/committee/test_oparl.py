@@ -26,34 +26,103 @@ URL = re.compile(r"^https?://")
 SPEC = {
     "System": {"id": "url", "type": "str", "oparlVersion": "str", "body": "url", "name": "str"},
     "Body": {
-        "id": "url", "type": "str", "system": "url", "name": "str", "shortName": "str", "organization": "url",
-        "person": "url", "meeting": "url", "paper": "url", "legislativeTerm": "list", "agendaItem": "url",
-        "consultation": "url", "file": "url", "legislativeTermList": "url", "classification": "str", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "system": "url",
+        "name": "str",
+        "shortName": "str",
+        "organization": "url",
+        "person": "url",
+        "meeting": "url",
+        "paper": "url",
+        "legislativeTerm": "list",
+        "agendaItem": "url",
+        "consultation": "url",
+        "file": "url",
+        "legislativeTermList": "url",
+        "classification": "str",
+        "deleted": "bool",
     },
     "Organization": {
-        "id": "url", "type": "str", "body": "url", "name": "str", "shortName": "str", "organizationType": "str",
-        "classification": "str", "meeting": "url", "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "body": "url",
+        "name": "str",
+        "shortName": "str",
+        "organizationType": "str",
+        "classification": "str",
+        "meeting": "url",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
     "Meeting": {
-        "id": "url", "type": "str", "name": "str", "meetingState": "str", "cancelled": "bool", "start": "ts",
-        "organization": "urls", "agendaItem": "list", "location": "dict", "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "name": "str",
+        "meetingState": "str",
+        "cancelled": "bool",
+        "start": "ts",
+        "organization": "urls",
+        "agendaItem": "list",
+        "location": "dict",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
     "AgendaItem": {
-        "id": "url", "type": "str", "meeting": "url", "number": "str", "order": "int", "name": "str", "public": "bool",
-        "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "meeting": "url",
+        "number": "str",
+        "order": "int",
+        "name": "str",
+        "public": "bool",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
     "Paper": {
-        "id": "url", "type": "str", "body": "url", "name": "str", "reference": "str", "date": "date", "paperType": "str",
-        "relatedPaper": "urls", "mainFile": "dict", "auxiliaryFile": "list", "consultation": "list",
-        "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "body": "url",
+        "name": "str",
+        "reference": "str",
+        "date": "date",
+        "paperType": "str",
+        "relatedPaper": "urls",
+        "mainFile": "dict",
+        "auxiliaryFile": "list",
+        "consultation": "list",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
     "Consultation": {
-        "id": "url", "type": "str", "paper": "url", "meeting": "url", "organization": "urls", "authoritative": "bool",
-        "role": "str", "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "paper": "url",
+        "meeting": "url",
+        "organization": "urls",
+        "authoritative": "bool",
+        "role": "str",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
     "File": {
-        "id": "url", "type": "str", "name": "str", "fileName": "str", "mimeType": "str", "date": "date",
-        "accessUrl": "url", "downloadUrl": "url", "paper": "urls", "created": "ts", "modified": "ts", "deleted": "bool",
+        "id": "url",
+        "type": "str",
+        "name": "str",
+        "fileName": "str",
+        "mimeType": "str",
+        "date": "date",
+        "accessUrl": "url",
+        "downloadUrl": "url",
+        "paper": "urls",
+        "created": "ts",
+        "modified": "ts",
+        "deleted": "bool",
     },
 }
 
@@ -85,9 +154,15 @@ def check(obj: dict, kind: str) -> None:
 
 @pytest.fixture
 def published(released_paper, meeting_0617, meeting_0619, hidden):
-    services.agenda_item_save(meeting=meeting_0619, data={"order": 1, "number": "3", "title": "KIM", "paper": released_paper})
-    services.agenda_item_save(meeting=meeting_0619, data={"order": 2, "number": "9", "title": "Personalangelegenheiten", "public": False})
-    services.consultation_record_result(consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"})
+    services.agenda_item_save(
+        meeting=meeting_0619, data={"order": 1, "number": "3", "title": "KIM", "paper": released_paper}
+    )
+    services.agenda_item_save(
+        meeting=meeting_0619, data={"order": 2, "number": "9", "title": "Personalangelegenheiten", "public": False}
+    )
+    services.consultation_record_result(
+        consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"}
+    )
     return released_paper
 
 
@@ -96,7 +171,9 @@ def hidden(paper_money, a46_department, main_committee):
     draft = make_paper(department=a46_department, number="2020/0700", title="Entwurf geheim")
     secret = make_paper(department=a46_department, number="2020/0701", title="Nichtöffentlich geheim", public=False)
     services.paper_release(paper=secret)
-    closed = Meeting.objects.create(committee=main_committee, date=timezone.localdate() - timedelta(days=3), public=False)
+    closed = Meeting.objects.create(
+        committee=main_committee, date=timezone.localdate() - timedelta(days=3), public=False
+    )
     return {"draft": draft, "secret": secret, "closed_meeting": closed}
 
 
@@ -124,7 +201,8 @@ def test_the_system_object_is_at_the_root_and_leads_to_every_object_type(client,
     for org in organizations:
         check(org, "Organization")
     assert sorted(o["name"] for o in organizations) == [
-        "Ausschuss für Soziales, Gesundheit, Senioren und demographischen Wandel", "Städteregionsausschuss"
+        "Ausschuss für Soziales, Gesundheit, Senioren und demographischen Wandel",
+        "Städteregionsausschuss",
     ]
 
     meetings = get(client, body["meeting"])["data"]
@@ -144,7 +222,10 @@ def test_the_system_object_is_at_the_root_and_leads_to_every_object_type(client,
     check(paper["mainFile"], "File")
     for consultation in paper["consultation"]:
         check(consultation, "Consultation")
-    assert [(c["role"], c["authoritative"]) for c in paper["consultation"]] == [("Vorberatung", False), ("Entscheidung", True)]
+    assert [(c["role"], c["authoritative"]) for c in paper["consultation"]] == [
+        ("Vorberatung", False),
+        ("Entscheidung", True),
+    ]
     assert get(client, paper["id"])["reference"] == "2020/0354"
 
     for item in get(client, body["agendaItem"])["data"]:
@@ -200,7 +281,9 @@ def test_lists_are_paginated_with_next_links_that_keep_the_filters(client, count
 
 def test_created_and_modified_filters_select_by_time(client, county):
     old = Committee.objects.create(body=county, slug="alt", name="Altes Gremium")
-    Committee.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=400), modified=timezone.now() - timedelta(days=400))
+    Committee.objects.filter(pk=old.pk).update(
+        created=timezone.now() - timedelta(days=400), modified=timezone.now() - timedelta(days=400)
+    )
     Committee.objects.create(body=county, slug="neu", name="Neues Gremium")
     cutoff = (timezone.now() - timedelta(days=30)).replace(microsecond=0).isoformat().replace("+", "%2B")
     names = lambda url: [o["name"] for o in get(client, url)["data"]]  # noqa: E731
@@ -234,9 +317,15 @@ def test_consultations_and_agenda_items_point_at_each_other_in_lists_and_details
     # the same links in every other place the two objects are served
     assert next(c for c in get(client, paper["id"])["consultation"] if c["authoritative"])["agendaItem"] == item["id"]
     assert get(client, decisive["id"])["agendaItem"] == item["id"]
-    assert next(c for c in get(client, body["consultation"])["data"] if c["id"] == decisive["id"])["agendaItem"] == item["id"]
+    assert (
+        next(c for c in get(client, body["consultation"])["data"] if c["id"] == decisive["id"])["agendaItem"]
+        == item["id"]
+    )
     assert get(client, item["id"])["consultation"] == decisive["id"]
-    assert next(i for i in get(client, body["agendaItem"])["data"] if i["id"] == item["id"])["consultation"] == decisive["id"]
+    assert (
+        next(i for i in get(client, body["agendaItem"])["data"] if i["id"] == item["id"])["consultation"]
+        == decisive["id"]
+    )
     assert get(client, meeting["id"])["agendaItem"][0]["consultation"] == decisive["id"]
     # the preliminary consultation's meeting is not on this agenda: no link from it
     preliminary = next(c for c in paper["consultation"] if not c["authoritative"])

@@ -31,7 +31,9 @@ def add(i: int, *, department, committee) -> None:
     Committee.objects.create(body=committee.body, slug=f"g{i}", name=f"Gremium {i:02d}")
 
 
-def test_committee_lists_stay_within_the_budget_for_one_and_many_rows(client, committee_user, paper_money, a46_department, main_committee, county):
+def test_committee_lists_stay_within_the_budget_for_one_and_many_rows(
+    client, committee_user, paper_money, a46_department, main_committee, county
+):
     urls = [reverse("committee:paper_list"), reverse("committee:meeting_list"), reverse("committee:committee_list")]
     oparl = f"/oparl/v1.1/body/{county.pk}/paper/"
     add(1, department=a46_department, committee=main_committee)
@@ -50,7 +52,9 @@ def test_committee_lists_stay_within_the_budget_for_one_and_many_rows(client, co
     assert len(client.get(oparl).json()["data"]) == 5
 
 
-def test_the_paper_page_computes_its_live_figures_once_until_data_changes(client, a46_user, paper_money, a46_department):
+def test_the_paper_page_computes_its_live_figures_once_until_data_changes(
+    client, a46_user, paper_money, a46_department
+):
     from modules.models import CostRate, PostCategory
     from modules.services import cost_rate_save
 
@@ -60,9 +64,9 @@ def test_the_paper_page_computes_its_live_figures_once_until_data_changes(client
     first = queries(client, url)
     assert queries(client, url) < first  # figures and tables from kim.figure_cache
     # county's own 5,5 VZÄ: 5 × 62.000 + 0,5 × 45.000 = 332.500 €
-    assert "Personalbedarf <span class=\"figure\">332.500,00\u00a0€</span>" in client.get(url).content.decode()
+    assert 'Personalbedarf <span class="figure">332.500,00\u00a0€</span>' in client.get(url).content.decode()
     rate = CostRate.objects.get(category=PostCategory.ASSISTANT, year=2021)
     cost_rate_save(rate=rate, data={"amount_per_fte": 50000})
     # computed again after the write: 5 × 62.000 + 0,5 × 50.000 = 335.000 €
     assert queries(client, url) == first
-    assert "Personalbedarf <span class=\"figure\">335.000,00\u00a0€</span>" in client.get(url).content.decode()
+    assert 'Personalbedarf <span class="figure">335.000,00\u00a0€</span>' in client.get(url).content.decode()

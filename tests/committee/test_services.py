@@ -35,7 +35,9 @@ def test_a_duplicate_number_is_refused_at_the_field_and_nothing_is_saved(draft_p
     assert not Paper.objects.filter(title="Doppelt").exists()
 
 
-@pytest.mark.parametrize("number", ["2020/354", "20/0354", "2020-0354", "2020/0000", "abcd/efgh", "2020/03541", "１２３４/0001"])
+@pytest.mark.parametrize(
+    "number", ["2020/354", "20/0354", "2020-0354", "2020/0000", "abcd/efgh", "2020/03541", "１２３４/0001"]
+)
 def test_a_malformed_number_is_refused_with_the_expected_form(number, paper_money, a46_department):
     with pytest.raises(ValidationError) as exc:
         make_paper(department=a46_department, number=number)
@@ -62,7 +64,9 @@ def test_a_released_paper_can_no_longer_be_edited(released_paper):
         services.section_save(paper=released_paper, section=released_paper.sections.get(), data={"body": "geändert"})
     assert "freigegeben" in exc.value.messages[0]
     with pytest.raises(ValidationError):
-        services.paper_save(paper=released_paper, data={"number": "2020/0999", "title": "neu", "date": date(2020, 6, 3)})
+        services.paper_save(
+            paper=released_paper, data={"number": "2020/0999", "title": "neu", "date": date(2020, 6, 3)}
+        )
     released_paper.refresh_from_db()
     assert released_paper.number == "2020/0354"
     assert released_paper.sections.get().body.startswith("Pauschale")
@@ -78,7 +82,9 @@ def test_release_is_refused_while_a_figure_is_unknown(paper_money, a46_departmen
 
 
 def test_a_result_for_a_meeting_in_the_future_is_refused_and_nothing_changes(released_paper, future_meeting):
-    consultation = services.consultation_save(paper=released_paper, data={"order": 3, "meeting": future_meeting, "role": "entscheidung"})
+    consultation = services.consultation_save(
+        paper=released_paper, data={"order": 3, "meeting": future_meeting, "role": "entscheidung"}
+    )
     with pytest.raises(ValidationError) as exc:
         services.consultation_record_result(consultation=consultation, data={"result": "ungeaendert", "votes_yes": 12})
     assert exc.value.message_dict["result"] == [
@@ -90,7 +96,9 @@ def test_a_result_for_a_meeting_in_the_future_is_refused_and_nothing_changes(rel
 
 
 def test_a_result_on_a_draft_is_refused(draft_paper, meeting_0619):
-    consultation = services.consultation_save(paper=draft_paper, data={"order": 1, "meeting": meeting_0619, "role": "entscheidung"})
+    consultation = services.consultation_save(
+        paper=draft_paper, data={"order": 1, "meeting": meeting_0619, "role": "entscheidung"}
+    )
     with pytest.raises(ValidationError) as exc:
         services.consultation_record_result(consultation=consultation, data={"result": "ungeaendert"})
     assert "noch nicht freigegeben" in exc.value.messages[0]
@@ -106,32 +114,43 @@ def test_the_preliminary_consultation_leaves_the_paper_released(released_paper):
 def test_the_decisive_consultation_moves_the_paper_to_decided_with_its_votes(released_paper):
     decisive = released_paper.consultations.get(order=2)
     services.consultation_record_result(
-        consultation=decisive, data={"result": "ungeaendert", "votes_yes": 14, "votes_no": 2, "votes_abstention": 1, "votes_biased": 0}
+        consultation=decisive,
+        data={"result": "ungeaendert", "votes_yes": 14, "votes_no": 2, "votes_abstention": 1, "votes_biased": 0},
     )
     released_paper.refresh_from_db()
     decisive.refresh_from_db()
     assert released_paper.status == PaperStatus.DECIDED
-    assert (decisive.get_result_display(), decisive.votes_yes, decisive.votes_no, decisive.votes_abstention, decisive.votes_biased) == (
-        "ungeändert beschlossen", 14, 2, 1, 0
-    )
+    assert (
+        decisive.get_result_display(),
+        decisive.votes_yes,
+        decisive.votes_no,
+        decisive.votes_abstention,
+        decisive.votes_biased,
+    ) == ("ungeändert beschlossen", 14, 2, 1, 0)
 
 
 def test_a_postponed_decision_does_not_decide_the_paper(released_paper):
-    services.consultation_record_result(consultation=released_paper.consultations.get(order=2), data={"result": "vertagt"})
+    services.consultation_record_result(
+        consultation=released_paper.consultations.get(order=2), data={"result": "vertagt"}
+    )
     released_paper.refresh_from_db()
     assert released_paper.status == PaperStatus.RELEASED
 
 
 def test_the_same_meeting_cannot_appear_twice_in_the_sequence(released_paper, meeting_0619):
     with pytest.raises(ValidationError) as exc:
-        services.consultation_save(paper=released_paper, data={"order": 5, "meeting": meeting_0619, "role": "kenntnisnahme"})
+        services.consultation_save(
+            paper=released_paper, data={"order": 5, "meeting": meeting_0619, "role": "kenntnisnahme"}
+        )
     assert "Die Vorlage steht in dieser Sitzung bereits in der Beratungsfolge." in exc.value.messages
     assert released_paper.consultations.count() == 2
 
 
 def test_a_real_pdf_is_accepted_as_attachment_and_stored_privately(draft_paper, settings):
     upload = SimpleUploadedFile("antrag.pdf", minimal_pdf(), content_type="application/pdf")
-    attachment = services.attachment_save(paper=draft_paper, data={"order": 1, "title": "Antrag vom 25.05.2020", "file": upload})
+    attachment = services.attachment_save(
+        paper=draft_paper, data={"order": 1, "title": "Antrag vom 25.05.2020", "file": upload}
+    )
     assert attachment.size == len(minimal_pdf())
     assert str(settings.MEDIA_ROOT) in attachment.file.path
     assert "static" not in attachment.file.path

@@ -59,7 +59,9 @@ def test_an_unknown_figure_is_shown_as_a_hint_in_the_preview_not_a_500(client, a
     assert "Unbekannte Kennzahl „tippfehler“." in body
 
 
-def test_the_preview_of_a_released_paper_shows_where_todays_data_differs(client, committee_user, released_paper, paper_money):
+def test_the_preview_of_a_released_paper_shows_where_todays_data_differs(
+    client, committee_user, released_paper, paper_money
+):
     from funding.services import cost_plan_save
 
     cost_plan_save(plan=paper_money.cost_plans[0], data={"personnel": D("50000")})
@@ -67,7 +69,10 @@ def test_the_preview_of_a_released_paper_shows_where_todays_data_differs(client,
     body = client.get(reverse("committee:paper_detail", args=[released_paper.pk])).content.decode()
     assert "Die heutigen Daten weichen von der freigegebenen Fassung ab" in body
     # frozen 5 × 55.000 = 275.000; today 4 × 55.000 + 50.000 = 270.000
-    assert "<td>Weiterleitung an die Träger 2021</td><td class=\"money\">275.000,00\u00a0€</td><td class=\"money\">270.000,00\u00a0€</td>" in body
+    assert (
+        '<td>Weiterleitung an die Träger 2021</td><td class="money">275.000,00\u00a0€</td><td class="money">270.000,00\u00a0€</td>'
+        in body
+    )
 
 
 def test_a_carrier_sees_public_released_papers_only(client, carrier_a_user, released_paper, hidden_papers):
@@ -100,7 +105,17 @@ def test_committee_staff_record_a_result_and_the_decisive_one_decides_the_paper(
     client.force_login(committee_user)
     url = reverse("committee:consultation_result", args=[decisive.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"result": "ungeaendert", "votes_yes": "14", "votes_no": "2", "votes_abstention": "1", "votes_biased": "0", "version": decisive.version})
+    response = client.post(
+        url,
+        {
+            "result": "ungeaendert",
+            "votes_yes": "14",
+            "votes_no": "2",
+            "votes_abstention": "1",
+            "votes_biased": "0",
+            "version": decisive.version,
+        },
+    )
     assert response.status_code == 302
     released_paper.refresh_from_db()
     decisive.refresh_from_db()
@@ -111,7 +126,9 @@ def test_committee_staff_record_a_result_and_the_decisive_one_decides_the_paper(
 def test_negative_votes_are_refused_at_the_field_and_nothing_changes(client, committee_user, released_paper):
     decisive = released_paper.consultations.get(order=2)
     client.force_login(committee_user)
-    response = client.post(reverse("committee:consultation_result", args=[decisive.pk]), {"result": "ungeaendert", "votes_yes": "-3"})
+    response = client.post(
+        reverse("committee:consultation_result", args=[decisive.pk]), {"result": "ungeaendert", "votes_yes": "-3"}
+    )
     assert response.status_code == 200
     assert "Die Stimmenzahl darf nicht negativ sein." in response.content.decode()
     decisive.refresh_from_db()
@@ -155,21 +172,39 @@ def test_read_only_users_read_everything_and_get_403_on_every_write(client, read
 
 def test_a46_creates_a_paper_with_the_next_number_through_the_form(client, a46_user, paper_money, a46_department):
     client.force_login(a46_user)
-    response = client.post(reverse("committee:paper_create"), {
-        "number": "", "title": "Neue Vorlage", "paper_type": "information", "public": "on",
-        "lead_department": a46_department.pk, "date": "03.06.2021", "programme_year": "2021",
-        "decision_intro": "", "signature_mode": "in_vertretung", "signatory": "Dr. Ziemons",
-    })
+    response = client.post(
+        reverse("committee:paper_create"),
+        {
+            "number": "",
+            "title": "Neue Vorlage",
+            "paper_type": "information",
+            "public": "on",
+            "lead_department": a46_department.pk,
+            "date": "03.06.2021",
+            "programme_year": "2021",
+            "decision_intro": "",
+            "signature_mode": "in_vertretung",
+            "signatory": "Dr. Ziemons",
+        },
+    )
     assert response.status_code == 302
     assert Paper.objects.get(title="Neue Vorlage").number == "2021/0001"
 
 
 def test_a_duplicate_number_in_the_form_is_shown_at_the_field(client, a46_user, draft_paper, a46_department):
     client.force_login(a46_user)
-    response = client.post(reverse("committee:paper_create"), {
-        "number": "2020/0354", "title": "Doppelt", "paper_type": "decision", "lead_department": a46_department.pk,
-        "date": "03.06.2020", "programme_year": "2021", "signature_mode": "im_auftrag",
-    })
+    response = client.post(
+        reverse("committee:paper_create"),
+        {
+            "number": "2020/0354",
+            "title": "Doppelt",
+            "paper_type": "decision",
+            "lead_department": a46_department.pk,
+            "date": "03.06.2020",
+            "programme_year": "2021",
+            "signature_mode": "im_auftrag",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["number"] == ["Diese Vorlagennummer ist bereits vergeben."]
     assert not Paper.objects.filter(title="Doppelt").exists()
@@ -177,9 +212,14 @@ def test_a_duplicate_number_in_the_form_is_shown_at_the_field(client, a46_user, 
 
 def test_uploading_a_fake_pdf_in_the_form_shows_a_german_error_and_saves_nothing(client, a46_user, draft_paper):
     client.force_login(a46_user)
-    response = client.post(reverse("committee:attachment_create", args=[draft_paper.pk]), {
-        "order": "1", "title": "Antrag", "file": SimpleUploadedFile("antrag.pdf", b"<html>kein pdf</html>"),
-    })
+    response = client.post(
+        reverse("committee:attachment_create", args=[draft_paper.pk]),
+        {
+            "order": "1",
+            "title": "Antrag",
+            "file": SimpleUploadedFile("antrag.pdf", b"<html>kein pdf</html>"),
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["Die Datei ist kein gültiges Dokument des erlaubten Typs (PDF)."]
     assert Attachment.objects.count() == 0
@@ -195,7 +235,9 @@ def test_the_pdf_button_downloads_a_pdf(client, committee_user, released_paper):
 
 
 def test_the_meeting_page_shows_the_agenda(client, committee_user, released_paper, meeting_0619):
-    services.agenda_item_save(meeting=meeting_0619, data={"order": 1, "number": "3", "title": "KIM", "paper": released_paper})
+    services.agenda_item_save(
+        meeting=meeting_0619, data={"order": 1, "number": "3", "title": "KIM", "paper": released_paper}
+    )
     client.force_login(committee_user)
     body = client.get(reverse("committee:meeting_detail", args=[meeting_0619.pk])).content.decode()
     assert "Sitzung Städteregionsausschuss" in body and "2020/0354" in body and "Sitzungsmappe (PDF)" in body
@@ -207,7 +249,9 @@ def _count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_paper_list_needs_the_same_number_of_queries_for_one_or_three_papers(client, committee_user, paper_money, a46_department):
+def test_the_paper_list_needs_the_same_number_of_queries_for_one_or_three_papers(
+    client, committee_user, paper_money, a46_department
+):
     client.force_login(committee_user)
     make_paper(department=a46_department, number="2020/0001")
     one = _count(client, reverse("committee:paper_list"))
@@ -216,7 +260,9 @@ def test_the_paper_list_needs_the_same_number_of_queries_for_one_or_three_papers
     assert _count(client, reverse("committee:paper_list")) == one
 
 
-def test_the_meeting_list_needs_the_same_number_of_queries_for_one_or_three_meetings(client, committee_user, main_committee):
+def test_the_meeting_list_needs_the_same_number_of_queries_for_one_or_three_meetings(
+    client, committee_user, main_committee
+):
     from committee.models import Meeting
 
     client.force_login(committee_user)
@@ -231,7 +277,9 @@ def test_the_result_form_asks_for_a_choice_instead_of_preselecting_a_result(clie
     client.force_login(committee_user)
     response = client.get(reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]))
     assert response.context["form"].fields["result"].choices[0] == ("", "– bitte wählen –")
-    response = client.post(reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]), {"result": ""})
+    response = client.post(
+        reverse("committee:consultation_result", args=[released_paper.consultations.get(order=1).pk]), {"result": ""}
+    )
     assert response.status_code == 200 and "result" in response.context["form"].errors
 
 
@@ -246,19 +294,33 @@ def test_a46_edits_a_draft_through_its_pages(client, a46_user, draft_paper, meet
         reverse("committee:consultation_create", args=[draft_paper.pk]),
     ):
         assert client.get(url).status_code == 200, url
-    assert "{{ forwarded_total }}" in client.get(reverse("committee:section_create", args=[draft_paper.pk])).content.decode()
-    response = client.post(reverse("committee:section_create", args=[draft_paper.pk]), {
-        "order": "2", "heading": "Finanzielle/bilanzielle Auswirkungen", "body": "Ertrag {{ budget_income_planned }}", "table_kind": "budget_lines",
-    })
+    assert (
+        "{{ forwarded_total }}"
+        in client.get(reverse("committee:section_create", args=[draft_paper.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("committee:section_create", args=[draft_paper.pk]),
+        {
+            "order": "2",
+            "heading": "Finanzielle/bilanzielle Auswirkungen",
+            "body": "Ertrag {{ budget_income_planned }}",
+            "table_kind": "budget_lines",
+        },
+    )
     assert response.status_code == 302
-    response = client.post(reverse("committee:consultation_create", args=[draft_paper.pk]), {"order": "1", "meeting": meeting_0619.pk, "role": "entscheidung"})
+    response = client.post(
+        reverse("committee:consultation_create", args=[draft_paper.pk]),
+        {"order": "1", "meeting": meeting_0619.pk, "role": "entscheidung"},
+    )
     assert response.status_code == 302
     response = client.post(reverse("committee:paper_release", args=[draft_paper.pk]))
     draft_paper.refresh_from_db()
     assert draft_paper.status == PaperStatus.RELEASED
     assert draft_paper.snapshot["figures"]["budget_income_planned@2021"]["value"] == "570000.00"
     assert client.get(reverse("committee:section_create", args=[draft_paper.pk])).status_code == 200  # page opens …
-    response = client.post(reverse("committee:section_create", args=[draft_paper.pk]), {"order": "3", "heading": "Neu", "body": "x"})
+    response = client.post(
+        reverse("committee:section_create", args=[draft_paper.pk]), {"order": "3", "heading": "Neu", "body": "x"}
+    )
     assert response.status_code == 200 and draft_paper.sections.count() == 2  # … but saving is refused after release
 
 
@@ -274,24 +336,44 @@ def test_a46_withdraws_a_released_paper_and_it_leaves_the_lists(client, a46_user
 
 
 def test_a_decided_paper_cannot_be_withdrawn(client, a46_user, released_paper):
-    services.consultation_record_result(consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"})
+    services.consultation_record_result(
+        consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"}
+    )
     client.force_login(a46_user)
     client.post(reverse("committee:paper_withdraw", args=[released_paper.pk]))
     released_paper.refresh_from_db()
     assert released_paper.deleted is False
 
 
-@pytest.mark.parametrize("query", [
-    "?year=99999", "?year=-1", "?year=abc", "?page=abc", "?page=99999", "?per_page=-5", "?per_page=100000",
-    "?status=gibtsnicht", "?paper_type=%00", "?q=%27%22%3C", "?sort=gibtsnicht",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?year=99999",
+        "?year=-1",
+        "?year=abc",
+        "?page=abc",
+        "?page=99999",
+        "?per_page=-5",
+        "?per_page=100000",
+        "?status=gibtsnicht",
+        "?paper_type=%00",
+        "?q=%27%22%3C",
+        "?sort=gibtsnicht",
+    ],
+)
 def test_hostile_list_parameters_never_give_a_500(client, committee_user, released_paper, query):
     client.force_login(committee_user)
-    for url in (reverse("committee:paper_list"), reverse("committee:meeting_list"), reverse("committee:committee_list")):
+    for url in (
+        reverse("committee:paper_list"),
+        reverse("committee:meeting_list"),
+        reverse("committee:committee_list"),
+    ):
         assert client.get(url + query).status_code == 200, url + query
 
 
-@pytest.mark.parametrize("query", ["?page=abc", "?page=-3", "?page=99999", "?created_since=%00", "?modified_until=2020-13-45T99:00:00"])
+@pytest.mark.parametrize(
+    "query", ["?page=abc", "?page=-3", "?page=99999", "?created_since=%00", "?modified_until=2020-13-45T99:00:00"]
+)
 def test_hostile_oparl_parameters_never_give_a_500(client, released_paper, query):
     body = released_paper.lead_department.parent_id
     assert client.get(f"/oparl/v1.1/body/{body}/paper/{query}").status_code in (200, 400)

@@ -43,8 +43,12 @@ def late_posts():
         posts = []
         for i in range(offset, offset + n):
             programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
-            f.RateFactory(programme=programme, category=PostCategory.CASE_MANAGEMENT, year=2021, amount_per_fte=D("55000"))
-            grant = f.GrantNoticeFactory(programme=programme, reference=f"LATE-{i}", approved_fte=D("1"), amount=D("55000"))
+            f.RateFactory(
+                programme=programme, category=PostCategory.CASE_MANAGEMENT, year=2021, amount_per_fte=D("55000")
+            )
+            grant = f.GrantNoticeFactory(
+                programme=programme, reference=f"LATE-{i}", approved_fte=D("1"), amount=D("55000")
+            )
             post = f.CarrierPostFactory(
                 title=f"Case Management spät {i}",
                 start=date(2021, 7, 1),

@@ -108,7 +108,9 @@ def test_the_recommendation_for_ag_wohlfahrts_100_000_euro_request_is_45_000_eur
 
 
 def test_the_recommendation_never_exceeds_the_requested_amount(paper_2020_0354):
-    request = f.OwnShareRequestFactory(applicant=paper_2020_0354.umbrella, requested_amount=D("30000"), budget_year=2021)
+    request = f.OwnShareRequestFactory(
+        applicant=paper_2020_0354.umbrella, requested_amount=D("30000"), budget_year=2021
+    )
 
     assert own_share_recommended(request=request) == D("30000.00")
 
@@ -117,7 +119,9 @@ def test_the_recommendation_leaves_out_carriers_outside_the_umbrella(paper_2020_
     outsider = f.CarrierFactory(slug="freier-traeger", name="Freier Träger e. V.", parent=None)
     post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=outsider)
     f.CostPlanFactory(post=post, year=2021, personnel=D("70000"), material_overhead=D("0"))
-    request = f.OwnShareRequestFactory(applicant=paper_2020_0354.umbrella, requested_amount=D("100000"), budget_year=2021)
+    request = f.OwnShareRequestFactory(
+        applicant=paper_2020_0354.umbrella, requested_amount=D("100000"), budget_year=2021
+    )
 
     assert own_share_recommended(request=request) == D("45000.00")
 
@@ -130,7 +134,9 @@ def test_the_recommendation_for_a_single_carrier_is_its_own_gap(paper_2020_0354,
 
 def test_there_is_nothing_to_recommend_for_2020_without_cost_plans(paper_2020_0354):
     # paper: "im Haushaltsjahr 2020 keine Mittel" — and there are no 2020 cost plans here
-    request = f.OwnShareRequestFactory(applicant=paper_2020_0354.umbrella, requested_amount=D("100000"), budget_year=2020)
+    request = f.OwnShareRequestFactory(
+        applicant=paper_2020_0354.umbrella, requested_amount=D("100000"), budget_year=2020
+    )
 
     assert own_share_recommended(request=request) == D("0")
 
@@ -201,8 +207,12 @@ def test_budget_line_for_forwarding_forecasts_the_contracts(paper_2020_0354):
 
 def test_budget_line_for_own_personnel_forecasts_the_personnel_needs(county_own_posts, county_cost_rates_2021):
     f.BudgetLineFactory(
-        year=2021, teilprodukt="946100", sachkonto="501200", kind="expense",
-        planned_amount=D("332500"), forecast_basis=ForecastBasis.OWN_PERSONNEL,
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="501200",
+        kind="expense",
+        planned_amount=D("332500"),
+        forecast_basis=ForecastBasis.OWN_PERSONNEL,
     )
 
     [row] = budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=2021))

@@ -115,7 +115,9 @@ def test_forwarding_for_the_second_half_of_2020_is_pro_rata_by_days(paper_2020_0
     f.CostPlanFactory(post=post, year=2020, personnel=D("32000"), material_overhead=D("3000"))
     allocate(grant_2020, post, start=date(2020, 7, 1), end=date(2020, 12, 31))
 
-    contract = forwarding_save(data={"grant": grant_2020, "post": post, "start": date(2020, 7, 1), "end": date(2020, 12, 31)})
+    contract = forwarding_save(
+        data={"grant": grant_2020, "post": post, "start": date(2020, 7, 1), "end": date(2020, 12, 31)}
+    )
 
     # 01.07.–31.12.2020 = 31+31+30+31+30+31 = 184 days of 366 (leap year).
     # cap = 55.000 × 184 / 366 = 10.120.000 / 366 = 27.650,273… → 27.650,27 €
@@ -195,7 +197,9 @@ def test_forwarding_without_a_cost_plan_of_the_carrier_is_refused(paper_2020_035
     with pytest.raises(ValidationError) as excinfo:
         forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, **YEAR_2021})
 
-    assert messages(excinfo, "post") == [f"Für die Stelle „{post.title}“ liegt für 2021 kein Kostenplan des Trägers vor."]
+    assert messages(excinfo, "post") == [
+        f"Für die Stelle „{post.title}“ liegt für 2021 kein Kostenplan des Trägers vor."
+    ]
 
 
 def test_forwarding_for_a_post_not_allocated_to_the_grant_is_refused(paper_2020_0354):
@@ -230,7 +234,9 @@ def test_a_second_forwarding_for_the_same_post_and_period_is_refused(paper_2020_
     post = paper_2020_0354.carrier_posts[0]
 
     with pytest.raises(ValidationError) as excinfo:
-        forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, "start": date(2021, 7, 1), "end": date(2021, 12, 31)})
+        forwarding_save(
+            data={"grant": paper_2020_0354.grant, "post": post, "start": date(2021, 7, 1), "end": date(2021, 12, 31)}
+        )
 
     assert list(excinfo.value.message_dict) == ["start"]
     assert ForwardingContract.objects.filter(post=post).count() == 1
@@ -240,7 +246,9 @@ def test_a_forwarding_across_two_calendar_years_is_refused(paper_2020_0354):
     post = sixth_carrier_post(paper_2020_0354)
 
     with pytest.raises(ValidationError) as excinfo:
-        forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, "start": date(2021, 7, 1), "end": date(2022, 6, 30)})
+        forwarding_save(
+            data={"grant": paper_2020_0354.grant, "post": post, "start": date(2021, 7, 1), "end": date(2022, 6, 30)}
+        )
 
     assert messages(excinfo, "end") == ["Ein Weiterleitungsvertrag gilt für ein Kalenderjahr (Jährlichkeit)."]
 
@@ -250,7 +258,9 @@ def test_a_forwarding_outside_the_grant_period_is_refused(paper_2020_0354):
     f.CostPlanFactory(post=post, year=2020, personnel=D("32000"), material_overhead=D("3000"))
 
     with pytest.raises(ValidationError) as excinfo:
-        forwarding_save(data={"grant": paper_2020_0354.grant, "post": post, "start": date(2020, 7, 1), "end": date(2020, 12, 31)})
+        forwarding_save(
+            data={"grant": paper_2020_0354.grant, "post": post, "start": date(2020, 7, 1), "end": date(2020, 12, 31)}
+        )
 
     assert messages(excinfo, "start") == ["Der Zeitraum muss im Bewilligungszeitraum 01.01.2021–31.12.2021 liegen."]
 
@@ -287,7 +297,9 @@ def test_a_forwarding_without_a_rate_for_the_year_is_refused(paper_2020_0354):
 @pytest.fixture
 def komm_an(paper_2020_0354):
     """A 2021 notice of "KOMM-AN NRW", a Land programme outside KIM, for one VZÄ."""
-    programme = f.ProgrammeFactory(short_name="KOMM-AN NRW", name="KOMM-AN NRW", funder=paper_2020_0354.programme.funder)
+    programme = f.ProgrammeFactory(
+        short_name="KOMM-AN NRW", name="KOMM-AN NRW", funder=paper_2020_0354.programme.funder
+    )
     return f.GrantNoticeFactory(
         programme=programme,
         reference="KOMM-AN-2021",
@@ -300,7 +312,9 @@ def test_a_post_funded_by_kim_cannot_also_be_funded_by_komm_an_nrw_for_an_overla
     post = paper_2020_0354.carrier_posts[0]  # allocated 1,0 from KIM Modul 2 for 01.01.–31.12.2021
 
     with pytest.raises(ValidationError) as excinfo:
-        allocation_save(grant=komm_an, data={"post": post, "fte": D("1.0"), "start": date(2021, 4, 1), "end": date(2021, 9, 30)})
+        allocation_save(
+            grant=komm_an, data={"post": post, "fte": D("1.0"), "start": date(2021, 4, 1), "end": date(2021, 9, 30)}
+        )
 
     [message] = messages(excinfo, "fte")
     assert "KIM Modul 2" in message
@@ -315,7 +329,9 @@ def test_a_post_funded_by_kim_cannot_also_be_funded_by_komm_an_nrw_for_an_overla
 
 def test_double_funding_is_refused_whichever_programme_came_first(paper_2020_0354, komm_an):
     carrier = f.CarrierFactory(parent=paper_2020_0354.umbrella)
-    post = f.CarrierPostFactory(module=paper_2020_0354.programme.module, employer=carrier, title="Case Management Roetgen")
+    post = f.CarrierPostFactory(
+        module=paper_2020_0354.programme.module, employer=carrier, title="Case Management Roetgen"
+    )
     kim_grant = f.GrantNoticeFactory(programme=paper_2020_0354.programme, approved_fte=D("1"), amount=D("55000"))
     allocation_save(grant=komm_an, data={"post": post, "fte": D("1.0"), **YEAR_2021})
 
@@ -323,7 +339,9 @@ def test_double_funding_is_refused_whichever_programme_came_first(paper_2020_035
         allocation_save(grant=kim_grant, data={"post": post, "fte": D("1.0"), **YEAR_2021})
 
     [message] = messages(excinfo, "fte")
-    assert message.startswith("Doppelförderung: Die Stelle „Case Management Roetgen“ ist ab 01.01.2021 bereits durch KOMM-AN NRW gefördert")
+    assert message.startswith(
+        "Doppelförderung: Die Stelle „Case Management Roetgen“ ist ab 01.01.2021 bereits durch KOMM-AN NRW gefördert"
+    )
     assert "zusammen mit KIM Modul 2" in message
 
 
@@ -368,7 +386,10 @@ def test_a_second_allocation_within_one_programme_above_the_post_fte_is_refused(
     second_grant = f.GrantNoticeFactory(programme=paper_2020_0354.programme, approved_fte=D("1"), amount=D("27500"))
 
     with pytest.raises(ValidationError) as excinfo:
-        allocation_save(grant=second_grant, data={"post": post, "fte": D("0.5"), "start": date(2021, 7, 1), "end": date(2021, 12, 31)})
+        allocation_save(
+            grant=second_grant,
+            data={"post": post, "fte": D("0.5"), "start": date(2021, 7, 1), "end": date(2021, 12, 31)},
+        )
 
     # same programme: not double funding, but 1,0 + 0,5 = 1,5 VZÄ on a post of 1,0 VZÄ
     assert messages(excinfo, "fte") == [
@@ -393,7 +414,9 @@ def test_an_allocation_starting_before_the_grant_period_is_refused(paper_2020_03
     post = f.CarrierPostFactory(module=paper_2020_0354.programme.module)
 
     with pytest.raises(ValidationError) as excinfo:
-        allocation_save(grant=grant, data={"post": post, "fte": D("1.0"), "start": date(2020, 12, 1), "end": date(2021, 12, 31)})
+        allocation_save(
+            grant=grant, data={"post": post, "fte": D("1.0"), "start": date(2020, 12, 1), "end": date(2021, 12, 31)}
+        )
 
     assert messages(excinfo, "start") == ["Beginn liegt außerhalb des Bewilligungszeitraums (01.01.2021–31.12.2021)."]
     assert not GrantAllocation.objects.filter(grant=grant).exists()
@@ -404,7 +427,9 @@ def test_an_allocation_ending_after_the_grant_period_is_refused(paper_2020_0354)
     post = f.CarrierPostFactory(module=paper_2020_0354.programme.module)
 
     with pytest.raises(ValidationError) as excinfo:
-        allocation_save(grant=grant, data={"post": post, "fte": D("1.0"), "start": date(2021, 1, 1), "end": date(2022, 1, 31)})
+        allocation_save(
+            grant=grant, data={"post": post, "fte": D("1.0"), "start": date(2021, 1, 1), "end": date(2022, 1, 31)}
+        )
 
     assert messages(excinfo, "end") == ["Ende liegt außerhalb des Bewilligungszeitraums (01.01.2021–31.12.2021)."]
 
@@ -536,7 +561,12 @@ def test_a_cost_plan_is_refused_for_a_county_post(paper_2020_0354):
 def test_a_second_cost_plan_for_the_same_post_and_year_is_refused(paper_2020_0354):
     with pytest.raises(ValidationError):
         cost_plan_save(
-            data={"post": paper_2020_0354.carrier_posts[0], "year": 2021, "personnel": D("1"), "material_overhead": D("0")}
+            data={
+                "post": paper_2020_0354.carrier_posts[0],
+                "year": 2021,
+                "personnel": D("1"),
+                "material_overhead": D("0"),
+            }
         )
 
 
@@ -585,7 +615,10 @@ def test_a_programme_with_a_minimum_share_refuses_smaller_allocations(paper_2020
     GrantNotice.objects.filter(pk=paper_2020_0354.grant.pk).update(approved_fte=D("7"))
 
     with pytest.raises(ValidationError) as excinfo:
-        allocation_save(grant=paper_2020_0354.grant, data={"post": post, "fte": D("0.25"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+        allocation_save(
+            grant=paper_2020_0354.grant,
+            data={"post": post, "fte": D("0.25"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)},
+        )
 
     assert messages(excinfo, "fte") == ["KIM Modul 2 fördert nur Stellenanteile ab 0,5 VZÄ."]
     assert not GrantAllocation.objects.filter(post=post).exists()

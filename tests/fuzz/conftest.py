@@ -31,7 +31,9 @@ def fingerprint() -> dict[str, int]:
         {
             model._meta.db_table
             for model in apps.get_models()
-            if model._meta.app_label in FUZZ_APPS and model._meta.managed and not model._meta.proxy
+            if model._meta.app_label in FUZZ_APPS
+            and model._meta.managed
+            and not model._meta.proxy
             and model.__name__ not in ("LoginAttempt",)
         }
     )

@@ -29,10 +29,33 @@ from tests.fuzz.conftest import changed, fingerprint
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
-BAD_COUNTS = ["-1", "1e309", "9" * 40, "100001", "NaN", "Infinity", "１２", "٢", "3,5", "3.0", "", " ", "\x00",
-              SCRIPT, "'; DROP TABLE x; --", "0x10", "+3", "drei"]
-FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+BAD_COUNTS = [
+    "-1",
+    "1e309",
+    "9" * 40,
+    "100001",
+    "NaN",
+    "Infinity",
+    "１２",
+    "٢",
+    "3,5",
+    "3.0",
+    "",
+    " ",
+    "\x00",
+    SCRIPT,
+    "'; DROP TABLE x; --",
+    "0x10",
+    "+3",
+    "drei",
+]
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -43,9 +66,18 @@ def valid_figures(draw) -> dict[str, dict[str, int]]:
     new = draw(st.integers(0, 200))
     closed = draw(st.integers(0, start + new))
     figures = empty_figures()
-    figures[Dimension.TOTALS] = {"active_start": start, "new": new, "reopened": draw(st.integers(0, new)),
-                                 "closed": closed, "active_end": start + new - closed}
-    for dimension, total in ((Dimension.LEGAL_DOMAIN, new), (Dimension.MUNICIPALITY, new), (Dimension.CLOSURE_REASON, closed)):
+    figures[Dimension.TOTALS] = {
+        "active_start": start,
+        "new": new,
+        "reopened": draw(st.integers(0, new)),
+        "closed": closed,
+        "active_end": start + new - closed,
+    }
+    for dimension, total in (
+        (Dimension.LEGAL_DOMAIN, new),
+        (Dimension.MUNICIPALITY, new),
+        (Dimension.CLOSURE_REASON, closed),
+    ):
         keys = [k for k, _label in dimension_keys(dimension)]
         first = draw(st.integers(0, total))
         figures[dimension][keys[0]] = first
@@ -62,17 +94,40 @@ def to_bytes(rows: list[list[str]], *, delimiter: str = ";", bom: bool = True, e
 @st.composite
 def damaged_csv(draw) -> bytes:
     rows = return_csv_rows(draw(valid_figures()))
-    damage = draw(st.sampled_from(["none", "count", "label", "area", "columns", "separator", "header", "duplicate",
-                                   "shuffle", "random", "many", "latin1", "empty"]))
+    damage = draw(
+        st.sampled_from(
+            [
+                "none",
+                "count",
+                "label",
+                "area",
+                "columns",
+                "separator",
+                "header",
+                "duplicate",
+                "shuffle",
+                "random",
+                "many",
+                "latin1",
+                "empty",
+            ]
+        )
+    )
     line = draw(st.integers(1, len(rows) - 1))
     if damage == "count":
         rows[line][2] = draw(st.one_of(st.sampled_from(BAD_COUNTS), st.text(max_size=12)))
     elif damage == "label":
-        rows[line][1] = draw(st.one_of(st.sampled_from([SCRIPT, "'; DROP TABLE x; --", "", "x" * 500]), st.text(max_size=30)))
+        rows[line][1] = draw(
+            st.one_of(st.sampled_from([SCRIPT, "'; DROP TABLE x; --", "", "x" * 500]), st.text(max_size=30))
+        )
     elif damage == "area":
         rows[line][0] = draw(st.one_of(st.sampled_from([SCRIPT, "Bestand", "", "ü" * 100]), st.text(max_size=30)))
     elif damage == "columns":
-        rows[line] = rows[line] + draw(st.lists(st.text(max_size=8), min_size=1, max_size=3)) if draw(st.booleans()) else rows[line][:2]
+        rows[line] = (
+            rows[line] + draw(st.lists(st.text(max_size=8), min_size=1, max_size=3))
+            if draw(st.booleans())
+            else rows[line][:2]
+        )
     elif damage == "separator":
         return to_bytes(rows, delimiter=draw(st.sampled_from([",", "\t", "|"])), bom=draw(st.booleans()))
     elif damage == "header":
@@ -122,8 +177,15 @@ def test_a_damaged_csv_gives_figures_that_add_up_or_errors_naming_line_and_colum
             assert 0 < len(errors) <= 21
             for message in errors:
                 assert "Zeile" in message or message.startswith("Die Datei"), message
-                assert "Spalte" in message or "Zeile 1:" in message or "fehlt" in message or "Bereich „" in message \
-                    or "Spalten" in message or "weitere Fehler" in message or message.startswith("Die Datei"), message
+                assert (
+                    "Spalte" in message
+                    or "Zeile 1:" in message
+                    or "fehlt" in message
+                    or "Bereich „" in message
+                    or "Spalten" in message
+                    or "weitere Fehler" in message
+                    or message.startswith("Die Datei")
+                ), message
         else:
             t = figures[Dimension.TOTALS]
             assert t["active_start"] + t["new"] - t["closed"] == t["active_end"]
@@ -141,7 +203,9 @@ def test_a_bad_count_is_reported_at_its_line_and_column(demo):
         rows[line - 1][2] = bad
         with pytest.raises(ValidationError) as raised:
             parse_return_csv(to_bytes(rows))
-        assert any(m.startswith(f"Zeile {line}, Spalte „Anzahl“") for m in messages_of(raised.value)), messages_of(raised.value)
+        assert any(m.startswith(f"Zeile {line}, Spalte „Anzahl“") for m in messages_of(raised.value)), messages_of(
+            raised.value
+        )
 
     check()
 
@@ -151,7 +215,9 @@ def draft_return(demo):
     from casemanagement import services
     from casemanagement.models import CaseloadReturn, ReturnStatus
 
-    r = CaseloadReturn.objects.filter(carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]).first()
+    r = CaseloadReturn.objects.filter(
+        carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]
+    ).first()
     if r is None:
         known = CaseloadReturn.objects.filter(carrier__slug="caritas").order_by("-year", "-month").first()
         r = services.return_create(carrier=known.carrier, post=known.post, year=known.year + 1, month=1)
@@ -187,7 +253,9 @@ def test_the_upload_never_fails_and_changes_nothing_unless_the_file_is_valid(cli
                 assert changed(before, fingerprint()) != {}
             else:
                 assert changed(before, fingerprint()) == {}
-            assert len(notes) <= 21, len(notes)  # 20 errors and "… und N weitere Fehler" (found: 10 005 messages, 800 KB page)
+            assert len(notes) <= 21, len(
+                notes
+            )  # 20 errors and "… und N weitere Fehler" (found: 10 005 messages, 800 KB page)
             transaction.set_rollback(True)
 
     check()

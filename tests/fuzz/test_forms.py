@@ -31,22 +31,68 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = [
-    "1e309", "-1e309", "9" * 40, "-" + "9" * 40, "-1", "-0,01", "0", "NaN", "nan", "Infinity", "-Infinity", "inf",
-    "１２", "٢", "١٢٫٥", "\x00", "a\x00b", SCRIPT, f'"><img src=x onerror=alert(1)>{SCRIPT}', "'; DROP TABLE x; --",
-    "1 OR 1=1", "", " ", "abc", "31.02.2021", "29.02.2021", "00.00.0000", "2021-02-31", "1999", "2101", "1.1.1900",
-    "31.12.9999", "01.01.0001", "-2021", "1.000.000.000.000,00", "12,5", "1,2,3", "0,0000001", "x" * 5000, "🙂" * 300,
-    "\u202e", "None", "[]", "true", "%s%s%n", "../../etc/passwd",
+    "1e309",
+    "-1e309",
+    "9" * 40,
+    "-" + "9" * 40,
+    "-1",
+    "-0,01",
+    "0",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "１２",
+    "٢",
+    "١٢٫٥",
+    "\x00",
+    "a\x00b",
+    SCRIPT,
+    f'"><img src=x onerror=alert(1)>{SCRIPT}',
+    "'; DROP TABLE x; --",
+    "1 OR 1=1",
+    "",
+    " ",
+    "abc",
+    "31.02.2021",
+    "29.02.2021",
+    "00.00.0000",
+    "2021-02-31",
+    "1999",
+    "2101",
+    "1.1.1900",
+    "31.12.9999",
+    "01.01.0001",
+    "-2021",
+    "1.000.000.000.000,00",
+    "12,5",
+    "1,2,3",
+    "0,0000001",
+    "x" * 5000,
+    "🙂" * 300,
+    "\u202e",
+    "None",
+    "[]",
+    "true",
+    "%s%s%n",
+    "../../etc/passwd",
 ]
 PLAIN = ["1", "2", "2021", "2022", "01.01.2021", "31.12.2021", "1.000,00", "55000", "0,5", "1,0", "Text"]
 SCRIPT_IN_EVERY_TEXT = True
 
 
 def _hostile() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), st.sampled_from(PLAIN),
-                     st.integers(min_value=-(10**20), max_value=10**20).map(str))
+    return st.one_of(
+        st.sampled_from(HOSTILE),
+        st.text(max_size=40),
+        st.sampled_from(PLAIN),
+        st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    )
 
 
 # --- which forms, as whom, with which objects -------------------------------------------------------
+
 
 def login_for(view_class) -> str:
     from kim.models import Role
@@ -111,7 +157,9 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "kim:carrier_edit": lambda: {"slug": "caritas"},
     "funding:grant_edit": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_create": lambda: {"pk": _first("funding.GrantNotice").pk},
-    "funding:allocation_edit": lambda: (lambda a: {"pk": a.grant_id, "allocation_pk": a.pk})(_first("funding.GrantAllocation")),
+    "funding:allocation_edit": lambda: (lambda a: {"pk": a.grant_id, "allocation_pk": a.pk})(
+        _first("funding.GrantAllocation")
+    ),
     "funding:forwarding_edit": lambda: {"pk": _first("funding.ForwardingContract").pk},
     "funding:costplan_edit": lambda: {"pk": _first("funding.CostPlan").pk},
     "funding:request_edit": lambda: {"pk": _first("funding.OwnShareRequest").pk},
@@ -120,7 +168,9 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "funding:programme_edit": lambda: {"pk": _first("funding.Programme").pk},
     "funding:controlling_receipt_create": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:controlling_payment_create": lambda: {"pk": _first("funding.ForwardingContract").pk},
-    "funding:controlling_payment_edit": lambda: (lambda p: {"pk": p.contract_id, "payment_pk": p.pk})(_first("funding.CarrierPayment")),
+    "funding:controlling_payment_edit": lambda: (lambda p: {"pk": p.contract_id, "payment_pk": p.pk})(
+        _first("funding.CarrierPayment")
+    ),
     "funding:proof_create_contract": lambda: {"pk": _first("funding.ForwardingContract").pk},
     "funding:proof_create_grant": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:topup_edit": lambda: {"pk": _first("funding.OwnShareTopUp").pk},
@@ -195,7 +245,10 @@ def field_strategy(bound: forms.BoundField) -> st.SearchStrategy:
     options = [st.just(shown_value(bound)), _hostile()]
     choices = [str(v) for v, _label in getattr(field, "choices", []) if str(v) != ""]
     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-        options = [st.just(shown_value(bound)), st.lists(st.one_of(_hostile(), st.sampled_from(choices or [""])), max_size=3)]
+        options = [
+            st.just(shown_value(bound)),
+            st.lists(st.one_of(_hostile(), st.sampled_from(choices or [""])), max_size=3),
+        ]
     elif choices:
         options.append(st.sampled_from(choices))
     elif isinstance(field.widget, forms.CheckboxInput):
@@ -233,9 +286,14 @@ def baseline_values(client, url_name: str, form: forms.BaseForm) -> dict[str, An
             page = client.get(reverse(other, kwargs=OBJECTS[other]()))
             if page.status_code == 200:
                 sibling = page.context["form"]
-                candidates.append({name: shown_value(sibling[name]) for name in fuzzed_fields(sibling) if name in form.fields})
+                candidates.append(
+                    {name: shown_value(sibling[name]) for name in fuzzed_fields(sibling) if name in form.fields}
+                )
     best = max(candidates, key=lambda values: sum(v not in ("", None, []) for v in values.values()))  # first wins a tie
-    return {name: best.get(name) if best.get(name) not in ("", None, []) else plausible(form.fields[name]) for name in fuzzed_fields(form)}
+    return {
+        name: best.get(name) if best.get(name) not in ("", None, []) else plausible(form.fields[name])
+        for name in fuzzed_fields(form)
+    }
 
 
 def plausible(field: forms.Field) -> Any:
@@ -250,7 +308,12 @@ def plausible(field: forms.Field) -> Any:
     kind = type(field).__name__
     if "Year" in kind:
         return str(date.today().year)
-    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField) or "Euro" in kind or "FTE" in kind or "Decimal" in kind:
+    if (
+        isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField)
+        or "Euro" in kind
+        or "FTE" in kind
+        or "Decimal" in kind
+    ):
         return "1"
     if isinstance(field, forms.BooleanField):
         return None
@@ -285,8 +348,13 @@ def test_hostile_input_never_breaks_a_form(client, demo, url_name):
     assert page.status_code == 200, (url_name, page.status_code)
     form = page.context["form"]
 
-    @settings(max_examples=18, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=18,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(data=post_data(form, baseline_values(client, url_name, form)))
     def fuzz(data):
         with transaction.atomic():  # every example starts from the demo (a save may rename the object)
@@ -303,7 +371,9 @@ def _own_draft_return():
     from casemanagement import services
     from casemanagement.models import CaseloadReturn, ReturnStatus
 
-    r = CaseloadReturn.objects.filter(carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]).first()
+    r = CaseloadReturn.objects.filter(
+        carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]
+    ).first()
     if r is None:
         known = CaseloadReturn.objects.filter(carrier__slug="caritas").order_by("-year", "-month").first()
         r = services.return_create(carrier=known.carrier, post=known.post, year=known.year + 1, month=1)
@@ -324,7 +394,9 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "casemanagement:return_use_register": lambda: {"public_id": _own_draft_return().public_id},
     "casemanagement:return_accept": lambda: {"public_id": _submitted_return().public_id},
     "casemanagement:return_send_back": lambda: {"public_id": _submitted_return().public_id},
-    "casemanagement:return_reopen": lambda: {"public_id": _first("casemanagement.CaseloadReturn", status="accepted").public_id},
+    "casemanagement:return_reopen": lambda: {
+        "public_id": _first("casemanagement.CaseloadReturn", status="accepted").public_id
+    },
     "committee:paper_release": lambda: {"pk": _draft_paper().pk},
     "committee:paper_withdraw": lambda: {"pk": _draft_paper().pk},
 }
@@ -342,7 +414,12 @@ def action_urls() -> list[tuple[str, type]]:
                     walk(p.url_patterns, p.namespace or namespace)
                 continue
             view_class = getattr(p.callback, "view_class", None)
-            if namespace and view_class is not None and hasattr(view_class, "post") and getattr(view_class, "form_class", None) is None:
+            if (
+                namespace
+                and view_class is not None
+                and hasattr(view_class, "post")
+                and getattr(view_class, "form_class", None) is None
+            ):
                 found.append((f"{namespace}:{p.name}", view_class))
 
     walk(get_resolver().url_patterns, "")
@@ -364,8 +441,13 @@ def test_hostile_input_never_breaks_an_action(client, demo, url_name):
     client.force_login(User.objects.get(username=username))
     url = reverse(url_name, kwargs=ACTION_OBJECTS[url_name]())
 
-    @settings(max_examples=12, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=12,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(data=st.dictionaries(st.sampled_from(ACTION_KEYS), _hostile(), max_size=4))
     def fuzz(data):
         with transaction.atomic():

@@ -34,14 +34,21 @@ from tests.fuzz.conftest import changed, fingerprint
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=30, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 BOUNDARY = "----kimfuzzBOUNDARY7MA4YWxk"
 
 
 def pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
-            b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
+        b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
@@ -62,8 +69,11 @@ CONTENTS = st.one_of(
     st.integers(1, len(pdf()) - 1).map(lambda n: ("truncated pdf", pdf()[:n])),
     st.binary(max_size=500).map(lambda b: ("pdf without eof", b"%PDF-1.7\n" + b.replace(b"%%EOF", b""))),
     st.integers(2100, 5000).map(lambda n: ("junk after eof", pdf() + b"\x00" * n)),
-    st.dictionaries(st.sampled_from(["a.txt", "xl/other.xml", "[Content_Types].xml", "word/document.xml"]), st.binary(max_size=50),
-                    max_size=3).map(lambda d: ("zip, no xlsx", zip_of(d))),
+    st.dictionaries(
+        st.sampled_from(["a.txt", "xl/other.xml", "[Content_Types].xml", "word/document.xml"]),
+        st.binary(max_size=50),
+        max_size=3,
+    ).map(lambda d: ("zip, no xlsx", zip_of(d))),
     st.binary(min_size=1, max_size=200).map(lambda b: ("broken zip", b"PK\x03\x04" + b)),
     st.just(("polyglot pdf+zip", pdf() + xlsx_like())),
     st.just(("polyglot zip+pdf", xlsx_like() + pdf())),
@@ -72,14 +82,32 @@ CONTENTS = st.one_of(
     st.just(("xlsx", xlsx_like())),
 )
 NAMES = st.one_of(
-    st.sampled_from([
-        "../../etc/passwd.pdf", "..\\..\\windows\\win.ini.pdf", "C:\\Users\\ma\\Desktop\\nachweis.pdf", "/etc/passwd",
-        "x/../../y.pdf", "nul\x00byte.pdf", "a" * 300 + ".pdf", "ü" * 150 + ".pdf", ".pdf", "..", ".", "",
-        "<script>alert(1)</script>.pdf", "%2e%2e%2fetc%2fpasswd.pdf", "ordner/unterordner/bericht.xlsx", " .pdf ",
-    ]),
+    st.sampled_from(
+        [
+            "../../etc/passwd.pdf",
+            "..\\..\\windows\\win.ini.pdf",
+            "C:\\Users\\ma\\Desktop\\nachweis.pdf",
+            "/etc/passwd",
+            "x/../../y.pdf",
+            "nul\x00byte.pdf",
+            "a" * 300 + ".pdf",
+            "ü" * 150 + ".pdf",
+            ".pdf",
+            "..",
+            ".",
+            "",
+            "<script>alert(1)</script>.pdf",
+            "%2e%2e%2fetc%2fpasswd.pdf",
+            "ordner/unterordner/bericht.xlsx",
+            " .pdf ",
+        ]
+    ),
     st.text(max_size=80),
-    st.tuples(st.lists(st.sampled_from(["..", "a", "b c", "ü", ""]), max_size=4), st.sampled_from(["/", "\\"]),
-              st.text(max_size=20)).map(lambda t: t[1].join([*t[0], t[2] + ".pdf"])),
+    st.tuples(
+        st.lists(st.sampled_from(["..", "a", "b c", "ü", ""]), max_size=4),
+        st.sampled_from(["/", "\\"]),
+        st.text(max_size=20),
+    ).map(lambda t: t[1].join([*t[0], t[2] + ".pdf"])),
 )
 
 
@@ -88,8 +116,14 @@ def multipart(fields: dict[str, str], filename: str, content: bytes) -> bytes:
     for name, value in fields.items():
         parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     quoted = filename.replace("\\", "\\\\").replace('"', "%22").replace("\r", "").replace("\n", "")
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'.encode("utf-8", "surrogatepass")
-                 + b"Content-Type: application/octet-stream\r\n\r\n" + content + b"\r\n")
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'.encode(
+            "utf-8", "surrogatepass"
+        )
+        + b"Content-Type: application/octet-stream\r\n\r\n"
+        + content
+        + b"\r\n"
+    )
     parts.append(f"--{BOUNDARY}--\r\n".encode())
     return b"".join(parts)
 
@@ -115,7 +149,7 @@ def client_path_parts(filename: str) -> list[str]:
 
 def check_stored(name: str, folder: str, filename: str, max_length: int) -> None:
     assert name.startswith(folder), name
-    rest = name[len(folder):]
+    rest = name[len(folder) :]
     assert "/" not in rest and "\\" not in rest and "\x00" not in rest, name
     assert rest not in ("", ".", ".."), name
     assert len(name) <= max_length, (len(name), name)
@@ -134,8 +168,13 @@ def test_proof_documents(client, media):
     from funding.models import ProofDocument, ProofObligation, ProofStatus
     from kim.models import User
 
-    obligation = ProofObligation.objects.filter(contract__isnull=False).exclude(
-        status__in=[ProofStatus.CHECKED, ProofStatus.CLOSED]).select_related("contract__carrier").order_by("pk").first()
+    obligation = (
+        ProofObligation.objects.filter(contract__isnull=False)
+        .exclude(status__in=[ProofStatus.CHECKED, ProofStatus.CLOSED])
+        .select_related("contract__carrier")
+        .order_by("pk")
+        .first()
+    )
     client.force_login(User.objects.get(username=f"traeger-{obligation.contract.carrier.slug}"))
     url = reverse("funding:proof_upload", args=[obligation.pk])
     accepted_kinds = set()
@@ -229,7 +268,9 @@ def test_caseload_csv_import_with_hostile_bytes_and_names(client, media):
     from casemanagement.models import CaseloadReturn, ReturnStatus
     from kim.models import User
 
-    r = CaseloadReturn.objects.filter(carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]).first()
+    r = CaseloadReturn.objects.filter(
+        carrier__slug="caritas", status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]
+    ).first()
     if r is None:
         known = CaseloadReturn.objects.filter(carrier__slug="caritas").order_by("-year", "-month").first()
         r = services.return_create(carrier=known.carrier, post=known.post, year=known.year + 1, month=1)
@@ -238,7 +279,9 @@ def test_caseload_csv_import_with_hostile_bytes_and_names(client, media):
 
     @settings(FUZZ, max_examples=25)
     @given(content=CONTENTS, filename=NAMES)
-    @example(content=("random", "\ufeffBereich;Merkmal;Anzahl\r\n".encode() + b"\x00\xff" * 100), filename="../meldung.csv")
+    @example(
+        content=("random", "\ufeffBereich;Merkmal;Anzahl\r\n".encode() + b"\x00\xff" * 100), filename="../meldung.csv"
+    )
     def check(content, filename):
         kind, data = content
         with transaction.atomic():

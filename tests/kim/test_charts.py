@@ -36,7 +36,11 @@ def test_bars_are_proportional_and_text_is_escaped():
     svg = str(chart())
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     root = ET.fromstring(svg)
-    bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
+    bars = [
+        r
+        for r in root.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{http://www.w3.org/2000/svg}title") is not None
+    ]
     widths = {r.find("{http://www.w3.org/2000/svg}title").text: float(r.get("width")) for r in bars}
     # the longest bar (6) spans the plot; 3 of 6 posts would be half of it: 4/6 and 1/6 here
     assert abs(widths["Stellen, Modul 1: 4"] / widths["Stellen, Modul 2: 6"] - 4 / 6) < 0.01
@@ -64,13 +68,16 @@ def bars_of(svg) -> dict[str, dict[str, float]]:
     root = ET.fromstring(str(svg))
     return {
         r.find(f"{SVG}title").text: {k: float(r.get(k)) for k in ("x", "y", "width", "height")}
-        for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None
+        for r in root.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
     }
 
 
 def test_grouped_columns_are_proportional_and_protected_values_are_not_drawn():
     svg = column_chart_svg(
-        title="Bestand", description="je Monat", categories=["Jan.", "Feb."],
+        title="Bestand",
+        description="je Monat",
+        categories=["Jan.", "Feb."],
         series=[Series("A", [10, "<5"]), Series("B", [20, "•"])],
         plot_height=200,
     )
@@ -86,8 +93,12 @@ def test_grouped_columns_are_proportional_and_protected_values_are_not_drawn():
 
 def test_stacked_columns_add_up_and_show_the_total():
     svg = column_chart_svg(
-        title="Meldungen", description="Status je Monat", categories=["Jan.", "Feb."],
-        series=[Series("angenommen", [3, 1]), Series("fehlt", [1, 0])], stacked=True, plot_height=160,
+        title="Meldungen",
+        description="Status je Monat",
+        categories=["Jan.", "Feb."],
+        series=[Series("angenommen", [3, 1]), Series("fehlt", [1, 0])],
+        stacked=True,
+        plot_height=160,
     )
     bars = bars_of(svg)
     # peak stack 4 = 160 px: 3 → 120 px, 1 → 40 px, stacked on top of each other
@@ -99,6 +110,10 @@ def test_stacked_columns_add_up_and_show_the_total():
     texts = [t.text for t in ET.fromstring(str(svg)).iter(f"{SVG}text")]
     assert texts.count("4") == 1 and "3" in texts  # total on top, segment value inside
     assert svg == column_chart_svg(
-        title="Meldungen", description="Status je Monat", categories=["Jan.", "Feb."],
-        series=[Series("angenommen", [3, 1]), Series("fehlt", [1, 0])], stacked=True, plot_height=160,
+        title="Meldungen",
+        description="Status je Monat",
+        categories=["Jan.", "Feb."],
+        series=[Series("angenommen", [3, 1]), Series("fehlt", [1, 0])],
+        stacked=True,
+        plot_height=160,
     )  # deterministic

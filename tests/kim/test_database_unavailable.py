@@ -24,10 +24,13 @@ def carrier_client(carrier_a_user):
     return client
 
 
-@pytest.mark.parametrize("error", [
-    OperationalError("terminating connection due to administrator command"),
-    InterfaceError("connection already closed"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("terminating connection due to administrator command"),
+        InterfaceError("connection already closed"),
+    ],
+)
 def test_database_error_in_a_view_is_a_german_503(carrier_client, error):
     with mock.patch.object(CaseListView, "get", side_effect=error):
         response = carrier_client.get(reverse("casemanagement:case_list"))

@@ -21,8 +21,14 @@ COLUMNS = [
     Column("Jahr", "year", "int"),
 ]
 ROWS = [
-    {"name": "Caritasverband", "amount": Decimal("55000.00"), "fte": Decimal("1.000"), "start": date(2020, 10, 1), "year": 2020},
-    {"name": "=HYPERLINK(\"x\")", "amount": Decimal("-1234.5"), "fte": Decimal("0.5"), "start": None, "year": 2021},
+    {
+        "name": "Caritasverband",
+        "amount": Decimal("55000.00"),
+        "fte": Decimal("1.000"),
+        "start": date(2020, 10, 1),
+        "year": 2020,
+    },
+    {"name": '=HYPERLINK("x")', "amount": Decimal("-1234.5"), "fte": Decimal("0.5"), "start": None, "year": 2021},
 ]
 
 
@@ -33,7 +39,7 @@ def test_csv_is_semicolon_bom_and_decimal_comma():
     assert rows[0] == ["Träger", "Betrag", "VZÄ", "Beginn", "Jahr"]
     assert rows[1] == ["Caritasverband", "55000,00", "1,000", "01.10.2020", "2020"]
     # formula injection neutralised, negative amount with comma, empty date empty
-    assert rows[2] == ["'=HYPERLINK(\"x\")", "-1234,50", "0,500", "", "2021"]
+    assert rows[2] == ['\'=HYPERLINK("x")', "-1234,50", "0,500", "", "2021"]
 
 
 def test_xlsx_has_numeric_euro_cells_and_real_dates():

@@ -166,8 +166,15 @@ def test_committed_mo_is_the_compiled_po():
 
 
 # Keywords as used by Django's makemessages (xgettext defaults add _, gettext, ngettext).
-XGETTEXT_KEYWORDS = ["gettext_noop", "gettext_lazy", "ngettext_lazy:1,2", "pgettext:1c,2", "npgettext:1c,2,3",
-                     "pgettext_lazy:1c,2", "npgettext_lazy:1c,2,3"]
+XGETTEXT_KEYWORDS = [
+    "gettext_noop",
+    "gettext_lazy",
+    "ngettext_lazy:1,2",
+    "pgettext:1c,2",
+    "npgettext:1c,2,3",
+    "pgettext_lazy:1c,2",
+    "npgettext_lazy:1c,2,3",
+]
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (gettext) fehlt")
@@ -188,8 +195,17 @@ def test_every_marked_source_string_is_in_the_catalogue():
                 files.append(str(path))
         pot = Path(tmp) / "all.pot"
         subprocess.run(
-            ["xgettext", "--language=Python", "--from-code=UTF-8", "-o", str(pot), *[f"--keyword={k}" for k in XGETTEXT_KEYWORDS], *files],
-            check=True, capture_output=True,
+            [
+                "xgettext",
+                "--language=Python",
+                "--from-code=UTF-8",
+                "-o",
+                str(pot),
+                *[f"--keyword={k}" for k in XGETTEXT_KEYWORDS],
+                *files,
+            ],
+            check=True,
+            capture_output=True,
         )
         marked = {e["msgid"] for e in read_po(pot) if e["msgid"]}
     _, entries = catalogue()
@@ -252,7 +268,10 @@ def test_an_unknown_language_in_the_cookie_falls_back_to_german(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert '<html lang="de">' in client.get(reverse("login")).content.decode()
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/anmelden/"})
-    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies or response.cookies[settings.LANGUAGE_COOKIE_NAME].value != "xx"
+    assert (
+        settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        or response.cookies[settings.LANGUAGE_COOKIE_NAME].value != "xx"
+    )
 
 
 @pytest.mark.django_db
@@ -277,7 +296,13 @@ def test_dashboard_in_english_keeps_german_numbers(client, a46_user, paper_2021)
     choose(client, "en", "/")
     html = client.get(reverse("dashboard"), {"year": 2021}).content.decode()
     assert '<html lang="en">' in html
-    for expected in ("Overview 2021", "Funding from the Land (grant notices)", "Log out", "Posts &amp; providers", "Finance"):
+    for expected in (
+        "Overview 2021",
+        "Funding from the Land (grant notices)",
+        "Log out",
+        "Posts &amp; providers",
+        "Finance",
+    ):
         assert expected in html, expected
     # module 2 in 2021: 6 posts × 55.000 € = 330.000,00 € (paper 2020/0354); German format in English too
     assert f"330.000,00{NBSP}€" in html
@@ -313,10 +338,17 @@ def test_form_with_validation_errors_in_english(client, a46_user, county):
     client.force_login(a46_user)
     choose(client, "en", "/")
     module = f.ModuleFactory(number=1)
-    response = client.post(reverse("modules:post_create"), {
-        "module": module.pk, "title": "Sachbearbeitung", "category": "coordination", "fte": "eins",
-        "employer": county.pk, "start": "31.02.2021",
-    })
+    response = client.post(
+        reverse("modules:post_create"),
+        {
+            "module": module.pk,
+            "title": "Sachbearbeitung",
+            "category": "coordination",
+            "fte": "eins",
+            "employer": county.pk,
+            "start": "31.02.2021",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Not saved." in html and "Please correct the marked fields." in html
@@ -347,6 +379,10 @@ def test_committee_paper_pdf_stays_german_with_english_interface(client, a46_use
     with translation.override("en"):
         data = paper_pdf(paper)
         assert translation.get_language() == "en"  # the interface language is restored afterwards
-    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode())
+    text = re.sub(
+        r"\s+",
+        " ",
+        subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode(),
+    )
     assert "Beratungsfolge" in text and "Beschlussvorschlag" in text
     assert "Consultation sequence" not in text and "Proposed resolution" not in text

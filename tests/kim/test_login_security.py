@@ -69,6 +69,7 @@ def test_many_names_from_one_address_lock_that_address(client, carrier_login, se
 
 # --- second factor ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def totp_on(settings):
     settings.KIM_REQUIRE_TOTP = True
@@ -90,7 +91,10 @@ def test_a46_without_device_must_set_one_up_before_anything_else(client, admin_l
     assert "<svg" in page.content.decode() and "Zweiten Faktor einrichten" in page.content.decode()
     device = TOTPDevice.objects.get(user=admin_login)
     assert not device.confirmed
-    response = client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(device.secret).now() != "000000" else "111111", "next": "/stellen/"})
+    response = client.post(
+        reverse("totp_setup"),
+        {"code": "000000" if pyotp.TOTP(device.secret).now() != "000000" else "111111", "next": "/stellen/"},
+    )
     assert "Der Code ist falsch" in response.content.decode()
     response = client.post(reverse("totp_setup"), {"code": pyotp.TOTP(device.secret).now(), "next": "/stellen/"})
     assert response.status_code == 302 and response.url == "/stellen/"
@@ -103,7 +107,9 @@ def test_a46_with_device_enters_a_code_after_the_password(client, admin_login, t
     device = TOTPDevice.objects.create(user=admin_login, secret=pyotp.random_base32(), confirmed=True)
     login(client, admin_login.username, "richtig-und-lang-genug")
     assert client.get("/").url.startswith(reverse("totp_verify"))
-    response = client.post(reverse("totp_verify"), {"code": pyotp.TOTP(device.secret).now(), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("totp_verify"), {"code": pyotp.TOTP(device.secret).now(), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and response.url == reverse("dashboard")  # no open redirect
     assert client.session[SESSION_OTP_KEY] is True
     assert client.get("/").status_code == 200
@@ -140,6 +146,7 @@ def test_carrier_staff_need_no_second_factor(client, carrier_login, totp_on):
 
 
 # --- session and headers ----------------------------------------------------------------------------
+
 
 def test_idle_session_ends_with_a_message(client, carrier_login, settings):
     login(client, carrier_login.username, "richtig-und-lang-genug")

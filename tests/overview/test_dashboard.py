@@ -26,8 +26,17 @@ def euro(text: str) -> str:
 @pytest.fixture
 def paper_2021(paper_2020_0354, county_cost_rates_2021):
     paper = paper_2020_0354
-    f.OwnShareRequestFactory(applicant=paper.umbrella, received_on=date(2020, 5, 25), requested_amount=D("100000"), budget_year=2021)
-    f.BudgetLineFactory(year=2021, teilprodukt="946100", sachkonto="414100", kind="income", planned_amount=D("570000"), forecast_basis="land_income")
+    f.OwnShareRequestFactory(
+        applicant=paper.umbrella, received_on=date(2020, 5, 25), requested_amount=D("100000"), budget_year=2021
+    )
+    f.BudgetLineFactory(
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="414100",
+        kind="income",
+        planned_amount=D("570000"),
+        forecast_basis="land_income",
+    )
     return paper
 
 
@@ -64,17 +73,27 @@ def test_dashboard_2021_shows_the_papers_figures(client, a46_user, paper_2021):
     assert "2.021" not in html
 
 
-def test_dashboard_2020_flags_module_3_money_for_a_post_starting_on_1_october(client, a46_user, county_own_posts, county, authority):
+def test_dashboard_2020_flags_module_3_money_for_a_post_starting_on_1_october(
+    client, a46_user, county_own_posts, county, authority
+):
     module3 = f.ModuleFactory(number=3)
     programme = f.KimProgrammeFactory(module=module3, short_name="KIM Modul 3", name="KIM Modul 3")
     f.RateFactory(programme=programme, category="foreigners_authority", year=2020, amount_per_fte=D("55000"))
     grant = f.GrantNoticeFactory(
-        programme=programme, recipient=county, authority=authority, reference="M3-2020",
-        period_start=date(2020, 1, 1), period_end=date(2020, 12, 31), approved_fte=D("1"), amount=D("55000"),
+        programme=programme,
+        recipient=county,
+        authority=authority,
+        reference="M3-2020",
+        period_start=date(2020, 1, 1),
+        period_end=date(2020, 12, 31),
+        approved_fte=D("1"),
+        amount=D("55000"),
     )
     post = county_own_posts.foreigners_authority
     assert post.start == date(2020, 10, 1)
-    allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2020, 1, 1), "end": date(2020, 12, 31)})
+    allocation_save(
+        grant=grant, data={"post": post, "fte": D("1"), "start": date(2020, 1, 1), "end": date(2020, 12, 31)}
+    )
     client.force_login(a46_user)
     response = client.get(reverse("dashboard"), {"year": 2020})
     html = response.content.decode()
@@ -138,7 +157,9 @@ def test_committee_staff_see_no_proof_deadlines_they_could_not_open(client):
     assert "/finanzen/verwendungsnachweise/" not in response.content.decode()
 
 
-def test_without_a_chosen_year_the_dashboard_opens_the_latest_year_with_grants_up_to_this_one(client, a46_user, paper_2021):
+def test_without_a_chosen_year_the_dashboard_opens_the_latest_year_with_grants_up_to_this_one(
+    client, a46_user, paper_2021
+):
     """The default year: the newest grant period starting no later than this year (a notice for a
     future year is not yet the year to look at), found in one query whatever the number of years."""
     from django.core.cache import cache
@@ -147,18 +168,24 @@ def test_without_a_chosen_year_the_dashboard_opens_the_latest_year_with_grants_u
 
     client.force_login(a46_user)
     this_year = date.today().year
-    f.GrantNoticeFactory(period_start=date(this_year + 1, 1, 1), period_end=date(this_year + 1, 12, 31), reference="36.08.05-KOMMEND")
+    f.GrantNoticeFactory(
+        period_start=date(this_year + 1, 1, 1), period_end=date(this_year + 1, 12, 31), reference="36.08.05-KOMMEND"
+    )
     with CaptureQueriesContext(connection) as few_years:
         assert client.get(reverse("dashboard")).context["year"] == 2021
     client.logout()
     client.force_login(a46_user)  # a new session: no remembered year
     for year in (2017, 2018, 2019):
-        f.GrantNoticeFactory(period_start=date(year, 1, 1), period_end=date(year, 12, 31), reference=f"36.08.05-ALT-{year}")
+        f.GrantNoticeFactory(
+            period_start=date(year, 1, 1), period_end=date(year, 12, 31), reference=f"36.08.05-ALT-{year}"
+        )
     cache.clear()
     with CaptureQueriesContext(connection) as more_years:
         assert client.get(reverse("dashboard")).context["year"] == 2021
     assert len(more_years) == len(few_years)
-    f.GrantNoticeFactory(period_start=date(this_year, 3, 1), period_end=date(this_year, 12, 31), reference="36.08.05-JETZT")
+    f.GrantNoticeFactory(
+        period_start=date(this_year, 3, 1), period_end=date(this_year, 12, 31), reference="36.08.05-JETZT"
+    )
     client.logout()
     client.force_login(a46_user)
     assert client.get(reverse("dashboard")).context["year"] == this_year

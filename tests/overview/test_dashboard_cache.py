@@ -27,7 +27,14 @@ D = Decimal
 
 @pytest.fixture
 def paper_2021(paper_2020_0354, county_cost_rates_2021):
-    f.BudgetLineFactory(year=2021, teilprodukt="946100", sachkonto="414100", kind="income", planned_amount=D("570000"), forecast_basis="land_income")
+    f.BudgetLineFactory(
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="414100",
+        kind="income",
+        planned_amount=D("570000"),
+        forecast_basis="land_income",
+    )
     return paper_2020_0354
 
 
@@ -116,7 +123,14 @@ def test_budget_forecast_follows_a_changed_cost_rate(paper_2021):
     from funding.controlling.budget import budget_lines_with_forecast
     from funding.models import BudgetLine
 
-    f.BudgetLineFactory(year=2021, teilprodukt="946100", sachkonto="501100", kind="expense", planned_amount=D("330000"), forecast_basis="own_personnel")
+    f.BudgetLineFactory(
+        year=2021,
+        teilprodukt="946100",
+        sachkonto="501100",
+        kind="expense",
+        planned_amount=D("330000"),
+        forecast_basis="own_personnel",
+    )
     lines = BudgetLine.objects.filter(forecast_basis="own_personnel")
     # county's own 5,5 VZÄ: 5 × 62.000 + 0,5 × 45.000 = 332.500 €
     assert [row.forecast for row in budget_lines_with_forecast(lines=lines)] == [D("332500.00")]

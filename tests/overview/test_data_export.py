@@ -24,10 +24,25 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 FILES = [
-    "organisation.csv", "benutzer.csv", "stellen.csv", "besetzungen.csv", "personalkosten.csv", "weiterleitungsvertraege.csv",
-    "kostenplaene.csv", "eigenanteilsantraege.csv", "zahlungen.csv", "verwendungsnachweise.csv", "nachweisdokumente.csv",
-    "faelle.csv", "fallabschnitte.csv", "fallthemen.csv", "kontakte.csv", "verweisungen.csv", "fallzahlenmeldungen.csv",
-    "meldungszahlen.csv", "kennzahlen.csv",
+    "organisation.csv",
+    "benutzer.csv",
+    "stellen.csv",
+    "besetzungen.csv",
+    "personalkosten.csv",
+    "weiterleitungsvertraege.csv",
+    "kostenplaene.csv",
+    "eigenanteilsantraege.csv",
+    "zahlungen.csv",
+    "verwendungsnachweise.csv",
+    "nachweisdokumente.csv",
+    "faelle.csv",
+    "fallabschnitte.csv",
+    "fallthemen.csv",
+    "kontakte.csv",
+    "verweisungen.csv",
+    "fallzahlenmeldungen.csv",
+    "meldungszahlen.csv",
+    "kennzahlen.csv",
 ]
 
 
@@ -36,10 +51,19 @@ def add_cases(carrier, post, n: int, *, close_first: bool = False) -> list:
     optionally the first one closed and reopened (then it has two episodes)."""
     cases = []
     for i in range(n):
-        case = cm.case_create(carrier=carrier, data={
-            "responsible_post": post, "age_band": "27-44", "gender": "f", "municipality": post.place,
-            "residence_status": "erlaubnis", "legal_domain": "sgb2", "opened_on": date(2021, 3, 1 + i),
-        }, topics=["work", "language"])
+        case = cm.case_create(
+            carrier=carrier,
+            data={
+                "responsible_post": post,
+                "age_band": "27-44",
+                "gender": "f",
+                "municipality": post.place,
+                "residence_status": "erlaubnis",
+                "legal_domain": "sgb2",
+                "opened_on": date(2021, 3, 1 + i),
+            },
+            topics=["work", "language"],
+        )
         cm.contact_add(case=case, data={"date": date(2021, 3, 10), "duration_minutes": 30, "mode": "phone"})
         cm.contact_add(case=case, data={"date": date(2021, 3, 20), "duration_minutes": 45, "mode": "in_person"})
         cm.referral_save(case=case, data={"target": "jobcenter", "referred_on": date(2021, 3, 20), "status": "pending"})
@@ -60,9 +84,13 @@ def two_registers(paper_2020_0354, carrier_a_user, carrier_b_user):
     r = cm.return_create(carrier=paper.carriers[0], post=post_a, year=2021, month=3)
     cm.return_submit(caseload_return=r)
     contract_a = paper.forwardings[0]
-    carrier_payment_save(contract=contract_a, data={"due_on": date(2021, 1, 15), "amount": D("13750"), "paid_on": date(2021, 1, 15)})
+    carrier_payment_save(
+        contract=contract_a, data={"due_on": date(2021, 1, 15), "amount": D("13750"), "paid_on": date(2021, 1, 15)}
+    )
     proof = proof_obligation_save(kind="carrier", contract=contract_a, data={"due_on": date(2022, 6, 30)})
-    proof_document_add(obligation=proof, doc_type="report", upload=SimpleUploadedFile("nachweis-2021.pdf", PDF), user=carrier_a_user)
+    proof_document_add(
+        obligation=proof, doc_type="report", upload=SimpleUploadedFile("nachweis-2021.pdf", PDF), user=carrier_a_user
+    )
     return paper
 
 
@@ -92,9 +120,17 @@ def test_carrier_a_gets_all_of_its_data_with_the_right_row_counts(client, two_re
     assert sorted(files) == sorted([*FILES, "LIESMICH.txt"])
     counts = {name: len(files[name]) - 1 for name in FILES}
     assert counts == {
-        "organisation.csv": 1, "benutzer.csv": 1, "stellen.csv": 1, "besetzungen.csv": 0, "personalkosten.csv": 0,
-        "weiterleitungsvertraege.csv": 1, "kostenplaene.csv": 1, "eigenanteilsantraege.csv": 0, "zahlungen.csv": 1,
-        "verwendungsnachweise.csv": 1, "nachweisdokumente.csv": 1,
+        "organisation.csv": 1,
+        "benutzer.csv": 1,
+        "stellen.csv": 1,
+        "besetzungen.csv": 0,
+        "personalkosten.csv": 0,
+        "weiterleitungsvertraege.csv": 1,
+        "kostenplaene.csv": 1,
+        "eigenanteilsantraege.csv": 0,
+        "zahlungen.csv": 1,
+        "verwendungsnachweise.csv": 1,
+        "nachweisdokumente.csv": 1,
         "faelle.csv": 3,  # three cases
         "fallabschnitte.csv": 4,  # one each, the reopened one a second
         "fallthemen.csv": 6,  # two topics each
@@ -152,7 +188,9 @@ def test_carrier_b_gets_nothing_of_carrier_a(client, two_registers, carrier_b_us
     assert {c["Fallnummer"] for c in rows(files, "faelle.csv")} == {"DIA-2021-0001", "DIA-2021-0002"}
 
 
-def test_another_carriers_export_is_a_404_and_a46_chooses_any_carrier(client, two_registers, carrier_b_user, a46_user, committee_user):
+def test_another_carriers_export_is_a_404_and_a46_chooses_any_carrier(
+    client, two_registers, carrier_b_user, a46_user, committee_user
+):
     client.force_login(carrier_b_user)
     assert client.get(reverse("overview:data_export", args=["caritas"])).status_code == 404
     client.force_login(committee_user)

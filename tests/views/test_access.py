@@ -24,16 +24,39 @@ def two_carriers(carrier_a, carrier_b):
     module2 = f.ModuleFactory(number=2)
     programme = f.KimProgrammeFactory(module=module2)
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
-    grant = f.GrantNoticeFactory(programme=programme, period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("110000"), approved_fte=D("2"))
+    grant = f.GrantNoticeFactory(
+        programme=programme,
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        amount=D("110000"),
+        approved_fte=D("2"),
+    )
     posts, plans, contracts, allocations = {}, {}, {}, {}
     for key, carrier in (("a", carrier_a), ("b", carrier_b)):
         post = f.CarrierPostFactory(module=module2, employer=carrier, title=f"Case Management Träger {key.upper()}")
         posts[key] = post
         plans[key] = f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
-        allocations[key] = allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
-        contracts[key] = forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31), "reference": f"WV-{key}"})
+        allocations[key] = allocation_save(
+            grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)}
+        )
+        contracts[key] = forwarding_save(
+            data={
+                "grant": grant,
+                "post": post,
+                "start": date(2021, 1, 1),
+                "end": date(2021, 12, 31),
+                "reference": f"WV-{key}",
+            }
+        )
     occupancy = f.OccupancyFactory(post=posts["a"], start=posts["a"].start, end=posts["a"].end, fte=posts["a"].fte)
-    return {"posts": posts, "plans": plans, "contracts": contracts, "grant": grant, "allocation": allocations["a"], "occupancy": occupancy}
+    return {
+        "posts": posts,
+        "plans": plans,
+        "contracts": contracts,
+        "grant": grant,
+        "allocation": allocations["a"],
+        "occupancy": occupancy,
+    }
 
 
 def all_urls(two_carriers, carrier_a) -> list[str]:
@@ -100,7 +123,9 @@ def test_read_only_roles_read_but_get_403_on_every_write(client, request, role_f
             assert client.post(url, {"title": "x"}).status_code == 403, url
 
 
-def test_carrier_sees_own_post_and_gets_404_for_the_other_carriers_objects(client, carrier_a_user, two_carriers, carrier_b):
+def test_carrier_sees_own_post_and_gets_404_for_the_other_carriers_objects(
+    client, carrier_a_user, two_carriers, carrier_b
+):
     client.force_login(carrier_a_user)
     own, other = two_carriers["posts"]["a"], two_carriers["posts"]["b"]
     assert client.get(reverse("modules:post_detail", args=[own.pk])).status_code == 200
@@ -121,9 +146,18 @@ def test_carrier_gets_403_for_county_only_areas_and_all_writes(client, carrier_a
 
 @pytest.mark.parametrize(
     "url_name",
-    ["dashboard", "modules:post_list", "kim:carrier_list", "funding:forwarding_list", "funding:costplan_list", "funding:gap_list"],
+    [
+        "dashboard",
+        "modules:post_list",
+        "kim:carrier_list",
+        "funding:forwarding_list",
+        "funding:costplan_list",
+        "funding:gap_list",
+    ],
 )
-def test_no_page_or_dropdown_shows_another_carriers_name(client, carrier_a_user, carrier_a, carrier_b, two_carriers, url_name):
+def test_no_page_or_dropdown_shows_another_carriers_name(
+    client, carrier_a_user, carrier_a, carrier_b, two_carriers, url_name
+):
     client.force_login(carrier_a_user)
     response = client.get(reverse(url_name))
     assert response.status_code == 200
@@ -134,7 +168,9 @@ def test_no_page_or_dropdown_shows_another_carriers_name(client, carrier_a_user,
     assert "Träger A" in html or carrier_a.name in html or str(carrier_a) in html
 
 
-def test_carrier_dropdown_of_the_post_filter_lists_only_the_own_carrier(client, carrier_a_user, carrier_a, carrier_b, two_carriers):
+def test_carrier_dropdown_of_the_post_filter_lists_only_the_own_carrier(
+    client, carrier_a_user, carrier_a, carrier_b, two_carriers
+):
     client.force_login(carrier_a_user)
     response = client.get(reverse("modules:post_list"))
     choices = [str(label) for _value, label in response.context["filter"].form.fields["employer"].choices]

@@ -78,7 +78,8 @@ def test_occupancy_dates_outside_2000_to_2100_are_refused(admin_client, open_pos
 
 def test_occupancy_from_01_01_2000_to_31_12_2100_is_accepted(admin_client, open_post):
     response = admin_client.post(
-        reverse("modules:occupancy_create", args=[open_post.pk]), {"start": "01.01.2000", "end": "31.12.2100", "fte": "1,0"}
+        reverse("modules:occupancy_create", args=[open_post.pk]),
+        {"start": "01.01.2000", "end": "31.12.2100", "fte": "1,0"},
     )
     assert response.status_code == 302
     occupancy = Occupancy.objects.get()
@@ -220,7 +221,8 @@ def test_duplicate_cost_plan_is_reported_at_the_year(admin_client, carrier_a):
     post = f.CarrierPostFactory(employer=carrier_a)
     f.CostPlanFactory(post=post, year=2021)
     response = admin_client.post(
-        reverse("funding:costplan_create"), {"post": post.pk, "year": "2021", "personnel": "64.000,00", "material_overhead": "6.000,00"}
+        reverse("funding:costplan_create"),
+        {"post": post.pk, "year": "2021", "personnel": "64.000,00", "material_overhead": "6.000,00"},
     )
     assert response.status_code == 200
     assert field_errors(response, "year") == ["Für diese Stelle und dieses Jahr gibt es bereits einen Kostenplan."]
@@ -244,7 +246,9 @@ def test_duplicate_grant_notice_is_reported_at_the_reference(admin_client, autho
     }
     response = admin_client.post(reverse("funding:grant_create"), data)
     assert response.status_code == 200
-    assert field_errors(response, "reference") == ["Ein Bescheid mit diesem Aktenzeichen dieser Behörde ist bereits erfasst."]
+    assert field_errors(response, "reference") == [
+        "Ein Bescheid mit diesem Aktenzeichen dieser Behörde ist bereits erfasst."
+    ]
     assert non_field_errors(response) == []
     assert GrantNotice.objects.count() == 1
 
@@ -256,7 +260,9 @@ def test_duplicate_rate_is_reported_at_the_year(admin_client):
         {"programme": rate.programme.pk, "category": rate.category, "year": "2021", "amount_per_fte": "60.000,00"},
     )
     assert response.status_code == 200
-    assert field_errors(response, "year") == ["Für dieses Programm, diese Kategorie und dieses Jahr gibt es bereits einen Fördersatz."]
+    assert field_errors(response, "year") == [
+        "Für dieses Programm, diese Kategorie und dieses Jahr gibt es bereits einen Fördersatz."
+    ]
     assert non_field_errors(response) == []
     assert Rate.objects.count() == 1
 
@@ -264,10 +270,13 @@ def test_duplicate_rate_is_reported_at_the_year(admin_client):
 def test_duplicate_cost_rate_is_reported_at_the_year(admin_client):
     f.CostRateFactory(category="coordination", year=2021)
     response = admin_client.post(
-        reverse("modules:costrate_create"), {"category": "coordination", "year": "2021", "amount_per_fte": "63.000,00", "note": ""}
+        reverse("modules:costrate_create"),
+        {"category": "coordination", "year": "2021", "amount_per_fte": "63.000,00", "note": ""},
     )
     assert response.status_code == 200
-    assert field_errors(response, "year") == ["Für diese Kategorie und dieses Jahr gibt es bereits einen Personalkostensatz."]
+    assert field_errors(response, "year") == [
+        "Für diese Kategorie und dieses Jahr gibt es bereits einen Personalkostensatz."
+    ]
     assert non_field_errors(response) == []
     assert CostRate.objects.count() == 1
 
@@ -285,7 +294,9 @@ def test_duplicate_budget_line_is_reported_at_the_sachkonto(admin_client):
     }
     response = admin_client.post(reverse("funding:budget_create"), data)
     assert response.status_code == 200
-    assert field_errors(response, "sachkonto") == ["Diese Haushaltsposition (Jahr, Teilprodukt, Sachkonto, Art) gibt es bereits."]
+    assert field_errors(response, "sachkonto") == [
+        "Diese Haushaltsposition (Jahr, Teilprodukt, Sachkonto, Art) gibt es bereits."
+    ]
     assert non_field_errors(response) == []
     assert BudgetLine.objects.count() == 1
 
@@ -293,10 +304,19 @@ def test_duplicate_budget_line_is_reported_at_the_sachkonto(admin_client):
 def test_duplicate_forwarding_contract_is_reported_at_the_start(admin_client, paper_2020_0354):
     paper = paper_2020_0354
     post = paper.carrier_posts[0]
-    data = {"grant": paper.grant.pk, "post": post.pk, "reference": "", "signed_on": "", "start": "01.01.2021", "end": "31.12.2021"}
+    data = {
+        "grant": paper.grant.pk,
+        "post": post.pk,
+        "reference": "",
+        "signed_on": "",
+        "start": "01.01.2021",
+        "end": "31.12.2021",
+    }
     response = admin_client.post(reverse("funding:forwarding_create"), data)
     assert response.status_code == 200
-    assert field_errors(response, "start") == ["Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."]
+    assert field_errors(response, "start") == [
+        "Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."
+    ]
     assert non_field_errors(response) == []
     assert ForwardingContract.objects.count() == 5
 

@@ -64,14 +64,18 @@ def test_post_form_rejects_bad_fte_at_the_field_and_saves_nothing(admin_client, 
 
 def test_post_form_rejects_end_before_start(admin_client, carrier_a):
     module = f.ModuleFactory(number=2)
-    response = admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a, start="2021-06-01", end="2021-05-31"))
+    response = admin_client.post(
+        reverse("modules:post_create"), post_data(module, carrier_a, start="2021-06-01", end="2021-05-31")
+    )
     assert field_errors(response, "end") == ["Das Ende darf nicht vor dem Beginn liegen."]
     assert Post.objects.count() == 0
 
 
 def test_post_form_accepts_german_dates_and_fte_with_comma(admin_client, a46_user, carrier_a):
     module = f.ModuleFactory(number=2)
-    response = admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a, fte="0,75", start="01.07.2020", end="31.12.2022"))
+    response = admin_client.post(
+        reverse("modules:post_create"), post_data(module, carrier_a, fte="0,75", start="01.07.2020", end="31.12.2022")
+    )
     assert response.status_code == 302
     post = Post.objects.get()
     assert post.fte == D("0.75")
@@ -127,7 +131,9 @@ def test_grant_form_accepts_german_amount(admin_client, authority, county):
 )
 def test_grant_form_rejects_malformed_or_negative_amounts(admin_client, authority, county, amount, message):
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
-    response = admin_client.post(reverse("funding:grant_create"), grant_data(programme, authority, county, amount=amount))
+    response = admin_client.post(
+        reverse("funding:grant_create"), grant_data(programme, authority, county, amount=amount)
+    )
     assert response.status_code == 200
     assert any(message in e for e in field_errors(response, "amount")), field_errors(response, "amount")
     assert GrantNotice.objects.count() == 0
@@ -135,7 +141,10 @@ def test_grant_form_rejects_malformed_or_negative_amounts(admin_client, authorit
 
 def test_grant_period_end_before_start_is_refused(admin_client, authority, county):
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
-    response = admin_client.post(reverse("funding:grant_create"), grant_data(programme, authority, county, period_start="01.07.2021", period_end="30.06.2021"))
+    response = admin_client.post(
+        reverse("funding:grant_create"),
+        grant_data(programme, authority, county, period_start="01.07.2021", period_end="30.06.2021"),
+    )
     assert field_errors(response, "period_end") == ["Das Ende darf nicht vor dem Beginn liegen."]
     assert GrantNotice.objects.count() == 0
 
@@ -147,10 +156,15 @@ def test_over_forwarding_is_refused_at_the_grant_field_and_nothing_is_saved(admi
 
     paper = paper_2020_0354
     GrantNotice.objects.filter(pk=paper.grant.pk).update(approved_fte=D("8"))
-    extra = [f.CarrierPostFactory(module=paper.programme.module, employer=paper.carriers[0], title=f"Zusatz {i}") for i in (1, 2)]
+    extra = [
+        f.CarrierPostFactory(module=paper.programme.module, employer=paper.carriers[0], title=f"Zusatz {i}")
+        for i in (1, 2)
+    ]
     for post in extra:
         f.CostPlanFactory(post=post, year=2021, personnel=D("64000"), material_overhead=D("6000"))
-        allocation_save(grant=paper.grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+        allocation_save(
+            grant=paper.grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)}
+        )
     data = {"grant": paper.grant.pk, "reference": "", "signed_on": "", "start": "01.01.2021", "end": "31.12.2021"}
     assert admin_client.post(reverse("funding:forwarding_create"), {**data, "post": extra[0].pk}).status_code == 302
     before = ForwardingContract.objects.count()
@@ -164,7 +178,14 @@ def test_over_forwarding_is_refused_at_the_grant_field_and_nothing_is_saved(admi
 def test_double_funding_allocation_is_refused_naming_both_programmes(admin_client, paper_2020_0354):
     paper = paper_2020_0354
     komm_an = f.ProgrammeFactory(name="KOMM-AN NRW", short_name="KOMM-AN NRW", module=None)
-    other_grant = f.GrantNoticeFactory(programme=komm_an, reference="KOMM-AN-2021", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), approved_fte=D("1"), amount=D("50000"))
+    other_grant = f.GrantNoticeFactory(
+        programme=komm_an,
+        reference="KOMM-AN-2021",
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        approved_fte=D("1"),
+        amount=D("50000"),
+    )
     post = paper.carrier_posts[0]
     before = GrantAllocation.objects.count()
     response = admin_client.post(
@@ -180,21 +201,36 @@ def test_double_funding_allocation_is_refused_naming_both_programmes(admin_clien
 
 def test_cost_plan_with_negative_overhead_is_refused(admin_client, carrier_a):
     post = f.CarrierPostFactory(employer=carrier_a)
-    response = admin_client.post(reverse("funding:costplan_create"), {"post": post.pk, "year": "2021", "personnel": "64.000,00", "material_overhead": "-6.000,00"})
+    response = admin_client.post(
+        reverse("funding:costplan_create"),
+        {"post": post.pk, "year": "2021", "personnel": "64.000,00", "material_overhead": "-6.000,00"},
+    )
     assert field_errors(response, "material_overhead") == ["Der Betrag darf nicht negativ sein."]
     assert CostPlan.objects.count() == 0
 
 
 def test_cost_plan_year_must_be_a_year(admin_client, carrier_a):
     post = f.CarrierPostFactory(employer=carrier_a)
-    response = admin_client.post(reverse("funding:costplan_create"), {"post": post.pk, "year": "21", "personnel": "64.000,00", "material_overhead": "6.000,00"})
+    response = admin_client.post(
+        reverse("funding:costplan_create"),
+        {"post": post.pk, "year": "21", "personnel": "64.000,00", "material_overhead": "6.000,00"},
+    )
     assert field_errors(response, "year") == ["Das Jahr muss zwischen 2000 und 2100 liegen."]
 
 
 def test_own_share_request_decided_above_requested_is_refused(admin_client, ag_wohlfahrt):
     response = admin_client.post(
         reverse("funding:request_create"),
-        {"applicant": ag_wohlfahrt.pk, "received_on": "25.05.2020", "subject": "", "requested_amount": "100.000,00", "budget_year": "2021", "status": "approved", "decided_amount": "150.000,00", "decided_on": ""},
+        {
+            "applicant": ag_wohlfahrt.pk,
+            "received_on": "25.05.2020",
+            "subject": "",
+            "requested_amount": "100.000,00",
+            "budget_year": "2021",
+            "status": "approved",
+            "decided_amount": "150.000,00",
+            "decided_on": "",
+        },
     )
     assert field_errors(response, "decided_amount") == ["Es kann nicht mehr bewilligt werden als beantragt."]
     assert OwnShareRequest.objects.count() == 0
@@ -203,7 +239,15 @@ def test_own_share_request_decided_above_requested_is_refused(admin_client, ag_w
 def test_budget_line_rejects_non_numeric_account(admin_client):
     response = admin_client.post(
         reverse("funding:budget_create"),
-        {"year": "2021", "teilprodukt": "946100", "sachkonto": "<script>", "label": "x", "kind": "income", "planned_amount": "570.000,00", "forecast_basis": "land_income"},
+        {
+            "year": "2021",
+            "teilprodukt": "946100",
+            "sachkonto": "<script>",
+            "label": "x",
+            "kind": "income",
+            "planned_amount": "570.000,00",
+            "forecast_basis": "land_income",
+        },
     )
     assert field_errors(response, "sachkonto") == ["Das Sachkonto besteht aus Ziffern, z. B. 414100."]
     assert "<script>" not in response.content.decode().replace("&lt;script&gt;", "")
@@ -232,7 +276,10 @@ def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carr
     module = f.ModuleFactory(number=2)
     admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a))
     post = Post.objects.get()
-    response = admin_client.post(reverse("modules:post_edit", args=[post.pk]), {**post_data(module, carrier_a, fte="0,5"), "version": post.version})
+    response = admin_client.post(
+        reverse("modules:post_edit", args=[post.pk]),
+        {**post_data(module, carrier_a, fte="0,5"), "version": post.version},
+    )
     assert response.status_code == 302
     html = admin_client.get(reverse("modules:post_detail", args=[post.pk])).content.decode()
     [newest, created] = admin_client.get(reverse("modules:post_detail", args=[post.pk])).context["history"]
@@ -245,7 +292,16 @@ def test_changing_the_cost_plan_recomputes_the_contract(admin_client, paper_2020
     """Contract agreed at min(64.000, 55.000) = 55.000 €; the plan drops to 50.000 € → 50.000 €."""
     contract = paper_2020_0354.forwardings[0]
     plan = paper_2020_0354.cost_plans[0]
-    response = admin_client.post(reverse("funding:costplan_edit", args=[plan.pk]), {"post": plan.post.pk, "year": "2021", "personnel": "50.000,00", "material_overhead": "6.000,00", "version": plan.version})
+    response = admin_client.post(
+        reverse("funding:costplan_edit", args=[plan.pk]),
+        {
+            "post": plan.post.pk,
+            "year": "2021",
+            "personnel": "50.000,00",
+            "material_overhead": "6.000,00",
+            "version": plan.version,
+        },
+    )
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.amount == D("50000.00")
@@ -263,7 +319,13 @@ def test_a_rate_increase_that_would_exceed_the_grant_is_refused_and_nothing_chan
     rate = paper_2020_0354.rates["case_management"]
     response = admin_client.post(
         reverse("funding:rate_edit", args=[rate.pk]),
-        {"programme": rate.programme.pk, "category": "case_management", "year": "2021", "amount_per_fte": "60.000,00", "version": rate.version},
+        {
+            "programme": rate.programme.pk,
+            "category": "case_management",
+            "year": "2021",
+            "amount_per_fte": "60.000,00",
+            "version": rate.version,
+        },
     )
     assert response.status_code == 200
     assert "mehr als die Zuwendung von 280.000,00 €" in " ".join(field_errors(response, "amount_per_fte"))
@@ -289,8 +351,11 @@ def test_a_module_2_post_in_aachen_is_refused(admin_client, carrier_a):
     aachen = f.MunicipalityFactory(name="Aachen", module2_area=False)
     module = f.ModuleFactory(number=2)
     response = admin_client.post(reverse("modules:post_create"), post_data(module, carrier_a, place=aachen.pk))
-    assert field_errors(response, "place") == ["Aachen wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb."]
+    assert field_errors(response, "place") == [
+        "Aachen wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb."
+    ]
     assert Post.objects.count() == 0
+
 
 def test_carrier_staff_can_only_be_bound_to_a_carrier(county):
     from django.core.exceptions import ValidationError as DjangoValidationError
@@ -309,7 +374,16 @@ def test_reducing_an_allocation_recomputes_the_contract(admin_client, paper_2020
     allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
     url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "0,5", "start": "01.01.2021", "end": "31.12.2021", "version": allocation.version})
+    response = admin_client.post(
+        url,
+        {
+            "post": allocation.post.pk,
+            "fte": "0,5",
+            "start": "01.01.2021",
+            "end": "31.12.2021",
+            "version": allocation.version,
+        },
+    )
     assert response.status_code == 302
     contract = ForwardingContract.objects.get(post=allocation.post)
     assert contract.amount == D("27500.00")
@@ -319,7 +393,16 @@ def test_shortening_an_allocation_below_its_contract_is_refused(admin_client, pa
     paper = paper_2020_0354
     allocation = next(a for a in paper.allocations if a.post == paper.carrier_posts[0])
     url = reverse("funding:allocation_edit", args=[paper.grant.pk, allocation.pk])
-    response = admin_client.post(url, {"post": allocation.post.pk, "fte": "1,0", "start": "01.01.2021", "end": "30.06.2021", "version": allocation.version})
+    response = admin_client.post(
+        url,
+        {
+            "post": allocation.post.pk,
+            "fte": "1,0",
+            "start": "01.01.2021",
+            "end": "30.06.2021",
+            "version": allocation.version,
+        },
+    )
     assert response.status_code == 200
     assert "nicht zugeordnet" in " ".join(field_errors(response, "fte"))
     allocation.refresh_from_db()
@@ -330,7 +413,9 @@ def test_an_occupancy_can_be_ended(admin_client):
     post = f.CarrierPostFactory(start=date(2021, 1, 1), end=date(2022, 12, 31))
     occupancy = f.OccupancyFactory(post=post, start=date(2021, 1, 1), end=date(2022, 12, 31), fte=post.fte)
     url = reverse("modules:occupancy_edit", args=[post.pk, occupancy.pk])
-    response = admin_client.post(url, {"start": "01.01.2021", "end": "30.09.2021", "fte": "1,0", "version": occupancy.version})
+    response = admin_client.post(
+        url, {"start": "01.01.2021", "end": "30.09.2021", "fte": "1,0", "version": occupancy.version}
+    )
     assert response.status_code == 302
     occupancy.refresh_from_db()
     assert occupancy.end == date(2021, 9, 30)

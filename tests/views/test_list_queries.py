@@ -18,7 +18,9 @@ D = Decimal
 
 
 def add_post(i: int) -> None:
-    f.CarrierPostFactory(title=f"Case Management {i}", employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+    f.CarrierPostFactory(
+        title=f"Case Management {i}", employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}")
+    )
 
 
 def add_carrier(i: int) -> None:
@@ -34,23 +36,37 @@ def add_forwarding(i: int) -> None:
 
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
-    grant = f.GrantNoticeFactory(programme=programme, reference=f"AZ-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("55000"))
-    post = f.CarrierPostFactory(module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+    grant = f.GrantNoticeFactory(
+        programme=programme,
+        reference=f"AZ-{i}",
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        amount=D("55000"),
+    )
+    post = f.CarrierPostFactory(
+        module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}")
+    )
     f.CostPlanFactory(post=post, year=2021)
-    allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+    allocation_save(
+        grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)}
+    )
     forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
 
 
 def add_cost_plan(i: int) -> None:
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
-    post = f.CarrierPostFactory(module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}"))
+    post = f.CarrierPostFactory(
+        module=programme.module, employer=f.CarrierFactory(slug=f"traeger-{i}", name=f"Träger {i}")
+    )
     f.CostPlanFactory(post=post, year=2021)
 
 
 def add_request(i: int) -> None:
     add_cost_plan(i)
-    f.OwnShareRequestFactory(applicant=f.CarrierFactory(slug=f"traeger-{i}"), received_on=date(2020, 5, i + 1), budget_year=2021)
+    f.OwnShareRequestFactory(
+        applicant=f.CarrierFactory(slug=f"traeger-{i}"), received_on=date(2020, 5, i + 1), budget_year=2021
+    )
 
 
 def add_budget_line(i: int) -> None:
@@ -114,15 +130,35 @@ def add_carrier_rows(carrier, i: int) -> None:
 
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
     f.RateFactory(programme=programme, category="case_management", year=2021, amount_per_fte=D("55000"))
-    grant = f.GrantNoticeFactory(programme=programme, reference=f"AZ-T-{i}", period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), amount=D("55000"))
+    grant = f.GrantNoticeFactory(
+        programme=programme,
+        reference=f"AZ-T-{i}",
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        amount=D("55000"),
+    )
     post = f.CarrierPostFactory(module=programme.module, employer=carrier, title=f"CM {i}")
     f.CostPlanFactory(post=post, year=2021)
-    allocation_save(grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+    allocation_save(
+        grant=grant, data={"post": post, "fte": D("1"), "start": date(2021, 1, 1), "end": date(2021, 12, 31)}
+    )
     forwarding_save(data={"grant": grant, "post": post, "start": date(2021, 1, 1), "end": date(2021, 12, 31)})
 
 
-@pytest.mark.parametrize("url_name", ["dashboard", "modules:post_list", "funding:forwarding_list", "funding:costplan_list", "funding:gap_list", "kim:carrier_list"])
-def test_carrier_pages_run_the_same_number_of_queries_for_one_and_three_rows(client, carrier_a_user, carrier_a, carrier_b, url_name):
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "dashboard",
+        "modules:post_list",
+        "funding:forwarding_list",
+        "funding:costplan_list",
+        "funding:gap_list",
+        "kim:carrier_list",
+    ],
+)
+def test_carrier_pages_run_the_same_number_of_queries_for_one_and_three_rows(
+    client, carrier_a_user, carrier_a, carrier_b, url_name
+):
     client.force_login(carrier_a_user)
     url = reverse(url_name)
     add_carrier_rows(carrier_a, 1)

@@ -67,21 +67,70 @@ def _budget_line(paper):
 # (url name, object, first user's change, second user's change, the change line the first user is shown,
 #  field and value the database keeps)
 CASES = {
-    "post": ("modules:post_edit", _post, {"title": "Stelle A"}, {"pay_grade": "S 12"}, "Entgeltgruppe: – → S 12", ("pay_grade", "S 12")),
-    "grant": ("funding:grant_edit", _grant, {"reference": "AZ-A"}, {"amount": "340.000,00"},
-              "Zuwendung: 330.000,00\u00a0€ → 340.000,00\u00a0€", ("amount", D("340000"))),
-    "contract": ("funding:forwarding_edit", _contract, {"reference": "WV-A"}, {"reference": "WV-B"}, "Vertragsnummer: {old} → WV-B",
-                 ("reference", "WV-B")),
-    "costplan": ("funding:costplan_edit", _plan, {"material_overhead": "5.000,00"}, {"material_overhead": "7.000,00"},
-                 "Sach- und Overheadkosten: 6.000,00\u00a0€ → 7.000,00\u00a0€", ("material_overhead", D("7000"))),
-    "rate": ("funding:rate_edit", _rate, {"amount_per_fte": "54.000,00"}, {"amount_per_fte": "56.000,00"},
-             "Pauschale je VZÄ und Jahr: 55.000,00\u00a0€ → 56.000,00\u00a0€", ("amount_per_fte", D("56000"))),
-    "programme": ("funding:programme_edit", _programme, {"name": "Programm A"}, {"name": "Programm B"}, "Bezeichnung: {old} → Programm B",
-                  ("name", "Programm B")),
-    "request": ("funding:request_edit", _request, {"subject": "Antrag A"}, {"subject": "Antrag B"},
-                "Gegenstand: Übernahme des verbleibenden Eigenanteils → Antrag B", ("subject", "Antrag B")),
-    "budget": ("funding:budget_edit", _budget_line, {"planned_amount": "560.000,00"}, {"planned_amount": "580.000,00"},
-               "Planansatz: 570.000,00\u00a0€ → 580.000,00\u00a0€", ("planned_amount", D("580000"))),
+    "post": (
+        "modules:post_edit",
+        _post,
+        {"title": "Stelle A"},
+        {"pay_grade": "S 12"},
+        "Entgeltgruppe: – → S 12",
+        ("pay_grade", "S 12"),
+    ),
+    "grant": (
+        "funding:grant_edit",
+        _grant,
+        {"reference": "AZ-A"},
+        {"amount": "340.000,00"},
+        "Zuwendung: 330.000,00\u00a0€ → 340.000,00\u00a0€",
+        ("amount", D("340000")),
+    ),
+    "contract": (
+        "funding:forwarding_edit",
+        _contract,
+        {"reference": "WV-A"},
+        {"reference": "WV-B"},
+        "Vertragsnummer: {old} → WV-B",
+        ("reference", "WV-B"),
+    ),
+    "costplan": (
+        "funding:costplan_edit",
+        _plan,
+        {"material_overhead": "5.000,00"},
+        {"material_overhead": "7.000,00"},
+        "Sach- und Overheadkosten: 6.000,00\u00a0€ → 7.000,00\u00a0€",
+        ("material_overhead", D("7000")),
+    ),
+    "rate": (
+        "funding:rate_edit",
+        _rate,
+        {"amount_per_fte": "54.000,00"},
+        {"amount_per_fte": "56.000,00"},
+        "Pauschale je VZÄ und Jahr: 55.000,00\u00a0€ → 56.000,00\u00a0€",
+        ("amount_per_fte", D("56000")),
+    ),
+    "programme": (
+        "funding:programme_edit",
+        _programme,
+        {"name": "Programm A"},
+        {"name": "Programm B"},
+        "Bezeichnung: {old} → Programm B",
+        ("name", "Programm B"),
+    ),
+    "request": (
+        "funding:request_edit",
+        _request,
+        {"subject": "Antrag A"},
+        {"subject": "Antrag B"},
+        "Gegenstand: Übernahme des verbleibenden Eigenanteils → Antrag B",
+        ("subject", "Antrag B"),
+    ),
+    "budget": (
+        "funding:budget_edit",
+        _budget_line,
+        {"planned_amount": "560.000,00"},
+        {"planned_amount": "580.000,00"},
+        "Planansatz: 570.000,00\u00a0€ → 580.000,00\u00a0€",
+        ("planned_amount", D("580000")),
+    ),
 }
 
 
@@ -92,13 +141,18 @@ def test_a_stale_form_is_refused_with_who_when_and_what_changed(anna, bernd, pap
     first_field = next(iter(first_changes))
     old = getattr(obj, first_field)
     history_before = obj.history.count()
-    response = stale_edit(reverse(url_name, args=[obj.pk]), anna, bernd, first_changes=first_changes, second_changes=second_changes)
+    response = stale_edit(
+        reverse(url_name, args=[obj.pk]), anna, bernd, first_changes=first_changes, second_changes=second_changes
+    )
 
     assert response.status_code == 200
     errors = top_errors(response)
     newest = obj.history.first()
     when = timezone.localtime(newest.history_date).strftime("%d.%m.%Y, %H:%M Uhr")
-    assert errors[0] == f"Dieser Datensatz wurde inzwischen von Bernd Berger am {when} geändert. Ihre Änderungen wurden nicht gespeichert."
+    assert (
+        errors[0]
+        == f"Dieser Datensatz wurde inzwischen von Bernd Berger am {when} geändert. Ihre Änderungen wurden nicht gespeichert."
+    )
     assert line.format(old=old) in errors
     # What the first user typed is still in the form, to copy from.
     assert response.context["form"][first_field].value() == first_changes[first_field]

@@ -35,7 +35,13 @@ def test_detail_page_keeps_its_own_breadcrumbs(client, a46_user, paper_2020_0354
 def test_navigation_groups_areas_and_shows_the_active_area_below(client, a46_user):
     client.force_login(a46_user)
     ctx = client.get(reverse("funding:forwarding_list")).context
-    assert [g["label"] for g in ctx["nav_groups"]] == ["Übersicht", "Stellen & Träger", "Finanzen", "Fallmanagement", "Gremien & Vorlagen"]
+    assert [g["label"] for g in ctx["nav_groups"]] == [
+        "Übersicht",
+        "Stellen & Träger",
+        "Finanzen",
+        "Fallmanagement",
+        "Gremien & Vorlagen",
+    ]
     finance = next(g for g in ctx["nav_groups"] if g["active"])
     assert finance["label"] == "Finanzen"
     assert [i["label"] for i in finance["items"]][:3] == ["Förderbescheide", "Weiterleitungen", "Kostenpläne"]

@@ -39,7 +39,17 @@ def test_a46_list_pages_stay_within_the_budget(client, a46_user, url_name, add_r
     assert cold <= COLD_BUDGET.get(url_name, BUDGET), f"{url_name}: {cold} queries while computing"
 
 
-@pytest.mark.parametrize("url_name", ["modules:post_list", "funding:forwarding_list", "funding:costplan_list", "funding:gap_list", "kim:carrier_list", "funding:controlling_proofs"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "modules:post_list",
+        "funding:forwarding_list",
+        "funding:costplan_list",
+        "funding:gap_list",
+        "kim:carrier_list",
+        "funding:controlling_proofs",
+    ],
+)
 def test_carrier_list_pages_stay_within_the_budget(client, carrier_a_user, carrier_a, carrier_b, url_name):
     for i in (1, 2, 3):
         add_carrier_rows(carrier_a, i)

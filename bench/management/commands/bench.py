@@ -35,7 +35,9 @@ DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state": 30}
 
 
 class Command(BaseCommand):
-    help = "Lasttest: erzeugt einen großen Datenbestand in eigenen Bench-Datenbanken und misst Seiten, PDF und Durchsatz."
+    help = (
+        "Lasttest: erzeugt einen großen Datenbestand in eigenen Bench-Datenbanken und misst Seiten, PDF und Durchsatz."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(gen.SCALES), default="county")
@@ -43,24 +45,52 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="docs/benchmarks.md")
         parser.add_argument("--json", dest="json_out", default="docs/benchmarks.json")
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
-        parser.add_argument("--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden")
+        parser.add_argument(
+            "--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden"
+        )
         parser.add_argument("--note", default="", help="Anmerkung für den Bericht (z. B. was geändert wurde)")
         parser.add_argument("--force", action="store_true", help="auch bei zu wenig Plattenplatz (state) starten")
-        parser.add_argument("--child", help=argparse_hidden())  # internal: measure this process's database into a JSON file
+        parser.add_argument(
+            "--child", help=argparse_hidden()
+        )  # internal: measure this process's database into a JSON file
 
-    def handle(self, *args, scale: str, db: str, out: str, json_out: str, skip_gunicorn: bool, reuse: bool, force: bool, child: str | None, note: str = "", **options):
+    def handle(
+        self,
+        *args,
+        scale: str,
+        db: str,
+        out: str,
+        json_out: str,
+        skip_gunicorn: bool,
+        reuse: bool,
+        force: bool,
+        child: str | None,
+        note: str = "",
+        **options,
+    ):
         if child:
             return self._child(Path(child), scale, skip_gunicorn, reuse)
         base = Path(settings.BASE_DIR)
         free_gb = shutil.disk_usage("/tmp").free / 1e9
-        self.stdout.write(f"Bench {scale}: erwartete Erzeugungszeit etwa {gen.EXPECTED_MINUTES[scale]} min je Datenbank, "
-                          f"Platzbedarf etwa {DISK_GB[scale]} GB je Datenbank ({free_gb:.0f} GB frei).")
+        self.stdout.write(
+            f"Bench {scale}: erwartete Erzeugungszeit etwa {gen.EXPECTED_MINUTES[scale]} min je Datenbank, "
+            f"Platzbedarf etwa {DISK_GB[scale]} GB je Datenbank ({free_gb:.0f} GB frei)."
+        )
         if free_gb < DISK_GB[scale] * (2 if db == "both" else 1) and not force:
-            raise CommandError(f"Zu wenig Plattenplatz für --scale {scale} ({free_gb:.0f} GB frei); mit --force trotzdem starten.")
+            raise CommandError(
+                f"Zu wenig Plattenplatz für --scale {scale} ({free_gb:.0f} GB frei); mit --force trotzdem starten."
+            )
         results = {
-            "scale": scale, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), "commit": report.git_commit(base),
-            "cpu": report.cpu_model(), "cpus": report.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
-            "python": sys.version.split()[0], "django": django.get_version(), "databases": {}, "note": note,
+            "scale": scale,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+            "commit": report.git_commit(base),
+            "cpu": report.cpu_model(),
+            "cpus": report.cpu_count(),
+            "load_before": round(os.getloadavg()[0], 2),
+            "python": sys.version.split()[0],
+            "django": django.get_version(),
+            "databases": {},
+            "note": note,
         }
         targets = [("SQLite", "sqlite"), ("PostgreSQL", "postgres")]
         for label, kind in targets:
@@ -89,12 +119,19 @@ class Command(BaseCommand):
         url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
         name = urlparse(url).path.lstrip("/")
         if "bench" not in name:
-            raise CommandError(f"BENCH_PG_URL muss auf eine eigene Bench-Datenbank zeigen (Name mit „bench“), nicht auf {name!r}.")
+            raise CommandError(
+                f"BENCH_PG_URL muss auf eine eigene Bench-Datenbank zeigen (Name mit „bench“), nicht auf {name!r}."
+            )
         import psycopg2
 
         parsed = urlparse(url)
-        admin = psycopg2.connect(dbname="postgres", user=parsed.username or "postgres", password=parsed.password,
-                                 host=parsed.hostname or "127.0.0.1", port=parsed.port or 5432)
+        admin = psycopg2.connect(
+            dbname="postgres",
+            user=parsed.username or "postgres",
+            password=parsed.password,
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+        )
         admin.autocommit = True
         with admin.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -109,9 +146,17 @@ class Command(BaseCommand):
 
     def _run_child(self, url: str, scale: str, skip_gunicorn: bool, reuse: bool) -> dict:
         base = Path(settings.BASE_DIR)
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "KIM_REQUIRE_TOTP": "0", "SECURE_SSL_REDIRECT": "0",
-               "SECURE_HSTS_SECONDS": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-               "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-only-key-" + "k" * 40), "CONN_MAX_AGE": "60"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "KIM_REQUIRE_TOTP": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-only-key-" + "k" * 40),
+            "CONN_MAX_AGE": "60",
+        }
         manage = [sys.executable, str(base / "manage.py")]
         # DEBUG=0 serves static files through the manifest: collect them as production does.
         subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=base, check=True)
@@ -136,8 +181,9 @@ class Command(BaseCommand):
             raise CommandError(f"Der Benchmark läuft nur auf einer Bench-Datenbank, nicht auf {name!r}.")
 
         self.stdout.write(f"— {connection.vendor}: {name}")
-        result = bench_current_database(scale, migrate=True, reuse=reuse, skip_gunicorn=skip_gunicorn,
-                                        log=lambda msg: self.stdout.write(msg))
+        result = bench_current_database(
+            scale, migrate=True, reuse=reuse, skip_gunicorn=skip_gunicorn, log=lambda msg: self.stdout.write(msg)
+        )
         part.write_text(json.dumps(result, default=str), encoding="utf-8")
 
 

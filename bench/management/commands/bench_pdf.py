@@ -50,16 +50,22 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 committee = Committee.objects.first()
-                meeting = Meeting.objects.create(committee=committee, date=date(2020, 6, 30), start_time=clock(9, 0), place="Benchmark")
+                meeting = Meeting.objects.create(
+                    committee=committee, date=date(2020, 6, 30), start_time=clock(9, 0), place="Benchmark"
+                )
                 for order in range(1, bundle_papers + 1):
-                    AgendaItem.objects.create(meeting=meeting, order=order, number=str(order), title=f"Punkt {order}", paper=paper)
+                    AgendaItem.objects.create(
+                        meeting=meeting, order=order, number=str(order), title=f"Punkt {order}", paper=paper
+                    )
                 start, start_cpu = time.perf_counter(), time.process_time()
                 bundle = meeting_bundle_pdf(meeting)
                 elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
                 path = "/tmp/bench-mappe.pdf"
                 with open(path, "wb") as fh:
                     fh.write(bundle)
-                self.stdout.write(f"Sitzungsmappe ({bundle_papers} Vorlagen): {len(bundle) // 1024} KB, Wandzeit {elapsed:.3f} s, CPU-Zeit {elapsed_cpu:.3f} s → {path}")
+                self.stdout.write(
+                    f"Sitzungsmappe ({bundle_papers} Vorlagen): {len(bundle) // 1024} KB, Wandzeit {elapsed:.3f} s, CPU-Zeit {elapsed_cpu:.3f} s → {path}"
+                )
                 raise Rollback
         except Rollback:
             pass

@@ -5,7 +5,9 @@ from casemanagement.retention import apply_retention, retention_months
 
 
 class Command(BaseCommand):
-    help = "Löscht abgeschlossene Fälle nach Ablauf der Aufbewahrungsfrist (CASE_RETENTION_MONTHS, Standard 24). Für cron."
+    help = (
+        "Löscht abgeschlossene Fälle nach Ablauf der Aufbewahrungsfrist (CASE_RETENTION_MONTHS, Standard 24). Für cron."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="nur zählen, nichts löschen")

@@ -31,7 +31,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Keine Sitzung mit der ID {args[0]}.")
             return found
         if len(args) != 2:
-            raise CommandError("Bitte eine Sitzungs-ID oder Datum und Gremium angeben, z. B. 2020-06-19 staedteregionsausschuss.")
+            raise CommandError(
+                "Bitte eine Sitzungs-ID oder Datum und Gremium angeben, z. B. 2020-06-19 staedteregionsausschuss."
+            )
         try:
             day = datetime.strptime(args[0], "%Y-%m-%d").date()
         except ValueError:

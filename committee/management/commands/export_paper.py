@@ -12,7 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("number", help="Vorlagennummer JJJJ/NNNN")
         parser.add_argument("-o", "--output", required=True, help="Zieldatei (.pdf)")
-        parser.add_argument("--mit-anlagen", action="store_true", dest="with_attachments", help="Anlagen als PDF/A-3-Dateianhänge einbetten")
+        parser.add_argument(
+            "--mit-anlagen",
+            action="store_true",
+            dest="with_attachments",
+            help="Anlagen als PDF/A-3-Dateianhänge einbetten",
+        )
 
     def handle(self, *args, number: str, output: str, with_attachments: bool, **options):
         paper = Paper.objects.filter(number=number.strip(), deleted=False).first()

@@ -4,7 +4,9 @@ from funding.controlling.services import send_proof_reminders
 
 
 class Command(BaseCommand):
-    help = "Versendet fällige Erinnerungen an Verwendungsnachweise (PROOF_REMINDER_DAYS, z. B. „30,7“); täglich per cron."
+    help = (
+        "Versendet fällige Erinnerungen an Verwendungsnachweise (PROOF_REMINDER_DAYS, z. B. „30,7“); täglich per cron."
+    )
 
     def handle(self, *args, **options):
         sent = send_proof_reminders()

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         manifest = backup_create(Path(output))
         rows = sum(manifest["counts"].values())
-        self.stdout.write(self.style.SUCCESS(
-            f"Sicherung geschrieben: {output} ({rows} Zeilen in {len(manifest['counts'])} Tabellen, "
-            f"{manifest['media_files']} Dokumente)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Sicherung geschrieben: {output} ({rows} Zeilen in {len(manifest['counts'])} Tabellen, "
+                f"{manifest['media_files']} Dokumente)."
+            )
+        )

@@ -18,4 +18,8 @@ class Command(BaseCommand):
         except (BackupError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["counts"].values())
-        self.stdout.write(self.style.SUCCESS(f"Wiederhergestellt: {rows} Zeilen, {manifest['media_files']} Dokumente (Stand {manifest['created']})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wiederhergestellt: {rows} Zeilen, {manifest['media_files']} Dokumente (Stand {manifest['created']})."
+            )
+        )

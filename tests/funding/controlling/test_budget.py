@@ -22,13 +22,26 @@ D = Decimal
 @pytest.fixture
 def lines(paper_2020_0354):
     paper = paper_2020_0354
-    f.BudgetLineFactory(year=2021, sachkonto="414100", kind="income", planned_amount=D("570000"), forecast_basis="land_income")
-    f.BudgetLineFactory(year=2021, sachkonto="531800", kind="expense", label="Weiterleitung", planned_amount=D("275000"), forecast_basis="forwarding")
+    f.BudgetLineFactory(
+        year=2021, sachkonto="414100", kind="income", planned_amount=D("570000"), forecast_basis="land_income"
+    )
+    f.BudgetLineFactory(
+        year=2021,
+        sachkonto="531800",
+        kind="expense",
+        label="Weiterleitung",
+        planned_amount=D("275000"),
+        forecast_basis="forwarding",
+    )
     land_receipt_save(grant=paper.grant, data={"received_on": date(2021, 3, 1), "amount": D("165000")})
     land_receipt_save(grant=paper.grant, data={"received_on": date(2021, 9, 1), "amount": D("100000")})
     for contract in paper.forwardings[:2]:
-        carrier_payment_save(contract=contract, data={"due_on": date(2021, 2, 1), "amount": D("27500"), "paid_on": date(2021, 2, 3)})
-    carrier_payment_save(contract=paper.forwardings[2], data={"due_on": date(2021, 12, 1), "amount": D("27500")})  # planned only
+        carrier_payment_save(
+            contract=contract, data={"due_on": date(2021, 2, 1), "amount": D("27500"), "paid_on": date(2021, 2, 3)}
+        )
+    carrier_payment_save(
+        contract=paper.forwardings[2], data={"due_on": date(2021, 12, 1), "amount": D("27500")}
+    )  # planned only
     return paper
 
 

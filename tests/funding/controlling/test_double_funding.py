@@ -24,11 +24,16 @@ def construct_conflict(i: int = 0):
     Built with factories, bypassing allocation_save (which refuses it), as imported data might contain it."""
     kim = f.KimProgrammeFactory(module=f.ModuleFactory(number=2))
     komm_an = f.ProgrammeFactory(short_name="KOMM-AN NRW", name="KOMM-AN NRW")
-    post = f.CarrierPostFactory(title=f"Case Management Würselen {i}", employer=f.CarrierFactory(slug=f"traeger-df-{i}", name=f"Träger DF {i}"))
+    post = f.CarrierPostFactory(
+        title=f"Case Management Würselen {i}", employer=f.CarrierFactory(slug=f"traeger-df-{i}", name=f"Träger DF {i}")
+    )
     f.GrantAllocationFactory(grant=f.GrantNoticeFactory(programme=kim, reference=f"KIM-{i}"), post=post, fte=D("1.0"))
     f.GrantAllocationFactory(
         grant=f.GrantNoticeFactory(programme=komm_an, reference=f"KOMM-AN-{i}", approved_fte=D("1"), amount=D("20000")),
-        post=post, fte=D("0.5"), start=date(2021, 3, 1), end=date(2021, 8, 31),
+        post=post,
+        fte=D("0.5"),
+        start=date(2021, 3, 1),
+        end=date(2021, 8, 31),
     )
     return post
 
@@ -51,7 +56,9 @@ def test_one_programme_above_the_fte_is_an_over_funding_not_a_double_funding():
     post = f.CarrierPostFactory(fte=D("0.5"))
     f.GrantAllocationFactory(grant=f.GrantNoticeFactory(programme=kim), post=post, fte=D("0.75"))
     [conflict] = double_funding_conflicts()
-    assert conflict.programmes == ["KIM Modul 2"] and conflict.excess_fte == D("0.25") and not conflict.is_double_funding
+    assert (
+        conflict.programmes == ["KIM Modul 2"] and conflict.excess_fte == D("0.25") and not conflict.is_double_funding
+    )
 
 
 def test_split_shares_within_the_fte_are_no_conflict():

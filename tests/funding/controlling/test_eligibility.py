@@ -108,7 +108,13 @@ def test_the_module_3_post_of_2020_received_55_000_and_is_eligible_for_three_mon
     post = county_own_posts.foreigners_authority
     programme = f.KimProgrammeFactory(module=post.module)
     f.RateFactory(programme=programme, category=PostCategory.FOREIGNERS_AUTHORITY, year=2020, amount_per_fte=D("55000"))
-    grant = f.GrantNoticeFactory(programme=programme, period_start=date(2020, 1, 1), period_end=date(2020, 12, 31), approved_fte=D("1"), amount=D("55000"))
+    grant = f.GrantNoticeFactory(
+        programme=programme,
+        period_start=date(2020, 1, 1),
+        period_end=date(2020, 12, 31),
+        approved_fte=D("1"),
+        amount=D("55000"),
+    )
     f.GrantAllocationFactory(grant=grant, post=post)
 
     [risk] = repayment_risk_list(year=2020)

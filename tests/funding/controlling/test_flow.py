@@ -20,7 +20,10 @@ URL = reverse("funding:controlling_flow")
 
 
 def test_the_2021_flow_of_module_2(paper_2020_0354):
-    carrier_payment_save(contract=paper_2020_0354.forwardings[0], data={"due_on": date(2021, 1, 15), "amount": D("13750"), "paid_on": date(2021, 1, 15)})
+    carrier_payment_save(
+        contract=paper_2020_0354.forwardings[0],
+        data={"due_on": date(2021, 1, 15), "amount": D("13750"), "paid_on": date(2021, 1, 15)},
+    )
 
     flow = programme_flow(year=2021)
 
@@ -33,7 +36,11 @@ def test_the_2021_flow_of_module_2(paper_2020_0354):
     assert ("Land NRW", "KIM Modul 2", D("330000.00")) in rows
     assert ("KIM Modul 2", "eigene Stellen (StädteRegion)", D("55000.00")) in rows
     assert ("Weiterleitung an Träger", "Diakonie", D("55000.00")) in rows
-    assert ("Caritas", "bereits gezahlt", D("13750.00")) in rows and ("Caritas", "noch nicht gezahlt", D("41250.00")) in rows
+    assert ("Caritas", "bereits gezahlt", D("13750.00")) in rows and (
+        "Caritas",
+        "noch nicht gezahlt",
+        D("41250.00"),
+    ) in rows
 
 
 def test_the_svg_is_well_formed_and_labels_every_box_with_its_amount():
@@ -48,7 +55,9 @@ def test_the_svg_is_well_formed_and_labels_every_box_with_its_amount():
 
 def test_bands_are_proportional_to_the_amounts():
     nodes = [FlowNode("s", "S", D("300"), 0), FlowNode("x", "X", D("200"), 1), FlowNode("y", "Y", D("100"), 1)]
-    root = ElementTree.fromstring(flow_svg(nodes, [FlowLink("s", "x", D("200")), FlowLink("s", "y", D("100"))], title="T"))
+    root = ElementTree.fromstring(
+        flow_svg(nodes, [FlowLink("s", "x", D("200")), FlowLink("s", "y", D("100"))], title="T")
+    )
     widths = [float(p.get("stroke-width")) for p in root.findall("{http://www.w3.org/2000/svg}path")]
     assert widths[0] == pytest.approx(2 * widths[1], rel=0.01)
 
@@ -56,7 +65,12 @@ def test_bands_are_proportional_to_the_amounts():
 def test_the_flow_page_shows_diagram_and_table(client, a46_user, paper_2020_0354):
     client.force_login(a46_user)
     html = client.get(URL, {"year": 2021}).content.decode()
-    assert "<svg" in html and "Mittelfluss KIM 2021" in html and "275.000,00\u00a0€" in html and "330.000,00\u00a0€" in html
+    assert (
+        "<svg" in html
+        and "Mittelfluss KIM 2021" in html
+        and "275.000,00\u00a0€" in html
+        and "330.000,00\u00a0€" in html
+    )
     assert "2.021" not in html
 
 
@@ -67,5 +81,7 @@ def test_access_and_queries(client, a46_user, carrier_a_user, paper_2020_0354):
     client.force_login(a46_user)
     one = count_queries(client, URL, {"year": 2021})
     for contract in paper_2020_0354.forwardings[:3]:
-        carrier_payment_save(contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("100"), "paid_on": date(2021, 1, 15)})
+        carrier_payment_save(
+            contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("100"), "paid_on": date(2021, 1, 15)}
+        )
     assert count_queries(client, URL, {"year": 2021}) == one

@@ -22,15 +22,21 @@ OVERVIEW = reverse("funding:controlling_payments")
 def instalments(contract, paid_quarters: int):
     """Four quarterly instalments of 13.750 € (55.000 / 4), the first ``paid_quarters`` paid on their due date."""
     for q, due in enumerate([date(2021, 1, 15), date(2021, 4, 15), date(2021, 7, 15), date(2021, 10, 15)]):
-        carrier_payment_save(contract=contract, data={"due_on": due, "amount": D("13750"), "paid_on": due if q < paid_quarters else None})
+        carrier_payment_save(
+            contract=contract, data={"due_on": due, "amount": D("13750"), "paid_on": due if q < paid_quarters else None}
+        )
 
 
 def test_balances_per_contract_and_grant(paper_2020_0354):
     paper = paper_2020_0354
-    land_receipt_save(grant=paper.grant, data={"received_on": date(2021, 3, 1), "amount": D("165000"), "reference": "1. Rate"})
+    land_receipt_save(
+        grant=paper.grant, data={"received_on": date(2021, 3, 1), "amount": D("165000"), "reference": "1. Rate"}
+    )
     instalments(paper.forwardings[0], paid_quarters=2)
 
-    contract = contracts_with_balances(contracts=ForwardingContract.objects.filter(pk=paper.forwardings[0].pk), today=date(2021, 8, 1)).get()
+    contract = contracts_with_balances(
+        contracts=ForwardingContract.objects.filter(pk=paper.forwardings[0].pk), today=date(2021, 8, 1)
+    ).get()
     assert round_money(contract.planned) == D("55000.00")  # 4 × 13.750
     assert round_money(contract.paid) == D("27500.00")  # 2 × 13.750
     assert round_money(contract.balance) == D("27500.00")  # 55.000 − 27.500
@@ -47,10 +53,15 @@ def test_an_instalment_above_the_contract_is_refused_at_the_amount_field(client,
     contract = paper_2020_0354.forwardings[0]
     instalments(contract, paid_quarters=0)
     client.force_login(a46_user)
-    response = client.post(reverse("funding:controlling_payment_create", args=[contract.pk]), {"due_on": "15.12.2021", "amount": "0,01"})
+    response = client.post(
+        reverse("funding:controlling_payment_create", args=[contract.pk]), {"due_on": "15.12.2021", "amount": "0,01"}
+    )
     assert response.status_code == 200
     [message] = response.context["form"].errors["amount"]
-    assert message == "Über dem Vertrag: Der Vertrag umfasst 55.000,00\u00a0€, geplant oder gezahlt sind bereits 55.000,00\u00a0€; höchstens 0,00\u00a0€ sind noch möglich."
+    assert (
+        message
+        == "Über dem Vertrag: Der Vertrag umfasst 55.000,00\u00a0€, geplant oder gezahlt sind bereits 55.000,00\u00a0€; höchstens 0,00\u00a0€ sind noch möglich."
+    )
     assert CarrierPayment.objects.count() == 4
 
 
@@ -82,14 +93,21 @@ def test_carriers_see_only_their_own_contracts_and_no_grants(client, paper_2020_
     assert response.context["grants"] == []
     other = paper_2020_0354.forwardings[1]
     assert client.get(reverse("funding:controlling_contract_payments", args=[other.pk])).status_code == 404
-    assert client.get(reverse("funding:controlling_contract_payments", args=[paper_2020_0354.forwardings[0].pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("funding:controlling_contract_payments", args=[paper_2020_0354.forwardings[0].pk])
+        ).status_code
+        == 200
+    )
 
 
 def test_carriers_and_read_only_users_may_not_record_payments(client, paper_2020_0354, carrier_a_user, readonly_user):
     contract = paper_2020_0354.forwardings[0]
     for user in (carrier_a_user, readonly_user):
         client.force_login(user)
-        response = client.post(reverse("funding:controlling_payment_create", args=[contract.pk]), {"due_on": "15.01.2021", "amount": "100"})
+        response = client.post(
+            reverse("funding:controlling_payment_create", args=[contract.pk]), {"due_on": "15.01.2021", "amount": "100"}
+        )
         assert response.status_code == 403
     assert CarrierPayment.objects.count() == 0
 
@@ -115,5 +133,8 @@ def test_the_contract_page_runs_a_fixed_number_of_queries(client, a46_user, pape
     carrier_payment_save(contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("100")})
     one = count_queries(client, url)
     for month in (2, 3, 4):
-        carrier_payment_save(contract=contract, data={"due_on": date(2021, month, 15), "amount": D("100"), "paid_on": date(2021, month, 15)})
+        carrier_payment_save(
+            contract=contract,
+            data={"due_on": date(2021, month, 15), "amount": D("100"), "paid_on": date(2021, month, 15)},
+        )
     assert count_queries(client, url) == one

@@ -34,12 +34,16 @@ def pdf(name="sachbericht.pdf"):
 @pytest.fixture
 def carrier_proof(paper_2020_0354):
     """Caritas' proof for its 2021 contract, due 30.06.2022."""
-    return proof_obligation_save(kind="carrier", contract=paper_2020_0354.forwardings[0], data={"due_on": date(2022, 6, 30)})
+    return proof_obligation_save(
+        kind="carrier", contract=paper_2020_0354.forwardings[0], data={"due_on": date(2022, 6, 30)}
+    )
 
 
 def test_a_due_date_before_the_period_end_is_refused_in_german(paper_2020_0354):
     with pytest.raises(ValidationError) as exc:
-        proof_obligation_save(kind="carrier", contract=paper_2020_0354.forwardings[0], data={"due_on": date(2021, 12, 30)})
+        proof_obligation_save(
+            kind="carrier", contract=paper_2020_0354.forwardings[0], data={"due_on": date(2021, 12, 30)}
+        )
     assert exc.value.message_dict["due_on"] == [
         "Die Frist darf nicht vor dem Ende des Zeitraums (31.12.2021) liegen; ein Nachweis kann erst danach erbracht werden."
     ]
@@ -48,15 +52,21 @@ def test_a_due_date_before_the_period_end_is_refused_in_german(paper_2020_0354):
 
 def test_the_due_date_error_lands_at_the_field_of_the_form(client, a46_user, paper_2020_0354):
     client.force_login(a46_user)
-    response = client.post(reverse("funding:proof_create_grant", args=[paper_2020_0354.grant.pk]), {"due_on": "01.12.2021"})
+    response = client.post(
+        reverse("funding:proof_create_grant", args=[paper_2020_0354.grant.pk]), {"due_on": "01.12.2021"}
+    )
     assert response.status_code == 200
     assert "31.12.2021" in response.context["form"].errors["due_on"][0]
     assert ProofObligation.objects.count() == 0
 
 
-def test_a_carrier_uploads_a_pdf_for_its_own_contract_and_the_obligation_is_submitted(client, carrier_proof, carrier_a_user):
+def test_a_carrier_uploads_a_pdf_for_its_own_contract_and_the_obligation_is_submitted(
+    client, carrier_proof, carrier_a_user
+):
     client.force_login(carrier_a_user)
-    response = client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "report", "file": pdf()})
+    response = client.post(
+        reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "report", "file": pdf()}
+    )
     assert response.status_code == 302
     carrier_proof.refresh_from_db()
     assert carrier_proof.status == "submitted"
@@ -70,9 +80,13 @@ def test_a_carrier_uploads_a_pdf_for_its_own_contract_and_the_obligation_is_subm
 def test_a_document_of_the_wrong_type_is_refused_at_the_field(client, carrier_proof, carrier_a_user):
     client.force_login(carrier_a_user)
     fake = SimpleUploadedFile("nachweis.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "numerical", "file": fake})
+    response = client.post(
+        reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "numerical", "file": fake}
+    )
     assert response.status_code == 200
-    assert response.context["upload_form"].errors["file"] == ["Die Datei ist kein gültiges Dokument des erlaubten Typs (PDF, Excel (XLSX))."]
+    assert response.context["upload_form"].errors["file"] == [
+        "Die Datei ist kein gültiges Dokument des erlaubten Typs (PDF, Excel (XLSX))."
+    ]
     assert ProofDocument.objects.count() == 0
     carrier_proof.refresh_from_db()
     assert carrier_proof.status == "open"
@@ -82,7 +96,12 @@ def test_another_carrier_can_neither_see_nor_upload_nor_download(client, carrier
     document = proof_document_add(obligation=carrier_proof, doc_type="report", upload=pdf(), user=a46_user)
     client.force_login(carrier_b_user)
     assert client.get(reverse("funding:proof_detail", args=[carrier_proof.pk])).status_code == 404
-    assert client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "report", "file": pdf()}).status_code == 404
+    assert (
+        client.post(
+            reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "report", "file": pdf()}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("funding:proof_document", args=[carrier_proof.pk, document.pk])).status_code == 404
     assert list(client.get(reverse("funding:controlling_proofs")).context["table"].data) == []
 
@@ -93,13 +112,20 @@ def test_a46_records_who_checked_the_proof(client, carrier_proof, a46_user):
     response = client.post(reverse("funding:proof_status", args=[carrier_proof.pk]), {"status": "checked"})
     assert response.status_code == 302
     carrier_proof.refresh_from_db()
-    assert carrier_proof.status == "checked" and carrier_proof.checked_by == a46_user and carrier_proof.checked_on is not None
+    assert (
+        carrier_proof.status == "checked"
+        and carrier_proof.checked_by == a46_user
+        and carrier_proof.checked_on is not None
+    )
 
 
 def test_read_only_and_carrier_users_may_not_set_the_status(client, carrier_proof, readonly_user, carrier_a_user):
     for user in (readonly_user, carrier_a_user):
         client.force_login(user)
-        assert client.post(reverse("funding:proof_status", args=[carrier_proof.pk]), {"status": "closed"}).status_code == 403
+        assert (
+            client.post(reverse("funding:proof_status", args=[carrier_proof.pk]), {"status": "closed"}).status_code
+            == 403
+        )
 
 
 def test_a_proof_without_documents_cannot_be_checked(carrier_proof, a46_user):
@@ -153,7 +179,9 @@ def test_anonymous_users_are_sent_to_the_login(client):
     assert client.get(reverse("funding:controlling_proofs")).status_code == 302
 
 
-def test_the_dashboard_shows_proofs_due_within_the_reminder_threshold(client, settings, a46_user, carrier_proof, monkeypatch):
+def test_the_dashboard_shows_proofs_due_within_the_reminder_threshold(
+    client, settings, a46_user, carrier_proof, monkeypatch
+):
     from django.utils import timezone
 
     settings.PROOF_REMINDER_DAYS = "30,7"
@@ -172,12 +200,16 @@ def xlsx_upload(name="nachweis.xlsx"):
 
     buffer = io.BytesIO()
     Workbook().save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 def test_an_xlsx_numerical_proof_is_accepted(client, carrier_proof, carrier_a_user):
     client.force_login(carrier_a_user)
-    response = client.post(reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "numerical", "file": xlsx_upload()})
+    response = client.post(
+        reverse("funding:proof_upload", args=[carrier_proof.pk]), {"doc_type": "numerical", "file": xlsx_upload()}
+    )
     assert response.status_code == 302
     [document] = ProofDocument.objects.all()
     assert document.get_doc_type_display() == "zahlenmäßiger Nachweis"
@@ -189,5 +221,10 @@ def test_the_proof_page_runs_a_fixed_number_of_queries(client, a46_user, carrier
     proof_document_add(obligation=carrier_proof, doc_type="report", upload=pdf(), user=a46_user)
     one = count_queries(client, url)
     for _ in range(3):
-        proof_document_add(obligation=carrier_proof, doc_type="numerical", upload=pdf("zahlen.pdf"), user=f.CarrierUserFactory(organisation=carrier_proof.contract.carrier))
+        proof_document_add(
+            obligation=carrier_proof,
+            doc_type="numerical",
+            upload=pdf("zahlen.pdf"),
+            user=f.CarrierUserFactory(organisation=carrier_proof.contract.carrier),
+        )
     assert count_queries(client, url) == one

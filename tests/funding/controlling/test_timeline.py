@@ -33,7 +33,9 @@ def test_add_months_keeps_the_day_or_the_month_end():
 def test_posts_are_flagged_by_the_smallest_horizon_reached(settings):
     settings.FUNDING_HORIZON_MONTHS = "6,12"
     soon = funded_post("Endet bald", post_end=date(2023, 6, 30), funding_end=date(2022, 8, 31))  # funding in < 6 months
-    later = funded_post("Endet später", post_end=date(2022, 12, 31), funding_end=date(2022, 12, 31))  # both in 6–12 months
+    later = funded_post(
+        "Endet später", post_end=date(2022, 12, 31), funding_end=date(2022, 12, 31)
+    )  # both in 6–12 months
     f.CarrierPostFactory(title="Läuft lange", end=date(2025, 12, 31))  # no funding, contract far ahead
 
     rows = {r.post: r for r in post_timelines(today=TODAY, flagged_only=True)}

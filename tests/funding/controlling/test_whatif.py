@@ -21,7 +21,14 @@ URL = reverse("funding:controlling_whatif")
 
 @pytest.fixture
 def decided(paper_2020_0354):
-    line = f.BudgetLineFactory(year=2021, sachkonto="531810", kind="expense", label="Übernahme Eigenanteil Träger", planned_amount=D("45000"), forecast_basis="top_up")
+    line = f.BudgetLineFactory(
+        year=2021,
+        sachkonto="531810",
+        kind="expense",
+        label="Übernahme Eigenanteil Träger",
+        planned_amount=D("45000"),
+        forecast_basis="top_up",
+    )
     OwnShareTopUp.objects.create(year=2021, amount_per_fte=D("9000"), budget_line=line)
     return paper_2020_0354
 
@@ -29,7 +36,11 @@ def decided(paper_2020_0354):
 def test_the_top_up_of_up_to_9_000_per_post_is_a_planned_expense_of_45_000(decided):
     # 5 carrier posts, gap 64.000 − 55.000 = 9.000 each; min(9.000 × 1,0, 9.000) × 5 = 45.000
     assert top_up_expense(year=2021) == D("45000.00")
-    [row] = [r for r in budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=2021)) if r.line.sachkonto == "531810"]
+    [row] = [
+        r
+        for r in budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=2021))
+        if r.line.sachkonto == "531810"
+    ]
     assert row.forecast == D("45000.00") and row.difference == D("0.00")
 
 
@@ -98,6 +109,8 @@ def test_the_what_if_page_runs_a_fixed_number_of_queries(client, a46_user, decid
     client.force_login(a46_user)
     one = count_queries(client, URL, {"year": "2021", "rate": "57000"})
     for i in range(3):
-        post = f.CarrierPostFactory(module=decided.programme.module, employer=f.CarrierFactory(slug=f"wi-{i}", name=f"WI {i}"))
+        post = f.CarrierPostFactory(
+            module=decided.programme.module, employer=f.CarrierFactory(slug=f"wi-{i}", name=f"WI {i}")
+        )
         f.CostPlanFactory(post=post, year=2021)
     assert count_queries(client, URL, {"year": "2021", "rate": "57000"}) == one

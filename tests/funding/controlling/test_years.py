@@ -24,11 +24,21 @@ def demo():
 
 
 def counts():
-    return (GrantNotice.objects.count(), GrantAllocation.objects.count(), ForwardingContract.objects.count(), CostPlan.objects.count(), Rate.objects.count())
+    return (
+        GrantNotice.objects.count(),
+        GrantAllocation.objects.count(),
+        ForwardingContract.objects.count(),
+        CostPlan.objects.count(),
+        Rate.objects.count(),
+    )
 
 
 def test_the_demo_rates_are_55_000_to_2022_and_57_000_in_2023(demo):
-    rates = dict(Rate.objects.filter(programme__short_name="KIM Modul 2", category="case_management").values_list("year", "amount_per_fte"))
+    rates = dict(
+        Rate.objects.filter(programme__short_name="KIM Modul 2", category="case_management").values_list(
+            "year", "amount_per_fte"
+        )
+    )
     assert rates == {2020: D("55000.00"), 2021: D("55000.00"), 2022: D("55000.00"), 2023: D("57000.00")}
 
 
