@@ -3,7 +3,9 @@
 
 Apps import downwards only: config → overview → committee → casemanagement → funding → modules → kim.
 `bench` sits outside the layers: it may import anything, nothing imports it. No import cycle between files.
-Exit 1 on any finding. `--graph` prints how often each app imports each other app.
+An import inside a function is allowed only for a module slow to import (WeasyPrint, openpyxl) and in
+an AppConfig.ready() (apps.py), which must import late. Exit 1 on any finding. `--graph` prints how often
+each app imports each other app.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 LAYERS = ("config", "overview", "committee", "casemanagement", "funding", "modules", "kim")
 OUTSIDE = ("bench",)
 PACKAGES = LAYERS + OUTSIDE
+SLOW = ("weasyprint", "openpyxl")  # imported inside the function that needs them (ruff TID253 bans them at the top)
 BENCH_USERS = {"config/settings_bench.py"}  # names `bench` as a string today; an import would be allowed too
 
 
@@ -46,10 +49,11 @@ class Report:
     violations: list[Import] = field(default_factory=list)
     components: list[list[str]] = field(default_factory=list)  # strongly connected, more than one module
     cycles: list[list[str]] = field(default_factory=list)  # one closed cycle per component
+    late: list[str] = field(default_factory=list)  # "path:line: module" of imports inside functions
 
     @property
     def ok(self) -> bool:
-        return not self.violations and not self.cycles
+        return not self.violations and not self.cycles and not self.late
 
 
 def module_files(root: Path) -> dict[str, Path]:
@@ -94,6 +98,22 @@ def imports_of(module: str, path: Path, root: Path, modules: dict[str, Path]) ->
                 if (target := resolve(name, modules)) is not None:
                     found.append(Import(rel, node.lineno, module, target))
     return sorted(found, key=lambda imp: (imp.line, imp.target))
+
+
+def late_imports(path: Path, root: Path) -> list[str]:
+    """Imports inside a function body, other than of a slow module or in apps.py (AppConfig.ready)."""
+    if path.name == "apps.py":
+        return []
+    rel = path.relative_to(root).as_posix()
+    found = []
+    for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=rel)):
+        if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    name = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    if (name or "").partition(".")[0] not in SLOW:
+                        found.append(f"{rel}:{node.lineno}: {'.' * getattr(node, 'level', 0)}{name or ''}")
+    return sorted(set(found))
 
 
 def allowed(src: str, dst: str) -> bool:
@@ -156,6 +176,8 @@ def check(root: Path) -> Report:
     report = Report()
     for module, path in modules.items():
         report.imports += imports_of(module, path, root, modules)
+        if module.partition(".")[0] in LAYERS:
+            report.late += late_imports(path, root)
     report.violations = [imp for imp in report.imports if is_violation(imp)]
     graph: dict[str, set[str]] = {module: set() for module in modules}
     for imp in report.imports:
@@ -181,7 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     for cycle, component in zip(report.cycles, report.components, strict=True):
         rest = ", ".join(sorted(set(component) - set(cycle)))
         print("cycle: " + " → ".join(cycle) + (f"  (in derselben Komponente: {rest})" if rest else ""))
-    found = f"{len(report.violations)} Verstöße, {len(report.cycles)} Zyklen" if not report.ok else ""
+    for late in report.late:
+        print(f"{late}  (Import in einer Funktion: nur für WeasyPrint/openpyxl)")
+    found = (
+        f"{len(report.violations)} Verstöße, {len(report.cycles)} Zyklen, {len(report.late)} Importe in Funktionen"
+        if not report.ok
+        else ""
+    )
     print(f"Schichten: {len(report.imports)} Importe geprüft, " + (found or "keine Verstöße, keine Zyklen"))
     return 0 if report.ok else 1
 

@@ -59,6 +59,10 @@ def test_no_two_project_modules_import_each_other_even_indirectly(report):
     assert not report.cycles, "\n".join(" → ".join(cycle) for cycle in report.cycles)
 
 
+def test_imports_inside_functions_are_only_the_slow_ones(report):
+    assert not report.late, "\n".join(report.late)
+
+
 # --- the checker catches what it should ----------------------------------------------------------
 
 
@@ -139,3 +143,14 @@ def test_the_command_exits_with_one_on_a_finding_and_zero_with_a_summary_otherwi
     out = capsys.readouterr().out
     assert "kim → funding: 1  ← verboten" in out
     assert "kim/x.py:1: kim → funding (funding.z)" in out
+
+
+def test_an_import_inside_a_function_is_reported_unless_the_module_is_slow(tmp_path):
+    source = (
+        "def f():\n    import json\n    from kim import models\n    import openpyxl\n    from weasyprint import HTML\n"
+    )
+    write_tree(tmp_path, {"kim/models.py": "", "kim/late.py": source, "kim/apps.py": "def ready():\n    import json\n"})
+
+    late = check_layers.check(tmp_path).late
+
+    assert late == ["kim/late.py:2: json", "kim/late.py:3: kim"]
