@@ -28,7 +28,7 @@ def snapshot(client) -> dict[str, str]:
         html = client.get(url).content.decode()
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
         # the print line carries the time of the request; a restore can fall into the next minute
-        html = re.sub(r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr", "<Zeitpunkt>", html)
+        html = re.sub(r"gedruckt am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr", "gedruckt am <Zeitpunkt>", html)
         pages[f"{username} {url}"] = html
     return pages
 
