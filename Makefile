@@ -44,7 +44,7 @@ lint: install
 test-browser: install node_modules/.installed
 	$(PY) -m pytest -m browser
 
-# Load test of issue 7 (not part of `make test`): own bench databases (SQLite in /tmp, PostgreSQL `kim_bench`
+# Benchmark (not part of `make test`): own bench databases (SQLite in /tmp, PostgreSQL `kim_bench`
 # via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state, BENCH_DB=sqlite|postgres|both.
 SCALE ?= county
 BENCH_DB ?= both

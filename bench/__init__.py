@@ -1,4 +1,4 @@
-"""Benchmark harness of issue 7 (``manage.py bench``, ``make bench``): a deterministic large data set,
+"""Benchmark harness (``manage.py bench``, ``make bench``): a deterministic large data set,
 server times and query counts of the main pages next to the Django admin, PDF times and gunicorn throughput.
 
 Nothing here runs in production or touches the dev/test database: the command works on its own bench

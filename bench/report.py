@@ -8,7 +8,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-# The targets of issue 7.
+# The targets the benchmark checks (README "Leistung"): queries per list, p95 per scale, ratio to the admin.
 MAX_LIST_QUERIES = 8
 P95_MS = {"tiny": 100, "small": 100, "county": 100, "state": 250}
 MAX_RATIO = 1.0

@@ -209,7 +209,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Funding controlling (issue 5): proof-of-use reminders N days before the due date; horizons (months)
+# Funding controlling: proof-of-use reminders N days before the due date; horizons (months)
 # within which an ending funding or fixed-term contract is flagged on the dashboard.
 PROOF_REMINDER_DAYS = os.environ.get("PROOF_REMINDER_DAYS", "30,7")
 FUNDING_HORIZON_MONTHS = os.environ.get("FUNDING_HORIZON_MONTHS", "6,12")

@@ -190,7 +190,7 @@ def _load_carrier_money(grants, carrier_posts) -> None:
             )
 
 
-# ---------------------------------------------------------------- controlling (issue 5): payments, proofs, top-up
+# ---------------------------------------------------------------- controlling: payments, proofs, top-up
 
 
 def _demo_pdf(title: str) -> bytes:

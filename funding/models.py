@@ -421,7 +421,7 @@ class BudgetLine(VersionedModel):
         return reverse("funding:budget_edit", args=[self.pk])
 
 
-# ---------------------------------------------------------------- payments (issue 5)
+# ---------------------------------------------------------------- payments
 
 
 class LandReceiptQuerySet(models.QuerySet):
@@ -498,7 +498,7 @@ class CarrierPayment(VersionedModel):
         return f"{self.contract} {self.due_on:%d.%m.%Y}"
 
 
-# ---------------------------------------------------------------- proof of use (issue 5)
+# ---------------------------------------------------------------- proof of use
 
 
 class ProofKind(models.TextChoices):

@@ -38,7 +38,7 @@ def chosen_year(request: HttpRequest) -> int:
     remembered = remembered_year(request)
     if remembered is not None:
         return remembered
-    # the latest year up to this one whose grants start in it: one query (was one per year)
+    # the latest year up to this one whose grants start in it: one query for all years, not one per year
     latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(
         m=Max("period_start")
     )["m"]

@@ -1,4 +1,4 @@
-"""Input boundary of the controlling pages (issue 5)."""
+"""Input boundary of the controlling pages."""
 
 from __future__ import annotations
 

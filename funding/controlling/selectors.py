@@ -1,4 +1,4 @@
-"""Reads of the funding controlling (issue 5): payments and balances, proof-of-use reminders,
+"""Reads of the funding controlling: payments and balances, proof-of-use reminders,
 double funding, funding timelines, top-up and what-if, the programme roll-up. Aggregation runs in
 the database; every list is read in a fixed number of queries."""
 

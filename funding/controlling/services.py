@@ -1,4 +1,4 @@
-"""Writes of the funding controlling (issue 5): preparing a year, payments, proof of use, reminders.
+"""Writes of the funding controlling: preparing a year, payments, proof of use, reminders.
 
 Each service runs under transaction.atomic() and locks the rows its cross-row rule depends on
 (select_for_update), so two requests cannot both pass a check; rule violations are German

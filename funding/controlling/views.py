@@ -1,4 +1,4 @@
-"""Controlling pages of A 46 (issue 5): eligibility and repayment risks, payments, proof of use,
+"""Controlling pages of A 46: eligibility and repayment risks, payments, proof of use,
 double funding, what-if, flow. Thin views; every figure comes from a named selector."""
 
 from __future__ import annotations

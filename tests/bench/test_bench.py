@@ -1,4 +1,4 @@
-"""The benchmark harness (manage.py bench, issue 7) at its tiny scale, so the command cannot rot.
+"""The benchmark harness (manage.py bench) at its tiny scale, so the command cannot rot.
 
 The full runs (county, state) are measurements, not tests: ``make bench``.
 """

@@ -1,4 +1,4 @@
-"""Query budget of the register pages (issue 7): every list page runs at most 8 SQL queries, and the
+"""Query budget of the register pages: every list page runs at most 8 SQL queries, and the
 same number for one row as for many. BEGIN/COMMIT count too (SQLite issues them as statements)."""
 
 from __future__ import annotations

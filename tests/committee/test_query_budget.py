@@ -1,4 +1,4 @@
-"""Query budget of the committee lists (issue 7): at most 8 SQL queries, the same for one paper or
+"""Query budget of the committee lists: at most 8 SQL queries, the same for one paper or
 meeting as for many – the paper list, the meeting list, the committee list and OParl's paper list."""
 
 from __future__ import annotations

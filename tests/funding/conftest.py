@@ -1,4 +1,4 @@
-"""Fixtures of the funding controlling tests (issue 5)."""
+"""Fixtures of the funding controlling tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Query budget of the A 46 list pages (issue 7): at most 8 SQL queries with many rows, whether the
+"""Query budget of the A 46 list pages: at most 8 SQL queries with many rows, whether the
 cached figures (kim.figure_cache) are warm or have to be computed. The same count for 1 and 3 rows
 is tested in test_list_queries.py; here the cap."""
 

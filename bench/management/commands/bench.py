@@ -1,4 +1,4 @@
-"""``manage.py bench`` – the benchmark of issue 7 (``make bench``; not part of ``make test``).
+"""``manage.py bench`` – the benchmark (``make bench``; not part of ``make test``).
 
 Per database a child process of this command runs against its own bench database – SQLite
 ``/tmp/kim_bench_<scale>.sqlite3`` and PostgreSQL ``kim_bench`` (``BENCH_PG_URL``) – never against the
