@@ -7,11 +7,16 @@ through the services, as the application would create them.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme, Rate
 from funding.services import allocation_save, forwarding_save
@@ -36,9 +41,37 @@ def second_factor_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploads of a test go to its own temporary directory, never into the project tree."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def private_media(request, settings, tmp_path):
+    """Uploads of a test go to a temporary directory, never into the project tree: the test's own, or, for a
+    test on the shared demo, the demo's (its attachments live there)."""
+    if "demo" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Within each module, tests that do not use the shared ``demo`` run before those that do: once the
+    module's demo is loaded it stays until the module ends, and a test that did not ask for it must not see
+    it. Stable: the order among each group is the file's order."""
+    first_index: dict[object, int] = {}
+    for index, item in enumerate(items):
+        first_index.setdefault(item.module, index)
+    items.sort(key=lambda item: (first_index[item.module], "demo" in item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """`manage.py load_demo` once per test module, for tests that read (or change and roll back) the demo.
+
+    The demo is loaded inside an outer transaction; each test's own transaction is a savepoint within it,
+    so a test's writes vanish after it, and the whole demo is rolled back when the module is done (the
+    other modules never see it). Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU: once per module instead of once per test."""
+    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            call_command("load_demo", stdout=io.StringIO())
+            yield media
+            transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -36,11 +36,6 @@ def loose(text: str) -> str:
     return re.sub(r"[-\u2010] ?", "", text)
 
 
-@pytest.fixture
-def demo(tmp_path):
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def test_export_paper_writes_the_demo_paper_as_pdf_a_with_its_computed_figures(demo, tmp_path):
     target = tmp_path / "vorlage.pdf"
     call_command("export_paper", "2020/0354", "-o", str(target), stdout=io.StringIO())

@@ -4,7 +4,6 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from committee import pdf
 from committee.models import Consultation, Paper
@@ -13,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_paper():
-    call_command("load_demo", verbosity=0)
+def demo_paper(demo):
     cache.clear()
     return Paper.objects.get(number="2020/0354")
 

@@ -1,28 +1,11 @@
-"""Fixtures of the fuzz tests: the demo (loaded once per module, rolled back afterwards) and its users."""
+"""Helpers of the fuzz tests; the demo they run against is the shared module-scoped ``demo`` of tests/conftest.py."""
 
 from __future__ import annotations
 
-import io
-import tempfile
-
-import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 
 FUZZ_APPS = ("kim", "modules", "funding", "casemanagement", "committee")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """`manage.py load_demo` once per module inside an outer transaction; every test's own transaction is a
-    savepoint within it, and the whole demo is rolled back when the module is done (other tests never see it)."""
-    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-        with transaction.atomic():
-            call_command("load_demo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 def fingerprint() -> dict[str, int]:

@@ -3,14 +3,8 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
 
 
 def test_dashboard_draws_vza_per_module_with_the_tables_figures(client, demo):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from funding.controlling.services import year_prepare
@@ -16,11 +15,6 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
 
 
 def counts():
