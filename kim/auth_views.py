@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -92,7 +93,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     would loop between the two).
     """
     if request.user.is_authenticated:
-        if request.user.is_active and request.user.is_staff and request.user.is_superuser:
+        if admin.site.has_permission(request):
             return HttpResponseRedirect(_next_url(request) if request.GET.get("next") else reverse("admin:index"))
         raise PermissionDenied
     target = request.GET.get("next") or reverse("admin:index")

@@ -135,15 +135,16 @@ class User(AbstractUser):
 
     @property
     def is_a46(self) -> bool:
-        return self.is_authenticated and (self.role == Role.ADMIN or self.is_superuser)
+        # Not is_superuser: operators of the Django admin are technicians, not the A 46 role.
+        return self.is_authenticated and self.role == Role.ADMIN
 
     @property
     def is_carrier_staff(self) -> bool:
-        return self.role == Role.CARRIER and not self.is_superuser
+        return self.role == Role.CARRIER
 
     @property
     def is_committee_staff(self) -> bool:
-        return self.role == Role.COMMITTEE and not self.is_superuser
+        return self.role == Role.COMMITTEE
 
     @property
     def can_edit(self) -> bool:
@@ -151,8 +152,8 @@ class User(AbstractUser):
 
     @property
     def role_key(self) -> Role:
-        """The role that decides access: a superuser counts as A 46 (Role.ADMIN) whatever is stored."""
-        return Role.ADMIN if self.is_superuser else Role(self.role)
+        """The role that decides access; being an operator (is_superuser) adds nothing in the app."""
+        return Role(self.role)
 
 
 def role_key(user: Any) -> Role | None:
