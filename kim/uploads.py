@@ -27,9 +27,33 @@ CONTENT_TYPES = {
 }
 
 
+# A file name on disk may have 255 bytes; a 4-byte character (e.g. 𠀀) counts four. Room is left for the
+# "_abc1234" Django appends when the name is taken.
+MAX_NAME_BYTES = 150
+
+
+def short_upload_name(filename: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """The base name of an upload (no client directory), cut to ``max_bytes`` in UTF-8, extension kept."""
+    name = Path(filename.replace("\\", "/")).name or "datei"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    budget = max_bytes - len(suffix.encode())
+    stem = stem.encode()[:budget].decode("utf-8", errors="ignore") or "datei"
+    return stem + suffix
+
+
+class PrivateStorage(FileSystemStorage):
+    """Storage under MEDIA_ROOT whose file names always fit the file system (see ``short_upload_name``)."""
+
+    def get_valid_name(self, name: str) -> str:
+        return short_upload_name(super().get_valid_name(name))
+
+
 def private_storage() -> FileSystemStorage:
     """No fixed location: the storage reads MEDIA_ROOT when it is used (and follows setting changes)."""
-    return FileSystemStorage()
+    return PrivateStorage()
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> str | None:
