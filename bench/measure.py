@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from casemanagement.models import CaseloadReturn, ReturnStatus
 from committee.models import AgendaItem, Committee, Meeting, Paper
 from committee.pdf import _paper_pdf_render, meeting_bundle_pdf, paper_pdf
-from kim.models import Organisation, User
+from kim.models import Organisation, Role, User
 from modules.models import Module, PostCategory
 
 STAT_YEAR = 2025
@@ -124,6 +124,12 @@ def _clients() -> dict[str | None, Client]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         clients[username] = client
+    # The Django admin is for operator accounts only (README, "Betreiberkonten"), not for A 46.
+    operator, _ = User.objects.get_or_create(
+        username="bench-betrieb", defaults={"role": Role.READONLY, "is_staff": True, "is_superuser": True}
+    )
+    clients["operator"] = Client()
+    clients["operator"].force_login(operator)
     return clients
 
 
@@ -153,7 +159,7 @@ def measure_pages(reps: int = 30, warmup: int = 3, log=print) -> list[dict]:
     results = []
     with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
         clients = _clients()
-        admin_client = clients["a46"]
+        admin_client = clients["operator"]
         for spec in page_specs():
             row = {k: spec[k] for k in ("key", "label", "url", "admin", "admin_label", "list")}
             if spec["url"]:

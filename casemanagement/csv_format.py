@@ -77,7 +77,12 @@ def parse_return_csv(content: bytes) -> dict[str, dict[str, int]]:
         raise ValidationError(
             {"file": _("Die Datei ist nicht in UTF-8 gespeichert. Bitte als „CSV UTF-8“ speichern.")}
         ) from None
-    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    except csv.Error:  # e.g. a field over the csv module's 131.072 characters, a NUL byte
+        raise ValidationError(
+            {"file": _("Die Datei ist keine lesbare CSV-Datei (ein Feld ist zu lang oder enthält Steuerzeichen).")}
+        ) from None
     errors: list[str] = []
     if not lines or [c.strip() for c in lines[0]] != HEADER:
         raise ValidationError({"file": _("Zeile 1: die Kopfzeile muss „Bereich;Merkmal;Anzahl“ lauten.")})

@@ -11,7 +11,6 @@ from kim.models import Organisation, OrganisationKind
 
 
 class PaperForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
     number = forms.CharField(
         label=_("Vorlagen-Nr."),
         required=False,
@@ -20,6 +19,7 @@ class PaperForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = formfield_callback  # German dates (2000–2100); a class attribute is ignored
         model = Paper
         fields = [
             "number",
@@ -75,9 +75,8 @@ class AttachmentForm(forms.Form):
 
 
 class MeetingForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
-    formfield_callback = formfield_callback
-
     class Meta:
+        formfield_callback = formfield_callback
         model = Meeting
         fields = ["committee", "date", "start_time", "place", "public", "cancelled"]
         widgets = {"start_time": forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"})}

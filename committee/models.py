@@ -7,8 +7,6 @@ computed from the funding and post data while the paper is a draft and frozen in
 
 from __future__ import annotations
 
-import os
-
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation, OrganisationKind
+from kim.uploads import PrivateStorage, short_upload_name
 from kim.versioning import VersionedModel
 
 PAPER_NUMBER_REGEX = r"^[0-9]{4}/[0-9]{4}$"
@@ -300,15 +299,13 @@ class Section(VersionedModel):
 
 def attachment_storage() -> FileSystemStorage:
     """Private storage under MEDIA_ROOT, read lazily (kim.uploads.private_storage() pins the path at import)."""
-    return FileSystemStorage(base_url=None)
+    return PrivateStorage(base_url=None)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Only the name without any client directory, at most 100 characters (≤ 255 bytes on disk even in
-    # UTF-8; a 300-byte name was an OSError "File name too long", found by tests/fuzz/test_upload_content.py).
-    name = os.path.basename(filename.replace("\\", "/"))
-    stem, ext = os.path.splitext(name)
-    return f"committee/papers/{instance.paper_id}/{stem[: 100 - len(ext[:10])]}{ext[:10]}"
+    # Only the name without any client directory, cut by bytes, not characters: 100 four-byte characters
+    # are 400 bytes, an OSError "File name too long" (a 500) on a 255-byte file system.
+    return f"committee/papers/{instance.paper_id}/{short_upload_name(filename)}"
 
 
 class Attachment(Timestamped):

@@ -8,7 +8,7 @@ so that clients synchronising with ``modified_since`` learn about them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -304,7 +304,9 @@ class BadFilter(ValueError):
     pass
 
 
-def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[str, str]]:
+def parse_filters(request: HttpRequest) -> tuple[dict[str, datetime], dict[str, str]]:
+    """The date filters as ORM lookups (``created__gte`` …) and the raw values kept for the links."""
+    lookups: dict[str, datetime] = {}
     kept = {}
     for name in FILTERS:
         raw = request.GET.get(name)
@@ -312,18 +314,21 @@ def apply_filters(qs: QuerySet, request: HttpRequest) -> tuple[QuerySet, dict[st
             continue
         try:
             value = parse_datetime(raw.replace(" ", "+"))
-        except ValueError:  # well-formed but impossible, e.g. month 13
+            if value is not None:
+                if timezone.is_naive(value):
+                    value = timezone.make_aware(value)
+                # The database compares in UTC; 0001-01-01T00:00+01:00 has no UTC value.
+                value = value.astimezone(UTC)
+        except (ValueError, OverflowError):  # well-formed but impossible: month 13, beyond year 1–9999
             value = None
         if value is None:
             raise BadFilter(
                 f"Ungültiger Zeitpunkt für {name}: {raw!r} (erwartet ISO 8601, z. B. 2020-06-19T00:00:00+02:00)."
             )
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
         field, op = name.split("_")
-        qs = qs.filter(**{f"{field}__{'gte' if op == 'since' else 'lte'}": value})
+        lookups[f"{field}__{'gte' if op == 'since' else 'lte'}"] = value
         kept[name] = raw
-    return qs, kept
+    return lookups, kept
 
 
 def list_response(
@@ -337,9 +342,10 @@ def list_response(
     """One page of ``qs`` as an OParl list. ``for_page(rows)`` builds the serialiser from the rows of
     the page (for indexes read for those rows only) instead of a fixed ``serialise``."""
     try:
-        filtered, kept = apply_filters(qs, request)
+        # Unfilterable lists (bodies carry no timestamps) still validate the filters and keep them in links.
+        lookups, kept = parse_filters(request)
         if filterable:
-            qs = filtered
+            qs = qs.filter(**lookups)
     except BadFilter as exc:
         return oparl_response({"error": str(exc)}, status=400)
     try:

@@ -26,6 +26,7 @@ from committee.models import (
     Section,
 )
 from kim.i18n import german
+from kim.periods import validate_plausible_dates
 from kim.uploads import PDF, validate_document
 from kim.versioning import VERSION, check_version
 
@@ -46,6 +47,7 @@ VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstention", "votes_biased")
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    validate_plausible_dates(obj)
 
 
 def _require_draft(paper: Paper) -> None:

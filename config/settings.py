@@ -163,8 +163,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login hardening (kim.security): lockout after repeated failures; TOTP second factor for A 46.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
-USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "15"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900"))
+LOGIN_FAILURE_WINDOW_HOURS = int(os.environ.get("LOGIN_FAILURE_WINDOW_HOURS", "24"))
+# Proxies in front of gunicorn that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 KIM_REQUIRE_TOTP = env_bool("KIM_REQUIRE_TOTP", True)
 
 # Content-Security-Policy (django-csp 4): scripts only from our own origin, never inline.

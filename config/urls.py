@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kim.auth_forms import GermanAuthenticationForm
-from kim.auth_views import totp_setup, totp_verify
+from kim.auth_views import admin_login, totp_setup, totp_verify
 from overview.views import dashboard
 
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("fallmanagement/", include("casemanagement.urls")),
     path("gremien/", include("committee.urls")),
     path("oparl/v1.1/", include("committee.oparl_urls")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

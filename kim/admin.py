@@ -1,6 +1,7 @@
 """Django admin for the core models, and the mixins that route admin writes through the services.
 
-The admin is an escape hatch for A 46 superusers, not a second way around the rules: every model
+The admin is for technical operators only (``is_superuser`` and ``is_staff``, set by
+``manage.py operator grant``), not for the A 46 role, and not a second way around the rules: every model
 with a service in ``services.py`` is saved through it here too, so cross-row rules (forwardings ≤
 grant, no double funding, occupied VZÄ ≤ post) and computed amounts hold whichever door was used.
 """
@@ -12,7 +13,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -21,12 +24,26 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kim.models import Municipality, Organisation, User
+from kim.models import Municipality, Organisation, Role, User
 from kim.services import organisation_save
+from kim.versioning import VERSION, VersionedModel, VersionField, is_versioned, version_errors_to_top
 
 admin.site.site_header = _("KIM-Verwaltung · StädteRegion Aachen")
 admin.site.site_title = _("KIM-Verwaltung")
-admin.site.index_title = _("Stammdaten und Finanzen (nur für A 46)")
+admin.site.index_title = _("Technischer Betrieb (nur für Betreiberkonten)")
+
+
+# A 46 and carrier staff work in the app; in the admin they could give themselves any carrier's account.
+APP_ONLY_ROLES = (Role.ADMIN, Role.CARRIER)
+
+
+def _operators_only(request: HttpRequest) -> bool:
+    """Only operator accounts reach any admin page; is_staff alone (or the A 46 role) is not enough."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser and user.role not in APP_ONLY_ROLES)
+
+
+admin.site.has_permission = _operators_only  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- service-backed admin
@@ -70,19 +87,64 @@ def _copy_back(target: models.Model, saved: models.Model) -> None:
     target._state.adding = False
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the page was loaded with, like the app's edit forms.
+
+    The services compare it under a row lock (``kim.versioning``): an admin page older than an edit
+    made in the app is refused with the conflict message instead of silently overwriting it.
+    """
+
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if is_versioned(self.instance):
+            self.fields[VERSION].required = True
+            self.fields[VERSION].initial = self.instance.version
+
+
+def _is_versioned_model(model: type[models.Model]) -> bool:
+    return issubclass(model, VersionedModel)
+
+
+def _with_version(fieldsets: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """The admin renders only the fields of its fieldsets: the hidden version goes into the last one."""
+    fieldsets = [(name, dict(options)) for name, options in fieldsets]
+    if not any(VERSION in options.get("fields", ()) for _name, options in fieldsets):
+        options = fieldsets[-1][1]
+        options["fields"] = (*options.get("fields", ()), VERSION)
+    return fieldsets
+
+
+def _model_fields(fieldsets: Any) -> list[str]:
+    """The fieldsets' fields for the model form: version is declared on the form, not a model input."""
+    return [name for name in flatten_fieldsets(fieldsets) if name != VERSION]
+
+
 class ServiceAdminMixin:
     """ModelAdmin whose form is checked and saved through ``service_save`` (see the module docstring)."""
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_version(fieldsets) if _is_versioned_model(self.model) else fieldsets
 
     def service_save(self, *, instance: models.Model | None, data: dict[str, Any], user) -> models.Model:
         raise NotImplementedError  # pragma: no cover - each admin names its service
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs: Any):
+        if _is_versioned_model(self.model):
+            kwargs["form"] = VersionedAdminForm
+            if "fields" not in kwargs:
+                kwargs["fields"] = _model_fields(self.get_fieldsets(request, obj))
+            elif kwargs["fields"] is not None:
+                kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION]
         form_class = super().get_form(request, obj, change=change, **kwargs)
         service_save = partial(self.service_save, user=request.user)
 
         class ServiceCheckedForm(form_class):
             def full_clean(self) -> None:
                 super().full_clean()
+                version_errors_to_top(self)
                 if self.is_bound and not self.errors:
                     # A copy, so the dry run cannot leave a pk or computed values on the real instance.
                     instance = copy.copy(self.instance) if self.instance.pk else None
@@ -148,7 +210,17 @@ class ServiceInlineMixin:
     def service_save(self, *, parent: models.Model, instance: models.Model, data: dict[str, Any], user) -> models.Model:
         raise NotImplementedError  # pragma: no cover - each inline names its service
 
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_version(fieldsets) if _is_versioned_model(self.model) else fieldsets
+
     def get_formset(self, request: HttpRequest, obj=None, **kwargs: Any):
+        if _is_versioned_model(self.model):
+            kwargs["form"] = VersionedAdminForm
+            if "fields" not in kwargs:
+                kwargs["fields"] = _model_fields(self.get_fieldsets(request, obj))
+            elif kwargs["fields"] is not None:
+                kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION]
         formset_class = super().get_formset(request, obj, **kwargs)
         formset_class.service_call = staticmethod(partial(self.service_save, user=request.user))
         return formset_class

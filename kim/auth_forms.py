@@ -1,22 +1,18 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kim import security
+from kim.models import LoginStage
 
 
 class GermanAuthenticationForm(AuthenticationForm):
-    """Password login with the lockout rule of ``kim.security`` (every attempt is recorded)."""
+    """Password login with the throttling rule of ``kim.security`` (every checked attempt is recorded)."""
 
     error_messages = {
         "invalid_login": _("Benutzername oder Passwort ist falsch. Bitte beachten Sie die Groß- und Kleinschreibung."),
         "inactive": _("Dieses Konto ist deaktiviert."),
-        "locked": _(
-            "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für %(minutes)s Minuten gesperrt; "
-            "bitte versuchen Sie es später erneut oder wenden Sie sich an A 46."
-        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -27,11 +23,11 @@ class GermanAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
         ip = security.client_ip(self.request)
-        if username and security.login_locked(username=username, ip=ip):
-            security.login_attempt_record(username=username, ip=ip, successful=False)
-            raise ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": settings.LOGIN_LOCKOUT_MINUTES}
-            )
+        if username:
+            wait = security.login_wait_seconds(username=username, ip=ip)
+            if wait:
+                # Refused before the password is looked at, and not counted: waiting is the whole cost.
+                raise ValidationError(security.wait_message(wait), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -57,16 +53,14 @@ class TOTPCodeForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        user = self.device.user
+        username = self.device.user.username
         ip = security.client_ip(self.request)
-        key = f"{user.username}#2fa"
-        if security.login_locked(username=key, ip=None):
-            raise ValidationError(
-                _("Zu viele falsche Codes. Bitte warten Sie %(minutes)s Minuten."),
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
+        # Counted per account, whatever the client: only someone who knows the password gets here.
+        wait = security.login_wait_seconds(username=username, ip=ip, stage=LoginStage.SECOND_FACTOR)
+        if wait:
+            raise ValidationError(security.wait_message(wait), code="throttled")
         if not security.totp_verify(self.device, code):
-            security.login_attempt_record(username=key, ip=ip, successful=False)
+            security.login_attempt_record(username=username, ip=ip, successful=False, stage=LoginStage.SECOND_FACTOR)
             raise ValidationError(_("Der Code ist falsch oder abgelaufen. Bitte geben Sie den aktuellen Code ein."))
-        security.login_attempt_record(username=key, ip=ip, successful=True)
+        security.login_attempt_record(username=username, ip=ip, successful=True, stage=LoginStage.SECOND_FACTOR)
         return code

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import segno
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -81,3 +83,18 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             "title": _("Zweiten Faktor einrichten"),
         },
     )
+
+
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/`` is no second door: it sends to the one login page (throttling, second factor).
+
+    A signed-in user without operator rights gets 403 rather than a redirect back to the admin (which
+    would loop between the two).
+    """
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return HttpResponseRedirect(_next_url(request) if request.GET.get("next") else reverse("admin:index"))
+        raise PermissionDenied
+    target = request.GET.get("next") or reverse("admin:index")
+    return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")

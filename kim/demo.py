@@ -147,8 +147,9 @@ def load_users() -> list[tuple[str, str]]:
                 "organisation": org,
                 "first_name": first,
                 "last_name": last,
-                "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
+                # No demo account operates the Django admin (manage.py operator grant, README).
+                "is_staff": False,
+                "is_superuser": False,
                 "is_active": True,
             },
         )

@@ -84,6 +84,12 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
     return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
 
 
+def sheet_title(title: str) -> str:
+    """Excel forbids \\ / * ? : [ ] in sheet names and allows 31 characters (openpyxl raises otherwise)."""
+    cleaned = "".join("-" if ch in "\\/*?:[]" else ch for ch in (title or "")).strip("' ")
+    return cleaned[:31] or "Export"
+
+
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Export") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -91,7 +97,7 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
 
     wb = Workbook()
     ws = wb.active
-    ws.title = (title or "Export")[:31].replace("/", "-")
+    ws.title = sheet_title(title)
     ws.append([c.header for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)

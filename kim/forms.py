@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -13,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kim.models import Organisation, OrganisationKind
 from kim.money import format_decimal, format_fte, parse_decimal
+from kim.periods import FIRST_PLAUSIBLE_DATE, LAST_PLAUSIBLE_DATE, validate_plausible_date
 
 MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
-# Plausible dates for this application; also keeps date arithmetic (end + 1 day) away from date.max.
-MIN_DATE = date(2000, 1, 1)
-MAX_DATE = date(2100, 12, 31)
+MIN_DATE = FIRST_PLAUSIBLE_DATE
+MAX_DATE = LAST_PLAUSIBLE_DATE
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -116,13 +115,11 @@ class GermanDateField(forms.DateField):
     input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
     default_error_messages = {
         "invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),
-        "range": _("Bitte ein Datum zwischen 2000 und 2100 eingeben."),
     }
 
     def validate(self, value):
         super().validate(value)
-        if value is not None and not MIN_DATE <= value <= MAX_DATE:
-            raise ValidationError(self.error_messages["range"], code="range")
+        validate_plausible_date(value)
 
 
 class YearField(forms.IntegerField):
@@ -145,6 +142,35 @@ class YearField(forms.IntegerField):
         return attrs
 
 
+# Larger keys cannot exist (64-bit ids); SQLite raises OverflowError for them instead of "no match".
+MAX_KEY = 2**63 - 1
+
+
+def _impossible_key(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and (len(text) > 19 or int(text) > MAX_KEY)
+
+
+class KeyCheckedModelChoiceField(forms.ModelChoiceField):
+    """A choice whose submitted id is beyond any stored id is an invalid choice, not a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _impossible_key(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyCheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            for pk in value:
+                if _impossible_key(pk):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)
+
+
 def formfield_callback(field, **kwargs):
     """Map model fields to the German input fields: money → EuroField, FTE → FTEField, dates, years."""
 
@@ -160,6 +186,10 @@ def formfield_callback(field, **kwargs):
         return field.formfield(form_class=GermanDateField, **kwargs)
     if isinstance(field, models.PositiveSmallIntegerField) and field.name in {"year", "budget_year"}:
         return field.formfield(form_class=YearField, **kwargs)
+    if isinstance(field, models.ForeignKey):
+        return field.formfield(form_class=KeyCheckedModelChoiceField, **kwargs)
+    if isinstance(field, models.ManyToManyField):
+        return field.formfield(form_class=KeyCheckedModelMultipleChoiceField, **kwargs)
     return field.formfield(**kwargs)
 
 

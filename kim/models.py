@@ -135,15 +135,16 @@ class User(AbstractUser):
 
     @property
     def is_a46(self) -> bool:
-        return self.is_authenticated and (self.role == Role.ADMIN or self.is_superuser)
+        # Not is_superuser: operators of the Django admin are technicians, not the A 46 role.
+        return self.is_authenticated and self.role == Role.ADMIN
 
     @property
     def is_carrier_staff(self) -> bool:
-        return self.role == Role.CARRIER and not self.is_superuser
+        return self.role == Role.CARRIER
 
     @property
     def is_committee_staff(self) -> bool:
-        return self.role == Role.COMMITTEE and not self.is_superuser
+        return self.role == Role.COMMITTEE
 
     @property
     def can_edit(self) -> bool:
@@ -151,8 +152,8 @@ class User(AbstractUser):
 
     @property
     def role_key(self) -> Role:
-        """The role that decides access: a superuser counts as A 46 (Role.ADMIN) whatever is stored."""
-        return Role.ADMIN if self.is_superuser else Role(self.role)
+        """The role that decides access; being an operator (is_superuser) adds nothing in the app."""
+        return Role(self.role)
 
 
 def role_key(user: Any) -> Role | None:
@@ -160,19 +161,29 @@ def role_key(user: Any) -> Role | None:
     return user.role_key if user.is_authenticated else None
 
 
+class LoginStage(models.TextChoices):
+    PASSWORD = "password", _("Passwort")
+    SECOND_FACTOR = "second_factor", _("Zweiter Faktor")
+
+
 class LoginAttempt(models.Model):
-    """One login attempt (no password is ever stored). Feeds the lockout rule in ``kim.security``."""
+    """One login attempt (no password is ever stored). Feeds the throttling rule in ``kim.security``."""
 
     username = models.CharField(_("Benutzername"), max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
     successful = models.BooleanField(_("erfolgreich"), default=False)
+    # Password and second factor are counted apart: a name like "a46#2fa" cannot slow a46's code entry.
+    stage = models.CharField(_("Schritt"), max_length=20, choices=LoginStage.choices, default=LoginStage.PASSWORD)
     at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("Anmeldeversuch")
         verbose_name_plural = _("Anmeldeversuche")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["ip_address", "at"], name="loginattempt_ip_at")]
+        indexes = [
+            models.Index(fields=["ip_address", "at"], name="loginattempt_ip_at"),
+            models.Index(fields=["username", "ip_address", "stage", "at"], name="loginattempt_pair_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%d.%m.%Y %H:%M} {'ok' if self.successful else 'fehlgeschlagen'}"

@@ -6,7 +6,46 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from kim.money import round_money
+
+# Plausible dates for this application (programme years, meetings, cases): one range everywhere a
+# date is entered. It also keeps date arithmetic (end + 1 day, UTC offsets) away from date.max.
+FIRST_PLAUSIBLE_DATE = date(2000, 1, 1)
+LAST_PLAUSIBLE_DATE = date(2100, 12, 31)
+DATE_RANGE_MESSAGE = _("Bitte ein Datum zwischen 2000 und 2100 eingeben.")
+
+
+def validate_plausible_date(value: date | None) -> None:
+    """The shared date validator: a German error for a date outside 2000–2100 (e.g. 31.12.9999)."""
+    if value is None:
+        return
+    day = value.date() if hasattr(value, "date") and callable(value.date) else value
+    if not FIRST_PLAUSIBLE_DATE <= day <= LAST_PLAUSIBLE_DATE:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
+
+
+def validate_plausible_dates(instance: models.Model) -> None:
+    """Every entered date of a model instance (not the automatic time stamps), errors per field.
+
+    Called by the services before saving, so the admin, imports and commands get the same rule as
+    the forms.
+    """
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.DateField) or getattr(field, "auto_now", False):
+            continue
+        if getattr(field, "auto_now_add", False):
+            continue
+        try:
+            validate_plausible_date(getattr(instance, field.attname))
+        except ValidationError as exc:
+            errors[field.name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def year_start(year: int) -> date:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 
 from kim.models import Organisation, OrganisationKind
+from kim.periods import validate_plausible_dates
 from kim.versioning import expected_version
 
 
@@ -22,8 +23,9 @@ def apply_fields(instance: models.Model, data: dict[str, Any]) -> models.Model:
 
 
 def save_validated(instance: models.Model, *, user=None) -> models.Model:
-    """full_clean (fields + database constraints) then save, recording who changed it."""
+    """full_clean (fields + database constraints, dates 2000–2100) then save, recording who changed it."""
     instance.full_clean()
+    validate_plausible_dates(instance)
     if user is not None and getattr(user, "is_authenticated", False):
         instance._history_user = user
     instance.save()

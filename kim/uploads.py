@@ -18,6 +18,10 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = int(getattr(settings, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# An XLSX is a ZIP archive: a 1 MB file can expand to 1 GiB when opened (a "zip bomb"). Real
+# workbooks compress XML about 5–20 times; 100 MB and 100 × leave a wide margin.
+MAX_XLSX_UNCOMPRESSED_BYTES = int(getattr(settings, "MAX_XLSX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
+MAX_XLSX_RATIO = int(getattr(settings, "MAX_XLSX_RATIO", 100))
 
 PDF = "pdf"
 XLSX = "xlsx"
@@ -27,9 +31,33 @@ CONTENT_TYPES = {
 }
 
 
+# A file name on disk may have 255 bytes; a 4-byte character (e.g. 𠀀) counts four. Room is left for the
+# "_abc1234" Django appends when the name is taken.
+MAX_NAME_BYTES = 150
+
+
+def short_upload_name(filename: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """The base name of an upload (no client directory), cut to ``max_bytes`` in UTF-8, extension kept."""
+    name = Path(filename.replace("\\", "/")).name or "datei"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    budget = max_bytes - len(suffix.encode())
+    stem = stem.encode()[:budget].decode("utf-8", errors="ignore") or "datei"
+    return stem + suffix
+
+
+class PrivateStorage(FileSystemStorage):
+    """Storage under MEDIA_ROOT whose file names always fit the file system (see ``short_upload_name``)."""
+
+    def get_valid_name(self, name: str) -> str:
+        return short_upload_name(super().get_valid_name(name))
+
+
 def private_storage() -> FileSystemStorage:
     """No fixed location: the storage reads MEDIA_ROOT when it is used (and follows setting changes)."""
-    return FileSystemStorage()
+    return PrivateStorage()
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> str | None:
@@ -59,6 +87,32 @@ def _polyglot(kind: str, data: bytes) -> bool:
     return end + 22 + comment != len(data)
 
 
+def _expansion_problem(data: bytes) -> str | None:
+    """Why an XLSX would expand too far when opened (None if it is fine).
+
+    The sizes are those the archive declares; Python's zipfile never inflates a member beyond its
+    declared size, so a lying header cannot get more past this check than it declares.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        return None  # not an archive at all: the type check refuses it
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+        return _("Die Excel-Datei ist entpackt zu groß (%(size)s MB; erlaubt sind höchstens %(limit)s MB).") % {
+            "size": f"{total / 1048576:.0f}",
+            "limit": f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1048576:.0f}",
+        }
+    if total > 1024 * 1024 and total > MAX_XLSX_RATIO * max(packed, 1):
+        return _(
+            "Die Excel-Datei ist ungewöhnlich stark komprimiert (%(ratio)s-fach; erlaubt ist höchstens "
+            "%(limit)s-fach) und wird aus Sicherheitsgründen nicht angenommen."
+        ) % {"ratio": f"{total // max(packed, 1):,}".replace(",", "."), "limit": MAX_XLSX_RATIO}
+    return None
+
+
 def validate_document(upload, allowed: tuple[str, ...] = (PDF,), max_bytes: int | None = None) -> str:
     """Raise a German ValidationError unless ``upload`` really is one of ``allowed`` and small enough.
 
@@ -82,6 +136,10 @@ def validate_document(upload, allowed: tuple[str, ...] = (PDF,), max_bytes: int 
         kind = None  # truncated or forged header
     if kind is not None and _polyglot(kind, data):
         kind = None
+    if kind == XLSX and XLSX in allowed:
+        problem = _expansion_problem(data)
+        if problem:
+            raise ValidationError(problem, code="expands_too_far")
     if kind not in allowed:
         names = {PDF: "PDF", XLSX: "Excel (XLSX)"}
         raise ValidationError(

@@ -12,7 +12,8 @@ SESSION_KEY = "kim_year"
 
 def parse_year(raw: object) -> int | None:
     raw = str(raw or "").strip()
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+    # Four ASCII digits first: int() of a 5.000-digit string raises (Python's digit limit) → 500.
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
     return None
 

@@ -298,6 +298,32 @@ def test_a_malformed_filter_gets_a_400_with_a_german_message(client, county):
     assert response.json()["error"].startswith("Ungültiger Zeitpunkt für modified_since")
 
 
+@pytest.mark.parametrize("name", ["created_since", "created_until", "modified_since", "modified_until"])
+def test_the_body_list_accepts_every_date_filter_and_keeps_it_in_the_links(client, county, name):
+    # Regression: bodies carry no timestamps; filtering them raised a FieldError (500).
+    Committee.objects.create(body=county, slug="x", name="X")
+    response = client.get("/oparl/v1.1/body/", {name: "2020-06-19T00:00:00+02:00"})
+    assert response.status_code == 200
+    data = response.json()
+    assert [b["id"].rsplit("/", 2)[-2] for b in data["data"]] == [str(county.pk)]
+    assert f"{name}=2020-06-19T00%3A00%3A00%2B02%3A00" in data["links"]["self"]
+    assert client.get("/oparl/v1.1/body/", {name: "gestern"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59"]
+)
+def test_extreme_dates_in_filters_are_a_400_or_an_answer_never_a_500(client, county, value):
+    # Regression: 0001-01-01 with a positive offset has no UTC value (OverflowError on SQLite).
+    Committee.objects.create(body=county, slug="x", name="X")
+    response = client.get(f"/oparl/v1.1/body/{county.pk}/organization/", {"modified_since": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["error"].startswith("Ungültiger Zeitpunkt für modified_since")
+    else:
+        assert response.json()["data"] == [] or value.startswith("0001")
+
+
 def test_oparl_needs_no_login(client, published):
     assert client.get("/oparl/v1.1/").status_code == 200
 

@@ -101,3 +101,35 @@ def test_validate_size_limit_and_empty():
     with pytest.raises(ValidationError) as exc:
         validate_document(SimpleUploadedFile("empty.pdf", b""))
     assert "leer" in exc.value.messages[0]
+
+
+def _xlsx_with_extra_member(size: int) -> bytes:
+    """A real workbook plus one member of ``size`` zero bytes, written in chunks (never all in memory)."""
+    import zipfile
+
+    buffer = io.BytesIO(_xlsx_file())
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/media/padding.bin", "w", force_zip64=True) as member:
+            chunk = bytes(1024 * 1024)
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_that_expands_from_about_1_mb_to_1_gib_is_refused():
+    bomb = _xlsx_with_extra_member(1024 * 1024 * 1024)
+    assert len(bomb) < 2 * 1024 * 1024  # small enough for the 10 MB upload limit
+    with pytest.raises(ValidationError) as exc:
+        validate_document(SimpleUploadedFile("bericht.xlsx", bomb), allowed=(PDF, XLSX))
+    assert exc.value.messages == ["Die Excel-Datei ist entpackt zu groß (1024 MB; erlaubt sind höchstens 100 MB)."]
+
+
+def test_an_xlsx_compressed_far_beyond_real_workbooks_is_refused_by_its_ratio():
+    # 8 MB of zeros pack to ≈ 8 KB: within the size limit, but a ratio of ≈ 1.000 (workbooks: 5–20).
+    packed = _xlsx_with_extra_member(8 * 1024 * 1024)
+    with pytest.raises(ValidationError) as exc:
+        validate_document(SimpleUploadedFile("bericht.xlsx", packed), allowed=(PDF, XLSX))
+    assert exc.value.messages[0].startswith("Die Excel-Datei ist ungewöhnlich stark komprimiert (")
+    assert exc.value.messages[0].endswith(
+        "erlaubt ist höchstens 100-fach) und wird aus Sicherheitsgründen nicht angenommen."
+    )

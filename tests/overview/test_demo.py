@@ -125,6 +125,9 @@ def test_the_demo_users_log_in_with_password_demo_and_have_their_roles(demo):
         assert user.role == role, username
         assert (user.organisation.slug if user.organisation else None) == carrier_slug, username
     assert User.objects.get(username="a46").is_a46
+    # The Django admin is for technical operators only (issue 14): no demo account is one.
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
     assert User.objects.get(username="traeger-caritas").is_carrier_staff
 
 
