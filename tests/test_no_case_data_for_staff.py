@@ -85,7 +85,12 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
                 d.draft_return = (
                     CaseloadReturn.objects.filter(carrier=d.carrier_a, status=ReturnStatus.DRAFT).order_by("pk").first()
                 )
-                sent_back = CaseloadReturn.objects.filter(carrier=d.carrier_a, status=ReturnStatus.SUBMITTED).last()
+                sent_back = (
+                    CaseloadReturn.objects.filter(carrier=d.carrier_a, status=ReturnStatus.SUBMITTED)
+                    .exclude(pk=d.submitted_return.pk)
+                    .order_by("pk")
+                    .first()
+                )
                 d.returned_return = services.return_send_back(caseload_return=sent_back, reason="Korrektur")
                 assert d.draft_return is not None
                 yield d, media
