@@ -10,10 +10,12 @@ A public agenda item pointing at a draft paper names neither the paper nor its s
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import date, time
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from committee import services
@@ -123,3 +125,12 @@ def test_the_meeting_bundle_of_the_public_part_is_a_public_document(consulted, m
     assert SECRET_TALLY_PDF not in text and SECRET_DATE not in text
     assert DRAFT_TITLE not in text and "2020/0800" not in text
     assert "Beratung einer Vorlage (noch nicht veröffentlicht)" in text
+
+
+@needs_pdftotext
+def test_export_paper_writes_the_public_version_unless_asked_for_the_non_public_one(consulted, tmp_path):
+    public, full = tmp_path / "oeffentlich.pdf", tmp_path / "verwaltung.pdf"
+    call_command("export_paper", "2020/0354", "-o", str(public), stdout=io.StringIO())
+    call_command("export_paper", "2020/0354", "-o", str(full), "--nichtoeffentlich", stdout=io.StringIO())
+    assert SECRET_TALLY_PDF not in pdf_text(public.read_bytes())
+    assert SECRET_TALLY_PDF in pdf_text(full.read_bytes())
