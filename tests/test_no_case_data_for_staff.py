@@ -123,6 +123,12 @@ def urls(d: Demo) -> list[tuple[str, str]]:
             out.append(("admin", reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")))
         except NoReverseMatch:  # pragma: no cover - every registered model has a changelist
             continue
+    # the admin's delete confirmation lists what hangs on an object (the cases of a carrier, a post,
+    # a municipality); its change pages and object history likewise
+    for obj in (d.carrier_a, d.post, d.case.municipality, d.post.module):
+        opts = obj._meta
+        for view in ("change", "delete", "history"):
+            out.append(("admin", reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])))
     return out
 
 
@@ -180,3 +186,15 @@ def test_no_staff_role_reaches_a_case_a_contact_or_a_referral_row(role, loaded, 
     assert checked > 150
     assert not problems, f"{role} reaches case data:\n" + "\n".join(problems)
     assert time.monotonic() - started < 60
+
+
+def test_the_admins_delete_confirmation_names_no_case_only_that_register_rows_hang_on_it(loaded, db):
+    """Django lists every protected object ("Fall: CAR-2021-0001") on the delete confirmation of a
+    carrier or a municipality; there the register appears as one line without names or a count."""
+    d = loaded[0]
+    client = client_for("a46")
+    for obj in (d.carrier_a, d.case.municipality):
+        opts = obj._meta
+        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])).content.decode()
+        assert "Fälle (nicht einzeln angezeigt)" in page
+        assert not CASE_CODE.search(page)
