@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from casemanagement.models import Dimension
 from casemanagement.selectors import BREAKDOWNS, TOTAL_KEYS, dimension_keys, empty_figures
+from kim.exports import safe_text, unsafe_text
 from kim.i18n import german
 
 HEADER = ["Bereich", "Merkmal", "Anzahl"]
@@ -62,8 +63,11 @@ def return_csv_rows(figures: dict[str, dict[str, int]]) -> list[list[str]]:
 
 
 def return_csv_bytes(figures: dict[str, dict[str, int]]) -> bytes:
+    """The template file; every label is formula-neutralised like the list exports (a municipality
+    is named by A 46 and could start with "=", which Excel would run as a formula)."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(return_csv_rows(figures))
+    rows = [[safe_text(cell) for cell in row] for row in return_csv_rows(figures)]
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff".encode() + buffer.getvalue().encode()
 
 
@@ -95,7 +99,8 @@ def parse_return_csv(content: bytes) -> dict[str, dict[str, int]]:
         if len(cells) != 3:
             errors.append(_("Zeile %(n)d: drei Spalten erwartet, %(k)d gefunden.") % {"n": number, "k": len(cells)})
             continue
-        area, item, raw = (c.strip() for c in cells)
+        # a label neutralised in the template ("'=…") reads as the label itself
+        area, item, raw = (unsafe_text(c.strip()) for c in cells)
         found = labels.get(area.lower())
         if found is None:
             errors.append(_("Zeile %(n)d, Spalte „Bereich“: „%(v)s“ ist unbekannt.") % {"n": number, "v": area[:60]})

@@ -4,7 +4,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.forms import MONTHS
-from casemanagement.models import Case, CaseloadReturn, IndicatorReport, LegalDomain, Phase, ReturnStatus
+from casemanagement.models import (
+    FROZEN_STATES,
+    Case,
+    CaseloadReturn,
+    IndicatorReport,
+    LegalDomain,
+    Phase,
+    ReturnStatus,
+)
 from kim.filters import YearFilter
 from kim.models import Municipality, Organisation
 from modules.models import Post
@@ -58,6 +66,14 @@ class ReturnFilter(django_filters.FilterSet):
     class Meta:
         model = CaseloadReturn
         fields = ["status", "carrier", "year", "month"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_carrier_staff:
+            # staff see submitted and accepted returns only (CaseloadReturn.objects.for_user)
+            field = self.filters["status"]
+            field.extra["choices"] = [(k, v) for k, v in ReturnStatus.choices if k in FROZEN_STATES]
 
 
 class IndicatorFilter(django_filters.FilterSet):

@@ -343,6 +343,10 @@ class ReturnStatus(models.TextChoices):
     ACCEPTED = "accepted", _("angenommen")
 
 
+# Submitted and accepted returns: their figures are stored, never recomputed from the register.
+FROZEN_STATES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
+
+
 class ReturnSource(models.TextChoices):
     REGISTER = "register", _("aus dem Fallregister berechnet")
     UPLOAD = "upload", _("CSV-Datei des Trägers")
@@ -350,11 +354,15 @@ class ReturnSource(models.TextChoices):
 
 class CaseloadReturnQuerySet(models.QuerySet):
     def for_user(self, user) -> CaseloadReturnQuerySet:
+        """Carrier staff: every return of their own organisation. Everybody else (A 46, committee
+        staff, audit) only submitted and accepted returns, whose figures are frozen: a draft or a
+        return sent back for correction is computed live from the register and stays the carrier's
+        alone (domain.md §5), so to them it does not exist (404, not listed)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_carrier_staff:
             return self.filter(carrier_id=user.organisation_id)
-        return self
+        return self.filter(status__in=FROZEN_STATES)
 
 
 class CaseloadReturn(VersionedModel):
@@ -415,7 +423,7 @@ class CaseloadReturn(VersionedModel):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
+        return self.status in FROZEN_STATES
 
 
 class Dimension(models.TextChoices):

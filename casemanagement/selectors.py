@@ -549,10 +549,13 @@ def open_cases_by_month(*, user, today: date | None = None, months: int = 12) ->
 
 
 def return_figures_protected(*, caseload_return: CaseloadReturn):
-    """One return as A 46 sees it: the same protection as the statistics, for one column."""
+    """One return as A 46 sees it: the same protection as the statistics, for one column.
+
+    Only the stored (frozen) figures, never a live count of the register: staff reach submitted and
+    accepted returns only (CaseloadReturn.objects.for_user)."""
 
     keys = statistics_keys()
-    figures = return_figures(caseload_return=caseload_return)
+    figures = return_figures_stored(caseload_return=caseload_return)
     return protect_figures({caseload_return.pk: figures}, {d: [k for k, _l in rows] for d, rows in keys.items()}), keys
 
 

@@ -346,6 +346,9 @@ class ReturnActionView(RoleRequiredMixin, View):
                 messages.error(request, message)
         else:
             messages.success(request, self.done)
+        if not CaseloadReturn.objects.for_user(request.user).filter(pk=r.pk).exists():
+            # sent back or reopened: now the carrier's alone, so A 46 goes back to the review queue
+            return HttpResponseRedirect(reverse("casemanagement:review_queue"))
         return HttpResponseRedirect(r.get_absolute_url())
 
 

@@ -63,6 +63,13 @@ class Committee(Timestamped):
         return reverse("committee:meeting_list") + f"?committee={self.pk}"
 
 
+def sees_non_public(user) -> bool:
+    """Who is entitled to non-public committee material (non-public meetings, their consultations
+    and results): the administration's staff roles. Carrier staff and the public read what the
+    council information system publishes."""
+    return bool(user.is_authenticated and not user.is_carrier_staff)
+
+
 class MeetingQuerySet(models.QuerySet):
     def for_user(self, user) -> MeetingQuerySet:
         if not user.is_authenticated or user.is_carrier_staff:
@@ -368,6 +375,14 @@ class AgendaItem(Timestamped):
     def __str__(self) -> str:
         return f"TOP {self.number} {self.title}"
 
+    @property
+    def public_title(self) -> str:
+        """The item's name in public renderings (OParl, meeting bundle): while its paper is not
+        published (a draft, or not public) the item names neither the paper nor its subject."""
+        if self.paper_id is not None and not self.paper.is_published:
+            return str(_("Beratung einer Vorlage (noch nicht veröffentlicht)"))
+        return self.title
+
 
 class ConsultationRole(models.TextChoices):
     PRELIMINARY = "vorberatung", _("Vorberatung")
@@ -388,6 +403,12 @@ class ConsultationResult(models.TextChoices):
 DECISIVE_RESULTS = {ConsultationResult.UNCHANGED, ConsultationResult.CHANGED, ConsultationResult.REJECTED}
 
 
+class ConsultationQuerySet(models.QuerySet):
+    def public(self) -> ConsultationQuerySet:
+        """Consultations in public meetings: a non-public meeting's result and votes are not published."""
+        return self.filter(meeting__public=True)
+
+
 class Consultation(Timestamped, VersionedModel):
     """One step of the Beratungsfolge: the paper in one meeting, in one role, with its result."""
 
@@ -403,6 +424,7 @@ class Consultation(Timestamped, VersionedModel):
     votes_abstention = models.PositiveSmallIntegerField(_("Enthaltungen"), null=True, blank=True)
     votes_biased = models.PositiveSmallIntegerField(_("befangen"), null=True, blank=True)
 
+    objects = ConsultationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

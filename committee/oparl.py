@@ -65,11 +65,12 @@ def public_meetings() -> QuerySet[Meeting]:
 
 
 def public_agenda_items() -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(public=True, meeting__public=True)
+    # the paper is read with the item: an item of an unpublished paper is named neutrally (public_title)
+    return AgendaItem.objects.filter(public=True, meeting__public=True).select_related("paper")
 
 
 def public_consultations() -> QuerySet[Consultation]:
-    return Consultation.objects.filter(paper__in=public_papers(), meeting__public=True)
+    return Consultation.objects.public().filter(paper__in=public_papers())
 
 
 def public_attachments() -> QuerySet[Attachment]:
@@ -146,7 +147,7 @@ def agenda_item_json(item: AgendaItem, u: Urls, consultations: dict[tuple[int, i
             "meeting": u("meeting", item.meeting_id),
             "number": item.number,
             "order": item.order,
-            "name": item.title,
+            "name": item.public_title,
             "public": item.public,
         }
     )
@@ -574,7 +575,8 @@ def file_download(request: HttpRequest, key: str) -> HttpResponse:
     if target.deleted or (isinstance(target, Attachment) and target.paper.deleted):
         raise Http404
     if isinstance(target, Paper):
-        response = HttpResponse(paper_pdf(target), content_type="application/pdf")
+        # the public document: no consultation of a non-public meeting (committee.pdf.PaperDocument)
+        response = HttpResponse(paper_pdf(target, public=True), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{target.file_name}"'
     else:
         response = serve_private_file(target.file, target.download_name)

@@ -38,9 +38,22 @@ def papers_for_export():
 
 @dataclass
 class PaperDocument:
+    """A paper as one PDF shows it. ``public``: the document anyone may receive (OParl, carriers,
+    the meeting bundle): without consultations of non-public meetings (their results and votes are
+    not published) and naming published related papers only."""
+
     paper: Paper
     rendered: RenderedPaper
     anchor: str = ""
+    public: bool = True
+
+    @property
+    def consultations(self) -> list[Consultation]:
+        return [c for c in self.paper.consultations.all() if c.meeting.public or not self.public]
+
+    @property
+    def related(self) -> list[Paper]:
+        return [r for r in self.paper.related.all() if r.is_published or not self.public]
 
     @property
     def body_name(self) -> str:
@@ -48,8 +61,8 @@ class PaperDocument:
         return department.parent.name if department.parent_id else "StädteRegion Aachen"
 
 
-def paper_document(paper: Paper, anchor: str = "") -> PaperDocument:
-    return PaperDocument(paper, render_paper(paper), anchor or f"paper-{paper.pk}")
+def paper_document(paper: Paper, anchor: str = "", *, public: bool = True) -> PaperDocument:
+    return PaperDocument(paper, render_paper(paper), anchor or f"paper-{paper.pk}", public=public)
 
 
 _local = threading.local()
@@ -75,7 +88,7 @@ def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, uncompressed_pdf=False)
 
 
-def _pdf_cache_key(paper: Paper, with_attachments: bool) -> str | None:
+def _pdf_cache_key(paper: Paper, with_attachments: bool, public: bool = True) -> str | None:
     """Released and decided papers are frozen; only their head, results and Anlagen can still change,
     and each of those moves a ``modified`` stamp. Drafts show live data and are never cached."""
     if paper.status == PaperStatus.DRAFT:
@@ -87,37 +100,40 @@ def _pdf_cache_key(paper: Paper, with_attachments: bool) -> str | None:
         m=Max("consultations__meeting__modified"),
         a=Max("attachments__modified"),
     )
-    parts = [str(paper.pk), str(int(with_attachments))] + [v.isoformat() if v else "-" for v in stamps.values()]
+    parts = [str(paper.pk), str(int(with_attachments)), "public" if public else "full"]
+    parts += [v.isoformat() if v else "-" for v in stamps.values()]
     return "paper-pdf:" + ":".join(parts)
 
 
-def paper_pdf(paper: Paper, *, with_attachments: bool = False) -> bytes:
+def paper_pdf(paper: Paper, *, with_attachments: bool = False, public: bool = True) -> bytes:
     """The paper as PDF/A-3b; ``with_attachments`` embeds its Anlagen as PDF/A-3 file attachments.
+    ``public=False`` (staff entitled to non-public material only) adds the consultations of
+    non-public meetings and unpublished related papers.
 
     Released papers are rendered once and then served from the cache (keyed by their change stamps).
     A committee paper is an official German document: always rendered in German, whatever the
     language of the interface.
     """
     with german():
-        return _paper_pdf_cached(paper, with_attachments=with_attachments)
+        return _paper_pdf_cached(paper, with_attachments=with_attachments, public=public)
 
 
-def _paper_pdf_cached(paper: Paper, *, with_attachments: bool) -> bytes:
+def _paper_pdf_cached(paper: Paper, *, with_attachments: bool, public: bool) -> bytes:
 
-    key = _pdf_cache_key(paper, with_attachments)
+    key = _pdf_cache_key(paper, with_attachments, public)
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    data = _paper_pdf_render(paper, with_attachments=with_attachments)
+    data = _paper_pdf_render(paper, with_attachments=with_attachments, public=public)
     if key is not None:
         cache.set(key, data, timeout=24 * 3600)
     return data
 
 
-def _paper_pdf_render(paper: Paper, *, with_attachments: bool) -> bytes:
+def _paper_pdf_render(paper: Paper, *, with_attachments: bool, public: bool) -> bytes:
     paper = papers_for_export().get(pk=paper.pk)
-    doc = paper_document(paper)
+    doc = paper_document(paper, public=public)
     html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None})
     return _write(
         html,
@@ -133,7 +149,10 @@ class BundleItem:
 
 
 def meeting_bundle_pdf(meeting: Meeting) -> bytes:
-    """Sitzungsmappe: agenda with a table of contents, then every public released paper of the public part."""
+    """Sitzungsmappe: agenda with a table of contents, then every public released paper of the public part.
+
+    The bundle of the public part is a public document: its papers show no consultation of a
+    non-public meeting, and an item whose paper is not published names neither paper nor subject."""
     with german():  # an official German document, like the paper itself
         return _meeting_bundle_pdf(meeting)
 
@@ -143,7 +162,9 @@ def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
     paper_ids = [i.paper_id for i in items if i.paper_id]
     papers = {p.pk: p for p in papers_for_export().published().filter(pk__in=paper_ids, deleted=False)}
     bundle = [
-        BundleItem(i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}") if i.paper_id in papers else None)
+        BundleItem(
+            i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}", public=True) if i.paper_id in papers else None
+        )
         for i in items
     ]
     html = render_to_string(

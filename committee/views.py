@@ -27,7 +27,16 @@ from committee.forms import (
     PaperForm,
     SectionForm,
 )
-from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
+from committee.models import (
+    Attachment,
+    Committee,
+    Consultation,
+    DecisionItem,
+    Meeting,
+    Paper,
+    Section,
+    sees_non_public,
+)
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.i18n import german
@@ -95,6 +104,9 @@ class PaperDetailView(ScopedDetailView):
         ctx["can_keep_consultations"] = key in COMMITTEE_WRITERS
         ctx["figure_names"] = sorted(FIGURES.items()) if key == Role.ADMIN and paper.is_draft else []
         ctx["related"] = paper.related.all() if key != Role.CARRIER else paper.related.published().filter(deleted=False)
+        # a non-public meeting's result and votes only for those entitled to non-public material
+        entitled = sees_non_public(self.request.user)
+        ctx["consultations"] = [c for c in paper.consultations.all() if entitled or c.meeting.public]
         return ctx
 
 
@@ -102,7 +114,8 @@ class PaperPdfView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         with_attachments = request.GET.get("anlagen") == "1"
-        return pdf_response(paper_pdf(paper, with_attachments=with_attachments), paper.file_name)
+        data = paper_pdf(paper, with_attachments=with_attachments, public=not sees_non_public(request.user))
+        return pdf_response(data, paper.file_name)
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "kim.security.IdleTimeoutMiddleware",
     "kim.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # signed-in answers (cases, returns, money) are never stored by a browser or proxy cache
+    "kim.no_store.NoStoreForSignedInMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm, BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -236,11 +238,60 @@ class ServiceInlineParentMixin:
         return inlines
 
 
+# ---------------------------------------------------------------- delete confirmations
+
+
+def _without(items: list, prefixes: tuple[str, ...]) -> list:
+    """The nested list of the delete confirmation without the entries that start with ``prefixes``."""
+    kept: list = []
+    for item in items:
+        if isinstance(item, list):
+            sub = _without(item, prefixes)
+            if sub:
+                kept.append(sub)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
+
+
+class UnmanagedRowsHiddenOnDeleteMixin:
+    """The delete confirmation names only rows of models the admin manages.
+
+    Django lists every object that hangs on the one to be deleted, as "Fall: CAR-2021-0001" – for a
+    carrier, a municipality or a post that is the carrier's case register, which nobody outside the
+    carrier may see (domain.md §5). Rows of models the admin does not manage appear as one line per
+    model, without names and without a count (a count per municipality can be small)."""
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        unmanaged = [m for m in apps.get_models() if not self.admin_site.is_registered(m)]  # type: ignore[attr-defined]
+        prefix = {m: f"{capfirst(m._meta.verbose_name)}: " for m in unmanaged}
+        prefixes = tuple(prefix.values())
+        listed = [str(item) for item in _flat([*to_delete, *protected])]
+        hidden = [m for m in unmanaged if any(item.startswith(prefix[m]) for item in listed)]
+        summary = [
+            _("%(models)s (nicht einzeln angezeigt)") % {"models": capfirst(str(m._meta.verbose_name_plural))}
+            for m in hidden
+        ]
+        plural = {str(m._meta.verbose_name_plural) for m in unmanaged}
+        model_count = {name: n for name, n in model_count.items() if str(name) not in plural}
+        if any(str(p).startswith(prefixes) for p in protected):
+            return _without(to_delete, prefixes), model_count, perms_needed, [*_without(protected, prefixes), *summary]
+        return [*_without(to_delete, prefixes), *summary], model_count, perms_needed, protected
+
+
+def _flat(items: list) -> list:
+    out: list = []
+    for item in items:
+        out += _flat(item) if isinstance(item, list) else [item]
+    return out
+
+
 # ---------------------------------------------------------------- core models
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(UnmanagedRowsHiddenOnDeleteMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "short_name", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "slug")
@@ -254,7 +305,7 @@ class OrganisationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(SimpleHistoryAdmin):
+class MunicipalityAdmin(UnmanagedRowsHiddenOnDeleteMixin, SimpleHistoryAdmin):
     list_display = ("name", "official_key", "module2_area")
     list_filter = ("module2_area",)
     search_fields = ("name", "official_key")

@@ -53,11 +53,24 @@ class Column:
         return result
 
 
-def _safe_text(value: str) -> str:
+FORMULA_STARTS = "=+-@\t\r"
+
+
+def safe_text(value: str) -> str:
     """Neutralise spreadsheet formula injection ("=HYPERLINK(...)") in user-supplied text."""
-    if value and value[0] in "=+-@\t\r":
+    if value and value[0] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def unsafe_text(value: str) -> str:
+    """The text ``safe_text`` neutralised, for files that come back (an edited CSV template)."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+_safe_text = safe_text
 
 
 def csv_cell(value: Any, kind: str) -> str:

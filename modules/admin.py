@@ -6,13 +6,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kim.admin import ServiceAdminMixin, ServiceInlineMixin, ServiceInlineParentMixin
+from kim.admin import (
+    ServiceAdminMixin,
+    ServiceInlineMixin,
+    ServiceInlineParentMixin,
+    UnmanagedRowsHiddenOnDeleteMixin,
+)
 from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
 
 
 @admin.register(Module)
-class ModuleAdmin(SimpleHistoryAdmin):
+class ModuleAdmin(UnmanagedRowsHiddenOnDeleteMixin, SimpleHistoryAdmin):
     list_display = ("number", "name")
     search_fields = ("name",)
 
@@ -37,7 +42,7 @@ class PersonnelCostInline(ServiceInlineMixin, admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(ServiceInlineParentMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+class PostAdmin(UnmanagedRowsHiddenOnDeleteMixin, ServiceInlineParentMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "module", "category", "fte", "employer", "place", "start", "end", "illustrative")
     list_filter = ("module", "category", "illustrative", ("employer", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "employer__name", "employer__short_name", "place__name", "pay_grade")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Window
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from casemanagement import selectors as cm
 from funding import selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
-from kim.models import Organisation, Role
-from kim.views import RoleRequiredMixin
+from kim.models import Organisation
+from kim.views import ALL_ROLES, RoleRequiredMixin
 from modules.selectors import posts_for_user
 from overview.dashboard import (
     available_years,
@@ -76,12 +76,17 @@ def carrier_home(request: HttpRequest) -> HttpResponse:
 class CarrierDataExportView(RoleRequiredMixin, View):
     """Art. 20 DSGVO: all data of one carrier as a ZIP of CSV files (overview.data_export).
 
-    Carrier staff get their own organisation (another carrier's slug is a 404); A 46 any carrier."""
+    The export holds the carrier's single cases, contacts and referrals: it is the carrier's own
+    (domain.md §3, §5: nobody outside a carrier sees its cases). Only the carrier's staff get it;
+    another carrier's slug and every staff role (A 46, committee staff, audit) answer 404, as every
+    other page with case data does for them."""
 
-    allowed_roles = frozenset({Role.CARRIER, Role.ADMIN})
+    allowed_roles = ALL_ROLES
 
     def get(self, request: HttpRequest, slug: str) -> FileResponse:
-        carrier = get_object_or_404(Organisation.objects.for_user(request.user).carriers(), slug=slug)
+        if not request.user.is_carrier_staff:
+            raise Http404
+        carrier = get_object_or_404(Organisation.objects.carriers().filter(pk=request.user.organisation_id), slug=slug)
         filename = f"kim-datenexport-{carrier.slug}-{timezone.localdate():%Y-%m-%d}.zip"
         return FileResponse(
             carrier_export_zip(carrier), as_attachment=True, filename=filename, content_type="application/zip"

@@ -275,10 +275,11 @@ P["funding:rate_edit"] = (pk("rate"), A46_WRITE)
 P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
-# Art. 20 DSGVO data export of carrier A (ZIP): its own staff and A 46; carrier B 404; other staff roles 403
+# Art. 20 DSGVO data export of carrier A (ZIP with its cases, contacts, referrals): its own staff only;
+# carrier B and every staff role (A 46 included) 404, like every other page with case data
 P["overview:data_export"] = (
     lambda d: {"slug": d.carrier_a.slug},
-    profile(carrier_a=(200, 405), carrier_b=(404, 405), a46=(200, 405)),
+    profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(404, 405), readonly=(404, 405), a46=(404, 405)),
 )
 P["funding:controlling"] = (NONE, STAFF_READ)
 P["funding:controlling_year"] = (NONE, A46_WRITE)

@@ -63,12 +63,10 @@ def test_accepting_from_a_page_shown_before_the_return_was_sent_back_is_refused(
     assert submitted.status == ReturnStatus.RETURNED
     history = submitted.history.count()
 
-    response = anna.post(
-        reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": loaded}, follow=True
-    )
-    shown = [str(m) for m in response.context["messages"]]
-    assert shown[0].startswith("Dieser Datensatz wurde inzwischen von Bernd Berger am ")
-    assert "Status: eingereicht → zurückgegeben" in shown
+    # Sent back, the return is the carrier's alone again: to A 46 it no longer exists (issue 14), so
+    # the stale button meets a 404 instead of the version conflict; either way nothing is accepted.
+    response = anna.post(reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": loaded})
+    assert response.status_code == 404
     submitted.refresh_from_db()
     assert (submitted.status, submitted.review_note) == (ReturnStatus.RETURNED, "Monat unvollständig")
     assert submitted.history.count() == history

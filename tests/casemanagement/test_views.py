@@ -266,13 +266,89 @@ def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carr
 
 
 def test_the_return_list_runs_a_fixed_number_of_queries(client, a46_user, carrier_a, post_a):
+    # submitted returns: A 46 lists no drafts (they are the carrier's alone)
     login(client, a46_user)
     url = reverse("casemanagement:return_list")
-    services.return_create(carrier=carrier_a, post=post_a, year=2021, month=1)
-    one = queries(client, url)
-    for m in (2, 3, 4):
-        services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+    made = []
+    for m in (1, 2, 3, 4):
+        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=m)
+        made.append(services.return_submit(caseload_return=r))
+        if m == 1:
+            one = queries(client, url)
+    html = client.get(url).content.decode()
+    assert all(r.get_absolute_url() in html for r in made)
     assert queries(client, url) == one
+
+
+def test_drafts_and_returned_returns_are_the_carriers_alone_staff_get_404_and_no_list_entry(
+    client, carrier_a_user, a46_user, committee_user, readonly_user, carrier_a, post_a, make_case
+):
+    """A draft is counted live from the register: shown to A 46 it gave away one person's legal
+    domain the moment the carrier opened the case. Staff see returns only once submitted (frozen)."""
+    make_case(date(2021, 3, 1))
+    draft = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    sent_back = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=4)
+    services.return_submit(caseload_return=sent_back)
+    services.return_send_back(caseload_return=sent_back, reason="Monat unvollständig")
+    reopened = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=5)
+    services.return_submit(caseload_return=reopened)
+    services.return_accept(caseload_return=reopened)
+    services.return_reopen(caseload_return=reopened, reason="Korrektur")
+    submitted = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=6)
+    services.return_submit(caseload_return=submitted)
+    hidden = (draft, sent_back, reopened)
+    for user in (a46_user, readonly_user):
+        login(client, user)
+        for r in hidden:
+            assert client.get(r.get_absolute_url()).status_code == 404, (user.username, r.status)
+        listing = client.get(reverse("casemanagement:return_list")).content.decode()
+        assert submitted.get_absolute_url() in listing
+        assert not any(r.get_absolute_url() in listing for r in hidden)
+        assert client.get(submitted.get_absolute_url()).status_code == 200
+        # asking the list for drafts gives nothing (the filter offers frozen states only)
+        drafts = client.get(reverse("casemanagement:return_list"), {"status": "draft"}).content.decode()
+        assert draft.get_absolute_url() not in drafts
+        assert 'value="draft"' not in listing and 'value="returned"' not in listing
+    login(client, a46_user)
+    assert client.post(reverse("casemanagement:return_accept", args=[draft.public_id])).status_code == 404
+    assert client.get(reverse("casemanagement:review_queue")).content.decode().count(draft.get_absolute_url()) == 0
+    login(client, committee_user)
+    for r in (*hidden, submitted):
+        assert client.get(r.get_absolute_url()).status_code in (403, 404)
+    # the carrier still has all of them
+    login(client, carrier_a_user)
+    for r in (*hidden, submitted):
+        assert client.get(r.get_absolute_url()).status_code == 200
+    listing = client.get(reverse("casemanagement:return_list")).content.decode()
+    assert all(r.get_absolute_url() in listing for r in (*hidden, submitted))
+
+
+def test_a46_shown_a_submitted_return_sees_the_frozen_figures_not_the_register_of_today(
+    client, a46_user, carrier_a, post_a, make_case
+):
+    # five new cases in March, frozen at submission; a sixth opened afterwards must not show up
+    for day in range(1, 6):
+        make_case(date(2021, 3, day))
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    services.return_submit(caseload_return=r)
+    make_case(date(2021, 3, 20))
+    html = login(client, a46_user).get(r.get_absolute_url()).content.decode()
+    assert '<td>Neuaufnahmen</td><td class="num">5</td>' in html
+    assert '<td class="num">6</td>' not in html
+
+
+def test_sending_a_return_back_takes_a46_to_the_review_queue(client, a46_user, carrier_a, post_a):
+    r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    services.return_submit(caseload_return=r)
+    r.refresh_from_db()
+    login(client, a46_user)
+    response = client.post(
+        reverse("casemanagement:return_send_back", args=[r.public_id]),
+        {"reason": "Monat unvollständig", "version": r.version},
+    )
+    r.refresh_from_db()
+    assert r.status == ReturnStatus.RETURNED
+    assert response.status_code == 302 and response["Location"] == reverse("casemanagement:review_queue")
 
 
 def test_the_carrier_home_lists_drafts_and_missing_returns_of_the_own_posts_only(

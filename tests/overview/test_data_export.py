@@ -188,18 +188,24 @@ def test_carrier_b_gets_nothing_of_carrier_a(client, two_registers, carrier_b_us
     assert {c["Fallnummer"] for c in rows(files, "faelle.csv")} == {"DIA-2021-0001", "DIA-2021-0002"}
 
 
-def test_another_carriers_export_is_a_404_and_a46_chooses_any_carrier(
-    client, two_registers, carrier_b_user, a46_user, committee_user
+def test_the_export_is_the_carriers_own_another_carrier_and_every_staff_role_get_a_404(
+    client, two_registers, carrier_a_user, carrier_b_user, a46_user, committee_user, readonly_user
 ):
+    """The export holds single cases, contacts and referrals (domain.md §3/§5: the county never sees
+    single cases). It used to be offered to A 46 for any carrier; now it is the carrier's alone."""
     client.force_login(carrier_b_user)
     assert client.get(reverse("overview:data_export", args=["caritas"])).status_code == 404
-    client.force_login(committee_user)
-    assert client.get(reverse("overview:data_export", args=["caritas"])).status_code == 403
-    files = download(client, a46_user, "caritas")
+    for staff in (a46_user, committee_user, readonly_user):
+        client.force_login(staff)
+        for slug in ("caritas", "diakonie"):
+            response = client.get(reverse("overview:data_export", args=[slug]))
+            assert response.status_code == 404, (staff.username, slug)
+            assert "CAR-20" not in response.content.decode()
+        # and no page of theirs links it
+        page = client.get(reverse("kim:carrier_detail", args=["caritas"])).content.decode()
+        assert "/finanzen/datenexport/" not in page and "Datenexport" not in page
+    files = download(client, carrier_a_user, "caritas")
     assert len(files["faelle.csv"]) - 1 == 3
-    client.force_login(a46_user)
-    page = client.get(reverse("kim:carrier_detail", args=["caritas"]))
-    assert reverse("overview:data_export", args=["caritas"]) in page.content.decode()
 
 
 def test_the_carrier_home_links_the_export(client, two_registers, carrier_a_user):
