@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -40,11 +41,15 @@ from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.exports import Column, export_response
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
 from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
 from kim.years import year_or
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
@@ -63,19 +68,20 @@ class CarrierFormView(RoleRequiredMixin, FormView):
 
     allowed_roles = CARRIER
     template_name = "generic/form.html"
-    title = ""
-    success_message = gettext_lazy("Gespeichert.")
+    title: StrOrPromise = ""
+    success_message: StrOrPromise = gettext_lazy("Gespeichert.")
     case: Case | None = None
+    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == Role.CARRIER:
             self.case = get_object_or_404(Case.objects.for_user(request.user), public_id=kwargs["public_id"])
         return super().dispatch(request, *args, **kwargs)
 
-    def perform_save(self, form: BaseForm):  # pragma: no cover - abstract
+    def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def get_form(self, form_class=None) -> BaseForm:
+    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
         """Edit forms of versioned objects (case, referral) carry the loaded version (kim.versioning)."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)
@@ -96,8 +102,8 @@ class CarrierFormView(RoleRequiredMixin, FormView):
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.success_url_for(saved))
 
-    def success_url_for(self, saved) -> str:
-        return (self.case or saved).get_absolute_url()
+    def success_url_for(self, saved: Model) -> str:
+        return resolve_url(self.case or saved)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -105,7 +111,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
         ctx["cancel_url"] = self.case.get_absolute_url() if self.case else reverse("casemanagement:case_list")
         return ctx
 
-    def get_title(self) -> str:
+    def get_title(self) -> StrOrPromise:
         return f"{self.title}: {self.case.code}" if self.case else self.title
 
 
@@ -133,7 +139,7 @@ class CaseListView(ScopedTableView):
 class CaseDetailView(RoleRequiredMixin, View):
     allowed_roles = CARRIER
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         case = get_object_or_404(
             Case.objects.for_user(request.user).select_related("responsible_post", "municipality"), public_id=public_id
         )
@@ -263,7 +269,7 @@ class ReviewQueueView(ReturnListView):
         return super().optimise(qs).filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at")
 
 
-def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
+def _return_for(request: AuthenticatedHttpRequest, public_id: UUID) -> CaseloadReturn:
     return get_object_or_404(
         CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id
     )
@@ -274,7 +280,7 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
 
     allowed_roles = RETURN_ROLES
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         key = role_key(request.user)
         ctx: dict[str, Any] = {"title": str(r), "r": r, "is_carrier": key == Role.CARRIER, "is_a46": key == Role.ADMIN}
@@ -329,9 +335,10 @@ class ReturnActionView(RoleRequiredMixin, View):
     """POST-only workflow steps; errors come back as a message on the return page."""
 
     action = ""
+    done: StrOrPromise = ""
     needs_reason = False
 
-    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         kwargs: dict[str, Any] = {"caseload_return": r, "user": request.user}
         if self.needs_reason:
@@ -379,7 +386,7 @@ class ReturnReopenView(ReturnActionView):
 class ReturnUploadView(RoleRequiredMixin, View):
     allowed_roles = CARRIER
 
-    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         form = ReturnUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -400,7 +407,7 @@ class ReturnUploadView(RoleRequiredMixin, View):
                 return HttpResponseRedirect(r.get_absolute_url())
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return HttpResponseRedirect(r.get_absolute_url())
 
 
@@ -409,7 +416,7 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
     allowed_roles = CARRIER
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         response = HttpResponse(
             return_csv_bytes(selectors.return_figures(caseload_return=r)), content_type="text/csv; charset=utf-8"
@@ -433,7 +440,7 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
 class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         year, quarter = _period(request)
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
@@ -480,7 +487,7 @@ def statistics_tables_html(*, year: int, quarter: int | None) -> str:
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
-def per_fte_chart(stats: selectors.CaseloadStatistics):
+def per_fte_chart(stats: selectors.CaseloadStatistics) -> str:
     """New cases per funded VZÄ and carrier; suppressed values ("•") are left out, never drawn."""
 
     shown = [row for row in stats.per_fte if row["per_fte"] is not None]
@@ -615,7 +622,7 @@ class IndicatorListView(ScopedTableView):
         return ctx
 
 
-class IndicatorCreateView(ServiceFormView):
+class IndicatorCreateView(ServiceFormView[IndicatorReport]):
     form_class = IndicatorForm
     title = gettext_lazy("Monatskennzahlen erfassen")
     cancel_url_name = "casemanagement:indicator_list"
@@ -623,7 +630,7 @@ class IndicatorCreateView(ServiceFormView):
     def perform_save(self, form):
         return services.indicator_save(data=form_data(form), user=self.request.user)
 
-    def get_success_url_for(self, obj) -> str:
+    def get_success_url_for(self, obj: IndicatorReport) -> str:
         return reverse("casemanagement:indicator_list")
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Model, QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,9 +28,10 @@ from committee.forms import (
     PaperForm,
     SectionForm,
 )
-from committee.models import Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
+from committee.models import AgendaItem, Attachment, Committee, Consultation, DecisionItem, Meeting, Paper, Section
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
@@ -99,14 +101,14 @@ class PaperDetailView(ScopedDetailView):
 
 
 class PaperPdfView(RoleRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         with_attachments = request.GET.get("anlagen") == "1"
         return pdf_response(paper_pdf(paper, with_attachments=with_attachments), paper.file_name)
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         papers = Paper.objects.for_user(request.user).filter(deleted=False)
         attachment = get_object_or_404(
             Attachment.objects.select_related("paper").filter(paper__in=papers, deleted=False), pk=pk
@@ -114,17 +116,17 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
         return serve_private_file(attachment.file, attachment.download_name)
 
 
-class PaperCreateView(ServiceFormView):
+class PaperCreateView(ServiceFormView[Paper]):
     form_class = PaperForm
     title = gettext_lazy("Neue Sitzungsvorlage")
     cancel_url_name = "committee:paper_list"
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
-    def perform_save(self, form) -> Paper:
+    def perform_save(self, form: BaseForm) -> Paper:
         return services.paper_save(data=form_data(form), user=self.request.user)
 
 
-class PaperUpdateView(ServiceFormView):
+class PaperUpdateView(ServiceFormView[Paper]):
     model = Paper
     form_class = PaperForm
     editing = True
@@ -132,9 +134,9 @@ class PaperUpdateView(ServiceFormView):
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
     def get_initial(self) -> dict[str, Any]:
-        return {"number": self.object.number}
+        return {"number": self.object.number} if self.object else {}
 
-    def perform_save(self, form) -> Paper:
+    def perform_save(self, form: BaseForm) -> Paper:
         return services.paper_save(paper=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -151,11 +153,11 @@ class PaperPartMixin:
     def get_cancel_url(self) -> str:
         return self.paper.get_absolute_url()
 
-    def get_success_url_for(self, obj) -> str:
+    def get_success_url_for(self, obj: Model) -> str:
         return self.paper.get_absolute_url()
 
 
-class DecisionItemCreateView(PaperPartMixin, ServiceFormView):
+class DecisionItemCreateView(PaperPartMixin, ServiceFormView[DecisionItem]):
     form_class = DecisionItemForm
     title = gettext_lazy("Beschlusspunkt")
     success_message = gettext_lazy("Beschlusspunkt gespeichert.")
@@ -179,7 +181,7 @@ class DecisionItemUpdateView(DecisionItemCreateView):
         return {}
 
 
-class SectionCreateView(PaperPartMixin, ServiceFormView):
+class SectionCreateView(PaperPartMixin, ServiceFormView[Section]):
     form_class = SectionForm
     title = gettext_lazy("Abschnitt")
     success_message = gettext_lazy("Abschnitt gespeichert.")
@@ -209,7 +211,7 @@ class SectionUpdateView(SectionCreateView):
         return {}
 
 
-class AttachmentCreateView(PaperPartMixin, ServiceFormView):
+class AttachmentCreateView(PaperPartMixin, ServiceFormView[Attachment]):
     form_class = AttachmentForm
     title = gettext_lazy("Anlage hochladen")
     success_message = gettext_lazy("Anlage gespeichert.")
@@ -225,7 +227,7 @@ class AttachmentCreateView(PaperPartMixin, ServiceFormView):
 class PaperReleaseView(RoleRequiredMixin, View):
     edit = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
             services.paper_release(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
@@ -242,7 +244,7 @@ class PaperReleaseView(RoleRequiredMixin, View):
 class PaperWithdrawView(RoleRequiredMixin, View):
     edit = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
             services.paper_withdraw(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
@@ -261,7 +263,7 @@ class CommitteeWriteMixin:
     """Committee staff and A 46 keep meetings and consultations; nobody else writes here."""
 
     edit = False
-    allowed_roles = COMMITTEE_WRITERS
+    allowed_roles: frozenset[str] = COMMITTEE_WRITERS
     allowed_write_roles = COMMITTEE_WRITERS
 
     def dispatch(self, request, *args, **kwargs):
@@ -270,7 +272,7 @@ class CommitteeWriteMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView):
+class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView[Consultation]):
     form_class = ConsultationForm
     title = gettext_lazy("Beratung hinzufügen")
     success_message = gettext_lazy("Beratungsfolge gespeichert.")
@@ -284,7 +286,7 @@ class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormVie
         )
 
 
-class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
+class ConsultationResultView(CommitteeWriteMixin, ServiceFormView[Consultation]):
     form_class = ConsultationResultForm
     editing = True
     success_message = gettext_lazy("Ergebnis gespeichert.")
@@ -302,7 +304,7 @@ class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
     def get_cancel_url(self) -> str:
         return self.object.paper.get_absolute_url()
 
-    def get_success_url_for(self, obj) -> str:
+    def get_success_url_for(self, obj: Consultation) -> str:
         return obj.paper.get_absolute_url()
 
     def perform_save(self, form):
@@ -349,7 +351,7 @@ class MeetingDetailView(ScopedDetailView):
 class MeetingBundleView(RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(
             Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk
         )
@@ -371,7 +373,7 @@ def download_done(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):
+class MeetingCreateView(CommitteeWriteMixin, ServiceFormView[Meeting]):
     form_class = MeetingForm
     title = gettext_lazy("Neue Sitzung")
     cancel_url_name = "committee:meeting_list"
@@ -387,7 +389,7 @@ class MeetingUpdateView(MeetingCreateView):
     title = gettext_lazy("Sitzung bearbeiten")
 
 
-class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
+class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView[AgendaItem]):
     form_class = AgendaItemForm
     title = gettext_lazy("Tagesordnungspunkt")
     success_message = gettext_lazy("Tagesordnungspunkt gespeichert.")
@@ -403,7 +405,7 @@ class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
     def get_cancel_url(self) -> str:
         return self.meeting.get_absolute_url()
 
-    def get_success_url_for(self, obj) -> str:
+    def get_success_url_for(self, obj: AgendaItem) -> str:
         return self.meeting.get_absolute_url()
 
     def perform_save(self, form):

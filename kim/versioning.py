@@ -12,7 +12,7 @@ page too (``expected_version``); an outdated page is refused the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,6 +27,8 @@ VERSION = "version"
 MAX_VERSION = 2**31 - 1
 # Bookkeeping fields that change with every save and say nothing to the reader.
 QUIET_FIELDS = frozenset({VERSION, "modified", "created", "snapshot"})
+
+M = TypeVar("M", bound=models.Model)
 
 
 class VersionedModel(models.Model):
@@ -153,7 +155,7 @@ def conflict(obj: models.Model, version: int) -> VersionConflict:
     return VersionConflict(messages, code="version_conflict")
 
 
-def check_version(obj: models.Model, version: int | None) -> models.Model:
+def check_version(obj: M, version: int | None) -> M:
     """Lock the stored row and compare its version with the one the user loaded.
 
     Call inside ``transaction.atomic()``. ``version`` None (no form involved: commands, the demo) skips
@@ -165,7 +167,7 @@ def check_version(obj: models.Model, version: int | None) -> models.Model:
     return current
 
 
-def expected_version(obj: models.Model, data: dict[str, Any]) -> models.Model:
+def expected_version(obj: M, data: dict[str, Any]) -> M:
     """``check_version`` with the version from a form's data (removed from ``data``); keeps ``obj`` fresh."""
     version = data.pop(VERSION, None)
     if obj.pk is None or not isinstance(obj, VersionedModel):

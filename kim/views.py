@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
@@ -12,18 +12,20 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, View
+from django_filters import FilterSet
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim.exports import Column, export_response
 from kim.history import history_with_changes
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.tables import export_kind
@@ -33,8 +35,18 @@ from kim.years import remembered_year
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
 
+M = TypeVar("M", bound=Model)
 
-class ReadOnlyRequestMixin:
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # The mixins below are combined with a Django view; for the type checker they are views themselves.
+    _ViewBase = View
+else:
+    _ViewBase = object
+
+
+class ReadOnlyRequestMixin(_ViewBase):
     """A page that only reads runs outside the request transaction of ``ATOMIC_REQUESTS``.
 
     A read has nothing to roll back, and BEGIN/COMMIT are two extra round trips on every list page.
@@ -51,17 +63,19 @@ class ReadOnlyRequestMixin:
             )
 
     @transaction.non_atomic_requests
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(request, *args, **kwargs)
 
 
-class RoleRequiredMixin(AccessMixin):
+class RoleRequiredMixin(AccessMixin, _ViewBase):
     """Anonymous → login; a role not in ``allowed_roles`` → 403. ``edit = True`` means A 46 only."""
 
     allowed_roles: frozenset[str] = ALL_ROLES
     edit = False
+    # Every method after ``dispatch`` runs for a logged-in user (anonymous requests end in dispatch).
+    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         key = role_key(request.user)
@@ -76,16 +90,18 @@ class ScopedQuerysetMixin:
     """Every object a view touches comes through ``Model.objects.for_user`` (the scoping choke point)."""
 
     model: type[Model]
+    request: AuthenticatedHttpRequest
+    kwargs: dict[str, Any]
 
-    def scoped_queryset(self) -> QuerySet:
-        manager = self.model.objects
+    def scoped_queryset(self) -> QuerySet[Any]:
+        manager = self.model._default_manager
         qs = manager.for_user(self.request.user) if hasattr(manager, "for_user") else manager.all()
         return self.optimise(qs)
 
-    def optimise(self, qs: QuerySet) -> QuerySet:
+    def optimise(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         return self.scoped_queryset()
 
 
@@ -108,10 +124,10 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     per_page = 25
     max_per_page = 100
     template_name = "generic/list.html"
-    title = ""
+    title: StrOrPromise = ""
     create_url_name: str | None = None
 
-    def get_table(self, **kwargs: Any):
+    def get_table(self, **kwargs: Any) -> Table:
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         RequestConfig(self.request, paginate=False).configure(table)  # ordering only
         params = self.request.GET
@@ -126,7 +142,7 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
             table.page = table.paginator.page(table.paginator.num_pages)
         return table
 
-    def get_filterset_kwargs(self, filterset_class):
+    def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
         # The remembered year (kim.years) filters a list whose address names no year; choosing
@@ -185,7 +201,7 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         return ctx
 
 
-def filter_summary(filterset) -> list[str]:
+def filter_summary(filterset: FilterSet | None) -> list[str]:
     """The list's active filters as "Label: value" (for print), choices by their label."""
     if filterset is None or not filterset.form.is_bound or not filterset.form.is_valid():
         return []
@@ -205,6 +221,7 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """Detail page; another carrier's object is a 404 because the queryset is scoped."""
 
     history_limit = 10
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -213,7 +230,7 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
         return ctx
 
 
-class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
+class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[M]):
     """Create or edit through a service under transaction.atomic(); rule violations land at the field.
 
     Subclasses set ``form_class`` and implement ``perform_save(form) -> object``; editing views set
@@ -223,21 +240,22 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     edit = True
     editing = False
     template_name = "generic/form.html"
-    title = ""
+    title: StrOrPromise = ""
     cancel_url_name: str | None = None
-    success_message = gettext_lazy("Gespeichert.")
-    object: Model | None = None
+    success_message: StrOrPromise = gettext_lazy("Gespeichert.")
+    object: M | None = None
+    request: AuthenticatedHttpRequest
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.object = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and self.editing and role_key(request.user) == Role.ADMIN:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
-    def get_object(self) -> Model:
+    def get_object(self) -> M:
         return get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -250,7 +268,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     def extra_form_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def get_form(self, form_class=None) -> BaseForm:
+    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
         """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates)."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)
@@ -262,7 +280,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
         version_errors_to_top(form)
         return super().form_invalid(form)
 
-    def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
+    def perform_save(self, form: BaseForm) -> M:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
@@ -278,12 +296,12 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url_for(saved))
 
-    def get_success_url_for(self, obj: Model) -> str:
-        return obj.get_absolute_url()
+    def get_success_url_for(self, obj: M) -> str:
+        return resolve_url(obj)
 
     def get_cancel_url(self) -> str:
         if self.object is not None:
-            return self.object.get_absolute_url()
+            return resolve_url(self.object)
         return reverse(self.cancel_url_name) if self.cancel_url_name else reverse("dashboard")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from casemanagement import selectors as cm
 from funding import selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
+from kim.http import AuthenticatedHttpRequest
 from kim.models import Organisation, Role
 from kim.views import RoleRequiredMixin
 from modules.selectors import posts_for_user
@@ -32,7 +33,7 @@ from overview.data_export import carrier_export_zip
 @transaction.non_atomic_requests  # reads only (kim.views.ReadOnlyRequestMixin)
 @login_required
 @require_safe  # a read page: a POST is 405, not the page again
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)
     years = available_years()
@@ -47,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", ctx)
 
 
-def carrier_home(request: HttpRequest) -> HttpResponse:
+def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
     user = request.user
     posts = posts_for_user(user=user).prefetch_related("occupancies")
