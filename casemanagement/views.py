@@ -44,8 +44,16 @@ from kim.exports import Column, export_response
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
-from kim.versioning import add_version_field, parse_version, version_errors_to_top
-from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+from kim.versioning import add_version_field, version_errors_to_top
+from kim.views import (
+    STAFF_ROLES,
+    ReadOnlyRequestMixin,
+    RoleRequiredMixin,
+    ScopedTableView,
+    ServiceFormView,
+    form_data,
+    posted_version,
+)
 from kim.years import year_or
 
 if TYPE_CHECKING:
@@ -346,7 +354,7 @@ class ReturnActionView(RoleRequiredMixin, View):
             kwargs["reason"] = form.data.get("reason", "") if not form.is_valid() else form.cleaned_data["reason"]
         try:
             # The version of the page the button was on: an outdated page cannot undo another's step.
-            kwargs["version"] = parse_version(request.POST.get("version"))
+            kwargs["version"] = posted_version(request)
             getattr(services, self.action)(**kwargs)
         except ValidationError as exc:
             for message in exc.messages:
@@ -398,7 +406,7 @@ class ReturnUploadView(RoleRequiredMixin, View):
                     caseload_return=r,
                     content=content,
                     user=request.user,
-                    version=parse_version(request.POST.get("version")),
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -35,7 +35,6 @@ from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
-from kim.versioning import parse_version
 from kim.views import (
     ALL_ROLES,
     STAFF_ROLES,
@@ -44,6 +43,7 @@ from kim.views import (
     ScopedTableView,
     ServiceFormView,
     form_data,
+    posted_version,
 )
 
 COMMITTEE_WRITERS = frozenset({Role.ADMIN, Role.COMMITTEE})
@@ -230,7 +230,7 @@ class PaperReleaseView(RoleRequiredMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_release(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
+            services.paper_release(paper=paper, user=request.user, version=posted_version(request))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -247,7 +247,7 @@ class PaperWithdrawView(RoleRequiredMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_withdraw(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
+            services.paper_withdraw(paper=paper, user=request.user, version=posted_version(request))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

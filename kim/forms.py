@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kim.models import Organisation, OrganisationKind
 from kim.money import format_decimal, format_fte, parse_decimal
+from kim.versioning import STALE_PAGE, VersionField
 
 MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 # Plausible dates for this application; also keeps date arithmetic (end + 1 day) away from date.max.
@@ -161,6 +162,17 @@ def formfield_callback(field, **kwargs):
     if isinstance(field, models.PositiveSmallIntegerField) and field.name in {"year", "budget_year"}:
         return field.formfield(form_class=YearField, **kwargs)
     return field.formfield(**kwargs)
+
+
+class VersionForm(forms.Form):
+    """A state-changing button of a versioned object (submit, accept, release …): the version of the page
+    it was on, in the hidden ``version`` field, required.
+
+    Without it the button is refused exactly like one from an outdated page: nothing is saved and a German
+    message asks to reload. Buttons that send more (a reason, a file) subclass this form.
+    """
+
+    version = VersionField(error_messages={key: STALE_PAGE for key in VersionField.default_error_messages})
 
 
 class ConstraintErrorsAtFieldMixin:

@@ -51,6 +51,10 @@ def is_versioned(obj: Any) -> bool:
     return isinstance(obj, VersionedModel) and obj.pk is not None
 
 
+# What a state-changing button without a plausible version gets (kim.forms.VersionForm).
+STALE_PAGE = _l("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen.")
+
+
 class VersionConflict(ValidationError):
     """A stale form or button: the stored row is newer than the version the user loaded."""
 
@@ -93,18 +97,6 @@ def version_errors_to_top(form: forms.BaseForm) -> None:
     if VERSION in form.fields and isinstance(form.fields[VERSION], VersionField) and VERSION in form.errors:
         errors = form.errors.pop(VERSION)
         form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield")).extend(errors)
-
-
-def parse_version(raw: Any) -> int | None:
-    """The version a button sent: None when none was sent; garbage is a German error, never a 500."""
-    if raw is None or raw == "":
-        return None
-    text = str(raw).strip()
-    if not _plain_digits(text) or not 1 <= int(text) <= MAX_VERSION:
-        raise ValidationError(
-            _("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen.")
-        )
-    return int(text)
 
 
 def _who(record) -> str:

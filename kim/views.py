@@ -24,12 +24,13 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim.exports import Column, export_response
+from kim.forms import VersionForm
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.tables import export_kind
-from kim.versioning import add_version_field, version_errors_to_top
+from kim.versioning import VERSION, add_version_field, version_errors_to_top
 from kim.years import remembered_year
 
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
@@ -310,6 +311,15 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         ctx["object"] = self.object
         ctx["cancel_url"] = self.get_cancel_url()
         return ctx
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The version of the page a state-changing button was on (``VersionForm``). A button without one, or
+    with garbage, raises the same German ValidationError as an outdated page: the caller saves nothing."""
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data()[VERSION])
+    return form.cleaned_data[VERSION]
 
 
 def form_data(form: BaseForm) -> dict[str, Any]:
