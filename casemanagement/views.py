@@ -41,6 +41,7 @@ from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.exports import Column, export_response
+from kim.forms import apply_service_errors
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
@@ -61,14 +62,6 @@ if TYPE_CHECKING:
 
 CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
-
-
-def apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class CarrierFormView(RoleRequiredMixin, FormView):
@@ -105,7 +98,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
         try:
             saved = self.perform_save(form)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.success_url_for(saved))
@@ -409,7 +402,7 @@ class ReturnUploadView(RoleRequiredMixin, View):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("CSV-Datei übernommen."))
                 return HttpResponseRedirect(r.get_absolute_url())

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kim.forms import apply_service_errors
 from kim.models import Municipality, Organisation, User
 from kim.services import organisation_save
 
@@ -39,14 +40,6 @@ def _service_data(form: BaseForm, *, skip: frozenset[str] = frozenset()) -> dict
     return {name: value for name, value in form.cleaned_data.items() if name in form.fields and name not in ignore}
 
 
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _dry_run(form: BaseForm, call: Callable[[], Any]) -> None:
     """Run the service in a savepoint that is always rolled back; its ValidationError lands on the form.
 
@@ -58,7 +51,7 @@ def _dry_run(form: BaseForm, call: Callable[[], Any]) -> None:
             call()
             transaction.set_rollback(True)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        apply_service_errors(form, exc)
 
 
 def _copy_back(target: models.Model, saved: models.Model) -> None:
@@ -136,7 +129,7 @@ class ServiceInlineFormSet(BaseInlineFormSet):
                             parent=self.instance, instance=copy.copy(form.instance), data=self.row_data(form)
                         )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    apply_service_errors(form, exc)
             transaction.set_rollback(True)
 
 

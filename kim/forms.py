@@ -164,6 +164,16 @@ def formfield_callback(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: each error at its field when the form has that field,
+    the rest (and errors without a field) above the form. Forms, admin forms and upload buttons share it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 class VersionForm(forms.Form):
     """A state-changing button of a versioned object (submit, accept, release …): the version of the page
     it was on, in the hidden ``version`` field, required.

@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim.exports import Column, export_response
-from kim.forms import VersionForm
+from kim.forms import VersionForm, apply_service_errors
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
@@ -288,11 +288,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         try:
             saved = self.perform_save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url_for(saved))
