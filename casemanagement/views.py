@@ -626,22 +626,16 @@ class IndicatorListView(ScopedTableView):
 class IndicatorCreateView(ServiceFormView[IndicatorReport]):
     form_class = IndicatorForm
     title = gettext_lazy("Monatskennzahlen erfassen")
-    cancel_url_name = "casemanagement:indicator_list"
+    success_url_name = "casemanagement:indicator_list"
 
     def perform_save(self, form):
         return services.indicator_save(data=form_data(form), user=self.request.user)
-
-    def get_success_url_for(self, obj: IndicatorReport) -> str:
-        return reverse("casemanagement:indicator_list")
 
 
 class IndicatorUpdateView(IndicatorCreateView):
     model = IndicatorReport
     editing = True
     title = gettext_lazy("Monatskennzahlen ändern")
-
-    def get_cancel_url(self) -> str:
-        return reverse("casemanagement:indicator_list")
 
     def perform_save(self, form):
         return services.indicator_save(report=self.object, data=form_data(form), user=self.request.user)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -150,10 +150,7 @@ class PaperPartMixin:
 
     allowed_write_roles = frozenset({Role.ADMIN})
 
-    def get_cancel_url(self) -> str:
-        return self.paper.get_absolute_url()
-
-    def get_success_url_for(self, obj: Model) -> str:
+    def get_return_url(self) -> str:
         return self.paper.get_absolute_url()
 
 
@@ -301,11 +298,8 @@ class ConsultationResultView(CommitteeWriteMixin, ServiceFormView[Consultation])
     def title(self) -> str:  # type: ignore[override]
         return _("Ergebnis erfassen: %(p)s, %(m)s") % {"p": self.object.paper.number, "m": self.object.meeting}
 
-    def get_cancel_url(self) -> str:
-        return self.object.paper.get_absolute_url()
-
-    def get_success_url_for(self, obj: Consultation) -> str:
-        return obj.paper.get_absolute_url()
+    def get_return_url(self) -> str | None:
+        return self.object.paper.get_absolute_url() if self.object else None
 
     def perform_save(self, form):
         return services.consultation_record_result(
@@ -402,10 +396,7 @@ class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView[AgendaItem]):
     def get_initial(self):
         return {"order": self.meeting.agenda_items.count() + 1, "number": str(self.meeting.agenda_items.count() + 1)}
 
-    def get_cancel_url(self) -> str:
-        return self.meeting.get_absolute_url()
-
-    def get_success_url_for(self, obj: AgendaItem) -> str:
+    def get_return_url(self) -> str:
         return self.meeting.get_absolute_url()
 
     def perform_save(self, form):

@@ -6,7 +6,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from funding import selectors
@@ -135,10 +134,7 @@ class AllocationCreateView(ServiceFormView[GrantAllocation]):
     def extra_form_kwargs(self) -> dict[str, Any]:
         return {"grant": self.grant}
 
-    def get_cancel_url(self) -> str:
-        return self.grant.get_absolute_url()
-
-    def get_success_url_for(self, obj: GrantAllocation) -> str:
+    def get_return_url(self) -> str:
         return self.grant.get_absolute_url()
 
     def perform_save(self, form):
@@ -154,9 +150,6 @@ class AllocationUpdateView(AllocationCreateView):
     @property
     def title(self) -> str:  # type: ignore[override]
         return _("Zuordnung ändern: %(g)s") % {"g": self.grant}
-
-    def get_cancel_url(self) -> str:
-        return self.grant.get_absolute_url()
 
     def perform_save(self, form):
         return allocation_save(grant=self.grant, allocation=self.object, data=form_data(form), user=self.request.user)
@@ -396,10 +389,7 @@ class BudgetRowView(ScopedTableView):
 class BudgetLineCreateView(ServiceFormView[BudgetLine]):
     form_class = BudgetLineForm
     title = _("Neue Haushaltsposition")
-    cancel_url_name = "funding:budget_list"
-
-    def get_success_url_for(self, obj: BudgetLine) -> str:
-        return reverse("funding:budget_list")
+    success_url_name = "funding:budget_list"
 
     def perform_save(self, form: BaseForm) -> BudgetLine:
         return budget_line_save(data=form_data(form), user=self.request.user)
@@ -410,12 +400,7 @@ class BudgetLineUpdateView(ServiceFormView[BudgetLine]):
     form_class = BudgetLineForm
     editing = True
     title = _("Haushaltsposition bearbeiten")
-
-    def get_cancel_url(self) -> str:
-        return reverse("funding:budget_list")
-
-    def get_success_url_for(self, obj: BudgetLine) -> str:
-        return reverse("funding:budget_list")
+    success_url_name = "funding:budget_list"
 
     def perform_save(self, form: BaseForm) -> BudgetLine:
         return budget_line_save(line=self.object, data=form_data(form), user=self.request.user)
@@ -450,10 +435,7 @@ class RateListView(ScopedTableView):
 class RateCreateView(ServiceFormView[Rate]):
     form_class = RateForm
     title = _("Neuer Fördersatz")
-    cancel_url_name = "funding:rate_list"
-
-    def get_success_url_for(self, obj: Rate) -> str:
-        return reverse("funding:rate_list")
+    success_url_name = "funding:rate_list"
 
     def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(data=form_data(form), user=self.request.user)
@@ -464,12 +446,7 @@ class RateUpdateView(ServiceFormView[Rate]):
     form_class = RateForm
     editing = True
     title = _("Fördersatz bearbeiten")
-
-    def get_cancel_url(self) -> str:
-        return reverse("funding:rate_list")
-
-    def get_success_url_for(self, obj: Rate) -> str:
-        return reverse("funding:rate_list")
+    success_url_name = "funding:rate_list"
 
     def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(rate=self.object, data=form_data(form), user=self.request.user)
@@ -478,10 +455,7 @@ class RateUpdateView(ServiceFormView[Rate]):
 class ProgrammeCreateView(ServiceFormView[Programme]):
     form_class = ProgrammeForm
     title = _("Neues Förderprogramm")
-    cancel_url_name = "funding:rate_list"
-
-    def get_success_url_for(self, obj: Programme) -> str:
-        return reverse("funding:rate_list")
+    success_url_name = "funding:rate_list"
 
     def perform_save(self, form: BaseForm) -> Programme:
         return programme_save(data=form_data(form), user=self.request.user)
@@ -492,12 +466,7 @@ class ProgrammeUpdateView(ServiceFormView[Programme]):
     form_class = ProgrammeForm
     editing = True
     title = _("Förderprogramm bearbeiten")
-
-    def get_cancel_url(self) -> str:
-        return reverse("funding:rate_list")
-
-    def get_success_url_for(self, obj: Programme) -> str:
-        return reverse("funding:rate_list")
+    success_url_name = "funding:rate_list"
 
     def perform_save(self, form: BaseForm) -> Programme:
         return programme_save(programme=self.object, data=form_data(form), user=self.request.user)

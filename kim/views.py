@@ -242,6 +242,9 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
     editing = False
     template_name = "generic/form.html"
     title: StrOrPromise = ""
+    # The page both saving and cancelling return to (a list such as the rates); without it saving shows the
+    # saved object's page and cancelling the edited object's page, or ``cancel_url_name`` on a create form.
+    success_url_name: str | None = None
     cancel_url_name: str | None = None
     success_message: StrOrPromise = gettext_lazy("Gespeichert.")
     object: M | None = None
@@ -293,17 +296,27 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url_for(saved))
 
+    def get_return_url(self) -> str | None:
+        """Where saving and cancelling both lead, if anywhere fixed: ``success_url_name``; a form for a part of
+        a parent (a paper's section, a post's occupancy) returns the parent's page."""
+        return reverse(self.success_url_name) if self.success_url_name else None
+
     def get_success_url_for(self, obj: M) -> str:
-        return resolve_url(obj)
+        return self.get_return_url() or resolve_url(obj)
 
     def get_cancel_url(self) -> str:
+        if (url := self.get_return_url()) is not None:
+            return url
         if self.object is not None:
             return resolve_url(self.object)
         return reverse(self.cancel_url_name) if self.cancel_url_name else reverse("dashboard")
 
+    def get_title(self) -> StrOrPromise:
+        return self.title
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title
+        ctx["title"] = self.get_title()
         ctx["object"] = self.object
         ctx["cancel_url"] = self.get_cancel_url()
         return ctx

@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kim.views import M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -82,10 +81,7 @@ class PostChildFormView(ServiceFormView[M]):
             self.post_obj = get_object_or_404(Post.objects.for_user(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_cancel_url(self) -> str:
-        return self.post_obj.get_absolute_url()
-
-    def get_success_url_for(self, obj: M) -> str:
+    def get_return_url(self) -> str:
         return self.post_obj.get_absolute_url()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -140,11 +136,7 @@ class PersonnelCostCreateView(PostChildFormView[PersonnelCost]):
 class CostRateCreateView(ServiceFormView[CostRate]):
     form_class = CostRateForm
     title = _("Neuer Personalkostensatz")
-    cancel_url_name = "funding:rate_list"
-
-    def get_success_url_for(self, obj: CostRate) -> str:
-
-        return reverse("funding:rate_list")
+    success_url_name = "funding:rate_list"
 
     def perform_save(self, form: BaseForm) -> CostRate:
         return cost_rate_save(data=form_data(form), user=self.request.user)

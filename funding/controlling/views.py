@@ -215,11 +215,8 @@ class LandReceiptCreateView(ServiceFormView[LandReceipt]):
     def title(self) -> str:  # type: ignore[override]
         return _("Zahlungseingang des Landes: %(g)s") % {"g": self.grant}
 
-    def get_cancel_url(self) -> str:
+    def get_return_url(self) -> str:
         return reverse("funding:controlling_payments") + f"?year={self.grant.year}"
-
-    def get_success_url_for(self, obj: LandReceipt) -> str:
-        return self.get_cancel_url()
 
     def perform_save(self, form):
         return controlling_services.land_receipt_save(grant=self.grant, data=form_data(form), user=self.request.user)
@@ -238,11 +235,8 @@ class CarrierPaymentCreateView(ServiceFormView[CarrierPayment]):
     def title(self) -> str:  # type: ignore[override]
         return _("Abschlag: %(c)s") % {"c": self.contract}
 
-    def get_cancel_url(self) -> str:
+    def get_return_url(self) -> str:
         return reverse("funding:controlling_contract_payments", args=[self.contract.pk])
-
-    def get_success_url_for(self, obj: CarrierPayment) -> str:
-        return self.get_cancel_url()
 
     def perform_save(self, form):
         return controlling_services.carrier_payment_save(
