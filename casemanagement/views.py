@@ -9,17 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 
 from casemanagement import selectors, services
 from casemanagement.csv_format import MAX_BYTES, return_csv_bytes
@@ -45,7 +42,6 @@ from kim.forms import apply_service_errors
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
-from kim.versioning import add_version_field, version_errors_to_top
 from kim.views import (
     STAFF_ROLES,
     ReadOnlyRequestMixin,
@@ -64,53 +60,24 @@ CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
 
 
-class CarrierFormView(RoleRequiredMixin, FormView):
-    """A form of the case register: carrier staff only; every case comes through Case.objects.for_user."""
+class CarrierFormView(ServiceFormView[Model]):
+    """A form of the case register: carrier staff only; every case comes through Case.objects.for_user.
+
+    Saving and cancelling lead back to the case the address names; a form without one shows the saved
+    object (cancelling: the register)."""
 
     allowed_roles = CARRIER
-    template_name = "generic/form.html"
-    title: StrOrPromise = ""
-    success_message: StrOrPromise = gettext_lazy("Gespeichert.")
+    edit = False  # carrier staff write here; ServiceFormView's default would be A 46 only
+    cancel_url_name = "casemanagement:case_list"
     case: Case | None = None
-    request: AuthenticatedHttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == Role.CARRIER:
             self.case = get_object_or_404(Case.objects.for_user(request.user), public_id=kwargs["public_id"])
         return super().dispatch(request, *args, **kwargs)
 
-    def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
-        """Edit forms of versioned objects (case, referral) carry the loaded version (kim.versioning)."""
-        form = super().get_form(form_class)
-        instance = getattr(form, "instance", None)
-        if instance is not None and instance.pk is not None:
-            add_version_field(form, instance)
-        return form
-
-    def form_invalid(self, form: BaseForm) -> HttpResponse:
-        version_errors_to_top(form)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: BaseForm) -> HttpResponse:
-        try:
-            saved = self.perform_save(form)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.success_url_for(saved))
-
-    def success_url_for(self, saved: Model) -> str:
-        return resolve_url(self.case or saved)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.get_title()
-        ctx["cancel_url"] = self.case.get_absolute_url() if self.case else reverse("casemanagement:case_list")
-        return ctx
+    def get_return_url(self) -> str | None:
+        return self.case.get_absolute_url() if self.case else None
 
     def get_title(self) -> StrOrPromise:
         return f"{self.title}: {self.case.code}" if self.case else self.title
@@ -307,6 +274,7 @@ class ReturnCreateView(CarrierFormView):
     form_class = ReturnCreateForm
     title = gettext_lazy("Neue Fallzahlenmeldung")
     success_message = gettext_lazy("Meldung angelegt.")
+    cancel_url_name = "casemanagement:return_list"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -315,11 +283,6 @@ class ReturnCreateView(CarrierFormView):
         today = timezone.localdate()
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
         return {"year": year, "month": month}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["cancel_url"] = reverse("casemanagement:return_list")
-        return ctx
 
     def perform_save(self, form):
         d = form.cleaned_data
