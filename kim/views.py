@@ -115,18 +115,20 @@ def bounded_per_page(raw: Any, *, default: int = 25, maximum: int = 100) -> int:
     return max(1, min(number, maximum))
 
 
-class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
-    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries.
+if TYPE_CHECKING:
+    # The list mixins below are combined with django-tables2's SingleTableMixin (untyped) and FilterView.
+    from django_tables2 import SingleTableMixin as _TableViewBase
+else:
+    _TableViewBase = object
 
-    ``?per_page=`` is clamped to 1..100 (paging cannot be switched off); a ``?page=`` that is not a
-    number shows the first page, one out of range (0, -1, 99999) the last page.
-    """
+
+class BoundedPaginationMixin(_TableViewBase):
+    """``?per_page=`` is clamped to 1..max_per_page (paging cannot be switched off); a ``?page=`` that is
+    not a number shows the first page, one out of range (0, -1, 99999) the last page."""
 
     per_page = 25
     max_per_page = 100
-    template_name = "generic/list.html"
-    title: StrOrPromise = ""
-    create_url_name: str | None = None
+    request: AuthenticatedHttpRequest
 
     def get_table(self, **kwargs: Any) -> Table:
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
@@ -143,6 +145,13 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
             table.page = table.paginator.page(table.paginator.num_pages)
         return table
 
+
+class RememberedYearMixin(_TableViewBase):
+    """A list with a year filter shows the year remembered in the session (kim.years) unless the address
+    names one; the filter set gets the request (for scoped dropdowns)."""
+
+    request: AuthenticatedHttpRequest
+
     def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
@@ -156,9 +165,18 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
                 kwargs["data"] = data
         return kwargs
 
-    # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---
+
+class TableExportMixin(_TableViewBase):
+    """Every list as XLSX (typed cells) or CSV (German Excel) with ``?export=``, same filter and order."""
+
     export_formats = ("xlsx", "csv")
     export_max_rows = 50_000
+    title: StrOrPromise = ""
+    model: type[Model]
+    request: AuthenticatedHttpRequest
+
+    def get_title(self) -> StrOrPromise:
+        return self.title or self.model._meta.verbose_name_plural or ""
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
@@ -168,7 +186,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
-
         table = self.get_table_class()(data=self.get_table_data())
         RequestConfig(self.request, paginate=False).configure(table)  # the page's ordering
         columns = []
@@ -182,16 +199,11 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
                 getter = lambda row, acc=bound.accessor: acc.resolve(row.record, quiet=True)  # noqa: E731
             columns.append(Column(str(bound.header), getter, kind))
         rows = itertools.islice(table.rows, self.export_max_rows)
-        title = str(self.title or self.model._meta.verbose_name_plural)
+        title = str(self.get_title())
         return export_response(fmt, columns, rows, f"{title} {timezone.localdate():%Y-%m-%d}")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title or self.model._meta.verbose_name_plural
-        if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
-            ctx["create_url_name"] = self.create_url_name
-        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
-        ctx["printed_at"] = timezone.localtime()
         params = self.request.GET.copy()
         for key in ("export", "page", "per_page"):
             params.pop(key, None)
@@ -199,6 +211,32 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV"))):
             params["export"] = fmt
             ctx["export_links"].append({"url": "?" + params.urlencode(), "label": label})
+        return ctx
+
+
+class ScopedTableView(
+    ReadOnlyRequestMixin,
+    RoleRequiredMixin,
+    ScopedQuerysetMixin,
+    TableExportMixin,
+    RememberedYearMixin,
+    BoundedPaginationMixin,
+    SingleTableMixin,
+    FilterView,
+):
+    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries; exports,
+    the remembered year and bounded pagination come from the mixins above."""
+
+    template_name = "generic/list.html"
+    create_url_name: str | None = None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.get_title()
+        if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
+            ctx["create_url_name"] = self.create_url_name
+        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
+        ctx["printed_at"] = timezone.localtime()
         return ctx
 
 
