@@ -16,7 +16,14 @@ from casemanagement.models import (
     ReopeningReason,
     Topic,
 )
-from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, YearField, add_help_texts, formfield_callback
+from kim.forms import (
+    ConstraintErrorsAtFieldMixin,
+    GermanDateField,
+    VersionForm,
+    YearField,
+    add_help_texts,
+    formfield_callback,
+)
 from kim.models import Municipality
 from modules.models import Post
 
@@ -131,7 +138,9 @@ class ReturnCreateForm(forms.Form):
         self.fields["post"].queryset = Post.objects.filter(employer=carrier, module__number=2)
 
 
-class ReturnUploadForm(forms.Form):
+class ReturnUploadForm(VersionForm):
+    """The CSV upload button of a return: the file and the version of the page (kim.forms.VersionForm)."""
+
     file = forms.FileField(
         label=_("CSV-Datei"), help_text=_("Semikolon-getrennt, UTF-8, Kopfzeile „Bereich;Merkmal;Anzahl“")
     )

@@ -17,11 +17,13 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import (
@@ -41,11 +43,14 @@ from casemanagement.models import (
     ReturnStatus,
     Topic,
 )
-from casemanagement.suppression import PRIMARY, SECONDARY, protect_figures
+from casemanagement.suppression import PRIMARY, SECONDARY, ProtectedFigures, protect_figures
 from funding.models import GrantAllocation
-from kim.models import Municipality, Organisation, OrganisationKind
+from kim.models import Municipality, Organisation, OrganisationKind, User
 from kim.periods import days_in_year, month_bounds, overlap_days, year_end, year_start
 from modules.models import Post
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TOTAL_KEYS = ["active_start", "new", "reopened", "closed", "active_end"]
 TOTAL_LABELS = {
@@ -83,13 +88,13 @@ def empty_figures() -> Figures:
 def dimension_keys(dimension: str) -> list[tuple[str, str]]:
     """(key, German label) of a breakdown in display order; municipalities by slug."""
     if dimension == Dimension.TOTALS:
-        return [(k, TOTAL_LABELS[k]) for k in TOTAL_KEYS]
+        return [(k, str(TOTAL_LABELS[k])) for k in TOTAL_KEYS]
     if dimension == Dimension.MUNICIPALITY:
         return list(Municipality.objects.order_by("name").values_list("slug", "name"))
-    return [(value, str(label)) for value, label in CHOICES_BY_DIMENSION[dimension].choices]
+    return [(value, str(label)) for value, label in CHOICES_BY_DIMENSION[Dimension(dimension)].choices]
 
 
-def return_figures_computed(*, carrier: Organisation, post, start: date, end: date) -> Figures:
+def return_figures_computed(*, carrier: Organisation, post: Post, start: date, end: date) -> Figures:
     """The return of one carrier's post for a period, counted from the register (six queries)."""
     episodes = CaseEpisode.objects.filter(case__carrier=carrier, case__responsible_post=post)
     new_q = Q(start__gte=start, start__lte=end)
@@ -127,7 +132,7 @@ def return_figures_computed(*, carrier: Organisation, post, start: date, end: da
     return figures
 
 
-def _grouped(rows, key: str) -> dict[str, int]:
+def _grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[str, int]:
     return {row[key]: int(row["n"]) for row in rows if row["n"]}
 
 
@@ -176,7 +181,7 @@ def figures_normalised(figures: Figures) -> Figures:
 # ------------------------------------------------------------------------------- carrier home/register
 
 
-def overdue_referrals(*, user, today: date | None = None) -> QuerySet[Referral]:
+def overdue_referrals(*, user: User, today: date | None = None) -> QuerySet[Referral]:
     today = today or date.today()
     return (
         Referral.objects.filter(
@@ -189,7 +194,7 @@ def overdue_referrals(*, user, today: date | None = None) -> QuerySet[Referral]:
     )
 
 
-def register_summary(*, user, today: date | None = None) -> dict[str, int]:
+def register_summary(*, user: User, today: date | None = None) -> dict[str, int]:
     today = today or date.today()
     return Case.objects.for_user(user).aggregate(
         open=Count("pk", filter=Q(closed_on__isnull=True)),
@@ -210,11 +215,11 @@ class DueReturn:
         return f"{self.month:02d}/{self.year}"
 
 
-def returns_due(*, user, today: date | None = None, months_back: int = 3) -> list[DueReturn]:
+def returns_due(*, user: User, today: date | None = None, months_back: int = 3) -> list[DueReturn]:
     """Returns still to submit: every draft or returned one, and the last ``months_back`` finished months
     per active post of the carrier for which no return exists yet. Three queries."""
     today = today or date.today()
-    posts = list(Case.responsible_post.field.related_model.objects.for_user(user).filter(module__number=2))
+    posts = list(Post.objects.for_user(user).filter(module__number=2))
     periods = []
     y, m = today.year, today.month
     for _step in range(months_back):
@@ -362,10 +367,10 @@ class StatisticsTable:
     label: str
     rows: list[tuple[str, str]]  # (key, label)
     carriers: list[Organisation]
-    protected: object  # suppression.ProtectedFigures
+    protected: ProtectedFigures
     has_totals: bool = True
 
-    def body(self):
+    def body(self) -> Iterator[tuple[str, list[str | int], str | int]]:
         for key, label in self.rows:
             yield (
                 label,
@@ -373,7 +378,7 @@ class StatisticsTable:
                 self.protected.row_total(self.dimension, key),
             )
 
-    def totals(self):
+    def totals(self) -> tuple[list[str | int], str | int]:
         return [self.protected.col_total(self.dimension, c.pk) for c in self.carriers], self.protected.grand(
             self.dimension
         )
@@ -401,7 +406,7 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
     raw = statistics_by_carrier(year=year, quarter=quarter)
     carrier_ids = {cid for values in raw.values() for cid, _k in values}
     carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
-    columns: dict[int, Figures] = {c.pk: {} for c in carriers}
+    columns: dict[Hashable, Figures] = {c.pk: {} for c in carriers}
     for dimension, values in raw.items():
         for (cid, key), n in values.items():
             columns[cid].setdefault(dimension, {})[key] = n
@@ -428,11 +433,13 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
     return stats
 
 
-def _protected(raw: dict[str, dict[tuple[int, str], int]], keys: dict[str, list[tuple[str, str]]] | None = None):
+def _protected(
+    raw: dict[str, dict[tuple[int, str], int]], keys: dict[str, list[tuple[str, str]]] | None = None
+) -> tuple[set[int], ProtectedFigures]:
     """(carrier ids, protected figures) of one period's raw counts, as the statistics page protects them."""
 
     carrier_ids = {cid for values in raw.values() for cid, _k in values}
-    columns: dict[int, Figures] = {cid: {} for cid in carrier_ids}
+    columns: dict[Hashable, Figures] = {cid: {} for cid in carrier_ids}
     for dimension, values in raw.items():
         for (cid, key), n in values.items():
             columns[cid].setdefault(dimension, {})[key] = n
@@ -450,7 +457,7 @@ class CaseloadByMonth:
     carriers: list[Organisation]
     values: dict[tuple[int, int], int | str]  # (carrier id, month) -> shown value
 
-    def rows(self):
+    def rows(self) -> list[tuple[int, list[int | str]]]:
         """(month, [value per carrier]) for the table and the chart."""
         return [(m, [self.values.get((c.pk, m), "–") for c in self.carriers]) for m in self.months]  # "–": no return
 
@@ -505,7 +512,7 @@ def returns_status_by_month(*, year: int, today: date | None = None) -> list[dic
     last = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     if last < 1:
         return []
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[int, str], int] = defaultdict(int)
     have: dict[int, set[int]] = defaultdict(set)
     for month, status, post_id in CaseloadReturn.objects.filter(year=year, month__lte=last).values_list(
         "month", "status", "post_id"
@@ -528,7 +535,7 @@ def returns_status_by_month(*, year: int, today: date | None = None) -> list[dic
     return rows
 
 
-def open_cases_by_month(*, user, today: date | None = None, months: int = 12) -> list[tuple[int, int, int]]:
+def open_cases_by_month(*, user: User, today: date | None = None, months: int = 12) -> list[tuple[int, int, int]]:
     """The carrier's own open cases (episodes) at the end of each of the last ``months`` months,
     the current month as of today: (year, month, count). One query."""
     today = today or date.today()
@@ -548,7 +555,9 @@ def open_cases_by_month(*, user, today: date | None = None, months: int = 12) ->
     return [(y, m, int(agg[f"m{i}"])) for i, (y, m, _end) in enumerate(ends)]
 
 
-def return_figures_protected(*, caseload_return: CaseloadReturn):
+def return_figures_protected(
+    *, caseload_return: CaseloadReturn
+) -> tuple[ProtectedFigures, dict[str, list[tuple[str, str]]]]:
     """One return as A 46 sees it: the same protection as the statistics, for one column.
 
     Only the stored (frozen) figures, never a live count of the register: staff reach submitted and
@@ -579,7 +588,13 @@ MODULE3_FIELDS = INDICATOR_FIELDS[:6]
 MODULE1_FIELDS = INDICATOR_FIELDS[6:]
 
 
-def indicators_by_period(*, year: int) -> list[dict]:
+def _indicator_label(name: str) -> StrOrPromise:
+    field = IndicatorReport._meta.get_field(name)
+    assert isinstance(field, Field)  # every name in INDICATOR_FIELDS is a concrete column
+    return field.verbose_name
+
+
+def indicators_by_period(*, year: int) -> list[dict[str, Any]]:
     """Per post: each indicator for the four quarters and the year, summed in the database (one query).
 
     Module 3 posts show the residence and naturalisation counts, module 1 posts the activities.
@@ -601,7 +616,7 @@ def indicators_by_period(*, year: int) -> list[dict]:
         row["figures"] = [
             {
                 "name": name,
-                "label": IndicatorReport._meta.get_field(name).verbose_name,
+                "label": _indicator_label(name),
                 "values": [row[f"{name}__q{q}"] or 0 for q in (1, 2, 3, 4)] + [row[f"{name}__year"] or 0],
             }
             for name in names

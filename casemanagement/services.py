@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -29,7 +30,7 @@ from casemanagement.models import (
     ReturnStatus,
 )
 from casemanagement.selectors import return_figures_computed
-from kim.models import Organisation
+from kim.models import Organisation, User
 from kim.periods import month_bounds
 from kim.services import apply_fields, save_validated
 from kim.versioning import check_version
@@ -59,7 +60,7 @@ def next_case_code(*, carrier: Organisation, year: int) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def carrier_posts(carrier: Organisation):
+def carrier_posts(carrier: Organisation) -> QuerySet[Post]:
     return Post.objects.filter(employer=carrier, module__number=2)
 
 
@@ -93,17 +94,20 @@ def _check_not_future(value: date | None, field: str, what: str) -> None:
         raise ValidationError({field: _("%(what)s darf nicht in der Zukunft liegen.") % {"what": what}})
 
 
-def _set_topics(case: Case, topics: Iterable[str], user) -> None:
+def _set_topics(case: Case, topics: Iterable[str], user: User | None) -> None:
     wanted = set(topics)
     for row in case.topics.exclude(topic__in=wanted):
-        row._history_user = user
+        # simple-history reads who deleted the row from this attribute (its documented way outside a request).
+        row._history_user = user  # type: ignore[attr-defined]
         row.delete()
     existing = set(case.topics.values_list("topic", flat=True))
     for topic in sorted(wanted - existing):
         save_validated(CaseTopic(case=case, topic=topic), user=user)
 
 
-def case_create(*, carrier: Organisation, data: dict[str, Any], topics: Iterable[str] = (), user=None) -> Case:
+def case_create(
+    *, carrier: Organisation, data: dict[str, Any], topics: Iterable[str] = (), user: User | None = None
+) -> Case:
     with transaction.atomic():
         carrier = Organisation.objects.select_for_update().get(pk=carrier.pk)
         case = Case(carrier=carrier)
@@ -120,7 +124,9 @@ def case_create(*, carrier: Organisation, data: dict[str, Any], topics: Iterable
         return case
 
 
-def case_update(*, case: Case, data: dict[str, Any], topics: Iterable[str] | None = None, user=None) -> Case:
+def case_update(
+    *, case: Case, data: dict[str, Any], topics: Iterable[str] | None = None, user: User | None = None
+) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         old_opened = case.opened_on
@@ -178,10 +184,10 @@ def case_update(*, case: Case, data: dict[str, Any], topics: Iterable[str] | Non
 
 
 def _current_episode(case: Case) -> CaseEpisode:
-    return case.episodes.select_for_update().order_by("-number").first()
+    return case.episodes.select_for_update().latest("number")
 
 
-def contact_add(*, case: Case, data: dict[str, Any], user=None) -> Contact:
+def contact_add(*, case: Case, data: dict[str, Any], user: User | None = None) -> Contact:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         contact = Contact(case=case)
@@ -222,7 +228,9 @@ def _check_referral(case: Case, referral: Referral) -> None:
         )
 
 
-def referral_save(*, case: Case, referral: Referral | None = None, data: dict[str, Any], user=None) -> Referral:
+def referral_save(
+    *, case: Case, referral: Referral | None = None, data: dict[str, Any], user: User | None = None
+) -> Referral:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         referral = (
@@ -240,7 +248,7 @@ def referral_save(*, case: Case, referral: Referral | None = None, data: dict[st
         return save_validated(referral, user=user)
 
 
-def case_close(*, case: Case, closed_on: date, reason: str, user=None) -> Case:
+def case_close(*, case: Case, closed_on: date, reason: str, user: User | None = None) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.is_closed:
@@ -269,17 +277,18 @@ def case_close(*, case: Case, closed_on: date, reason: str, user=None) -> Case:
         return save_validated(case, user=user)
 
 
-def case_reopen(*, case: Case, reopened_on: date, reason: str, user=None) -> Case:
+def case_reopen(*, case: Case, reopened_on: date, reason: str, user: User | None = None) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if not case.is_closed:
+        closed_on = case.closed_on
+        if closed_on is None:
             raise ValidationError({"reopened_on": _("Der Fall ist nicht abgeschlossen.")})
         _check_not_future(reopened_on, "reopened_on", _("Die Wiederaufnahme"))
-        if reopened_on < case.closed_on:
+        if reopened_on < closed_on:
             raise ValidationError(
                 {
                     "reopened_on": _("Die Wiederaufnahme darf nicht vor dem Abschluss (%(d)s) liegen.")
-                    % {"d": _d(case.closed_on)}
+                    % {"d": _d(closed_on)}
                 }
             )
         episode = _current_episode(case)
@@ -293,7 +302,9 @@ def case_reopen(*, case: Case, reopened_on: date, reason: str, user=None) -> Cas
 # --------------------------------------------------------------------------------------------- returns
 
 
-def return_create(*, carrier: Organisation, post: Post, year: int, month: int, user=None) -> CaseloadReturn:
+def return_create(
+    *, carrier: Organisation, post: Post, year: int, month: int, user: User | None = None
+) -> CaseloadReturn:
     with transaction.atomic():
         if post.employer_id != carrier.pk:
             raise ValidationError({"post": _("Bitte eine Stelle des eigenen Trägers wählen.")})
@@ -332,7 +343,9 @@ def _store_figures(caseload_return: CaseloadReturn, figures: dict[str, dict[str,
     )
 
 
-def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
+def return_submit(
+    *, caseload_return: CaseloadReturn, user: User | None = None, version: int | None = None
+) -> CaseloadReturn:
     """Freeze the figures: computed from the register now, or the uploaded ones."""
 
     with transaction.atomic():
@@ -351,7 +364,7 @@ def return_submit(*, caseload_return: CaseloadReturn, user=None, version: int | 
 
 
 def return_upload(
-    *, caseload_return: CaseloadReturn, content: bytes, user=None, version: int | None = None
+    *, caseload_return: CaseloadReturn, content: bytes, user: User | None = None, version: int | None = None
 ) -> CaseloadReturn:
     """Replace the figures with those of a CSV file; nothing changes unless the whole file is valid."""
 
@@ -365,7 +378,9 @@ def return_upload(
         return save_validated(r, user=user)
 
 
-def return_use_register(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
+def return_use_register(
+    *, caseload_return: CaseloadReturn, user: User | None = None, version: int | None = None
+) -> CaseloadReturn:
     with transaction.atomic():
         r = _locked(caseload_return, version)
         if r.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
@@ -375,7 +390,9 @@ def return_use_register(*, caseload_return: CaseloadReturn, user=None, version: 
         return save_validated(r, user=user)
 
 
-def return_accept(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
+def return_accept(
+    *, caseload_return: CaseloadReturn, user: User | None = None, version: int | None = None
+) -> CaseloadReturn:
     with transaction.atomic():
         r = _locked(caseload_return, version)
         if r.status != ReturnStatus.SUBMITTED:
@@ -392,7 +409,7 @@ def _reason(reason: str) -> str:
 
 
 def return_send_back(
-    *, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None
+    *, caseload_return: CaseloadReturn, reason: str, user: User | None = None, version: int | None = None
 ) -> CaseloadReturn:
     with transaction.atomic():
         r = _locked(caseload_return, version)
@@ -403,7 +420,7 @@ def return_send_back(
 
 
 def return_reopen(
-    *, caseload_return: CaseloadReturn, reason: str, user=None, version: int | None = None
+    *, caseload_return: CaseloadReturn, reason: str, user: User | None = None, version: int | None = None
 ) -> CaseloadReturn:
     """An accepted return is locked; only A 46 reopens it, and only with a reason."""
     with transaction.atomic():
@@ -417,7 +434,9 @@ def return_reopen(
 # ------------------------------------------------------------------------------------------ indicators
 
 
-def indicator_save(*, report: IndicatorReport | None = None, data: dict[str, Any], user=None) -> IndicatorReport:
+def indicator_save(
+    *, report: IndicatorReport | None = None, data: dict[str, Any], user: User | None = None
+) -> IndicatorReport:
     with transaction.atomic():
         report = IndicatorReport.objects.select_for_update().get(pk=report.pk) if report else IndicatorReport()
         apply_fields(report, data)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 
 from casemanagement import selectors, services
 from casemanagement.csv_format import MAX_BYTES, return_csv_bytes
@@ -40,72 +39,48 @@ from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.exports import Column, export_response
+from kim.forms import apply_service_errors
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
-from kim.versioning import add_version_field, parse_version, version_errors_to_top
-from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
+from kim.views import (
+    STAFF_ROLES,
+    ReadOnlyRequestMixin,
+    RoleRequiredMixin,
+    ScopedTableView,
+    ServiceFormView,
+    form_data,
+    posted_version,
+)
 from kim.years import year_or
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
 
 
-def apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+class CarrierFormView(ServiceFormView[Model]):
+    """A form of the case register: carrier staff only; every case comes through Case.objects.for_user.
 
-
-class CarrierFormView(RoleRequiredMixin, FormView):
-    """A form of the case register: carrier staff only; every case comes through Case.objects.for_user."""
+    Saving and cancelling lead back to the case the address names; a form without one shows the saved
+    object (cancelling: the register)."""
 
     allowed_roles = CARRIER
-    template_name = "generic/form.html"
-    title = ""
-    success_message = gettext_lazy("Gespeichert.")
+    edit = False  # carrier staff write here; ServiceFormView's default would be A 46 only
+    cancel_url_name = "casemanagement:case_list"
     case: Case | None = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and "public_id" in kwargs and role_key(request.user) == Role.CARRIER:
             self.case = get_object_or_404(Case.objects.for_user(request.user), public_id=kwargs["public_id"])
         return super().dispatch(request, *args, **kwargs)
 
-    def perform_save(self, form: BaseForm):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def get_return_url(self) -> str | None:
+        return self.case.get_absolute_url() if self.case else None
 
-    def get_form(self, form_class=None) -> BaseForm:
-        """Edit forms of versioned objects (case, referral) carry the loaded version (kim.versioning)."""
-        form = super().get_form(form_class)
-        instance = getattr(form, "instance", None)
-        if instance is not None and instance.pk is not None:
-            add_version_field(form, instance)
-        return form
-
-    def form_invalid(self, form: BaseForm) -> HttpResponse:
-        version_errors_to_top(form)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: BaseForm) -> HttpResponse:
-        try:
-            saved = self.perform_save(form)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.success_url_for(saved))
-
-    def success_url_for(self, saved) -> str:
-        return (self.case or saved).get_absolute_url()
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.get_title()
-        ctx["cancel_url"] = self.case.get_absolute_url() if self.case else reverse("casemanagement:case_list")
-        return ctx
-
-    def get_title(self) -> str:
+    def get_title(self) -> StrOrPromise:
         return f"{self.title}: {self.case.code}" if self.case else self.title
 
 
@@ -133,7 +108,7 @@ class CaseListView(ScopedTableView):
 class CaseDetailView(RoleRequiredMixin, View):
     allowed_roles = CARRIER
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         case = get_object_or_404(
             Case.objects.for_user(request.user).select_related("responsible_post", "municipality"), public_id=public_id
         )
@@ -263,7 +238,7 @@ class ReviewQueueView(ReturnListView):
         return super().optimise(qs).filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at")
 
 
-def _return_for(request: HttpRequest, public_id) -> CaseloadReturn:
+def _return_for(request: AuthenticatedHttpRequest, public_id: UUID) -> CaseloadReturn:
     return get_object_or_404(
         CaseloadReturn.objects.for_user(request.user).select_related("carrier", "post"), public_id=public_id
     )
@@ -274,7 +249,7 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
 
     allowed_roles = RETURN_ROLES
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         key = role_key(request.user)
         ctx: dict[str, Any] = {"title": str(r), "r": r, "is_carrier": key == Role.CARRIER, "is_a46": key == Role.ADMIN}
@@ -300,6 +275,7 @@ class ReturnCreateView(CarrierFormView):
     form_class = ReturnCreateForm
     title = gettext_lazy("Neue Fallzahlenmeldung")
     success_message = gettext_lazy("Meldung angelegt.")
+    cancel_url_name = "casemanagement:return_list"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
@@ -308,11 +284,6 @@ class ReturnCreateView(CarrierFormView):
         today = timezone.localdate()
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
         return {"year": year, "month": month}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["cancel_url"] = reverse("casemanagement:return_list")
-        return ctx
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -329,9 +300,10 @@ class ReturnActionView(RoleRequiredMixin, View):
     """POST-only workflow steps; errors come back as a message on the return page."""
 
     action = ""
+    done: StrOrPromise = ""
     needs_reason = False
 
-    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         kwargs: dict[str, Any] = {"caseload_return": r, "user": request.user}
         if self.needs_reason:
@@ -339,7 +311,7 @@ class ReturnActionView(RoleRequiredMixin, View):
             kwargs["reason"] = form.data.get("reason", "") if not form.is_valid() else form.cleaned_data["reason"]
         try:
             # The version of the page the button was on: an outdated page cannot undo another's step.
-            kwargs["version"] = parse_version(request.POST.get("version"))
+            kwargs["version"] = posted_version(request)
             getattr(services, self.action)(**kwargs)
         except ValidationError as exc:
             for message in exc.messages:
@@ -382,7 +354,7 @@ class ReturnReopenView(ReturnActionView):
 class ReturnUploadView(RoleRequiredMixin, View):
     allowed_roles = CARRIER
 
-    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         form = ReturnUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -394,16 +366,16 @@ class ReturnUploadView(RoleRequiredMixin, View):
                     caseload_return=r,
                     content=content,
                     user=request.user,
-                    version=parse_version(request.POST.get("version")),
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("CSV-Datei übernommen."))
                 return HttpResponseRedirect(r.get_absolute_url())
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return HttpResponseRedirect(r.get_absolute_url())
 
 
@@ -412,7 +384,7 @@ class ReturnCsvView(RoleRequiredMixin, View):
 
     allowed_roles = CARRIER
 
-    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         r = _return_for(request, public_id)
         response = HttpResponse(
             return_csv_bytes(selectors.return_figures(caseload_return=r)), content_type="text/csv; charset=utf-8"
@@ -436,7 +408,7 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
 class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         year, quarter = _period(request)
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
@@ -483,7 +455,7 @@ def statistics_tables_html(*, year: int, quarter: int | None) -> str:
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
-def per_fte_chart(stats: selectors.CaseloadStatistics):
+def per_fte_chart(stats: selectors.CaseloadStatistics) -> str:
     """New cases per funded VZÄ and carrier; suppressed values ("•") are left out, never drawn."""
 
     shown = [row for row in stats.per_fte if row["per_fte"] is not None]
@@ -618,25 +590,19 @@ class IndicatorListView(ScopedTableView):
         return ctx
 
 
-class IndicatorCreateView(ServiceFormView):
+class IndicatorCreateView(ServiceFormView[IndicatorReport]):
     form_class = IndicatorForm
     title = gettext_lazy("Monatskennzahlen erfassen")
-    cancel_url_name = "casemanagement:indicator_list"
+    success_url_name = "casemanagement:indicator_list"
 
     def perform_save(self, form):
         return services.indicator_save(data=form_data(form), user=self.request.user)
-
-    def get_success_url_for(self, obj) -> str:
-        return reverse("casemanagement:indicator_list")
 
 
 class IndicatorUpdateView(IndicatorCreateView):
     model = IndicatorReport
     editing = True
     title = gettext_lazy("Monatskennzahlen ändern")
-
-    def get_cancel_url(self) -> str:
-        return reverse("casemanagement:indicator_list")
 
     def perform_save(self, form):
         return services.indicator_save(report=self.object, data=form_data(form), user=self.request.user)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from committee.models import (
     Section,
 )
 from kim.i18n import german
+from kim.models import User
 from kim.periods import validate_plausible_dates
 from kim.uploads import PDF, validate_document
 from kim.versioning import VERSION, check_version
@@ -45,7 +47,7 @@ PAPER_FIELDS = (
 VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstention", "votes_biased")
 
 
-def _full_clean(obj, exclude: list[str] | None = None) -> None:
+def _full_clean(obj: Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
     validate_plausible_dates(obj)
 
@@ -79,7 +81,7 @@ def _clean_number(raw: str, *, paper_date: date | None) -> str:
 
 
 @transaction.atomic
-def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user=None) -> Paper:
+def paper_save(*, paper: Paper | None = None, data: dict[str, Any], user: User | None = None) -> Paper:
     """Create or edit a paper's head; the number is assigned per year when left empty.
 
     Only drafts can be edited: a released paper is what the committees decided on.
@@ -117,7 +119,7 @@ def _touch_paper(paper: Paper) -> None:
 
 @transaction.atomic
 def decision_item_save(
-    *, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user=None
+    *, paper: Paper, item: DecisionItem | None = None, data: dict[str, Any], user: User | None = None
 ) -> DecisionItem:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
@@ -130,7 +132,9 @@ def decision_item_save(
 
 
 @transaction.atomic
-def section_save(*, paper: Paper, section: Section | None = None, data: dict[str, Any], user=None) -> Section:
+def section_save(
+    *, paper: Paper, section: Section | None = None, data: dict[str, Any], user: User | None = None
+) -> Section:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
     section = check_version(section, data.get(VERSION)) if section is not None else Section(paper=paper)
@@ -143,7 +147,7 @@ def section_save(*, paper: Paper, section: Section | None = None, data: dict[str
 
 
 @transaction.atomic
-def attachment_save(*, paper: Paper, data: dict[str, Any], user=None) -> Attachment:
+def attachment_save(*, paper: Paper, data: dict[str, Any], user: User | None = None) -> Attachment:
     """Upload an Anlage: the file must really be a PDF (content, not name) within the size limit."""
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     _require_draft(paper)
@@ -163,7 +167,7 @@ def attachment_save(*, paper: Paper, data: dict[str, Any], user=None) -> Attachm
 
 
 @transaction.atomic
-def paper_release(*, paper: Paper, user=None, version: int | None = None) -> Paper:
+def paper_release(*, paper: Paper, user: User | None = None, version: int | None = None) -> Paper:
     """Freeze figures and tables into the paper and release it. Refused while a figure is unknown,
     and when the page the button was on showed an older version of the paper."""
     paper = check_version(paper, version)
@@ -189,7 +193,7 @@ def paper_release(*, paper: Paper, user=None, version: int | None = None) -> Pap
 
 
 @transaction.atomic
-def paper_withdraw(*, paper: Paper, user=None, version: int | None = None) -> Paper:
+def paper_withdraw(*, paper: Paper, user: User | None = None, version: int | None = None) -> Paper:
     """Withdraw a paper: it disappears from the lists; OParl keeps reporting it as deleted."""
     paper = check_version(paper, version)
     if paper.status == PaperStatus.DECIDED:
@@ -200,7 +204,7 @@ def paper_withdraw(*, paper: Paper, user=None, version: int | None = None) -> Pa
 
 
 @transaction.atomic
-def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user=None) -> Committee:
+def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user: User | None = None) -> Committee:
     committee = committee or Committee()
     for name, value in data.items():
         if name == VERSION:
@@ -212,7 +216,7 @@ def committee_save(*, committee: Committee | None = None, data: dict[str, Any], 
 
 
 @transaction.atomic
-def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user=None) -> Meeting:
+def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user: User | None = None) -> Meeting:
     meeting = check_version(meeting, data.get(VERSION)) if meeting is not None else Meeting()
     for name in ("committee", "date", "start_time", "place", "public", "cancelled"):
         if name in data:
@@ -224,7 +228,7 @@ def meeting_save(*, meeting: Meeting | None = None, data: dict[str, Any], user=N
 
 @transaction.atomic
 def agenda_item_save(
-    *, meeting: Meeting, item: AgendaItem | None = None, data: dict[str, Any], user=None
+    *, meeting: Meeting, item: AgendaItem | None = None, data: dict[str, Any], user: User | None = None
 ) -> AgendaItem:
     item = item or AgendaItem(meeting=meeting)
     for name in ("order", "number", "title", "public", "paper"):
@@ -241,7 +245,7 @@ def agenda_item_save(
 
 @transaction.atomic
 def consultation_save(
-    *, paper: Paper, consultation: Consultation | None = None, data: dict[str, Any], user=None
+    *, paper: Paper, consultation: Consultation | None = None, data: dict[str, Any], user: User | None = None
 ) -> Consultation:
     """Add or change a step of the Beratungsfolge (meeting and role); results go through consultation_record_result."""
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
@@ -260,7 +264,7 @@ def consultation_save(
 
 @transaction.atomic
 def consultation_record_result(
-    *, consultation: Consultation, data: dict[str, Any], user=None, today: date | None = None
+    *, consultation: Consultation, data: dict[str, Any], user: User | None = None, today: date | None = None
 ) -> Consultation:
     """Record the result (and votes) of one consultation; the decisive one moves the paper to decided."""
     check_version(consultation, data.get(VERSION))

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from committee.forms import (
     SectionForm,
 )
 from committee.models import (
+    AgendaItem,
     Attachment,
     Committee,
     Consultation,
@@ -39,10 +41,10 @@ from committee.models import (
 )
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
-from kim.versioning import parse_version
 from kim.views import (
     ALL_ROLES,
     STAFF_ROLES,
@@ -51,6 +53,7 @@ from kim.views import (
     ScopedTableView,
     ServiceFormView,
     form_data,
+    posted_version,
 )
 
 COMMITTEE_WRITERS = frozenset({Role.ADMIN, Role.COMMITTEE})
@@ -111,7 +114,7 @@ class PaperDetailView(ScopedDetailView):
 
 
 class PaperPdfView(RoleRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         with_attachments = request.GET.get("anlagen") == "1"
         data = paper_pdf(paper, with_attachments=with_attachments, public=not sees_non_public(request.user))
@@ -119,7 +122,7 @@ class PaperPdfView(RoleRequiredMixin, View):
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         papers = Paper.objects.for_user(request.user).filter(deleted=False)
         attachment = get_object_or_404(
             Attachment.objects.select_related("paper").filter(paper__in=papers, deleted=False), pk=pk
@@ -127,17 +130,17 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
         return serve_private_file(attachment.file, attachment.download_name)
 
 
-class PaperCreateView(ServiceFormView):
+class PaperCreateView(ServiceFormView[Paper]):
     form_class = PaperForm
     title = gettext_lazy("Neue Sitzungsvorlage")
     cancel_url_name = "committee:paper_list"
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
-    def perform_save(self, form) -> Paper:
+    def perform_save(self, form: BaseForm) -> Paper:
         return services.paper_save(data=form_data(form), user=self.request.user)
 
 
-class PaperUpdateView(ServiceFormView):
+class PaperUpdateView(ServiceFormView[Paper]):
     model = Paper
     form_class = PaperForm
     editing = True
@@ -145,9 +148,9 @@ class PaperUpdateView(ServiceFormView):
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
 
     def get_initial(self) -> dict[str, Any]:
-        return {"number": self.object.number}
+        return {"number": self.object.number} if self.object else {}
 
-    def perform_save(self, form) -> Paper:
+    def perform_save(self, form: BaseForm) -> Paper:
         return services.paper_save(paper=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -161,14 +164,11 @@ class PaperPartMixin:
 
     allowed_write_roles = frozenset({Role.ADMIN})
 
-    def get_cancel_url(self) -> str:
-        return self.paper.get_absolute_url()
-
-    def get_success_url_for(self, obj) -> str:
+    def get_return_url(self) -> str:
         return self.paper.get_absolute_url()
 
 
-class DecisionItemCreateView(PaperPartMixin, ServiceFormView):
+class DecisionItemCreateView(PaperPartMixin, ServiceFormView[DecisionItem]):
     form_class = DecisionItemForm
     title = gettext_lazy("Beschlusspunkt")
     success_message = gettext_lazy("Beschlusspunkt gespeichert.")
@@ -192,7 +192,7 @@ class DecisionItemUpdateView(DecisionItemCreateView):
         return {}
 
 
-class SectionCreateView(PaperPartMixin, ServiceFormView):
+class SectionCreateView(PaperPartMixin, ServiceFormView[Section]):
     form_class = SectionForm
     title = gettext_lazy("Abschnitt")
     success_message = gettext_lazy("Abschnitt gespeichert.")
@@ -222,7 +222,7 @@ class SectionUpdateView(SectionCreateView):
         return {}
 
 
-class AttachmentCreateView(PaperPartMixin, ServiceFormView):
+class AttachmentCreateView(PaperPartMixin, ServiceFormView[Attachment]):
     form_class = AttachmentForm
     title = gettext_lazy("Anlage hochladen")
     success_message = gettext_lazy("Anlage gespeichert.")
@@ -238,10 +238,10 @@ class AttachmentCreateView(PaperPartMixin, ServiceFormView):
 class PaperReleaseView(RoleRequiredMixin, View):
     edit = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_release(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
+            services.paper_release(paper=paper, user=request.user, version=posted_version(request))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -255,10 +255,10 @@ class PaperReleaseView(RoleRequiredMixin, View):
 class PaperWithdrawView(RoleRequiredMixin, View):
     edit = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper = get_object_or_404(Paper.objects.for_user(request.user).filter(deleted=False), pk=pk)
         try:
-            services.paper_withdraw(paper=paper, user=request.user, version=parse_version(request.POST.get("version")))
+            services.paper_withdraw(paper=paper, user=request.user, version=posted_version(request))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -274,7 +274,7 @@ class CommitteeWriteMixin:
     """Committee staff and A 46 keep meetings and consultations; nobody else writes here."""
 
     edit = False
-    allowed_roles = COMMITTEE_WRITERS
+    allowed_roles: frozenset[str] = COMMITTEE_WRITERS
     allowed_write_roles = COMMITTEE_WRITERS
 
     def dispatch(self, request, *args, **kwargs):
@@ -283,7 +283,7 @@ class CommitteeWriteMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView):
+class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormView[Consultation]):
     form_class = ConsultationForm
     title = gettext_lazy("Beratung hinzufügen")
     success_message = gettext_lazy("Beratungsfolge gespeichert.")
@@ -297,7 +297,7 @@ class ConsultationCreateView(CommitteeWriteMixin, PaperPartMixin, ServiceFormVie
         )
 
 
-class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
+class ConsultationResultView(CommitteeWriteMixin, ServiceFormView[Consultation]):
     form_class = ConsultationResultForm
     editing = True
     success_message = gettext_lazy("Ergebnis gespeichert.")
@@ -312,11 +312,8 @@ class ConsultationResultView(CommitteeWriteMixin, ServiceFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Ergebnis erfassen: %(p)s, %(m)s") % {"p": self.object.paper.number, "m": self.object.meeting}
 
-    def get_cancel_url(self) -> str:
-        return self.object.paper.get_absolute_url()
-
-    def get_success_url_for(self, obj) -> str:
-        return obj.paper.get_absolute_url()
+    def get_return_url(self) -> str | None:
+        return self.object.paper.get_absolute_url() if self.object else None
 
     def perform_save(self, form):
         return services.consultation_record_result(
@@ -362,7 +359,7 @@ class MeetingDetailView(ScopedDetailView):
 class MeetingBundleView(RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(
             Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk
         )
@@ -384,7 +381,7 @@ def download_done(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-class MeetingCreateView(CommitteeWriteMixin, ServiceFormView):
+class MeetingCreateView(CommitteeWriteMixin, ServiceFormView[Meeting]):
     form_class = MeetingForm
     title = gettext_lazy("Neue Sitzung")
     cancel_url_name = "committee:meeting_list"
@@ -400,7 +397,7 @@ class MeetingUpdateView(MeetingCreateView):
     title = gettext_lazy("Sitzung bearbeiten")
 
 
-class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
+class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView[AgendaItem]):
     form_class = AgendaItemForm
     title = gettext_lazy("Tagesordnungspunkt")
     success_message = gettext_lazy("Tagesordnungspunkt gespeichert.")
@@ -413,10 +410,7 @@ class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView):
     def get_initial(self):
         return {"order": self.meeting.agenda_items.count() + 1, "number": str(self.meeting.agenda_items.count() + 1)}
 
-    def get_cancel_url(self) -> str:
-        return self.meeting.get_absolute_url()
-
-    def get_success_url_for(self, obj) -> str:
+    def get_return_url(self) -> str:
         return self.meeting.get_absolute_url()
 
     def perform_save(self, form):

@@ -31,7 +31,7 @@ def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
 
 def kim_programmes_by_module() -> dict[int, Programme]:
     """{module_id: programme} for KIM modules, in one query."""
-    return {p.module_id: p for p in Programme.objects.filter(module__isnull=False)}
+    return {p.module_id: p for p in Programme.objects.filter(module__isnull=False) if p.module_id is not None}
 
 
 def annual_cap(*, rate: Decimal, fte: Decimal) -> Decimal:
@@ -82,6 +82,8 @@ def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date,
 
 def forwarding_amount_from(*, inputs: ForwardingInputs, post: Post, year: int, start: date, end: date) -> Decimal:
     """The contract amount: min(personnel cost, rate × allocated FTE), pro rata by days (see forwarding_amount)."""
+    if inputs.rate is None or inputs.allocation is None or inputs.cost_plan is None:
+        raise ValueError("forwarding_amount_from needs complete inputs; services check them first (_require_inputs).")
     return forwarding_amount(
         rate=inputs.rate.amount_per_fte,
         fte=inputs.allocation.fte,
@@ -198,12 +200,12 @@ def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None 
     if carriers is not None:
         plans = plans.filter(post__employer__in=carriers)
     rows = own_share_gaps(cost_plans=plans)
-    known = [r for r in rows if r.gap is not None]
-    gaps = {r.gap for r in known}
+    known = [r.gap for r in rows if r.gap is not None]
+    gaps = set(known)
     return GapSummary(
         year=year,
         posts=len(known),
-        total_gap=sum((r.gap for r in known), start=ZERO),
+        total_gap=sum(known, start=ZERO),
         total_overhead=sum((r.uncovered_overhead for r in rows), start=ZERO),
         per_post=gaps.pop() if len(gaps) == 1 else None,
         missing_rates=len(rows) - len(known),

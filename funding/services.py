@@ -4,10 +4,13 @@ concurrent requests cannot both pass the check."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from funding.models import (
@@ -20,8 +23,8 @@ from funding.models import (
     Programme,
     Rate,
 )
-from funding.selectors import forwarded_for_grant, forwarding_amount_from, forwarding_inputs
-from kim.models import OrganisationKind
+from funding.selectors import ForwardingInputs, forwarded_for_grant, forwarding_amount_from, forwarding_inputs
+from kim.models import OrganisationKind, User
 from kim.money import format_euro, format_fte
 from kim.periods import overlaps
 from kim.services import apply_fields, save_validated
@@ -29,11 +32,11 @@ from modules.models import Post
 from modules.selectors import occupied_segments
 
 
-def _d(value) -> str:
+def _d(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "offen"
 
 
-def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user=None) -> Rate:
+def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user: User | None = None) -> Rate:
     with transaction.atomic():
         rate = Rate.objects.select_for_update().get(pk=rate.pk) if rate else Rate()
         old_key = (rate.programme_id, rate.category, rate.year)
@@ -51,7 +54,7 @@ def rate_save(*, rate: Rate | None = None, data: dict[str, Any], user=None) -> R
         return saved
 
 
-def programme_save(*, programme: Programme | None = None, data: dict[str, Any], user=None) -> Programme:
+def programme_save(*, programme: Programme | None = None, data: dict[str, Any], user: User | None = None) -> Programme:
     with transaction.atomic():
         before_module = (
             Programme.objects.values_list("module_id", flat=True).get(pk=programme.pk) if programme else None
@@ -65,7 +68,7 @@ def programme_save(*, programme: Programme | None = None, data: dict[str, Any], 
         return save_validated(programme, user=user)
 
 
-def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=None) -> GrantNotice:
+def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user: User | None = None) -> GrantNotice:
     """A grant may not be reduced below what has already been forwarded from it."""
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().get(pk=grant.pk) if grant else GrantNotice()
@@ -116,7 +119,7 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
                             % {"p": allocation.post}
                         }
                     )
-            for contract in grant.forwardings.all():
+            for contract in ForwardingContract.objects.filter(grant=grant):
                 if (
                     grant.period_start
                     and grant.period_end
@@ -133,10 +136,15 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user=N
         return save_validated(grant, user=user)
 
 
-def check_post_shares(*, post: Post, programme: Programme, fte, start, end, exclude_pk: int | None = None) -> None:
+def check_post_shares(
+    *, post: Post, programme: Programme, fte: Decimal, start: date, end: date, exclude_pk: int | None = None
+) -> None:
     """A post's funded shares never exceed its FTE in any period; a second programme on the same share
     for an overlapping period is double funding (§ 9 (4) TIntG) and is refused naming both programmes."""
-    others = list(GrantAllocation.objects.filter(post=post).exclude(pk=exclude_pk).select_related("grant__programme"))
+    allocations = GrantAllocation.objects.filter(post=post).select_related("grant__programme")
+    if exclude_pk is not None:
+        allocations = allocations.exclude(pk=exclude_pk)
+    others = list(allocations)
     overlapping = [a for a in others if overlaps(a.start, a.end, start, end)]
     intervals = [(a.start, a.end, a.fte) for a in overlapping] + [(start, end, fte)]
     for seg_start, seg_end, total in occupied_segments(intervals):
@@ -172,7 +180,7 @@ def check_post_shares(*, post: Post, programme: Programme, fte, start, end, excl
 
 
 def allocation_save(
-    *, grant: GrantNotice, allocation: GrantAllocation | None = None, data: dict[str, Any], user=None
+    *, grant: GrantNotice, allocation: GrantAllocation | None = None, data: dict[str, Any], user: User | None = None
 ) -> GrantAllocation:
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().select_related("programme").get(pk=grant.pk)
@@ -246,7 +254,9 @@ def allocation_save(
         return saved
 
 
-def _require_inputs(inputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None) -> None:
+def _require_inputs(
+    inputs: ForwardingInputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None
+) -> None:
     if inputs.allocation is None:
         raise ValidationError(
             {
@@ -272,7 +282,7 @@ def _require_inputs(inputs, *, grant: GrantNotice, post: Post, year: int, field:
         )
 
 
-def forwardings_recompute(*, contracts, field: str, user=None) -> int:
+def forwardings_recompute(*, contracts: QuerySet[ForwardingContract], field: str, user: User | None = None) -> int:
     """Recompute stored contract amounts after an input changed (rate, cost plan), in the caller's
     transaction; refuse (at ``field``) if an input went missing or a grant would be exceeded."""
     changed = 0
@@ -305,7 +315,7 @@ def forwardings_recompute(*, contracts, field: str, user=None) -> int:
 
 
 def forwarding_save(
-    *, contract: ForwardingContract | None = None, data: dict[str, Any], user=None
+    *, contract: ForwardingContract | None = None, data: dict[str, Any], user: User | None = None
 ) -> ForwardingContract:
     """Create or update a forwarding contract; its amount is computed, and the grant's forwardings never exceed it."""
     with transaction.atomic():
@@ -369,7 +379,7 @@ def forwarding_save(
         return save_validated(contract, user=user)
 
 
-def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user=None) -> CostPlan:
+def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user: User | None = None) -> CostPlan:
     with transaction.atomic():
         plan = CostPlan.objects.select_for_update().get(pk=plan.pk) if plan else CostPlan()
         old_key = (plan.post_id, plan.year)
@@ -390,7 +400,7 @@ def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user=N
 
 
 def own_share_request_save(
-    *, request: OwnShareRequest | None = None, data: dict[str, Any], user=None
+    *, request: OwnShareRequest | None = None, data: dict[str, Any], user: User | None = None
 ) -> OwnShareRequest:
     with transaction.atomic():
         request = request or OwnShareRequest()
@@ -406,7 +416,7 @@ def own_share_request_save(
         return save_validated(request, user=user)
 
 
-def budget_line_save(*, line: BudgetLine | None = None, data: dict[str, Any], user=None) -> BudgetLine:
+def budget_line_save(*, line: BudgetLine | None = None, data: dict[str, Any], user: User | None = None) -> BudgetLine:
     with transaction.atomic():
         line = line or BudgetLine()
         apply_fields(line, data)

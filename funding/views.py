@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from funding import selectors
@@ -95,27 +96,27 @@ class GrantDetailView(ScopedDetailView):
         return ctx
 
 
-class GrantCreateView(ServiceFormView):
+class GrantCreateView(ServiceFormView[GrantNotice]):
     form_class = GrantForm
     title = _("Neuer Förderbescheid")
     cancel_url_name = "funding:grant_list"
     success_message = _("Förderbescheid gespeichert.")
 
-    def perform_save(self, form) -> GrantNotice:
+    def perform_save(self, form: BaseForm) -> GrantNotice:
         return grant_save(data=form_data(form), user=self.request.user)
 
 
-class GrantUpdateView(ServiceFormView):
+class GrantUpdateView(ServiceFormView[GrantNotice]):
     model = GrantNotice
     form_class = GrantForm
     editing = True
     title = _("Förderbescheid bearbeiten")
 
-    def perform_save(self, form) -> GrantNotice:
+    def perform_save(self, form: BaseForm) -> GrantNotice:
         return grant_save(grant=self.object, data=form_data(form), user=self.request.user)
 
 
-class AllocationCreateView(ServiceFormView):
+class AllocationCreateView(ServiceFormView[GrantAllocation]):
     form_class = AllocationForm
     success_message = _("Zuordnung gespeichert.")
 
@@ -133,10 +134,7 @@ class AllocationCreateView(ServiceFormView):
     def extra_form_kwargs(self) -> dict[str, Any]:
         return {"grant": self.grant}
 
-    def get_cancel_url(self) -> str:
-        return self.grant.get_absolute_url()
-
-    def get_success_url_for(self, obj) -> str:
+    def get_return_url(self) -> str:
         return self.grant.get_absolute_url()
 
     def perform_save(self, form):
@@ -152,9 +150,6 @@ class AllocationUpdateView(AllocationCreateView):
     @property
     def title(self) -> str:  # type: ignore[override]
         return _("Zuordnung ändern: %(g)s") % {"g": self.grant}
-
-    def get_cancel_url(self) -> str:
-        return self.grant.get_absolute_url()
 
     def perform_save(self, form):
         return allocation_save(grant=self.grant, allocation=self.object, data=form_data(form), user=self.request.user)
@@ -198,24 +193,24 @@ class ForwardingDetailView(ScopedDetailView):
         return ctx
 
 
-class ForwardingCreateView(ServiceFormView):
+class ForwardingCreateView(ServiceFormView[ForwardingContract]):
     form_class = ForwardingForm
     title = _("Neuer Weiterleitungsvertrag")
     cancel_url_name = "funding:forwarding_list"
     success_message = _("Weiterleitungsvertrag gespeichert; der Betrag wurde berechnet.")
 
-    def perform_save(self, form) -> ForwardingContract:
+    def perform_save(self, form: BaseForm) -> ForwardingContract:
         return forwarding_save(data=form_data(form), user=self.request.user)
 
 
-class ForwardingUpdateView(ServiceFormView):
+class ForwardingUpdateView(ServiceFormView[ForwardingContract]):
     model = ForwardingContract
     form_class = ForwardingForm
     editing = True
     title = _("Weiterleitungsvertrag bearbeiten")
     success_message = _("Weiterleitungsvertrag gespeichert; der Betrag wurde neu berechnet.")
 
-    def perform_save(self, form) -> ForwardingContract:
+    def perform_save(self, form: BaseForm) -> ForwardingContract:
         return forwarding_save(contract=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -246,22 +241,22 @@ class CostPlanDetailView(ScopedDetailView):
         return ctx
 
 
-class CostPlanCreateView(ServiceFormView):
+class CostPlanCreateView(ServiceFormView[CostPlan]):
     form_class = CostPlanForm
     title = _("Neuer Kostenplan")
     cancel_url_name = "funding:costplan_list"
 
-    def perform_save(self, form) -> CostPlan:
+    def perform_save(self, form: BaseForm) -> CostPlan:
         return cost_plan_save(data=form_data(form), user=self.request.user)
 
 
-class CostPlanUpdateView(ServiceFormView):
+class CostPlanUpdateView(ServiceFormView[CostPlan]):
     model = CostPlan
     form_class = CostPlanForm
     editing = True
     title = _("Kostenplan bearbeiten")
 
-    def perform_save(self, form) -> CostPlan:
+    def perform_save(self, form: BaseForm) -> CostPlan:
         return cost_plan_save(plan=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -296,7 +291,7 @@ class GapListView(ScopedTableView):
 
 
 class OwnShareRequestRow:
-    def __init__(self, request: OwnShareRequest, recommended):
+    def __init__(self, request: OwnShareRequest, recommended: Decimal) -> None:
         self.request = request
         self.recommended = recommended
 
@@ -336,22 +331,22 @@ class OwnShareRequestDetailView(ScopedDetailView):
         return ctx
 
 
-class OwnShareRequestCreateView(ServiceFormView):
+class OwnShareRequestCreateView(ServiceFormView[OwnShareRequest]):
     form_class = OwnShareRequestForm
     title = _("Neuer Antrag auf Übernahme des Eigenanteils")
     cancel_url_name = "funding:request_list"
 
-    def perform_save(self, form) -> OwnShareRequest:
+    def perform_save(self, form: BaseForm) -> OwnShareRequest:
         return own_share_request_save(data=form_data(form), user=self.request.user)
 
 
-class OwnShareRequestUpdateView(ServiceFormView):
+class OwnShareRequestUpdateView(ServiceFormView[OwnShareRequest]):
     model = OwnShareRequest
     form_class = OwnShareRequestForm
     editing = True
     title = _("Antrag bearbeiten")
 
-    def perform_save(self, form) -> OwnShareRequest:
+    def perform_save(self, form: BaseForm) -> OwnShareRequest:
         return own_share_request_save(request=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -391,31 +386,23 @@ class BudgetRowView(ScopedTableView):
         return ctx
 
 
-class BudgetLineCreateView(ServiceFormView):
+class BudgetLineCreateView(ServiceFormView[BudgetLine]):
     form_class = BudgetLineForm
     title = _("Neue Haushaltsposition")
-    cancel_url_name = "funding:budget_list"
+    success_url_name = "funding:budget_list"
 
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:budget_list")
-
-    def perform_save(self, form) -> BudgetLine:
+    def perform_save(self, form: BaseForm) -> BudgetLine:
         return budget_line_save(data=form_data(form), user=self.request.user)
 
 
-class BudgetLineUpdateView(ServiceFormView):
+class BudgetLineUpdateView(ServiceFormView[BudgetLine]):
     model = BudgetLine
     form_class = BudgetLineForm
     editing = True
     title = _("Haushaltsposition bearbeiten")
+    success_url_name = "funding:budget_list"
 
-    def get_cancel_url(self) -> str:
-        return reverse("funding:budget_list")
-
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:budget_list")
-
-    def perform_save(self, form) -> BudgetLine:
+    def perform_save(self, form: BaseForm) -> BudgetLine:
         return budget_line_save(line=self.object, data=form_data(form), user=self.request.user)
 
 
@@ -445,57 +432,41 @@ class RateListView(ScopedTableView):
         return ctx
 
 
-class RateCreateView(ServiceFormView):
+class RateCreateView(ServiceFormView[Rate]):
     form_class = RateForm
     title = _("Neuer Fördersatz")
-    cancel_url_name = "funding:rate_list"
+    success_url_name = "funding:rate_list"
 
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:rate_list")
-
-    def perform_save(self, form) -> Rate:
+    def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(data=form_data(form), user=self.request.user)
 
 
-class RateUpdateView(ServiceFormView):
+class RateUpdateView(ServiceFormView[Rate]):
     model = Rate
     form_class = RateForm
     editing = True
     title = _("Fördersatz bearbeiten")
+    success_url_name = "funding:rate_list"
 
-    def get_cancel_url(self) -> str:
-        return reverse("funding:rate_list")
-
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:rate_list")
-
-    def perform_save(self, form) -> Rate:
+    def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(rate=self.object, data=form_data(form), user=self.request.user)
 
 
-class ProgrammeCreateView(ServiceFormView):
+class ProgrammeCreateView(ServiceFormView[Programme]):
     form_class = ProgrammeForm
     title = _("Neues Förderprogramm")
-    cancel_url_name = "funding:rate_list"
+    success_url_name = "funding:rate_list"
 
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:rate_list")
-
-    def perform_save(self, form) -> Programme:
+    def perform_save(self, form: BaseForm) -> Programme:
         return programme_save(data=form_data(form), user=self.request.user)
 
 
-class ProgrammeUpdateView(ServiceFormView):
+class ProgrammeUpdateView(ServiceFormView[Programme]):
     model = Programme
     form_class = ProgrammeForm
     editing = True
     title = _("Förderprogramm bearbeiten")
+    success_url_name = "funding:rate_list"
 
-    def get_cancel_url(self) -> str:
-        return reverse("funding:rate_list")
-
-    def get_success_url_for(self, obj) -> str:
-        return reverse("funding:rate_list")
-
-    def perform_save(self, form) -> Programme:
+    def perform_save(self, form: BaseForm) -> Programme:
         return programme_save(programme=self.object, data=form_data(form), user=self.request.user)

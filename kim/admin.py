@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kim.forms import apply_service_errors
 from kim.models import Municipality, Organisation, Role, User
 from kim.services import organisation_save
 from kim.versioning import VERSION, VersionedModel, VersionField, is_versioned, version_errors_to_top
@@ -58,14 +59,6 @@ def _service_data(form: BaseForm, *, skip: frozenset[str] = frozenset()) -> dict
     return {name: value for name, value in form.cleaned_data.items() if name in form.fields and name not in ignore}
 
 
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _dry_run(form: BaseForm, call: Callable[[], Any]) -> None:
     """Run the service in a savepoint that is always rolled back; its ValidationError lands on the form.
 
@@ -77,7 +70,7 @@ def _dry_run(form: BaseForm, call: Callable[[], Any]) -> None:
             call()
             transaction.set_rollback(True)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        apply_service_errors(form, exc)
 
 
 def _copy_back(target: models.Model, saved: models.Model) -> None:
@@ -200,7 +193,7 @@ class ServiceInlineFormSet(BaseInlineFormSet):
                             parent=self.instance, instance=copy.copy(form.instance), data=self.row_data(form)
                         )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    apply_service_errors(form, exc)
             transaction.set_rollback(True)
 
 

@@ -26,7 +26,8 @@ PATTERNS = ["solid", "hatch", "dots", "cross", "solid", "hatch"]
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: Sequence[Decimal | int | float]
+    # A protected count ("<5", "•") or None is kept in its place and left undrawn (see column_chart_svg).
+    values: Sequence[Decimal | int | float | str | None]
 
 
 def _fmt_default(value) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kim.models import Organisation, OrganisationKind
 from kim.money import format_decimal, format_fte, parse_decimal
 from kim.periods import FIRST_PLAUSIBLE_DATE, LAST_PLAUSIBLE_DATE, validate_plausible_date
+from kim.versioning import STALE_PAGE, VersionField
 
 MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 MIN_DATE = FIRST_PLAUSIBLE_DATE
@@ -191,6 +192,27 @@ def formfield_callback(field, **kwargs):
     if isinstance(field, models.ManyToManyField):
         return field.formfield(form_class=KeyCheckedModelMultipleChoiceField, **kwargs)
     return field.formfield(**kwargs)
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: each error at its field when the form has that field,
+    the rest (and errors without a field) above the form. Forms, admin forms and upload buttons share it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class VersionForm(forms.Form):
+    """A state-changing button of a versioned object (submit, accept, release …): the version of the page
+    it was on, in the hidden ``version`` field, required.
+
+    Without it the button is refused exactly like one from an outdated page: nothing is saved and a German
+    message asks to reload. Buttons that send more (a reason, a file) subclass this form.
+    """
+
+    version = VersionField(error_messages={key: STALE_PAGE for key in VersionField.default_error_messages})
 
 
 class ConstraintErrorsAtFieldMixin:

@@ -12,7 +12,7 @@ page too (``expected_version``); an outdated page is refused the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,6 +27,8 @@ VERSION = "version"
 MAX_VERSION = 2**31 - 1
 # Bookkeeping fields that change with every save and say nothing to the reader.
 QUIET_FIELDS = frozenset({VERSION, "modified", "created", "snapshot"})
+
+M = TypeVar("M", bound=models.Model)
 
 
 class VersionedModel(models.Model):
@@ -47,6 +49,10 @@ class VersionedModel(models.Model):
 
 def is_versioned(obj: Any) -> bool:
     return isinstance(obj, VersionedModel) and obj.pk is not None
+
+
+# What a state-changing button without a plausible version gets (kim.forms.VersionForm).
+STALE_PAGE = _l("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen.")
 
 
 class VersionConflict(ValidationError):
@@ -91,18 +97,6 @@ def version_errors_to_top(form: forms.BaseForm) -> None:
     if VERSION in form.fields and isinstance(form.fields[VERSION], VersionField) and VERSION in form.errors:
         errors = form.errors.pop(VERSION)
         form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield")).extend(errors)
-
-
-def parse_version(raw: Any) -> int | None:
-    """The version a button sent: None when none was sent; garbage is a German error, never a 500."""
-    if raw is None or raw == "":
-        return None
-    text = str(raw).strip()
-    if not _plain_digits(text) or not 1 <= int(text) <= MAX_VERSION:
-        raise ValidationError(
-            _("Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen.")
-        )
-    return int(text)
 
 
 def _who(record) -> str:
@@ -153,7 +147,7 @@ def conflict(obj: models.Model, version: int) -> VersionConflict:
     return VersionConflict(messages, code="version_conflict")
 
 
-def check_version(obj: models.Model, version: int | None) -> models.Model:
+def check_version(obj: M, version: int | None) -> M:
     """Lock the stored row and compare its version with the one the user loaded.
 
     Call inside ``transaction.atomic()``. ``version`` None (no form involved: commands, the demo) skips
@@ -165,7 +159,7 @@ def check_version(obj: models.Model, version: int | None) -> models.Model:
     return current
 
 
-def expected_version(obj: models.Model, data: dict[str, Any]) -> models.Model:
+def expected_version(obj: M, data: dict[str, Any]) -> M:
     """``check_version`` with the version from a form's data (removed from ``data``); keeps ``obj`` fresh."""
     version = data.pop(VERSION, None)
     if obj.pk is None or not isinstance(obj, VersionedModel):

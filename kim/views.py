@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
@@ -12,29 +12,42 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, View
+from django_filters import FilterSet
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim.exports import Column, export_response
+from kim.forms import VersionForm, apply_service_errors
 from kim.history import history_with_changes
+from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.tables import export_kind
-from kim.versioning import add_version_field, version_errors_to_top
+from kim.versioning import VERSION, add_version_field, version_errors_to_top
 from kim.years import remembered_year
 
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
 
+M = TypeVar("M", bound=Model)
 
-class ReadOnlyRequestMixin:
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # The mixins below are combined with a Django view; for the type checker they are views themselves.
+    _ViewBase = View
+else:
+    _ViewBase = object
+
+
+class ReadOnlyRequestMixin(_ViewBase):
     """A page that only reads runs outside the request transaction of ``ATOMIC_REQUESTS``.
 
     A read has nothing to roll back, and BEGIN/COMMIT are two extra round trips on every list page.
@@ -51,17 +64,19 @@ class ReadOnlyRequestMixin:
             )
 
     @transaction.non_atomic_requests
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(request, *args, **kwargs)
 
 
-class RoleRequiredMixin(AccessMixin):
+class RoleRequiredMixin(AccessMixin, _ViewBase):
     """Anonymous → login; a role not in ``allowed_roles`` → 403. ``edit = True`` means A 46 only."""
 
     allowed_roles: frozenset[str] = ALL_ROLES
     edit = False
+    # Every method after ``dispatch`` runs for a logged-in user (anonymous requests end in dispatch).
+    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         key = role_key(request.user)
@@ -76,16 +91,18 @@ class ScopedQuerysetMixin:
     """Every object a view touches comes through ``Model.objects.for_user`` (the scoping choke point)."""
 
     model: type[Model]
+    request: AuthenticatedHttpRequest
+    kwargs: dict[str, Any]
 
-    def scoped_queryset(self) -> QuerySet:
-        manager = self.model.objects
+    def scoped_queryset(self) -> QuerySet[Any]:
+        manager = self.model._default_manager
         qs = manager.for_user(self.request.user) if hasattr(manager, "for_user") else manager.all()
         return self.optimise(qs)
 
-    def optimise(self, qs: QuerySet) -> QuerySet:
+    def optimise(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         return self.scoped_queryset()
 
 
@@ -98,20 +115,22 @@ def bounded_per_page(raw: Any, *, default: int = 25, maximum: int = 100) -> int:
     return max(1, min(number, maximum))
 
 
-class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
-    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries.
+if TYPE_CHECKING:
+    # The list mixins below are combined with django-tables2's SingleTableMixin (untyped) and FilterView.
+    from django_tables2 import SingleTableMixin as _TableViewBase
+else:
+    _TableViewBase = object
 
-    ``?per_page=`` is clamped to 1..100 (paging cannot be switched off); a ``?page=`` that is not a
-    number shows the first page, one out of range (0, -1, 99999) the last page.
-    """
+
+class BoundedPaginationMixin(_TableViewBase):
+    """``?per_page=`` is clamped to 1..max_per_page (paging cannot be switched off); a ``?page=`` that is
+    not a number shows the first page, one out of range (0, -1, 99999) the last page."""
 
     per_page = 25
     max_per_page = 100
-    template_name = "generic/list.html"
-    title = ""
-    create_url_name: str | None = None
+    request: AuthenticatedHttpRequest
 
-    def get_table(self, **kwargs: Any):
+    def get_table(self, **kwargs: Any) -> Table:
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         RequestConfig(self.request, paginate=False).configure(table)  # ordering only
         params = self.request.GET
@@ -126,7 +145,14 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
             table.page = table.paginator.page(table.paginator.num_pages)
         return table
 
-    def get_filterset_kwargs(self, filterset_class):
+
+class RememberedYearMixin(_TableViewBase):
+    """A list with a year filter shows the year remembered in the session (kim.years) unless the address
+    names one; the filter set gets the request (for scoped dropdowns)."""
+
+    request: AuthenticatedHttpRequest
+
+    def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
         # The remembered year (kim.years) filters a list whose address names no year; choosing
@@ -139,9 +165,18 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
                 kwargs["data"] = data
         return kwargs
 
-    # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---
+
+class TableExportMixin(_TableViewBase):
+    """Every list as XLSX (typed cells) or CSV (German Excel) with ``?export=``, same filter and order."""
+
     export_formats = ("xlsx", "csv")
     export_max_rows = 50_000
+    title: StrOrPromise = ""
+    model: type[Model]
+    request: AuthenticatedHttpRequest
+
+    def get_title(self) -> StrOrPromise:
+        return self.title or self.model._meta.verbose_name_plural or ""
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         fmt = self.request.GET.get("export")
@@ -151,7 +186,6 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         return super().render_to_response(context, **response_kwargs)
 
     def export(self, fmt: str) -> HttpResponse:
-
         table = self.get_table_class()(data=self.get_table_data())
         RequestConfig(self.request, paginate=False).configure(table)  # the page's ordering
         columns = []
@@ -165,16 +199,11 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
                 getter = lambda row, acc=bound.accessor: acc.resolve(row.record, quiet=True)  # noqa: E731
             columns.append(Column(str(bound.header), getter, kind))
         rows = itertools.islice(table.rows, self.export_max_rows)
-        title = str(self.title or self.model._meta.verbose_name_plural)
+        title = str(self.get_title())
         return export_response(fmt, columns, rows, f"{title} {timezone.localdate():%Y-%m-%d}")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title or self.model._meta.verbose_name_plural
-        if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
-            ctx["create_url_name"] = self.create_url_name
-        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
-        ctx["printed_at"] = timezone.localtime()
         params = self.request.GET.copy()
         for key in ("export", "page", "per_page"):
             params.pop(key, None)
@@ -185,7 +214,33 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
         return ctx
 
 
-def filter_summary(filterset) -> list[str]:
+class ScopedTableView(
+    ReadOnlyRequestMixin,
+    RoleRequiredMixin,
+    ScopedQuerysetMixin,
+    TableExportMixin,
+    RememberedYearMixin,
+    BoundedPaginationMixin,
+    SingleTableMixin,
+    FilterView,
+):
+    """List page: django-filter + django-tables2, 25 rows a page, a fixed number of queries; exports,
+    the remembered year and bounded pagination come from the mixins above."""
+
+    template_name = "generic/list.html"
+    create_url_name: str | None = None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.get_title()
+        if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
+            ctx["create_url_name"] = self.create_url_name
+        ctx["filter_summary"] = filter_summary(ctx.get("filter"))
+        ctx["printed_at"] = timezone.localtime()
+        return ctx
+
+
+def filter_summary(filterset: FilterSet | None) -> list[str]:
     """The list's active filters as "Label: value" (for print), choices by their label."""
     if filterset is None or not filterset.form.is_bound or not filterset.form.is_valid():
         return []
@@ -205,6 +260,7 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """Detail page; another carrier's object is a 404 because the queryset is scoped."""
 
     history_limit = 10
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -213,7 +269,7 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
         return ctx
 
 
-class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
+class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[M]):
     """Create or edit through a service under transaction.atomic(); rule violations land at the field.
 
     Subclasses set ``form_class`` and implement ``perform_save(form) -> object``; editing views set
@@ -223,21 +279,25 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     edit = True
     editing = False
     template_name = "generic/form.html"
-    title = ""
+    title: StrOrPromise = ""
+    # The page both saving and cancelling return to (a list such as the rates); without it saving shows the
+    # saved object's page and cancelling the edited object's page, or ``cancel_url_name`` on a create form.
+    success_url_name: str | None = None
     cancel_url_name: str | None = None
-    success_message = gettext_lazy("Gespeichert.")
-    object: Model | None = None
+    success_message: StrOrPromise = gettext_lazy("Gespeichert.")
+    object: M | None = None
+    request: AuthenticatedHttpRequest
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.object = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and self.editing and role_key(request.user) == Role.ADMIN:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
-    def get_object(self) -> Model:
+    def get_object(self) -> M:
         return get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -250,7 +310,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
     def extra_form_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def get_form(self, form_class=None) -> BaseForm:
+    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
         """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates)."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)
@@ -262,36 +322,51 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
         version_errors_to_top(form)
         return super().form_invalid(form)
 
-    def perform_save(self, form: BaseForm) -> Model:  # pragma: no cover - abstract
+    def perform_save(self, form: BaseForm) -> M:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
         try:
             saved = self.perform_save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url_for(saved))
 
-    def get_success_url_for(self, obj: Model) -> str:
-        return obj.get_absolute_url()
+    def get_return_url(self) -> str | None:
+        """Where saving and cancelling both lead, if anywhere fixed: ``success_url_name``; a form for a part of
+        a parent (a paper's section, a post's occupancy) returns the parent's page."""
+        return reverse(self.success_url_name) if self.success_url_name else None
+
+    def get_success_url_for(self, obj: M) -> str:
+        return self.get_return_url() or resolve_url(obj)
 
     def get_cancel_url(self) -> str:
+        if (url := self.get_return_url()) is not None:
+            return url
         if self.object is not None:
-            return self.object.get_absolute_url()
+            return resolve_url(self.object)
         return reverse(self.cancel_url_name) if self.cancel_url_name else reverse("dashboard")
+
+    def get_title(self) -> StrOrPromise:
+        return self.title
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title
+        ctx["title"] = self.get_title()
         ctx["object"] = self.object
         ctx["cancel_url"] = self.get_cancel_url()
         return ctx
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The version of the page a state-changing button was on (``VersionForm``). A button without one, or
+    with garbage, raises the same German ValidationError as an outdated page: the caller saves nothing."""
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data()[VERSION])
+    return form.cleaned_data[VERSION]
 
 
 def form_data(form: BaseForm) -> dict[str, Any]:

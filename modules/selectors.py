@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from kim.models import OrganisationKind
+from kim.models import OrganisationKind, User
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, overlap_days, year_end, year_start
 from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
@@ -16,7 +17,7 @@ from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
 COUNTY_KINDS = (OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT)
 
 
-def posts_for_user(*, user) -> QuerySet[Post]:
+def posts_for_user(*, user: User) -> QuerySet[Post]:
     return Post.objects.for_user(user).select_related("module", "employer", "place")
 
 
@@ -88,8 +89,8 @@ def county_personnel_needs_many(*, years: list[int]) -> dict[int, PersonnelNeeds
     for rate in CostRate.objects.filter(year__in=years):
         cost_rates[rate.year][rate.category] = rate.amount_per_fte
     entered: dict[int, dict[int, Decimal]] = {year: {} for year in years}
-    for cost in PersonnelCost.objects.filter(year__in=years):
-        entered[cost.year][cost.post_id] = cost.amount
+    for entry in PersonnelCost.objects.filter(year__in=years):
+        entered[entry.year][entry.post_id] = entry.amount
     for year in years:
         needs = result[year]
         for post in posts:
@@ -142,7 +143,9 @@ def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[
     return [summaries[k] for k in sorted(summaries)], on
 
 
-def occupied_segments(intervals: list[tuple[date, date | None, Decimal]]) -> list[tuple[date, date | None, Decimal]]:
+def occupied_segments(
+    intervals: Sequence[tuple[date, date | None, Decimal]],
+) -> list[tuple[date, date | None, Decimal]]:
     """Split overlapping (start, end, fte) intervals into elementary segments with their summed FTE."""
     points: set[date] = set()
     for start, end, _ in intervals:

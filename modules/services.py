@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kim.models import OrganisationKind
+from kim.models import OrganisationKind, User
 from kim.money import format_fte
 from kim.services import apply_fields, save_validated
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
@@ -24,7 +24,7 @@ def _check_employer(post: Post) -> None:
         )
 
 
-def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> Post:
+def post_save(*, post: Post | None = None, data: dict[str, Any], user: User | None = None) -> Post:
     """Create or update a post. Its FTE may not drop below what occupancies or grants already use."""
     with transaction.atomic():
         if post is None:
@@ -35,7 +35,13 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
             before = Post(**{f.attname: getattr(post, f.attname) for f in Post._meta.concrete_fields})
         apply_fields(post, data)
         _check_employer(post)
-        if post.module_id and post.place_id and post.module.number == 2 and not post.place.module2_area:
+        if (
+            post.module_id
+            and post.place_id
+            and post.module.number == 2
+            and post.place is not None
+            and not post.place.module2_area
+        ):
             raise ValidationError(
                 {
                     "place": _("%(place)s wird im Modul 2 gesondert gefördert; Stellen des Kreises liegen außerhalb.")
@@ -43,8 +49,8 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
                 }
             )
         if post.pk:
-            occ = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
-            if any(total > post.fte for _s, _e, total in occupied_segments(occ)):
+            occupied = [(o.start, o.end, o.fte) for o in post.occupancies.all()]
+            if any(total > post.fte for _s, _e, total in occupied_segments(occupied)):
                 raise ValidationError(
                     {"fte": _("Die Stelle ist zeitweise mit mehr VZÄ besetzt, als der neue Stellenanteil erlaubt.")}
                 )
@@ -58,7 +64,9 @@ def post_save(*, post: Post | None = None, data: dict[str, Any], user=None) -> P
                             % {"d": occ.start.strftime("%d.%m.%Y")}
                         }
                     )
-            for contract in post.forwardings.all():
+            # Reverse manager of funding's ForwardingContract (modules may not import funding); django-stubs
+            # cannot resolve it from this layer.
+            for contract in post.forwardings.all():  # type: ignore[misc]
                 if contract.start < post.start or (post.end and contract.end > post.end):
                     raise ValidationError(
                         {
@@ -122,7 +130,9 @@ def _check_dependent_money(before: Post, post: Post) -> None:
                 )
 
 
-def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict[str, Any], user=None) -> Occupancy:
+def occupancy_save(
+    *, post: Post, occupancy: Occupancy | None = None, data: dict[str, Any], user: User | None = None
+) -> Occupancy:
     """Record who occupies how much of a post when; the occupied FTE never exceeds the post's FTE."""
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
@@ -155,14 +165,16 @@ def occupancy_save(*, post: Post, occupancy: Occupancy | None = None, data: dict
         return save_validated(occupancy, user=user)
 
 
-def personnel_cost_save(*, cost: PersonnelCost | None = None, data: dict[str, Any], user=None) -> PersonnelCost:
+def personnel_cost_save(
+    *, cost: PersonnelCost | None = None, data: dict[str, Any], user: User | None = None
+) -> PersonnelCost:
     with transaction.atomic():
         cost = cost or PersonnelCost()
         apply_fields(cost, data)
         return save_validated(cost, user=user)
 
 
-def cost_rate_save(*, rate: CostRate | None = None, data: dict[str, Any], user=None) -> CostRate:
+def cost_rate_save(*, rate: CostRate | None = None, data: dict[str, Any], user: User | None = None) -> CostRate:
     with transaction.atomic():
         rate = rate or CostRate()
         apply_fields(rate, data)

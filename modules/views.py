@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.views import M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.filters import PostFilter
 from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
-from modules.models import CostRate, Occupancy, Post
+from modules.models import CostRate, Occupancy, PersonnelCost, Post
 from modules.selectors import post_planned_costs
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
 from modules.tables import PostTable
@@ -49,16 +49,16 @@ class PostDetailView(ScopedDetailView):
         return ctx
 
 
-class PostCreateView(ServiceFormView):
+class PostCreateView(ServiceFormView[Post]):
     form_class = PostForm
     title = _("Neue Stelle")
     cancel_url_name = "modules:post_list"
 
-    def perform_save(self, form) -> Post:
+    def perform_save(self, form: BaseForm) -> Post:
         return post_save(data=form_data(form), user=self.request.user)
 
 
-class PostUpdateView(ServiceFormView):
+class PostUpdateView(ServiceFormView[Post]):
     model = Post
     form_class = PostForm
     editing = True
@@ -67,11 +67,11 @@ class PostUpdateView(ServiceFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Stelle bearbeiten: %(t)s") % {"t": self.object}
 
-    def perform_save(self, form) -> Post:
+    def perform_save(self, form: BaseForm) -> Post:
         return post_save(post=self.object, data=form_data(form), user=self.request.user)
 
 
-class PostChildFormView(ServiceFormView):
+class PostChildFormView(ServiceFormView[M]):
     """Forms that add something to one post (occupancy, personnel cost); the post is looked up scoped."""
 
     model = Post
@@ -81,10 +81,7 @@ class PostChildFormView(ServiceFormView):
             self.post_obj = get_object_or_404(Post.objects.for_user(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_cancel_url(self) -> str:
-        return self.post_obj.get_absolute_url()
-
-    def get_success_url_for(self, obj) -> str:
+    def get_return_url(self) -> str:
         return self.post_obj.get_absolute_url()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -93,7 +90,7 @@ class PostChildFormView(ServiceFormView):
         return ctx
 
 
-class OccupancyCreateView(PostChildFormView):
+class OccupancyCreateView(PostChildFormView[Occupancy]):
     form_class = OccupancyForm
     success_message = _("Besetzung gespeichert.")
 
@@ -101,11 +98,11 @@ class OccupancyCreateView(PostChildFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Besetzung erfassen: %(t)s") % {"t": self.post_obj}
 
-    def perform_save(self, form) -> Occupancy:
+    def perform_save(self, form: BaseForm) -> Occupancy:
         return occupancy_save(post=self.post_obj, data=form_data(form), user=self.request.user)
 
 
-class OccupancyUpdateView(PostChildFormView):
+class OccupancyUpdateView(PostChildFormView[Occupancy]):
     form_class = OccupancyForm
     editing = True
     success_message = _("Besetzung gespeichert.")
@@ -117,11 +114,11 @@ class OccupancyUpdateView(PostChildFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Besetzung ändern: %(t)s") % {"t": self.post_obj}
 
-    def perform_save(self, form) -> Occupancy:
+    def perform_save(self, form: BaseForm) -> Occupancy:
         return occupancy_save(post=self.post_obj, occupancy=self.object, data=form_data(form), user=self.request.user)
 
 
-class PersonnelCostCreateView(PostChildFormView):
+class PersonnelCostCreateView(PostChildFormView[PersonnelCost]):
     form_class = PersonnelCostForm
     success_message = _("Personalkosten gespeichert.")
 
@@ -136,14 +133,10 @@ class PersonnelCostCreateView(PostChildFormView):
         return personnel_cost_save(data={**form_data(form), "post": self.post_obj}, user=self.request.user)
 
 
-class CostRateCreateView(ServiceFormView):
+class CostRateCreateView(ServiceFormView[CostRate]):
     form_class = CostRateForm
     title = _("Neuer Personalkostensatz")
-    cancel_url_name = "funding:rate_list"
+    success_url_name = "funding:rate_list"
 
-    def get_success_url_for(self, obj) -> str:
-
-        return reverse("funding:rate_list")
-
-    def perform_save(self, form) -> CostRate:
+    def perform_save(self, form: BaseForm) -> CostRate:
         return cost_rate_save(data=form_data(form), user=self.request.user)

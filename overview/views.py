@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Window
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from casemanagement import selectors as cm
 from funding import selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
+from kim.http import AuthenticatedHttpRequest
 from kim.models import Organisation
 from kim.views import ALL_ROLES, RoleRequiredMixin
 from modules.selectors import posts_for_user
@@ -32,7 +33,7 @@ from overview.data_export import carrier_export_zip
 @transaction.non_atomic_requests  # reads only (kim.views.ReadOnlyRequestMixin)
 @login_required
 @require_safe  # a read page: a POST is 405, not the page again
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)
     years = available_years()
@@ -47,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", ctx)
 
 
-def carrier_home(request: HttpRequest) -> HttpResponse:
+def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
     user = request.user
     posts = posts_for_user(user=user).prefetch_related("occupancies")
@@ -83,7 +84,7 @@ class CarrierDataExportView(RoleRequiredMixin, View):
 
     allowed_roles = ALL_ROLES
 
-    def get(self, request: HttpRequest, slug: str) -> FileResponse:
+    def get(self, request: AuthenticatedHttpRequest, slug: str) -> FileResponse:
         if not request.user.is_carrier_staff:
             raise Http404
         carrier = get_object_or_404(Organisation.objects.carriers().filter(pk=request.user.organisation_id), slug=slug)

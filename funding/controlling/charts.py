@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from kim.money import format_euro
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
 class FlowNode:
     key: str
-    label: str
+    label: StrOrPromise
     amount: Decimal
     column: int
 

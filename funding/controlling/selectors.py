@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -30,13 +31,31 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import kim_programmes_by_module
+from kim.models import User
 from kim.money import ZERO, round_money
 from kim.periods import add_months, days_in_year, year_end, year_start
 from modules.models import Post, PostCategory
 from modules.selectors import county_personnel_needs, occupied_segments, post_active_days
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
-def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
+
+class GrantBalances(TypedDict):
+    received: Decimal
+    forwarded: Decimal
+    paid_out: Decimal
+    open_from_land: Decimal
+
+
+class ContractBalances(TypedDict):
+    planned: Decimal
+    paid: Decimal
+    overdue: Decimal
+    balance: Decimal
+
+
+def grants_with_balances(*, year: int) -> QuerySet[WithAnnotations[GrantNotice, GrantBalances]]:
     """Notices of a year with received (Land → county), forwarded and paid to carriers, in one query."""
     return (
         GrantNotice.objects.filter(period_start__year=year)
@@ -53,7 +72,7 @@ def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
 
 def contracts_with_balances(
     *, contracts: QuerySet[ForwardingContract], today: date | None = None
-) -> QuerySet[ForwardingContract]:
+) -> QuerySet[WithAnnotations[ForwardingContract, ContractBalances]]:
     """Contracts with planned, paid and overdue sums of their instalments, in one query."""
     today = today or timezone.localdate()
     return (
@@ -87,7 +106,11 @@ class PaymentTotals:
         return self.forwarded - self.paid
 
 
-def payment_totals(*, grants: list[GrantNotice], contracts: list[ForwardingContract]) -> PaymentTotals:
+def payment_totals(
+    *,
+    grants: list[WithAnnotations[GrantNotice, GrantBalances]],
+    contracts: list[WithAnnotations[ForwardingContract, ContractBalances]],
+) -> PaymentTotals:
     """Totals of the annotated rows already read (no further query)."""
     return PaymentTotals(
         granted=round_money(sum((g.amount for g in grants), start=ZERO)),
@@ -112,7 +135,7 @@ def overdue_payments(
 # ---------------------------------------------------------------- proof of use
 
 
-def proof_obligations(*, user, status: str | None = None) -> QuerySet[ProofObligation]:
+def proof_obligations(*, user: User, status: str | None = None) -> QuerySet[ProofObligation]:
     """Obligations the user may see, with their document count, in one query."""
     qs = (
         ProofObligation.objects.for_user(user)
@@ -124,7 +147,7 @@ def proof_obligations(*, user, status: str | None = None) -> QuerySet[ProofOblig
     return qs.order_by("due_on", "pk")
 
 
-def proofs_due_soon(*, today: date | None = None, user=None) -> list[ProofObligation]:
+def proofs_due_soon(*, today: date | None = None, user: User | None = None) -> list[ProofObligation]:
     """Open obligations (open or with objections) due within the largest reminder threshold, or overdue."""
 
     today = today or timezone.localdate()
@@ -145,12 +168,12 @@ def proofs_due_soon(*, today: date | None = None, user=None) -> list[ProofObliga
 
 @dataclass
 class FundingConflict:
-    post: object
+    post: Post
     programmes: list[str]
     start: date
     end: date | None
     funded_fte: Decimal
-    allocations: list = field(default_factory=list)
+    allocations: list[GrantAllocation] = field(default_factory=list)
 
     @property
     def excess_fte(self) -> Decimal:
@@ -161,7 +184,7 @@ class FundingConflict:
         return len(self.programmes) > 1
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return _("Doppelförderung") if self.is_double_funding else _("Förderung über dem Stellenanteil")
 
 
@@ -236,7 +259,9 @@ class PostTimeline:
         return (self.contract_end - self.funding_end).days
 
 
-def post_timelines(*, today: date | None = None, flagged_only: bool = False, user=None) -> list[PostTimeline]:
+def post_timelines(
+    *, today: date | None = None, flagged_only: bool = False, user: User | None = None
+) -> list[PostTimeline]:
     """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
 
     today = today or timezone.localdate()
@@ -293,12 +318,13 @@ class Scenario:
         return self.county_expense - self.land_income
 
     def forecast_for(self, basis: str) -> Decimal | None:
-        return {
+        figures: dict[str, Decimal] = {
             ForecastBasis.LAND_INCOME: self.land_income,
             ForecastBasis.FORWARDING: self.forwarding,
             ForecastBasis.OWN_PERSONNEL: self.own_personnel,
             ForecastBasis.TOP_UP: self.top_up,
-        }.get(basis)
+        }
+        return figures.get(basis)
 
 
 def scenario_figures(
@@ -322,7 +348,7 @@ def scenario_figures(
     programmes = kim_programmes_by_module()
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
 
-    def rate_for(post) -> Decimal | None:
+    def rate_for(post: Post) -> Decimal | None:
         programme = programmes.get(post.module_id)
         if programme is None:
             return None
@@ -381,9 +407,9 @@ class WhatIf:
         ("county_net", _("Aufwand des Kreises abzüglich Landeszuweisungen")),
     ]
 
-    def comparison(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    def comparison(self) -> list[tuple[StrOrPromise, Decimal, Decimal, Decimal]]:
         """(label, today, scenario, change) for every figure of the page."""
-        rows = []
+        rows: list[tuple[StrOrPromise, Decimal, Decimal, Decimal]] = []
         for attr, label in self.FIGURES:
             a, b = getattr(self.today, attr), getattr(self.scenario, attr)
             rows.append((label, a, b, b - a))
@@ -455,7 +481,7 @@ class ProgrammeFlow:
                 t[1] += r.paid
         return [(name, a, p) for name, (a, p) in sorted(totals.items())]
 
-    def diagram(self):
+    def diagram(self) -> tuple[list[FlowNode], list[FlowLink]]:
         """Nodes and links of the flow: Land → module → own posts / forwarding → carrier → paid / open."""
 
         nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
@@ -492,7 +518,7 @@ class ProgrammeFlow:
                 links.append(FlowLink(f"c:{name}", "open", amount - paid))
         return nodes, links
 
-    def link_rows(self) -> list[tuple[str, str, Decimal]]:
+    def link_rows(self) -> list[tuple[StrOrPromise, StrOrPromise, Decimal]]:
         """The diagram's bands as (from, to, amount), for the table beside it."""
         nodes, links = self.diagram()
         labels = {n.key: n.label for n in nodes}
@@ -528,7 +554,8 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
         .values("contract__grant__programme__short_name", "contract__carrier__name")
         .annotate(total=Sum("amount"))
     }
-    rows, forwarded = [], {}
+    rows: list[FlowRow] = []
+    forwarded: dict[str, Decimal] = {}
     for r in contracts:
         module, name = r["grant__programme__short_name"], r["carrier__name"]
         amount = round_money(r["total"])

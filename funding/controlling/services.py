@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -61,7 +62,7 @@ def _post_period(post: Post, year: int) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
-def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearPreparation:
+def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = False) -> YearPreparation:
     """Carry the grants' allocations, the forwarding contracts and the cost plans of ``source_year`` forward
     to the next year as drafts; rates missing for the new year are copied as "to be confirmed".
 
@@ -137,8 +138,9 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
             .prefetch_related("allocations__post")
         )
         for source in sources:
-            parts = [(a, _post_period(a.post, year)) for a in source.allocations.all()]
-            parts = [(a, period) for a, period in parts if period is not None]
+            parts = [
+                (a, period) for a in source.allocations.all() if (period := _post_period(a.post, year)) is not None
+            ]
             if not parts:
                 continue
             annual = sum(
@@ -174,15 +176,15 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
         contracts = ForwardingContract.objects.filter(year=source_year).select_related("post", "carrier")
         for source in contracts:
             period = _post_period(source.post, year)
-            grant = new_grants.get(source.grant_id)
-            if period is None or grant is None:
+            new_grant = new_grants.get(source.grant_id)
+            if period is None or new_grant is None:
                 continue
             start, end = period
-            inputs = forwarding_inputs(grant=grant, post=source.post, year=year, start=start, end=end)
+            inputs = forwarding_inputs(grant=new_grant, post=source.post, year=year, start=start, end=end)
             if not inputs.complete:
                 continue
             contract = ForwardingContract(
-                grant=grant,
+                grant=new_grant,
                 post=source.post,
                 carrier=source.carrier,
                 reference=f"Entwurf {year} – {source.reference}"[:100],
@@ -202,7 +204,7 @@ def year_prepare(*, source_year: int, user=None, dry_run: bool = False) -> YearP
 
 
 def land_receipt_save(
-    *, grant: GrantNotice, receipt: LandReceipt | None = None, data: dict[str, Any], user=None
+    *, grant: GrantNotice, receipt: LandReceipt | None = None, data: dict[str, Any], user: User | None = None
 ) -> LandReceipt:
     """Money from the Land on a notice; the receipts never exceed the notice."""
     with transaction.atomic():
@@ -231,7 +233,11 @@ def land_receipt_save(
 
 
 def carrier_payment_save(
-    *, contract: ForwardingContract, payment: CarrierPayment | None = None, data: dict[str, Any], user=None
+    *,
+    contract: ForwardingContract,
+    payment: CarrierPayment | None = None,
+    data: dict[str, Any],
+    user: User | None = None,
 ) -> CarrierPayment:
     """A planned instalment (and, once paid, its date); the instalments never exceed the contract."""
     with transaction.atomic():
@@ -274,7 +280,7 @@ def proof_obligation_save(
     grant: GrantNotice | None = None,
     obligation: ProofObligation | None = None,
     data: dict[str, Any],
-    user=None,
+    user: User | None = None,
 ) -> ProofObligation:
     """An obligation to prove use; its due date is never before the end of the period it covers."""
     with transaction.atomic():
@@ -293,7 +299,9 @@ def proof_obligation_save(
         return save_validated(obligation, user=user)
 
 
-def proof_document_add(*, obligation: ProofObligation, doc_type: str, upload, user) -> ProofDocument:
+def proof_document_add(
+    *, obligation: ProofObligation, doc_type: str, upload: UploadedFile, user: User
+) -> ProofDocument:
     """Store a checked document (PDF/XLSX, validated by the form) and mark the obligation as submitted."""
     with transaction.atomic():
         obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
@@ -301,10 +309,9 @@ def proof_document_add(*, obligation: ProofObligation, doc_type: str, upload, us
             raise ValidationError(
                 {"file": _("Der Nachweis ist bereits geprüft; Dokumente können nicht mehr ergänzt werden.")}
             )
-        document = ProofDocument(
-            obligation=obligation, doc_type=doc_type, uploaded_by=user, original_name=upload.name[:200]
-        )
-        document.file.save(upload.name, upload, save=False)
+        name = upload.name or ""
+        document = ProofDocument(obligation=obligation, doc_type=doc_type, uploaded_by=user, original_name=name[:200])
+        document.file.save(name, upload, save=False)
         save_validated(document, user=user)
         if obligation.status in (ProofStatus.OPEN, ProofStatus.OBJECTIONS):
             obligation.status = ProofStatus.SUBMITTED
@@ -312,7 +319,9 @@ def proof_document_add(*, obligation: ProofObligation, doc_type: str, upload, us
         return document
 
 
-def proof_status_set(*, obligation: ProofObligation, status: str, user, today: date | None = None) -> ProofObligation:
+def proof_status_set(
+    *, obligation: ProofObligation, status: str, user: User, today: date | None = None
+) -> ProofObligation:
     """A 46 records the check: checked, objections or closed name who checked and when."""
     with transaction.atomic():
         obligation = ProofObligation.objects.select_for_update().get(pk=obligation.pk)
@@ -330,7 +339,7 @@ def proof_status_set(*, obligation: ProofObligation, status: str, user, today: d
 def _recipients(obligation: ProofObligation) -> list[str]:
 
     users = User.objects.filter(is_active=True).exclude(email="")
-    if obligation.kind == ProofKind.CARRIER:
+    if obligation.kind == ProofKind.CARRIER and obligation.contract is not None:
         users = users.filter(Q(organisation_id=obligation.contract.carrier_id) | Q(role=Role.ADMIN))
     else:
         users = users.filter(role=Role.ADMIN)
@@ -391,7 +400,9 @@ def send_proof_reminders(*, today: date | None = None) -> int:
     return sent
 
 
-def top_up_save(*, top_up=None, data: dict[str, Any], user=None):
+def top_up_save(
+    *, top_up: OwnShareTopUp | None = None, data: dict[str, Any], user: User | None = None
+) -> OwnShareTopUp:
     """The county's top-up decision per VZÄ and year; its budget line must be an expense of the same year."""
 
     with transaction.atomic():

@@ -4,12 +4,13 @@ double funding, what-if, flow. Thin views; every figure comes from a named selec
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ from funding.models import (
     CarrierPayment,
     ForwardingContract,
     GrantNotice,
+    LandReceipt,
     OwnShareTopUp,
     ProofDocument,
     ProofKind,
@@ -44,10 +46,14 @@ from funding.models import (
     ProofStatus,
 )
 from funding.tables import ProofTable
+from kim.http import AuthenticatedHttpRequest
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
 from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from kim.years import parse_year, year_or
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def year_param(request: HttpRequest, default: int | None = None) -> int:
@@ -57,9 +63,11 @@ def year_param(request: HttpRequest, default: int | None = None) -> int:
     return year_or(request, default or date.today().year)
 
 
-class YearPageMixin(RoleRequiredMixin):
+class YearPageMixin(RoleRequiredMixin, TemplateView):
     allowed_roles = STAFF_ROLES
-    title = ""
+    title: StrOrPromise = ""
+    year: int
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -71,6 +79,7 @@ class YearPageMixin(RoleRequiredMixin):
 class RepaymentRiskView(YearPageMixin, TemplateView):
     """Rückforderungsrisiken: posts with more received than eligible (funding.controlling.eligibility.repayment_risk_list)."""
 
+    request: AuthenticatedHttpRequest
     template_name = "funding/controlling/risks.html"
     title = _("Rückforderungsrisiken")
 
@@ -84,6 +93,7 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
 
 
 class ControllingIndexView(RoleRequiredMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/index.html"
 
@@ -96,6 +106,7 @@ class ControllingIndexView(RoleRequiredMixin, TemplateView):
 class YearPrepareView(RoleRequiredMixin, FormView):
     """Prepare the next year from the previous one; without confirmation only a preview (dry run)."""
 
+    request: AuthenticatedHttpRequest
     edit = True
     template_name = "funding/controlling/year_prepare.html"
     form_class = YearPrepareForm
@@ -111,7 +122,7 @@ class YearPrepareView(RoleRequiredMixin, FormView):
         ctx["title"] = _("Neues Jahr aus dem Vorjahr vorbereiten")
         return ctx
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: BaseForm) -> HttpResponse:
         source_year = form.cleaned_data["source_year"]
         confirm = form.cleaned_data["confirm"]
         try:
@@ -146,6 +157,7 @@ class YearPrepareView(RoleRequiredMixin, FormView):
 class PaymentOverviewView(RoleRequiredMixin, TemplateView):
     """Land → county receipts per notice, county → carrier instalments per contract, balances; overdue highlighted."""
 
+    request: AuthenticatedHttpRequest
     template_name = "funding/controlling/payments.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -190,7 +202,7 @@ class ContractPaymentsView(ScopedDetailView):
         return ctx
 
 
-class LandReceiptCreateView(ServiceFormView):
+class LandReceiptCreateView(ServiceFormView[LandReceipt]):
     form_class = LandReceiptForm
     success_message = _("Zahlungseingang gespeichert.")
 
@@ -203,17 +215,14 @@ class LandReceiptCreateView(ServiceFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Zahlungseingang des Landes: %(g)s") % {"g": self.grant}
 
-    def get_cancel_url(self) -> str:
+    def get_return_url(self) -> str:
         return reverse("funding:controlling_payments") + f"?year={self.grant.year}"
-
-    def get_success_url_for(self, obj) -> str:
-        return self.get_cancel_url()
 
     def perform_save(self, form):
         return controlling_services.land_receipt_save(grant=self.grant, data=form_data(form), user=self.request.user)
 
 
-class CarrierPaymentCreateView(ServiceFormView):
+class CarrierPaymentCreateView(ServiceFormView[CarrierPayment]):
     form_class = CarrierPaymentForm
     success_message = _("Abschlag gespeichert.")
 
@@ -226,11 +235,8 @@ class CarrierPaymentCreateView(ServiceFormView):
     def title(self) -> str:  # type: ignore[override]
         return _("Abschlag: %(c)s") % {"c": self.contract}
 
-    def get_cancel_url(self) -> str:
+    def get_return_url(self) -> str:
         return reverse("funding:controlling_contract_payments", args=[self.contract.pk])
-
-    def get_success_url_for(self, obj) -> str:
-        return self.get_cancel_url()
 
     def perform_save(self, form):
         return controlling_services.carrier_payment_save(
@@ -305,7 +311,7 @@ class ProofUploadView(ProofDetailView):
 
     allowed_roles = frozenset({Role.ADMIN, Role.CARRIER})
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = obligation = self.get_object()
         form = ProofDocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -327,7 +333,7 @@ class ProofUploadView(ProofDetailView):
 class ProofStatusView(ProofDetailView):
     edit = True
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = obligation = self.get_object()
         form = ProofStatusForm(request.POST)
         if form.is_valid():
@@ -346,13 +352,13 @@ class ProofStatusView(ProofDetailView):
 class ProofDocumentDownloadView(RoleRequiredMixin, View):
     allowed_roles = PROOF_READERS
 
-    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> FileResponse:
         obligation = get_object_or_404(ProofObligation.objects.for_user(request.user), pk=pk)
         document = get_object_or_404(ProofDocument, obligation=obligation, pk=document_pk)
         return serve_private_file(document.file, document.original_name)
 
 
-class ProofCreateView(ServiceFormView):
+class ProofCreateView(ServiceFormView[ProofObligation]):
     form_class = ProofObligationForm
     success_message = _("Verwendungsnachweis angelegt.")
     kind = ProofKind.CARRIER
@@ -378,6 +384,7 @@ class ProofCreateView(ServiceFormView):
 
 
 class DoubleFundingView(RoleRequiredMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/double_funding.html"
 
@@ -389,6 +396,7 @@ class DoubleFundingView(RoleRequiredMixin, TemplateView):
 
 
 class TimelineView(RoleRequiredMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/timeline.html"
 
@@ -410,6 +418,7 @@ class TimelineView(RoleRequiredMixin, TemplateView):
 class WhatIfView(RoleRequiredMixin, TemplateView):
     """GET form: rate, top-up, carriers' costs → today's plan beside the changed one. Saves nothing."""
 
+    request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/whatif.html"
 
@@ -429,7 +438,7 @@ class WhatIfView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class TopUpCreateView(ServiceFormView):
+class TopUpCreateView(ServiceFormView[OwnShareTopUp]):
     form_class = OwnShareTopUpForm
     title = _("Übernahme des Eigenanteils beschließen (je VZÄ und Jahr)")
     success_message = _("Beschluss gespeichert; die Übernahme ist als geplanter Aufwand berücksichtigt.")
@@ -437,7 +446,7 @@ class TopUpCreateView(ServiceFormView):
     def get_cancel_url(self) -> str:
         return reverse("funding:controlling_whatif")
 
-    def get_success_url_for(self, obj) -> str:
+    def get_success_url_for(self, obj: OwnShareTopUp) -> str:
         return reverse("funding:controlling_whatif") + f"?year={obj.year}"
 
     def perform_save(self, form):
@@ -452,6 +461,7 @@ class TopUpUpdateView(TopUpCreateView):
 
 
 class FlowView(YearPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "funding/controlling/flow.html"
     title = _("Mittelfluss und Programmübersicht")
 

@@ -91,3 +91,86 @@ def test_the_current_page_accepts(a46_user, submitted):
     anna.post(reverse("casemanagement:return_accept", args=[submitted.public_id]), {"version": submitted.version})
     submitted.refresh_from_db()
     assert submitted.status == ReturnStatus.ACCEPTED
+
+
+# A button without a version is refused exactly like one from an outdated page (issue 14, item 8):
+# the German message, nothing written, no 500. Each button family, and the same button with the page's
+# version as the control that it can succeed.
+NO_VERSION = "Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen."
+
+
+@pytest.fixture
+def draft(carrier_a, post_a, case):
+    return services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+
+
+@pytest.fixture
+def uploaded(draft):
+    from casemanagement.csv_format import return_csv_bytes
+    from casemanagement.selectors import return_figures
+
+    return services.return_upload(
+        caseload_return=draft, content=return_csv_bytes(return_figures(caseload_return=draft))
+    )
+
+
+@pytest.fixture
+def accepted(submitted):
+    return services.return_accept(caseload_return=submitted)
+
+
+def _csv_file(r):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casemanagement.csv_format import return_csv_bytes
+    from casemanagement.selectors import return_figures
+
+    return SimpleUploadedFile("meldung.csv", return_csv_bytes(return_figures(caseload_return=r)))
+
+
+BUTTONS = {
+    # name: (the return's fixture, who presses, extra POST data, the status afterwards when it succeeds)
+    "return_submit": ("draft", "carrier", lambda r: {}, ReturnStatus.SUBMITTED),
+    "return_upload": ("draft", "carrier", lambda r: {"file": _csv_file(r)}, ReturnStatus.DRAFT),
+    "return_use_register": ("uploaded", "carrier", lambda r: {}, ReturnStatus.DRAFT),
+    "return_accept": ("submitted", "a46", lambda r: {}, ReturnStatus.ACCEPTED),
+    "return_send_back": ("submitted", "a46", lambda r: {"reason": "Monat unvollständig"}, ReturnStatus.RETURNED),
+    "return_reopen": ("accepted", "a46", lambda r: {"reason": "Korrektur"}, ReturnStatus.RETURNED),
+}
+
+
+def _press(request, name: str, *, with_version: bool):
+    fixture, who, extra, _status = BUTTONS[name]
+    r = request.getfixturevalue(fixture)
+    r.refresh_from_db()
+    user = request.getfixturevalue("carrier_a_user" if who == "carrier" else "a46_user")
+    data = extra(r)
+    if with_version:
+        data["version"] = str(r.version)
+    response = _client(user).post(reverse(f"casemanagement:{name}", args=[r.public_id]), data, follow=True)
+    return r, response
+
+
+@pytest.mark.parametrize("name", sorted(BUTTONS))
+def test_a_return_button_without_a_version_is_refused_like_a_stale_one(request, name):
+    r, response = (None, None)
+    fixture = BUTTONS[name][0]
+    before = request.getfixturevalue(fixture)
+    before.refresh_from_db()
+    history, version, status = before.history.count(), before.version, before.status
+    r, response = _press(request, name, with_version=False)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [NO_VERSION]
+    r.refresh_from_db()
+    assert (r.status, r.version, r.history.count()) == (status, version, history)
+
+
+@pytest.mark.parametrize("name", sorted(BUTTONS))
+def test_the_same_return_button_with_the_pages_version_goes_through(request, name):
+    r, response = _press(request, name, with_version=True)
+    assert response.status_code == 200
+    assert not any(m.level_tag == "error" for m in response.context["messages"])
+    before = r.version
+    r.refresh_from_db()
+    assert r.status == BUTTONS[name][3]
+    assert r.version == before + 1

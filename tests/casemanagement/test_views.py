@@ -23,6 +23,11 @@ def two_registers(make_case, carrier_b, post_b, stolberg):
     return a, b
 
 
+def page_version(obj) -> dict[str, str]:
+    """The hidden ``version`` the object's page carries (buttons without it are refused)."""
+    return {"version": str(type(obj)._base_manager.get(pk=obj.pk).version)}
+
+
 def login(client, user):
     client.force_login(user)
     return client
@@ -216,25 +221,28 @@ def test_another_carriers_return_answers_404_and_is_not_listed(client, carrier_a
 
 def test_a_carrier_submits_and_a46_accepts_from_the_review_queue(client, carrier_a_user, a46_user, returns):
     ra, _rb = returns
-    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]))
+    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]), page_version(ra))
     login(client, a46_user)
     queue = client.get(reverse("casemanagement:review_queue")).content.decode()
     assert ra.get_absolute_url() in queue
     detail = client.get(ra.get_absolute_url()).content.decode()
     assert "&lt;5" in detail  # one new case in March: shown as <5 to A 46
-    client.post(reverse("casemanagement:return_accept", args=[ra.public_id]))
+    client.post(reverse("casemanagement:return_accept", args=[ra.public_id]), page_version(ra))
     ra.refresh_from_db()
     assert ra.status == ReturnStatus.ACCEPTED
 
 
 def test_a46_returns_a_return_only_with_a_reason(client, carrier_a_user, a46_user, returns):
     ra, _rb = returns
-    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]))
+    login(client, carrier_a_user).post(reverse("casemanagement:return_submit", args=[ra.public_id]), page_version(ra))
     login(client, a46_user)
-    client.post(reverse("casemanagement:return_send_back", args=[ra.public_id]), {"reason": ""})
+    client.post(reverse("casemanagement:return_send_back", args=[ra.public_id]), {"reason": "", **page_version(ra)})
     ra.refresh_from_db()
     assert ra.status == ReturnStatus.SUBMITTED
-    client.post(reverse("casemanagement:return_send_back", args=[ra.public_id]), {"reason": "Monat unvollständig"})
+    client.post(
+        reverse("casemanagement:return_send_back", args=[ra.public_id]),
+        {"reason": "Monat unvollständig", **page_version(ra)},
+    )
     ra.refresh_from_db()
     assert (ra.status, ra.review_note) == (ReturnStatus.RETURNED, "Monat unvollständig")
 
@@ -258,7 +266,7 @@ def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carr
     login(client, carrier_a_user)
     response = client.post(
         reverse("casemanagement:return_upload", args=[ra.public_id]),
-        {"file": SimpleUploadedFile("m.csv", content)},
+        {"file": SimpleUploadedFile("m.csv", content), **page_version(ra)},
         follow=True,
     )
     assert "Zeile 2, Spalte „Anzahl“" in response.content.decode()
@@ -434,9 +442,14 @@ def test_a46_reopens_an_accepted_return_only_with_a_reason(client, a46_user, ret
     services.return_submit(caseload_return=ra)
     services.return_accept(caseload_return=ra)
     login(client, a46_user)
-    response = client.post(reverse("casemanagement:return_reopen", args=[ra.public_id]), {"reason": ""}, follow=True)
+    response = client.post(
+        reverse("casemanagement:return_reopen", args=[ra.public_id]), {"reason": "", **page_version(ra)}, follow=True
+    )
     assert "Bitte eine Begründung angeben" in response.content.decode()
-    client.post(reverse("casemanagement:return_reopen", args=[ra.public_id]), {"reason": "Korrektur der Abschlüsse"})
+    client.post(
+        reverse("casemanagement:return_reopen", args=[ra.public_id]),
+        {"reason": "Korrektur der Abschlüsse", **page_version(ra)},
+    )
     ra.refresh_from_db()
     assert (ra.status, ra.review_note) == (ReturnStatus.RETURNED, "Korrektur der Abschlüsse")
 
@@ -462,7 +475,7 @@ def test_a_binary_upload_is_rejected_with_a_german_message(client, carrier_a_use
     login(client, carrier_a_user)
     response = client.post(
         reverse("casemanagement:return_upload", args=[ra.public_id]),
-        {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81")},
+        {"file": SimpleUploadedFile("m.csv", b"\xff\xfe\x00\x81"), **page_version(ra)},
         follow=True,
     )
     assert "nicht in UTF-8" in response.content.decode()
@@ -476,7 +489,7 @@ def test_a_too_large_upload_is_rejected_without_importing(client, carrier_a_user
     big = b"Bereich;Merkmal;Anzahl\n" + b"Thema;Arbeit;1\n" * 20000  # about 300 KB > 200 KB
     response = client.post(
         reverse("casemanagement:return_upload", args=[ra.public_id]),
-        {"file": SimpleUploadedFile("m.csv", big)},
+        {"file": SimpleUploadedFile("m.csv", big), **page_version(ra)},
         follow=True,
     )
     assert "zu groß" in response.content.decode()

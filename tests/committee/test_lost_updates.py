@@ -137,3 +137,31 @@ def test_adding_a_decision_item_makes_the_paper_newer(anna, draft_paper):
     assert anna.post(url, {**values, "order": "9", "text": "Zusätzlicher Beschlusspunkt."}).status_code == 302
     draft_paper.refresh_from_db()
     assert draft_paper.version == loaded + 1
+
+
+NO_VERSION = "Die Seite ist veraltet oder unvollständig. Bitte die Seite neu laden und es erneut versuchen."
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture", "after"),
+    [
+        ("paper_release", "draft_paper", (PaperStatus.RELEASED, False)),
+        ("paper_withdraw", "draft_paper", (PaperStatus.DRAFT, True)),
+        ("paper_withdraw", "released_paper", (PaperStatus.RELEASED, True)),
+    ],
+)
+def test_a_paper_button_without_a_version_is_refused_like_a_stale_one(request, anna, name, fixture, after):
+    """Issue 14, item 8: no version is no proof the page was current; the control with it goes through."""
+    paper = request.getfixturevalue(fixture)
+    paper.refresh_from_db()
+    before = (paper.status, paper.deleted, paper.version, paper.history.count())
+    url = reverse(f"committee:{name}", args=[paper.pk])
+    response = anna.post(url, {}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [NO_VERSION]
+    paper.refresh_from_db()
+    assert (paper.status, paper.deleted, paper.version, paper.history.count()) == before
+
+    assert anna.post(url, {"version": str(paper.version)}).status_code == 302
+    paper.refresh_from_db()
+    assert (paper.status, paper.deleted) == after

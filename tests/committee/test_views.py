@@ -20,6 +20,11 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+def page_version(obj) -> dict[str, str]:
+    """The hidden ``version`` the object's page carries (buttons without it are refused)."""
+    return {"version": str(type(obj)._base_manager.get(pk=obj.pk).version)}
+
+
 @pytest.fixture
 def hidden_papers(paper_money, a46_department):
     """A draft and a released non-public paper: what must never reach a carrier or OParl."""
@@ -313,7 +318,7 @@ def test_a46_edits_a_draft_through_its_pages(client, a46_user, draft_paper, meet
         {"order": "1", "meeting": meeting_0619.pk, "role": "entscheidung"},
     )
     assert response.status_code == 302
-    response = client.post(reverse("committee:paper_release", args=[draft_paper.pk]))
+    response = client.post(reverse("committee:paper_release", args=[draft_paper.pk]), page_version(draft_paper))
     draft_paper.refresh_from_db()
     assert draft_paper.status == PaperStatus.RELEASED
     assert draft_paper.snapshot["figures"]["budget_income_planned@2021"]["value"] == "570000.00"
@@ -328,7 +333,8 @@ def test_a46_withdraws_a_released_paper_and_it_leaves_the_lists(client, a46_user
     client.force_login(committee_user)
     assert client.post(reverse("committee:paper_withdraw", args=[released_paper.pk])).status_code == 403
     client.force_login(a46_user)
-    assert client.post(reverse("committee:paper_withdraw", args=[released_paper.pk])).status_code == 302
+    response = client.post(reverse("committee:paper_withdraw", args=[released_paper.pk]), page_version(released_paper))
+    assert response.status_code == 302
     released_paper.refresh_from_db()
     assert released_paper.deleted is True
     assert ">2020/0354</a>" not in client.get(reverse("committee:paper_list")).content.decode()
@@ -340,7 +346,12 @@ def test_a_decided_paper_cannot_be_withdrawn(client, a46_user, released_paper):
         consultation=released_paper.consultations.get(order=2), data={"result": "ungeaendert"}
     )
     client.force_login(a46_user)
-    client.post(reverse("committee:paper_withdraw", args=[released_paper.pk]))
+    response = client.post(
+        reverse("committee:paper_withdraw", args=[released_paper.pk]), page_version(released_paper), follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Eine beschlossene Vorlage kann nicht zurückgezogen werden."
+    ]
     released_paper.refresh_from_db()
     assert released_paper.deleted is False
 

@@ -242,7 +242,11 @@ def test_the_upload_never_fails_and_changes_nothing_unless_the_file_is_valid(cli
                 valid = True
             except ValidationError:
                 valid = False
-            response = client.post(url, {"file": SimpleUploadedFile("meldung.csv", content, content_type="text/csv")})
+            upload = SimpleUploadedFile("meldung.csv", content, content_type="text/csv")
+            version = (
+                type(draft_return).objects.get(pk=draft_return.pk).version
+            )  # the page's version, as a browser sends it
+            response = client.post(url, {"file": upload, "version": str(version)})
             assert response.status_code == 302
             page = client.get(response["Location"])
             assert page.status_code == 200

@@ -286,7 +286,7 @@ def test_caseload_csv_import_with_hostile_bytes_and_names(client, media):
         kind, data = content
         with transaction.atomic():
             before_rows, before_files = fingerprint(), media_files()
-            response = post(client, url, {}, filename, data)
+            response = post(client, url, {"version": str(r.version)}, filename, data)  # as the page sends it
             assert response.status_code == 302, response.status_code
             page = client.get(response["Location"])
             assert page.status_code == 200
