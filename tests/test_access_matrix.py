@@ -444,6 +444,19 @@ def private_media(settings, demo):
     settings.MEDIA_ROOT = demo[1]
 
 
+def button_data(name: str, kwargs: dict) -> dict[str, str]:
+    """What a state-changing button of a versioned object sends besides the CSRF token: the version of its
+    page (a button without one is refused like a stale one, so the matrix presses it as the page does)."""
+    from casemanagement.models import CaseloadReturn
+    from committee.models import Paper
+
+    if name in ("committee:paper_release", "committee:paper_withdraw"):
+        return {"version": str(Paper.objects.get(pk=kwargs["pk"]).version)}
+    if name.startswith("casemanagement:return_") and "public_id" in kwargs:
+        return {"version": str(CaseloadReturn.objects.get(public_id=kwargs["public_id"]).version)}
+    return {}
+
+
 def run_role(role: str, d: Demo, names: list[str]) -> tuple[list[str], int]:
     from kim.models import User
 
@@ -458,13 +471,15 @@ def run_role(role: str, d: Demo, names: list[str]) -> tuple[list[str], int]:
     start = history_fingerprint()
     for name in names:
         kwargs_of, expected = POLICY[name]
-        url = reverse(name, kwargs=kwargs_of(d))
+        kwargs = kwargs_of(d)
+        url = reverse(name, kwargs=kwargs)
         for method, want in zip(("GET", "POST"), expected[role], strict=False):
             client.cookies = type(cookies)(cookies)  # logout must not end the session of the next request
             with transaction.atomic():
                 before = history_fingerprint() if method == "POST" else None
                 try:
-                    response = getattr(client, method.lower())(url)
+                    data = button_data(name, kwargs) if method == "POST" else {}
+                    response = getattr(client, method.lower())(url, data)
                     got = classify(response)
                 except Exception as exc:  # noqa: BLE001 - a 500 is a finding, reported with the others
                     got, response = f"500 ({type(exc).__name__}: {exc})", None
