@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from casemanagement.models import CaseloadReturn, ReturnStatus
 from committee.models import AgendaItem, Committee, Meeting, Paper
-from committee.pdf import _paper_pdf_render, meeting_bundle_pdf, paper_pdf
+from committee.pdf import meeting_bundle_pdf, paper_pdf, render_paper_pdf
 from kim.models import Organisation, Role, User
 from modules.models import Module, PostCategory
 
@@ -188,11 +188,11 @@ def _pdf_pages(data: bytes) -> int:
 def measure_pdf(runs: int = 5, bundle_papers: int = 6, log=print) -> dict:
 
     paper = Paper.objects.get(number="2020/0354")
-    _paper_pdf_render(paper, with_attachments=False)  # warm-up: fonts, templates, CSS
+    render_paper_pdf(paper)  # warm-up: fonts, templates, CSS
     times = []
     for _ in range(runs):  # the render itself (what a changed paper costs); paper_pdf caches released papers
         start = time.perf_counter()
-        data = _paper_pdf_render(paper, with_attachments=False)
+        data = render_paper_pdf(paper)
         times.append(time.perf_counter() - start)
     paper_pdf(paper)
     start = time.perf_counter()
