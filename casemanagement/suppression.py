@@ -16,6 +16,7 @@ Rule (also in README.md, "Schutz kleiner Fallzahlen"):
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -126,6 +127,41 @@ def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
             return hidden  # nothing left to hide next to it
 
 
+def suppress_linked(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
+    """Primary suppression, then the quick rule of ``suppress`` iterated to a fixed point (no audit).
+
+    For the figures of a whole year (every table of every period linked by its equations; see
+    ``casemanagement.selectors.year_protection``). A worklist holds the equations with exactly one
+    hidden member; hiding a partner re-examines only the equations that partner is in, so the cost
+    grows with the number of (cell, equation) pairs, not with a matrix rank. The partner is the
+    smallest non-zero visible member (ties by key): deterministic, and a zero (which reveals no one)
+    only where nothing else is left. The exact audit (``determined``) is the test's, not the page's.
+    """
+    eq_keys = [list(dict.fromkeys(k for k, _sign in _terms(equation))) for equation in equations]
+    by_key: dict[Key, list[int]] = defaultdict(list)
+    for i, keys in enumerate(eq_keys):
+        for k in keys:
+            by_key[k].append(i)
+    hidden = {k for k, v in values.items() if is_small(v)}
+    count = [sum(1 for k in keys if k in hidden) for keys in eq_keys]
+    queue = deque(i for i, c in enumerate(count) if c == 1)
+    while queue:
+        i = queue.popleft()
+        if count[i] != 1:
+            continue
+        visible = [k for k in eq_keys[i] if k not in hidden]
+        if not visible:
+            continue
+        nonzero = [k for k in visible if values.get(k, 0) > 0]
+        partner = min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k)))
+        hidden.add(partner)
+        for j in by_key[partner]:
+            count[j] += 1
+            if count[j] == 1:
+                queue.append(j)
+    return hidden
+
+
 def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:
     value = values.get(key, 0)
     if key in hidden:
@@ -135,22 +171,29 @@ def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:
 
 @dataclass
 class ProtectedFigures:
-    """Figures of several columns (carriers, or one return) after suppression."""
+    """Figures of several columns (carriers, or one return) after suppression.
+
+    ``prefix`` selects one table of a larger protected system (a period or a return of the year,
+    see ``figure_system_prefixed``)."""
 
     values: dict[Key, int]
     hidden: set[Key]
+    prefix: tuple = ()
+
+    def _show(self, key: tuple) -> str | int:
+        return display(self.prefix + key if self.prefix else key, self.values, self.hidden)
 
     def cell(self, dimension: str, key: str, col: Hashable) -> str | int:
-        return display(("c", dimension, key, col), self.values, self.hidden)
+        return self._show(("c", dimension, key, col))
 
     def row_total(self, dimension: str, key: str) -> str | int:
-        return display(("rt", dimension, key), self.values, self.hidden)
+        return self._show(("rt", dimension, key))
 
     def col_total(self, dimension: str, col: Hashable) -> str | int:
-        return display(_col_total_key(dimension, col), self.values, self.hidden)
+        return self._show(_col_total_key(dimension, col))
 
     def grand(self, dimension: str) -> str | int:
-        return display(_grand_key(dimension), self.values, self.hidden)
+        return self._show(_grand_key(dimension))
 
 
 # Breakdowns whose column total equals a figure of the totals table.
@@ -210,3 +253,12 @@ def figure_system(columns, keys) -> tuple[dict[Key, int], list[Equation]]:
         equations.append(([("rt", dimension, key) for key in rows], grand))
         equations.append(([_col_total_key(dimension, col) for col in cols], grand))
     return values, equations
+
+
+def figure_system_prefixed(columns, keys, prefix: tuple) -> tuple[dict[Key, int], list[Equation]]:
+    """``figure_system`` of one table, every key prefixed (``("q", 2)`` + key) to tell tables apart."""
+    values, equations = figure_system(columns, keys)
+    return (
+        {prefix + k: v for k, v in values.items()},
+        [([prefix + m for m in members], None if total is None else prefix + total) for members, total in equations],
+    )
