@@ -589,7 +589,10 @@ def year_protection_system(*, year: int):
 
 def year_protection_compute(*, year: int) -> YearProtection:
     values, equations, columns, return_ids = year_protection_system(year=year)
-    return YearProtection(year, values, suppress_linked(values, equations), columns, return_ids)
+    # a return page shows the return's cells only, not the sums of its breakdowns
+    unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
+    hidden = suppress_linked(values, equations, unpublished=unpublished)
+    return YearProtection(year, values, hidden, columns, return_ids)
 
 
 @dataclass

@@ -115,12 +115,21 @@ class Model:
                 rows.append(row)
             t = Dimension.TOTALS
             rows.append(
-                Counter({(rid, t, "active_start"): 1, (rid, t, "new"): 1, (rid, t, "closed"): -1, (rid, t, "active_end"): -1})
+                Counter(
+                    {
+                        (rid, t, "active_start"): 1,
+                        (rid, t, "new"): 1,
+                        (rid, t, "closed"): -1,
+                        (rid, t, "active_end"): -1,
+                    }
+                )
             )
         for rid, (carrier, post, month) in self.returns.items():
             for nxt, (c2, p2, m2) in self.returns.items():
                 if (c2, p2, m2) == (carrier, post, month + 1):
-                    rows.append(Counter({(rid, Dimension.TOTALS, "active_end"): 1, (nxt, Dimension.TOTALS, "active_start"): -1}))
+                    rows.append(
+                        Counter({(rid, Dimension.TOTALS, "active_end"): 1, (nxt, Dimension.TOTALS, "active_start"): -1})
+                    )
         return [row for row in rows if self.value(row) == 0]  # only what holds in the data
 
     def value(self, vector: Counter) -> int:
@@ -184,7 +193,11 @@ def download_everything(client, model: Model) -> list[tuple[str, Counter, str]]:
                     key = key_by_label[dimension][row[0]]
                     for carrier, shown in zip(columns, row[1:-1], strict=True):
                         published.append(
-                            (f"{where} {heading} {row[0]} {carrier}", model.cell(months, dimension, key, {carrier}), shown)
+                            (
+                                f"{where} {heading} {row[0]} {carrier}",
+                                model.cell(months, dimension, key, {carrier}),
+                                shown,
+                            )
                         )
                     published.append(
                         (f"{where} {heading} {row[0]} alle", model.cell(months, dimension, key, set(columns)), row[-1])
@@ -192,7 +205,9 @@ def download_everything(client, model: Model) -> list[tuple[str, Counter, str]]:
             elif heading == "Neuaufnahmen je geförderter VZÄ":
                 for row in rows[1:]:
                     carrier = carrier_by_name[row[0]]
-                    published.append((f"{where} je VZÄ {row[0]}", model.cell(months, Dimension.TOTALS, "new", {carrier}), row[1]))
+                    published.append(
+                        (f"{where} je VZÄ {row[0]}", model.cell(months, Dimension.TOTALS, "new", {carrier}), row[1])
+                    )
             elif heading == "Fallbestand je Monat und Träger":
                 columns = [carrier_by_name[name] for name in header[1:]]
                 for row in rows[1:]:
