@@ -490,7 +490,7 @@ def year_protection(*, year: int) -> YearProtection:
 
 
 def year_protection_system(*, year: int):
-    """(values, equations, columns, return ids) of every table of the year and every link between them.
+    """(values, equations, columns, carrier id per return id) of every table of the year and every link between them.
 
     Three queries. Links a reader can use besides each table's own sums (``figure_system``):
     a carrier's flow in a quarter = the sum of its returns of those months; in the year = the sum of
@@ -584,15 +584,28 @@ def year_protection_system(*, year: int):
                                 _return_prefix(next_rid) + ("c", Dimension.TOTALS, "active_start", next_rid),
                             )
                         )
-    return values, equations, columns, frozenset(figures)
+    return values, equations, columns, {rid: cid for rid, cid, _post, _month in returns}
 
 
 def year_protection_compute(*, year: int) -> YearProtection:
-    values, equations, columns, return_ids = year_protection_system(year=year)
+    values, equations, columns, carrier_of = year_protection_system(year=year)
     # a return page shows the return's cells only, not the sums of its breakdowns
     unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
-    hidden = suppress_linked(values, equations, unpublished=unpublished)
-    return YearProtection(year, values, hidden, columns, return_ids)
+
+    def block(key) -> int | None:
+        """The carrier a figure belongs to; None for the sums across carriers."""
+        if key[0] == "r":
+            return carrier_of[key[1]]
+        if key[0] == "m":
+            return key[2]
+        if key[2] == "c":
+            return key[5]
+        if key[2] == "ct":
+            return key[4]
+        return None
+
+    hidden = suppress_linked(values, equations, unpublished=unpublished, block=block)
+    return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
 
 
 @dataclass

@@ -181,8 +181,33 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
     return {order[col] for col, row in pivots.items() if len(row) == 1}
 
 
+EXACT_LIMIT = 20_000  # hidden figures up to which the audit solves the whole year's system at once
+
+
+def _audit(hidden: set[Key], equations: list[Equation], block, limit: int) -> set[Key]:
+    """``determined_modular`` over all equations, or, above ``limit`` hidden figures and with a
+    ``block`` function (figure -> its carrier, None for sums across carriers), per block: each
+    block's own equations solved exactly, the equations across blocks left to the quick rule."""
+    if block is None or len(hidden) <= limit:
+        return determined_modular(hidden, equations)
+    groups: dict[Hashable, list[Equation]] = defaultdict(list)
+    for equation in equations:
+        blocks = {block(k) for k, _sign in _terms(equation)}
+        if len(blocks) == 1 and None not in blocks:
+            groups[blocks.pop()].append(equation)
+    result: set[Key] = set()
+    for group in groups.values():
+        result |= determined_modular(hidden, group)
+    return result
+
+
 def suppress_linked(
-    values: dict[Key, int], equations: Iterable[Equation], *, unpublished: set[Key] = frozenset()
+    values: dict[Key, int],
+    equations: Iterable[Equation],
+    *,
+    unpublished: set[Key] = frozenset(),
+    block=None,
+    exact_limit: int | None = None,
 ) -> set[Key]:
     """Primary suppression, then secondary suppression over all equations of a whole year.
 
@@ -196,6 +221,7 @@ def suppress_linked(
     1–4, one more member of an equation holding it is hidden and the quick rule runs again; hidden
     figures that are determined all the same (zeros, redundant partners) are shown at the end.
     ``unpublished`` keys (figures that appear in an equation but on no page) count as unknown.
+    Above ``exact_limit`` hidden figures the audit runs per ``block`` (see ``_audit``).
     """
     equations = list(equations)
     # an equation with an unpublished member tells a reader nothing by itself: the quick rule skips it
@@ -234,7 +260,8 @@ def suppress_linked(
             key = partner(eq_keys[i])
             if key is not None:
                 hide(key, queue)
-        leaking = determined_modular(hidden, equations) - set(unpublished)
+        limit = EXACT_LIMIT if exact_limit is None else exact_limit
+        leaking = _audit(hidden, equations, block, limit) - set(unpublished)
         changed = False
         for key in sorted((k for k in leaking if is_small(values.get(k, 0))), key=repr):
             for i in by_key[key]:
