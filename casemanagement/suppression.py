@@ -184,20 +184,31 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
 EXACT_LIMIT = 20_000  # hidden figures up to which the audit solves the whole year's system at once
 
 
-def _audit(hidden: set[Key], equations: list[Equation], block, limit: int) -> set[Key]:
+def _audit(hidden: set[Key], equations: list[Equation], block, limit: int, memo: dict) -> set[Key]:
     """``determined_modular`` over all equations, or, above ``limit`` hidden figures and with a
     ``block`` function (figure -> its carrier, None for sums across carriers), per block: each
-    block's own equations solved exactly, the equations across blocks left to the quick rule."""
+    block's own equations solved exactly, the equations across blocks left to the quick rule.
+    ``memo`` keeps each block's answer while its hidden figures stay the same (later rounds)."""
     if block is None or len(hidden) <= limit:
         return determined_modular(hidden, equations)
-    groups: dict[Hashable, list[Equation]] = defaultdict(list)
-    for equation in equations:
-        blocks = {block(k) for k, _sign in _terms(equation)}
-        if len(blocks) == 1 and None not in blocks:
-            groups[blocks.pop()].append(equation)
+    if "groups" not in memo:
+        groups: dict[Hashable, list[Equation]] = defaultdict(list)
+        for equation in equations:
+            blocks = {block(k) for k, _sign in _terms(equation)}
+            if len(blocks) == 1 and None not in blocks:
+                groups[blocks.pop()].append(equation)
+        memo["groups"] = groups
+        memo["keys"] = {
+            name: {k for equation in group for k, _sign in _terms(equation)} for name, group in groups.items()
+        }
     result: set[Key] = set()
-    for group in groups.values():
-        result |= determined_modular(hidden, group)
+    for name, group in memo["groups"].items():
+        state = frozenset(memo["keys"][name] & hidden)
+        cached = memo.get(name)
+        if cached is None or cached[0] != state:
+            cached = (state, determined_modular(set(state), group))
+            memo[name] = cached
+        result |= cached[1]
     return result
 
 
@@ -252,6 +263,7 @@ def suppress_linked(
         return min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k)))
 
     queue = deque(i for i, c in enumerate(count) if c == 1)
+    memo: dict = {}
     while True:
         while queue:
             i = queue.popleft()
@@ -261,7 +273,7 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
-        leaking = _audit(hidden, equations, block, limit) - set(unpublished)
+        leaking = _audit(hidden, equations, block, limit, memo) - set(unpublished)
         changed = False
         for key in sorted((k for k in leaking if is_small(values.get(k, 0))), key=repr):
             for i in by_key[key]:
