@@ -489,7 +489,7 @@ def year_protection(*, year: int) -> YearProtection:
     return figure_cache.cached("case-year-protection", (year,), lambda: year_protection_compute(year=year), stamp=stamp)
 
 
-def year_protection_system(*, year: int):
+def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:
     """(values, equations, columns, carrier id per return id) of every table of the year and every link between them.
 
     Three queries. Links a reader can use besides each table's own sums (``figure_system``):
@@ -505,7 +505,7 @@ def year_protection_system(*, year: int):
     values: dict = {}
     equations: list = []
 
-    def add(system) -> None:
+    def add(system: tuple[dict, list]) -> None:
         values.update(system[0])
         equations.extend(system[1])
 
@@ -551,15 +551,15 @@ def year_protection_system(*, year: int):
         by_post[post][month].append((rid, cid))
     for quarter in (1, 2, 3, 4, None):
         wanted = set(period_months(year=year, quarter=quarter))
-        members: dict[tuple[int, str], list] = defaultdict(list)
+        stock_members: dict[tuple[int, str], list] = defaultdict(list)
         for months in by_post.values():
             present = sorted(set(months) & wanted)
             if not present:
                 continue
             for key, month in (("active_start", present[0]), ("active_end", present[-1])):
                 for rid, cid in months[month]:
-                    members[(cid, key)].append(_return_prefix(rid) + ("c", Dimension.TOTALS, key, rid))
-        for (cid, key), cells in members.items():
+                    stock_members[(cid, key)].append(_return_prefix(rid) + ("c", Dimension.TOTALS, key, rid))
+        for (cid, key), cells in stock_members.items():
             total = _period_prefix(quarter) + ("c", Dimension.TOTALS, key, cid)
             if total in values:
                 equations.append((cells, total))
@@ -592,7 +592,7 @@ def year_protection_compute(*, year: int) -> YearProtection:
     # a return page shows the return's cells only, not the sums of its breakdowns
     unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
 
-    def block(key) -> int | None:
+    def block(key: tuple) -> int | None:
         """The carrier a figure belongs to; None for the sums across carriers."""
         if key[0] == "r":
             return carrier_of[key[1]]

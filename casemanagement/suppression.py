@@ -17,9 +17,10 @@ Rule (also in README.md, "Schutz kleiner Fallzahlen"):
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, cast
 
 THRESHOLD = 5
 PRIMARY = "<5"
@@ -184,7 +185,9 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
 EXACT_LIMIT = 20_000  # hidden figures up to which the audit solves the whole year's system at once
 
 
-def _audit(hidden: set[Key], equations: list[Equation], block, limit: int, memo: dict) -> set[Key]:
+def _audit(
+    hidden: set[Key], equations: list[Equation], block: Callable[[Any], Hashable | None] | None, limit: int, memo: dict
+) -> set[Key]:
     """``determined_modular`` over all equations, or, above ``limit`` hidden figures and with a
     ``block`` function (figure -> its carrier, None for sums across carriers), per block: each
     block's own equations solved exactly, the equations across blocks left to the quick rule.
@@ -216,8 +219,8 @@ def suppress_linked(
     values: dict[Key, int],
     equations: Iterable[Equation],
     *,
-    unpublished: set[Key] = frozenset(),
-    block=None,
+    unpublished: frozenset[Key] | set[Key] = frozenset(),
+    block: Callable[[Any], Hashable | None] | None = None,
     exact_limit: int | None = None,
 ) -> set[Key]:
     """Primary suppression, then secondary suppression over all equations of a whole year.
@@ -316,10 +319,10 @@ class ProtectedFigures:
         return self._show(("rt", dimension, key))
 
     def col_total(self, dimension: str, col: Hashable) -> str | int:
-        return self._show(_col_total_key(dimension, col))
+        return self._show(cast(tuple, _col_total_key(dimension, col)))
 
     def grand(self, dimension: str) -> str | int:
-        return self._show(_grand_key(dimension))
+        return self._show(cast(tuple, _grand_key(dimension)))
 
 
 # Breakdowns whose column total equals a figure of the totals table.
@@ -381,10 +384,15 @@ def figure_system(columns, keys) -> tuple[dict[Key, int], list[Equation]]:
     return values, equations
 
 
-def figure_system_prefixed(columns, keys, prefix: tuple) -> tuple[dict[Key, int], list[Equation]]:
+def figure_system_prefixed(
+    columns: dict[Any, dict[str, dict[str, int]]], keys: dict[str, list[str]], prefix: tuple
+) -> tuple[dict[Key, int], list[Equation]]:
     """``figure_system`` of one table, every key prefixed (``("q", 2)`` + key) to tell tables apart."""
     values, equations = figure_system(columns, keys)
     return (
-        {prefix + k: v for k, v in values.items()},
-        [([prefix + m for m in members], None if total is None else prefix + total) for members, total in equations],
+        {prefix + cast(tuple, k): v for k, v in values.items()},
+        [
+            ([prefix + cast(tuple, m) for m in members], None if total is None else prefix + cast(tuple, total))
+            for members, total in equations
+        ],
     )
