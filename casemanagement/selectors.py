@@ -17,7 +17,7 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,8 +43,15 @@ from casemanagement.models import (
     ReturnStatus,
     Topic,
 )
-from casemanagement.suppression import PRIMARY, SECONDARY, ProtectedFigures, protect_figures
+from casemanagement.suppression import (
+    ProtectedFigures,
+    display,
+    figure_system_prefixed,
+    protect_figures,
+    suppress_linked,
+)
 from funding.models import GrantAllocation
+from kim import figure_cache
 from kim.models import Municipality, Organisation, OrganisationKind, User
 from kim.periods import days_in_year, month_bounds, overlap_days, year_end, year_start
 from modules.models import Post
@@ -296,35 +303,41 @@ def statistics_by_carrier(
 
 
 class YearOfReturns:
-    """The frozen returns of a year read once (three queries), so that the counts of any period of
+    """The frozen returns of a year read once (two queries), so that the counts of any period of
     that year come out of memory exactly as ``statistics_by_carrier`` would count them: flows summed
     per carrier, stocks taken per post at the first and the last month with a return in the period,
-    then summed per carrier. The monthly charts need 17 periods; this keeps them at three queries."""
+    then summed per carrier. The monthly charts and the protection of the year need every period and
+    every return; this keeps them at two queries. ``returns`` holds (id, carrier id, post id, month)
+    in month order, ``figures`` each return's figures."""
 
     def __init__(self, *, year: int):
         self.year = year
-        returns = CaseloadReturn.objects.filter(year=year, status__in=FROZEN)
+        self.returns: list[tuple[int, int, int, int]] = list(
+            CaseloadReturn.objects.filter(year=year, status__in=FROZEN)
+            .order_by("month", "pk")
+            .values_list("pk", "carrier_id", "post_id", "month")
+        )
+        self.figures: dict[int, Figures] = {rid: {} for rid, *_rest in self.returns}
+        for rid, dimension, key, n in ReturnFigure.objects.filter(
+            caseload_return__year=year, caseload_return__status__in=FROZEN
+        ).values_list("caseload_return_id", "dimension", "key", "count"):
+            self.figures[rid].setdefault(dimension, {})[key] = n
         # post -> months with a frozen return (of any carrier, as the subquery there picks them)
         self.post_months: dict[int, set[int]] = defaultdict(set)
-        for month, post_id in returns.values_list("month", "post_id"):
-            self.post_months[post_id].add(month)
-        figures = ReturnFigure.objects.filter(caseload_return__in=returns)
-        self.flows: dict[int, list[tuple[int, str, str, int]]] = defaultdict(list)
-        for month, carrier_id, dimension, key, n in (
-            figures.exclude(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"])
-            .values_list("caseload_return__month", "caseload_return__carrier_id", "dimension", "key")
-            .annotate(n=Sum("count"))
-            .order_by()
-        ):
-            self.flows[month].append((carrier_id, dimension, key, int(n)))
+        flows: dict[int, dict[tuple[int, str, str], int]] = defaultdict(lambda: defaultdict(int))
         # post -> its stock figures: (month, carrier, key, count)
         self.stocks: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
-        for month, post_id, carrier_id, key, n in figures.filter(
-            dimension=Dimension.TOTALS, key__in=["active_start", "active_end"]
-        ).values_list(
-            "caseload_return__month", "caseload_return__post_id", "caseload_return__carrier_id", "key", "count"
-        ):
-            self.stocks[post_id].append((month, carrier_id, key, n))
+        for rid, carrier_id, post_id, month in self.returns:
+            self.post_months[post_id].add(month)
+            for dimension, counts in self.figures[rid].items():
+                for key, n in counts.items():
+                    if dimension == Dimension.TOTALS and key in ("active_start", "active_end"):
+                        self.stocks[post_id].append((month, carrier_id, key, n))
+                    else:
+                        flows[month][(carrier_id, dimension, key)] += n
+        self.flows: dict[int, list[tuple[int, str, str, int]]] = {
+            month: [(cid, d, k, n) for (cid, d, k), n in cells.items()] for month, cells in flows.items()
+        }
 
     def counts(self, months: list[int]) -> dict[str, dict[tuple[int, str], int]]:
         """What ``statistics_by_carrier(year=…, months=months)`` returns, from memory."""
@@ -400,18 +413,14 @@ def statistics_keys() -> dict[str, list[tuple[str, str]]]:
 def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadStatistics:
     """Statistics across carriers from the frozen returns, every count protected (suppression.py).
 
-    The function committee papers call: nothing it returns can reveal a count of 1 to 4.
+    The function committee papers call: nothing it returns can reveal a count of 1 to 4, not even
+    together with the other periods of the year and the returns (``year_protection``).
     """
 
-    raw = statistics_by_carrier(year=year, quarter=quarter)
-    carrier_ids = {cid for values in raw.values() for cid, _k in values}
-    carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
-    columns: dict[Hashable, Figures] = {c.pk: {} for c in carriers}
-    for dimension, values in raw.items():
-        for (cid, key), n in values.items():
-            columns[cid].setdefault(dimension, {})[key] = n
+    protection = year_protection(year=year)
+    carriers = list(Organisation.objects.filter(pk__in=protection.carriers(quarter)).order_by("name"))
+    protected = protection.period(quarter)
     keys = statistics_keys()
-    protected = protect_figures(columns, {d: [k for k, _l in rows] for d, rows in keys.items()})
     stats = CaseloadStatistics(year=year, quarter=quarter, carriers=carriers)
     for dimension, rows in keys.items():
         stats.tables.append(
@@ -433,18 +442,175 @@ def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadSta
     return stats
 
 
-def _protected(
-    raw: dict[str, dict[tuple[int, str], int]], keys: dict[str, list[tuple[str, str]]] | None = None
-) -> tuple[set[int], ProtectedFigures]:
-    """(carrier ids, protected figures) of one period's raw counts, as the statistics page protects them."""
+# ------------------------------------------------------------------------- protection of a whole year
 
-    carrier_ids = {cid for values in raw.values() for cid, _k in values}
-    columns: dict[Hashable, Figures] = {cid: {} for cid in carrier_ids}
-    for dimension, values in raw.items():
-        for (cid, key), n in values.items():
-            columns[cid].setdefault(dimension, {})[key] = n
-    keys = keys if keys is not None else statistics_keys()
-    return carrier_ids, protect_figures(columns, {d: [k for k, _l in rows] for d, rows in keys.items()})
+# The statistics read the frozen returns and their figures besides organisations, posts and grants.
+STATISTICS_STAMP = ("casemanagement.historicalcaseloadreturn", "casemanagement.historicalreturnfigure")
+STOCK_KEYS = ("active_start", "active_end")
+
+
+def _period_prefix(quarter: int | None) -> tuple:
+    return ("p", quarter or 0)
+
+
+def _return_prefix(return_id: int) -> tuple:
+    return ("r", return_id)
+
+
+@dataclass
+class YearProtection:
+    """Every count staff can obtain for one year, protected together (README, "Schutz kleiner Fallzahlen").
+
+    Tables: each frozen return (the return page), the statistics of the four quarters and of the
+    year (page, CSV, XLSX, committee papers), the stock at the end of each month per carrier (the
+    monthly chart). ``values`` and ``hidden`` are keyed by table prefix + the key of
+    ``suppression.figure_system``; ``("m", month, carrier id)`` for the monthly stocks."""
+
+    year: int
+    values: dict
+    hidden: set
+    columns: dict[int, list[int]]  # period (0 = year) -> carrier ids with a column
+    return_ids: frozenset[int]
+
+    def carriers(self, quarter: int | None) -> list[int]:
+        return self.columns.get(quarter or 0, [])
+
+    def period(self, quarter: int | None) -> ProtectedFigures:
+        return ProtectedFigures(self.values, self.hidden, _period_prefix(quarter))
+
+    def caseload_return(self, return_id: int) -> ProtectedFigures | None:
+        if return_id not in self.return_ids:
+            return None
+        return ProtectedFigures(self.values, self.hidden, _return_prefix(return_id))
+
+    def month_stock(self, month: int, carrier_id: int) -> str | int | None:
+        key = ("m", month, carrier_id)
+        return display(key, self.values, self.hidden) if key in self.values else None
+
+
+def year_protection(*, year: int) -> YearProtection:
+    """``year_protection_compute`` once per change of the returns (kim.figure_cache)."""
+    stamp = figure_cache.data_stamp(STATISTICS_STAMP)
+    return figure_cache.cached("case-year-protection", (year,), lambda: year_protection_compute(year=year), stamp=stamp)
+
+
+def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:
+    """(values, equations, columns, carrier id per return id) of every table of the year and every link between them.
+
+    Three queries. Links a reader can use besides each table's own sums (``figure_system``):
+    a carrier's flow in a quarter = the sum of its returns of those months; in the year = the sum of
+    its quarters (also for the row, column and grand totals); a carrier's stock at the start (end)
+    of a period = the sum of its posts' returns of the first (last) month with a return; the monthly
+    stock per carrier = the sum of its returns' end stocks; a post's end stock = its next month's
+    start stock."""
+    data = YearOfReturns(year=year)
+    keys = {d: [k for k, _l in rows] for d, rows in statistics_keys().items()}
+    returns, figures = data.returns, data.figures
+
+    values: dict = {}
+    equations: list = []
+
+    def add(system: tuple[dict, list]) -> None:
+        values.update(system[0])
+        equations.extend(system[1])
+
+    for rid, *_rest in returns:
+        add(figure_system_prefixed({rid: figures[rid]}, keys, _return_prefix(rid)))
+    columns: dict[int, list[int]] = {}
+    for quarter in (1, 2, 3, 4, None):
+        raw = data.counts(period_months(year=year, quarter=quarter))
+        ids = sorted({cid for counts in raw.values() for cid, _k in counts})
+        table: dict[int, Figures] = {cid: {} for cid in ids}
+        for dimension, counts in raw.items():
+            for (cid, key), n in counts.items():
+                table[cid].setdefault(dimension, {})[key] = n
+        columns[quarter or 0] = ids
+        add(figure_system_prefixed(table, keys, _period_prefix(quarter)))
+
+    def is_flow(rest: tuple) -> bool:
+        return not (rest[0] in ("c", "rt") and rest[1] == Dimension.TOTALS and rest[2] in STOCK_KEYS)
+
+    # the year (every flow cell and total) = the sum of its quarters
+    year_prefix = _period_prefix(None)
+    for key in [k for k in values if k[:2] == year_prefix]:
+        rest = key[2:]
+        if is_flow(rest):
+            members = [_period_prefix(q) + rest for q in (1, 2, 3, 4) if _period_prefix(q) + rest in values]
+            equations.append((members, key))
+    # a carrier's flow in a quarter = the sum of its returns of that quarter
+    by_carrier_quarter: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for rid, cid, _post, month in returns:
+        by_carrier_quarter[(cid, (month - 1) // 3 + 1)].append(rid)
+    for (cid, quarter), rids in by_carrier_quarter.items():
+        prefix = _period_prefix(quarter)
+        for dimension, rows in keys.items():
+            for key in rows:
+                if dimension == Dimension.TOTALS and key in STOCK_KEYS:
+                    continue
+                total = prefix + ("c", dimension, key, cid)
+                if total in values:
+                    equations.append(([_return_prefix(r) + ("c", dimension, key, r) for r in rids], total))
+    # stocks: per post the first/last month with a return in the period (as YearOfReturns counts them)
+    by_post: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for rid, cid, post, month in returns:
+        by_post[post][month].append((rid, cid))
+    for quarter in (1, 2, 3, 4, None):
+        wanted = set(period_months(year=year, quarter=quarter))
+        stock_members: dict[tuple[int, str], list] = defaultdict(list)
+        for months in by_post.values():
+            present = sorted(set(months) & wanted)
+            if not present:
+                continue
+            for key, month in (("active_start", present[0]), ("active_end", present[-1])):
+                for rid, cid in months[month]:
+                    stock_members[(cid, key)].append(_return_prefix(rid) + ("c", Dimension.TOTALS, key, rid))
+        for (cid, key), cells in stock_members.items():
+            total = _period_prefix(quarter) + ("c", Dimension.TOTALS, key, cid)
+            if total in values:
+                equations.append((cells, total))
+    # the monthly stock per carrier (chart and table of the statistics page)
+    by_carrier_month: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for rid, cid, _post, month in returns:
+        by_carrier_month[(month, cid)].append(rid)
+    for (month, cid), rids in by_carrier_month.items():
+        values[("m", month, cid)] = sum(figures[r].get(Dimension.TOTALS, {}).get("active_end", 0) for r in rids)
+        equations.append(
+            ([_return_prefix(r) + ("c", Dimension.TOTALS, "active_end", r) for r in rids], ("m", month, cid))
+        )
+    # a post's stock carries over from one month to the next
+    for months in by_post.values():
+        for month, items in months.items():
+            for rid, cid in items:
+                for next_rid, next_cid in months.get(month + 1, ()):
+                    if next_cid == cid:
+                        equations.append(
+                            (
+                                [_return_prefix(rid) + ("c", Dimension.TOTALS, "active_end", rid)],
+                                _return_prefix(next_rid) + ("c", Dimension.TOTALS, "active_start", next_rid),
+                            )
+                        )
+    return values, equations, columns, {rid: cid for rid, cid, _post, _month in returns}
+
+
+def year_protection_compute(*, year: int) -> YearProtection:
+    values, equations, columns, carrier_of = year_protection_system(year=year)
+    # a return page shows the return's cells only, not the sums of its breakdowns
+    unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
+
+    def block(key: tuple) -> int | None:
+        """The carrier a figure belongs to; None for the sums across carriers."""
+        if key[0] == "r":
+            return carrier_of[key[1]]
+        if key[0] == "m":
+            return key[2]
+        if key[2] == "c":
+            return key[5]
+        if key[2] == "ct":
+            return key[4]
+        return None
+
+    hidden = suppress_linked(values, equations, unpublished=unpublished, block=block)
+    return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
 
 
 @dataclass
@@ -465,38 +631,18 @@ class CaseloadByMonth:
 def caseload_by_month(*, year: int) -> CaseloadByMonth:
     """Caseload (stock at the end of the month) per month and carrier, for A 46.
 
-    Each month is protected like a statistics page of that month (all its figures together).
-    A month's stock is also the stock at the end of a quarter (March, June, September, December)
-    or the year, and the stock at the start of the next quarter; where one of those pages hides
-    it, it is hidden here too, so no figure drawn here uncovers a figure hidden there. Four queries
-    (the year's returns read once by ``YearOfReturns``, the municipalities, the carriers).
-    """
-    data = YearOfReturns(year=year)
-    keys = statistics_keys()  # read once (the municipalities), not once per period
-    per_month = {m: _protected(data.counts([m]), keys) for m in range(1, 13)}
-    months = [m for m in range(1, 13) if per_month[m][0]]
-    carrier_ids = set().union(*(ids for ids, _p in per_month.values()))
-    carriers = list(Organisation.objects.filter(pk__in=carrier_ids).order_by("name"))
-
-    hidden_elsewhere: set[tuple[int, int]] = set()
-    views = [(q, quarter_months(q)) for q in (1, 2, 3, 4)] + [(None, list(range(1, 13)))]
-    for _quarter, q_months in views:  # always all five: a fixed number of queries whatever the data
-        ids, protected = _protected(data.counts(q_months), keys)
-        for cid in ids:
-            if not isinstance(protected.cell(Dimension.TOTALS, "active_end", cid), int):
-                hidden_elsewhere.add((cid, q_months[-1]))
-            if not isinstance(protected.cell(Dimension.TOTALS, "active_start", cid), int) and q_months[0] > 1:
-                hidden_elsewhere.add((cid, q_months[0] - 1))
+    Protected together with every other table of the year (``year_protection``): a month's stock
+    is also a return's figure and a quarter's or the year's stock. Two queries on a cached
+    protection (the carriers, besides the change stamp)."""
+    protection = year_protection(year=year)
+    stocks = {(m, cid) for k in protection.values if k[0] == "m" for m, cid in [k[1:]]}
+    months = sorted({m for m, _cid in stocks})
+    carriers = list(Organisation.objects.filter(pk__in={cid for _m, cid in stocks}).order_by("name"))
     values: dict[tuple[int, int], int | str] = {}
-    for m in months:
-        ids, protected = per_month[m]
-        for c in carriers:
-            if c.pk not in ids:
-                continue
-            shown = protected.cell(Dimension.TOTALS, "active_end", c.pk)
-            if isinstance(shown, int) and shown and (c.pk, m) in hidden_elsewhere:
-                shown = SECONDARY
-            values[(c.pk, m)] = shown if shown in (PRIMARY, SECONDARY) or isinstance(shown, int) else SECONDARY
+    for m, cid in stocks:
+        shown = protection.month_stock(m, cid)
+        if shown is not None:
+            values[(cid, m)] = shown
     return CaseloadByMonth(year=year, months=months, carriers=carriers, values=values)
 
 
@@ -558,12 +704,17 @@ def open_cases_by_month(*, user: User, today: date | None = None, months: int = 
 def return_figures_protected(
     *, caseload_return: CaseloadReturn
 ) -> tuple[ProtectedFigures, dict[str, list[tuple[str, str]]]]:
-    """One return as A 46 sees it: the same protection as the statistics, for one column.
+    """One return as A 46 sees it: a frozen return as protected with the whole year (so that no
+    quarter minus two months uncovers the third); any other with the same rules for one column.
 
     Only the stored (frozen) figures, never a live count of the register: staff reach submitted and
     accepted returns only (CaseloadReturn.objects.for_user)."""
 
     keys = statistics_keys()
+    if caseload_return.is_frozen:
+        protected = year_protection(year=caseload_return.year).caseload_return(caseload_return.pk)
+        if protected is not None:
+            return protected, keys
     figures = return_figures_stored(caseload_return=caseload_return)
     return protect_figures({caseload_return.pk: figures}, {d: [k for k, _l in rows] for d, rows in keys.items()}), keys
 

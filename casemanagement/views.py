@@ -427,8 +427,7 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
         )
 
 
-# The statistics read the frozen returns and their figures besides organisations, posts and grants.
-STATISTICS_STAMP = ("casemanagement.historicalcaseloadreturn", "casemanagement.historicalreturnfigure")
+STATISTICS_STAMP = selectors.STATISTICS_STAMP
 
 
 def statistics_tables_html(*, year: int, quarter: int | None) -> str:
