@@ -45,6 +45,13 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="docs/benchmarks.md")
         parser.add_argument("--json", dest="json_out", default="docs/benchmarks.json")
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
+        parser.add_argument("--skip-pdf", action="store_true", help="ohne PDF-Messung")
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="cProfile der Stellenliste und des Fallregisters: meistbenutzte Funktionen je Seite (--profile-out)",
+        )
+        parser.add_argument("--profile-out", default="docs/benchmarks-profile.md")
         parser.add_argument(
             "--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden"
         )
@@ -66,10 +73,14 @@ class Command(BaseCommand):
         force: bool,
         child: str | None,
         note: str = "",
+        skip_pdf: bool = False,
+        profile: bool = False,
+        profile_out: str = "docs/benchmarks-profile.md",
         **options,
     ):
+        flags = {"skip_gunicorn": skip_gunicorn, "skip_pdf": skip_pdf, "profile": profile}
         if child:
-            return self._child(Path(child), scale, skip_gunicorn, reuse)
+            return self._child(Path(child), scale, reuse, flags)
         base = Path(settings.BASE_DIR)
         free_gb = shutil.disk_usage("/tmp").free / 1e9
         self.stdout.write(
@@ -99,13 +110,16 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 url = self._prepare(kind, scale, reuse)
-                results["databases"][label] = self._run_child(url, scale, skip_gunicorn, reuse)
+                results["databases"][label] = self._run_child(url, scale, reuse, flags)
             except (CommandError, subprocess.CalledProcessError, OSError) as exc:
                 results["databases"][label] = {"error": str(exc)}
                 self.stderr.write(f"{label}: {exc}")
             results["databases"][label]["total_s"] = round(time.perf_counter() - started, 1)
         report.write(results, base / out if out else None, base / json_out if json_out else None)
         self.stdout.write(self.style.SUCCESS(f"Bericht: {out} und {json_out}"))
+        if profile:
+            report.write_profile(results, base / profile_out)
+            self.stdout.write(self.style.SUCCESS(f"Profil: {profile_out}"))
 
     # -------------------------------------------------------------------------------------- parent
 
@@ -144,7 +158,7 @@ class Command(BaseCommand):
         admin.close()
         return url
 
-    def _run_child(self, url: str, scale: str, skip_gunicorn: bool, reuse: bool) -> dict:
+    def _run_child(self, url: str, scale: str, reuse: bool, flags: dict) -> dict:
         base = Path(settings.BASE_DIR)
         env = {
             **os.environ,
@@ -163,8 +177,7 @@ class Command(BaseCommand):
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as part:
             part_path = Path(part.name)
         cmd = [*manage, "bench", "--scale", scale, "--child", str(part_path)]
-        if skip_gunicorn:
-            cmd.append("--skip-gunicorn")
+        cmd += [f"--{name.replace('_', '-')}" for name, on in flags.items() if on]
         if reuse:
             cmd.append("--reuse")
         subprocess.run(cmd, env=env, cwd=base, check=True)
@@ -174,7 +187,7 @@ class Command(BaseCommand):
 
     # --------------------------------------------------------------------------------------- child
 
-    def _child(self, part: Path, scale: str, skip_gunicorn: bool, reuse: bool) -> None:
+    def _child(self, part: Path, scale: str, reuse: bool, flags: dict) -> None:
 
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name:
@@ -182,7 +195,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"— {connection.vendor}: {name}")
         result = bench_current_database(
-            scale, migrate=True, reuse=reuse, skip_gunicorn=skip_gunicorn, log=lambda msg: self.stdout.write(msg)
+            scale, migrate=True, reuse=reuse, **flags, log=lambda msg: self.stdout.write(msg)
         )
         part.write_text(json.dumps(result, default=str), encoding="utf-8")
 
