@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize as unlocalize_filter
+from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -108,6 +112,24 @@ def _localized(column: tables.Column, value):
     return localize_filter(value) if column.localize else unlocalize_filter(value)
 
 
+def _choice_labels(table: tables.Table, bound) -> tuple[str, dict] | None:
+    """For a column showing a model field with choices: (attribute, {value: label}) in the active language.
+
+    django_tables2 shows such a field through ``get_FOO_display()``, which builds a dict of all choices
+    and translates every label for every cell (the case register: 400 translations per page)."""
+    model = getattr(table._meta, "model", None)
+    accessor = str(bound.accessor)
+    if model is None or "__" in accessor or "." in accessor:
+        return None
+    try:
+        field = model._meta.get_field(accessor)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "choices", None) or not getattr(field, "attname", None):
+        return None
+    return field.attname, {value: force_str(label, strings_only=True) for value, label in field.flatchoices}
+
+
 def rows_html(table: tables.Table) -> str:
     """The <tr> rows of the table's current page as ``django_tables2/table.html`` renders them."""
     context = Context(autoescape=True)
@@ -121,11 +143,12 @@ def rows_html(table: tables.Table) -> str:
         if not dynamic:
             bound.current_record = bound.current_value = None
         td = None if dynamic else bound.attrs["td"].as_html()
-        columns.append((bound, args, catch_all, td))
+        columns.append((bound, args, catch_all, td, _choice_labels(table, bound)))
+    model = getattr(table._meta, "model", None)
     out = []
     for row in table.paginated_rows:
         cells = []
-        for bound, args, catch_all, td in columns:
+        for bound, args, catch_all, td, choices in columns:
 
             def render(bound_column, value=None, row=row, args=args, catch_all=catch_all):
                 kwargs = {
@@ -144,7 +167,12 @@ def rows_html(table: tables.Table) -> str:
                     content = None
                 return bound_column.link(content, **kwargs) if bound_column.link else content
 
-            cell = row._get_and_render_with(bound, render_func=render, default=bound.default)
+            if choices is not None and isinstance(row.record, model):  # get_FOO_display(), from the dict
+                raw = getattr(row.record, choices[0])
+                value = choices[1].get(raw, raw) if isinstance(raw, Hashable) else raw
+                cell = bound.default if value in bound.column.empty_values else render(bound, value)
+            else:
+                cell = row._get_and_render_with(bound, render_func=render, default=bound.default)
             if td is None:  # attributes computed from the record and the value, as BoundRow.items() does
                 bound.current_value, bound.current_record = cell, row.record
                 attrs = bound.attrs["td"].as_html()
