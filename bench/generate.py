@@ -92,6 +92,18 @@ SCALES = {
         meetings=120,
         papers=3_000,
     ),
+    # Ten counties' worth of cases, carriers and posts in one database: the state scale's growth on a
+    # developer machine (PostgreSQL; docs/benchmarks-state-slice.md shows the ratio to county).
+    "state-slice": Scale(
+        "state-slice",
+        carriers=100 * 10,
+        posts=500 * 10,
+        cases=200_000 * 10,
+        contacts=800_000 * 10,
+        referrals=200_000 * 10,
+        meetings=120,
+        papers=3_000,
+    ),
     "state": Scale(
         "state",
         carriers=100 * 53,
@@ -105,7 +117,7 @@ SCALES = {
 }
 # Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
 # state extrapolated linearly (53 × county, about 2,5–3 h per database; not run on this machine).
-EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state": 53 * 3}
+EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state-slice": 10 * 3, "state": 53 * 3}
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:

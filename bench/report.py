@@ -134,6 +134,56 @@ def _fmt(value, unit: str = "") -> str:
     return text + unit
 
 
+def baseline_summary(other: dict) -> dict:
+    """What the growth table needs from the run of another scale: p50 per page and database."""
+    return {
+        "scale": other.get("scale"),
+        "date": other.get("date"),
+        "commit": other.get("commit"),
+        "databases": {
+            label: {
+                page["key"]: (page.get("ours") or {}).get("p50_ms") for page in db.get("pages", []) if page.get("ours")
+            }
+            for label, db in (other.get("databases") or {}).items()
+            if not db.get("error")
+        },
+    }
+
+
+def growth(results: dict, label: str, db: dict) -> tuple[str, str, list[dict]] | None:
+    """Per page: p50 of this run, p50 of the baseline run (same database if measured there) and the ratio."""
+    base = results.get("baseline") or {}
+    measured = base.get("databases") or {}
+    if not measured:
+        return None
+    base_label = label if label in measured else next(iter(measured))
+    rows = []
+    for page in db.get("pages", []):
+        here = (page.get("ours") or {}).get("p50_ms")
+        there = measured[base_label].get(page["key"])
+        if here is None or not there:
+            continue
+        rows.append({"label": page["label"], "here": here, "there": there, "ratio": round(here / there, 2)})
+    return base.get("scale") or "?", base_label, rows
+
+
+def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
+    found = growth(results, label, db)
+    if not found or not found[2]:
+        return []
+    scale, base_label, rows = found
+    lines = [
+        "",
+        f"Wachstum gegenüber `{scale}` ({base_label}, Lauf vom {results['baseline'].get('date')}, "
+        f"`{results['baseline'].get('commit')}`): p50 dieser Größe geteilt durch p50 von `{scale}`.",
+        "",
+        f"| Seite | p50 ms `{results['scale']}` | p50 ms `{scale}` | Verhältnis |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {r['label']} | {_fmt(r['here'])} | {_fmt(r['there'])} | {_fmt(r['ratio'])} |" for r in rows]
+    return lines
+
+
 def write(results: dict, out: Path | None, json_out: Path | None) -> str:
     scale = results["scale"]
     for db in results["databases"].values():
@@ -231,6 +281,7 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
                 )
         elif gunicorn.get("skipped"):
             lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]
+        lines += _growth_lines(results, label, db)
         lines += ["", "Ziele:", "", "| Ziel | Wert | |", "|---|---:|---|"]
         for check in db["targets"]:
             lines.append(f"| {check['target']} | {_fmt(check['value'])} | {mark(check['ok'])} |")

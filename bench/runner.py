@@ -12,7 +12,7 @@ from bench import generate as gen
 from bench import measure
 from casemanagement.models import Case
 
-REPS = {"tiny": 3, "small": 30, "county": 30, "state": 30}
+REPS = {"tiny": 3, "small": 30, "county": 30, "state-slice": 30, "state": 30}
 
 
 def already_generated(scale: gen.Scale) -> bool:

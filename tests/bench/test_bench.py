@@ -206,3 +206,39 @@ def test_a_loaded_machine_is_named_in_the_report(tmp_path):
     )
     assert "belastet" not in quiet
     assert "**Achtung:** Der Rechner war während der Messung belastet (Systemlast bis 4 bei 2 Kernen)" in busy
+
+
+def test_a_state_slice_report_shows_the_growth_against_the_county_run():
+    county = {
+        "scale": "county",
+        "date": "2026-12-03 01:00",
+        "commit": "abc1234",
+        "databases": {
+            "PostgreSQL": {"pages": [{"key": "posts", "label": "Stellen", "ours": {"p50_ms": 20.0}}]},
+            "SQLite": {"error": "nicht gemessen"},
+        },
+    }
+    slice_run = {
+        "scale": "state-slice",
+        "date": "2026-12-03 02:00",
+        "commit": "def5678",
+        "cpu": "CPU",
+        "cpus": 2,
+        "load_before": 0.1,
+        "python": "3",
+        "django": "5",
+        "baseline": report.baseline_summary(county),
+        "databases": {
+            "PostgreSQL": {
+                "load_before": 0.1,
+                "pages": [
+                    {"key": "posts", "label": "Stellen", "ours": {"status": 200, "p50_ms": 30.0, "p95_ms": 40.0}}
+                ],
+            }
+        },
+    }
+    assert SCALES["state-slice"].cases == 10 * SCALES["county"].cases
+    text = report.write(slice_run, None, None)
+    # 30 ms against 20 ms at county scale: 1,5 times
+    assert "| Stellen | 30,0 | 20,0 | 1,5 |" in text
+    assert "Wachstum gegenüber `county` (PostgreSQL" in text

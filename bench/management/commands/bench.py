@@ -31,7 +31,7 @@ from bench.runner import bench_current_database
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/kim_bench"
 # Disk per database and scale: the county SQLite file is about 0,25 GB, PostgreSQL about twice that; state ≈ 53 ×.
-DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state": 30}
+DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state-slice": 6, "state": 30}
 
 
 class Command(BaseCommand):
@@ -42,8 +42,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(gen.SCALES), default="county")
         parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-        parser.add_argument("--out", default="docs/benchmarks.md")
-        parser.add_argument("--json", dest="json_out", default="docs/benchmarks.json")
+        parser.add_argument(
+            "--out",
+            default=None,
+            help="Bericht (Standard docs/benchmarks.md, state-slice/state: docs/benchmarks-<Größe>.md)",
+        )
+        parser.add_argument("--json", dest="json_out", default=None)
+        parser.add_argument(
+            "--baseline",
+            default="docs/benchmarks.json",
+            help="Ergebnis einer anderen Größe (JSON) für das Verhältnis der Seitenzeiten, z. B. state-slice zu county",
+        )
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
         parser.add_argument("--skip-pdf", action="store_true", help="ohne PDF-Messung")
         parser.add_argument(
@@ -66,8 +75,8 @@ class Command(BaseCommand):
         *args,
         scale: str,
         db: str,
-        out: str,
-        json_out: str,
+        out: str | None,
+        json_out: str | None,
         skip_gunicorn: bool,
         reuse: bool,
         force: bool,
@@ -76,8 +85,12 @@ class Command(BaseCommand):
         skip_pdf: bool = False,
         profile: bool = False,
         profile_out: str = "docs/benchmarks-profile.md",
+        baseline: str | None = None,
         **options,
     ):
+        suffix = "" if scale in ("tiny", "small", "county") else f"-{scale}"
+        out = out if out is not None else f"docs/benchmarks{suffix}.md"
+        json_out = json_out if json_out is not None else f"docs/benchmarks{suffix}.json"
         flags = {"skip_gunicorn": skip_gunicorn, "skip_pdf": skip_pdf, "profile": profile}
         if child:
             return self._child(Path(child), scale, reuse, flags)
@@ -115,6 +128,10 @@ class Command(BaseCommand):
                 results["databases"][label] = {"error": str(exc)}
                 self.stderr.write(f"{label}: {exc}")
             results["databases"][label]["total_s"] = round(time.perf_counter() - started, 1)
+        if baseline and (base / baseline).is_file() and (base / baseline).resolve() != (base / json_out).resolve():
+            other = json.loads((base / baseline).read_text(encoding="utf-8"))
+            if other.get("scale") != scale:
+                results["baseline"] = report.baseline_summary(other)
         report.write(results, base / out if out else None, base / json_out if json_out else None)
         self.stdout.write(self.style.SUCCESS(f"Bericht: {out} und {json_out}"))
         if profile:
