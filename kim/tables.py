@@ -14,6 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django_tables2.columns import ManyToManyColumn
 from django_tables2.utils import signature
 
 from kim.money import format_euro, format_fte
@@ -97,6 +98,9 @@ def export_kind(column: tables.Column) -> str:
 # linkify) and the template engine's own output function (localisation, escaping).
 
 
+_MISSING = object()
+
+
 def _has_callable(value) -> bool:
     if callable(value):
         return True
@@ -143,12 +147,24 @@ def rows_html(table: tables.Table) -> str:
         if not dynamic:
             bound.current_record = bound.current_value = None
         td = None if dynamic else bound.attrs["td"].as_html()
-        columns.append((bound, args, catch_all, td, _choice_labels(table, bound)))
+        choices = _choice_labels(table, bound)
+        accessor = str(bound.accessor)
+        # one attribute of the record itself: read directly (what Accessor.resolve does for it)
+        plain = (
+            accessor
+            if choices is None
+            and "." not in accessor
+            and "__" not in accessor
+            and not isinstance(bound.column, ManyToManyColumn)
+            else None
+        )
+        columns.append((bound, args, catch_all, td, choices, plain))
     model = getattr(table._meta, "model", None)
     out = []
     for row in table.paginated_rows:
         cells = []
-        for bound, args, catch_all, td, choices in columns:
+        own = model is not None and isinstance(row.record, model)
+        for bound, args, catch_all, td, choices, plain in columns:
 
             def render(bound_column, value=None, row=row, args=args, catch_all=catch_all):
                 kwargs = {
@@ -167,9 +183,15 @@ def rows_html(table: tables.Table) -> str:
                     content = None
                 return bound_column.link(content, **kwargs) if bound_column.link else content
 
-            if choices is not None and isinstance(row.record, model):  # get_FOO_display(), from the dict
+            value = _MISSING
+            if own and choices is not None:  # get_FOO_display(), from the dict
                 raw = getattr(row.record, choices[0])
                 value = choices[1].get(raw, raw) if isinstance(raw, Hashable) else raw
+            elif own and plain is not None:
+                value = getattr(row.record, plain, _MISSING)
+                if callable(value):  # a method: Accessor.resolve's rules apply
+                    value = _MISSING
+            if value is not _MISSING:
                 cell = bound.default if value in bound.column.empty_values else render(bound, value)
             else:
                 cell = row._get_and_render_with(bound, render_func=render, default=bound.default)
