@@ -167,8 +167,11 @@ def growth(results: dict, label: str, db: dict) -> tuple[str, str, list[dict]] |
     return base.get("scale") or "?", base_label, rows
 
 
+GROWTH_SCALES = ("state-slice", "state")  # the scales whose report compares with the county run
+
+
 def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
-    found = growth(results, label, db)
+    found = growth(results, label, db) if results.get("scale") in GROWTH_SCALES else None
     if not found or not found[2]:
         return []
     scale, base_label, rows = found

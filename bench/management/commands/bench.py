@@ -130,7 +130,7 @@ class Command(BaseCommand):
             results["databases"][label]["total_s"] = round(time.perf_counter() - started, 1)
         if baseline and (base / baseline).is_file() and (base / baseline).resolve() != (base / json_out).resolve():
             other = json.loads((base / baseline).read_text(encoding="utf-8"))
-            if other.get("scale") != scale:
+            if scale in report.GROWTH_SCALES and other.get("scale") != scale:
                 results["baseline"] = report.baseline_summary(other)
         report.write(results, base / out if out else None, base / json_out if json_out else None)
         self.stdout.write(self.style.SUCCESS(f"Bericht: {out} und {json_out}"))
