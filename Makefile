@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DEBUG ?= 1
 
-.PHONY: run test lint test-browser bench loadtest loadtest-fault install migrate demo serve clean messages
+.PHONY: run test lint test-browser bench bench-state-slice loadtest loadtest-fault install migrate demo serve clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +45,18 @@ test-browser: install node_modules/.installed
 	$(PY) -m pytest -m browser
 
 # Benchmark (not part of `make test`): own bench databases (SQLite in /tmp, PostgreSQL `kim_bench`
-# via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state, BENCH_DB=sqlite|postgres|both.
+# via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state-slice|state,
+# BENCH_DB=sqlite|postgres|both; BENCH_ARGS e.g. "--profile" (top functions of the lists → docs/benchmarks-profile.md).
+# bench-state-slice: ten counties in one PostgreSQL database → docs/benchmarks-state-slice.md, with the ratio to the
+# county run in docs/benchmarks.json (run `make bench` first).
 SCALE ?= county
 BENCH_DB ?= both
 BENCH_ARGS ?=
 bench: install
 	DJANGO_SETTINGS_MODULE=config.settings_bench $(PY) manage.py bench --scale $(SCALE) --db $(BENCH_DB) $(BENCH_ARGS)
+
+bench-state-slice: install
+	DJANGO_SETTINGS_MODULE=config.settings_bench $(PY) manage.py bench --scale state-slice --db postgres $(BENCH_ARGS)
 
 # Load and fault run against gunicorn + PostgreSQL (not part of `make test`; docs/load.md).
 # Creates and drops its own database kim_load; LOADTEST_ARGS e.g. "--users 10 --seconds 30".

@@ -92,6 +92,18 @@ SCALES = {
         meetings=120,
         papers=3_000,
     ),
+    # Ten counties' worth of cases, carriers and posts in one database: the state scale's growth on a
+    # developer machine (PostgreSQL; docs/benchmarks-state-slice.md shows the ratio to county).
+    "state-slice": Scale(
+        "state-slice",
+        carriers=100 * 10,
+        posts=500 * 10,
+        cases=200_000 * 10,
+        contacts=800_000 * 10,
+        referrals=200_000 * 10,
+        meetings=120,
+        papers=3_000,
+    ),
     "state": Scale(
         "state",
         carriers=100 * 53,
@@ -105,7 +117,7 @@ SCALES = {
 }
 # Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
 # state extrapolated linearly (53 × county, about 2,5–3 h per database; not run on this machine).
-EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state": 53 * 3}
+EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state-slice": 10 * 3, "state": 53 * 3}
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -341,83 +353,103 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
             if (programme.pk, year) in existing_grant_years or not module_posts:
                 continue
             ys, ye = _year_bounds(year)
-            active = [p for p in module_posts if p.start <= ye and (p.end is None or p.end >= ys)]
-            if not active:
+            active_posts = [p for p in module_posts if p.start <= ye and (p.end is None or p.end >= ys)]
+            if not active_posts:
                 continue
-            grant_pk = grants.next_pk
-            total, total_fte = Decimal(0), Decimal(0)
-            for post in active:
-                start, end = max(ys, post.start), min(ye, post.end or ye)
-                share = Decimal((end - start).days + 1) / Decimal((ye - ys).days + 1)
-                rate = rates.get((programme.pk, post.category, year)) or Decimal("55000.00")
-                full = (rate * post.fte * share).quantize(CENT)
-                total += full
-                total_fte += post.fte
-                allocations.add(grant_id=grant_pk, post_id=post.pk, fte=post.fte, start=start, end=end)
-                if programme.module.number == 2 and post.employer_id in {c.pk for c in ctx["carriers"]}:
-                    personnel = (Decimal("62000") * post.fte * Decimal(1.02) ** (year - 2020) * share).quantize(CENT)
-                    amount = min(full, personnel)
-                    contract_pk = contracts.add(
-                        grant_id=grant_pk,
-                        post_id=post.pk,
-                        carrier_id=post.employer_id,
-                        reference=f"WV-{year}-{post.pk:05d}",
-                        signed_on=date(year, 1, 15) if year > FIRST_YEAR else start,
-                        year=year,
-                        start=start,
-                        end=end,
-                        amount=amount,
-                        is_draft=False,
-                    )
-                    quarter = (amount / 4).quantize(CENT)
-                    for q in range(4):
-                        due = date(year, 3 * q + 1, 15)
-                        if due < start or due > end:
-                            continue
-                        payments.add(
-                            contract_id=contract_pk,
-                            due_on=due,
-                            amount=quarter,
-                            paid_on=due if due <= DATA_END else None,
+            # One notice holds at most 999,999 FTE (the field): larger scales get one notice per county's
+            # worth of posts, the county scale keeps its single notice per programme and year.
+            for part, active in enumerate(_fte_chunks(active_posts), start=1):
+                grant_pk = grants.next_pk
+                total, total_fte = Decimal(0), Decimal(0)
+                for post in active:
+                    start, end = max(ys, post.start), min(ye, post.end or ye)
+                    share = Decimal((end - start).days + 1) / Decimal((ye - ys).days + 1)
+                    rate = rates.get((programme.pk, post.category, year)) or Decimal("55000.00")
+                    full = (rate * post.fte * share).quantize(CENT)
+                    total += full
+                    total_fte += post.fte
+                    allocations.add(grant_id=grant_pk, post_id=post.pk, fte=post.fte, start=start, end=end)
+                    if programme.module.number == 2 and post.employer_id in {c.pk for c in ctx["carriers"]}:
+                        personnel = (Decimal("62000") * post.fte * Decimal(1.02) ** (year - 2020) * share).quantize(
+                            CENT
                         )
-                    due_on = date(year + 1, 6, 30)
-                    proofs.add(
-                        kind="carrier",
-                        contract_id=contract_pk,
-                        grant_id=None,
-                        due_on=due_on,
-                        status="closed"
-                        if due_on < date(2025, 1, 1)
-                        else ("submitted" if due_on < DATA_END else "open"),
-                    )
-            grants.add(
-                id=grant_pk,
-                programme_id=programme.pk,
-                recipient_id=recipient_id,
-                authority_id=authority_id,
-                reference=f"BENCH-{programme.pk}-{year}",
-                issued_on=date(year - 1, 12, 1),
-                period_start=ys,
-                period_end=ye,
-                approved_fte=total_fte,
-                amount=total,
-                is_draft=False,
-            )
-            grants.next_pk = max(grants.next_pk, grant_pk + 1)
-            for half in (1, 7):
-                if date(year, half, 20) <= DATA_END:
-                    receipts.add(
-                        grant_id=grant_pk,
-                        received_on=date(year, half, 20),
-                        amount=(total / 2).quantize(CENT),
-                        reference=f"ZE-{year}-{half}",
-                    )
-            proofs.add(kind="land", contract_id=None, grant_id=grant_pk, due_on=date(year + 1, 9, 30), status="open")
+                        amount = min(full, personnel)
+                        contract_pk = contracts.add(
+                            grant_id=grant_pk,
+                            post_id=post.pk,
+                            carrier_id=post.employer_id,
+                            reference=f"WV-{year}-{post.pk:05d}",
+                            signed_on=date(year, 1, 15) if year > FIRST_YEAR else start,
+                            year=year,
+                            start=start,
+                            end=end,
+                            amount=amount,
+                            is_draft=False,
+                        )
+                        quarter = (amount / 4).quantize(CENT)
+                        for q in range(4):
+                            due = date(year, 3 * q + 1, 15)
+                            if due < start or due > end:
+                                continue
+                            payments.add(
+                                contract_id=contract_pk,
+                                due_on=due,
+                                amount=quarter,
+                                paid_on=due if due <= DATA_END else None,
+                            )
+                        due_on = date(year + 1, 6, 30)
+                        proofs.add(
+                            kind="carrier",
+                            contract_id=contract_pk,
+                            grant_id=None,
+                            due_on=due_on,
+                            status="closed"
+                            if due_on < date(2025, 1, 1)
+                            else ("submitted" if due_on < DATA_END else "open"),
+                        )
+                grants.add(
+                    id=grant_pk,
+                    programme_id=programme.pk,
+                    recipient_id=recipient_id,
+                    authority_id=authority_id,
+                    reference=f"BENCH-{programme.pk}-{year}" + (f"-{part}" if part > 1 else ""),
+                    issued_on=date(year - 1, 12, 1),
+                    period_start=ys,
+                    period_end=ye,
+                    approved_fte=total_fte,
+                    amount=total,
+                    is_draft=False,
+                )
+                grants.next_pk = max(grants.next_pk, grant_pk + 1)
+                for half in (1, 7):
+                    if date(year, half, 20) <= DATA_END:
+                        receipts.add(
+                            grant_id=grant_pk,
+                            received_on=date(year, half, 20),
+                            amount=(total / 2).quantize(CENT),
+                            reference=f"ZE-{year}-{half}" + (f"-{part}" if part > 1 else ""),
+                        )
+                proofs.add(
+                    kind="land", contract_id=None, grant_id=grant_pk, due_on=date(year + 1, 9, 30), status="open"
+                )
     for table in (grants, allocations, contracts, payments, receipts, proofs):
         table.flush()
     log(
         f"{grants.count} Bescheide, {allocations.count} Zuordnungen, {contracts.count} Verträge, {plans.count} Kostenpläne"
     )
+
+
+def _fte_chunks(posts: list[Post], limit: Decimal = Decimal("900")) -> list[list[Post]]:
+    """The posts in order, cut into groups of at most ``limit`` FTE."""
+    chunks: list[list[Post]] = [[]]
+    fte = Decimal(0)
+    for post in posts:
+        if chunks[-1] and fte + post.fte > limit:
+            chunks.append([])
+            fte = Decimal(0)
+        chunks[-1].append(post)
+        fte += post.fte
+    return chunks
 
 
 # ------------------------------------------------------------------------------------------ cases

@@ -3,8 +3,10 @@ gunicorn throughput. Returns plain dicts (written to JSON and Markdown by bench.
 
 from __future__ import annotations
 
+import cProfile
 import http.client
 import os
+import pstats
 import socket
 import statistics
 import subprocess
@@ -24,7 +26,7 @@ from casemanagement.models import CaseloadReturn, ReturnStatus
 from committee.models import AgendaItem, Committee, Meeting, Paper
 from committee.pdf import meeting_bundle_pdf, paper_pdf, render_paper_pdf
 from kim.models import Organisation, Role, User
-from modules.models import Module, PostCategory
+from modules.models import Module, Post, PostCategory
 
 STAT_YEAR = 2025
 
@@ -171,6 +173,132 @@ def measure_pages(reps: int = 30, warmup: int = 3, log=print) -> list[dict]:
             log(f"  {spec['key']:14} ours {row.get('ours')}  admin {row.get('admin_result')}")
             results.append(row)
     return results
+
+
+# ------------------------------------------------------------------------------- after a write (cache miss)
+
+
+def _write_something() -> None:
+    """A write as the application makes it: a post saved again leaves a history row, which changes the
+    change stamp of kim.figure_cache (dashboard and statistics recompute on the next request)."""
+    post = Post.objects.order_by("pk").first()
+    post.save()
+
+
+def time_url_after_write(client: Client, url: str, reps: int) -> dict:
+    """The first request after a write (figure cache miss): a write before each timed request."""
+    times = []
+    response = None
+    for _ in range(reps):
+        _write_something()
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    reset_queries()
+    _write_something()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return {
+        "status": response.status_code,
+        "queries": len(queries),
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "n": reps,
+    }
+
+
+AFTER_WRITE_PAGES = ("dashboard", "statistics")
+
+
+def measure_after_write(reps: int = 30, log=print) -> list[dict]:
+    """Dashboard and statistics on the first request after a write, each rep a fresh write (rolled back)."""
+    results = []
+    with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
+        clients = _clients()
+        specs = {s["key"]: s for s in page_specs()}
+        try:
+            with transaction.atomic():  # the writes leave no trace in the bench database
+                for key in AFTER_WRITE_PAGES:
+                    spec = specs[key]
+                    row = {"key": key, "label": spec["label"], "url": spec["url"]}
+                    client = clients[spec["user"]]
+                    client.get(spec["url"])  # templates and the process warm, only the figures cold
+                    row["ours"] = time_url_after_write(client, spec["url"], reps)
+                    log(f"  nach Schreiben {key:12} {row['ours']}")
+                    results.append(row)
+                raise _Rollback
+        except _Rollback:
+            pass
+    return results
+
+
+# ------------------------------------------------------------------------------------------ profile
+
+PROFILE_PAGES = ("posts", "cases")
+
+
+def _short(func: tuple) -> str:
+    filename, line, name = func
+    for marker in ("site-packages/", "/lib/python3"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            break
+    else:
+        filename = os.path.relpath(filename, settings.BASE_DIR) if filename.startswith("/") else filename
+    return f"{filename}:{line}({name})"
+
+
+def profile_pages(keys: tuple[str, ...] = PROFILE_PAGES, reps: int = 20, top: int = 25, log=print) -> dict:
+    """cProfile over ``reps`` requests per page (after warm-up): function calls per request (a figure that
+    does not depend on the machine's load) and the top functions by own and by cumulative time."""
+    out = {}
+    with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
+        clients = _clients()
+        for spec in page_specs():
+            if spec["key"] not in keys or not spec["url"]:
+                continue
+            client = clients[spec["user"]]
+            for _ in range(3):
+                client.get(spec["url"])
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(spec["url"])
+            query_count = len(queries)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(reps):
+                client.get(spec["url"])
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            raw = stats.stats  # {func: (primitive calls, total calls, tottime, cumtime, callers)}
+
+            def rows(index: int, raw=raw) -> list[dict]:
+                ranked = sorted(raw.items(), key=lambda item: item[1][index], reverse=True)[:top]
+                return [
+                    {
+                        "function": _short(func),
+                        "calls": round(nc / reps, 1),
+                        "own_ms": round(tt * 1000 / reps, 2),
+                        "cum_ms": round(ct * 1000 / reps, 2),
+                    }
+                    for func, (_cc, nc, tt, ct, _callers) in ranked
+                ]
+
+            out[spec["key"]] = {
+                "label": spec["label"],
+                "url": spec["url"],
+                "reps": reps,
+                "queries": query_count,
+                "calls_per_request": round(stats.total_calls / reps),
+                "ms_per_request_profiled": round(stats.total_tt * 1000 / reps, 1),
+                "top_own": rows(2),
+                "top_cum": rows(3),
+            }
+            log(
+                f"  Profil {spec['key']:10} {out[spec['key']]['calls_per_request']} Funktionsaufrufe/Anfrage, "
+                f"{out[spec['key']]['ms_per_request_profiled']} ms/Anfrage (mit Profiler), {query_count} Abfragen"
+            )
+    return out
 
 
 class _Rollback(Exception):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 # The targets the benchmark checks (README "Leistung"): queries per list, p95 per scale, ratio to the admin.
 MAX_LIST_QUERIES = 8
-P95_MS = {"tiny": 100, "small": 100, "county": 100, "state": 250}
+P95_MS = {"tiny": 100, "small": 100, "county": 100, "state-slice": 250, "state": 250}
+AFTER_WRITE_P95_MS = 150  # dashboard and statistics on the first request after a write (figure cache miss)
 MAX_RATIO = 1.0
 PDF_S, BUNDLE_S, MIN_RPS = 1.0, 10.0, 150.0
 LOADED = 1.5  # 1-minute load average above which the report warns that other work ran on the machine
@@ -45,7 +46,7 @@ def git_commit(base: Path) -> str:
 
 
 def mark(ok: bool | None) -> str:
-    return "–" if ok is None else ("erreicht" if ok else "**verfehlt**")
+    return "–" if ok is None else ("erreicht" if ok else "**nicht erreicht**")
 
 
 def evaluate(db: dict, scale: str) -> list[dict]:
@@ -79,6 +80,17 @@ def evaluate(db: dict, scale: str) -> list[dict]:
                     "ok": page["ratio"] <= MAX_RATIO,
                 }
             )
+    for page in db.get("after_write", []):
+        ours = page.get("ours") or {}
+        checks.append(
+            {
+                "target": f"{page['label']}, erste Anfrage nach einem Schreibvorgang: p95 ≤ {AFTER_WRITE_P95_MS} ms",
+                "value": ours.get("p95_ms"),
+                "ok": ours.get("p95_ms") is not None
+                and ours["p95_ms"] <= AFTER_WRITE_P95_MS
+                and ours.get("status") == 200,
+            }
+        )
     pdf = db.get("pdf") or {}
     if pdf:
         checks.append(
@@ -120,6 +132,59 @@ def _fmt(value, unit: str = "") -> str:
     else:
         text = f"{value:,}".replace(",", ".") if isinstance(value, int) and value >= 10_000 else str(value)
     return text + unit
+
+
+def baseline_summary(other: dict) -> dict:
+    """What the growth table needs from the run of another scale: p50 per page and database."""
+    return {
+        "scale": other.get("scale"),
+        "date": other.get("date"),
+        "commit": other.get("commit"),
+        "databases": {
+            label: {
+                page["key"]: (page.get("ours") or {}).get("p50_ms") for page in db.get("pages", []) if page.get("ours")
+            }
+            for label, db in (other.get("databases") or {}).items()
+            if not db.get("error")
+        },
+    }
+
+
+def growth(results: dict, label: str, db: dict) -> tuple[str, str, list[dict]] | None:
+    """Per page: p50 of this run, p50 of the baseline run (same database if measured there) and the ratio."""
+    base = results.get("baseline") or {}
+    measured = base.get("databases") or {}
+    if not measured:
+        return None
+    base_label = label if label in measured else next(iter(measured))
+    rows = []
+    for page in db.get("pages", []):
+        here = (page.get("ours") or {}).get("p50_ms")
+        there = measured[base_label].get(page["key"])
+        if here is None or not there:
+            continue
+        rows.append({"label": page["label"], "here": here, "there": there, "ratio": round(here / there, 2)})
+    return base.get("scale") or "?", base_label, rows
+
+
+GROWTH_SCALES = ("state-slice", "state")  # the scales whose report compares with the county run
+
+
+def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
+    found = growth(results, label, db) if results.get("scale") in GROWTH_SCALES else None
+    if not found or not found[2]:
+        return []
+    scale, base_label, rows = found
+    lines = [
+        "",
+        f"Wachstum gegenüber `{scale}` ({base_label}, Lauf vom {results['baseline'].get('date')}, "
+        f"`{results['baseline'].get('commit')}`): p50 dieser Größe geteilt durch p50 von `{scale}`.",
+        "",
+        f"| Seite | p50 ms `{results['scale']}` | p50 ms `{scale}` | Verhältnis |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {r['label']} | {_fmt(r['here'])} | {_fmt(r['there'])} | {_fmt(r['ratio'])} |" for r in rows]
+    return lines
 
 
 def write(results: dict, out: Path | None, json_out: Path | None) -> str:
@@ -178,6 +243,22 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
                 f"{page.get('admin_label') or '–'} | {_fmt(adm.get('p50_ms'))} | {_fmt(adm.get('p95_ms'))} | {_fmt(adm.get('queries'))} | "
                 f"{_fmt(page.get('ratio'))} |"
             )
+        after = db.get("after_write") or []
+        if after:
+            lines += [
+                "",
+                "Erste Anfrage nach einem Schreibvorgang (eine Stelle gespeichert, die Kennzahlen werden neu berechnet; "
+                f"je {after[0]['ours'].get('n')} Anfragen, jede nach einem eigenen Schreibvorgang):",
+                "",
+                "| Seite | p50 ms | p95 ms | Abfragen |",
+                "|---|---:|---:|---:|",
+            ]
+            for page in after:
+                ours = page.get("ours") or {}
+                status = "" if ours.get("status") == 200 else f" (HTTP {ours.get('status')})"
+                lines.append(
+                    f"| {page['label']}{status} | {_fmt(ours.get('p50_ms'))} | {_fmt(ours.get('p95_ms'))} | {_fmt(ours.get('queries'))} |"
+                )
         pdf = db.get("pdf") or {}
         if pdf:
             lines += [
@@ -203,6 +284,7 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
                 )
         elif gunicorn.get("skipped"):
             lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]
+        lines += _growth_lines(results, label, db)
         lines += ["", "Ziele:", "", "| Ziel | Wert | |", "|---|---:|---|"]
         for check in db["targets"]:
             lines.append(f"| {check['target']} | {_fmt(check['value'])} | {mark(check['ok'])} |")
@@ -214,4 +296,41 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return text
+
+
+def write_profile(results: dict, out: Path) -> str:
+    """The profile of ``--profile``: per page the function calls per request and the top functions."""
+    lines = [
+        "# Profil der Listen (cProfile)",
+        "",
+        f"Erzeugt von `python manage.py bench --scale {results['scale']} --profile` am {results['date']} "
+        f"(`{results['commit']}`). Zeiten mit Profiler und je Anfrage gemittelt; die Zahl der Funktionsaufrufe "
+        "hängt nicht von der Last des Rechners ab.",
+        "",
+    ]
+    for label, db in results["databases"].items():
+        for page in (db.get("profile") or {}).values():
+            lines += [
+                f"## {label}: {page['label']}",
+                "",
+                f"`{page['url']}` – {page['reps']} Anfragen, {_fmt(page['calls_per_request'])} Funktionsaufrufe und "
+                f"{_fmt(page['ms_per_request_profiled'], ' ms')} je Anfrage (mit Profiler), {page['queries']} SQL-Abfragen.",
+                "",
+            ]
+            for title, rows in (("eigene Zeit", page["top_own"]), ("kumulierte Zeit", page["top_cum"])):
+                lines += [
+                    f"Meiste {title}:",
+                    "",
+                    "| Funktion | Aufrufe/Anfrage | eigene ms | kumuliert ms |",
+                    "|---|---:|---:|---:|",
+                ]
+                lines += [
+                    f"| `{r['function']}` | {_fmt(r['calls'])} | {_fmt(r['own_ms'])} | {_fmt(r['cum_ms'])} |"
+                    for r in rows
+                ]
+                lines.append("")
+    text = "\n".join(lines) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
     return text

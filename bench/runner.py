@@ -12,7 +12,7 @@ from bench import generate as gen
 from bench import measure
 from casemanagement.models import Case
 
-REPS = {"tiny": 3, "small": 30, "county": 30, "state": 30}
+REPS = {"tiny": 3, "small": 30, "county": 30, "state-slice": 30, "state": 30}
 
 
 def already_generated(scale: gen.Scale) -> bool:
@@ -32,6 +32,7 @@ def bench_current_database(
     skip_pdf: bool = False,
     reps: int | None = None,
     gunicorn_seconds: float = 15,
+    profile: bool = False,
     log=print,
 ) -> dict:
     scale = gen.SCALES[scale_name]
@@ -59,6 +60,11 @@ def bench_current_database(
     result["load_before"] = round(os.getloadavg()[0], 2)
     log("Seiten messen …")
     result["pages"] = measure.measure_pages(reps=result["reps"], warmup=1 if scale_name == "tiny" else 3, log=log)
+    log("Übersicht und Statistik nach einem Schreibvorgang messen …")
+    result["after_write"] = measure.measure_after_write(reps=result["reps"], log=log)
+    if profile:
+        log("Profil (cProfile) der Listen …")
+        result["profile"] = measure.profile_pages(reps=max(3, min(result["reps"], 20)), log=log)
     if not skip_pdf:
         log("PDF messen …")
         result["pdf"] = measure.measure_pdf(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Municipality, Organisation
+from kim.reversing import fast_reverse
 from kim.versioning import VersionedModel
 from modules.models import Post
 
@@ -188,7 +189,7 @@ class Case(VersionedModel):
         return self.code
 
     def get_absolute_url(self) -> str:
-        return reverse("casemanagement:case_detail", args=[self.public_id])
+        return fast_reverse("casemanagement:case_detail", args=[self.public_id])  # the register links every row
 
     @property
     def is_closed(self) -> bool:

@@ -100,6 +100,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, select boxes written in Python (long choice lists in the list filters).
+FORM_RENDERER = "kim.form_renderer.FastSelectRenderer"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {

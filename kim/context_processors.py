@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kim.models import Role, role_key
+from kim.reversing import fast_reverse
 from kim.security import SESSION_OTP_KEY, second_factor_required
 
 # Areas of the main navigation; the pages of the active area form the second row.
@@ -67,7 +67,7 @@ def navigation(request: HttpRequest) -> dict:
         if key in roles:
             ns = name.split(":")[0] + ":" + name.split(":")[1].split("_")[0] if ":" in name else name
             item = {
-                "url": reverse(name),
+                "url": fast_reverse(name),
                 "url_name": name,
                 "label": label,
                 "active": current == name or (":" in name and current.startswith(ns)),

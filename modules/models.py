@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Municipality, Organisation
+from kim.reversing import fast_reverse
 from kim.versioning import VersionedModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -116,7 +116,7 @@ class Post(VersionedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("modules:post_detail", args=[self.pk])
+        return fast_reverse("modules:post_detail", args=[self.pk])  # once per pattern: list pages link every row
 
 
 class Occupancy(VersionedModel):

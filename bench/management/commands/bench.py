@@ -31,7 +31,7 @@ from bench.runner import bench_current_database
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/kim_bench"
 # Disk per database and scale: the county SQLite file is about 0,25 GB, PostgreSQL about twice that; state ≈ 53 ×.
-DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state": 30}
+DISK_GB = {"tiny": 0.1, "small": 0.2, "county": 1, "state-slice": 6, "state": 30}
 
 
 class Command(BaseCommand):
@@ -42,9 +42,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(gen.SCALES), default="county")
         parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-        parser.add_argument("--out", default="docs/benchmarks.md")
-        parser.add_argument("--json", dest="json_out", default="docs/benchmarks.json")
+        parser.add_argument(
+            "--out",
+            default=None,
+            help="Bericht (Standard docs/benchmarks.md, state-slice/state: docs/benchmarks-<Größe>.md)",
+        )
+        parser.add_argument("--json", dest="json_out", default=None)
+        parser.add_argument(
+            "--baseline",
+            default="docs/benchmarks.json",
+            help="Ergebnis einer anderen Größe (JSON) für das Verhältnis der Seitenzeiten, z. B. state-slice zu county",
+        )
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
+        parser.add_argument("--skip-pdf", action="store_true", help="ohne PDF-Messung")
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="cProfile der Stellenliste und des Fallregisters: meistbenutzte Funktionen je Seite (--profile-out)",
+        )
+        parser.add_argument("--profile-out", default="docs/benchmarks-profile.md")
         parser.add_argument(
             "--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden"
         )
@@ -59,17 +75,25 @@ class Command(BaseCommand):
         *args,
         scale: str,
         db: str,
-        out: str,
-        json_out: str,
+        out: str | None,
+        json_out: str | None,
         skip_gunicorn: bool,
         reuse: bool,
         force: bool,
         child: str | None,
         note: str = "",
+        skip_pdf: bool = False,
+        profile: bool = False,
+        profile_out: str = "docs/benchmarks-profile.md",
+        baseline: str | None = None,
         **options,
     ):
+        suffix = "" if scale in ("tiny", "small", "county") else f"-{scale}"
+        out = out if out is not None else f"docs/benchmarks{suffix}.md"
+        json_out = json_out if json_out is not None else f"docs/benchmarks{suffix}.json"
+        flags = {"skip_gunicorn": skip_gunicorn, "skip_pdf": skip_pdf, "profile": profile}
         if child:
-            return self._child(Path(child), scale, skip_gunicorn, reuse)
+            return self._child(Path(child), scale, reuse, flags)
         base = Path(settings.BASE_DIR)
         free_gb = shutil.disk_usage("/tmp").free / 1e9
         self.stdout.write(
@@ -99,13 +123,20 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 url = self._prepare(kind, scale, reuse)
-                results["databases"][label] = self._run_child(url, scale, skip_gunicorn, reuse)
+                results["databases"][label] = self._run_child(url, scale, reuse, flags)
             except (CommandError, subprocess.CalledProcessError, OSError) as exc:
                 results["databases"][label] = {"error": str(exc)}
                 self.stderr.write(f"{label}: {exc}")
             results["databases"][label]["total_s"] = round(time.perf_counter() - started, 1)
+        if baseline and (base / baseline).is_file() and (base / baseline).resolve() != (base / json_out).resolve():
+            other = json.loads((base / baseline).read_text(encoding="utf-8"))
+            if scale in report.GROWTH_SCALES and other.get("scale") != scale:
+                results["baseline"] = report.baseline_summary(other)
         report.write(results, base / out if out else None, base / json_out if json_out else None)
         self.stdout.write(self.style.SUCCESS(f"Bericht: {out} und {json_out}"))
+        if profile:
+            report.write_profile(results, base / profile_out)
+            self.stdout.write(self.style.SUCCESS(f"Profil: {profile_out}"))
 
     # -------------------------------------------------------------------------------------- parent
 
@@ -144,7 +175,7 @@ class Command(BaseCommand):
         admin.close()
         return url
 
-    def _run_child(self, url: str, scale: str, skip_gunicorn: bool, reuse: bool) -> dict:
+    def _run_child(self, url: str, scale: str, reuse: bool, flags: dict) -> dict:
         base = Path(settings.BASE_DIR)
         env = {
             **os.environ,
@@ -163,8 +194,7 @@ class Command(BaseCommand):
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as part:
             part_path = Path(part.name)
         cmd = [*manage, "bench", "--scale", scale, "--child", str(part_path)]
-        if skip_gunicorn:
-            cmd.append("--skip-gunicorn")
+        cmd += [f"--{name.replace('_', '-')}" for name, on in flags.items() if on]
         if reuse:
             cmd.append("--reuse")
         subprocess.run(cmd, env=env, cwd=base, check=True)
@@ -174,7 +204,7 @@ class Command(BaseCommand):
 
     # --------------------------------------------------------------------------------------- child
 
-    def _child(self, part: Path, scale: str, skip_gunicorn: bool, reuse: bool) -> None:
+    def _child(self, part: Path, scale: str, reuse: bool, flags: dict) -> None:
 
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name:
@@ -182,7 +212,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"— {connection.vendor}: {name}")
         result = bench_current_database(
-            scale, migrate=True, reuse=reuse, skip_gunicorn=skip_gunicorn, log=lambda msg: self.stdout.write(msg)
+            scale, migrate=True, reuse=reuse, **flags, log=lambda msg: self.stdout.write(msg)
         )
         part.write_text(json.dumps(result, default=str), encoding="utf-8")
 
