@@ -79,7 +79,7 @@ def _check_post(case: Case) -> None:
             }
         )
     if case.municipality_id and not case.municipality.module2_area:
-        # Module 2 of the county excludes the city of Aachen, which is funded separately.
+        # A municipality funded separately (e.g. a large city inside the county) is outside module 2.
         raise ValidationError(
             {
                 "municipality": _("%(m)s gehört nicht zum Fördergebiet von Modul 2 (gesondert gefördert).")
@@ -423,7 +423,7 @@ def indicator_save(*, report: IndicatorReport | None = None, data: dict[str, Any
         apply_fields(report, data)
         post = report.post if report.post_id else None
         if post is not None and post.employer.is_carrier:
-            raise ValidationError({"post": _("Kennzahlen werden für Stellen der StädteRegion erfasst.")})
+            raise ValidationError({"post": _("Kennzahlen werden für eigene Stellen der Körperschaft erfasst.")})
         if post is not None and post.module.number not in (1, 3):
             raise ValidationError({"post": _("Kennzahlen gibt es für Stellen der Module 1 und 3.")})
         today = _today()

@@ -32,6 +32,7 @@ from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.i18n import german
 from kim.models import Role, role_key
+from kim.selectors import body_current
 from kim.uploads import serve_private_file
 from kim.versioning import parse_version
 from kim.views import (
@@ -119,6 +120,9 @@ class PaperCreateView(ServiceFormView):
     title = gettext_lazy("Neue Sitzungsvorlage")
     cancel_url_name = "committee:paper_list"
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "signatory": body_current().signatory}
 
     def perform_save(self, form) -> Paper:
         return services.paper_save(data=form_data(form), user=self.request.user)

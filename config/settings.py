@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kim.context_processors.navigation",
+                "kim.context_processors.body",
             ],
         },
     },

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from kim.models import Role, role_key
 from kim.security import SESSION_OTP_KEY, second_factor_required
+from kim.selectors import body_current
 
 # Areas of the main navigation; the pages of the active area form the second row.
 NAV_GROUPS = [
@@ -101,3 +102,8 @@ def navigation(request: HttpRequest) -> dict:
         "nav_current": nav_current,
         "user_can_edit": key == Role.ADMIN,
     }
+
+
+def body(request: HttpRequest) -> dict:
+    """The body this installation serves (name, departments, signatory) for every template."""
+    return {"body": body_current()}

@@ -18,7 +18,7 @@ from kim.versioning import VersionedModel
 class OrganisationKind(models.TextChoices):
     LAND = "land", _("Land (Fördergeber)")
     AUTHORITY = "authority", _("Bewilligungsbehörde")
-    COUNTY = "county", _("Kreis / StädteRegion")
+    COUNTY = "county", _("Kreis / kreisfreie Stadt (Körperschaft)")
     DEPARTMENT = "department", _("Amt / Dienststelle")
     CARRIER = "carrier", _("Träger")
     UMBRELLA = "umbrella", _("Dachverband")
@@ -73,6 +73,70 @@ class Organisation(VersionedModel):
         return self.kind == OrganisationKind.CARRIER
 
 
+class BodyKind(models.TextChoices):
+    COUNTY = "county", _("Kreis")
+    CITY = "city", _("kreisfreie Stadt")
+    STAEDTEREGION = "staedteregion", _("Städteregion")
+
+
+# The head of the administration who signs committee papers, by kind of body (a default; editable).
+HEAD_TITLES = {
+    BodyKind.COUNTY: _("Der Landrat"),
+    BodyKind.CITY: _("Der Oberbürgermeister"),
+    BodyKind.STAEDTEREGION: _("Der Städteregionsrat"),
+}
+
+
+class Body(models.Model):
+    """The one body this installation serves (a county, a Städteregion or a county-free city).
+
+    Its name appears in page heads, PDFs, OParl, the TOTP issuer and exports; read it through
+    ``kim.selectors.body_current`` (cached), never spell it in code or templates.
+    """
+
+    name = models.CharField(_("Name"), max_length=200)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=BodyKind.choices, default=BodyKind.COUNTY)
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Organisation der Körperschaft"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="body",
+        limit_choices_to={"kind": OrganisationKind.COUNTY},
+        help_text=_("Die Organisation, unter der Ämter und eigene Stellen geführt werden."),
+    )
+    lead_departments = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("federführende Ämter"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.DEPARTMENT},
+    )
+    head_title = models.CharField(
+        _("Verwaltungsspitze"), max_length=100, blank=True, help_text=_("z. B. „Der Landrat“ (Kopf der Vorlagen).")
+    )
+    signatory = models.CharField(
+        _("Zeichnung (gez.)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Wer Vorlagen zeichnet, z. B. „Dr. Muster“; Vorgabe für neue Sitzungsvorlagen."),
+    )
+    address = models.CharField(_("Anschrift"), max_length=250, blank=True)
+    logo = models.FileField(_("Logo (PNG oder SVG)"), upload_to="body/", blank=True)
+    modified = models.DateTimeField(_("geändert"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[lead_departments])
+
+    class Meta:
+        verbose_name = _("Körperschaft")
+        verbose_name_plural = _("Körperschaften")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Municipality(models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
@@ -80,7 +144,9 @@ class Municipality(models.Model):
     module2_area = models.BooleanField(
         _("im Fördergebiet Modul 2"),
         default=True,
-        help_text=_("Die Stadt Aachen wird im Modul 2 gesondert gefördert."),
+        help_text=_(
+            "Nein für eine Kommune, die im Modul 2 gesondert gefördert wird (z. B. eine Stadt mit eigener Förderung)."
+        ),
     )
 
     history = HistoricalRecords()

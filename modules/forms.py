@@ -72,7 +72,7 @@ add_help_texts(
     {
         "module": _("KIM-Modul der Stelle; Modul 2 ist das Case Management der Träger."),
         "category": _("Art der Stelle; bestimmt den Fördersatz (Pauschale je VZÄ), der für sie gilt."),
-        "place": _("Kommune, in der die Stelle berät (für die Regel „keine Modul-2-Stellen in der Stadt Aachen“)."),
+        "place": _("Kommune, in der die Stelle berät (Modul-2-Stellen nur in Kommunen des Fördergebiets)."),
         "start": _("Erster Tag, an dem die Stelle besteht (TT.MM.JJJJ)."),
         "end": _("Letzter Tag einer befristeten Stelle; leer = unbefristet."),
     },

@@ -16,6 +16,7 @@ import pytest
 from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme, Rate
 from funding.services import allocation_save, forwarding_save
 from kim.models import Organisation, User
+from kim.selectors import body_cache_clear, body_cache_prime, body_unconfigured
 from modules.models import Post, PostCategory
 from tests import factories as f
 
@@ -39,6 +40,15 @@ def second_factor_off(settings):
 def private_media(settings, tmp_path):
     """Uploads of a test go to its own temporary directory, never into the project tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def body_cache_unconfigured():
+    """Each test starts without a body (as an empty database), without spending a query on it;
+    creating a Body clears the per-process cache (kim.apps), so the next page reads it."""
+    body_cache_prime(body_unconfigured())
+    yield
+    body_cache_clear()
 
 
 @pytest.fixture(autouse=True)
