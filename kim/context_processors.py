@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from kim.models import Role, role_key
 from kim.security import SESSION_OTP_KEY, second_factor_required
-from kim.selectors import body_current
+from kim.selectors import body_current, can_manage_accounts
 
 # Areas of the main navigation; the pages of the active area form the second row.
 NAV_GROUPS = [
@@ -51,6 +51,8 @@ NAV_ITEMS = [
     ("committee:meeting_list", _("Sitzungen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
     ("committee:committee_list", _("Gremien"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
     ("funding:controlling_payments", _("Zahlungen"), {Role.CARRIER}, "funding"),
+    # carrier staff: only their carrier administrators (kim.selectors.can_manage_accounts)
+    ("accounts:account_list", _("Konten"), {Role.ADMIN, Role.CARRIER}, "overview"),
     ("funding:controlling_proofs", _("Verwendungsnachweise"), {Role.CARRIER}, "funding"),
 ]
 
@@ -64,7 +66,10 @@ def navigation(request: HttpRequest) -> dict:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     nav_current = None
+    manages_accounts = can_manage_accounts(request.user)
     for name, label, roles, group in NAV_ITEMS:
+        if name.startswith("accounts:") and not manages_accounts:
+            continue
         if key in roles:
             ns = name.split(":")[0] + ":" + name.split(":")[1].split("_")[0] if ":" in name else name
             item = {

@@ -179,6 +179,11 @@ class User(AbstractUser):
         limit_choices_to={"kind": OrganisationKind.CARRIER},
         help_text=_("Pflicht für Trägerpersonal, leer für alle anderen Rollen."),
     )
+    is_carrier_admin = models.BooleanField(
+        _("Trägeradministration"),
+        default=False,
+        help_text=_("Darf die Konten des eigenen Trägers einladen, sperren und zurücksetzen."),
+    )
     # Role and organisation changes are access changes: recorded with who and when (no password hashes).
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -191,6 +196,11 @@ class User(AbstractUser):
                 | (~Q(role="carrier") & Q(organisation__isnull=True)),
                 name="user_carrier_staff_bound_to_one_carrier",
                 violation_error_message=_("Trägerpersonal muss genau einem Träger zugeordnet sein."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_carrier_admin=False) | Q(role="carrier"),
+                name="user_carrier_admin_is_carrier_staff",
+                violation_error_message=_("Nur Trägerpersonal kann Trägeradministration sein."),
             ),
         ]
 
@@ -262,3 +272,59 @@ class TOTPDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP {self.user}"
+
+
+class AccountEventKind(models.TextChoices):
+    SETUP = "setup", _("bei der Einrichtung angelegt")
+    INVITED = "invited", _("eingeladen")
+    LINK_ISSUED = "link_issued", _("neuer Einmal-Link (Zurücksetzen)")
+    PASSWORD_SET = "password_set", _("Passwort über Einmal-Link gesetzt")
+    PASSWORD_CHANGED = "password_changed", _("Passwort geändert")
+    DEACTIVATED = "deactivated", _("gesperrt")
+    REACTIVATED = "reactivated", _("wieder freigegeben")
+    CHANGED = "changed", _("Rolle oder Angaben geändert")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("zweiter Faktor zurückgesetzt")
+
+
+class AccountEventQuerySet(models.QuerySet):
+    def for_user(self, user) -> AccountEventQuerySet:
+        """A 46 sees every account event; a carrier administrator those of the own organisation."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_a46:
+            return self
+        if user.is_carrier_staff and user.is_carrier_admin:
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+
+class AccountEvent(models.Model):
+    """One event in the life of an account (who did what to whom, when); never edited or deleted."""
+
+    account = models.ForeignKey(User, verbose_name=_("Konto"), on_delete=models.PROTECT, related_name="account_events")
+    # The account's carrier at the time: the carrier administrator's log (includes A 46's invitations).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Träger"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("durch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leer: durch die Einrichtung (manage.py setup) oder das Konto selbst per Einmal-Link."),
+    )
+    kind = models.CharField(_("Ereignis"), max_length=30, choices=AccountEventKind.choices)
+    note = models.CharField(_("Begründung / Angaben"), max_length=300, blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kontoereignis")
+        verbose_name_plural = _("Kontoereignisse")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"

@@ -6,9 +6,10 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kim.models import HEAD_TITLES, Body, BodyKind
+from kim.models import HEAD_TITLES, Body, BodyKind, Role, User
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,21 @@ def body_cache_clear(*args: object, **kwargs: object) -> None:
 def body_cache_prime(info: BodyInfo) -> None:
     """Set the cached body without a query (tests start each case from a known state)."""
     _cache["body"] = (time.monotonic() + getattr(settings, "BODY_CACHE_SECONDS", 60), info)
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def can_manage_accounts(user: User) -> bool:
+    return user.is_authenticated and (user.is_a46 or (user.is_carrier_staff and user.is_carrier_admin))
+
+
+def accounts_for_user(user: User) -> QuerySet[User]:
+    """Accounts a manager may see: A 46 every account, a carrier administrator the own carrier's staff."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_a46:
+        return User.objects.all()
+    if user.is_carrier_staff and user.is_carrier_admin:
+        return User.objects.filter(role=Role.CARRIER, organisation_id=user.organisation_id)
+    return User.objects.none()
