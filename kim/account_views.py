@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters import ChoiceFilter, FilterSet
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -116,6 +116,7 @@ def _send_link(request: HttpRequest, account: User, link: str, *, invitation: bo
 
 
 @login_required
+@require_GET
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _manager_required(request)
     account = _account(request, pk)
@@ -141,8 +142,11 @@ def account_invite_view(request: HttpRequest) -> HttpResponse:
         try:
             account = account_invite(actor=request.user, data=data)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
         else:
             link = _absolute(request, account_link_path(account))
             _send_link(request, account, link, invitation=True)
@@ -156,9 +160,13 @@ def account_invite_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _reason_action(request: HttpRequest, pk: int, *, title: str, intro: str, run) -> HttpResponse:
+def _reason_action(request: HttpRequest, pk: int, *, action: str, title: str, intro: str, run) -> HttpResponse:
     _manager_required(request)
     account = _account(request, pk)
+    if not account_manageable(actor=request.user, account=account, action=action) or (
+        action == "second_factor" and not (request.user.is_a46 and account.is_a46)
+    ):
+        raise PermissionDenied(_("Dieses Konto verwalten Sie nicht."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +189,12 @@ def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Konto gesperrt."))
 
     return _reason_action(
-        request, pk, title=_("Konto sperren"), intro=_("Das Konto kann sich danach nicht mehr anmelden."), run=run
+        request,
+        pk,
+        action="deactivate",
+        title=_("Konto sperren"),
+        intro=_("Das Konto kann sich danach nicht mehr anmelden."),
+        run=run,
     )
 
 
@@ -196,6 +209,7 @@ def second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _reason_action(
         request,
         pk,
+        action="second_factor",
         title=_("Zweiten Faktor zurücksetzen"),
         intro=_("Die Authenticator-App muss bei der nächsten Anmeldung neu eingerichtet werden."),
         run=run,
@@ -237,6 +251,7 @@ def account_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def account_log(request: HttpRequest) -> HttpResponse:
     _manager_required(request)
     events = AccountEvent.objects.for_user(request.user).select_related("account", "actor", "organisation")

@@ -164,6 +164,8 @@ def load_users() -> list[tuple[str, str]]:
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
                 "is_active": True,
+                # each demo carrier login is its carrier's administrator (invites its own staff)
+                "is_carrier_admin": role == Role.CARRIER,
             },
         )
         if not user.check_password(DEMO_PASSWORD):

@@ -131,11 +131,12 @@ class Demo:
             ProofObligation,
             Rate,
         )
-        from kim.models import Organisation
+        from kim.models import Organisation, User
         from modules.models import Occupancy
 
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
+        self.carrier_a_login = User.objects.get(username="traeger-caritas")
         self.case = Case.objects.filter(carrier=self.carrier_a).order_by("pk").first()
         self.referral = (
             Referral.objects.filter(case=self.case).first()
@@ -233,6 +234,33 @@ P["totp_setup"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
 # the language cookie and redirects; it writes nothing to the database
 P["set_language"] = (NONE, profile(**{r: (302, 302) for r in ROLES}))
 # carriers (organisations)
+# accounts (issue 15): the own password for everyone signed in; the forgotten-password pages and the
+# one-time link (an invalid one here) for everyone; account management for A 46 and the carrier
+# administrators (the demo's carrier logins are their carriers' administrators), scoped to the own
+# carrier. The target account is carrier A's login: it has a carrier administrator, so A 46 may only
+# lock it; carrier A (itself) may reset and reactivate but not lock itself.
+P["password_change"] = (NONE, profile(**{r: (200, 200) for r in ROLES[1:]}))
+P["password_reset"] = (NONE, profile(**{r: (200, 200) for r in ROLES}))
+P["password_reset_done"] = (NONE, profile(**{r: (200, 405) for r in ROLES}))
+P["account_link"] = (lambda d: {"uidb64": "MQ", "token": "abc-def"}, profile(**{r: (200, 200) for r in ROLES}))
+ACCOUNT_A = lambda d: {"pk": d.carrier_a_login.pk}  # noqa: E731
+P["accounts:account_list"] = (NONE, profile(carrier_a=(200, 405), carrier_b=(200, 405), a46=(200, 405)))
+P["accounts:account_log"] = (
+    NONE,
+    profile(carrier_a=(200, 405), carrier_b=(200, 405), committee=(403, 405), readonly=(403, 405), a46=(200, 405)),
+)
+P["accounts:account_invite"] = (NONE, profile(carrier_a=(200, 200), carrier_b=(200, 200), a46=(200, 200)))
+P["accounts:account_detail"] = (
+    ACCOUNT_A,
+    profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(403, 405), readonly=(403, 405), a46=(200, 405)),
+)
+P["accounts:account_reset"] = (ACCOUNT_A, profile(carrier_a=(200, 200), carrier_b=(404, 404)))
+P["accounts:account_deactivate"] = (ACCOUNT_A, profile(carrier_b=(404, 404), a46=(200, 200)))
+P["accounts:account_reactivate"] = (
+    ACCOUNT_A,
+    profile(carrier_a=(405, 302), carrier_b=(405, 404), committee=(405, 403), readonly=(405, 403), a46=(405, 403)),
+)
+P["accounts:second_factor_reset"] = (ACCOUNT_A, profile(carrier_b=(404, 404)))
 P["kim:carrier_list"] = (NONE, READ_ALL)
 P["kim:carrier_create"] = (NONE, A46_WRITE)
 P["kim:carrier_detail"] = (lambda d: {"slug": d.carrier_a.slug}, CARRIER_OWN)
