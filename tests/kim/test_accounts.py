@@ -250,13 +250,13 @@ def test_the_account_list_costs_the_same_queries_for_one_and_three_rows(client, 
     f.CarrierUserFactory(organisation=carrier_a)
     f.CarrierUserFactory(organisation=f.CarrierFactory(slug="zwei", name="Zwei e. V."))
     assert count() == one
-    for i in range(3):
+    for _i in range(3):
         AccountEvent.objects.create(account=a46_user, kind="changed", actor=a46_user)
     log_url = reverse("accounts:account_log")
     with CaptureQueriesContext(connection) as before:
         client.get(log_url)
     f.CarrierUserFactory(organisation=carrier_a)
-    for i in range(3):
+    for _i in range(3):
         AccountEvent.objects.create(account=User.objects.last(), kind="changed", actor=a46_user)
     with CaptureQueriesContext(connection) as after:
         client.get(log_url)
