@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("konto/link/<uidb64>/<token>/", account_views.AccountLinkView.as_view(), name="account_link"),
     path("konten/", include("kim.account_urls")),
+    path("stammdaten/", include("kim.masterdata_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls")),

@@ -30,6 +30,7 @@ NAV_ITEMS = [
         {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER},
         "posts",
     ),
+    ("masterdata:organisation_list", _("Organisationen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
     ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     (
         "funding:forwarding_list",

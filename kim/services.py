@@ -51,11 +51,32 @@ def save_validated(instance: models.Model, *, user=None) -> models.Model:
 
 
 def organisation_save(*, organisation=None, data: dict[str, Any], user=None):
-    """Create or update a carrier; new organisations made here are carriers."""
+    """Create or update an organisation; without a ``kind`` in the data a new one is a carrier.
+
+    The hierarchy must stay a tree: an organisation can be neither its own parent nor an ancestor
+    of its parent (the parent dropdown and the chains of forwarding follow it upwards).
+    """
 
     with transaction.atomic():
         organisation = organisation or Organisation(kind=OrganisationKind.CARRIER)
         apply_fields(organisation, data)
+        if organisation.parent_id and organisation.pk:
+            ancestor, seen = organisation.parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == organisation.pk:
+                    raise ValidationError(
+                        {
+                            "parent": _(
+                                "Die Organisation kann nicht unter sich selbst oder einer ihrer Untergliederungen stehen."
+                            )
+                        }
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        if organisation.kind == OrganisationKind.DEPARTMENT and (
+            organisation.parent is None or organisation.parent.kind != OrganisationKind.COUNTY
+        ):
+            raise ValidationError({"parent": _("Ein Amt gehört zu einer Körperschaft (Kreis/Stadt).")})
         return save_validated(organisation, user=user)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, add_help_texts, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, active_choices, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
@@ -29,8 +29,12 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Organisation.objects.filter(
-            kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+        active_choices(
+            self,
+            "employer",
+            Organisation.objects.filter(
+                kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+            ),
         )
 
 

@@ -261,6 +261,11 @@ P["accounts:account_reactivate"] = (
     profile(carrier_a=(405, 302), carrier_b=(405, 404), committee=(405, 403), readonly=(405, 403), a46=(405, 403)),
 )
 P["accounts:second_factor_reset"] = (ACCOUNT_A, profile(carrier_b=(404, 404)))
+# master data of every kind (issue 15): staff read, A 46 writes; carriers use their own pages
+P["masterdata:organisation_list"] = (NONE, STAFF_READ)
+P["masterdata:organisation_create"] = (NONE, A46_WRITE)
+P["masterdata:organisation_detail"] = (lambda d: {"pk": d.carrier_a.pk}, STAFF_READ)
+P["masterdata:organisation_edit"] = (lambda d: {"pk": d.carrier_a.pk}, A46_WRITE)
 P["kim:carrier_list"] = (NONE, READ_ALL)
 P["kim:carrier_create"] = (NONE, A46_WRITE)
 P["kim:carrier_detail"] = (lambda d: {"slug": d.carrier_a.slug}, CARRIER_OWN)

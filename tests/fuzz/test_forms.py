@@ -155,6 +155,7 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "modules:occupancy_edit": lambda: (lambda o: {"pk": o.post_id, "occupancy_pk": o.pk})(_first("modules.Occupancy")),
     "modules:personnelcost_create": lambda: {"pk": _first("modules.Post").pk},
     "kim:carrier_edit": lambda: {"slug": "caritas"},
+    "masterdata:organisation_edit": lambda: {"pk": _first("kim.Organisation", slug="caritas").pk},
     "funding:grant_edit": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_create": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_edit": lambda: (lambda a: {"pk": a.grant_id, "allocation_pk": a.pk})(

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kim import org_views
+
+app_name = "masterdata"
+
+urlpatterns = [
+    path("organisationen/", org_views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisationen/neu/", org_views.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisationen/<int:pk>/", org_views.OrganisationDetailView.as_view(), name="organisation_detail"),
+    path("organisationen/<int:pk>/bearbeiten/", org_views.OrganisationUpdateView.as_view(), name="organisation_edit"),
+]
