@@ -127,7 +127,9 @@ class Body(models.Model):
     logo = models.FileField(_("Logo (PNG oder SVG)"), upload_to="body/", blank=True)
     modified = models.DateTimeField(_("geändert"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[lead_departments])
+    # The lead departments are not tracked as m2m history: restoring a backup sets m2m rows, which
+    # would add history rows the backup does not contain (kim.backup compares row counts).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Körperschaft")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kim', '0005_body_as_data'),
+        ('kim', '0005_body_as_data_and_user_accounts'),
         ('modules', '0002_version'),
     ]
 
