@@ -330,3 +330,20 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, stored with what it created: the same form sent again
+    (browser back + save, a double click) finds its token and creates nothing a second time."""
+
+    token = models.UUIDField(_("Formular-Token"), unique=True)
+    user = models.ForeignKey(User, verbose_name=_("Benutzer"), on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(_("Ergebnis"), max_length=500)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Formularabsendung")
+        verbose_name_plural = _("Formularabsendungen")
+
+    def __str__(self) -> str:
+        return str(self.token)
