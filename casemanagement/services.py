@@ -375,6 +375,19 @@ def return_use_register(*, caseload_return: CaseloadReturn, user=None, version: 
         return save_validated(r, user=user)
 
 
+def return_withdraw(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
+    """The carrier takes a submitted return back as a draft, as long as A 46 has not decided on it
+    (accepted or sent back); figures computed from the register are computed live again."""
+    with transaction.atomic():
+        r = _locked(caseload_return, version)
+        if r.status != ReturnStatus.SUBMITTED:
+            raise ValidationError(_("Nur eingereichte, noch nicht geprüfte Meldungen können zurückgezogen werden."))
+        if r.source == ReturnSource.REGISTER:
+            r.figures.all().delete()
+        r.status, r.submitted_at = ReturnStatus.DRAFT, None
+        return save_validated(r, user=user)
+
+
 def return_accept(*, caseload_return: CaseloadReturn, user=None, version: int | None = None) -> CaseloadReturn:
     with transaction.atomic():
         r = _locked(caseload_return, version)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meldungen/pruefung/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("meldungen/<uuid:public_id>/", views.ReturnDetailView.as_view(), name="return_detail"),
     path("meldungen/<uuid:public_id>/einreichen/", views.ReturnSubmitView.as_view(), name="return_submit"),
+    path("meldungen/<uuid:public_id>/zurueckziehen/", views.ReturnWithdrawView.as_view(), name="return_withdraw"),
     path("meldungen/<uuid:public_id>/hochladen/", views.ReturnUploadView.as_view(), name="return_upload"),
     path("meldungen/<uuid:public_id>/register/", views.ReturnUseRegisterView.as_view(), name="return_use_register"),
     path("meldungen/<uuid:public_id>/csv/", views.ReturnCsvView.as_view(), name="return_csv"),

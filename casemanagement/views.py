@@ -354,6 +354,11 @@ class ReturnSubmitView(ReturnActionView):
     action, done = "return_submit", gettext_lazy("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
 
 
+class ReturnWithdrawView(ReturnActionView):
+    allowed_roles = CARRIER
+    action, done = "return_withdraw", gettext_lazy("Meldung zurückgezogen; sie ist wieder ein Entwurf.")
+
+
 class ReturnUseRegisterView(ReturnActionView):
     allowed_roles = CARRIER
     action, done = "return_use_register", gettext_lazy("Die Meldung wird wieder aus dem Fallregister berechnet.")

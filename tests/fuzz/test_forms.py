@@ -394,6 +394,9 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "casemanagement:return_upload": lambda: {"public_id": _own_draft_return().public_id},
     "casemanagement:return_use_register": lambda: {"public_id": _own_draft_return().public_id},
     "casemanagement:return_accept": lambda: {"public_id": _submitted_return().public_id},
+    "casemanagement:return_withdraw": lambda: {
+        "public_id": _first("casemanagement.CaseloadReturn", status="submitted", carrier__slug="caritas").public_id
+    },
     "casemanagement:return_send_back": lambda: {"public_id": _submitted_return().public_id},
     "casemanagement:return_reopen": lambda: {
         "public_id": _first("casemanagement.CaseloadReturn", status="accepted").public_id
