@@ -182,9 +182,14 @@ def _current_episode(case: Case) -> CaseEpisode:
 
 
 def contact_add(*, case: Case, data: dict[str, Any], user=None) -> Contact:
+    return contact_save(case=case, data=data, user=user)
+
+
+def contact_save(*, case: Case, contact: Contact | None = None, data: dict[str, Any], user=None) -> Contact:
+    """Record a contact or correct one (date, duration, mode); the same rules either way."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        contact = Contact(case=case)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, case=case) if contact else Contact(case=case)
         apply_fields(contact, data)
         _check_not_future(contact.date, "date", _("Der Kontakt"))
         if contact.date and contact.date < case.opened_on:
@@ -202,6 +207,23 @@ def contact_add(*, case: Case, data: dict[str, Any], user=None) -> Contact:
                 }
             )
         return save_validated(contact, user=user)
+
+
+def contact_delete(*, case: Case, contact: Contact, user=None) -> None:
+    """A contact entered by mistake; the history keeps who deleted it and when."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, case=case)
+        if user is not None and getattr(user, "is_authenticated", False):
+            contact._history_user = user
+        contact.delete()
+
+
+def referral_delete(*, case: Case, referral: Referral, user=None) -> None:
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk, case=case)
+        if user is not None and getattr(user, "is_authenticated", False):
+            referral._history_user = user
+        referral.delete()
 
 
 def _check_referral(case: Case, referral: Referral) -> None:

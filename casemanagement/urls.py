@@ -10,6 +10,15 @@ urlpatterns = [
     path("faelle/<uuid:public_id>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("faelle/<uuid:public_id>/bearbeiten/", views.CaseUpdateView.as_view(), name="case_edit"),
     path("faelle/<uuid:public_id>/kontakt/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("faelle/<uuid:public_id>/kontakt/<int:pk>/", views.ContactUpdateView.as_view(), name="contact_edit"),
+    path(
+        "faelle/<uuid:public_id>/kontakt/<int:pk>/loeschen/", views.ContactDeleteView.as_view(), name="contact_delete"
+    ),
+    path(
+        "faelle/<uuid:public_id>/verweisung/<int:pk>/loeschen/",
+        views.ReferralDeleteView.as_view(),
+        name="referral_delete",
+    ),
     path("faelle/<uuid:public_id>/verweisung/", views.ReferralCreateView.as_view(), name="referral_create"),
     path("faelle/<uuid:public_id>/verweisung/<int:pk>/", views.ReferralUpdateView.as_view(), name="referral_edit"),
     path("faelle/<uuid:public_id>/abschliessen/", views.CaseCloseView.as_view(), name="case_close"),

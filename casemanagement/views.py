@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -193,6 +194,57 @@ class ContactCreateView(CarrierFormView):
 
     def perform_save(self, form):
         return services.contact_add(case=self.case, data=form_data(form), user=self.request.user)
+
+
+class ContactUpdateView(CarrierFormView):
+    form_class = ContactForm
+    title = gettext_lazy("Kontakt korrigieren")
+    success_message = gettext_lazy("Kontakt korrigiert.")
+
+    def get_form_kwargs(self):
+        self.contact = get_object_or_404(Contact, case=self.case, pk=self.kwargs["pk"])
+        return {**super().get_form_kwargs(), "instance": self.contact}
+
+    def perform_save(self, form):
+        return services.contact_save(case=self.case, contact=self.contact, data=form_data(form), user=self.request.user)
+
+
+class DeleteConfirmForm(forms.Form):
+    """No fields: the page shows what will be deleted and asks to confirm."""
+
+
+class CarrierDeleteView(CarrierFormView):
+    form_class = DeleteConfirmForm
+    template_name = "casemanagement/case/delete.html"
+    model: type = Contact
+    delete = staticmethod(services.contact_delete)
+    success_message = gettext_lazy("Gelöscht.")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["target"] = self.target()
+        return ctx
+
+    def target(self):
+        return get_object_or_404(self.model, case=self.case, pk=self.kwargs["pk"])
+
+    def perform_save(self, form):
+        target = self.target()
+        kwarg = "contact" if self.model is Contact else "referral"
+        type(self).delete(case=self.case, user=self.request.user, **{kwarg: target})
+        return self.case
+
+
+class ContactDeleteView(CarrierDeleteView):
+    title = gettext_lazy("Kontakt löschen")
+    success_message = gettext_lazy("Kontakt gelöscht.")
+
+
+class ReferralDeleteView(CarrierDeleteView):
+    model = Referral
+    delete = staticmethod(services.referral_delete)
+    title = gettext_lazy("Verweisung löschen")
+    success_message = gettext_lazy("Verweisung gelöscht.")
 
 
 class ReferralCreateView(CarrierFormView):

@@ -116,7 +116,7 @@ class Demo:
     """Objects of the loaded demo: carrier A = Caritas, carrier B = Diakonie."""
 
     def __init__(self):
-        from casemanagement.models import Case, CaseloadReturn, IndicatorReport, Referral
+        from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral
         from committee.models import Attachment, Consultation, DecisionItem, Paper, Section
         from funding.models import (
             BudgetLine,
@@ -137,6 +137,7 @@ class Demo:
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
         self.carrier_a_login = User.objects.get(username="traeger-caritas")
+        self.contact = Contact.objects.filter(case__carrier=self.carrier_a).order_by("pk").first()
         self.case = Case.objects.filter(carrier=self.carrier_a).order_by("pk").first()
         self.referral = (
             Referral.objects.filter(case=self.case).first()
@@ -356,6 +357,11 @@ P["casemanagement:case_edit"] = (case(), CARRIER_FORM)
 P["casemanagement:contact_create"] = (case(), CARRIER_FORM)
 P["casemanagement:referral_create"] = (case(), CARRIER_FORM)
 P["casemanagement:referral_edit"] = (case(pk=lambda d: d.referral.pk), CARRIER_FORM)
+# corrections (issue 15): a contact of carrier A corrected or deleted, a referral deleted (POST deletes: 302)
+CONTACT = lambda d: {"public_id": d.contact.case.public_id, "pk": d.contact.pk}  # noqa: E731
+P["casemanagement:contact_edit"] = (CONTACT, CARRIER_FORM)
+P["casemanagement:contact_delete"] = (CONTACT, over(CARRIER_FORM, carrier_a=(200, 302)))
+P["casemanagement:referral_delete"] = (case(pk=lambda d: d.referral.pk), over(CARRIER_FORM, carrier_a=(200, 302)))
 P["casemanagement:case_close"] = (case(), CARRIER_FORM)
 P["casemanagement:case_reopen"] = (case(), CARRIER_FORM)
 P["casemanagement:return_list"] = (NONE, over(READ_ALL, committee=(403, 403)))

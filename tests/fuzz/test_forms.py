@@ -179,6 +179,13 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "casemanagement:contact_create": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:referral_create": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:referral_edit": lambda: (lambda r: {"public_id": r.case.public_id, "pk": r.pk})(_referral()),
+    "casemanagement:referral_delete": lambda: (lambda r: {"public_id": r.case.public_id, "pk": r.pk})(_referral()),
+    "casemanagement:contact_edit": lambda: (lambda c: {"public_id": c.case.public_id, "pk": c.pk})(
+        _first("casemanagement.Contact", case__carrier__slug="caritas")
+    ),
+    "casemanagement:contact_delete": lambda: (lambda c: {"public_id": c.case.public_id, "pk": c.pk})(
+        _first("casemanagement.Contact", case__carrier__slug="caritas")
+    ),
     "casemanagement:case_close": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:case_reopen": lambda: {"public_id": _case(open_=False).public_id},
     "casemanagement:indicator_edit": lambda: {"pk": _first("casemanagement.IndicatorReport").pk},
