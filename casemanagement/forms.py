@@ -16,7 +16,14 @@ from casemanagement.models import (
     ReopeningReason,
     Topic,
 )
-from kim.forms import ConstraintErrorsAtFieldMixin, GermanDateField, YearField, add_help_texts, formfield_callback
+from kim.forms import (
+    ConstraintErrorsAtFieldMixin,
+    GermanDateField,
+    YearField,
+    active_choices,
+    add_help_texts,
+    formfield_callback,
+)
 from kim.models import Municipality
 from modules.models import Post
 
@@ -69,7 +76,7 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_post"].queryset = Post.objects.filter(employer=carrier, module__number=2)
         # Municipalities funded separately are outside module 2: only the funding area is offered.
-        self.fields["municipality"].queryset = Municipality.objects.filter(module2_area=True)
+        active_choices(self, "municipality", Municipality.objects.filter(module2_area=True))
         if self.instance.pk:
             self.fields["topics"].initial = list(self.instance.topics.values_list("topic", flat=True))
         if self.instance.pk and self.instance.is_closed:

@@ -31,6 +31,7 @@ NAV_ITEMS = [
         "posts",
     ),
     ("masterdata:organisation_list", _("Organisationen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
+    ("masterdata:municipality_list", _("Kommunen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
     ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     (
         "funding:forwarding_list",

@@ -280,3 +280,18 @@ class OrganisationForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         active_choices(self, "parent", parents)
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        from kim.models import Municipality
+
+        model = Municipality
+        fields = ["name", "slug", "official_key", "module2_area", "is_active"]
+        help_texts = {"official_key": _("Amtlicher Gemeindeschlüssel, 8 Ziffern (z. B. 05334004).")}
+
+    def clean_official_key(self) -> str:
+        key = self.cleaned_data["official_key"].strip()
+        if key and (len(key) != 8 or not key.isdigit()):
+            raise ValidationError(_("Der Gemeindeschlüssel hat 8 Ziffern."))
+        return key

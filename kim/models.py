@@ -150,6 +150,11 @@ class Municipality(models.Model):
             "Nein für eine Kommune, die im Modul 2 gesondert gefördert wird (z. B. eine Stadt mit eigener Förderung)."
         ),
     )
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_("Inaktive Kommunen erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben."),
+    )
 
     history = HistoricalRecords()
 
@@ -160,6 +165,9 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:municipality_detail", args=[self.pk])
 
 
 class Role(models.TextChoices):

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kim.filters import CarrierFilter, OrganisationFilter
-from kim.forms import CarrierForm, OrganisationForm
-from kim.models import Organisation, Role
-from kim.services import organisation_save
+from kim.forms import CarrierForm, MunicipalityForm, OrganisationForm
+from kim.models import Municipality, Organisation, Role
+from kim.services import municipality_save, organisation_save
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 
@@ -153,3 +153,55 @@ class OrganisationUpdateView(ServiceFormView):
 
     def get_cancel_url(self) -> str:
         return reverse("masterdata:organisation_detail", args=[self.object.pk])
+
+
+# --- municipalities --------------------------------------------------------------------------------
+
+
+class MunicipalityTable(tables.Table):
+    name = tables.Column(verbose_name=_("Kommune"), linkify=True)
+    official_key = tables.Column(verbose_name=_("Gemeindeschlüssel"))
+    module2_area = tables.BooleanColumn(verbose_name=_("Fördergebiet Modul 2"), yesno=(_("ja"), _("nein")))
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
+
+    class Meta:
+        model = Municipality
+        fields = ["name", "official_key", "module2_area", "is_active"]
+        empty_text = _("Keine Kommunen.")
+
+
+class MunicipalityListView(ScopedTableView):
+    model = Municipality
+    table_class = MunicipalityTable
+    filterset_fields = ["module2_area", "is_active"]
+    allowed_roles = STAFF
+    title = _("Kommunen")
+    create_url_name = "masterdata:municipality_create"
+
+
+class MunicipalityDetailView(ScopedDetailView):
+    model = Municipality
+    allowed_roles = STAFF
+    template_name = "kim/municipality/detail.html"
+
+
+class MunicipalityCreateView(ServiceFormView):
+    form_class = MunicipalityForm
+    title = _("Neue Kommune")
+    cancel_url_name = "masterdata:municipality_list"
+
+    def perform_save(self, form) -> Municipality:
+        return municipality_save(data=form_data(form), user=self.request.user)
+
+
+class MunicipalityUpdateView(ServiceFormView):
+    model = Municipality
+    form_class = MunicipalityForm
+    editing = True
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Kommune bearbeiten: %(m)s") % {"m": self.object}
+
+    def perform_save(self, form) -> Municipality:
+        return municipality_save(municipality=self.object, data=form_data(form), user=self.request.user)

@@ -21,6 +21,7 @@ from kim.models import (
     AccountEventKind,
     Body,
     BodyKind,
+    Municipality,
     Organisation,
     OrganisationKind,
     Role,
@@ -48,6 +49,13 @@ def save_validated(instance: models.Model, *, user=None) -> models.Model:
         instance._history_user = user
     instance.save()
     return instance
+
+
+def municipality_save(*, municipality: Municipality | None = None, data: dict[str, Any], user=None) -> Municipality:
+    with transaction.atomic():
+        municipality = municipality or Municipality()
+        apply_fields(municipality, data)
+        return save_validated(municipality, user=user)
 
 
 def organisation_save(*, organisation=None, data: dict[str, Any], user=None):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, active_choices, add_help_texts, formfield_callback
-from kim.models import Organisation, OrganisationKind
+from kim.models import Municipality, Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
 
@@ -29,6 +29,7 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        active_choices(self, "place", Municipality.objects.all())
         active_choices(
             self,
             "employer",

@@ -156,6 +156,7 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "modules:personnelcost_create": lambda: {"pk": _first("modules.Post").pk},
     "kim:carrier_edit": lambda: {"slug": "caritas"},
     "masterdata:organisation_edit": lambda: {"pk": _first("kim.Organisation", slug="caritas").pk},
+    "masterdata:municipality_edit": lambda: {"pk": _first("kim.Municipality").pk},
     "funding:grant_edit": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_create": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_edit": lambda: (lambda a: {"pk": a.grant_id, "allocation_pk": a.pk})(

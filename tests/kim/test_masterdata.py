@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kim.models import Organisation, OrganisationKind
+from kim.models import Municipality, Organisation, OrganisationKind
 from modules.forms import PostForm
 from tests import factories as f
 
@@ -106,4 +106,55 @@ def test_the_organisation_list_costs_the_same_queries_for_one_and_three_rows(adm
     one = count()
     f.DepartmentFactory(parent=county)
     f.CarrierFactory(parent=f.UmbrellaFactory())
+    assert count() == one
+
+
+# --- municipalities --------------------------------------------------------------------------------
+
+
+def test_a46_creates_a_municipality_and_a_deactivated_one_leaves_the_choice_lists(admin_client, carrier_a):
+    response = admin_client.post(
+        reverse("masterdata:municipality_create"),
+        {
+            "name": "Beispielstadt",
+            "slug": "beispielstadt",
+            "official_key": "05999001",
+            "module2_area": "on",
+            "is_active": "on",
+        },
+    )
+    town = Municipality.objects.get(slug="beispielstadt")
+    assert response.url == town.get_absolute_url()
+    post = f.CarrierPostFactory(employer=carrier_a, place=town)
+    admin_client.post(
+        reverse("masterdata:municipality_edit", args=[town.pk]),
+        {"name": "Beispielstadt", "slug": "beispielstadt", "official_key": "05999001", "module2_area": "on"},
+    )
+    town.refresh_from_db()
+    assert not town.is_active
+    assert town not in PostForm().fields["place"].queryset
+    assert town in PostForm(instance=post).fields["place"].queryset
+    assert town.history.count() == 2
+
+
+def test_a_municipality_key_has_eight_digits(admin_client):
+    response = admin_client.post(
+        reverse("masterdata:municipality_create"), {"name": "X", "slug": "x", "official_key": "123", "is_active": "on"}
+    )
+    assert response.context["form"].errors["official_key"] == ["Der Gemeindeschlüssel hat 8 Ziffern."]
+
+
+def test_the_municipality_list_costs_the_same_queries_for_one_and_three_rows(admin_client):
+    f.MunicipalityFactory(name="Eins", slug="eins")
+    url = reverse("masterdata:municipality_list")
+    admin_client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    f.MunicipalityFactory(name="Zwei", slug="zwei")
+    f.MunicipalityFactory(name="Drei", slug="drei")
     assert count() == one
