@@ -645,7 +645,7 @@ def _committee(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
             committee_id=committee.pk,
             date=day,
             start_time=None,
-            place="Haus der StädteRegion, Raum A 101",
+            place="Verwaltungsgebäude, Raum A 101",
             public=True,
             cancelled=False,
             created=stamp,

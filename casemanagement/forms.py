@@ -21,6 +21,7 @@ from kim.forms import (
     GermanDateField,
     VersionForm,
     YearField,
+    active_choices,
     add_help_texts,
     formfield_callback,
 )
@@ -75,8 +76,8 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, carrier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_post"].queryset = Post.objects.filter(employer=carrier, module__number=2)
-        # Module 2 excludes the city of Aachen (funded separately): only the funding area is offered.
-        self.fields["municipality"].queryset = Municipality.objects.filter(module2_area=True)
+        # Municipalities funded separately are outside module 2: only the funding area is offered.
+        active_choices(self, "municipality", Municipality.objects.filter(module2_area=True))
         if self.instance.pk:
             self.fields["topics"].initial = list(self.instance.topics.values_list("topic", flat=True))
         if self.instance.pk and self.instance.is_closed:

@@ -80,7 +80,7 @@ def _check_post(case: Case) -> None:
             }
         )
     if case.municipality_id and not case.municipality.module2_area:
-        # Module 2 of the county excludes the city of Aachen, which is funded separately.
+        # A municipality funded separately (e.g. a large city inside the county) is outside module 2.
         raise ValidationError(
             {
                 "municipality": _("%(m)s gehört nicht zum Fördergebiet von Modul 2 (gesondert gefördert).")
@@ -188,9 +188,16 @@ def _current_episode(case: Case) -> CaseEpisode:
 
 
 def contact_add(*, case: Case, data: dict[str, Any], user: User | None = None) -> Contact:
+    return contact_save(case=case, data=data, user=user)
+
+
+def contact_save(
+    *, case: Case, contact: Contact | None = None, data: dict[str, Any], user: User | None = None
+) -> Contact:
+    """Record a contact or correct one (date, duration, mode); the same rules either way."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        contact = Contact(case=case)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, case=case) if contact else Contact(case=case)
         apply_fields(contact, data)
         _check_not_future(contact.date, "date", _("Der Kontakt"))
         if contact.date and contact.date < case.opened_on:
@@ -208,6 +215,23 @@ def contact_add(*, case: Case, data: dict[str, Any], user: User | None = None) -
                 }
             )
         return save_validated(contact, user=user)
+
+
+def contact_delete(*, case: Case, contact: Contact, user: User | None = None) -> None:
+    """A contact entered by mistake; the history keeps who deleted it and when."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, case=case)
+        if user is not None and getattr(user, "is_authenticated", False):
+            contact._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
+        contact.delete()
+
+
+def referral_delete(*, case: Case, referral: Referral, user: User | None = None) -> None:
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk, case=case)
+        if user is not None and getattr(user, "is_authenticated", False):
+            referral._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
+        referral.delete()
 
 
 def _check_referral(case: Case, referral: Referral) -> None:
@@ -390,6 +414,21 @@ def return_use_register(
         return save_validated(r, user=user)
 
 
+def return_withdraw(
+    *, caseload_return: CaseloadReturn, user: User | None = None, version: int | None = None
+) -> CaseloadReturn:
+    """The carrier takes a submitted return back as a draft, as long as A 46 has not decided on it
+    (accepted or sent back); figures computed from the register are computed live again."""
+    with transaction.atomic():
+        r = _locked(caseload_return, version)
+        if r.status != ReturnStatus.SUBMITTED:
+            raise ValidationError(_("Nur eingereichte, noch nicht geprüfte Meldungen können zurückgezogen werden."))
+        if r.source == ReturnSource.REGISTER:
+            r.figures.all().delete()
+        r.status, r.submitted_at = ReturnStatus.DRAFT, None
+        return save_validated(r, user=user)
+
+
 def return_accept(
     *, caseload_return: CaseloadReturn, user: User | None = None, version: int | None = None
 ) -> CaseloadReturn:
@@ -442,7 +481,7 @@ def indicator_save(
         apply_fields(report, data)
         post = report.post if report.post_id else None
         if post is not None and post.employer.is_carrier:
-            raise ValidationError({"post": _("Kennzahlen werden für Stellen der StädteRegion erfasst.")})
+            raise ValidationError({"post": _("Kennzahlen werden für eigene Stellen der Körperschaft erfasst.")})
         if post is not None and post.module.number not in (1, 3):
             raise ValidationError({"post": _("Kennzahlen gibt es für Stellen der Module 1 und 3.")})
         today = _today()

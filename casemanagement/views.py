@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
@@ -170,6 +171,57 @@ class ContactCreateView(CarrierFormView):
         return services.contact_add(case=self.case, data=form_data(form), user=self.request.user)
 
 
+class ContactUpdateView(CarrierFormView):
+    form_class = ContactForm
+    title = gettext_lazy("Kontakt korrigieren")
+    success_message = gettext_lazy("Kontakt korrigiert.")
+
+    def get_form_kwargs(self):
+        self.contact = get_object_or_404(Contact, case=self.case, pk=self.kwargs["pk"])
+        return {**super().get_form_kwargs(), "instance": self.contact}
+
+    def perform_save(self, form):
+        return services.contact_save(case=self.case, contact=self.contact, data=form_data(form), user=self.request.user)
+
+
+class DeleteConfirmForm(forms.Form):
+    """No fields: the page shows what will be deleted and asks to confirm."""
+
+
+class CarrierDeleteView(CarrierFormView):
+    form_class = DeleteConfirmForm
+    template_name = "casemanagement/case/delete.html"
+    model: type = Contact
+    delete = staticmethod(services.contact_delete)
+    success_message = gettext_lazy("Gelöscht.")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["target"] = self.target()
+        return ctx
+
+    def target(self):
+        return get_object_or_404(self.model, case=self.case, pk=self.kwargs["pk"])
+
+    def perform_save(self, form):
+        target = self.target()
+        kwarg = "contact" if self.model is Contact else "referral"
+        type(self).delete(case=self.case, user=self.request.user, **{kwarg: target})
+        return self.case
+
+
+class ContactDeleteView(CarrierDeleteView):
+    title = gettext_lazy("Kontakt löschen")
+    success_message = gettext_lazy("Kontakt gelöscht.")
+
+
+class ReferralDeleteView(CarrierDeleteView):
+    model = Referral
+    delete = staticmethod(services.referral_delete)  # type: ignore[assignment]  # called with its model's keyword (perform_save)
+    title = gettext_lazy("Verweisung löschen")
+    success_message = gettext_lazy("Verweisung gelöscht.")
+
+
 class ReferralCreateView(CarrierFormView):
     form_class = ReferralForm
     title = gettext_lazy("Verweisung erfassen")
@@ -327,6 +379,11 @@ class ReturnActionView(RoleRequiredMixin, View):
 class ReturnSubmitView(ReturnActionView):
     allowed_roles = CARRIER
     action, done = "return_submit", gettext_lazy("Meldung eingereicht; die Zahlen sind jetzt festgeschrieben.")
+
+
+class ReturnWithdrawView(ReturnActionView):
+    allowed_roles = CARRIER
+    action, done = "return_withdraw", gettext_lazy("Meldung zurückgezogen; sie ist wieder ein Entwurf.")
 
 
 class ReturnUseRegisterView(ReturnActionView):

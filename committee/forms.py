@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import AgendaItem, Consultation, ConsultationResult, DecisionItem, Meeting, Paper, Section
-from kim.forms import ConstraintErrorsAtFieldMixin, add_help_texts, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, active_choices, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 
 
@@ -38,7 +38,7 @@ class PaperForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_department"].queryset = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
+        active_choices(self, "lead_department", Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT))
         related = Paper.objects.filter(deleted=False).order_by("-number")
         if self.instance.pk:
             related = related.exclude(pk=self.instance.pk)

@@ -178,13 +178,13 @@ class Paper(Timestamped, VersionedModel):
         _("Einleitung des Beschlussvorschlags"),
         max_length=300,
         blank=True,
-        help_text=_("z. B. „Der Städteregionsausschuss trifft folgende Entscheidungen:“"),
+        help_text=_("z. B. „Der Kreisausschuss trifft folgende Entscheidungen:“"),
     )
     status = models.CharField(_("Status"), max_length=20, choices=PaperStatus.choices, default=PaperStatus.DRAFT)
     signature_mode = models.CharField(
         _("Zeichnungszusatz"), max_length=20, choices=SignatureMode.choices, default=SignatureMode.BY_ORDER, blank=True
     )
-    signatory = models.CharField(_("gez."), max_length=120, blank=True, help_text=_("z. B. Dr. Ziemons"))
+    signatory = models.CharField(_("gez."), max_length=120, blank=True, help_text=_("z. B. Dr. Muster"))
     released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True, editable=False)
     snapshot = models.JSONField(
         _("eingefrorene Zahlen"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from committee.models import AgendaItem, Attachment, Committee, Consultation, Meeting, Paper, PaperStatus
 from committee.pdf import paper_pdf
 from kim.models import Organisation
+from kim.selectors import body_current
 from kim.uploads import serve_private_file
 
 SCHEMA = "https://schema.oparl.org/1.1/"
@@ -96,12 +97,14 @@ def _stamp(data: dict, obj) -> dict:
 
 def body_json(org: Organisation, u: Urls) -> dict:
     pk = org.pk
+    body = body_current()
+    is_body = org.pk == body.organisation_id  # the body's own organisation carries its configured name
     return {
         "id": u("body", pk),
         "type": SCHEMA + "Body",
         "system": u("system"),
-        "name": org.name,
-        "shortName": org.short_name or org.name,
+        "name": body.name if is_body else org.name,
+        "shortName": body.short_name if is_body else (org.short_name or org.name),
         "organization": u("body_organization", pk),
         "person": u("body_person", pk),
         "meeting": u("body_meeting", pk),
@@ -111,7 +114,7 @@ def body_json(org: Organisation, u: Urls) -> dict:
         "file": u("body_file", pk),
         "legislativeTerm": [],
         "legislativeTermList": u("body_legislativeterm", pk),
-        "classification": "Kreis",
+        "classification": body.kind_label if is_body else str(org.get_kind_display()),
         "deleted": False,
     }
 
@@ -394,14 +397,15 @@ def bodies() -> QuerySet[Organisation]:
 @require_GET
 def system(request: HttpRequest) -> JsonResponse:
     u = Urls(request)
+    body = body_current()
     return oparl_response(
         {
             "id": u("system"),
             "type": SCHEMA + "System",
             "oparlVersion": SCHEMA,
-            "name": "KIM-Verwaltung der StädteRegion Aachen – Sitzungsvorlagen",
+            "name": f"KIM-Verwaltung · {body.name} – Sitzungsvorlagen",
             "body": u("body_list"),
-            "contactName": "A 46 – Kommunales Integrationszentrum",
+            "contactName": body.lead_department or body.name,
             "deleted": False,
         }
     )

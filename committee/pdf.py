@@ -7,6 +7,7 @@ German hyphenation comes from ``hyphens: auto`` with ``lang="de"`` (pyphen's dic
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from committee.figures import RenderedPaper, render_paper
 from committee.models import AgendaItem, Consultation, Meeting, Paper, PaperStatus
 from kim.i18n import german
+from kim.selectors import body_current
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -55,11 +57,6 @@ class PaperDocument:
     def related(self) -> list[Paper]:
         return [r for r in self.paper.related.all() if r.is_published or not self.public]
 
-    @property
-    def body_name(self) -> str:
-        department = self.paper.lead_department
-        return department.parent.name if department.parent_id else "StädteRegion Aachen"
-
 
 def paper_document(paper: Paper, anchor: str = "", *, public: bool = True) -> PaperDocument:
     return PaperDocument(paper, render_paper(paper), anchor or f"paper-{paper.pk}", public=public)
@@ -84,7 +81,7 @@ def _write(html: str, *, title: str, attachments: list | None = None) -> bytes:
     files = [WPAttachment(filename=a.file.path, name=a.download_name, description=a.title) for a in attachments or []]
     document = HTML(string=html, url_fetcher=_no_fetch, base_url="/").render(font_config=_font_config())
     document.metadata.title = title
-    document.metadata.authors = ["StädteRegion Aachen"]
+    document.metadata.authors = [body_current().name]
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, uncompressed_pdf=False)
 
 
@@ -102,6 +99,8 @@ def _pdf_cache_key(paper: Paper, with_attachments: bool, public: bool = True) ->
     )
     parts = [str(paper.pk), str(int(with_attachments)), "public" if public else "full"]
     parts += [v.isoformat() if v else "-" for v in stamps.values()]
+    body = body_current()  # the head of the page carries the body's name and its head of administration
+    parts.append(hashlib.sha256(f"{body.name}|{body.head_title}".encode()).hexdigest()[:16])
     return "paper-pdf:" + ":".join(parts)
 
 
@@ -139,7 +138,7 @@ def render_paper_pdf(paper: Paper, *, with_attachments: bool = False, public: bo
 def _paper_pdf_render(paper: Paper, *, with_attachments: bool, public: bool) -> bytes:
     paper = papers_for_export().get(pk=paper.pk)
     doc = paper_document(paper, public=public)
-    html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None})
+    html = render_to_string("committee/pdf/paper.html", {"docs": [doc], "bundle": None, "body": body_current()})
     return _write(
         html,
         title=f"Vorlage {paper.number} – {paper.title}",
@@ -174,6 +173,10 @@ def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
     ]
     html = render_to_string(
         "committee/pdf/paper.html",
-        {"docs": [b.doc for b in bundle if b.doc], "bundle": {"meeting": meeting, "items": bundle}},
+        {
+            "docs": [b.doc for b in bundle if b.doc],
+            "bundle": {"meeting": meeting, "items": bundle},
+            "body": body_current(),
+        },
     )
     return _write(html, title=f"Sitzungsmappe {meeting}")

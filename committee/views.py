@@ -44,6 +44,7 @@ from committee.tables import CommitteeTable, MeetingTable, PaperTable
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
+from kim.selectors import body_current
 from kim.uploads import serve_private_file
 from kim.views import (
     ALL_ROLES,
@@ -135,6 +136,9 @@ class PaperCreateView(ServiceFormView[Paper]):
     title = gettext_lazy("Neue Sitzungsvorlage")
     cancel_url_name = "committee:paper_list"
     success_message = gettext_lazy("Sitzungsvorlage gespeichert.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "signatory": body_current().signatory}
 
     def perform_save(self, form: BaseForm) -> Paper:
         return services.paper_save(data=form_data(form), user=self.request.user)

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kim.context_processors.navigation",
+                "kim.context_processors.body",
             ],
         },
     },
@@ -209,6 +210,9 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kim-verwaltung@localhost")
+# One-time links (invitation, reset, forgotten password) expire after this many days.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("ACCOUNT_LINK_DAYS", "3")) * 86400
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kim import account_views
 from kim.auth_forms import GermanAuthenticationForm
 from kim.auth_views import admin_login, totp_setup, totp_verify
 from overview.views import dashboard
@@ -17,6 +18,14 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
     path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
+    path("konto/passwort/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("konto/passwort-vergessen/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "konto/passwort-vergessen/gesendet/", account_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path("konto/link/<uidb64>/<token>/", account_views.AccountLinkView.as_view(), name="account_link"),
+    path("konten/", include("kim.account_urls")),
+    path("stammdaten/", include("kim.masterdata_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("stellen/", include("modules.urls")),
     path("traeger/", include("kim.urls")),

@@ -13,7 +13,7 @@ from funding.models import (
     Programme,
     Rate,
 )
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, add_help_texts, formfield_callback
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, active_choices, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 from modules.models import Post
 
@@ -26,7 +26,7 @@ class ProgrammeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Organisation.objects.exclude(kind=OrganisationKind.CARRIER)
+        active_choices(self, "funder", Organisation.objects.exclude(kind=OrganisationKind.CARRIER))
 
 
 class RateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
@@ -58,11 +58,13 @@ class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approved_fte"].help_text = _("Summe der bewilligten Vollzeitäquivalente, z. B. 6,0")
-        self.fields["recipient"].queryset = Organisation.objects.filter(
-            kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT]
+        active_choices(
+            self,
+            "recipient",
+            Organisation.objects.filter(kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT]),
         )
-        self.fields["authority"].queryset = Organisation.objects.filter(
-            kind__in=[OrganisationKind.AUTHORITY, OrganisationKind.LAND]
+        active_choices(
+            self, "authority", Organisation.objects.filter(kind__in=[OrganisationKind.AUTHORITY, OrganisationKind.LAND])
         )
 
     def clean(self):
@@ -139,8 +141,10 @@ class OwnShareRequestForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = Organisation.objects.filter(
-            kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA]
+        active_choices(
+            self,
+            "applicant",
+            Organisation.objects.filter(kind__in=[OrganisationKind.CARRIER, OrganisationKind.UMBRELLA]),
         )
 
 

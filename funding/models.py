@@ -502,8 +502,8 @@ class CarrierPayment(VersionedModel):
 
 
 class ProofKind(models.TextChoices):
-    CARRIER = "carrier", _("Träger → StädteRegion (Weiterleitungsvertrag)")
-    LAND = "land", _("StädteRegion → Land (Förderbescheid)")
+    CARRIER = "carrier", _("Träger → Körperschaft (Weiterleitungsvertrag)")
+    LAND = "land", _("Körperschaft → Land (Förderbescheid)")
 
 
 class ProofStatus(models.TextChoices):

@@ -22,16 +22,24 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm, BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kim.forms import apply_service_errors
 from kim.models import Municipality, Organisation, Role, User
+from kim.selectors import body_current
 from kim.services import organisation_save
 from kim.versioning import VERSION, VersionedModel, VersionField, is_versioned, version_errors_to_top
 
-admin.site.site_header = _("KIM-Verwaltung · StädteRegion Aachen")
+
+def _admin_header() -> str:
+    return _("KIM-Verwaltung · %(body)s") % {"body": body_current().name}
+
+
+# Evaluated at each render: the body's name is data (kim.Body), not known at import time.
+admin.site.site_header = lazy(_admin_header, str)()
 admin.site.site_title = _("KIM-Verwaltung")
 admin.site.index_title = _("Technischer Betrieb (nur für Betreiberkonten)")
 

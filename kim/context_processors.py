@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from kim.models import Role, role_key
 from kim.reversing import fast_reverse
 from kim.security import SESSION_OTP_KEY, second_factor_required
+from kim.selectors import body_current, can_manage_accounts
 
 # Areas of the main navigation; the pages of the active area form the second row.
 NAV_GROUPS = [
@@ -29,6 +30,8 @@ NAV_ITEMS = [
         {Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER},
         "posts",
     ),
+    ("masterdata:organisation_list", _("Organisationen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
+    ("masterdata:municipality_list", _("Kommunen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
     ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     (
         "funding:forwarding_list",
@@ -50,6 +53,8 @@ NAV_ITEMS = [
     ("committee:meeting_list", _("Sitzungen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
     ("committee:committee_list", _("Gremien"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "committee"),
     ("funding:controlling_payments", _("Zahlungen"), {Role.CARRIER}, "funding"),
+    # carrier staff: only their carrier administrators (kim.selectors.can_manage_accounts)
+    ("accounts:account_list", _("Konten"), {Role.ADMIN, Role.CARRIER}, "overview"),
     ("funding:controlling_proofs", _("Verwendungsnachweise"), {Role.CARRIER}, "funding"),
 ]
 
@@ -63,7 +68,10 @@ def navigation(request: HttpRequest) -> dict:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     nav_current = None
+    manages_accounts = can_manage_accounts(request.user)
     for name, label, roles, group in NAV_ITEMS:
+        if name.startswith("accounts:") and not manages_accounts:
+            continue
         if key in roles:
             ns = name.split(":")[0] + ":" + name.split(":")[1].split("_")[0] if ":" in name else name
             item = {
@@ -101,3 +109,8 @@ def navigation(request: HttpRequest) -> dict:
         "nav_current": nav_current,
         "user_can_edit": key == Role.ADMIN,
     }
+
+
+def body(request: HttpRequest) -> dict:
+    """The body this installation serves (name, departments, signatory) for every template."""
+    return {"body": body_current()}

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from kim.models import Municipality, Organisation, OrganisationKind, Role, TOTPDevice, User
+from kim.models import Body, BodyKind, Municipality, Organisation, OrganisationKind, Role, TOTPDevice, User
 
 DEMO_PASSWORD = "demo"
 
@@ -93,13 +93,27 @@ def load() -> DemoOrganisations:
         short_name="StädteRegion Aachen",
         address="Zollernstraße 10, 52070 Aachen",
     )
-    org(
+    a46 = org(
         "a46",
         kind=OrganisationKind.DEPARTMENT,
         name="A 46 – Kommunales Integrationszentrum",
         short_name="A 46",
         parent=county,
     )
+    body, _ = upsert(
+        Body,
+        organisation=county,
+        defaults={
+            "name": "StädteRegion Aachen",
+            "short_name": "StädteRegion Aachen",
+            "kind": BodyKind.STAEDTEREGION,
+            "head_title": "Der Städteregionsrat",
+            "signatory": "Dr. Ziemons",
+            "address": "Zollernstraße 10, 52070 Aachen",
+        },
+    )
+    if set(body.lead_departments.all()) != {a46}:
+        body.lead_departments.set([a46])
     umbrella = org(
         "ag-wohlfahrt",
         kind=OrganisationKind.UMBRELLA,
@@ -151,6 +165,8 @@ def load_users() -> list[tuple[str, str]]:
                 "is_staff": False,
                 "is_superuser": False,
                 "is_active": True,
+                # each demo carrier login is its carrier's administrator (invites its own staff)
+                "is_carrier_admin": role == Role.CARRIER,
             },
         )
         if not user.check_password(DEMO_PASSWORD):

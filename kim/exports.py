@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from kim.money import format_decimal
+from kim.selectors import body_current
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,6 +110,7 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
+    wb.properties.creator = f"KIM-Verwaltung · {body_current().name}"
     ws = wb.active
     ws.title = sheet_title(title)
     ws.append([c.header for c in columns])

@@ -36,3 +36,16 @@ class CarrierFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Art"), choices=OrganisationKind.choices, empty_label=_("alle"))
+    is_active = django_filters.BooleanFilter(label=_("aktiv"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))

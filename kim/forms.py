@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import UniqueConstraint
+from django.db.models import Q, QuerySet, UniqueConstraint
 from django.utils.translation import gettext_lazy as _
 
 from kim.models import Organisation, OrganisationKind
@@ -271,6 +271,14 @@ class PeriodFormMixin:
         return cleaned
 
 
+def active_choices(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
+    """Offer only active records in a choice field, plus the one already chosen (a deactivated
+    carrier keeps its old posts and contracts editable, but is offered for nothing new)."""
+    current = getattr(getattr(form, "instance", None), f"{name}_id", None)
+    condition = Q(is_active=True) | Q(pk=current) if current else Q(is_active=True)
+    form.fields[name].queryset = queryset.filter(condition)
+
+
 class CarrierForm(forms.ModelForm):
     class Meta:
         from kim.models import Organisation
@@ -284,7 +292,7 @@ class CarrierForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Organisation.objects.filter(kind=OrganisationKind.UMBRELLA)
+        active_choices(self, "parent", Organisation.objects.filter(kind=OrganisationKind.UMBRELLA))
         self.fields["parent"].label = _("Dachverband")
 
 
@@ -304,3 +312,38 @@ add_help_texts(
         "is_active": _("Inaktive Träger erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben erhalten."),
     },
 )
+
+
+class OrganisationForm(forms.ModelForm):
+    """Every kind of organisation with its place in the hierarchy (A 46's master data)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "short_name", "slug", "parent", "address", "is_active"]
+        help_texts = {
+            "slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen."),
+            "parent": _("Ämter gehören zur Körperschaft, Träger zu ihrem Dachverband, Behörden zum Land."),
+            "is_active": _("Inaktive Organisationen erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Organisation.objects.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        active_choices(self, "parent", parents)
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        from kim.models import Municipality
+
+        model = Municipality
+        fields = ["name", "slug", "official_key", "module2_area", "is_active"]
+        help_texts = {"official_key": _("Amtlicher Gemeindeschlüssel, 8 Ziffern (z. B. 05334004).")}
+
+    def clean_official_key(self) -> str:
+        key = self.cleaned_data["official_key"].strip()
+        if key and (len(key) != 8 or not key.isdigit()):
+            raise ValidationError(_("Der Gemeindeschlüssel hat 8 Ziffern."))
+        return key

@@ -18,7 +18,7 @@ from kim.versioning import VersionedModel
 class OrganisationKind(models.TextChoices):
     LAND = "land", _("Land (Fördergeber)")
     AUTHORITY = "authority", _("Bewilligungsbehörde")
-    COUNTY = "county", _("Kreis / StädteRegion")
+    COUNTY = "county", _("Kreis / kreisfreie Stadt (Körperschaft)")
     DEPARTMENT = "department", _("Amt / Dienststelle")
     CARRIER = "carrier", _("Träger")
     UMBRELLA = "umbrella", _("Dachverband")
@@ -73,6 +73,72 @@ class Organisation(VersionedModel):
         return self.kind == OrganisationKind.CARRIER
 
 
+class BodyKind(models.TextChoices):
+    COUNTY = "county", _("Kreis")
+    CITY = "city", _("kreisfreie Stadt")
+    STAEDTEREGION = "staedteregion", _("Städteregion")
+
+
+# The head of the administration who signs committee papers, by kind of body (a default; editable).
+HEAD_TITLES = {
+    BodyKind.COUNTY: _("Der Landrat"),
+    BodyKind.CITY: _("Der Oberbürgermeister"),
+    BodyKind.STAEDTEREGION: _("Der Städteregionsrat"),
+}
+
+
+class Body(models.Model):
+    """The one body this installation serves (a county, a Städteregion or a county-free city).
+
+    Its name appears in page heads, PDFs, OParl, the TOTP issuer and exports; read it through
+    ``kim.selectors.body_current`` (cached), never spell it in code or templates.
+    """
+
+    name = models.CharField(_("Name"), max_length=200)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=BodyKind.choices, default=BodyKind.COUNTY)
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Organisation der Körperschaft"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="body",
+        limit_choices_to={"kind": OrganisationKind.COUNTY},
+        help_text=_("Die Organisation, unter der Ämter und eigene Stellen geführt werden."),
+    )
+    lead_departments = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("federführende Ämter"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.DEPARTMENT},
+    )
+    head_title = models.CharField(
+        _("Verwaltungsspitze"), max_length=100, blank=True, help_text=_("z. B. „Der Landrat“ (Kopf der Vorlagen).")
+    )
+    signatory = models.CharField(
+        _("Zeichnung (gez.)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Wer Vorlagen zeichnet, z. B. „Dr. Muster“; Vorgabe für neue Sitzungsvorlagen."),
+    )
+    address = models.CharField(_("Anschrift"), max_length=250, blank=True)
+    logo = models.FileField(_("Logo (PNG oder SVG)"), upload_to="body/", blank=True)
+    modified = models.DateTimeField(_("geändert"), auto_now=True)
+
+    # The lead departments are not tracked as m2m history: restoring a backup sets m2m rows, which
+    # would add history rows the backup does not contain (kim.backup compares row counts).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Körperschaft")
+        verbose_name_plural = _("Körperschaften")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Municipality(models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
@@ -80,7 +146,14 @@ class Municipality(models.Model):
     module2_area = models.BooleanField(
         _("im Fördergebiet Modul 2"),
         default=True,
-        help_text=_("Die Stadt Aachen wird im Modul 2 gesondert gefördert."),
+        help_text=_(
+            "Nein für eine Kommune, die im Modul 2 gesondert gefördert wird (z. B. eine Stadt mit eigener Förderung)."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_("Inaktive Kommunen erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben."),
     )
 
     history = HistoricalRecords()
@@ -92,6 +165,9 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:municipality_detail", args=[self.pk])
 
 
 class Role(models.TextChoices):
@@ -113,6 +189,11 @@ class User(AbstractUser):
         limit_choices_to={"kind": OrganisationKind.CARRIER},
         help_text=_("Pflicht für Trägerpersonal, leer für alle anderen Rollen."),
     )
+    is_carrier_admin = models.BooleanField(
+        _("Trägeradministration"),
+        default=False,
+        help_text=_("Darf die Konten des eigenen Trägers einladen, sperren und zurücksetzen."),
+    )
     # Role and organisation changes are access changes: recorded with who and when (no password hashes).
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -125,6 +206,11 @@ class User(AbstractUser):
                 | (~Q(role="carrier") & Q(organisation__isnull=True)),
                 name="user_carrier_staff_bound_to_one_carrier",
                 violation_error_message=_("Trägerpersonal muss genau einem Träger zugeordnet sein."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_carrier_admin=False) | Q(role="carrier"),
+                name="user_carrier_admin_is_carrier_staff",
+                violation_error_message=_("Nur Trägerpersonal kann Trägeradministration sein."),
             ),
         ]
 
@@ -207,3 +293,76 @@ class TOTPDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP {self.user}"
+
+
+class AccountEventKind(models.TextChoices):
+    SETUP = "setup", _("bei der Einrichtung angelegt")
+    INVITED = "invited", _("eingeladen")
+    LINK_ISSUED = "link_issued", _("neuer Einmal-Link (Zurücksetzen)")
+    PASSWORD_SET = "password_set", _("Passwort über Einmal-Link gesetzt")
+    PASSWORD_CHANGED = "password_changed", _("Passwort geändert")
+    DEACTIVATED = "deactivated", _("gesperrt")
+    REACTIVATED = "reactivated", _("wieder freigegeben")
+    CHANGED = "changed", _("Rolle oder Angaben geändert")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("zweiter Faktor zurückgesetzt")
+
+
+class AccountEventQuerySet(models.QuerySet):
+    def for_user(self, user) -> AccountEventQuerySet:
+        """A 46 sees every account event; a carrier administrator those of the own organisation."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_a46:
+            return self
+        if user.is_carrier_staff and user.is_carrier_admin:
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+
+class AccountEvent(models.Model):
+    """One event in the life of an account (who did what to whom, when); never edited or deleted."""
+
+    account = models.ForeignKey(User, verbose_name=_("Konto"), on_delete=models.PROTECT, related_name="account_events")
+    # The account's carrier at the time: the carrier administrator's log (includes A 46's invitations).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Träger"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("durch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leer: durch die Einrichtung (manage.py setup) oder das Konto selbst per Einmal-Link."),
+    )
+    kind = models.CharField(_("Ereignis"), max_length=30, choices=AccountEventKind.choices)
+    note = models.CharField(_("Begründung / Angaben"), max_length=300, blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kontoereignis")
+        verbose_name_plural = _("Kontoereignisse")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, stored with what it created: the same form sent again
+    (browser back + save, a double click) finds its token and creates nothing a second time."""
+
+    token = models.UUIDField(_("Formular-Token"), unique=True)
+    user = models.ForeignKey(User, verbose_name=_("Benutzer"), on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(_("Ergebnis"), max_length=500)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Formularabsendung")
+        verbose_name_plural = _("Formularabsendungen")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -7,12 +7,13 @@ from typing import Any
 import django_tables2 as tables
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kim.filters import CarrierFilter
-from kim.forms import CarrierForm
-from kim.models import Organisation
-from kim.services import organisation_save
+from kim.filters import CarrierFilter, OrganisationFilter
+from kim.forms import CarrierForm, MunicipalityForm, OrganisationForm
+from kim.models import Municipality, Organisation, Role
+from kim.services import municipality_save, organisation_save
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 
@@ -77,3 +78,130 @@ class CarrierUpdateView(ServiceFormView):
 
     def perform_save(self, form) -> Organisation:
         return organisation_save(organisation=self.object, data=form_data(form), user=self.request.user)
+
+
+# --- organisations of every kind (A 46's master data) ---------------------------------------------
+
+STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
+
+
+class OrganisationTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=("masterdata:organisation_detail", {"pk": tables.A("pk")}))
+    kind = tables.Column(verbose_name=_("Art"))
+    parent = tables.Column(verbose_name=_("übergeordnet"))
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "parent", "is_active"]
+        empty_text = _("Keine Organisationen gefunden.")
+
+
+class OrganisationListView(ScopedTableView):
+    model = Organisation
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilter
+    allowed_roles = STAFF
+    title = _("Organisationen")
+    create_url_name = "masterdata:organisation_create"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("parent").order_by("kind", "name")
+
+
+class OrganisationDetailView(ScopedDetailView):
+    model = Organisation
+    allowed_roles = STAFF
+    template_name = "kim/organisation/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("parent")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["children"] = self.object.children.order_by("kind", "name")
+        ctx["title"] = self.object.name
+        return ctx
+
+
+class OrganisationCreateView(ServiceFormView):
+    form_class = OrganisationForm
+    title = _("Neue Organisation")
+    cancel_url_name = "masterdata:organisation_list"
+
+    def perform_save(self, form) -> Organisation:
+        return organisation_save(organisation=Organisation(), data=form_data(form), user=self.request.user)
+
+    def get_success_url_for(self, obj: Organisation) -> str:
+        return reverse("masterdata:organisation_detail", args=[obj.pk])
+
+
+class OrganisationUpdateView(ServiceFormView):
+    model = Organisation
+    form_class = OrganisationForm
+    editing = True
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Organisation bearbeiten: %(o)s") % {"o": self.object}
+
+    def perform_save(self, form) -> Organisation:
+        return organisation_save(organisation=self.object, data=form_data(form), user=self.request.user)
+
+    def get_success_url_for(self, obj: Organisation) -> str:
+        return reverse("masterdata:organisation_detail", args=[obj.pk])
+
+    def get_cancel_url(self) -> str:
+        return reverse("masterdata:organisation_detail", args=[self.object.pk])
+
+
+# --- municipalities --------------------------------------------------------------------------------
+
+
+class MunicipalityTable(tables.Table):
+    name = tables.Column(verbose_name=_("Kommune"), linkify=True)
+    official_key = tables.Column(verbose_name=_("Gemeindeschlüssel"))
+    module2_area = tables.BooleanColumn(verbose_name=_("Fördergebiet Modul 2"), yesno=(_("ja"), _("nein")))
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
+
+    class Meta:
+        model = Municipality
+        fields = ["name", "official_key", "module2_area", "is_active"]
+        empty_text = _("Keine Kommunen.")
+
+
+class MunicipalityListView(ScopedTableView):
+    model = Municipality
+    table_class = MunicipalityTable
+    filterset_fields = ["module2_area", "is_active"]
+    allowed_roles = STAFF
+    title = _("Kommunen")
+    create_url_name = "masterdata:municipality_create"
+
+
+class MunicipalityDetailView(ScopedDetailView):
+    model = Municipality
+    allowed_roles = STAFF
+    template_name = "kim/municipality/detail.html"
+
+
+class MunicipalityCreateView(ServiceFormView):
+    form_class = MunicipalityForm
+    title = _("Neue Kommune")
+    cancel_url_name = "masterdata:municipality_list"
+
+    def perform_save(self, form) -> Municipality:
+        return municipality_save(data=form_data(form), user=self.request.user)
+
+
+class MunicipalityUpdateView(ServiceFormView):
+    model = Municipality
+    form_class = MunicipalityForm
+    editing = True
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Kommune bearbeiten: %(m)s") % {"m": self.object}
+
+    def perform_save(self, form) -> Municipality:
+        return municipality_save(municipality=self.object, data=form_data(form), user=self.request.user)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kim.models import LoginAttempt, LoginStage, TOTPDevice, User
+from kim.selectors import body_current
 
 SESSION_OTP_KEY = "kim_second_factor_ok"
 CLIENT_FACTOR = 4  # a client may fail this many times the per-name limit (several users share a desk)
@@ -141,7 +142,9 @@ def totp_device_get_or_create(user: User) -> TOTPDevice:
 
 
 def totp_provisioning_uri(device: TOTPDevice) -> str:
-    return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.username, issuer_name="KIM StädteRegion Aachen")
+    return pyotp.TOTP(device.secret).provisioning_uri(
+        name=device.user.username, issuer_name=f"KIM {body_current().short_name}"
+    )
 
 
 def totp_verify(device: TOTPDevice, code: str, *, now: float | None = None) -> bool:

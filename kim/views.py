@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -28,11 +30,12 @@ from kim.forms import VersionForm, apply_service_errors
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
-from kim.models import Role, role_key
+from kim.models import FormSubmission, Role, role_key
 from kim.tables import export_kind
 from kim.versioning import VERSION, add_version_field, version_errors_to_top
 from kim.years import remembered_year
 
+SUBMISSION_FIELD = "submission_token"
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
 
@@ -311,11 +314,16 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         return {}
 
     def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
-        """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates)."""
+        """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates);
+        create forms a one-time token (no duplicate from browser back + save or a double click)."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)
         if instance is not None and instance.pk is not None:
             add_version_field(form, instance)
+        elif self.object is None and not self.editing:
+            form.fields[SUBMISSION_FIELD] = forms.UUIDField(
+                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+            )
         return form
 
     def form_invalid(self, form: BaseForm) -> HttpResponse:
@@ -326,8 +334,38 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         raise NotImplementedError
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
+        token = form.cleaned_data.get(SUBMISSION_FIELD)
+        if token is not None:
+            earlier = FormSubmission.objects.filter(token=token).first()
+            if earlier is not None and earlier.user_id == self.request.user.pk:
+                messages.info(
+                    self.request, _("Dieses Formular wurde bereits gespeichert; es wurde nichts doppelt angelegt.")
+                )
+                return HttpResponseRedirect(earlier.url)
+            if earlier is not None:
+                token = None  # another user's token (copied form): it protects nothing here
         try:
-            saved = self.perform_save(form)
+            with transaction.atomic():
+                saved = self.perform_save(form)
+                if token is not None:
+                    # Unique token: of two identical submissions at once, the second fails here and
+                    # its whole save is rolled back.
+                    FormSubmission.objects.create(
+                        token=token, user=self.request.user, url=self.get_success_url_for(saved)
+                    )
+        except IntegrityError:
+            earlier = FormSubmission.objects.filter(token=token, user=self.request.user).first() if token else None
+            if earlier is None:
+                if token is None:
+                    raise
+                form.add_error(
+                    None, _("Das Formular wurde gleichzeitig anders gespeichert; bitte die Seite neu laden.")
+                )
+                return self.form_invalid(form)
+            messages.info(
+                self.request, _("Dieses Formular wurde bereits gespeichert; es wurde nichts doppelt angelegt.")
+            )
+            return HttpResponseRedirect(earlier.url)
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)
@@ -371,4 +409,6 @@ def posted_version(request: HttpRequest) -> int:
 
 def form_data(form: BaseForm) -> dict[str, Any]:
     """The cleaned values of the form's own fields, for a service call."""
-    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+    return {
+        name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data and name != SUBMISSION_FIELD
+    }

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, add_help_texts, formfield_callback
-from kim.models import Organisation, OrganisationKind
+from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, active_choices, add_help_texts, formfield_callback
+from kim.models import Municipality, Organisation, OrganisationKind
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
 
@@ -29,8 +29,13 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Organisation.objects.filter(
-            kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+        active_choices(self, "place", Municipality.objects.all())
+        active_choices(
+            self,
+            "employer",
+            Organisation.objects.filter(
+                kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+            ),
         )
 
 
@@ -72,7 +77,7 @@ add_help_texts(
     {
         "module": _("KIM-Modul der Stelle; Modul 2 ist das Case Management der Träger."),
         "category": _("Art der Stelle; bestimmt den Fördersatz (Pauschale je VZÄ), der für sie gilt."),
-        "place": _("Kommune, in der die Stelle berät (für die Regel „keine Modul-2-Stellen in der Stadt Aachen“)."),
+        "place": _("Kommune, in der die Stelle berät (Modul-2-Stellen nur in Kommunen des Fördergebiets)."),
         "start": _("Erster Tag, an dem die Stelle besteht (TT.MM.JJJJ)."),
         "end": _("Letzter Tag einer befristeten Stelle; leer = unbefristet."),
     },

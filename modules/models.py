@@ -72,7 +72,7 @@ class Post(VersionedModel):
         verbose_name=_("Anstellungsträger"),
         on_delete=models.PROTECT,
         related_name="posts",
-        help_text=_("Die StädteRegion selbst oder ein Träger, an den weitergeleitet wird."),
+        help_text=_("Die Körperschaft (Kreis/Stadt) selbst, ein Amt oder ein Träger, an den weitergeleitet wird."),
     )
     place = models.ForeignKey(
         Municipality,

@@ -20,7 +20,7 @@ EMPLOYER_KINDS = (*COUNTY_KINDS, OrganisationKind.CARRIER)
 def _check_employer(post: Post) -> None:
     if post.employer_id and post.employer.kind not in EMPLOYER_KINDS:
         raise ValidationError(
-            {"employer": _("Anstellungsträger kann nur die StädteRegion, ein Amt oder ein Träger sein.")}
+            {"employer": _("Anstellungsträger kann nur die Körperschaft (Kreis/Stadt), ein Amt oder ein Träger sein.")}
         )
 
 

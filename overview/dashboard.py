@@ -20,6 +20,7 @@ from funding.models import BudgetLine, ForwardingContract, GrantNotice
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.money import ZERO
+from kim.selectors import body_current
 from kim.years import remembered_year
 from modules.selectors import county_personnel_needs, posts_summary_by_module
 
@@ -111,10 +112,11 @@ def dashboard_body_html(ctx: dict[str, Any], *, include_proofs: bool, stamp: str
     """The dashboard below the year switch, rendered once per change stamp with the same key as its
     figures: at county scale the risk list and the timelines are several hundred rows, and
     rendering them cost more than reading the cached figures."""
+    body = body_current()
     html = figure_cache.cached(
         "dashboard-html",
-        (ctx["year"], include_proofs, date.today().isoformat()),
-        lambda: render_to_string("dashboard/_body.html", ctx),
+        (ctx["year"], include_proofs, date.today().isoformat(), body.short_name),
+        lambda: render_to_string("dashboard/_body.html", {**ctx, "body": body}),
         stamp=stamp,
     )
     return mark_safe(html)  # our own autoescaped render, kept as it was

@@ -35,6 +35,7 @@ from casemanagement.selectors import CHOICES_BY_DIMENSION, TOTAL_LABELS
 from funding import models as fm
 from kim.exports import Column, csv_cell
 from kim.models import Municipality, Organisation, OrganisationKind, Role, User
+from kim.selectors import body_current
 from modules.models import Occupancy, PersonnelCost, Post, PostCategory
 
 CHUNK = 2000
@@ -450,11 +451,16 @@ def _write_csv(stream, columns: Sequence[Column], rows: Iterable[dict]) -> int:
     return n
 
 
+def _body_line() -> str:
+    body = body_current()
+    return f"{body.name} ({body.lead_department})" if body.lead_department else body.name
+
+
 def _readme(carrier: Organisation, counts: list[tuple[ExportFile, int]]) -> str:
     now = timezone.localtime().strftime("%d.%m.%Y %H:%M")
     lines = [
         f"Datenexport für {carrier.name}",
-        f"erstellt am {now} aus der KIM-Verwaltung der StädteRegion Aachen (A 46)",
+        f"erstellt am {now} aus der KIM-Verwaltung · {_body_line()}",
         "",
         "Dieser Export enthält alle Daten, die die KIM-Verwaltung zu Ihrer Organisation speichert",
         "(Recht auf Datenübertragbarkeit, Art. 20 DSGVO). Daten anderer Träger sind nicht enthalten.",

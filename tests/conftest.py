@@ -21,6 +21,7 @@ from django.test import override_settings
 from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme, Rate
 from funding.services import allocation_save, forwarding_save
 from kim.models import Organisation, User
+from kim.selectors import body_cache_clear, body_cache_prime, body_unconfigured
 from modules.models import Post, PostCategory
 from tests import factories as f
 
@@ -72,6 +73,15 @@ def demo(django_db_setup, django_db_blocker):
             call_command("load_demo", stdout=io.StringIO())
             yield media
             transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def body_cache_unconfigured():
+    """Each test starts without a body (as an empty database), without spending a query on it;
+    creating a Body clears the per-process cache (kim.apps), so the next page reads it."""
+    body_cache_prime(body_unconfigured())
+    yield
+    body_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -116,7 +116,7 @@ class Demo:
     """Objects of the loaded demo: carrier A = Caritas, carrier B = Diakonie."""
 
     def __init__(self):
-        from casemanagement.models import Case, CaseloadReturn, IndicatorReport, Referral
+        from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral
         from committee.models import Attachment, Consultation, DecisionItem, Paper, Section
         from funding.models import (
             BudgetLine,
@@ -131,11 +131,13 @@ class Demo:
             ProofObligation,
             Rate,
         )
-        from kim.models import Organisation
+        from kim.models import Organisation, User
         from modules.models import Occupancy
 
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
+        self.carrier_a_login = User.objects.get(username="traeger-caritas")
+        self.contact = Contact.objects.filter(case__carrier=self.carrier_a).order_by("pk").first()
         self.case = Case.objects.filter(carrier=self.carrier_a).order_by("pk").first()
         self.referral = (
             Referral.objects.filter(case=self.case).first()
@@ -233,6 +235,42 @@ P["totp_setup"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))
 # the language cookie and redirects; it writes nothing to the database
 P["set_language"] = (NONE, profile(**{r: (302, 302) for r in ROLES}))
 # carriers (organisations)
+# accounts (issue 15): the own password for everyone signed in; the forgotten-password pages and the
+# one-time link (an invalid one here) for everyone; account management for A 46 and the carrier
+# administrators (the demo's carrier logins are their carriers' administrators), scoped to the own
+# carrier. The target account is carrier A's login: it has a carrier administrator, so A 46 may only
+# lock it; carrier A (itself) may reset and reactivate but not lock itself.
+P["password_change"] = (NONE, profile(**{r: (200, 200) for r in ROLES[1:]}))
+P["password_reset"] = (NONE, profile(**{r: (200, 200) for r in ROLES}))
+P["password_reset_done"] = (NONE, profile(**{r: (200, 405) for r in ROLES}))
+P["account_link"] = (lambda d: {"uidb64": "MQ", "token": "abc-def"}, profile(**{r: (200, 200) for r in ROLES}))
+ACCOUNT_A = lambda d: {"pk": d.carrier_a_login.pk}  # noqa: E731
+P["accounts:account_list"] = (NONE, profile(carrier_a=(200, 405), carrier_b=(200, 405), a46=(200, 405)))
+P["accounts:account_log"] = (
+    NONE,
+    profile(carrier_a=(200, 405), carrier_b=(200, 405), committee=(403, 405), readonly=(403, 405), a46=(200, 405)),
+)
+P["accounts:account_invite"] = (NONE, profile(carrier_a=(200, 200), carrier_b=(200, 200), a46=(200, 200)))
+P["accounts:account_detail"] = (
+    ACCOUNT_A,
+    profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(403, 405), readonly=(403, 405), a46=(200, 405)),
+)
+P["accounts:account_reset"] = (ACCOUNT_A, profile(carrier_a=(200, 200), carrier_b=(404, 404)))
+P["accounts:account_deactivate"] = (ACCOUNT_A, profile(carrier_b=(404, 404), a46=(200, 200)))
+P["accounts:account_reactivate"] = (
+    ACCOUNT_A,
+    profile(carrier_a=(405, 302), carrier_b=(405, 404), committee=(405, 403), readonly=(405, 403), a46=(405, 403)),
+)
+P["accounts:second_factor_reset"] = (ACCOUNT_A, profile(carrier_b=(404, 404)))
+# master data of every kind (issue 15): staff read, A 46 writes; carriers use their own pages
+P["masterdata:organisation_list"] = (NONE, STAFF_READ)
+P["masterdata:organisation_create"] = (NONE, A46_WRITE)
+P["masterdata:organisation_detail"] = (lambda d: {"pk": d.carrier_a.pk}, STAFF_READ)
+P["masterdata:organisation_edit"] = (lambda d: {"pk": d.carrier_a.pk}, A46_WRITE)
+P["masterdata:municipality_list"] = (NONE, STAFF_READ)
+P["masterdata:municipality_create"] = (NONE, A46_WRITE)
+P["masterdata:municipality_detail"] = (lambda d: {"pk": d.post.place_id}, STAFF_READ)
+P["masterdata:municipality_edit"] = (lambda d: {"pk": d.post.place_id}, A46_WRITE)
 P["kim:carrier_list"] = (NONE, READ_ALL)
 P["kim:carrier_create"] = (NONE, A46_WRITE)
 P["kim:carrier_detail"] = (lambda d: {"slug": d.carrier_a.slug}, CARRIER_OWN)
@@ -324,6 +362,11 @@ P["casemanagement:case_edit"] = (case(), CARRIER_FORM)
 P["casemanagement:contact_create"] = (case(), CARRIER_FORM)
 P["casemanagement:referral_create"] = (case(), CARRIER_FORM)
 P["casemanagement:referral_edit"] = (case(pk=lambda d: d.referral.pk), CARRIER_FORM)
+# corrections (issue 15): a contact of carrier A corrected or deleted, a referral deleted (POST deletes: 302)
+CONTACT = lambda d: {"public_id": d.contact.case.public_id, "pk": d.contact.pk}  # noqa: E731
+P["casemanagement:contact_edit"] = (CONTACT, CARRIER_FORM)
+P["casemanagement:contact_delete"] = (CONTACT, over(CARRIER_FORM, carrier_a=(200, 302)))
+P["casemanagement:referral_delete"] = (case(pk=lambda d: d.referral.pk), over(CARRIER_FORM, carrier_a=(200, 302)))
 P["casemanagement:case_close"] = (case(), CARRIER_FORM)
 P["casemanagement:case_reopen"] = (case(), CARRIER_FORM)
 P["casemanagement:return_list"] = (NONE, over(READ_ALL, committee=(403, 403)))
@@ -333,6 +376,7 @@ P["casemanagement:return_detail"] = (ret, over(CARRIER_OWN, committee=(403, 403)
 P["casemanagement:return_submit"] = (ret, profile(carrier_a=(405, 302), carrier_b=(405, 404)))
 P["casemanagement:return_upload"] = (ret, profile(carrier_a=(405, 302), carrier_b=(405, 404)))
 P["casemanagement:return_use_register"] = (ret, profile(carrier_a=(405, 302), carrier_b=(405, 404)))
+P["casemanagement:return_withdraw"] = (ret, profile(carrier_a=(405, 302), carrier_b=(405, 404)))
 P["casemanagement:return_csv"] = (ret, profile(carrier_a=(200, 405), carrier_b=(404, 405)))
 P["casemanagement:return_accept"] = (ret, A46_ACTION)
 P["casemanagement:return_send_back"] = (ret, A46_ACTION)

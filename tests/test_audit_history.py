@@ -12,6 +12,8 @@ NO_HISTORY = {
     "kim.loginattempt": "is itself the security log of login attempts",
     "kim.totpdevice": "holds a TOTP secret that must not be copied into history tables",
     "funding.proofreminder": "is itself the send log of proof-of-use reminders (once per threshold)",
+    "kim.accountevent": "is itself the account event log (who did what to which account; never edited)",
+    "kim.formsubmission": "technical one-time tokens of create forms against double submission (no business data)",
 }
 ROOT = Path(__file__).resolve().parents[1]
 

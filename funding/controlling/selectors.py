@@ -495,7 +495,7 @@ class ProgrammeFlow:
             if r.carrier:
                 fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
         if self.own_total:
-            nodes.append(FlowNode("own", _("eigene Stellen (StädteRegion)"), self.own_total, 2))
+            nodes.append(FlowNode("own", _("eigene Stellen (Körperschaft)"), self.own_total, 2))
         if self.forwarded_total:
             nodes.append(FlowNode("fwd", _("Weiterleitung an Träger"), self.forwarded_total, 2))
         for module in self.granted:

@@ -36,7 +36,7 @@ def test_indicators_are_for_county_posts_of_modules_1_and_3_only(carrier_a, auth
     carrier_post = f.CarrierPostFactory(employer=carrier_a)
     with pytest.raises(ValidationError) as exc:
         services.indicator_save(data={"post": carrier_post, "year": 2021, "month": 1})
-    assert exc.value.message_dict["post"] == ["Kennzahlen werden für Stellen der StädteRegion erfasst."]
+    assert exc.value.message_dict["post"] == ["Kennzahlen werden für eigene Stellen der Körperschaft erfasst."]
 
 
 def test_a46_enters_indicators_and_readonly_users_may_not(client, a46_user, readonly_user, authority_post):

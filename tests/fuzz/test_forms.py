@@ -155,6 +155,8 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "modules:occupancy_edit": lambda: (lambda o: {"pk": o.post_id, "occupancy_pk": o.pk})(_first("modules.Occupancy")),
     "modules:personnelcost_create": lambda: {"pk": _first("modules.Post").pk},
     "kim:carrier_edit": lambda: {"slug": "caritas"},
+    "masterdata:organisation_edit": lambda: {"pk": _first("kim.Organisation", slug="caritas").pk},
+    "masterdata:municipality_edit": lambda: {"pk": _first("kim.Municipality").pk},
     "funding:grant_edit": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_create": lambda: {"pk": _first("funding.GrantNotice").pk},
     "funding:allocation_edit": lambda: (lambda a: {"pk": a.grant_id, "allocation_pk": a.pk})(
@@ -178,6 +180,13 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "casemanagement:contact_create": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:referral_create": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:referral_edit": lambda: (lambda r: {"public_id": r.case.public_id, "pk": r.pk})(_referral()),
+    "casemanagement:referral_delete": lambda: (lambda r: {"public_id": r.case.public_id, "pk": r.pk})(_referral()),
+    "casemanagement:contact_edit": lambda: (lambda c: {"public_id": c.case.public_id, "pk": c.pk})(
+        _first("casemanagement.Contact", case__carrier__slug="caritas")
+    ),
+    "casemanagement:contact_delete": lambda: (lambda c: {"public_id": c.case.public_id, "pk": c.pk})(
+        _first("casemanagement.Contact", case__carrier__slug="caritas")
+    ),
     "casemanagement:case_close": lambda: {"public_id": _case(open_=True).public_id},
     "casemanagement:case_reopen": lambda: {"public_id": _case(open_=False).public_id},
     "casemanagement:indicator_edit": lambda: {"pk": _first("casemanagement.IndicatorReport").pk},
@@ -393,6 +402,9 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "casemanagement:return_upload": lambda: {"public_id": _own_draft_return().public_id},
     "casemanagement:return_use_register": lambda: {"public_id": _own_draft_return().public_id},
     "casemanagement:return_accept": lambda: {"public_id": _submitted_return().public_id},
+    "casemanagement:return_withdraw": lambda: {
+        "public_id": _first("casemanagement.CaseloadReturn", status="submitted", carrier__slug="caritas").public_id
+    },
     "casemanagement:return_send_back": lambda: {"public_id": _submitted_return().public_id},
     "casemanagement:return_reopen": lambda: {
         "public_id": _first("casemanagement.CaseloadReturn", status="accepted").public_id

@@ -9,7 +9,7 @@ from modules import demo as modules_demo
 
 
 class Command(BaseCommand):
-    help = "Lädt die Demo der StädteRegion Aachen (Sitzungsvorlage 2020/0354, Jahre 2020 und 2021). Idempotent."
+    help = "Lädt die Demo (Körperschaft der Sitzungsvorlage 2020/0354, Jahre 2020 und 2021). Idempotent."
 
     def handle(self, *args, **options):
         # Each app loads its own part, lower layers first: organisations and logins, posts, money,

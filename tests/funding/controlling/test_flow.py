@@ -34,7 +34,7 @@ def test_the_2021_flow_of_module_2(paper_2020_0354):
     assert ("Caritas", D("55000.00"), D("13750.00")) in flow.per_carrier()
     rows = flow.link_rows()
     assert ("Land NRW", "KIM Modul 2", D("330000.00")) in rows
-    assert ("KIM Modul 2", "eigene Stellen (StädteRegion)", D("55000.00")) in rows
+    assert ("KIM Modul 2", "eigene Stellen (Körperschaft)", D("55000.00")) in rows
     assert ("Weiterleitung an Träger", "Diakonie", D("55000.00")) in rows
     assert ("Caritas", "bereits gezahlt", D("13750.00")) in rows and (
         "Caritas",

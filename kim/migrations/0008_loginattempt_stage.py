@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kim', '0004_version'),
+        ('kim', '0007_municipality_active'),
     ]
 
     operations = [

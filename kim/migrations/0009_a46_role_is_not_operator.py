@@ -9,7 +9,7 @@ def revoke_operator_rights_of_app_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kim", "0005_loginattempt_stage"),
+        ("kim", "0008_loginattempt_stage"),
     ]
 
     operations = [
