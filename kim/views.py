@@ -28,7 +28,6 @@ from kim.i18n import german
 from kim.models import Role, role_key
 from kim.tables import export_kind
 from kim.versioning import add_version_field, version_errors_to_top
-from kim.years import remembered_year
 
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY})
@@ -129,14 +128,7 @@ class ScopedTableView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMix
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
-        # The remembered year (kim.years) filters a list whose address names no year; choosing
-        # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
-        if "year" in filterset_class.base_filters:
-            year = remembered_year(self.request)
-            if "year" not in self.request.GET and year is not None:
-                data = (kwargs.get("data") or self.request.GET).copy()
-                data["year"] = str(year)
-                kwargs["data"] = data
+        # No remembered year here (kim.years): a list shows exactly the filters in its address.
         return kwargs
 
     # --- export: every list as XLSX (typed cells) or CSV (German Excel), same filter and order ---

@@ -33,16 +33,23 @@ def available_years() -> list[int]:
     return sorted(years)
 
 
-def chosen_year(request: HttpRequest) -> int:
-    """?year= if valid, else the year remembered in the session, else the latest year with grants."""
+def chosen_year(request: HttpRequest) -> tuple[int, str]:
+    """The dashboard's year and, when it is not this year by default, why: ?year= if valid, else the
+    year remembered in the session (shown with a way to clear it, kim.years), else this year if a
+    grant period starts in it, else the latest such year before it (and the page says so)."""
     remembered = remembered_year(request)
     if remembered is not None:
-        return remembered
+        return remembered, ""
+    this_year = date.today().year
     # the latest year up to this one whose grants start in it: one query (was one per year)
-    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(
-        m=Max("period_start")
-    )["m"]
-    return latest.year if latest else date.today().year
+    latest = GrantNotice.objects.filter(period_start__lte=date(this_year, 12, 31)).aggregate(m=Max("period_start"))["m"]
+    if latest is None:
+        return this_year, _("Es gibt noch keine Bewilligungsbescheide; angezeigt wird das laufende Jahr.")
+    if latest.year == this_year:
+        return this_year, ""
+    return latest.year, _(
+        "Für %(this)s gibt es noch keinen Bewilligungsbescheid; angezeigt wird %(latest)s, das letzte Jahr mit Daten."
+    ) % {"this": this_year, "latest": latest.year}
 
 
 def posts_by_module_chart(*, modules, year: int):

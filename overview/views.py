@@ -36,13 +36,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)
     years = available_years()
-    year = chosen_year(request)
+    year, year_note = chosen_year(request)
     if year not in years:
         years = sorted({*years, year})
     include_proofs = not request.user.is_committee_staff
     stamp = figure_cache.data_stamp()  # read once for the figures and their rendered HTML
     ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp))
-    ctx.update({"years": years, "title": _("Übersicht")})
+    ctx.update({"years": years, "title": _("Übersicht"), "year_note": year_note})
     ctx["body_html"] = dashboard_body_html(ctx, include_proofs=include_proofs, stamp=stamp)
     return render(request, "dashboard/index.html", ctx)
 
