@@ -44,7 +44,7 @@ from kim.i18n import german
 from kim.models import Role, role_key
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
 from kim.views import STAFF_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin, ScopedTableView, ServiceFormView, form_data
-from kim.years import year_or
+from kim.years import parse_year, year_or
 
 CARRIER = frozenset({Role.CARRIER})
 RETURN_ROLES = frozenset({Role.ADMIN, Role.READONLY, Role.CARRIER})
@@ -305,9 +305,16 @@ class ReturnCreateView(CarrierFormView):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
 
     def get_initial(self):
+        """Last month, or the post and month of a missing return the carrier home links to."""
         today = timezone.localdate()
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-        return {"year": year, "month": month}
+        initial: dict[str, object] = {"year": parse_year(self.request.GET.get("year")) or year, "month": month}
+        raw_month, raw_post = self.request.GET.get("month", ""), self.request.GET.get("post", "")
+        if raw_month.isdigit() and 1 <= int(raw_month) <= 12:
+            initial["month"] = int(raw_month)
+        if raw_post.isdigit():
+            initial["post"] = int(raw_post)  # only preselects: the field offers the carrier's own posts
+        return initial
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

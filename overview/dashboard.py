@@ -13,12 +13,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from casemanagement import selectors as cm
+from committee import selectors as committee_selectors
 from funding import selectors
 from funding.controlling import budget, eligibility
 from funding.controlling import selectors as controlling_selectors
 from funding.models import BudgetLine, ForwardingContract, GrantNotice
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
+from kim.models import Role
 from kim.money import ZERO
 from kim.years import remembered_year
 from modules.selectors import county_personnel_needs, posts_summary_by_module
@@ -65,6 +67,40 @@ def posts_by_module_chart(*, modules, year: int):
             Series(_("davon besetzt"), [m.occupied_fte for m in modules]),
         ],
         width=500,
+    )
+
+
+# the due list also reads returns and committee work: their history tables join the change stamp
+TODO_STAMP_EXTRA = (
+    "casemanagement.historicalcaseloadreturn",
+    "committee.historicalmeeting",
+    "committee.historicalpaper",
+    "committee.historicalconsultation",
+    "committee.historicalagendaitem",
+)
+
+
+def todo_context(*, role: str, today: date) -> dict[str, Any]:
+    """What is due in front of A 46 (returns to review, returns missing per carrier) and of the
+    committee staff (past meetings without results, released papers on no agenda). Each links to
+    the page that resolves it."""
+    if role == Role.ADMIN:
+        return {
+            "review_count": cm.returns_waiting_for_review(),
+            "missing_by_carrier": cm.missing_returns_by_carrier(today=today),
+        }
+    if role == Role.COMMITTEE:
+        return {
+            "meetings_without_results": list(committee_selectors.meetings_without_results(today=today)),
+            "papers_unscheduled": list(committee_selectors.papers_not_on_an_agenda()),
+        }
+    return {}
+
+
+def cached_todo_context(*, role: str, stamp: str) -> dict[str, Any]:
+    today = date.today()
+    return figure_cache.cached(
+        "dashboard-todo", (role, today.isoformat()), lambda: todo_context(role=role, today=today), stamp=stamp
     )
 
 
