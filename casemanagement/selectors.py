@@ -280,12 +280,13 @@ class CarrierMissingReturns:
 
 
 def missing_returns_by_carrier(*, today: date | None = None) -> list[CarrierMissingReturns]:
-    """For A 46: how many monthly returns each carrier still owes (counted as on the carrier home).
+    """For A 46: how many monthly returns each carrier still owes (counted as on the carrier home;
+    the county's own posts report no returns).
     A count of months, not of people. Two queries whatever the number of carriers."""
     today = today or date.today()
     last_finished = last_finished_month_end(today)
     posts = list(
-        Post.objects.filter(module__number=2, start__lte=last_finished, employer__isnull=False)
+        Post.objects.filter(module__number=2, start__lte=last_finished, employer__kind=OrganisationKind.CARRIER)
         .order_by("employer__name", "pk")
         .values_list("pk", "employer_id", "employer__name", "start", "end")
     )

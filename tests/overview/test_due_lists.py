@@ -65,6 +65,8 @@ def test_the_a46_dashboard_counts_returns_waiting_for_review_and_missing_months(
     for month in (7, 8, 9):
         services.return_create(carrier=carrier_a, post=post_a, year=2021, month=month)
     CaseloadReturn.objects.filter(month__in=(7, 8)).update(status=ReturnStatus.SUBMITTED)
+    # the county's own case-management post reports no returns
+    f.CountyPostFactory(module=f.ModuleFactory(number=2), category=post_a.category, title="CM der Verwaltung")
     client.force_login(a46_user)
     response = client.get(reverse("dashboard"))
     todo = response.context["todo"]
