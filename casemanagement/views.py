@@ -40,6 +40,7 @@ from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.exports import Column, export_response
+from kim.forms import harmonise_empty_choices
 from kim.i18n import german
 from kim.models import Role, role_key
 from kim.versioning import add_version_field, parse_version, version_errors_to_top
@@ -77,7 +78,7 @@ class CarrierFormView(RoleRequiredMixin, FormView):
 
     def get_form(self, form_class=None) -> BaseForm:
         """Edit forms of versioned objects (case, referral) carry the loaded version (kim.versioning)."""
-        form = super().get_form(form_class)
+        form = harmonise_empty_choices(super().get_form(form_class))
         instance = getattr(form, "instance", None)
         if instance is not None and instance.pk is not None:
             add_version_field(form, instance)
@@ -152,7 +153,8 @@ class CaseDetailView(RoleRequiredMixin, View):
                 "contacts": case.contacts.all()[:50],
                 "contact_totals": case.contacts.aggregate(n=Count("pk")),
                 "referrals": referrals,
-                "deletion_date": deletion_date(case),
+                "deletion_date": (deletion := deletion_date(case)),
+                "deletion_overdue": deletion is not None and deletion <= timezone.localdate(),
             },
         )
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kim.auth_forms import GermanAuthenticationForm
-from kim.auth_views import totp_setup, totp_verify
+from kim.auth_views import ConfirmedLogoutView, totp_setup, totp_verify
 from overview.views import dashboard
 
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=GermanAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", ConfirmedLogoutView.as_view(), name="logout"),
     path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
     path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -23,6 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from kim.exports import Column, export_response
+from kim.forms import harmonise_empty_choices
 from kim.history import history_with_changes
 from kim.i18n import german
 from kim.models import Role, role_key
@@ -244,7 +245,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView):
 
     def get_form(self, form_class=None) -> BaseForm:
         """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates)."""
-        form = super().get_form(form_class)
+        form = harmonise_empty_choices(super().get_form(form_class))
         instance = getattr(form, "instance", None)
         if instance is not None and instance.pk is not None:
             add_version_field(form, instance)

@@ -18,7 +18,21 @@ def test_each_role_sees_what_is_due(journey, demo):
     j.check_a11y("Traeger Startseite")
     j.page.set_viewport_size({"width": 390, "height": 844})
     j.check_a11y("Traeger Startseite 390 px")
+    # phone width: the case page's buttons wrap instead of running off the screen, the list's
+    # filters fold into one line that names them
+    from casemanagement.models import Case
+
+    case = Case.objects.for_user(carrier).filter(closed_on__isnull=True).first()
+    j.go(case.get_absolute_url())
+    assert j.page.evaluate("document.documentElement.scrollWidth") <= 390
+    j.check_a11y("Fall 390 px")
+    j.go("/fallmanagement/faelle/?year=2021")
+    assert not j.page.locator("details.filter-fold").evaluate("d => d.open")
+    assert "Filter: eröffnet im Jahr: 2021" in j.page.locator("details.filter-fold summary").inner_text()
+    j.check_a11y("Fallregister 390 px")
     j.page.set_viewport_size({"width": 1366, "height": 900})
+    j.go("/fallmanagement/faelle/?year=2021")
+    assert j.page.locator("details.filter-fold").evaluate("d => d.open")
     j.logout()
 
     j.login("a46")
