@@ -563,41 +563,38 @@ def monthly_charts(year: int) -> dict[str, Any]:
 
 
 def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]:
-    """Long format for exports: one line per figure and carrier, protected values only."""
-    rows = []
+    """The screen's tables, one below the other: a line per figure with a column per carrier and
+    "alle Träger", then the table's sum line; protected values only ("<5" and "•" stay text)."""
+    rows: list[dict[str, Any]] = []
     for table in stats.tables:
         for label, cells, total in table.body():
-            for carrier, value in zip(stats.carriers, cells, strict=False):
-                rows.append({"area": table.label, "item": label, "carrier": carrier.name, "value": str(value)})
-            rows.append({"area": table.label, "item": label, "carrier": _("alle Träger"), "value": str(total)})
-    for row in stats.per_fte:
-        rows.append(
-            {
-                "area": _("Neuaufnahmen je geförderter VZÄ"),
-                "item": "",
-                "carrier": row["carrier"].name,
-                "value": str(row["per_fte"]).replace(".", ",") if row["per_fte"] is not None else "•",
-            }
-        )
+            rows.append({"area": table.label, "item": label, "cells": cells, "total": total})
+        if table.has_totals:
+            cols, grand = table.totals()
+            rows.append({"area": table.label, "item": _("Summe"), "cells": cols, "total": grand})
+    per_fte = {row["carrier"].pk: row for row in stats.per_fte}
+    area = _("Neuaufnahmen je geförderter VZÄ")
+    for item, key in ((_("Neuaufnahmen"), "new"), (_("geförderte VZÄ"), "fte"), (_("je VZÄ"), "per_fte")):
+        cells = []
+        for carrier in stats.carriers:
+            value = per_fte.get(carrier.pk, {}).get(key)
+            cells.append("•" if value is None and key == "per_fte" else value)
+        rows.append({"area": area, "item": item, "cells": cells, "total": None})
     return rows
 
 
+def statistics_columns(stats: selectors.CaseloadStatistics) -> list[Column]:
+    columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item")]
+    for i, carrier in enumerate(stats.carriers):
+        columns.append(Column(carrier.name, lambda row, i=i: row["cells"][i], "count"))
+    columns.append(Column(_("alle Träger"), "total", "count"))
+    return columns
+
+
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
-
     with german():  # exports carry German headers whatever the interface language
-        return _statistics_export(stats, fmt)
-
-
-def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
-    # Values go out as text so "<5" and "•" survive; every count in them is already protected.
-    columns = [
-        Column(_("Bereich"), "area"),
-        Column(_("Merkmal"), "item"),
-        Column(_("Träger"), "carrier"),
-        Column(_("Anzahl"), "value"),
-    ]
-    period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
-    return export_response(fmt, columns, statistics_rows(stats), f"Fallzahlen {period}")
+        period = f"{stats.year}" + (f" Q{stats.quarter}" if stats.quarter else "")
+        return export_response(fmt, statistics_columns(stats), statistics_rows(stats), f"Fallzahlen {period}")
 
 
 # -------------------------------------------------------------------------------------- indicators
