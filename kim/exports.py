@@ -127,7 +127,7 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
     """UTF-8 with BOM, ``;`` separated, decimal comma, no thousands dots (Excel reads them as numbers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.header for c in columns])
+    writer.writerow([str(c.header) for c in columns])
     for row in rows:
         writer.writerow([csv_cell(c.get(row), c.kind) for c in columns])
     return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
@@ -141,7 +141,7 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title(title)
-    ws.append([c.header for c in columns])
+    ws.append([str(c.header) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
