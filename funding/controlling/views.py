@@ -118,6 +118,7 @@ class ControllingIndexView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Controlling")
+        ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN  # no link that answers 403
         return ctx
 
 
