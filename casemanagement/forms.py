@@ -219,12 +219,12 @@ add_help_texts(
     ReturnCreateForm,
     {
         "post": _("Stelle, für die gemeldet wird; je Stelle und Monat eine Meldung."),
-        "month": _("Monat als Zahl, 1 bis 12."),
+        "month": _("Der Kalendermonat, für den gemeldet wird."),
     },
 )
 add_help_texts(
     IndicatorForm,
     {
-        "month": _("Monat als Zahl, 1 bis 12."),
+        "month": _("Der Kalendermonat, auf den sich die Kennzahl bezieht."),
     },
 )

@@ -212,7 +212,7 @@ def register_summary(*, user: User, today: date | None = None) -> dict[str, int]
 
 @dataclass
 class DueReturn:
-    post: object
+    post: Post
     year: int
     month: int
     caseload_return: CaseloadReturn | None
@@ -222,37 +222,128 @@ class DueReturn:
         return f"{self.month:02d}/{self.year}"
 
 
-def returns_due(*, user: User, today: date | None = None, months_back: int = 3) -> list[DueReturn]:
-    """Returns still to submit: every draft or returned one, and the last ``months_back`` finished months
-    per active post of the carrier for which no return exists yet. Three queries."""
+@dataclass
+class MissingReturns:
+    """The finished months of one post without any return (not even a draft)."""
+
+    post: Post
+    months: list[tuple[int, int]]
+
+    @property
+    def count(self) -> int:
+        return len(self.months)
+
+    @property
+    def first(self) -> tuple[int, int]:
+        return self.months[0]
+
+    @property
+    def ranges(self) -> str:
+        """ "07/2021–12/2021, 03/2022": consecutive months joined into one span."""
+        spans: list[list[tuple[int, int]]] = []
+        for y, m in self.months:
+            if spans and (spans[-1][-1][0] * 12 + spans[-1][-1][1]) + 1 == y * 12 + m:
+                spans[-1].append((y, m))
+            else:
+                spans.append([(y, m)])
+        label = lambda ym: f"{ym[1]:02d}/{ym[0]}"  # noqa: E731
+        return ", ".join(label(span[0]) if len(span) == 1 else f"{label(span[0])}–{label(span[-1])}" for span in spans)
+
+
+@dataclass
+class ReturnsDue:
+    open: list[DueReturn]  # drafts and returns sent back: the carrier has to act on them
+    missing: list[MissingReturns]  # per post, the months without a return
+
+    @property
+    def missing_count(self) -> int:
+        return sum(m.count for m in self.missing)
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.missing)
+
+
+def months_between(first: date, last: date) -> list[tuple[int, int]]:
+    """Every (year, month) from the month of ``first`` to the month of ``last``, both included."""
+    out = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return out
+
+
+def last_finished_month_end(today: date) -> date:
+    return month_bounds(*((today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)))[1]
+
+
+def missing_months(*, start: date, end: date | None, last_finished: date, existing: set) -> list[tuple[int, int]]:
+    """The months of a post from its start (that month counts) to its end or ``last_finished``
+    for which ``existing`` holds no (year, month)."""
+    last = min(end, last_finished) if end else last_finished
+    return [ym for ym in months_between(start, last) if ym not in existing]
+
+
+@dataclass
+class CarrierMissingReturns:
+    carrier_id: int
+    carrier_name: str
+    count: int
+
+
+def missing_returns_by_carrier(*, today: date | None = None) -> list[CarrierMissingReturns]:
+    """For A 46: how many monthly returns each carrier still owes (counted as on the carrier home;
+    the county's own posts report no returns).
+    A count of months, not of people. Two queries whatever the number of carriers."""
     today = today or date.today()
-    posts = list(Post.objects.for_user(user).filter(module__number=2))
-    periods = []
-    y, m = today.year, today.month
-    for _step in range(months_back):
-        m -= 1
-        if m == 0:
-            y, m = y - 1, 12
-        periods.append((y, m))
-    existing = {
-        (r.post_id, r.year, r.month): r
-        for r in CaseloadReturn.objects.for_user(user).filter(post__in=posts, year__in={p[0] for p in periods})
-    }
-    due = [
-        DueReturn(r.post, r.year, r.month, r)
-        for r in CaseloadReturn.objects.for_user(user)
-        .filter(status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED])
-        .select_related("post")
-        .order_by("year", "month")
-    ]
+    last_finished = last_finished_month_end(today)
+    posts = list(
+        Post.objects.filter(module__number=2, start__lte=last_finished, employer__kind=OrganisationKind.CARRIER)
+        .order_by("employer__name", "pk")
+        .values_list("pk", "employer_id", "employer__name", "start", "end")
+    )
+    existing: dict[int, set] = defaultdict(set)
+    for post_id, y, m in CaseloadReturn.objects.filter(post__in=[p[0] for p in posts]).values_list(
+        "post_id", "year", "month"
+    ):
+        existing[post_id].add((y, m))
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for pk, carrier_id, name, start, end in posts:
+        n = len(missing_months(start=start, end=end, last_finished=last_finished, existing=existing[pk]))
+        if n:
+            counts[(carrier_id, name)] += n
+    return [CarrierMissingReturns(cid, name, n) for (cid, name), n in counts.items()]
+
+
+def returns_waiting_for_review() -> int:
+    return CaseloadReturn.objects.filter(status=ReturnStatus.SUBMITTED).count()
+
+
+def returns_due(*, user: User, today: date | None = None) -> ReturnsDue:
+    """What the carrier still owes: every draft or returned return, and for each of its case-management
+    posts every finished month from the post's start (the month it starts in counts) to last month or
+    the post's end without any return. Two queries whatever the number of posts and months."""
+    today = today or date.today()
+    last_finished = last_finished_month_end(today)
+    posts = list(Post.objects.for_user(user).filter(module__number=2).order_by("title", "pk"))
+    returns = list(CaseloadReturn.objects.for_user(user).filter(post__in=posts).select_related("post"))
+    existing: dict[int, set] = defaultdict(set)
+    for r in returns:
+        existing[r.post_id].add((r.year, r.month))
+    open_ = sorted(
+        (
+            DueReturn(r.post, r.year, r.month, r)
+            for r in returns
+            if r.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+        ),
+        key=lambda d: (d.year, d.month, d.post.title),
+    )
+    missing = []
     for post in posts:
-        for y, m in periods:
-            start, end = month_bounds(y, m)
-            if post.start > end or (post.end and post.end < start):
-                continue
-            if (post.pk, y, m) not in existing:
-                due.append(DueReturn(post, y, m, None))
-    return due
+        months = missing_months(start=post.start, end=post.end, last_finished=last_finished, existing=existing[post.pk])
+        if months:
+            missing.append(MissingReturns(post, months))
+    return ReturnsDue(open=open_, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------- statistics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -53,7 +54,7 @@ from kim.views import (
     form_data,
     posted_version,
 )
-from kim.years import year_or
+from kim.years import parse_year, year_or
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -128,7 +129,8 @@ class CaseDetailView(RoleRequiredMixin, View):
                 "contacts": case.contacts.all()[:50],
                 "contact_totals": case.contacts.aggregate(n=Count("pk")),
                 "referrals": referrals,
-                "deletion_date": deletion_date(case),
+                "deletion_date": (deletion := deletion_date(case)),
+                "deletion_overdue": deletion is not None and deletion <= timezone.localdate(),
             },
         )
 
@@ -333,9 +335,16 @@ class ReturnCreateView(CarrierFormView):
         return {**super().get_form_kwargs(), "carrier": self.request.user.organisation}
 
     def get_initial(self):
+        """Last month, or the post and month of a missing return the carrier home links to."""
         today = timezone.localdate()
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-        return {"year": year, "month": month}
+        initial: dict[str, object] = {"year": parse_year(self.request.GET.get("year")) or year, "month": month}
+        raw_month, raw_post = self.request.GET.get("month", ""), self.request.GET.get("post", "")
+        if raw_month.isdigit() and 1 <= int(raw_month) <= 12:
+            initial["month"] = int(raw_month)
+        if raw_post.isdigit():
+            initial["post"] = int(raw_post)  # only preselects: the field offers the carrier's own posts
+        return initial
 
     def perform_save(self, form):
         d = form.cleaned_data
@@ -585,41 +594,42 @@ def monthly_charts(year: int) -> dict[str, Any]:
 
 
 def statistics_rows(stats: selectors.CaseloadStatistics) -> list[dict[str, Any]]:
-    """Long format for exports: one line per figure and carrier, protected values only."""
-    rows = []
+    """The screen's tables, one below the other: a line per figure with a column per carrier and
+    "alle Träger", then the table's sum line; protected values only ("<5" and "•" stay text)."""
+    rows: list[dict[str, Any]] = []
     for table in stats.tables:
         for label, cells, total in table.body():
-            for carrier, value in zip(stats.carriers, cells, strict=False):
-                rows.append({"area": table.label, "item": label, "carrier": carrier.name, "value": str(value)})
-            rows.append({"area": table.label, "item": label, "carrier": _("alle Träger"), "value": str(total)})
-    for row in stats.per_fte:
-        rows.append(
-            {
-                "area": _("Neuaufnahmen je geförderter VZÄ"),
-                "item": "",
-                "carrier": row["carrier"].name,
-                "value": str(row["per_fte"]).replace(".", ",") if row["per_fte"] is not None else "•",
-            }
-        )
+            rows.append({"area": table.label, "item": label, "cells": cells, "total": total})
+        if table.has_totals:
+            cols, grand = table.totals()
+            rows.append({"area": table.label, "item": _("Summe"), "cells": cols, "total": grand})
+    per_fte = {row["carrier"].pk: row for row in stats.per_fte}
+    area = _("Neuaufnahmen je geförderter VZÄ")
+    for item, key in ((_("Neuaufnahmen"), "new"), (_("geförderte VZÄ"), "fte"), (_("je VZÄ"), "per_fte")):
+        fte_cells: list[object] = []
+        for carrier in stats.carriers:
+            value = per_fte.get(carrier.pk, {}).get(key)
+            fte_cells.append("•" if value is None and key == "per_fte" else value)
+        rows.append({"area": area, "item": item, "cells": fte_cells, "total": None})
     return rows
 
 
+def _cell(row: dict[str, Any], *, i: int) -> object:
+    return row["cells"][i]
+
+
+def statistics_columns(stats: selectors.CaseloadStatistics) -> list[Column]:
+    columns = [Column(_("Bereich"), "area"), Column(_("Merkmal"), "item")]
+    for i, carrier in enumerate(stats.carriers):
+        columns.append(Column(carrier.name, partial(_cell, i=i), "count"))
+    columns.append(Column(_("alle Träger"), "total", "count"))
+    return columns
+
+
 def statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
-
     with german():  # exports carry German headers whatever the interface language
-        return _statistics_export(stats, fmt)
-
-
-def _statistics_export(stats: selectors.CaseloadStatistics, fmt: str) -> HttpResponse:
-    # Values go out as text so "<5" and "•" survive; every count in them is already protected.
-    columns = [
-        Column(_("Bereich"), "area"),
-        Column(_("Merkmal"), "item"),
-        Column(_("Träger"), "carrier"),
-        Column(_("Anzahl"), "value"),
-    ]
-    period = f"{stats.year}" + (f"-q{stats.quarter}" if stats.quarter else "")
-    return export_response(fmt, columns, statistics_rows(stats), f"Fallzahlen {period}")
+        period = f"{stats.year}" + (f" Q{stats.quarter}" if stats.quarter else "")
+        return export_response(fmt, statistics_columns(stats), statistics_rows(stats), f"Fallzahlen {period}")
 
 
 # -------------------------------------------------------------------------------------- indicators

@@ -48,6 +48,12 @@ class Committee(Timestamped):
     short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
     slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    members = models.PositiveSmallIntegerField(
+        _("stimmberechtigte Mitglieder"),
+        null=True,
+        blank=True,
+        help_text=_("Gegen diese Zahl wird das Stimmergebnis einer Beratung geprüft."),
+    )
 
     history = HistoricalRecords()
 
@@ -398,9 +404,17 @@ class ConsultationResult(models.TextChoices):
     REJECTED = "abgelehnt", _("abgelehnt")
     POSTPONED = "vertagt", _("vertagt")
     NOTED = "kenntnis", _("zur Kenntnis genommen")
+    RECOMMENDED = "empfohlen", _("empfohlen")
+    NOT_RECOMMENDED = "nicht_empfohlen", _("nicht empfohlen")
 
 
 DECISIVE_RESULTS = {ConsultationResult.UNCHANGED, ConsultationResult.CHANGED, ConsultationResult.REJECTED}
+# a recommendation is the result of a preliminary consultation, never of the decision itself
+RECOMMENDATION_RESULTS = {ConsultationResult.RECOMMENDED, ConsultationResult.NOT_RECOMMENDED}
+RECOMMENDING_ROLES = {ConsultationRole.PRELIMINARY, ConsultationRole.RECOMMENDATION}
+# results that say the motion passed / failed: the tally must agree
+ADOPTED_RESULTS = {ConsultationResult.UNCHANGED, ConsultationResult.CHANGED, ConsultationResult.RECOMMENDED}
+FAILED_RESULTS = {ConsultationResult.REJECTED, ConsultationResult.NOT_RECOMMENDED}
 
 
 class ConsultationQuerySet(models.QuerySet):

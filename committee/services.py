@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from committee.figures import render_paper
 from committee.models import (
+    ADOPTED_RESULTS,
     DECISIVE_RESULTS,
+    FAILED_RESULTS,
+    RECOMMENDATION_RESULTS,
+    RECOMMENDING_ROLES,
     AgendaItem,
     Attachment,
     Committee,
@@ -262,13 +266,62 @@ def consultation_save(
     return consultation
 
 
+def check_result_plausible(consultation: Consultation) -> None:
+    """A result fits the kind of consultation and its tally: "empfohlen"/"nicht empfohlen" only for a
+    Vorberatung or Empfehlung; an adopted result needs more yes than no votes, a failed one not; all
+    votes together (incl. "befangen") at most the committee's voting members when that is known."""
+    role, result = consultation.role, consultation.result
+    if result in RECOMMENDATION_RESULTS and role not in RECOMMENDING_ROLES:
+        raise ValidationError(
+            {
+                "result": _("„%(r)s“ ist das Ergebnis einer Vorberatung oder Empfehlung, nicht einer %(k)s.")
+                % {"r": consultation.get_result_display(), "k": consultation.get_role_display()}
+            }
+        )
+    yes, no = consultation.votes_yes, consultation.votes_no
+    if yes is not None and no is not None:
+        if result in ADOPTED_RESULTS and yes <= no:
+            raise ValidationError(
+                {
+                    "votes_yes": _(
+                        "Mit %(y)s Ja- und %(n)s Nein-Stimmen ist der Antrag nicht angenommen; Ergebnis „%(r)s“ passt nicht."
+                    )
+                    % {"y": yes, "n": no, "r": consultation.get_result_display()}
+                }
+            )
+        if result in FAILED_RESULTS and yes > no:
+            raise ValidationError(
+                {
+                    "votes_yes": _(
+                        "Mit %(y)s Ja- und %(n)s Nein-Stimmen ist der Antrag angenommen; Ergebnis „%(r)s“ passt nicht."
+                    )
+                    % {"y": yes, "n": no, "r": consultation.get_result_display()}
+                }
+            )
+    members = consultation.meeting.committee.members
+    cast = sum(getattr(consultation, name) or 0 for name in VOTE_FIELDS)
+    if members is not None and cast > members:
+        raise ValidationError(
+            {
+                "votes_yes": _(
+                    "%(c)s Stimmen (Ja, Nein, Enthaltung, befangen) sind mehr, als %(g)s stimmberechtigte Mitglieder hat (%(m)s)."
+                )
+                % {"c": cast, "g": consultation.meeting.committee, "m": members}
+            }
+        )
+
+
 @transaction.atomic
 def consultation_record_result(
     *, consultation: Consultation, data: dict[str, Any], user: User | None = None, today: date | None = None
 ) -> Consultation:
     """Record the result (and votes) of one consultation; the decisive one moves the paper to decided."""
     check_version(consultation, data.get(VERSION))
-    consultation = Consultation.objects.select_for_update().select_related("meeting", "paper").get(pk=consultation.pk)
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("meeting__committee", "paper")
+        .get(pk=consultation.pk)
+    )
     paper = Paper.objects.select_for_update().get(pk=consultation.paper_id)
     today = today or timezone.localdate()
     if paper.is_draft:
@@ -289,6 +342,7 @@ def consultation_record_result(
         if value is not None and value < 0:
             raise ValidationError({name: _("Die Stimmenzahl darf nicht negativ sein.")})
         setattr(consultation, name, value)
+    check_result_plausible(consultation)
     _full_clean(consultation)
     consultation.save()
     # A corrected result can also undo the decision (e.g. "vertagt" instead of "beschlossen").

@@ -27,6 +27,7 @@ urlpatterns = [
     path("sitzungen/neu/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path("sitzungen/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("sitzungen/<int:pk>/bearbeiten/", views.MeetingUpdateView.as_view(), name="meeting_edit"),
+    path("sitzungen/<int:pk>/ergebnisse/", views.MeetingResultsView.as_view(), name="meeting_results"),
     path("sitzungen/<int:pk>/mappe.pdf", views.MeetingBundleView.as_view(), name="meeting_bundle"),
     path("sitzungen/<int:pk>/tagesordnung/neu/", views.AgendaItemCreateView.as_view(), name="agenda_create"),
 ]

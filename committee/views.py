@@ -6,11 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -41,6 +43,7 @@ from committee.models import (
 )
 from committee.pdf import meeting_bundle_pdf, paper_pdf
 from committee.tables import CommitteeTable, MeetingTable, PaperTable
+from kim.forms import apply_service_errors, harmonise_empty_choices
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
@@ -357,7 +360,83 @@ class MeetingDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["items"] = self.object.agenda_items.select_related("paper").order_by("order")
         ctx["can_keep"] = role_key(self.request.user) in COMMITTEE_WRITERS
+        ctx["can_record"] = ctx["can_keep"] and self.object.date <= timezone.localdate() and not self.object.cancelled
         return ctx
+
+
+class MeetingResultsView(RoleRequiredMixin, View):
+    """The results of every consultation of one meeting on one page (committee staff, A 46). All rows
+    are saved together or none: a row the service refuses comes back with its message."""
+
+    allowed_roles = COMMITTEE_WRITERS
+
+    def setup_meeting(self, request: HttpRequest, pk: int) -> None:
+        self.meeting = get_object_or_404(
+            Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk
+        )
+        self.consultations = list(
+            self.meeting.consultations.filter(paper__deleted=False)
+            .exclude(paper__status="draft")
+            .select_related("paper", "meeting__committee")
+            .order_by("paper__number", "order")
+        )
+
+    def forms(self, data: QueryDict | None = None) -> list[tuple[Consultation, ConsultationResultForm]]:
+        rows = []
+        for c in self.consultations:
+            form = harmonise_empty_choices(ConsultationResultForm(data, instance=c, prefix=f"c{c.pk}"))
+            form.fields["result"].required = False  # an empty row is left as it is
+            rows.append((c, form))
+        return rows
+
+    def page(
+        self,
+        request: HttpRequest,
+        rows: list[tuple[Consultation, ConsultationResultForm]],
+        *,
+        nothing_chosen: bool = False,
+    ) -> HttpResponse:
+        return render(
+            request,
+            "committee/meeting/results.html",
+            {
+                "title": _("Ergebnisse erfassen: %(m)s") % {"m": self.meeting},
+                "meeting": self.meeting,
+                "rows": rows,
+                "nothing_chosen": nothing_chosen,
+            },
+        )
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        self.setup_meeting(request, pk)
+        return self.page(request, self.forms())
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        self.setup_meeting(request, pk)
+        rows = self.forms(request.POST)
+        if not all(form.is_valid() for _c, form in rows):
+            return self.page(request, rows)
+        if not any(form.cleaned_data.get("result") for _c, form in rows):
+            return self.page(request, rows, nothing_chosen=True)
+        failed = False
+        try:
+            with transaction.atomic():
+                for consultation, form in rows:
+                    if not form.cleaned_data.get("result"):
+                        continue
+                    try:
+                        services.consultation_record_result(
+                            consultation=consultation, data=form_data(form), user=request.user
+                        )
+                    except ValidationError as exc:
+                        failed = True
+                        apply_service_errors(form, exc)
+                if failed:
+                    raise ValidationError("rollback")
+        except ValidationError:
+            return self.page(request, rows)
+        messages.success(request, _("Ergebnisse gespeichert."))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
 
 
 class MeetingBundleView(RoleRequiredMixin, View):

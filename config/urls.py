@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from kim import account_views
 from kim.auth_forms import GermanAuthenticationForm
-from kim.auth_views import admin_login, totp_setup, totp_verify
+from kim.auth_views import ConfirmedLogoutView, admin_login, totp_setup, totp_verify
 from overview.views import dashboard
 
 urlpatterns = [
@@ -15,7 +15,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=GermanAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", ConfirmedLogoutView.as_view(), name="logout"),
     path("anmelden/zweiter-faktor/", totp_verify, name="totp_verify"),
     path("anmelden/zweiter-faktor/einrichten/", totp_setup, name="totp_setup"),
     path("konto/passwort/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -254,6 +254,9 @@ def allocation_save(
         return saved
 
 
+MISSING_COST_PLAN = "missing_cost_plan"
+
+
 def _require_inputs(
     inputs: ForwardingInputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None
 ) -> None:
@@ -267,10 +270,14 @@ def _require_inputs(
             }
         )
     if inputs.cost_plan is None:
+        # the code lets the contract form offer to create the missing plan (funding.views)
         raise ValidationError(
             {
-                field or "post": _("Für die Stelle „%(p)s“ liegt für %(y)s kein Kostenplan des Trägers vor.")
-                % {"p": post.title, "y": year}
+                field or "post": ValidationError(
+                    _("Für die Stelle „%(p)s“ liegt für %(y)s kein Kostenplan des Trägers vor.")
+                    % {"p": post.title, "y": year},
+                    code=MISSING_COST_PLAN,
+                )
             }
         )
     if inputs.rate is None:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.forms import BaseForm
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from funding import selectors
@@ -39,6 +42,7 @@ from funding.models import (
     Rate,
 )
 from funding.services import (
+    MISSING_COST_PLAN,
     allocation_save,
     budget_line_save,
     cost_plan_save,
@@ -63,6 +67,9 @@ from kim.i18n import german
 from kim.models import Role, role_key
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.models import CostRate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # ---------------------------------------------------------------- grants
 
@@ -194,13 +201,51 @@ class ForwardingDetailView(ScopedDetailView):
 
 
 class ForwardingCreateView(ServiceFormView[ForwardingContract]):
+    """A contract refused for a missing cost plan links to creating that plan, which comes back here
+    with the values typed so far (they travel in the address and pre-fill this form)."""
+
     form_class = ForwardingForm
     title = _("Neuer Weiterleitungsvertrag")
     cancel_url_name = "funding:forwarding_list"
     success_message = _("Weiterleitungsvertrag gespeichert; der Betrag wurde berechnet.")
 
+    def get_initial(self) -> dict[str, Any]:
+        return {name: self.request.GET[name] for name in ForwardingForm.base_fields if self.request.GET.get(name)}
+
     def perform_save(self, form: BaseForm) -> ForwardingContract:
         return forwarding_save(data=form_data(form), user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        form = ctx.get("form")
+        if form is not None and form.is_bound and missing_cost_plan(form):
+            ctx["prerequisite"] = cost_plan_link(form, back=self.request.path)
+        return ctx
+
+
+def missing_cost_plan(form: BaseForm) -> bool:
+    return any(e.code == MISSING_COST_PLAN for errors in form.errors.as_data().values() for e in errors)
+
+
+def cost_plan_link(form: BaseForm, *, back: str) -> dict[str, StrOrPromise]:
+    """The cost plan form pre-filled with the contract's post and year; ``next`` returns to the
+    contract form with every value typed so far."""
+    typed = QueryDict(mutable=True)
+    for name in ForwardingForm.base_fields:
+        value = form.data.get(name)
+        if value:
+            typed[name] = value
+    start = form.cleaned_data.get("start")
+    plan = QueryDict(mutable=True)
+    plan["post"] = form.data.get("post", "")
+    if start:
+        plan["year"] = str(start.year)
+    plan["next"] = f"{back}?{typed.urlencode()}"
+    return {
+        "url": f"{reverse('funding:costplan_create')}?{plan.urlencode()}",
+        "label": _("Kostenplan jetzt anlegen"),
+        "note": _("Danach geht es zurück zu diesem Vertrag; Ihre Eingaben bleiben erhalten."),
+    }
 
 
 class ForwardingUpdateView(ServiceFormView[ForwardingContract]):
@@ -242,12 +287,32 @@ class CostPlanDetailView(ScopedDetailView):
 
 
 class CostPlanCreateView(ServiceFormView[CostPlan]):
+    """Also the step a refused contract links to: post and year pre-filled, and after saving back
+    to ``?next=`` (a local address only)."""
+
     form_class = CostPlanForm
     title = _("Neuer Kostenplan")
     cancel_url_name = "funding:costplan_list"
 
+    def get_initial(self) -> dict[str, Any]:
+        return {name: self.request.GET[name] for name in ("post", "year") if self.request.GET.get(name)}
+
     def perform_save(self, form: BaseForm) -> CostPlan:
         return cost_plan_save(data=form_data(form), user=self.request.user)
+
+    def next_url(self) -> str | None:
+        target = self.request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return None
+
+    def get_success_url_for(self, obj: CostPlan) -> str:
+        return self.next_url() or super().get_success_url_for(obj)
+
+    def get_cancel_url(self) -> str:
+        return self.next_url() or super().get_cancel_url()
 
 
 class CostPlanUpdateView(ServiceFormView[CostPlan]):

@@ -1,10 +1,12 @@
-"""Second factor pages: set up the authenticator app once, then enter a code after each login."""
+"""Second factor pages: set up the authenticator app once, then enter a code after each login; the
+logout that says it happened."""
 
 from __future__ import annotations
 
 import segno
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -98,3 +100,14 @@ def admin_login(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     target = request.GET.get("next") or reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
+class ConfirmedLogoutView(LogoutView):
+    """Log out and say so on the login page the user lands on (a silent logout left users unsure)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.success(request, _("Sie wurden abgemeldet."))
+        return response

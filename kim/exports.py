@@ -4,24 +4,34 @@ A column is declared once (``Column``) with a header and a kind; both writers us
 declaration, so an XLSX and a CSV of the same list always agree.
 
 Kinds: ``text``, ``int``, ``euro`` (Decimal, two places, € number format), ``decimal``
-(Decimal, two places), ``fte`` (Decimal, three places), ``date`` (a real date cell).
+(Decimal, two places), ``fte`` (Decimal, up to three places, shown as "1,0" or "0,75"), ``date``
+(a real date cell), ``count`` (a number – a count, or a Decimal such as a ratio – or a suppressed
+count such as "<5" or "•" kept as text).
+
+File names keep their umlauts (RFC 6266 ``filename*``, with an ASCII fallback for old clients);
+sheet titles are cut at a word boundary within Excel's 31 characters, never mid-word.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils.text import slugify
 
-from kim.money import format_decimal
+from kim.money import format_decimal, format_fte
 from kim.selectors import body_current
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,8 +39,9 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 NUMBER_FORMATS = {
     "euro": '#,##0.00 "€";[Red]-#,##0.00 "€"',
     "decimal": "#,##0.00",
-    "fte": "0.000",
+    "fte": "0.0##",  # 1,0 · 0,5 · 0,75 — one place at least, the third only when there is one
     "int": "0",
+    "count": "#,##0",
     "date": "DD.MM.YYYY",
 }
 PLACES = {"euro": 2, "decimal": 2, "fte": 3}
@@ -38,7 +49,7 @@ PLACES = {"euro": 2, "decimal": 2, "fte": 3}
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: StrOrPromise
     value: Callable[[Any], Any] | str
     kind: str = "text"
     width: int | None = None
@@ -52,6 +63,42 @@ class Column:
         for part in self.value.split("."):
             result = getattr(result, part, None) if result is not None else None
         return result
+
+
+SHEET_TITLE_MAX = 31  # Excel refuses longer sheet names
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str) -> str:
+    """The title as an Excel sheet name: forbidden characters replaced, at most 31 characters, and
+    when it is longer cut after the last whole word (an open bracket is dropped with its word)."""
+    # Excel also refuses a name that starts or ends with an apostrophe
+    text = SHEET_TITLE_FORBIDDEN.sub("-", " ".join(str(title or "").split())).strip("' ") or "Export"
+    if len(text) <= SHEET_TITLE_MAX:
+        return text
+    cut = text[: SHEET_TITLE_MAX + 1]
+    head = cut[: cut.rfind(" ")] if " " in cut else text[:SHEET_TITLE_MAX]
+    words = head.split(" ")
+    while len(words) > 1 and (words[-1].count("(") > words[-1].count(")") or words[-1] in {"-", "–", "·"}):
+        words.pop()
+    return " ".join(words).rstrip(" -–·,(") or text[:SHEET_TITLE_MAX]
+
+
+def _ascii_name(name: str) -> str:
+    plain = name.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
+    plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "export"
+
+
+def file_name(title: str) -> str:
+    """A file name from a title: spaces and slashes become hyphens, lower case, umlauts kept."""
+    name = re.sub(r"[^\w.-]+", "-", str(title).strip().lower(), flags=re.UNICODE).strip("-")
+    return name or "export"
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the UTF-8 name (RFC 6266/5987 ``filename*``) and an ASCII fallback."""
+    return f"attachment; filename=\"{_ascii_name(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 FORMULA_STARTS = "=+-@\t\r"
@@ -77,10 +124,16 @@ _safe_text = safe_text
 def csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
+    if kind == "fte":
+        return format_fte(value).replace(".", "")  # 1,0 · 0,5 · 0,75 as on the screen
     if kind in PLACES:
         return format_decimal(Decimal(value), PLACES[kind]).replace(".", "")
     if kind == "int":
         return str(int(value))
+    if kind == "count":
+        if isinstance(value, Decimal):
+            return format_fte(value).replace(".", "")
+        return str(int(value)) if isinstance(value, int) else _safe_text(str(value))
     if kind == "date":
         if isinstance(value, datetime):
             return value.strftime("%d.%m.%Y %H:%M")
@@ -92,16 +145,10 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
     """UTF-8 with BOM, ``;`` separated, decimal comma, no thousands dots (Excel reads them as numbers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.header for c in columns])
+    writer.writerow([str(c.header) for c in columns])
     for row in rows:
         writer.writerow([csv_cell(c.get(row), c.kind) for c in columns])
     return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
-
-
-def sheet_title(title: str) -> str:
-    """Excel forbids \\ / * ? : [ ] in sheet names and allows 31 characters (openpyxl raises otherwise)."""
-    cleaned = "".join("-" if ch in "\\/*?:[]" else ch for ch in (title or "")).strip("' ")
-    return cleaned[:31] or "Export"
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Export") -> bytes:
@@ -113,7 +160,7 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
     wb.properties.creator = f"KIM-Verwaltung · {body_current().name}"
     ws = wb.active
     ws.title = sheet_title(title)
-    ws.append([c.header for c in columns])
+    ws.append([str(c.header) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -126,15 +173,21 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
             kind = column.kind
             if kind in PLACES:
                 value = float(Decimal(value))  # the cell is numeric; the format shows the places
-            elif kind == "int":
+            elif kind == "int" or (kind == "count" and isinstance(value, int)):
                 value = int(value)
+            elif kind == "count" and isinstance(value, Decimal):
+                value = float(value)  # a ratio or VZÄ among the counts
+            elif kind == "count":
+                value = _safe_text(str(value))  # a suppressed count: "<5" or "•"
             elif kind == "date":
                 if isinstance(value, datetime) and value.tzinfo is not None:
                     value = value.replace(tzinfo=None)
             else:
                 value = _safe_text(str(value))
             cell = ws.cell(row=r, column=i, value=value)
-            if kind in NUMBER_FORMATS:
+            if kind == "count" and isinstance(value, float):
+                cell.number_format = NUMBER_FORMATS["fte"]
+            elif kind in NUMBER_FORMATS and not isinstance(value, str):
                 cell.number_format = NUMBER_FORMATS[kind]
             widths[i - 1] = max(widths[i - 1], min(len(str(value)) + 2, 60))
     for i, column in enumerate(columns, start=1):
@@ -145,12 +198,12 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
 
 
 def export_response(fmt: str, columns: Sequence[Column], rows: Iterable[Any], filename: str) -> HttpResponse:
-    """``fmt`` is ``xlsx`` or ``csv``; the file name gets a slug and the right extension."""
-    base = slugify(filename) or "export"
+    """``fmt`` is ``xlsx`` or ``csv``; the file name keeps its umlauts and gets the right extension."""
+    base = file_name(filename)
     if fmt == "xlsx":
         response = HttpResponse(xlsx_bytes(columns, rows, title=filename), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{base}.xlsx"'
+        response["Content-Disposition"] = content_disposition(f"{base}.xlsx")
     else:
         response = HttpResponse(csv_bytes(columns, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{base}.csv"'
+        response["Content-Disposition"] = content_disposition(f"{base}.csv")
     return response

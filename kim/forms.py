@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -312,6 +313,25 @@ add_help_texts(
         "is_active": _("Inaktive Träger erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben erhalten."),
     },
 )
+
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+EMPTY_CHOICE_LABEL = _("– bitte wählen –")
+DJANGO_BLANK_LABEL = "---------"
+
+
+def harmonise_empty_choices(form: FormT) -> FormT:
+    """One label for "nothing chosen yet" in every form: Django's "---------" becomes
+    "– bitte wählen –" (select fields of models, foreign keys and choice fields alike)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_BLANK_LABEL:
+                field.empty_label = EMPTY_CHOICE_LABEL
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == ("", DJANGO_BLANK_LABEL):
+                field.choices = [("", EMPTY_CHOICE_LABEL), *choices[1:]]
+    return form
 
 
 class OrganisationForm(forms.ModelForm):

@@ -14,13 +14,14 @@ from kim.filters import CarrierFilter, OrganisationFilter
 from kim.forms import CarrierForm, MunicipalityForm, OrganisationForm
 from kim.models import Municipality, Organisation, Role
 from kim.services import municipality_save, organisation_save
+from kim.tables import NumberColumn
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 
 class CarrierTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Träger"))
     parent = tables.Column(verbose_name=_("Dachverband"))
-    post_count = tables.Column(verbose_name=_("Stellen"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    post_count = NumberColumn(verbose_name=_("Stellen"))
     is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:

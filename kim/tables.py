@@ -62,6 +62,18 @@ class GermanDateColumn(tables.DateColumn):
             return bound_column.default
 
 
+class NumberColumn(tables.Column):
+    """A whole number such as a module number: right-aligned, exported as a number cell."""
+
+    export_kind = "int"
+
+    def __init__(self, *args, **kwargs):
+        attrs = kwargs.pop("attrs", {})
+        attrs.setdefault("td", {"class": "num"})
+        attrs.setdefault("th", {"class": "num"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+
 class YearColumn(tables.Column):
     """Years never get a thousands separator ("2021", not "2.021")."""
 

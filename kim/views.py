@@ -26,14 +26,13 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim.exports import Column, export_response
-from kim.forms import VersionForm, apply_service_errors
+from kim.forms import VersionForm, apply_service_errors, harmonise_empty_choices
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import FormSubmission, Role, role_key
 from kim.tables import export_kind
 from kim.versioning import VERSION, add_version_field, version_errors_to_top
-from kim.years import remembered_year
 
 SUBMISSION_FIELD = "submission_token"
 ALL_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.READONLY, Role.CARRIER})
@@ -149,23 +148,15 @@ class BoundedPaginationMixin(_TableViewBase):
         return table
 
 
-class RememberedYearMixin(_TableViewBase):
-    """A list with a year filter shows the year remembered in the session (kim.years) unless the address
-    names one; the filter set gets the request (for scoped dropdowns)."""
+class FilterRequestMixin(_TableViewBase):
+    """The filter set gets the request (for scoped dropdowns). No remembered year here (kim.years only
+    pre-fills year pages and the dashboard): a list shows exactly the filters in its address."""
 
     request: AuthenticatedHttpRequest
 
     def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
-        # The remembered year (kim.years) filters a list whose address names no year; choosing
-        # "alle" (an empty year) shows every year, a chosen year is remembered for the next pages.
-        if "year" in filterset_class.base_filters:
-            year = remembered_year(self.request)
-            if "year" not in self.request.GET and year is not None:
-                data = (kwargs.get("data") or self.request.GET).copy()
-                data["year"] = str(year)
-                kwargs["data"] = data
         return kwargs
 
 
@@ -222,7 +213,7 @@ class ScopedTableView(
     RoleRequiredMixin,
     ScopedQuerysetMixin,
     TableExportMixin,
-    RememberedYearMixin,
+    FilterRequestMixin,
     BoundedPaginationMixin,
     SingleTableMixin,
     FilterView,
@@ -316,7 +307,7 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
     def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
         """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates);
         create forms a one-time token (no duplicate from browser back + save or a double click)."""
-        form = super().get_form(form_class)
+        form = harmonise_empty_choices(super().get_form(form_class))
         instance = getattr(form, "instance", None)
         if instance is not None and instance.pk is not None:
             add_version_field(form, instance)

@@ -92,7 +92,7 @@ def load(orgs: DemoOrganisations) -> DemoPosts:
                 CostRate,
                 category=category,
                 year=year,
-                defaults={"amount_per_fte": amount, "note": "Demo-Kalibrierung (domain.md §2)"},
+                defaults={"amount_per_fte": amount, "note": "angenommener Durchschnitt je VZÄ"},
             )
 
     posts: list[Post] = []

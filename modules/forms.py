@@ -22,7 +22,6 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
             "pay_grade",
             "start",
             "end",
-            "illustrative",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

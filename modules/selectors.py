@@ -169,10 +169,14 @@ class PlannedCost:
     year: int
     amount: Decimal | None
     entered: bool
+    from_cost_plan: bool = False
 
 
-def post_planned_costs(*, post: Post) -> list[PlannedCost]:
-    """Planned personnel cost of a post for every year of its term (entered, else derived from the rate)."""
+def post_planned_costs(*, post: Post, cost_plans: dict[int, Decimal] | None = None) -> list[PlannedCost]:
+    """Planned personnel cost of a post for every year of its term, in the order the eligibility
+    rules use (funding.controlling.eligibility): entered, else the carrier's cost plan of the year
+    (``cost_plans``: year → personnel, read by the caller one layer up), else the cost rate."""
+    cost_plans = cost_plans or {}
     last = (post.end or post.start).year if post.end else max(post.start.year, date.today().year)
     years = list(range(post.start.year, last + 1))
     entered = dict(post.personnel_costs.filter(year__in=years).values_list("year", "amount"))
@@ -183,6 +187,8 @@ def post_planned_costs(*, post: Post) -> list[PlannedCost]:
     for year in years:
         if year in entered:
             result.append(PlannedCost(year, entered[year], True))
+        elif year in cost_plans:
+            result.append(PlannedCost(year, cost_plans[year], False, from_cost_plan=True))
         else:
             result.append(
                 PlannedCost(year, post_personnel_cost(post=post, year=year, cost_rates=rates[year], entered={}), False)

@@ -38,8 +38,9 @@ class PostDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         post = self.object
         ctx["occupancies"] = post.occupancies.all()
-        ctx["planned_costs"] = post_planned_costs(post=post)
         ctx["cost_plans"] = post.cost_plans.all()
+        plans = {plan.year: plan.personnel for plan in ctx["cost_plans"]}
+        ctx["planned_costs"] = post_planned_costs(post=post, cost_plans=plans)
         ctx["forwardings"] = post.forwardings.select_related("grant__programme")
         if self.request.user.is_carrier_staff:
             # Belt and braces: only the carrier's own contracts, even on its own post.

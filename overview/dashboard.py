@@ -13,12 +13,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from casemanagement import selectors as cm
+from committee import selectors as committee_selectors
 from funding import selectors
 from funding.controlling import budget, eligibility
 from funding.controlling import selectors as controlling_selectors
 from funding.models import BudgetLine, ForwardingContract, GrantNotice
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
+from kim.models import Role
 from kim.money import ZERO
 from kim.selectors import body_current
 from kim.years import remembered_year
@@ -34,16 +36,23 @@ def available_years() -> list[int]:
     return sorted(years)
 
 
-def chosen_year(request: HttpRequest) -> int:
-    """?year= if valid, else the year remembered in the session, else the latest year with grants."""
+def chosen_year(request: HttpRequest) -> tuple[int, str]:
+    """The dashboard's year and, when it is not this year by default, why: ?year= if valid, else the
+    year remembered in the session (shown with a way to clear it, kim.years), else this year if a
+    grant period starts in it, else the latest such year before it (and the page says so)."""
     remembered = remembered_year(request)
     if remembered is not None:
-        return remembered
+        return remembered, ""
+    this_year = date.today().year
     # the latest year up to this one whose grants start in it: one query for all years, not one per year
-    latest = GrantNotice.objects.filter(period_start__lte=date(date.today().year, 12, 31)).aggregate(
-        m=Max("period_start")
-    )["m"]
-    return latest.year if latest else date.today().year
+    latest = GrantNotice.objects.filter(period_start__lte=date(this_year, 12, 31)).aggregate(m=Max("period_start"))["m"]
+    if latest is None:
+        return this_year, _("Es gibt noch keine Bewilligungsbescheide; angezeigt wird das laufende Jahr.")
+    if latest.year == this_year:
+        return this_year, ""
+    return latest.year, _(
+        "Für %(this)s gibt es noch keinen Bewilligungsbescheid; angezeigt wird %(latest)s, das letzte Jahr mit Daten."
+    ) % {"this": this_year, "latest": latest.year}
 
 
 def posts_by_module_chart(*, modules, year: int):
@@ -59,6 +68,40 @@ def posts_by_module_chart(*, modules, year: int):
             Series(_("davon besetzt"), [m.occupied_fte for m in modules]),
         ],
         width=500,
+    )
+
+
+# the due list also reads returns and committee work: their history tables join the change stamp
+TODO_STAMP_EXTRA = (
+    "casemanagement.historicalcaseloadreturn",
+    "committee.historicalmeeting",
+    "committee.historicalpaper",
+    "committee.historicalconsultation",
+    "committee.historicalagendaitem",
+)
+
+
+def todo_context(*, role: str, today: date) -> dict[str, Any]:
+    """What is due in front of A 46 (returns to review, returns missing per carrier) and of the
+    committee staff (past meetings without results, released papers on no agenda). Each links to
+    the page that resolves it."""
+    if role == Role.ADMIN:
+        return {
+            "review_count": cm.returns_waiting_for_review(),
+            "missing_by_carrier": cm.missing_returns_by_carrier(today=today),
+        }
+    if role == Role.COMMITTEE:
+        return {
+            "meetings_without_results": list(committee_selectors.meetings_without_results(today=today)),
+            "papers_unscheduled": list(committee_selectors.papers_not_on_an_agenda()),
+        }
+    return {}
+
+
+def cached_todo_context(*, role: str, stamp: str) -> dict[str, Any]:
+    today = date.today()
+    return figure_cache.cached(
+        "dashboard-todo", (role, today.isoformat()), lambda: todo_context(role=role, today=today), stamp=stamp
     )
 
 

@@ -17,12 +17,14 @@ from funding import selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
 from kim.http import AuthenticatedHttpRequest
-from kim.models import Organisation
+from kim.models import Organisation, role_key
 from kim.views import ALL_ROLES, RoleRequiredMixin
 from modules.selectors import posts_for_user
 from overview.dashboard import (
+    TODO_STAMP_EXTRA,
     available_years,
     cached_dashboard_context,
+    cached_todo_context,
     chosen_year,
     dashboard_body_html,
     open_cases_chart,
@@ -37,13 +39,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_carrier_staff:
         return carrier_home(request)
     years = available_years()
-    year = chosen_year(request)
+    year, year_note = chosen_year(request)
     if year not in years:
         years = sorted({*years, year})
     include_proofs = not request.user.is_committee_staff
-    stamp = figure_cache.data_stamp()  # read once for the figures and their rendered HTML
+    role = role_key(request.user)
+    # read once for the figures, their rendered HTML and the due list
+    stamp = figure_cache.data_stamp(extra=TODO_STAMP_EXTRA)
     ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp))
-    ctx.update({"years": years, "title": _("Übersicht")})
+    ctx.update({"years": years, "title": _("Übersicht"), "year_note": year_note})
+    ctx["todo"] = cached_todo_context(role=str(role or ""), stamp=stamp)
     ctx["body_html"] = dashboard_body_html(ctx, include_proofs=include_proofs, stamp=stamp)
     return render(request, "dashboard/index.html", ctx)
 

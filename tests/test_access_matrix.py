@@ -408,6 +408,7 @@ P["committee:meeting_detail"] = (pk("meeting"), STAFF_READ)
 P["committee:meeting_edit"] = (pk("meeting"), COMMITTEE_WRITE)
 P["committee:meeting_bundle"] = (pk("meeting"), STAFF_READ)
 P["committee:agenda_create"] = (pk("meeting"), COMMITTEE_WRITE)
+P["committee:meeting_results"] = (pk("meeting"), COMMITTEE_WRITE)
 # OParl: public, read only
 for _name in ("system", "body_list"):
     P[f"oparl:{_name}"] = (NONE, PUBLIC)

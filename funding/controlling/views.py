@@ -46,7 +46,9 @@ from funding.models import (
     ProofStatus,
 )
 from funding.tables import ProofTable
+from kim.exports import Column, export_response
 from kim.http import AuthenticatedHttpRequest
+from kim.i18n import german
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
 from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -91,6 +93,32 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
         ctx["total_difference"] = sum((r.difference for r in ctx["risks"]), start=eligibility.ZERO)
         return ctx
 
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        fmt = self.request.GET.get("export")
+        if fmt in ("xlsx", "csv"):
+            with german():  # exports carry German headers whatever the interface language
+                return export_response(
+                    fmt, risk_export_columns(), context["rows"], f"Rückforderungsrisiken {context['year']}"
+                )
+        return super().render_to_response(context, **response_kwargs)
+
+
+def risk_export_columns() -> list[Column]:
+    """Every funded post of the year as on the page (the risks are the rows with a positive difference)."""
+    return [
+        Column(_("Stelle"), "post.title"),
+        Column(_("Modul"), "post.module.number", "int"),
+        Column(_("Anstellungsträger"), lambda r: str(r.post.employer) if r.post.employer_id else ""),
+        Column(_("Programm"), lambda r: ", ".join(r.programmes)),
+        Column(_("erhalten"), "received", "euro"),
+        Column(_("nach Pauschale"), "by_rate", "euro"),
+        Column(_("Personalkosten"), "personnel_cost", "euro"),
+        Column(_("förderfähig"), "eligible", "euro"),
+        Column(_("Differenz"), "difference", "euro"),
+        Column(_("Rückforderungsrisiko"), lambda r: _("ja") if r.is_risk else _("nein")),
+        Column(_("Ursache"), lambda r: "; ".join(r.cause_labels)),
+    ]
+
 
 class ControllingIndexView(RoleRequiredMixin, TemplateView):
     request: AuthenticatedHttpRequest
@@ -100,6 +128,7 @@ class ControllingIndexView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Controlling")
+        ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN  # no link that answers 403
         return ctx
 
 

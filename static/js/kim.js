@@ -110,3 +110,13 @@
     for (var i = 0; i < busy.length; i++) setBusy(busy[i], false);
   });
 })();
+
+/* At phone width the list filters start folded; their summary names the active filters. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    var folds = document.querySelectorAll("details.filter-fold");
+    for (var i = 0; i < folds.length; i++) folds[i].open = false;
+  });
+})();

@@ -56,19 +56,24 @@ def test_the_statistics_page_and_its_exports_show_less_than_five(client, a46_use
     url = reverse("casemanagement:statistics")
     html = client.get(url, {"year": 2021}).content.decode()
     assert "&lt;5" in html and "•" in html
+    # the exports are laid out like the tables on the screen (issue 16): a column per carrier and
+    # "alle Träger", a sum line per table; counts are numbers, protected cells the text "<5" / "•"
     csv_text = client.get(url, {"year": 2021, "export": "csv"}).content.decode("utf-8-sig")
-    assert "Rechtskreis;SGB XII;Caritas" in csv_text
-    line = next(row for row in csv_text.splitlines() if row.startswith("Rechtskreis;SGB XII;Caritas"))
-    assert line.endswith(";<5")
+    lines = csv_text.splitlines()
+    assert lines[0].split(";")[:2] == ["Bereich", "Merkmal"] and lines[0].endswith(";alle Träger")
+    assert "Rechtskreis;SGB XII;<5;0;<5" in lines  # Caritas 2 → <5, Diakonie 0, in all 2 → <5
+    assert "Rechtskreis;SGB II;•;7;•" in lines
+    assert "Rechtskreis;Summe;8;7;15" in lines  # new cases per carrier and in all: 8 + 7
     workbook = load_workbook(io.BytesIO(client.get(url, {"year": 2021, "export": "xlsx"}).content))
-    values = [row for row in workbook.active.iter_rows(values_only=True)]
-    assert (
-        "Rechtskreis",
-        "SGB XII",
-        "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V.",
-        "<5",
-    ) in values
-    assert not any(row[3] in ("1", "2", "3", "4") for row in values[1:])
+    ws = workbook.active
+    values = [row for row in ws.iter_rows(values_only=True)]
+    assert values[0][2] == "Caritasverband für die Regionen Aachen-Stadt und Aachen-Land e. V."
+    assert ("Rechtskreis", "SGB XII", "<5", 0, "<5") in values
+    assert ("Rechtskreis", "Summe", 8, 7, 15) in values
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[2:]:
+            assert cell.value is None or cell.data_type == "n" or cell.value in ("<5", "•"), cell.value
+    assert not any(v in (1, 2, 3, 4) for row in values[1:] for v in row[2:] if isinstance(v, int))
 
 
 def test_no_count_from_one_to_four_appears_anywhere_in_the_statistics(submitted):

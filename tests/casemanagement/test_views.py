@@ -147,13 +147,30 @@ def test_close_and_reopen_with_a_reason_show_in_the_history_and_the_deletion_dat
         reverse("casemanagement:case_close", args=[a.public_id]), {"closed_on": "31.03.2021", "reason": "moved_away"}
     )
     html = client.get(a.get_absolute_url()).content.decode()
-    assert "wird gelöscht am 31.03.2023" in html  # 31.03.2021 + 24 months
+    # 31.03.2021 + 24 months = 31.03.2023, in the past: no deletion date in the past is announced
+    assert "wird gelöscht am" not in html
+    assert "die Aufbewahrungsfrist ist am 31.03.2023 abgelaufen; der Fall wird beim nächsten Lauf gelöscht" in html
     client.post(
         reverse("casemanagement:case_reopen", args=[a.public_id]), {"reopened_on": "15.04.2021", "reason": "new_need"}
     )
     a.refresh_from_db()
     assert (a.closed_on, a.phase, a.episodes.count()) == (None, "intake", 2)
     assert "wird gelöscht" not in client.get(a.get_absolute_url()).content.decode()
+
+
+def test_a_deletion_date_still_ahead_is_announced_with_its_date(client, carrier_a_user, two_registers, settings):
+    settings.CASE_RETENTION_MONTHS = 24
+    a, _b = two_registers
+    login(client, carrier_a_user)
+    closed = timezone.localdate() - timedelta(days=1)
+    client.post(
+        reverse("casemanagement:case_close", args=[a.public_id]),
+        {"closed_on": f"{closed:%d.%m.%Y}", "reason": "moved_away"},
+    )
+    html = client.get(a.get_absolute_url()).content.decode()
+    expected = date(closed.year + 2, closed.month, min(closed.day, 28 if closed.month == 2 else closed.day))
+    assert f"wird gelöscht am {expected:%d.%m.%Y}" in html  # closed yesterday + 24 months
+    assert "beim nächsten Lauf" not in html
 
 
 def test_an_overdue_follow_up_is_highlighted_on_the_case_and_the_home_page(client, carrier_a_user, two_registers):

@@ -37,9 +37,10 @@ def test_csv_is_semicolon_bom_and_decimal_comma():
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Träger", "Betrag", "VZÄ", "Beginn", "Jahr"]
-    assert rows[1] == ["Caritasverband", "55000,00", "1,000", "01.10.2020", "2020"]
+    # VZÄ as on the screen (issue 16): "1,0", not "1,000"
+    assert rows[1] == ["Caritasverband", "55000,00", "1,0", "01.10.2020", "2020"]
     # formula injection neutralised, negative amount with comma, empty date empty
-    assert rows[2] == ['\'=HYPERLINK("x")', "-1234,50", "0,500", "", "2021"]
+    assert rows[2] == ['\'=HYPERLINK("x")', "-1234,50", "0,5", "", "2021"]
 
 
 def test_xlsx_has_numeric_euro_cells_and_real_dates():
@@ -53,13 +54,47 @@ def test_xlsx_has_numeric_euro_cells_and_real_dates():
     assert ws["D2"].number_format == "DD.MM.YYYY"
     assert ws["E2"].value == 2020 and ws["E2"].number_format == "0"
     assert ws["A3"].value.startswith("'=")
+    # VZÄ is a number shown with one place at least: 1 → "1,0", 0,75 → "0,75" (issue 16)
+    assert ws["C2"].value == 1 and isinstance(ws["C2"].value, (int, float)) and ws["C2"].number_format == "0.0##"
 
 
 def test_export_response_headers():
     response = export_response("xlsx", COLUMNS, ROWS, "Weiterleitungen 2021")
-    assert response["Content-Disposition"] == 'attachment; filename="weiterleitungen-2021.xlsx"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"weiterleitungen-2021.xlsx\"; filename*=UTF-8''weiterleitungen-2021.xlsx"
+    )
     response = export_response("csv", COLUMNS, ROWS, "Weiterleitungen 2021")
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_file_names_keep_their_umlauts_with_an_ascii_fallback():
+    # RFC 6266 / RFC 5987: filename* carries UTF-8 ("ä" = %C3%A4, "ü" = %C3%BC), filename the fallback
+    response = export_response("csv", COLUMNS, ROWS, "Lücken der Träger 2021")
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"luecken-der-traeger-2021.csv\"; filename*=UTF-8''l%C3%BCcken-der-tr%C3%A4ger-2021.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    "title, sheet",
+    [
+        ("Weiterleitungen 2021", "Weiterleitungen 2021"),
+        # 46 characters: cut after the last whole word within 31, the open bracket goes with its word
+        ("Eigenanteile der Träger (Finanzen) 2026-12-03", "Eigenanteile der Träger"),
+        ("Anträge auf Übernahme des Eigenanteils 2026-12-03", "Anträge auf Übernahme des"),
+        ("Haushalt: Ansatz/Prognose", "Haushalt- Ansatz-Prognose"),  # Excel forbids : and /
+    ],
+)
+def test_sheet_titles_fit_excel_without_cutting_a_word(title, sheet):
+    ws = load_workbook(io.BytesIO(xlsx_bytes(COLUMNS, ROWS, title=title))).active
+    assert ws.title == sheet and len(ws.title) <= 31
+
+
+def test_a_count_column_keeps_numbers_as_numbers_and_suppressed_counts_as_text():
+    columns = [Column("Merkmal", "item"), Column("Anzahl", "n", "count")]
+    rows = [{"item": "Arbeit", "n": 12}, {"item": "Wohnen", "n": "<5"}, {"item": "Gesundheit", "n": "•"}]
+    ws = load_workbook(io.BytesIO(xlsx_bytes(columns, rows))).active
+    assert [(ws.cell(r, 2).value, ws.cell(r, 2).data_type) for r in (2, 3, 4)] == [(12, "n"), ("<5", "s"), ("•", "s")]
 
 
 MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -300,3 +300,11 @@ def test_password_validators_refuse_weak_passwords():
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("Integrationsmanagement-2026!")
+
+
+def test_logging_out_says_so_on_the_login_page(client, a46_user):
+    client.force_login(a46_user)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "Sie wurden abgemeldet." in response.content.decode()
+    assert "_auth_user_id" not in client.session

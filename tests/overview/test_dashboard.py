@@ -189,3 +189,19 @@ def test_without_a_chosen_year_the_dashboard_opens_the_latest_year_with_grants_u
     client.logout()
     client.force_login(a46_user)
     assert client.get(reverse("dashboard")).context["year"] == this_year
+
+
+def test_the_dashboard_says_which_year_it_opens_on_and_why(client, a46_user, paper_2021):
+    client.force_login(a46_user)
+    this_year = date.today().year
+    html = client.get(reverse("dashboard")).content.decode()
+    assert (
+        f"Für {this_year} gibt es noch keinen Bewilligungsbescheid; angezeigt wird 2021, das letzte Jahr mit Daten."
+        in html
+    )
+    # a year chosen before is shown as remembered, with a link that forgets it
+    client.get(reverse("funding:controlling_flow"), {"year": 2020})
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Jahr 2020 aus Ihrer letzten Auswahl übernommen." in html and "das letzte Jahr mit Daten" not in html
+    assert client.get(reverse("dashboard"), {"year": ""}).context["year"] == 2021
+    assert "aus Ihrer letzten Auswahl" not in client.get(reverse("dashboard")).content.decode()

@@ -154,7 +154,7 @@ def test_carrier_a_gets_all_of_its_data_with_the_right_row_counts(client, two_re
     assert contract["von"] == "01.01.2021"
     [payment] = rows(files, "zahlungen.csv")
     assert (payment["Betrag"], payment["gezahlt am"]) == ("13750,00", "15.01.2021")
-    assert rows(files, "stellen.csv")[0]["VZÄ"] == "1,000"
+    assert rows(files, "stellen.csv")[0]["VZÄ"] == "1,0"  # as on the screen (issue 16), not "1,000"
     [document] = rows(files, "nachweisdokumente.csv")
     assert document["Dateiname"] == "nachweis-2021.pdf"
     figures = {(r["Bereich"], r["Merkmal"]): r["Anzahl"] for r in rows(files, "meldungszahlen.csv")}

@@ -90,3 +90,29 @@ def test_every_list_exports_both_formats_with_a_fixed_number_of_queries(client, 
         rows = csv_rows(client.get(url + "?export=csv"))
     assert len(rows) == 4
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+NUMBER_HEADERS = {"Modul", "VZÄ", "Jahr", "Betrag"}
+# identifiers made of digits stay text (leading zeros, no sums): budget codes
+IDENTIFIER_HEADERS = {"Teilprodukt", "Sachkonto"}
+
+
+@pytest.mark.parametrize(("url_name", "add_row"), LISTS, ids=[name for name, _ in LISTS])
+def test_every_list_export_has_typed_cells(client, a46_user, url_name, add_row):
+    """Issue 16: numbers are numbers (module, VZÄ, years, amounts), dates are dates, every sheet
+    title fits Excel; no number hides in a text cell."""
+    client.force_login(a46_user)
+    add_row(1)
+    sheet = xlsx(client.get(reverse(url_name) + "?export=xlsx"))
+    assert 0 < len(sheet.title) <= 31
+    header = [c.value for c in sheet[1]]
+    for column, name in enumerate(header, start=1):
+        cell = sheet.cell(row=2, column=column)
+        if cell.value is None:
+            continue
+        if name in NUMBER_HEADERS:
+            assert cell.data_type == "n", (url_name, name, cell.value)
+        if name == "VZÄ":
+            assert cell.number_format == "0.0##"
+        if isinstance(cell.value, str) and name not in IDENTIFIER_HEADERS:
+            assert not cell.value.replace(",", "").replace(".", "").isdigit(), (url_name, name, cell.value)

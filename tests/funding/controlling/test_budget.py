@@ -56,7 +56,9 @@ def test_the_budget_exports_as_xlsx_with_typed_cells(client, a46_user, lines):
     client.force_login(a46_user)
     response = client.get(reverse("funding:budget_list"), {"year": "2021", "export": "xlsx"})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="haushalt-kim.xlsx"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"haushalt-kim.xlsx\"; filename*=UTF-8''haushalt-kim.xlsx"
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["Jahr", "Teilprodukt", "Sachkonto"] and header[-1] == "Ist (Zahlungen)"
