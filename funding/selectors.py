@@ -19,9 +19,8 @@ from funding.models import (
 )
 from kim.models import Organisation
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, overlap_days, prorate, year_end, year_start
+from kim.periods import Proration, prorate_period, year_units
 from modules.models import Post
-from modules.selectors import post_active_days
 
 
 def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
@@ -39,20 +38,44 @@ def annual_cap(*, rate: Decimal, fte: Decimal) -> Decimal:
     return rate * fte
 
 
-def forwarding_amount(
-    *, rate: Decimal, fte: Decimal, personnel_cost: Decimal, post_days: int, year: int, start: date, end: date
-) -> Decimal:
-    """min(actual personnel cost, rate × FTE), pro rata by days for the contract period.
+def rule_of(programme: Programme | None) -> str:
+    """The programme's proration rule (days / full / started months); without a programme: days."""
+    return programme.proration if programme is not None else Proration.DAYS
 
-    ``personnel_cost`` is the carrier's plan for the post's ``post_days`` in the year; the
-    contract's share of it is taken by days, the cap is rate × FTE × contract days / days
-    in the year. The minimum is rounded once (ROUND_HALF_UP).
+
+def post_year_units(*, post: Post, year: int, rule: str) -> tuple[int, int]:
+    """(units the post exists in ``year``, units of the year) under the rule: days or calendar months."""
+    return year_units(start=post.start, end=post.end, year=year, rule=rule)
+
+
+def post_year_share(*, annual: Decimal, post: Post, year: int, rule: str) -> Decimal:
+    """annual × the post's share of ``year`` under the rule, unrounded (callers sum, then round once)."""
+    num, den = post_year_units(post=post, year=year, rule=rule)
+    return annual * num / den
+
+
+def forwarding_amount(
+    *,
+    rate: Decimal,
+    fte: Decimal,
+    personnel_cost: Decimal,
+    post_units: int,
+    year: int,
+    start: date,
+    end: date,
+    rule: str = Proration.DAYS,
+) -> Decimal:
+    """min(actual personnel cost, rate × FTE), pro rata for the contract period under the programme's rule.
+
+    ``personnel_cost`` is the carrier's plan for the post's ``post_units`` (days or months) in the
+    year; the contract's share of it is taken in the same units, the cap is rate × FTE × contract
+    units / units of the year (6/12 for 01.07.–31.12. by months). The minimum is rounded once.
     """
-    days = overlap_days(start, end, year_start(year), year_end(year))
-    if not days or not post_days:
+    units, year_total = year_units(start=start, end=end, year=year, rule=rule)
+    if not units or not post_units:
         return ZERO
-    cost_share = personnel_cost * days / post_days
-    cap = annual_cap(rate=rate, fte=fte) * days / days_in_year(year)
+    cost_share = personnel_cost * units / post_units
+    cap = annual_cap(rate=rate, fte=fte) * units / year_total
     return round_money(min(cost_share, cap))
 
 
@@ -63,6 +86,7 @@ class ForwardingInputs:
     allocation: GrantAllocation | None
     cost_plan: CostPlan | None
     rate: Rate | None
+    rule: str = Proration.DAYS
 
     @property
     def complete(self) -> bool:
@@ -77,19 +101,21 @@ def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date,
         .first(),
         cost_plan=CostPlan.objects.filter(post=post, year=year).first(),
         rate=Rate.objects.filter(programme_id=grant.programme_id, category=post.category, year=year).first(),
+        rule=grant.programme.proration,
     )
 
 
 def forwarding_amount_from(*, inputs: ForwardingInputs, post: Post, year: int, start: date, end: date) -> Decimal:
-    """The contract amount: min(personnel cost, rate × allocated FTE), pro rata by days (see forwarding_amount)."""
+    """The contract amount: min(personnel cost, rate × allocated FTE), pro rata (see forwarding_amount)."""
     return forwarding_amount(
         rate=inputs.rate.amount_per_fte,
         fte=inputs.allocation.fte,
         personnel_cost=inputs.cost_plan.personnel,
-        post_days=post_active_days(post=post, year=year),
+        post_units=post_year_units(post=post, year=year, rule=inputs.rule)[0],
         year=year,
         start=start,
         end=end,
+        rule=inputs.rule,
     )
 
 
@@ -145,20 +171,20 @@ class GapRow:
         return None if self.gap is None else self.gap + self.uncovered_overhead
 
 
-def own_share_gap(*, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_only: bool = True) -> GapRow:
+def own_share_gap(
+    *, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_only: bool = True, rule: str = Proration.DAYS
+) -> GapRow:
     """Gap of one carrier post in one year.
 
-    Eligible = min(personnel cost, rate × FTE pro rata for the post's days in the year);
+    Eligible = min(personnel cost, rate × FTE pro rata for the post's part of the year under the rule);
     gap = personnel cost − eligible; overhead stays uncovered where the programme funds
     personnel costs only (KIM module 2).
     """
     post = cost_plan.post
     if rate is None:
         return GapRow(cost_plan, None, None, None, cost_plan.material_overhead)
-    cap = prorate(
-        annual=annual_cap(rate=rate, fte=post.fte),
-        days=post_active_days(post=post, year=cost_plan.year),
-        year=cost_plan.year,
+    cap = prorate_period(
+        annual=annual_cap(rate=rate, fte=post.fte), start=post.start, end=post.end, year=cost_plan.year, rule=rule
     )
     eligible = min(cost_plan.personnel, cap)
     overhead = cost_plan.material_overhead if personnel_costs_only else ZERO
@@ -177,7 +203,10 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
         rate = rates.get((programme.pk, plan.post.category, plan.year)) if programme else None
         rows.append(
             own_share_gap(
-                cost_plan=plan, rate=rate, personnel_costs_only=programme.personnel_costs_only if programme else True
+                cost_plan=plan,
+                rate=rate,
+                personnel_costs_only=programme.personnel_costs_only if programme else True,
+                rule=rule_of(programme),
             )
         )
     return rows
@@ -261,18 +290,25 @@ class RepaymentRisk:
 
 
 def allocation_received(*, allocation: GrantAllocation) -> Decimal:
-    """The grant money attributable to one allocation: grant × share of approved VZÄ × share of the grant period."""
+    """The grant money attributable to one allocation: grant × share of approved VZÄ × share of the grant period
+    (the period shares counted under the programme's rule)."""
     grant = allocation.grant
-    grant_days = overlap_days(grant.period_start, grant.period_end, grant.period_start, grant.period_end)
-    alloc_days = overlap_days(allocation.start, allocation.end, grant.period_start, grant.period_end)
-    return round_money(grant.amount * allocation.fte / grant.approved_fte * alloc_days / grant_days)
+    rule = grant.programme.proration
+    year = grant.period_start.year
+    grant_units, _ = year_units(start=grant.period_start, end=grant.period_end, year=year, rule=rule)
+    alloc_units, _ = year_units(
+        start=max(allocation.start, grant.period_start), end=min(allocation.end, grant.period_end), year=year, rule=rule
+    )
+    if not grant_units or not grant.approved_fte:
+        return ZERO
+    return round_money(grant.amount * allocation.fte / grant.approved_fte * alloc_units / grant_units)
 
 
 def repayment_risks(*, year: int) -> list[RepaymentRisk]:
     """Allocations whose post is not in place for the whole funded period (late start, early end).
 
-    Eligible is the rate × FTE pro rata for the days the post exists within the allocation,
-    capped at what was received.
+    Eligible is the rate × FTE pro rata for the part of the allocation the post exists in (under the
+    programme's rule), capped at what was received.
     """
     rates = rates_for_year(year=year)
     risks = []
@@ -285,8 +321,15 @@ def repayment_risks(*, year: int) -> list[RepaymentRisk]:
             continue
         received = allocation_received(allocation=alloc)
         rate = rates.get((alloc.grant.programme_id, post.category))
-        days = overlap_days(post.start, post.end, alloc.start, alloc.end)
-        eligible = received if rate is None else min(received, prorate(annual=rate * alloc.fte, days=days, year=year))
+        rule = alloc.grant.programme.proration
+        by_rate = prorate_period(
+            annual=(rate or ZERO) * alloc.fte,
+            start=max(post.start, alloc.start),
+            end=min(post.end or alloc.end, alloc.end),
+            year=year,
+            rule=rule,
+        )
+        eligible = received if rate is None else min(received, by_rate)
         cause = "late_start" if post.start > alloc.start else "early_end"
         risks.append(RepaymentRisk(alloc, received, eligible, cause))
     return risks

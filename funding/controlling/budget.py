@@ -20,16 +20,17 @@ from funding.models import (
     OwnShareTopUp,
     Rate,
 )
-from funding.selectors import annual_cap, kim_programmes_by_module
+from funding.selectors import annual_cap, kim_programmes_by_module, post_year_share, post_year_units
 from kim import figure_cache
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, year_end, year_start
+from kim.periods import year_end, year_start
 from modules.models import Post
-from modules.selectors import county_personnel_needs_many, post_active_days
+from modules.selectors import county_personnel_needs_many
 
 
 def land_income_forecast(*, year: int) -> Decimal:
-    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
+    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata for the post's part of the year
+    (under its programme's proration rule)."""
     return land_income_forecast_many(years=[year])[year]
 
 
@@ -46,10 +47,11 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
         for post in posts:
             programme = programmes.get(post.module_id)
             rate = rates.get((programme.pk, post.category, year)) if programme else None
-            days = post_active_days(post=post, year=year)
-            if rate is None or not days:
+            if rate is None:
                 continue
-            total += annual_cap(rate=rate, fte=post.fte) * days / days_in_year(year)
+            total += post_year_share(
+                annual=annual_cap(rate=rate, fte=post.fte), post=post, year=year, rule=programme.proration
+            )
         result[year] = round_money(total)
     return result
 
@@ -128,7 +130,8 @@ def top_up_expense(*, year: int) -> Decimal:
 
 def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
     """top_up_expense for several years in four queries: Σ over carrier cost plans of
-    min(top-up × FTE, personnel gap), pro rata by the post's days; rounded once per year."""
+    min(top-up × FTE, personnel gap), pro rata for the post's part of the year under its programme's rule;
+    rounded once per year."""
 
     result = {year: ZERO for year in years}
     decisions = {d.year: d.amount_per_fte for d in OwnShareTopUp.objects.filter(year__in=years)}
@@ -143,12 +146,13 @@ def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
         post = plan.post
         programme = programmes.get(post.module_id)
         rate = rates.get((programme.pk, post.category, plan.year)) if programme else None
-        days = post_active_days(post=post, year=plan.year)
-        if rate is None or not days:
+        if rate is None:
             continue
-        diy = days_in_year(plan.year)
-        gap = plan.personnel - min(plan.personnel, rate * post.fte * days / diy)
-        totals[plan.year] += min(decisions[plan.year] * post.fte * days / diy, gap)
+        num, den = post_year_units(post=post, year=plan.year, rule=programme.proration)
+        if not num:
+            continue
+        gap = plan.personnel - min(plan.personnel, rate * post.fte * num / den)
+        totals[plan.year] += min(decisions[plan.year] * post.fte * num / den, gap)
     for year, total in totals.items():
         result[year] = round_money(total)
     return result

@@ -29,11 +29,11 @@ from funding.models import (
     ProofStatus,
     Rate,
 )
-from funding.selectors import kim_programmes_by_module
+from funding.selectors import kim_programmes_by_module, post_year_units, rule_of
 from kim.money import ZERO, round_money
-from kim.periods import add_months, days_in_year, year_end, year_start
+from kim.periods import add_months, year_end, year_start
 from modules.models import Post, PostCategory
-from modules.selectors import county_personnel_needs, occupied_segments, post_active_days
+from modules.selectors import county_personnel_needs, occupied_segments
 
 
 def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
@@ -318,9 +318,12 @@ def scenario_figures(
     if top_up_per_fte is None:
         decision = _today_top_up if _today_top_up is not None else top_up_for_year(year=year)
         top_up_per_fte = decision.amount_per_fte if decision else ZERO
-    diy = days_in_year(year)
     programmes = kim_programmes_by_module()
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+
+    def units_of(post) -> tuple[int, int]:
+        """The post's part of the year under its programme's proration rule."""
+        return post_year_units(post=post, year=year, rule=rule_of(programmes.get(post.module_id)))
 
     def rate_for(post) -> Decimal | None:
         programme = programmes.get(post.module_id)
@@ -335,24 +338,24 @@ def scenario_figures(
     land = Decimal(0)
     for post in Post.objects.active_in(year_start(year), year_end(year)):
         r = rate_for(post)
-        days = post_active_days(post=post, year=year)
-        if r is not None and days:
-            land += r * post.fte * days / diy
+        num, den = units_of(post)
+        if r is not None and num:
+            land += r * post.fte * num / den
     forwarding = gap = overhead = top_up = Decimal(0)
     for plan in CostPlan.objects.filter(year=year).select_related("post"):
         post = plan.post
-        days = post_active_days(post=post, year=year)
+        num, den = units_of(post)
         r = rate_for(post)
-        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * days / diy
+        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * num / den
         if r is None:
             continue
-        cap = r * post.fte * days / diy
+        cap = r * post.fte * num / den
         eligible = min(personnel, cap)
         post_gap = personnel - eligible
         forwarding += eligible
         gap += post_gap
         overhead += plan.material_overhead
-        top_up += min(top_up_per_fte * post.fte * days / diy, post_gap)
+        top_up += min(top_up_per_fte * post.fte * num / den, post_gap)
         result.carrier_posts += 1
     result.land_income = round_money(land)
     result.forwarding = round_money(forwarding)
