@@ -351,3 +351,72 @@ def funding_by_module(*, year: int) -> list[ModuleFunding]:
         row.granted += grant.amount
         row.grants.append(grant)
     return [r for r in result.values() if r.programme.module_id or r.grants]
+
+
+# ---------------------------------------------------------------- entitlement beside the notified amount
+
+
+@dataclass
+class Entitlement:
+    """What a notice should grant (approved VZÄ × rate × period share) beside what the Land wrote."""
+
+    grant: GrantNotice
+    computed: Decimal | None  # None: no rate, or several rates and the VZÄ are not all allocated
+    units: int = 0
+    units_of_year: int = 12
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Notified − computed (positive: the Land granted more than the rule gives)."""
+        return None if self.computed is None else self.grant.amount - self.computed
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.difference)
+
+
+def grant_entitlement_many(*, grants: list[GrantNotice]) -> dict[int, Entitlement]:
+    """Entitlement of each notice in two queries (rates, allocations).
+
+    Computed = approved VZÄ × rate × the notice period's share of its year under the programme's rule,
+    rounded once. Where the programme has one rate for every post category that year, that rate is
+    taken; otherwise (module 1: coordination and assistant posts) the allocations must account for
+    all approved VZÄ and each is weighted with its category's rate.
+    """
+    if not grants:
+        return {}
+    years = {g.period_start.year for g in grants}
+    rates: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for r in Rate.objects.filter(year__in=years, programme_id__in={g.programme_id for g in grants}):
+        rates.setdefault((r.programme_id, r.year), {})[r.category] = r.amount_per_fte
+    allocations: dict[int, list[GrantAllocation]] = {}
+    for alloc in GrantAllocation.objects.filter(grant__in=grants).select_related("post"):
+        allocations.setdefault(alloc.grant_id, []).append(alloc)
+    result = {}
+    for grant in grants:
+        year = grant.period_start.year
+        num, den = year_units(start=grant.period_start, end=grant.period_end, year=year, rule=grant.programme.proration)
+        by_category = rates.get((grant.programme_id, year), {})
+        annual: Decimal | None = None
+        if len(set(by_category.values())) == 1:
+            annual = grant.approved_fte * next(iter(by_category.values()))
+        elif by_category:
+            allocs = allocations.get(grant.pk, [])
+            if (
+                all(a.post.category in by_category for a in allocs)
+                and sum((a.fte for a in allocs), start=ZERO) == grant.approved_fte
+            ):
+                annual = sum((by_category[a.post.category] * a.fte for a in allocs), start=Decimal(0))
+        computed = None if annual is None else round_money(annual * num / den)
+        result[grant.pk] = Entitlement(grant, computed, num, den)
+    return result
+
+
+def grant_entitlement(*, grant: GrantNotice) -> Entitlement:
+    return grant_entitlement_many(grants=[grant])[grant.pk]
+
+
+def grant_entitlement_differences(*, year: int) -> list[Entitlement]:
+    """Notices of a year whose notified amount differs from the computed entitlement (a controlling finding)."""
+    grants = list(grants_for_year(year=year).order_by("programme__module__number", "reference"))
+    return [e for e in grant_entitlement_many(grants=grants).values() if e.differs]

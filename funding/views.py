@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,7 @@ from funding.tables import (
 from kim.exports import export_response
 from kim.i18n import german
 from kim.models import Role, role_key
+from kim.money import format_euro
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.models import CostRate
 
@@ -92,7 +95,27 @@ class GrantDetailView(ScopedDetailView):
         ctx["forwardings"] = grant.forwardings.select_related("post", "carrier")
         ctx["forwarded"] = selectors.forwarded_for_grant(grant=grant)
         ctx["remaining"] = grant.amount - ctx["forwarded"]
+        ctx["entitlement"] = selectors.grant_entitlement(grant=grant)
         return ctx
+
+
+def warn_if_entitlement_differs(request: HttpRequest, grant: GrantNotice) -> None:
+    """A notified amount that differs from VZÄ × rate × period share is saved, but named (domain §1a)."""
+    entitlement = selectors.grant_entitlement(grant=grant)
+    if entitlement.differs:
+        messages.warning(
+            request,
+            _(
+                "Die Zuwendung %(amount)s weicht vom berechneten Anspruch %(computed)s ab "
+                "(bewilligte VZÄ × Pauschale × Zeitanteil; Differenz %(diff)s). Bitte den Bescheid prüfen; "
+                "die Abweichung steht im Controlling."
+            )
+            % {
+                "amount": format_euro(grant.amount),
+                "computed": format_euro(entitlement.computed),
+                "diff": format_euro(entitlement.difference),
+            },
+        )
 
 
 class GrantCreateView(ServiceFormView):
@@ -102,7 +125,9 @@ class GrantCreateView(ServiceFormView):
     success_message = _("Förderbescheid gespeichert.")
 
     def perform_save(self, form) -> GrantNotice:
-        return grant_save(data=form_data(form), user=self.request.user)
+        grant = grant_save(data=form_data(form), user=self.request.user)
+        warn_if_entitlement_differs(self.request, grant)
+        return grant
 
 
 class GrantUpdateView(ServiceFormView):
@@ -112,7 +137,9 @@ class GrantUpdateView(ServiceFormView):
     title = _("Förderbescheid bearbeiten")
 
     def perform_save(self, form) -> GrantNotice:
-        return grant_save(grant=self.object, data=form_data(form), user=self.request.user)
+        grant = grant_save(grant=self.object, data=form_data(form), user=self.request.user)
+        warn_if_entitlement_differs(self.request, grant)
+        return grant
 
 
 class AllocationCreateView(ServiceFormView):

@@ -43,6 +43,7 @@ from funding.models import (
     ProofObligation,
     ProofStatus,
 )
+from funding.selectors import grant_entitlement_differences
 from funding.tables import ProofTable
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
@@ -80,6 +81,18 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
         ctx["risks"] = [r for r in rows if r.is_risk]
         ctx["rows"] = rows
         ctx["total_difference"] = sum((r.difference for r in ctx["risks"]), start=eligibility.ZERO)
+        return ctx
+
+
+class EntitlementView(YearPageMixin, TemplateView):
+    """Notices whose notified amount differs from VZÄ × rate × period share (funding.selectors)."""
+
+    template_name = "funding/controlling/entitlements.html"
+    title = _("Bescheide: Zuwendung und berechneter Anspruch")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = grant_entitlement_differences(year=self.year)
         return ctx
 
 
