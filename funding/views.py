@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -64,6 +65,7 @@ from kim.i18n import german
 from kim.models import Role, role_key
 from kim.money import format_euro
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.years import year_or
 from modules.models import CostRate
 
 # ---------------------------------------------------------------- grants
@@ -415,6 +417,7 @@ class BudgetRowView(ScopedTableView):
         params = self.request.GET.copy()
         params["export"] = "xlsx"
         ctx["export_query"] = params.urlencode()
+        ctx["own_posts"] = budget.own_posts_share(year=year_or(self.request, date.today().year))
         return ctx
 
 

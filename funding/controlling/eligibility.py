@@ -157,7 +157,7 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     plans = dict(CostPlan.objects.filter(year=year, post_id__in=post_ids).values_list("post_id", "personnel"))
     cost_rates = dict(CostRate.objects.filter(year=year).values_list("category", "amount_per_fte"))
 
-    received = _received_shares(siblings, rates)
+    received = received_shares(siblings, rates)
 
     by_post: dict[int, list[GrantAllocation]] = defaultdict(list)
     for alloc in allocations:
@@ -183,7 +183,7 @@ def repayment_risk_list(*, year: int, posts: QuerySet[Post] | None = None) -> li
     return [row for row in post_eligibility_many(year=year, posts=posts) if row.is_risk]
 
 
-def _received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
+def received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
     """Grant money attributable to each allocation (unrounded), see the module docstring."""
     by_grant: dict[int, list[GrantAllocation]] = defaultdict(list)
     for alloc in siblings:

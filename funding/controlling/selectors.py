@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.conf import horizon_months, reminder_thresholds
-from funding.controlling.budget import MONEY_FIELD, _sum_subquery, top_up_for_year
+from funding.controlling.budget import MONEY_FIELD, _sum_subquery, own_posts_share, top_up_for_year
 from funding.controlling.charts import FlowLink, FlowNode, flow_svg
 from funding.models import (
     BudgetLine,
@@ -29,11 +29,11 @@ from funding.models import (
     ProofStatus,
     Rate,
 )
-from funding.selectors import kim_programmes_by_module, post_year_units, rule_of
+from funding.selectors import kim_programmes_by_module, money_sum, post_year_units, rule_of
 from kim.money import ZERO, round_money
 from kim.periods import add_months, year_end, year_start
 from modules.models import Post, PostCategory
-from modules.selectors import county_personnel_needs, occupied_segments
+from modules.selectors import county_personnel_needs, occupied_segments, post_is_own
 
 
 def grants_with_balances(*, year: int) -> QuerySet[GrantNotice]:
@@ -277,6 +277,8 @@ class Scenario:
     top_up: Decimal = ZERO
     own_personnel: Decimal = ZERO
     carrier_posts: int = 0
+    land_notified: Decimal = ZERO  # the year's KIM notices where they exist, else the forecast
+    own_posts_notified: Decimal = ZERO  # grants notified for the own posts, else their forecast
 
     @property
     def carriers_own_share(self) -> Decimal:
@@ -289,8 +291,19 @@ class Scenario:
 
     @property
     def county_net(self) -> Decimal:
-        """County expense minus the Land's income (negative: the Land covers more than the county spends)."""
-        return self.county_expense - self.land_income
+        """County expense minus the Land's money as notified (the forecast only for years without notices);
+        negative: the Land covers more than the county spends."""
+        return self.county_expense - self.land_notified
+
+    @property
+    def own_posts_own_share(self) -> Decimal:
+        """Own share of the body's own posts: their personnel cost minus the grants notified for them."""
+        return self.own_personnel - self.own_posts_notified
+
+    @property
+    def own_contribution(self) -> Decimal:
+        """The body's whole KIM own contribution: own share of its own posts plus the top-up for the carriers."""
+        return self.own_posts_own_share + self.top_up
 
     def forecast_for(self, basis: str) -> Decimal | None:
         return {
@@ -335,12 +348,14 @@ def scenario_figures(
         return today_rate
 
     result = Scenario(rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte)
-    land = Decimal(0)
-    for post in Post.objects.active_in(year_start(year), year_end(year)):
+    land = own_forecast = Decimal(0)
+    for post in Post.objects.active_in(year_start(year), year_end(year)).select_related("employer"):
         r = rate_for(post)
         num, den = units_of(post)
         if r is not None and num:
             land += r * post.fte * num / den
+            if post_is_own(post):
+                own_forecast += r * post.fte * num / den
     forwarding = gap = overhead = top_up = Decimal(0)
     for plan in CostPlan.objects.filter(year=year).select_related("post"):
         post = plan.post
@@ -363,6 +378,14 @@ def scenario_figures(
     result.carrier_overhead = round_money(overhead)
     result.top_up = round_money(top_up)
     result.own_personnel = county_personnel_needs(year=year).total
+    # Money the Land has already notified does not follow a changed rate: notices win where they exist.
+    notices = GrantNotice.objects.filter(period_start__year=year, is_draft=False, programme__module__isnull=False)
+    if notices.exists():
+        result.land_notified = money_sum(notices, "amount")
+        result.own_posts_notified = own_posts_share(year=year).total.notified
+    else:
+        result.land_notified = result.land_income
+        result.own_posts_notified = round_money(own_forecast)
     return result
 
 
@@ -380,7 +403,11 @@ class WhatIf:
         ("top_up", _("Übernahme des Eigenanteils durch den Kreis")),
         ("carriers_own_share", _("Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)")),
         ("own_personnel", _("Personalkosten der eigenen Stellen")),
+        ("own_posts_notified", _("Zuwendungen für die eigenen Stellen (bewilligt, sonst Prognose)")),
+        ("own_posts_own_share", _("Eigenanteil der eigenen Stellen")),
+        ("own_contribution", _("Eigenbeitrag KIM gesamt (eigene Stellen und Übernahme)")),
         ("county_expense", _("Aufwand des Kreises gesamt")),
+        ("land_notified", _("Landeszuweisungen KIM (bewilligt, sonst Prognose)")),
         ("county_net", _("Aufwand des Kreises abzüglich Landeszuweisungen")),
     ]
 
