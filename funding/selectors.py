@@ -14,10 +14,11 @@ from funding.models import (
     GrantAllocation,
     GrantNotice,
     OwnShareRequest,
+    OwnShareTopUp,
     Programme,
     Rate,
 )
-from kim.models import Organisation
+from kim.models import Organisation, OrganisationKind
 from kim.money import ZERO, round_money
 from kim.periods import Proration, prorate_period, year_units
 from modules.models import Post
@@ -157,6 +158,7 @@ class GapRow:
     eligible: Decimal | None
     gap: Decimal | None
     uncovered_overhead: Decimal
+    top_up: Decimal = ZERO  # the county's decided take-over for this post (0 without a decision)
 
     @property
     def post(self) -> Post:
@@ -167,8 +169,14 @@ class GapRow:
         return self.cost_plan.post.employer
 
     @property
+    def remaining_gap(self) -> Decimal | None:
+        """Personnel gap the carrier still carries after the county's top-up."""
+        return None if self.gap is None else self.gap - self.top_up
+
+    @property
     def own_share(self) -> Decimal | None:
-        return None if self.gap is None else self.gap + self.uncovered_overhead
+        """Remaining own share: personnel cost − forwarded − top-up, plus the uncovered overhead."""
+        return None if self.gap is None else self.gap - self.top_up + self.uncovered_overhead
 
 
 def own_share_gap(
@@ -197,19 +205,33 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     programmes = kim_programmes_by_module()
     years = {p.year for p in plans}
     rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
+    top_ups = dict(OwnShareTopUp.objects.filter(year__in=years).values_list("year", "amount_per_fte"))
     rows = []
     for plan in plans:
         programme = programmes.get(plan.post.module_id)
         rate = rates.get((programme.pk, plan.post.category, plan.year)) if programme else None
-        rows.append(
-            own_share_gap(
-                cost_plan=plan,
-                rate=rate,
-                personnel_costs_only=programme.personnel_costs_only if programme else True,
-                rule=rule_of(programme),
-            )
+        row = own_share_gap(
+            cost_plan=plan,
+            rate=rate,
+            personnel_costs_only=programme.personnel_costs_only if programme else True,
+            rule=rule_of(programme),
         )
+        row.top_up = post_top_up(row=row, per_fte=top_ups.get(plan.year), rule=rule_of(programme))
+        rows.append(row)
     return rows
+
+
+def post_top_up(*, row: GapRow, per_fte: Decimal | None, rule: str) -> Decimal:
+    """The decided top-up for one carrier post: min(top-up per VZÄ × FTE for the post's part of the year, gap).
+
+    Only the body's own carriers (organisations of kind carrier) receive it; own posts and posts of
+    other kinds never do."""
+    if per_fte is None or row.gap is None or row.post.employer.kind != OrganisationKind.CARRIER:
+        return ZERO
+    allowed = round_money(
+        post_year_share(annual=per_fte * row.post.fte, post=row.post, year=row.cost_plan.year, rule=rule)
+    )
+    return min(allowed, row.gap)
 
 
 @dataclass
@@ -220,10 +242,17 @@ class GapSummary:
     total_overhead: Decimal
     per_post: Decimal | None  # the gap per post when every post has the same gap, else None
     missing_rates: int
+    total_top_up: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        """What the carriers still carry after the top-up: gap − top-up + uncovered overhead."""
+        return self.total_gap - self.total_top_up + self.total_overhead
 
 
 def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None = None) -> GapSummary:
-    plans = CostPlan.objects.filter(year=year)
+    """Gaps of the body's own carriers' posts in a year (the own posts' cost plans are not a carrier's gap)."""
+    plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
     if carriers is not None:
         plans = plans.filter(post__employer__in=carriers)
     rows = own_share_gaps(cost_plans=plans)
@@ -236,6 +265,7 @@ def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None 
         total_overhead=sum((r.uncovered_overhead for r in rows), start=ZERO),
         per_post=gaps.pop() if len(gaps) == 1 else None,
         missing_rates=len(rows) - len(known),
+        total_top_up=sum((r.top_up for r in known), start=ZERO),
     )
 
 
@@ -245,7 +275,9 @@ def applicant_carriers(*, applicant: Organisation) -> QuerySet[Organisation]:
 
 
 def own_share_recommended(*, request: OwnShareRequest) -> Decimal:
-    """Recommended take-over: the sum of the personnel gaps of the applicant's posts in the budget year.
+    """Recommended take-over: the sum of the personnel gaps of the applicant's posts in the budget year,
+    capped by the requested amount and – once a top-up per VZÄ is decided for the year – by what that
+    decision allows for those posts.
 
     The paper's rule: up to the gap per post (9.000 €), at most the sum over all posts
     (45.000 €); uncovered overhead is not recommended.
@@ -258,16 +290,21 @@ def own_share_recommended_many(*, requests: list[OwnShareRequest]) -> dict[int, 
     if not requests:
         return {}
     years = {r.budget_year for r in requests}
-    rows = own_share_gaps(cost_plans=CostPlan.objects.filter(year__in=years))
+    rows = own_share_gaps(
+        cost_plans=CostPlan.objects.filter(year__in=years, post__employer__kind=OrganisationKind.CARRIER)
+    )
+    decided = set(OwnShareTopUp.objects.filter(year__in=years).values_list("year", flat=True))
     gaps: dict[tuple[int, int], Decimal] = {}
     for row in rows:
         if row.gap is None:
             continue
         carrier = row.carrier
+        # a decided top-up caps the recommendation at what it allows for the post
+        amount = row.top_up if row.cost_plan.year in decided else row.gap
         for org_id in {carrier.pk, carrier.parent_id}:
             if org_id:
                 key = (org_id, row.cost_plan.year)
-                gaps[key] = gaps.get(key, ZERO) + row.gap
+                gaps[key] = gaps.get(key, ZERO) + amount
     return {r.pk: min(gaps.get((r.applicant_id, r.budget_year), ZERO), r.requested_amount) for r in requests}
 
 

@@ -25,6 +25,7 @@ from funding.models import (
 )
 from funding.selectors import annual_cap, kim_programmes_by_module, post_year_share, post_year_units
 from kim import figure_cache
+from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
 from kim.periods import year_end, year_start
 from modules.models import Post
@@ -145,7 +146,9 @@ def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
         (r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))
     }
     totals = {year: Decimal(0) for year in decisions}
-    for plan in CostPlan.objects.filter(year__in=list(decisions)).select_related("post"):
+    # only the body's own carriers receive the top-up
+    plans = CostPlan.objects.filter(year__in=list(decisions), post__employer__kind=OrganisationKind.CARRIER)
+    for plan in plans.select_related("post"):
         post = plan.post
         programme = programmes.get(post.module_id)
         rate = rates.get((programme.pk, post.category, plan.year)) if programme else None

@@ -30,6 +30,7 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import kim_programmes_by_module, money_sum, post_year_units, rule_of
+from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
 from kim.periods import add_months, year_end, year_start
 from modules.models import Post, PostCategory
@@ -357,7 +358,9 @@ def scenario_figures(
             if post_is_own(post):
                 own_forecast += r * post.fte * num / den
     forwarding = gap = overhead = top_up = Decimal(0)
-    for plan in CostPlan.objects.filter(year=year).select_related("post"):
+    for plan in CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER).select_related(
+        "post"
+    ):
         post = plan.post
         num, den = units_of(post)
         r = rate_for(post)
