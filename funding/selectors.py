@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from funding.models import (
     CostPlan,
@@ -19,8 +20,8 @@ from funding.models import (
     Rate,
 )
 from kim.models import Organisation, OrganisationKind
-from kim.money import ZERO, round_money
-from kim.periods import Proration, prorate_period, year_units
+from kim.money import ZERO, format_fte, round_money
+from kim.periods import Proration, overlaps, prorate_period, year_end, year_start, year_units
 from modules.models import Post
 
 
@@ -457,3 +458,50 @@ def grant_entitlement_differences(*, year: int) -> list[Entitlement]:
     """Notices of a year whose notified amount differs from the computed entitlement (a controlling finding)."""
     grants = list(grants_for_year(year=year).order_by("programme__module__number", "reference"))
     return [e for e in grant_entitlement_many(grants=grants).values() if e.differs]
+
+
+# ---------------------------------------------------------------- minimum share rule on posts and occupancies
+
+
+@dataclass
+class MinShareFinding:
+    programme: Programme
+    post: Post
+    fte: Decimal
+    what: str  # "post" or "occupancy"
+
+    @property
+    def message(self) -> str:
+        return str(
+            _("%(what)s „%(post)s“ mit %(fte)s VZÄ liegt unter dem Mindestanteil von %(min)s VZÄ des Programms %(p)s.")
+            % {
+                "what": _("Stelle") if self.what == "post" else _("Besetzung der Stelle"),
+                "post": self.post.title,
+                "fte": format_fte(self.fte),
+                "min": format_fte(self.programme.min_share_fte),
+                "p": self.programme.short_name,
+            }
+        )
+
+
+def min_share_findings(*, year: int) -> list[MinShareFinding]:
+    """Posts and occupancies active in ``year`` whose share is below their programme's minimum (e.g. 0,5 VZÄ),
+    in three queries; the rule is a programme's data (domain §1a), flagged rather than refused."""
+    programmes = {p.module_id: p for p in Programme.objects.filter(module__isnull=False, min_share_fte__isnull=False)}
+    if not programmes:
+        return []
+    posts = (
+        Post.objects.active_in(year_start(year), year_end(year))
+        .filter(module_id__in=programmes)
+        .prefetch_related("occupancies")
+        .order_by("module__number", "title", "pk")
+    )
+    findings = []
+    for post in posts:
+        programme = programmes[post.module_id]
+        if post.fte < programme.min_share_fte:
+            findings.append(MinShareFinding(programme, post, post.fte, "post"))
+        for occ in post.occupancies.all():
+            if overlaps(occ.start, occ.end, year_start(year), year_end(year)) and occ.fte < programme.min_share_fte:
+                findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
+    return findings

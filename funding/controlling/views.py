@@ -43,7 +43,7 @@ from funding.models import (
     ProofObligation,
     ProofStatus,
 )
-from funding.selectors import grant_entitlement_differences
+from funding.selectors import grant_entitlement_differences, min_share_findings
 from funding.tables import ProofTable
 from kim.models import Role, role_key
 from kim.uploads import serve_private_file
@@ -81,6 +81,7 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
         ctx["risks"] = [r for r in rows if r.is_risk]
         ctx["rows"] = rows
         ctx["total_difference"] = sum((r.difference for r in ctx["risks"]), start=eligibility.ZERO)
+        ctx["min_share_findings"] = min_share_findings(year=self.year)
         return ctx
 
 
