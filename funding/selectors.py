@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from funding.models import (
@@ -202,11 +202,16 @@ def own_share_gap(
 
 def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     """Gaps for a (filtered, scoped) queryset of cost plans in a fixed number of queries."""
-    plans = list(cost_plans.select_related("post__employer", "post__module", "post__place"))
+    # the year's top-up decision rides along as a subquery (no extra query on list pages)
+    decided = OwnShareTopUp.objects.filter(year=OuterRef("year")).values("amount_per_fte")[:1]
+    plans = list(
+        cost_plans.select_related("post__employer", "post__module", "post__place").annotate(
+            top_up_per_fte=Subquery(decided)
+        )
+    )
     programmes = kim_programmes_by_module()
     years = {p.year for p in plans}
     rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
-    top_ups = dict(OwnShareTopUp.objects.filter(year__in=years).values_list("year", "amount_per_fte"))
     rows = []
     for plan in plans:
         programme = programmes.get(plan.post.module_id)
@@ -217,7 +222,10 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
             personnel_costs_only=programme.personnel_costs_only if programme else True,
             rule=rule_of(programme),
         )
-        row.top_up = post_top_up(row=row, per_fte=top_ups.get(plan.year), rule=rule_of(programme))
+        per_fte = plan.top_up_per_fte  # type: ignore[attr-defined]
+        row.top_up = post_top_up(
+            row=row, per_fte=None if per_fte is None else Decimal(str(per_fte)), rule=rule_of(programme)
+        )
         rows.append(row)
     return rows
 
