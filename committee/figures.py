@@ -27,7 +27,7 @@ from funding import selectors as fs
 from funding.controlling import budget
 from funding.models import BudgetKind, BudgetLine, CostPlan, ForwardingContract, Programme
 from kim import figure_cache
-from kim.money import ZERO, format_euro, format_fte, round_money
+from kim.money import ZERO, format_decimal, format_euro, format_fte, round_money
 from kim.periods import year_end, year_start
 from modules import selectors as ms
 from modules.models import Post, PostCategory
@@ -35,6 +35,7 @@ from modules.models import Post, PostCategory
 EURO = "euro"
 FTE = "fte"
 COUNT = "count"
+PERCENT = "percent"
 
 # ``{{ name }}`` or ``{{ name:2020 }}``; anything else between double braces is reported as unknown.
 MARKER = re.compile(r"\{\{\s*(.*?)\s*\}\}")
@@ -140,6 +141,22 @@ FIGURES: dict[str, Figure] = {
     "land_income_forecast": Figure(
         "Prognose Landeszuweisungen", EURO, lambda year: budget.land_income_forecast(year=year)
     ),
+    "own_posts_expense": Figure(
+        "Aufwand der eigenen Stellen", EURO, lambda year: budget.own_posts_share(year=year).total.expense
+    ),
+    "own_posts_notified": Figure(
+        "bewilligte Zuwendungen für die eigenen Stellen",
+        EURO,
+        lambda year: budget.own_posts_share(year=year).total.notified,
+    ),
+    "own_posts_own_share": Figure(
+        "Eigenanteil der eigenen Stellen", EURO, lambda year: budget.own_posts_share(year=year).total.own_share
+    ),
+    "own_posts_land_share": Figure(
+        "Landesanteil am Aufwand der eigenen Stellen",
+        PERCENT,
+        lambda year: budget.own_posts_share(year=year).total.land_share_percent,
+    ),
 }
 
 
@@ -150,6 +167,8 @@ def format_figure(kind: str, value: Decimal | int | None) -> str:
         return format_euro(value)
     if kind == FTE:
         return format_fte(value)
+    if kind == PERCENT:
+        return f"{format_decimal(value, 2)}\u00a0%"
     return str(value)
 
 

@@ -159,7 +159,28 @@ def agenda_item_json(item: AgendaItem, u: Urls, consultations: dict[tuple[int, i
         data["consultation"] = u("consultation", consultation.pk)
         if consultation.result:
             data["result"] = consultation.get_result_display()
+            if consultation.has_votes:
+                data["resolutionText"] = vote_text(consultation)
+                # OParl 1.1 allows vendor-prefixed extension fields; documented in the README (OParl section)
+                data["kim:votes"] = {
+                    "yes": consultation.votes_yes,
+                    "no": consultation.votes_no,
+                    "abstention": consultation.votes_abstention,
+                    "biased": consultation.votes_biased,
+                }
     return _stamp(data, item)
+
+
+def vote_text(consultation: Consultation) -> str:
+    """ "Ja 30 · Nein 2 · Enthaltungen 1 · befangen 0": every recorded count, a recorded 0 included."""
+
+    def count(value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    return (
+        f"{consultation.get_result_display()}: Ja {count(consultation.votes_yes)} · Nein {count(consultation.votes_no)}"
+        f" · Enthaltungen {count(consultation.votes_abstention)} · befangen {count(consultation.votes_biased)}"
+    )
 
 
 def meeting_json(meeting: Meeting, u: Urls, consultations: dict | None = None) -> dict:

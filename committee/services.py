@@ -350,5 +350,7 @@ def consultation_record_result(
     status = PaperStatus.DECIDED if decided else PaperStatus.RELEASED
     if paper.status != status:
         paper.status = status
-        paper.save(update_fields=["status", "modified"])
+    # OParl clients synchronise with modified_since: the paper and its agenda items changed with the result.
+    paper.save(update_fields=["status", "modified"])
+    AgendaItem.objects.filter(meeting_id=consultation.meeting_id, paper_id=paper.pk).update(modified=timezone.now())
     return consultation

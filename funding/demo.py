@@ -37,7 +37,7 @@ from funding.selectors import forwarding_amount_from, forwarding_inputs
 from kim.demo import DemoOrganisations, upsert
 from kim.models import User
 from kim.money import round_money
-from kim.periods import overlap_days, prorate, year_end, year_start
+from kim.periods import Proration, prorate_period, year_end, year_start
 from modules.demo import DemoPosts
 from modules.models import PostCategory
 
@@ -63,7 +63,13 @@ def load(orgs: DemoOrganisations, demo_posts: DemoPosts) -> dict[str, int]:
         programmes[number], _ = upsert(
             Programme,
             short_name=f"KIM Modul {number}",
-            defaults={"name": f"Kommunales Integrationsmanagement – Modul {number}", "module": module, "funder": land},
+            # The Land's KIM notices count full calendar months (01.07.–31.12. = 6/12 of the annual amount).
+            defaults={
+                "name": f"Kommunales Integrationsmanagement – Modul {number}",
+                "module": module,
+                "funder": land,
+                "proration": Proration.FULL_MONTHS,
+            },
         )
     for name, short in OTHER_PROGRAMMES:
         upsert(Programme, short_name=short, defaults={"name": name, "funder": land})
@@ -142,9 +148,9 @@ def _load_grants(programmes, county, authority, posts) -> dict[tuple[int, int], 
                 start, end = date(2020, 7, 1), year_end(2020)
             else:
                 start, end = year_start(year), year_end(year)
-            days = overlap_days(start, end, start, end)
             annual = sum((rates[(programme.pk, p.category, year)] * p.fte for p in module_posts), start=D(0))
-            amount = prorate(annual=annual, days=days, year=year)  # rounded once, for the whole notice
+            # rounded once, for the whole notice
+            amount = prorate_period(annual=annual, start=start, end=end, year=year, rule=programme.proration)
             fte = sum((p.fte for p in module_posts), start=D(0))
             grant, _ = upsert(
                 GrantNotice,

@@ -22,7 +22,7 @@ class ProgrammeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Programme
-        fields = ["name", "short_name", "module", "funder", "personnel_costs_only", "min_share_fte"]
+        fields = ["name", "short_name", "module", "funder", "personnel_costs_only", "min_share_fte", "proration"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

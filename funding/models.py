@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kim.models import Organisation
+from kim.periods import Proration
 from kim.uploads import private_storage
 from kim.versioning import VersionedModel
 from modules.models import FTE, MONEY, Module, Post, PostCategory
@@ -41,6 +42,16 @@ class Programme(VersionedModel):
         null=True,
         blank=True,
         help_text=_("Manche Kreise fördern nur Stellenanteile ab 0,5 VZÄ; leer = keine Untergrenze."),
+    )
+    proration = models.CharField(
+        _("Anteilige Berechnung"),
+        max_length=20,
+        choices=Proration.choices,
+        default=Proration.FULL_MONTHS,
+        help_text=_(
+            "Wie Teiljahre und Vakanzen zählen: Bescheide des Landes rechnen meist in vollen Kalendermonaten "
+            "(01.07.–31.12. = 6/12 des Jahresbetrags)."
+        ),
     )
 
     history = HistoricalRecords()

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from funding.models import (
     CostPlan,
@@ -14,14 +15,14 @@ from funding.models import (
     GrantAllocation,
     GrantNotice,
     OwnShareRequest,
+    OwnShareTopUp,
     Programme,
     Rate,
 )
-from kim.models import Organisation
-from kim.money import ZERO, round_money
-from kim.periods import days_in_year, overlap_days, prorate, year_end, year_start
+from kim.models import Organisation, OrganisationKind
+from kim.money import ZERO, format_fte, round_money
+from kim.periods import Proration, overlaps, prorate_period, year_end, year_start, year_units
 from modules.models import Post
-from modules.selectors import post_active_days
 
 
 def rates_for_year(*, year: int) -> dict[tuple[int, str], Decimal]:
@@ -39,20 +40,44 @@ def annual_cap(*, rate: Decimal, fte: Decimal) -> Decimal:
     return rate * fte
 
 
-def forwarding_amount(
-    *, rate: Decimal, fte: Decimal, personnel_cost: Decimal, post_days: int, year: int, start: date, end: date
-) -> Decimal:
-    """min(actual personnel cost, rate × FTE), pro rata by days for the contract period.
+def rule_of(programme: Programme | None) -> str:
+    """The programme's proration rule (days / full / started months); without a programme: days."""
+    return programme.proration if programme is not None else Proration.DAYS
 
-    ``personnel_cost`` is the carrier's plan for the post's ``post_days`` in the year; the
-    contract's share of it is taken by days, the cap is rate × FTE × contract days / days
-    in the year. The minimum is rounded once (ROUND_HALF_UP).
+
+def post_year_units(*, post: Post, year: int, rule: str) -> tuple[int, int]:
+    """(units the post exists in ``year``, units of the year) under the rule: days or calendar months."""
+    return year_units(start=post.start, end=post.end, year=year, rule=rule)
+
+
+def post_year_share(*, annual: Decimal, post: Post, year: int, rule: str) -> Decimal:
+    """annual × the post's share of ``year`` under the rule, unrounded (callers sum, then round once)."""
+    num, den = post_year_units(post=post, year=year, rule=rule)
+    return annual * num / den
+
+
+def forwarding_amount(
+    *,
+    rate: Decimal,
+    fte: Decimal,
+    personnel_cost: Decimal,
+    post_units: int,
+    year: int,
+    start: date,
+    end: date,
+    rule: str = Proration.DAYS,
+) -> Decimal:
+    """min(actual personnel cost, rate × FTE), pro rata for the contract period under the programme's rule.
+
+    ``personnel_cost`` is the carrier's plan for the post's ``post_units`` (days or months) in the
+    year; the contract's share of it is taken in the same units, the cap is rate × FTE × contract
+    units / units of the year (6/12 for 01.07.–31.12. by months). The minimum is rounded once.
     """
-    days = overlap_days(start, end, year_start(year), year_end(year))
-    if not days or not post_days:
+    units, year_total = year_units(start=start, end=end, year=year, rule=rule)
+    if not units or not post_units:
         return ZERO
-    cost_share = personnel_cost * days / post_days
-    cap = annual_cap(rate=rate, fte=fte) * days / days_in_year(year)
+    cost_share = personnel_cost * units / post_units
+    cap = annual_cap(rate=rate, fte=fte) * units / year_total
     return round_money(min(cost_share, cap))
 
 
@@ -63,6 +88,7 @@ class ForwardingInputs:
     allocation: GrantAllocation | None
     cost_plan: CostPlan | None
     rate: Rate | None
+    rule: str = Proration.DAYS
 
     @property
     def complete(self) -> bool:
@@ -77,21 +103,23 @@ def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date,
         .first(),
         cost_plan=CostPlan.objects.filter(post=post, year=year).first(),
         rate=Rate.objects.filter(programme_id=grant.programme_id, category=post.category, year=year).first(),
+        rule=grant.programme.proration,
     )
 
 
 def forwarding_amount_from(*, inputs: ForwardingInputs, post: Post, year: int, start: date, end: date) -> Decimal:
-    """The contract amount: min(personnel cost, rate × allocated FTE), pro rata by days (see forwarding_amount)."""
+    """The contract amount: min(personnel cost, rate × allocated FTE), pro rata (see forwarding_amount)."""
     if inputs.rate is None or inputs.allocation is None or inputs.cost_plan is None:
         raise ValueError("forwarding_amount_from needs complete inputs; services check them first (_require_inputs).")
     return forwarding_amount(
         rate=inputs.rate.amount_per_fte,
         fte=inputs.allocation.fte,
         personnel_cost=inputs.cost_plan.personnel,
-        post_days=post_active_days(post=post, year=year),
+        post_units=post_year_units(post=post, year=year, rule=inputs.rule)[0],
         year=year,
         start=start,
         end=end,
+        rule=inputs.rule,
     )
 
 
@@ -133,6 +161,7 @@ class GapRow:
     eligible: Decimal | None
     gap: Decimal | None
     uncovered_overhead: Decimal
+    top_up: Decimal = ZERO  # the county's decided take-over for this post (0 without a decision)
 
     @property
     def post(self) -> Post:
@@ -143,24 +172,30 @@ class GapRow:
         return self.cost_plan.post.employer
 
     @property
+    def remaining_gap(self) -> Decimal | None:
+        """Personnel gap the carrier still carries after the county's top-up."""
+        return None if self.gap is None else self.gap - self.top_up
+
+    @property
     def own_share(self) -> Decimal | None:
-        return None if self.gap is None else self.gap + self.uncovered_overhead
+        """Remaining own share: personnel cost − forwarded − top-up, plus the uncovered overhead."""
+        return None if self.gap is None else self.gap - self.top_up + self.uncovered_overhead
 
 
-def own_share_gap(*, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_only: bool = True) -> GapRow:
+def own_share_gap(
+    *, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_only: bool = True, rule: str = Proration.DAYS
+) -> GapRow:
     """Gap of one carrier post in one year.
 
-    Eligible = min(personnel cost, rate × FTE pro rata for the post's days in the year);
+    Eligible = min(personnel cost, rate × FTE pro rata for the post's part of the year under the rule);
     gap = personnel cost − eligible; overhead stays uncovered where the programme funds
     personnel costs only (KIM module 2).
     """
     post = cost_plan.post
     if rate is None:
         return GapRow(cost_plan, None, None, None, cost_plan.material_overhead)
-    cap = prorate(
-        annual=annual_cap(rate=rate, fte=post.fte),
-        days=post_active_days(post=post, year=cost_plan.year),
-        year=cost_plan.year,
+    cap = prorate_period(
+        annual=annual_cap(rate=rate, fte=post.fte), start=post.start, end=post.end, year=cost_plan.year, rule=rule
     )
     eligible = min(cost_plan.personnel, cap)
     overhead = cost_plan.material_overhead if personnel_costs_only else ZERO
@@ -169,7 +204,13 @@ def own_share_gap(*, cost_plan: CostPlan, rate: Decimal | None, personnel_costs_
 
 def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     """Gaps for a (filtered, scoped) queryset of cost plans in a fixed number of queries."""
-    plans = list(cost_plans.select_related("post__employer", "post__module", "post__place"))
+    # the year's top-up decision rides along as a subquery (no extra query on list pages)
+    decided = OwnShareTopUp.objects.filter(year=OuterRef("year")).values("amount_per_fte")[:1]
+    plans = list(
+        cost_plans.select_related("post__employer", "post__module", "post__place").annotate(
+            top_up_per_fte=Subquery(decided)
+        )
+    )
     programmes = kim_programmes_by_module()
     years = {p.year for p in plans}
     rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
@@ -177,12 +218,31 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     for plan in plans:
         programme = programmes.get(plan.post.module_id)
         rate = rates.get((programme.pk, plan.post.category, plan.year)) if programme else None
-        rows.append(
-            own_share_gap(
-                cost_plan=plan, rate=rate, personnel_costs_only=programme.personnel_costs_only if programme else True
-            )
+        row = own_share_gap(
+            cost_plan=plan,
+            rate=rate,
+            personnel_costs_only=programme.personnel_costs_only if programme else True,
+            rule=rule_of(programme),
         )
+        per_fte = plan.top_up_per_fte  # type: ignore[attr-defined]
+        row.top_up = post_top_up(
+            row=row, per_fte=None if per_fte is None else Decimal(str(per_fte)), rule=rule_of(programme)
+        )
+        rows.append(row)
     return rows
+
+
+def post_top_up(*, row: GapRow, per_fte: Decimal | None, rule: str) -> Decimal:
+    """The decided top-up for one carrier post: min(top-up per VZÄ × FTE for the post's part of the year, gap).
+
+    Only the body's own carriers (organisations of kind carrier) receive it; own posts and posts of
+    other kinds never do."""
+    if per_fte is None or row.gap is None or row.post.employer.kind != OrganisationKind.CARRIER:
+        return ZERO
+    allowed = round_money(
+        post_year_share(annual=per_fte * row.post.fte, post=row.post, year=row.cost_plan.year, rule=rule)
+    )
+    return min(allowed, row.gap)
 
 
 @dataclass
@@ -193,22 +253,31 @@ class GapSummary:
     total_overhead: Decimal
     per_post: Decimal | None  # the gap per post when every post has the same gap, else None
     missing_rates: int
+    total_top_up: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        """What the carriers still carry after the top-up: gap − top-up + uncovered overhead."""
+        return self.total_gap - self.total_top_up + self.total_overhead
 
 
 def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None = None) -> GapSummary:
-    plans = CostPlan.objects.filter(year=year)
+    """Gaps of the body's own carriers' posts in a year (the own posts' cost plans are not a carrier's gap)."""
+    plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
     if carriers is not None:
         plans = plans.filter(post__employer__in=carriers)
     rows = own_share_gaps(cost_plans=plans)
-    known = [r.gap for r in rows if r.gap is not None]
-    gaps = set(known)
+    known = [r for r in rows if r.gap is not None]
+    known_gaps = [r.gap for r in known if r.gap is not None]
+    gaps = set(known_gaps)
     return GapSummary(
         year=year,
         posts=len(known),
-        total_gap=sum(known, start=ZERO),
+        total_gap=sum(known_gaps, start=ZERO),
         total_overhead=sum((r.uncovered_overhead for r in rows), start=ZERO),
         per_post=gaps.pop() if len(gaps) == 1 else None,
         missing_rates=len(rows) - len(known),
+        total_top_up=sum((r.top_up for r in known), start=ZERO),
     )
 
 
@@ -218,7 +287,9 @@ def applicant_carriers(*, applicant: Organisation) -> QuerySet[Organisation]:
 
 
 def own_share_recommended(*, request: OwnShareRequest) -> Decimal:
-    """Recommended take-over: the sum of the personnel gaps of the applicant's posts in the budget year.
+    """Recommended take-over: the sum of the personnel gaps of the applicant's posts in the budget year,
+    capped by the requested amount and – once a top-up per VZÄ is decided for the year – by what that
+    decision allows for those posts.
 
     The paper's rule: up to the gap per post (9.000 €), at most the sum over all posts
     (45.000 €); uncovered overhead is not recommended.
@@ -231,16 +302,21 @@ def own_share_recommended_many(*, requests: list[OwnShareRequest]) -> dict[int, 
     if not requests:
         return {}
     years = {r.budget_year for r in requests}
-    rows = own_share_gaps(cost_plans=CostPlan.objects.filter(year__in=years))
+    rows = own_share_gaps(
+        cost_plans=CostPlan.objects.filter(year__in=years, post__employer__kind=OrganisationKind.CARRIER)
+    )
+    decided = set(OwnShareTopUp.objects.filter(year__in=years).values_list("year", flat=True))
     gaps: dict[tuple[int, int], Decimal] = {}
     for row in rows:
         if row.gap is None:
             continue
         carrier = row.carrier
+        # a decided top-up caps the recommendation at what it allows for the post
+        amount = row.top_up if row.cost_plan.year in decided else row.gap
         for org_id in {carrier.pk, carrier.parent_id}:
             if org_id:
                 key = (org_id, row.cost_plan.year)
-                gaps[key] = gaps.get(key, ZERO) + row.gap
+                gaps[key] = gaps.get(key, ZERO) + amount
     return {r.pk: min(gaps.get((r.applicant_id, r.budget_year), ZERO), r.requested_amount) for r in requests}
 
 
@@ -263,18 +339,25 @@ class RepaymentRisk:
 
 
 def allocation_received(*, allocation: GrantAllocation) -> Decimal:
-    """The grant money attributable to one allocation: grant × share of approved VZÄ × share of the grant period."""
+    """The grant money attributable to one allocation: grant × share of approved VZÄ × share of the grant period
+    (the period shares counted under the programme's rule)."""
     grant = allocation.grant
-    grant_days = overlap_days(grant.period_start, grant.period_end, grant.period_start, grant.period_end)
-    alloc_days = overlap_days(allocation.start, allocation.end, grant.period_start, grant.period_end)
-    return round_money(grant.amount * allocation.fte / grant.approved_fte * alloc_days / grant_days)
+    rule = grant.programme.proration
+    year = grant.period_start.year
+    grant_units, _ = year_units(start=grant.period_start, end=grant.period_end, year=year, rule=rule)
+    alloc_units, _ = year_units(
+        start=max(allocation.start, grant.period_start), end=min(allocation.end, grant.period_end), year=year, rule=rule
+    )
+    if not grant_units or not grant.approved_fte:
+        return ZERO
+    return round_money(grant.amount * allocation.fte / grant.approved_fte * alloc_units / grant_units)
 
 
 def repayment_risks(*, year: int) -> list[RepaymentRisk]:
     """Allocations whose post is not in place for the whole funded period (late start, early end).
 
-    Eligible is the rate × FTE pro rata for the days the post exists within the allocation,
-    capped at what was received.
+    Eligible is the rate × FTE pro rata for the part of the allocation the post exists in (under the
+    programme's rule), capped at what was received.
     """
     rates = rates_for_year(year=year)
     risks = []
@@ -287,8 +370,15 @@ def repayment_risks(*, year: int) -> list[RepaymentRisk]:
             continue
         received = allocation_received(allocation=alloc)
         rate = rates.get((alloc.grant.programme_id, post.category))
-        days = overlap_days(post.start, post.end, alloc.start, alloc.end)
-        eligible = received if rate is None else min(received, prorate(annual=rate * alloc.fte, days=days, year=year))
+        rule = alloc.grant.programme.proration
+        by_rate = prorate_period(
+            annual=(rate or ZERO) * alloc.fte,
+            start=max(post.start, alloc.start),
+            end=min(post.end or alloc.end, alloc.end),
+            year=year,
+            rule=rule,
+        )
+        eligible = received if rate is None else min(received, by_rate)
         cause = "late_start" if post.start > alloc.start else "early_end"
         risks.append(RepaymentRisk(alloc, received, eligible, cause))
     return risks
@@ -310,3 +400,119 @@ def funding_by_module(*, year: int) -> list[ModuleFunding]:
         row.granted += grant.amount
         row.grants.append(grant)
     return [r for r in result.values() if r.programme.module_id or r.grants]
+
+
+# ---------------------------------------------------------------- entitlement beside the notified amount
+
+
+@dataclass
+class Entitlement:
+    """What a notice should grant (approved VZÄ × rate × period share) beside what the Land wrote."""
+
+    grant: GrantNotice
+    computed: Decimal | None  # None: no rate, or several rates and the VZÄ are not all allocated
+    units: int = 0
+    units_of_year: int = 12
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Notified − computed (positive: the Land granted more than the rule gives)."""
+        return None if self.computed is None else self.grant.amount - self.computed
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.difference)
+
+
+def grant_entitlement_many(*, grants: list[GrantNotice]) -> dict[int, Entitlement]:
+    """Entitlement of each notice in two queries (rates, allocations).
+
+    Computed = approved VZÄ × rate × the notice period's share of its year under the programme's rule,
+    rounded once. Where the programme has one rate for every post category that year, that rate is
+    taken; otherwise (module 1: coordination and assistant posts) the allocations must account for
+    all approved VZÄ and each is weighted with its category's rate.
+    """
+    if not grants:
+        return {}
+    years = {g.period_start.year for g in grants}
+    rates: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for r in Rate.objects.filter(year__in=years, programme_id__in={g.programme_id for g in grants}):
+        rates.setdefault((r.programme_id, r.year), {})[r.category] = r.amount_per_fte
+    allocations: dict[int, list[GrantAllocation]] = {}
+    for alloc in GrantAllocation.objects.filter(grant__in=grants).select_related("post"):
+        allocations.setdefault(alloc.grant_id, []).append(alloc)
+    result = {}
+    for grant in grants:
+        year = grant.period_start.year
+        num, den = year_units(start=grant.period_start, end=grant.period_end, year=year, rule=grant.programme.proration)
+        by_category = rates.get((grant.programme_id, year), {})
+        annual: Decimal | None = None
+        if len(set(by_category.values())) == 1:
+            annual = grant.approved_fte * next(iter(by_category.values()))
+        elif by_category:
+            allocs = allocations.get(grant.pk, [])
+            if (
+                all(a.post.category in by_category for a in allocs)
+                and sum((a.fte for a in allocs), start=ZERO) == grant.approved_fte
+            ):
+                annual = sum((by_category[a.post.category] * a.fte for a in allocs), start=Decimal(0))
+        computed = None if annual is None else round_money(annual * num / den)
+        result[grant.pk] = Entitlement(grant, computed, num, den)
+    return result
+
+
+def grant_entitlement(*, grant: GrantNotice) -> Entitlement:
+    return grant_entitlement_many(grants=[grant])[grant.pk]
+
+
+def grant_entitlement_differences(*, year: int) -> list[Entitlement]:
+    """Notices of a year whose notified amount differs from the computed entitlement (a controlling finding)."""
+    grants = list(grants_for_year(year=year).order_by("programme__module__number", "reference"))
+    return [e for e in grant_entitlement_many(grants=grants).values() if e.differs]
+
+
+# ---------------------------------------------------------------- minimum share rule on posts and occupancies
+
+
+@dataclass
+class MinShareFinding:
+    programme: Programme
+    post: Post
+    fte: Decimal
+    what: str  # "post" or "occupancy"
+
+    @property
+    def message(self) -> str:
+        return str(
+            _("%(what)s „%(post)s“ mit %(fte)s VZÄ liegt unter dem Mindestanteil von %(min)s VZÄ des Programms %(p)s.")
+            % {
+                "what": _("Stelle") if self.what == "post" else _("Besetzung der Stelle"),
+                "post": self.post.title,
+                "fte": format_fte(self.fte),
+                "min": format_fte(self.programme.min_share_fte),
+                "p": self.programme.short_name,
+            }
+        )
+
+
+def min_share_findings(*, year: int) -> list[MinShareFinding]:
+    """Posts and occupancies active in ``year`` whose share is below their programme's minimum (e.g. 0,5 VZÄ),
+    in three queries; the rule is a programme's data (domain §1a), flagged rather than refused."""
+    programmes = {p.module_id: p for p in Programme.objects.filter(module__isnull=False, min_share_fte__isnull=False)}
+    if not programmes:
+        return []
+    posts = (
+        Post.objects.active_in(year_start(year), year_end(year))
+        .filter(module_id__in=programmes)
+        .prefetch_related("occupancies")
+        .order_by("module__number", "title", "pk")
+    )
+    findings = []
+    for post in posts:
+        programme = programmes[post.module_id]
+        if post.fte < programme.min_share_fte:
+            findings.append(MinShareFinding(programme, post, post.fte, "post"))
+        for occ in post.occupancies.all():
+            if overlaps(occ.start, occ.end, year_start(year), year_end(year)) and occ.fte < programme.min_share_fte:
+                findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
+    return findings

@@ -87,7 +87,10 @@ class GapTable(tables.Table):
     uncovered_overhead = EuroColumn(
         accessor="uncovered_overhead", verbose_name=_("Overhead ungedeckt"), orderable=False
     )
-    own_share = EuroColumn(accessor="own_share", verbose_name=_("Eigenanteil gesamt"), orderable=False)
+    top_up = EuroColumn(accessor="top_up", verbose_name=_("Übernahme durch den Kreis"), orderable=False)
+    own_share = EuroColumn(
+        accessor="own_share", verbose_name=_("Eigenanteil nach Übernahme (inkl. Overhead)"), orderable=False
+    )
 
     class Meta:
         empty_text = _("Keine Kostenpläne im gewählten Zeitraum.")

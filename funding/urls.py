@@ -86,4 +86,5 @@ urlpatterns = [
     path("uebernahme/<int:pk>/bearbeiten/", controlling_views.TopUpUpdateView.as_view(), name="topup_edit"),
     path("mittelfluss/", controlling_views.FlowView.as_view(), name="controlling_flow"),
     path("rueckforderungsrisiken/", controlling_views.RepaymentRiskView.as_view(), name="controlling_risks"),
+    path("bescheide-anspruch/", controlling_views.EntitlementView.as_view(), name="controlling_entitlements"),
 ]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -65,7 +67,9 @@ from funding.tables import (
 from kim.exports import export_response
 from kim.i18n import german
 from kim.models import Role, role_key
+from kim.money import format_euro
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.years import year_or
 from modules.models import CostRate
 
 if TYPE_CHECKING:
@@ -100,7 +104,27 @@ class GrantDetailView(ScopedDetailView):
         ctx["forwardings"] = grant.forwardings.select_related("post", "carrier")
         ctx["forwarded"] = selectors.forwarded_for_grant(grant=grant)
         ctx["remaining"] = grant.amount - ctx["forwarded"]
+        ctx["entitlement"] = selectors.grant_entitlement(grant=grant)
         return ctx
+
+
+def warn_if_entitlement_differs(request: HttpRequest, grant: GrantNotice) -> None:
+    """A notified amount that differs from VZÄ × rate × period share is saved, but named (domain §1a)."""
+    entitlement = selectors.grant_entitlement(grant=grant)
+    if entitlement.differs:
+        messages.warning(
+            request,
+            _(
+                "Die Zuwendung %(amount)s weicht vom berechneten Anspruch %(computed)s ab "
+                "(bewilligte VZÄ × Pauschale × Zeitanteil; Differenz %(diff)s). Bitte den Bescheid prüfen; "
+                "die Abweichung steht im Controlling."
+            )
+            % {
+                "amount": format_euro(grant.amount),
+                "computed": format_euro(entitlement.computed),
+                "diff": format_euro(entitlement.difference),
+            },
+        )
 
 
 class GrantCreateView(ServiceFormView[GrantNotice]):
@@ -110,7 +134,9 @@ class GrantCreateView(ServiceFormView[GrantNotice]):
     success_message = _("Förderbescheid gespeichert.")
 
     def perform_save(self, form: BaseForm) -> GrantNotice:
-        return grant_save(data=form_data(form), user=self.request.user)
+        grant = grant_save(data=form_data(form), user=self.request.user)
+        warn_if_entitlement_differs(self.request, grant)
+        return grant
 
 
 class GrantUpdateView(ServiceFormView[GrantNotice]):
@@ -120,7 +146,9 @@ class GrantUpdateView(ServiceFormView[GrantNotice]):
     title = _("Förderbescheid bearbeiten")
 
     def perform_save(self, form: BaseForm) -> GrantNotice:
-        return grant_save(grant=self.object, data=form_data(form), user=self.request.user)
+        grant = grant_save(grant=self.object, data=form_data(form), user=self.request.user)
+        warn_if_entitlement_differs(self.request, grant)
+        return grant
 
 
 class AllocationCreateView(ServiceFormView[GrantAllocation]):
@@ -448,6 +476,7 @@ class BudgetRowView(ScopedTableView):
         params = self.request.GET.copy()
         params["export"] = "xlsx"
         ctx["export_query"] = params.urlencode()
+        ctx["own_posts"] = budget.own_posts_share(year=year_or(self.request, date.today().year))
         return ctx
 
 

@@ -1,8 +1,9 @@
-"""Day-exact periods. Pro-rata shares of annual amounts are computed by days (domain rule)."""
+"""Periods and pro-rata shares of annual amounts: by days, full or started calendar months (a programme's rule)."""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -87,3 +88,65 @@ def prorate(*, annual: Decimal, days: int, year: int) -> Decimal:
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+class Proration(models.TextChoices):
+    """How a programme counts a part of a year (a property of the programme, never of the code).
+
+    DAYS: calendar days / days in the year. FULL_MONTHS: only calendar months the period covers from
+    the 1st to the last day count, each 1/12 (a notice for 01.07.–31.12. is 6/12). STARTED_MONTHS:
+    every calendar month the period touches counts as 1/12 – the same as reducing the flat amount by
+    one twelfth only for each calendar month a post is vacant throughout.
+    """
+
+    DAYS = "days", _("taggenau (Tage / Tage des Jahres)")
+    FULL_MONTHS = "full_months", _("volle Kalendermonate (je 1/12)")
+    STARTED_MONTHS = "started_months", _("angefangene Kalendermonate (je 1/12)")
+
+
+Segment = tuple[date, date | None, Decimal]
+
+
+def weighted_units(*, segments: Iterable[Segment], year: int, rule: str) -> tuple[Decimal, int]:
+    """(Σ weight × counted units, units of a whole year) for disjoint segments (start, end, weight) within ``year``.
+
+    The weight is usually an FTE share. Days: weight × days, year = days in the year. Full months: a
+    month counts with the smallest weight present on every one of its days (0 if a day is not covered).
+    Started months: a month counts with the largest weight present on any of its days. Callers divide
+    last (amount × numerator / denominator) and round once, so 6/12 of 55.000 is exactly 27.500,00.
+    """
+    ys, ye = year_start(year), year_end(year)
+    clipped = []
+    for start, end, weight in segments:
+        s, e = max(start, ys), min(end or ye, ye)
+        if s <= e:
+            clipped.append((s, e, Decimal(weight)))
+    if rule == Proration.DAYS:
+        return sum((w * ((e - s).days + 1) for s, e, w in clipped), start=Decimal(0)), days_in_year(year)
+    if rule not in (Proration.FULL_MONTHS, Proration.STARTED_MONTHS):
+        raise ValueError(f"unknown proration rule {rule!r}")
+    total = Decimal(0)
+    for month in range(1, 13):
+        first, last = month_bounds(year, month)
+        inside = [(max(s, first), min(e, last), w) for s, e, w in clipped if s <= last and e >= first]
+        if not inside:
+            continue
+        if rule == Proration.STARTED_MONTHS:
+            total += max(w for _, _, w in inside)
+            continue
+        covered = sum((e - s).days + 1 for s, e, _ in inside)
+        if covered >= (last - first).days + 1:
+            total += min(w for _, _, w in inside)
+    return total, 12
+
+
+def year_units(*, start: date, end: date | None, year: int, rule: str) -> tuple[int, int]:
+    """(counted units of [start, end] within ``year``, units of a whole year): days or months, see Proration."""
+    num, den = weighted_units(segments=[(start, end, Decimal(1))], year=year, rule=rule)
+    return int(num), den
+
+
+def prorate_period(*, annual: Decimal, start: date, end: date | None, year: int, rule: str) -> Decimal:
+    """The share of an annual amount for [start, end] within ``year`` under the programme's rule, rounded once."""
+    num, den = year_units(start=start, end=end, year=year, rule=rule)
+    return round_money(Decimal(annual) * num / den)

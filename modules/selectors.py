@@ -85,6 +85,8 @@ def county_personnel_needs_many(*, years: list[int]) -> dict[int, PersonnelNeeds
         .filter(employer__kind__in=COUNTY_KINDS)
         .select_related("module", "employer")
     )
+    if not posts:  # no own posts: no costs to read
+        return result
     cost_rates: dict[int, dict[str, Decimal]] = {year: {} for year in years}
     for rate in CostRate.objects.filter(year__in=years):
         cost_rates[rate.year][rate.category] = rate.amount_per_fte

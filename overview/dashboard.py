@@ -132,6 +132,7 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         "personnel_needs": county_personnel_needs(year=year),
         "budget": budget_rows,
         "land_income_forecast": budget.land_income_forecast(year=year),
+        "own_posts": budget.own_posts_share(year=year),
         "repayment_risks": eligibility.repayment_risk_list(year=year),
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],

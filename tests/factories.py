@@ -34,6 +34,7 @@ from funding.models import (
     RequestStatus,
 )
 from kim.models import Municipality, Organisation, OrganisationKind, Role, User
+from kim.periods import Proration
 from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post, PostCategory
 
 D = Decimal
@@ -250,6 +251,8 @@ class ProgrammeFactory(DjangoModelFactory):
     module = None
     funder = factory.SubFactory(LandFactory)
     personnel_costs_only = True
+    # The older tests' hand calculations count days; the month rules have their own tests.
+    proration = Proration.DAYS
 
 
 class KimProgrammeFactory(ProgrammeFactory):

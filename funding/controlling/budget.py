@@ -5,31 +5,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from funding.controlling.eligibility import received_shares
 from funding.models import (
     BudgetLine,
     CarrierPayment,
     CostPlan,
     ForecastBasis,
     ForwardingContract,
+    GrantAllocation,
     LandReceipt,
     OwnShareTopUp,
     Rate,
 )
-from funding.selectors import annual_cap, kim_programmes_by_module
+from funding.selectors import annual_cap, kim_programmes_by_module, post_year_share, post_year_units
 from kim import figure_cache
+from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, year_end, year_start
+from kim.periods import year_end, year_start
 from modules.models import Post
-from modules.selectors import county_personnel_needs_many, post_active_days
+from modules.selectors import county_personnel_needs_many
 
 
 def land_income_forecast(*, year: int) -> Decimal:
-    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata by the post's days in the year."""
+    """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata for the post's part of the year
+    (under its programme's proration rule)."""
     return land_income_forecast_many(years=[year])[year]
 
 
@@ -46,10 +51,11 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
         for post in posts:
             programme = programmes.get(post.module_id)
             rate = rates.get((programme.pk, post.category, year)) if programme else None
-            days = post_active_days(post=post, year=year)
-            if rate is None or not days:
+            if rate is None:
                 continue
-            total += annual_cap(rate=rate, fte=post.fte) * days / days_in_year(year)
+            total += post_year_share(
+                annual=annual_cap(rate=rate, fte=post.fte), post=post, year=year, rule=programme.proration
+            )
         result[year] = round_money(total)
     return result
 
@@ -128,7 +134,8 @@ def top_up_expense(*, year: int) -> Decimal:
 
 def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
     """top_up_expense for several years in four queries: Σ over carrier cost plans of
-    min(top-up × FTE, personnel gap), pro rata by the post's days; rounded once per year."""
+    min(top-up × FTE, personnel gap), pro rata for the post's part of the year under its programme's rule;
+    rounded once per year."""
 
     result = {year: ZERO for year in years}
     decisions = {d.year: d.amount_per_fte for d in OwnShareTopUp.objects.filter(year__in=years)}
@@ -139,16 +146,19 @@ def top_up_expense_many(*, years: list[int]) -> dict[int, Decimal]:
         (r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=list(decisions))
     }
     totals = {year: Decimal(0) for year in decisions}
-    for plan in CostPlan.objects.filter(year__in=list(decisions)).select_related("post"):
+    # only the body's own carriers receive the top-up
+    plans = CostPlan.objects.filter(year__in=list(decisions), post__employer__kind=OrganisationKind.CARRIER)
+    for plan in plans.select_related("post"):
         post = plan.post
         programme = programmes.get(post.module_id)
         rate = rates.get((programme.pk, post.category, plan.year)) if programme else None
-        days = post_active_days(post=post, year=plan.year)
-        if rate is None or not days:
+        if rate is None:
             continue
-        diy = days_in_year(plan.year)
-        gap = plan.personnel - min(plan.personnel, rate * post.fte * days / diy)
-        totals[plan.year] += min(decisions[plan.year] * post.fte * days / diy, gap)
+        num, den = post_year_units(post=post, year=plan.year, rule=programme.proration)
+        if not num:
+            continue
+        gap = plan.personnel - min(plan.personnel, rate * post.fte * num / den)
+        totals[plan.year] += min(decisions[plan.year] * post.fte * num / den, gap)
     for year, total in totals.items():
         result[year] = round_money(total)
     return result
@@ -176,3 +186,86 @@ def with_budget_actuals(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
         actual_land=Coalesce(Subquery(land, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
         actual_forwarding=Coalesce(Subquery(paid, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
     )
+
+
+# ---------------------------------------------------------------- own share of the body's own posts
+
+
+@dataclass
+class OwnPostsRow:
+    label: str
+    fte: Decimal = ZERO
+    personnel: Decimal = ZERO
+    material: Decimal = ZERO
+    notified: Decimal = ZERO
+    missing_costs: int = 0
+
+    @property
+    def expense(self) -> Decimal:
+        return self.personnel + self.material
+
+    @property
+    def own_share(self) -> Decimal:
+        """Expense minus the grants notified for the posts (what the body carries itself)."""
+        return self.expense - self.notified
+
+    @property
+    def land_share_percent(self) -> Decimal | None:
+        """Notified grants as per cent of the expense, two places (ROUND_HALF_UP); None without expense."""
+        if not self.expense:
+            return None
+        return (self.notified * 100 / self.expense).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class OwnPostsShare:
+    year: int
+    total: OwnPostsRow
+    modules: list[OwnPostsRow]
+
+
+def own_posts_share(*, year: int) -> OwnPostsShare:
+    """Own share of the body's own posts in a year (domain §1a): expense for its own posts (personnel cost
+    as in county_personnel_needs, plus material/workplace costs where a cost plan is entered) minus the
+    grants actually notified for them – each allocation's share of its (non-draft) notice, never posts ×
+    rates – and the Land's share of the expense in per cent. Per module and in total; rounded per figure."""
+    needs = county_personnel_needs_many(years=[year])[year]
+    own_ids = [post.pk for post, _cost in needs.rows]
+    total = OwnPostsRow(label=str(_("alle Module")))
+    if not own_ids:
+        return OwnPostsShare(year=year, total=total, modules=[])
+    material = dict(CostPlan.objects.filter(year=year, post_id__in=own_ids).values_list("post_id", "material_overhead"))
+    notified = own_posts_notified(year=year, post_ids=own_ids)
+    rows: dict[int, OwnPostsRow] = {}
+    for post, cost in needs.rows:
+        row = rows.setdefault(post.module.number, OwnPostsRow(label=str(post.module)))
+        for target in (row, total):
+            target.fte += post.fte
+            target.material += material.get(post.pk, ZERO)
+            target.notified += notified.get(post.pk, ZERO)
+            if cost is None:
+                target.missing_costs += 1
+            else:
+                target.personnel += cost
+    for row in [*rows.values(), total]:
+        row.notified = round_money(row.notified)
+    return OwnPostsShare(year=year, total=total, modules=[rows[n] for n in sorted(rows)])
+
+
+def own_posts_notified(*, year: int, post_ids: list[int]) -> dict[int, Decimal]:
+    """{post_id: grant money attributable to the post in ``year``} (unrounded), from the year's non-draft
+    notices and their allocations, shared as in the eligibility check (eligibility.received_shares)."""
+    grant_ids = GrantAllocation.objects.filter(
+        post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False
+    ).values("grant_id")
+    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant__programme"))
+    if not siblings:
+        return {}
+    rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+    shares = received_shares(siblings, rates)
+    result: dict[int, Decimal] = {}
+    wanted = set(post_ids)
+    for alloc in siblings:
+        if alloc.post_id in wanted:
+            result[alloc.post_id] = result.get(alloc.post_id, ZERO) + shares.get(alloc.pk, ZERO)
+    return result

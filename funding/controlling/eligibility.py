@@ -1,13 +1,14 @@
 """Eligibility per post and year (reads): what the county received for a post, what is eligible, the difference.
 
-Rules (domain.md §1), all pro rata by days of the calendar year:
+Rules (domain.md §1 and §1a), all pro rata under the programme's rule (days, full or started calendar
+months; kim.periods.weighted_units), applied alike to the grant period, late starts and vacancies:
 
 - the grant period limits everything: an allocation covers only part of the year when the notice
   does (the first 2020 notices ran 01.07.–31.12.);
 - only days on which the post exists and is occupied are eligible; the funded share on a day is
   min(allocated FTE, occupied FTE) — vacant months and reduced hours (an occupancy segment with a
   smaller FTE) drop out; several allocations on one post share the occupied FTE in turn;
-- rate × eligible FTE × days / days of the year is the cap per allocation, with the rate of the
+- rate × eligible FTE × counted units / units of the year is the cap per allocation, with the rate of the
   grant's programme, the post's category and the year;
 - the actual personnel costs of the post in the year cap the sum (entered cost of the post, else the
   carrier's cost plan, else the county's cost rate × occupied FTE-days);
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.models import CostPlan, GrantAllocation, Rate
 from kim.money import ZERO, round_money
-from kim.periods import days_in_year, overlap_days, year_end, year_start
+from kim.periods import days_in_year, weighted_units, year_end, year_start, year_units
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 
 CAUSES = {
@@ -50,7 +51,8 @@ class AllocationPart:
     received: Decimal  # unrounded
     by_rate: Decimal | None  # unrounded; None when the rate is missing
     funded_days: int
-    eligible_fte_days: Decimal
+    eligible_fte_units: Decimal  # Σ FTE × counted days or months (kim.periods.weighted_units)
+    segments: list = field(default_factory=list)
 
 
 @dataclass
@@ -146,7 +148,7 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
         return []
     grant_ids = {a.grant_id for a in allocations}
     post_ids = {a.post_id for a in allocations}
-    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant"))
+    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant__programme"))
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
     occupancies: dict[int, list[Occupancy]] = defaultdict(list)
     for occ in Occupancy.objects.filter(post_id__in=post_ids).order_by("start"):
@@ -155,7 +157,7 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     plans = dict(CostPlan.objects.filter(year=year, post_id__in=post_ids).values_list("post_id", "personnel"))
     cost_rates = dict(CostRate.objects.filter(year=year).values_list("category", "amount_per_fte"))
 
-    received = _received_shares(siblings, rates)
+    received = received_shares(siblings, rates)
 
     by_post: dict[int, list[GrantAllocation]] = defaultdict(list)
     for alloc in allocations:
@@ -181,7 +183,7 @@ def repayment_risk_list(*, year: int, posts: QuerySet[Post] | None = None) -> li
     return [row for row in post_eligibility_many(year=year, posts=posts) if row.is_risk]
 
 
-def _received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
+def received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
     """Grant money attributable to each allocation (unrounded), see the module docstring."""
     by_grant: dict[int, list[GrantAllocation]] = defaultdict(list)
     for alloc in siblings:
@@ -189,14 +191,21 @@ def _received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, 
     shares: dict[int, Decimal] = {}
     for allocs in by_grant.values():
         grant = allocs[0].grant
-        grant_days = overlap_days(grant.period_start, grant.period_end, grant.period_start, grant.period_end)
-        approved_fte_days = grant.approved_fte * grant_days
-        fte_days = {a.pk: a.fte * overlap_days(a.start, a.end, grant.period_start, grant.period_end) for a in allocs}
+        rule, year = grant.programme.proration, grant.period_start.year
+        grant_units, _ = year_units(start=grant.period_start, end=grant.period_end, year=year, rule=rule)
+        approved_fte_days = grant.approved_fte * grant_units
+        fte_days = {
+            a.pk: a.fte
+            * year_units(
+                start=max(a.start, grant.period_start), end=min(a.end, grant.period_end), year=year, rule=rule
+            )[0]
+            for a in allocs
+        }
         used = sum(fte_days.values(), start=ZERO)
         weights = {a.pk: rates.get((grant.programme_id, a.post.category)) for a in allocs}
         if any(w is None for w in weights.values()) or not used:
             for a in allocs:  # without every rate: the share of the approved FTE-days
-                shares[a.pk] = grant.amount * fte_days[a.pk] / approved_fte_days
+                shares[a.pk] = grant.amount * fte_days[a.pk] / approved_fte_days if approved_fte_days else ZERO
             continue
         weighted = {pk: weights[pk] * fte_days[pk] for pk in fte_days}
         total = sum(weighted.values(), start=ZERO) * max(Decimal(1), approved_fte_days / used)
@@ -207,7 +216,6 @@ def _received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, 
 
 def _post_eligibility(post, year, allocs, occs, rates, received, entered, plans, cost_rates) -> PostEligibility:
     ys, ye = year_start(year), year_end(year)
-    diy = days_in_year(year)
     dates: list[date | None] = [post.start, _day(post.end, 1) if post.end else None]
     for o in occs:
         dates += [o.start, _day(o.end, 1) if o.end else None]
@@ -235,7 +243,7 @@ def _post_eligibility(post, year, allocs, occs, rates, received, entered, plans,
                     causes.add("vacancy")
                 else:
                     causes.add("reduced_fte")
-            part.eligible_fte_days += share * days
+            part.segments.append((seg_start, seg_end, share))
     by_rate = ZERO
     missing_rate = False
     for part in parts.values():
@@ -245,7 +253,9 @@ def _post_eligibility(post, year, allocs, occs, rates, received, entered, plans,
             part.by_rate = None
             by_rate += part.received  # nothing to say without a rate: take what was received
         else:
-            part.by_rate = rate * part.eligible_fte_days / diy
+            rule = part.allocation.grant.programme.proration
+            part.eligible_fte_units, units_of_year = weighted_units(segments=part.segments, year=year, rule=rule)
+            part.by_rate = rate * part.eligible_fte_units / units_of_year
             by_rate += part.by_rate
     cost = _personnel_cost(post, year, occs, entered, plans, cost_rates)
     eligible = by_rate

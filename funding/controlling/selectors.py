@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.conf import horizon_months, reminder_thresholds
-from funding.controlling.budget import MONEY_FIELD, _sum_subquery, top_up_for_year
+from funding.controlling.budget import MONEY_FIELD, _sum_subquery, own_posts_share, top_up_for_year
 from funding.controlling.charts import FlowLink, FlowNode, flow_svg
 from funding.models import (
     BudgetLine,
@@ -30,12 +30,12 @@ from funding.models import (
     ProofStatus,
     Rate,
 )
-from funding.selectors import kim_programmes_by_module
-from kim.models import User
+from funding.selectors import kim_programmes_by_module, money_sum, post_year_units, rule_of
+from kim.models import OrganisationKind, User
 from kim.money import ZERO, round_money
-from kim.periods import add_months, days_in_year, year_end, year_start
+from kim.periods import add_months, year_end, year_start
 from modules.models import Post, PostCategory
-from modules.selectors import county_personnel_needs, occupied_segments, post_active_days
+from modules.selectors import county_personnel_needs, occupied_segments, post_is_own
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -302,6 +302,8 @@ class Scenario:
     top_up: Decimal = ZERO
     own_personnel: Decimal = ZERO
     carrier_posts: int = 0
+    land_notified: Decimal = ZERO  # the year's KIM notices where they exist, else the forecast
+    own_posts_notified: Decimal = ZERO  # grants notified for the own posts, else their forecast
 
     @property
     def carriers_own_share(self) -> Decimal:
@@ -314,8 +316,19 @@ class Scenario:
 
     @property
     def county_net(self) -> Decimal:
-        """County expense minus the Land's income (negative: the Land covers more than the county spends)."""
-        return self.county_expense - self.land_income
+        """County expense minus the Land's money as notified (the forecast only for years without notices);
+        negative: the Land covers more than the county spends."""
+        return self.county_expense - self.land_notified
+
+    @property
+    def own_posts_own_share(self) -> Decimal:
+        """Own share of the body's own posts: their personnel cost minus the grants notified for them."""
+        return self.own_personnel - self.own_posts_notified
+
+    @property
+    def own_contribution(self) -> Decimal:
+        """The body's whole KIM own contribution: own share of its own posts plus the top-up for the carriers."""
+        return self.own_posts_own_share + self.top_up
 
     def forecast_for(self, basis: str) -> Decimal | None:
         figures: dict[str, Decimal] = {
@@ -344,9 +357,12 @@ def scenario_figures(
     if top_up_per_fte is None:
         decision = _today_top_up if _today_top_up is not None else top_up_for_year(year=year)
         top_up_per_fte = decision.amount_per_fte if decision else ZERO
-    diy = days_in_year(year)
     programmes = kim_programmes_by_module()
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+
+    def units_of(post: Post) -> tuple[int, int]:
+        """The post's part of the year under its programme's proration rule."""
+        return post_year_units(post=post, year=year, rule=rule_of(programmes.get(post.module_id)))
 
     def rate_for(post: Post) -> Decimal | None:
         programme = programmes.get(post.module_id)
@@ -358,27 +374,31 @@ def scenario_figures(
         return today_rate
 
     result = Scenario(rate=rate, top_up_per_fte=top_up_per_fte, personnel_per_fte=personnel_per_fte)
-    land = Decimal(0)
-    for post in Post.objects.active_in(year_start(year), year_end(year)):
+    land = own_forecast = Decimal(0)
+    for post in Post.objects.active_in(year_start(year), year_end(year)).select_related("employer"):
         r = rate_for(post)
-        days = post_active_days(post=post, year=year)
-        if r is not None and days:
-            land += r * post.fte * days / diy
+        num, den = units_of(post)
+        if r is not None and num:
+            land += r * post.fte * num / den
+            if post_is_own(post):
+                own_forecast += r * post.fte * num / den
     forwarding = gap = overhead = top_up = Decimal(0)
-    for plan in CostPlan.objects.filter(year=year).select_related("post"):
+    for plan in CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER).select_related(
+        "post"
+    ):
         post = plan.post
-        days = post_active_days(post=post, year=year)
+        num, den = units_of(post)
         r = rate_for(post)
-        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * days / diy
+        personnel = plan.personnel if personnel_per_fte is None else personnel_per_fte * post.fte * num / den
         if r is None:
             continue
-        cap = r * post.fte * days / diy
+        cap = r * post.fte * num / den
         eligible = min(personnel, cap)
         post_gap = personnel - eligible
         forwarding += eligible
         gap += post_gap
         overhead += plan.material_overhead
-        top_up += min(top_up_per_fte * post.fte * days / diy, post_gap)
+        top_up += min(top_up_per_fte * post.fte * num / den, post_gap)
         result.carrier_posts += 1
     result.land_income = round_money(land)
     result.forwarding = round_money(forwarding)
@@ -386,6 +406,14 @@ def scenario_figures(
     result.carrier_overhead = round_money(overhead)
     result.top_up = round_money(top_up)
     result.own_personnel = county_personnel_needs(year=year).total
+    # Money the Land has already notified does not follow a changed rate: notices win where they exist.
+    notices = GrantNotice.objects.filter(period_start__year=year, is_draft=False, programme__module__isnull=False)
+    if notices.exists():
+        result.land_notified = money_sum(notices, "amount")
+        result.own_posts_notified = own_posts_share(year=year).total.notified
+    else:
+        result.land_notified = result.land_income
+        result.own_posts_notified = round_money(own_forecast)
     return result
 
 
@@ -403,7 +431,11 @@ class WhatIf:
         ("top_up", _("Übernahme des Eigenanteils durch den Kreis")),
         ("carriers_own_share", _("Eigenanteil der Träger nach Übernahme (inkl. Sach-/Overhead)")),
         ("own_personnel", _("Personalkosten der eigenen Stellen")),
+        ("own_posts_notified", _("Zuwendungen für die eigenen Stellen (bewilligt, sonst Prognose)")),
+        ("own_posts_own_share", _("Eigenanteil der eigenen Stellen")),
+        ("own_contribution", _("Eigenbeitrag KIM gesamt (eigene Stellen und Übernahme)")),
         ("county_expense", _("Aufwand des Kreises gesamt")),
+        ("land_notified", _("Landeszuweisungen KIM (bewilligt, sonst Prognose)")),
         ("county_net", _("Aufwand des Kreises abzüglich Landeszuweisungen")),
     ]
 

@@ -39,7 +39,7 @@ from funding.models import (
 from funding.selectors import forwarding_amount_from, forwarding_inputs
 from kim.models import Role, User
 from kim.money import ZERO, format_euro, round_money
-from kim.periods import days_in_year, overlap_days, year_end, year_start
+from kim.periods import year_end, year_start, year_units
 from kim.services import apply_fields, save_validated
 from modules.models import Post
 
@@ -67,7 +67,8 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
     to the next year as drafts; rates missing for the new year are copied as "to be confirmed".
 
     Posts that end before the new year are left out; periods are clipped to the post's term. A draft
-    notice is granted rate × FTE × days / days of the year for its allocations (rounded once). With
+    notice is granted rate × FTE × the allocations' share of the year under the programme's proration rule
+    (days or calendar months, rounded once). With
     ``dry_run`` the same objects are built and counted, and the transaction is rolled back.
     """
     year = source_year + 1
@@ -143,10 +144,12 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
             ]
             if not parts:
                 continue
+            rule = source.programme.proration
+            units = [(a, year_units(start=period[0], end=period[1], year=year, rule=rule)) for a, period in parts]
             annual = sum(
                 (
-                    rates.get((source.programme_id, a.post.category), ZERO) * a.fte * overlap_days(*period, *period)
-                    for a, period in parts
+                    rates.get((source.programme_id, a.post.category), ZERO) * a.fte * num / den
+                    for a, (num, den) in units
                 ),
                 start=Decimal(0),
             )
@@ -160,7 +163,7 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
                     period_start=year_start(year),
                     period_end=year_end(year),
                     approved_fte=source.approved_fte,
-                    amount=round_money(annual / days_in_year(year)),
+                    amount=round_money(annual),
                     is_draft=True,
                 ),
                 user=user,

@@ -45,6 +45,7 @@ from funding.models import (
     ProofObligation,
     ProofStatus,
 )
+from funding.selectors import grant_entitlement_differences, min_share_findings
 from funding.tables import ProofTable
 from kim.exports import Column, export_response
 from kim.http import AuthenticatedHttpRequest
@@ -91,6 +92,19 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
         ctx["risks"] = [r for r in rows if r.is_risk]
         ctx["rows"] = rows
         ctx["total_difference"] = sum((r.difference for r in ctx["risks"]), start=eligibility.ZERO)
+        ctx["min_share_findings"] = min_share_findings(year=self.year)
+        return ctx
+
+
+class EntitlementView(YearPageMixin, TemplateView):
+    """Notices whose notified amount differs from VZÄ × rate × period share (funding.selectors)."""
+
+    template_name = "funding/controlling/entitlements.html"
+    title = _("Bescheide: Zuwendung und berechneter Anspruch")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = grant_entitlement_differences(year=self.year)
         return ctx
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:

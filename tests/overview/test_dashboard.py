@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from funding.models import ForwardingContract
 from funding.services import allocation_save
 from tests import factories as f
 
@@ -131,8 +132,23 @@ def test_demo_dashboard_for_2021_and_2020(client):
     html = client.get(reverse("dashboard"), {"year": 2021}).content.decode()
     for figure in ("330.000,00", "275.000,00", "9.000,00", "45.000,00", "100.000,00", "332.500,00", "570.000,00"):
         assert euro(figure) in html, figure
-    html = client.get(reverse("dashboard"), {"year": 2020}).content.decode()
+    response = client.get(reverse("dashboard"), {"year": 2020})
+    html = response.content.decode()
     assert "01.10.2020" in html and euro("55.000,00") in html
+    # The KIM programmes count full calendar months: the notices 01.07.–31.12.2020 are 6/12 of a year.
+    # Module 2: 6 posts × 55.000,00 € = 330.000,00 € a year; 6/12 × 330.000,00 € = 165.000,00 €
+    # (by days it was 330.000 × 184 / 366 = 165.901,64 €).
+    module2 = next(f for f in response.context["funding"] if f.programme.module and f.programme.module.number == 2)
+    assert module2.granted == D("165000.00")
+    assert euro("165.000,00") in html and euro("165.901,64") not in html
+    # Each carrier contract 2020: min(64.000 personnel, 55.000 × 1,0) × 6/12 = 27.500,00 € (five of them)
+    contracts = ForwardingContract.objects.filter(year=2020)
+    assert sorted(c.amount for c in contracts) == [D("27500.00")] * 5
+    # 5 × 27.500,00 € = 137.500,00 € forwarded in 2020
+    assert response.context["forwarded_total"] == D("137500.00")
+    # Module 3: the post starts on 01.10.2020: October–December = 3/12 × 55.000,00 € = 13.750,00 € eligible
+    [risk] = [r for r in response.context["repayment_risks"] if r.post.module.number == 3]
+    assert risk.eligible == D("13750.00") and euro("13.750,00") in html
 
 
 def test_dashboard_refuses_a_post_with_405_and_sends_anonymous_visitors_to_the_login(client, a46_user):

@@ -151,5 +151,5 @@ def test_the_demo_lists_the_module_3_post_of_2020_with_its_eligible_amount():
     risks = {r.post.module.number: r for r in repayment_risk_list(year=2020) if r.post.module.number == 3}
     risk = risks[3]
     assert risk.received == D("55000.00")
-    assert risk.eligible == D("13825.14")  # 55.000 × 92 / 366
+    assert risk.eligible == D("13750.00")  # full calendar months: 3/12 × 55.000,00 € = 13.750,00 €
     assert risk.causes == ["late_start"]
