@@ -45,10 +45,9 @@ def second_factor_off(settings):
 def private_media(request, settings, tmp_path):
     """Uploads of a test go to a temporary directory, never into the project tree: the test's own, or, for a
     test on the shared demo, the demo's (its attachments live there)."""
-    if "demo" in request.fixturenames:
-        settings.MEDIA_ROOT = request.getfixturevalue("demo")
-    else:
-        settings.MEDIA_ROOT = tmp_path / "media"
+    demo_media = request.getfixturevalue("demo") if "demo" in request.fixturenames else None
+    # the shared demo yields its directory; a module's own ``demo`` fixture (browser tests) may yield nothing
+    settings.MEDIA_ROOT = demo_media if isinstance(demo_media, str) else tmp_path / "media"
 
 
 def pytest_collection_modifyitems(config, items):
