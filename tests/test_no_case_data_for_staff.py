@@ -19,7 +19,6 @@ import io
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from datetime import date
 
@@ -32,7 +31,8 @@ from django.urls import NoReverseMatch, reverse
 
 from tests.test_access_matrix import POLICY, USERNAMES, Demo, url_names
 
-STAFF = ("a46", "committee", "readonly")
+# the staff roles of the application, and the technical operator of the Django admin (outside every carrier too)
+STAFF = ("a46", "committee", "readonly", "operator")
 CASE_CODE = re.compile(r"\b[A-Z]{2,6}-20\d\d-\d{4}\b")
 CONTACT_DATE, CONTACT_MINUTES = date(2021, 2, 27), 537
 REFERRAL_DATE, FOLLOW_UP = date(2021, 1, 30), date(2021, 3, 28)
@@ -103,10 +103,16 @@ def private_media(settings, loaded):
 
 
 def client_for(role: str) -> Client:
-    from kim.models import User
+    from kim.models import Role, User
 
     client = Client(raise_request_exception=True)
-    client.force_login(User.objects.get(username=USERNAMES[role]))
+    if role == "operator":
+        # a technical account made an operator the way the README says (A 46 no longer reaches the admin)
+        User.objects.create_user(username="betrieb", password=None, role=Role.READONLY)
+        call_command("operator", "grant", "betrieb", stdout=io.StringIO())
+        client.force_login(User.objects.get(username="betrieb"))
+    else:
+        client.force_login(User.objects.get(username=USERNAMES[role]))
     return client
 
 
@@ -161,7 +167,6 @@ def test_the_markers_are_found_on_carrier_as_own_pages(loaded, db):
 def test_no_staff_role_reaches_a_case_a_contact_or_a_referral_row(role, loaded, db):
     from casemanagement.models import Case
 
-    started = time.monotonic()
     d = loaded[0]
     codes = set(Case.objects.values_list("code", flat=True))
     client = client_for(role)
@@ -185,14 +190,13 @@ def test_no_staff_role_reaches_a_case_a_contact_or_a_referral_row(role, loaded, 
             transaction.set_rollback(True)
     assert checked > 150
     assert not problems, f"{role} reaches case data:\n" + "\n".join(problems)
-    assert time.monotonic() - started < 60
 
 
 def test_the_admins_delete_confirmation_names_no_case_only_that_register_rows_hang_on_it(loaded, db):
     """Django lists every protected object ("Fall: CAR-2021-0001") on the delete confirmation of a
     carrier or a municipality; there the register appears as one line without names or a count."""
     d = loaded[0]
-    client = client_for("a46")
+    client = client_for("operator")
     for obj in (d.carrier_a, d.case.municipality):
         opts = obj._meta
         page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])).content.decode()
