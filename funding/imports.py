@@ -11,9 +11,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from funding.models import GrantAllocation, GrantNotice, Programme
-from funding.selectors import grants_for_year, money_sum
-from funding.services import allocation_save, grant_save
+from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme
+from funding.selectors import forwarded_total, grants_for_year, money_sum
+from funding.services import allocation_save, cost_plan_save, forwarding_save, grant_save
 from kim.imports import Field, ImportKind, RowProblem
 from kim.money import format_euro, format_fte
 from modules.imports import _key, organisations_by_name, pick_organisation, pick_post, posts_by_key
@@ -133,14 +133,7 @@ class AllocationImport(ImportKind):
         self.touched: set[int] = set()
 
     def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
-        authority = pick_organisation(self.orgs, values["authority"], AUTHORITY)
-        grant = self.grants.get((authority.pk, _key(values["reference"])))
-        if grant is None:
-            raise RowProblem(
-                REFERENCE,
-                _("Einen Bescheid „%(r)s“ von %(a)s gibt es nicht; bitte zuerst die Bescheide übernehmen.")
-                % {"r": values["reference"][:80], "a": authority},
-            )
+        grant = _pick_grant(self, values)
         post = pick_post(self.posts, values["module"], values["post"], "Stelle")
         self.touched.add(grant.pk)
         return {"grant": grant, "post": post, "fte": values["fte"], "start": values["start"], "end": values["end"]}
@@ -181,4 +174,162 @@ class AllocationImport(ImportKind):
         return result
 
 
-KINDS: dict[str, type[ImportKind]] = {k.slug: k for k in (GrantImport, AllocationImport)}
+def _pick_grant(kind: Any, values: dict[str, Any]) -> GrantNotice:
+    authority = pick_organisation(kind.orgs, values["authority"], AUTHORITY)
+    grant = kind.grants.get((authority.pk, _key(values["reference"])))
+    if grant is None:
+        raise RowProblem(
+            REFERENCE,
+            _("Einen Bescheid „%(r)s“ von %(a)s gibt es nicht; bitte zuerst die Bescheide übernehmen.")
+            % {"r": values["reference"][:80], "a": authority},
+        )
+    return grant
+
+
+class CostPlanImport(ImportKind):
+    """A carrier's cost plan of a post and year (natural key: post and year)."""
+
+    slug = "kostenplaene"
+    title = gettext_lazy("Kostenpläne")
+    fields = (
+        Field("Modul", "module", "int", example="2"),
+        Field("Stelle", "post", example="Case Management Beispielstadt"),
+        Field("Jahr", "year", "int", example="2021"),
+        Field("Personalkosten", "personnel", "decimal2", example="64.000,00"),
+        Field("Sach- und Overheadkosten", "material_overhead", "decimal2", example="0,00"),
+        Field("Entwurf", "is_draft", "bool", required=False, example="nein"),
+    )
+    error_columns = {
+        "post": "Stelle",
+        "year": "Jahr",
+        "personnel": "Personalkosten",
+        "material_overhead": "Sach- und Overheadkosten",
+        "is_draft": "Entwurf",
+    }
+    constraint_columns = {"Jahr": "Jahr", "negativ": "Personalkosten"}
+
+    def prepare(self) -> None:
+        self.posts = posts_by_key()
+        self.existing = {(p.post_id, p.year): p for p in CostPlan.objects.all()}
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        post = pick_post(self.posts, values["module"], values["post"], "Stelle")
+        self.years.add(values["year"])
+        return {
+            "post": post,
+            "year": values["year"],
+            "personnel": values["personnel"],
+            "material_overhead": values["material_overhead"],
+            "is_draft": values["is_draft"],
+        }
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["post"].pk, data["year"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return f"{data['post'].title} {data['year']}"
+
+    def find(self, data: dict[str, Any]) -> CostPlan | None:
+        return self.existing.get(self.natural_key(data))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {k: data[k] for k in ("personnel", "material_overhead", "is_draft")}
+
+    def save(self, existing: CostPlan | None, data: dict[str, Any], user: Any) -> CostPlan:
+        plan = cost_plan_save(plan=existing, data=data, user=user)
+        self.existing[self.natural_key(data)] = plan
+        return plan
+
+    def totals(self) -> list[tuple[str, str]]:
+        result = []
+        for year in sorted(self.years)[:5]:
+            plans = CostPlan.objects.filter(year=year)
+            result.append(
+                (
+                    _("Kostenpläne %(y)s") % {"y": year},
+                    _("%(n)d Pläne, Personalkosten %(p)s")
+                    % {"n": plans.count(), "p": format_euro(money_sum(plans, "personnel"))},
+                )
+            )
+        return result
+
+
+class ForwardingImport(ImportKind):
+    """A forwarding contract (natural key: post and start, unique in the model); its amount is computed."""
+
+    slug = "weiterleitungsvertraege"
+    title = gettext_lazy("Weiterleitungsverträge")
+    fields = (
+        Field(AUTHORITY, "authority", example="Bezirksregierung Arnsberg"),
+        Field(REFERENCE, "reference", max_length=100, example="36.08.01-KIM-2021-002"),
+        Field("Modul", "module", "int", example="2"),
+        Field("Stelle", "post", example="Case Management Beispielstadt"),
+        Field("Vertragsnummer", "contract_reference", required=False, max_length=100, example="WV-2021-01"),
+        Field("unterzeichnet am", "signed_on", "date", required=False, example="20.01.2021"),
+        Field("von", "start", "date", example="01.01.2021"),
+        Field("bis", "end", "date", example="31.12.2021"),
+        Field("Entwurf", "is_draft", "bool", required=False, example="nein"),
+    )
+    error_columns = {
+        "grant": REFERENCE,
+        "post": "Stelle",
+        "reference": "Vertragsnummer",
+        "signed_on": "unterzeichnet am",
+        "start": "von",
+        "end": "bis",
+        "is_draft": "Entwurf",
+    }
+    constraint_columns = {"Ende": "bis", "Zeitraum": "von"}
+
+    def prepare(self) -> None:
+        self.orgs = organisations_by_name()
+        self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.select_related("programme")}
+        self.posts = posts_by_key()
+        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.all()}
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        grant = _pick_grant(self, values)
+        post = pick_post(self.posts, values["module"], values["post"], "Stelle")
+        self.years.add(values["start"].year)
+        return {
+            "grant": grant,
+            "post": post,
+            "reference": values["contract_reference"],
+            "signed_on": values["signed_on"],
+            "start": values["start"],
+            "end": values["end"],
+            "is_draft": values["is_draft"],
+        }
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["post"].pk, data["start"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return _("%(p)s ab %(d)s") % {"p": data["post"].title, "d": data["start"].strftime("%d.%m.%Y")}
+
+    def find(self, data: dict[str, Any]) -> ForwardingContract | None:
+        return self.existing.get(self.natural_key(data))
+
+    def unchanged(self, existing: Any, data: dict[str, Any]) -> bool:
+        return existing.grant_id == data["grant"].pk and super().unchanged(existing, data)
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {k: data[k] for k in ("reference", "signed_on", "end", "is_draft")}
+
+    def save(self, existing: ForwardingContract | None, data: dict[str, Any], user: Any) -> ForwardingContract:
+        contract = forwarding_save(contract=existing, data=data, user=user)
+        self.existing[self.natural_key(data)] = contract
+        return contract
+
+    def totals(self) -> list[tuple[str, str]]:
+        return [
+            (_("Weitergeleitet %(y)s") % {"y": year}, format_euro(forwarded_total(year=year)))
+            for year in sorted(self.years)[:5]
+        ]
+
+
+KINDS: dict[str, type[ImportKind]] = {
+    k.slug: k for k in (GrantImport, AllocationImport, CostPlanImport, ForwardingImport)
+}

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
@@ -27,6 +27,9 @@ from django.utils.translation import gettext as _
 
 from kim.exports import safe_text, unsafe_text
 from kim.uploads import XLSX, validate_document
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -287,7 +290,7 @@ class ImportKind:
     """A kind of data that can be imported. Subclasses declare ``fields`` and implement the hooks."""
 
     slug = ""
-    title = ""
+    title: StrOrPromise = ""
     fields: Sequence[Field] = ()
     # service error keys (model field names) → column header, for messages naming the column
     error_columns: dict[str, str] = {}
@@ -348,7 +351,7 @@ def template_xlsx(kind: ImportKind) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = (kind.title or "Import")[:31]
+    ws.title = str(kind.title or "Import")[:31]
     ws.append([safe_text(h) for h in kind.headers()])
     ws.append([safe_text(v) for v in kind.example_row()])
     for cell in ws[1]:

@@ -14,8 +14,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from funding.imports import AllocationImport, GrantImport
-from funding.models import GrantAllocation, GrantNotice
+from funding.imports import AllocationImport, CostPlanImport, ForwardingImport, GrantImport
+from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice
 from kim.imports import parse_german_date, parse_german_decimal, run_import, template_csv, template_xlsx
 from modules.imports import OccupancyImport, PostImport
 from modules.models import Occupancy, Post
@@ -159,6 +159,50 @@ def test_xlsx_and_csv_without_bom(situation, a46_user):
     no_bom = csv(POST_HEAD, "2;Case Management Stolberg;Case Management;1,0;T-Stolberg;;;01.07.2020;;", bom=False)
     assert run_import(PostImport(), no_bom, user=a46_user, commit=True).saved
     assert Post.objects.count() == 2
+
+
+def cost_plan_file() -> bytes:
+    # domain.md §2: a carrier's case manager costs 64.000 €; eligible are 55.000 € (gap 9.000 €)
+    head = "Modul;Stelle;Jahr;Personalkosten;Sach- und Overheadkosten;Entwurf"
+    return csv(head, *[f"2;Case Management {p};2021;64.000,00;0,00;nein" for p in PLACES])
+
+
+def forwarding_file() -> bytes:
+    head = "Bewilligungsbehörde;Aktenzeichen;Modul;Stelle;Vertragsnummer;unterzeichnet am;von;bis;Entwurf"
+    return csv(
+        head,
+        *[
+            f"BR Arnsberg, Dez. 36;KIM-2021-2;2;Case Management {p};WV-2021-{i};20.01.2021;01.01.2021;31.12.2021;"
+            for i, p in enumerate(PLACES, start=1)
+        ],
+    )
+
+
+def test_cost_plans_and_contracts_forward_five_times_55000(situation, a46_user):
+    f.RateFactory(programme=situation["programme"], year=2021)  # 55.000 € per VZÄ
+    for kind, content in (
+        (PostImport, post_file()),
+        (GrantImport, grant_file()),
+        (AllocationImport, allocation_file()),
+    ):
+        assert run_import(kind(), content, user=a46_user, commit=True).saved
+    # a contract needs its cost plan: in the wrong order, the service's German message at the row
+    early = run_import(ForwardingImport(), forwarding_file(), user=a46_user, commit=True)
+    assert early.shown_errors[0] == (
+        "Zeile 2, Spalte „Stelle“: Für die Stelle „Case Management Eschweiler“ liegt für 2021 kein Kostenplan des Trägers vor."
+    )
+    plans = run_import(CostPlanImport(), cost_plan_file(), user=a46_user, commit=True)
+    assert plans.saved, plans.shown_errors
+    assert ("Kostenpläne 2021", "5 Pläne, Personalkosten 320.000,00\xa0€") in plans.totals  # 5 × 64.000 €
+    contracts = run_import(ForwardingImport(), forwarding_file(), user=a46_user, commit=True)
+    assert contracts.saved, contracts.shown_errors
+    # min(64.000 €, 55.000 € × 1,0 VZÄ) for the whole year, five posts: 275.000 € (domain.md §2)
+    assert contracts.totals == [("Weitergeleitet 2021", "275.000,00\xa0€")]
+    assert {c.amount for c in ForwardingContract.objects.all()} == {D("55000.00")}
+    for kind, content in ((CostPlanImport, cost_plan_file()), (ForwardingImport, forwarding_file())):
+        again = run_import(kind(), content, user=a46_user, commit=True)
+        assert again.saved and again.counts["unchanged"] == 5
+    assert (CostPlan.objects.count(), ForwardingContract.objects.count()) == (5, 5)
 
 
 # ---------------------------------------------------------------- bad rows
