@@ -371,3 +371,20 @@ def test_only_a46_reaches_the_import(client, situation, carrier_a_user, committe
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 403
         assert client.post(reverse(name), {"kind": "stellen"}).status_code in (403, 405)
+
+
+def test_command_dry_run_then_save(tmp_path, situation, a46_user, readonly_user):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "stellen.csv"
+    path.write_bytes(post_file())
+    out = io.StringIO()
+    call_command("import_data", "stellen", str(path), "--user", a46_user.username, "--dry-run", stdout=out)
+    assert "5 neu" in out.getvalue() and Post.objects.count() == 0
+    call_command("import_data", "stellen", str(path), "--user", a46_user.username, stdout=io.StringIO())
+    assert Post.objects.count() == 5
+    with pytest.raises(CommandError, match="Nur ein Konto von A 46"):
+        call_command("import_data", "stellen", str(path), "--user", readonly_user.username)
+    path.write_bytes(csv(POST_HEAD, "4;X;Case Management;1,0;T-Stolberg;;;01.07.2020;;"))
+    with pytest.raises(CommandError, match="Zeile 2, Spalte „Modul“"):
+        call_command("import_data", "stellen", str(path), "--user", a46_user.username)
