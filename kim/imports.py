@@ -471,6 +471,13 @@ def run_import(kind: ImportKind, content: bytes, *, user: Any, commit: bool) -> 
             result.errors = row_errors
             if row_errors:
                 result.status = ERROR
+                if not result.label:  # the row as written, so the user finds it in the file
+                    raw_cells = [
+                        cells[positions[spec.header]]
+                        for spec in kind.fields[:2]
+                        if spec.header in positions and positions[spec.header] < len(cells)
+                    ]
+                    result.label = " · ".join(str(c)[:80] for c in raw_cells if c is not None and c != "")
             rows.append(result)
             errors.extend(row_errors)
         totals = kind.totals()
