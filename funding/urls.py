@@ -6,6 +6,8 @@ from funding.controlling import views as controlling_views
 app_name = "funding"
 
 urlpatterns = [
+    path("import/", views.FundingImportView.as_view(), name="import"),
+    path("import/vorlage/", views.FundingImportTemplateView.as_view(), name="import_template"),
     path("foerderbescheide/", views.GrantListView.as_view(), name="grant_list"),
     path("foerderbescheide/neu/", views.GrantCreateView.as_view(), name="grant_create"),
     path("foerderbescheide/<int:pk>/", views.GrantDetailView.as_view(), name="grant_detail"),

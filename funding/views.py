@@ -33,6 +33,7 @@ from funding.forms import (
     ProgrammeForm,
     RateForm,
 )
+from funding.imports import KINDS as IMPORT_KINDS
 from funding.models import (
     BudgetLine,
     CostPlan,
@@ -66,6 +67,7 @@ from funding.tables import (
 )
 from kim.exports import export_response
 from kim.i18n import german
+from kim.import_views import ImportTemplateView, ImportView
 from kim.models import Role, role_key
 from kim.money import format_euro
 from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -564,3 +566,16 @@ class ProgrammeUpdateView(ServiceFormView[Programme]):
 
     def perform_save(self, form: BaseForm) -> Programme:
         return programme_save(programme=self.object, data=form_data(form), user=self.request.user)
+
+
+class FundingImportView(ImportView):
+    """Grant notices and their allocations from a spreadsheet (funding/imports.py)."""
+
+    kinds = IMPORT_KINDS
+    url_name = "funding:import"
+    template_url_name = "funding:import_template"
+    title = _("Daten übernehmen: Förderbescheide und Zuordnungen")
+
+
+class FundingImportTemplateView(ImportTemplateView):
+    kinds = IMPORT_KINDS

@@ -32,6 +32,7 @@ NAV_ITEMS = [
     ),
     ("masterdata:organisation_list", _("Organisationen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
     ("masterdata:municipality_list", _("Kommunen"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "posts"),
+    ("modules:import", _("Daten übernehmen"), {Role.ADMIN}, "posts"),
     ("funding:grant_list", _("Förderbescheide"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     (
         "funding:forwarding_list",
@@ -45,6 +46,7 @@ NAV_ITEMS = [
     ("funding:budget_list", _("Haushalt"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     ("funding:rate_list", _("Sätze"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
     ("funding:controlling", _("Controlling"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "funding"),
+    ("funding:import", _("Daten übernehmen"), {Role.ADMIN}, "funding"),
     ("casemanagement:case_list", _("Fallregister"), {Role.CARRIER}, "cases"),
     ("casemanagement:return_list", _("Fallzahlen"), {Role.ADMIN, Role.READONLY, Role.CARRIER}, "cases"),
     ("casemanagement:statistics", _("Statistik"), {Role.ADMIN, Role.COMMITTEE, Role.READONLY}, "cases"),

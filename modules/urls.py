@@ -14,5 +14,7 @@ urlpatterns = [
         "<int:pk>/besetzung/<int:occupancy_pk>/bearbeiten/", views.OccupancyUpdateView.as_view(), name="occupancy_edit"
     ),
     path("<int:pk>/personalkosten/neu/", views.PersonnelCostCreateView.as_view(), name="personnelcost_create"),
+    path("import/", views.ModulesImportView.as_view(), name="import"),
+    path("import/vorlage/", views.ModulesImportTemplateView.as_view(), name="import_template"),
     path("personalkostensaetze/neu/", views.CostRateCreateView.as_view(), name="costrate_create"),
 ]

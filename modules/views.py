@@ -7,9 +7,11 @@ from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from kim.import_views import ImportTemplateView, ImportView
 from kim.views import M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.filters import PostFilter
 from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
+from modules.imports import KINDS as IMPORT_KINDS
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 from modules.selectors import post_planned_costs
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
@@ -141,3 +143,16 @@ class CostRateCreateView(ServiceFormView[CostRate]):
 
     def perform_save(self, form: BaseForm) -> CostRate:
         return cost_rate_save(data=form_data(form), user=self.request.user)
+
+
+class ModulesImportView(ImportView):
+    """Posts and occupancies from a spreadsheet (modules/imports.py)."""
+
+    kinds = IMPORT_KINDS
+    url_name = "modules:import"
+    template_url_name = "modules:import_template"
+    title = _("Daten übernehmen: Stellen und Besetzungen")
+
+
+class ModulesImportTemplateView(ImportTemplateView):
+    kinds = IMPORT_KINDS

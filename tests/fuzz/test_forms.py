@@ -411,8 +411,23 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     },
     "committee:paper_release": lambda: {"pk": _draft_paper().pk},
     "committee:paper_withdraw": lambda: {"pk": _draft_paper().pk},
+    # the import pages (kim/import_views.py): a kind, a file, a confirmation with a digest
+    "modules:import": lambda: {},
+    "funding:import": lambda: {},
 }
-ACTION_KEYS = ["status", "doc_type", "reason", "review_note", "note", "file", "version", "next"]
+ACTION_KEYS = [
+    "status",
+    "doc_type",
+    "reason",
+    "review_note",
+    "note",
+    "file",
+    "version",
+    "next",
+    "kind",
+    "confirm",
+    "digest",
+]
 
 
 def action_urls() -> list[tuple[str, type]]:
