@@ -152,22 +152,30 @@ class BundleItem:
     doc: PaperDocument | None
 
 
-def meeting_bundle_pdf(meeting: Meeting) -> bytes:
+def meeting_bundle_pdf(meeting: Meeting, *, public: bool = True) -> bytes:
     """Sitzungsmappe: agenda with a table of contents, then every public released paper of the public part.
 
     The bundle of the public part is a public document: its papers show no consultation of a
-    non-public meeting, and an item whose paper is not published names neither paper nor subject."""
+    non-public meeting, and an item whose paper is not published names neither paper nor subject.
+    ``public=False`` is the members' bundle (only for users who see non-public material,
+    committee.models.sees_non_public): both parts of the agenda, every released paper on it."""
     with german():  # an official German document, like the paper itself
-        return _meeting_bundle_pdf(meeting)
+        return _meeting_bundle_pdf(meeting, public=public)
 
 
-def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
-    items = list(meeting.agenda_items.filter(public=True).select_related("paper").order_by("order"))
+def _meeting_bundle_pdf(meeting: Meeting, *, public: bool) -> bytes:
+    items_qs = meeting.agenda_items.select_related("paper").order_by("-public", "order")
+    if public:
+        items_qs = items_qs.filter(public=True)
+    items = list(items_qs)
     paper_ids = [i.paper_id for i in items if i.paper_id]
-    papers = {p.pk: p for p in papers_for_export().published().filter(pk__in=paper_ids, deleted=False)}
+    papers_qs = papers_for_export().filter(pk__in=paper_ids, deleted=False)
+    papers_qs = papers_qs.published() if public else papers_qs.exclude(status=PaperStatus.DRAFT)
+    papers = {p.pk: p for p in papers_qs}
     bundle = [
         BundleItem(
-            i, paper_document(papers[i.paper_id], anchor=f"top-{i.pk}", public=True) if i.paper_id in papers else None
+            i,
+            paper_document(papers[i.paper_id], anchor=f"top-{i.pk}", public=public) if i.paper_id in papers else None,
         )
         for i in items
     ]
@@ -175,8 +183,14 @@ def _meeting_bundle_pdf(meeting: Meeting) -> bytes:
         "committee/pdf/paper.html",
         {
             "docs": [b.doc for b in bundle if b.doc],
-            "bundle": {"meeting": meeting, "items": bundle},
+            "bundle": {
+                "meeting": meeting,
+                "public_items": [b for b in bundle if b.item.public],
+                "non_public_items": [b for b in bundle if not b.item.public],
+                "public": public,
+            },
             "body": body_current(),
         },
     )
-    return _write(html, title=f"Sitzungsmappe {meeting}")
+    title = f"Sitzungsmappe {meeting}" if public else f"Sitzungsmappe {meeting} (nichtöffentlich)"
+    return _write(html, title=title)

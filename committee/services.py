@@ -311,6 +311,60 @@ def check_result_plausible(consultation: Consultation) -> None:
         )
 
 
+def meeting_has_results(meeting: Meeting) -> bool:
+    """Whether any consultation of the meeting has a result: its agenda then stays as it was debated."""
+    return Consultation.objects.filter(meeting=meeting).exclude(result="").exists()
+
+
+def _require_no_results(meeting: Meeting) -> None:
+    if meeting_has_results(meeting):
+        raise ValidationError(
+            _("Für diese Sitzung sind bereits Ergebnisse erfasst; die Tagesordnung kann nicht mehr geändert werden.")
+        )
+
+
+@transaction.atomic
+def agenda_item_move(
+    *, item: AgendaItem, direction: str, user: User | None = None, version: int | None = None
+) -> AgendaItem:
+    """Swap an agenda item with its neighbour, position and TOP number, so the numbering stays in order.
+
+    Refused once the meeting has a result, and from a page older than the meeting's version (the
+    meeting's version goes up with every change of its agenda)."""
+    meeting = check_version(item.meeting, version)
+    _require_no_results(meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+    siblings = AgendaItem.objects.select_for_update().filter(meeting=meeting)
+    if direction == "up":
+        other = siblings.filter(order__lt=item.order).order_by("-order").first()
+    elif direction == "down":
+        other = siblings.filter(order__gt=item.order).order_by("order").first()
+    else:
+        raise ValidationError(_("Unbekannte Richtung."))
+    if other is None:
+        raise ValidationError(_("Der Punkt steht bereits am Rand der Tagesordnung."))
+    highest = siblings.order_by("-order").values_list("order", flat=True).first() or 0
+    item_order, other_order = item.order, other.order
+    # (meeting, order) is unique and not deferrable: park the item behind the last one first.
+    item.order = highest + 1
+    item.save(update_fields=["order", "modified"])
+    other.order, other.number, item.number = item_order, item.number, other.number
+    other.save(update_fields=["order", "number", "modified"])
+    item.order = other_order
+    item.save(update_fields=["order", "number", "modified"])
+    meeting.save(update_fields=["modified"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, user: User | None = None, version: int | None = None) -> None:
+    """Remove an agenda item (its history keeps it); the paper's Beratungsfolge stays as it is."""
+    meeting = check_version(item.meeting, version)
+    _require_no_results(meeting)
+    AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting).delete()
+    meeting.save(update_fields=["modified"])
+
+
 @transaction.atomic
 def consultation_record_result(
     *, consultation: Consultation, data: dict[str, Any], user: User | None = None, today: date | None = None

@@ -29,5 +29,25 @@ urlpatterns = [
     path("sitzungen/<int:pk>/bearbeiten/", views.MeetingUpdateView.as_view(), name="meeting_edit"),
     path("sitzungen/<int:pk>/ergebnisse/", views.MeetingResultsView.as_view(), name="meeting_results"),
     path("sitzungen/<int:pk>/mappe.pdf", views.MeetingBundleView.as_view(), name="meeting_bundle"),
+    path(
+        "sitzungen/<int:pk>/mappe-nichtoeffentlich.pdf",
+        views.MeetingBundleView.as_view(non_public=True),
+        name="meeting_bundle_non_public",
+    ),
+    path(
+        "sitzungen/<int:pk>/tagesordnung/<int:item_pk>/hoch/",
+        views.AgendaItemActionView.as_view(action="up"),
+        name="agenda_up",
+    ),
+    path(
+        "sitzungen/<int:pk>/tagesordnung/<int:item_pk>/runter/",
+        views.AgendaItemActionView.as_view(action="down"),
+        name="agenda_down",
+    ),
+    path(
+        "sitzungen/<int:pk>/tagesordnung/<int:item_pk>/entfernen/",
+        views.AgendaItemActionView.as_view(action="remove"),
+        name="agenda_remove",
+    ),
     path("sitzungen/<int:pk>/tagesordnung/neu/", views.AgendaItemCreateView.as_view(), name="agenda_create"),
 ]

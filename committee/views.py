@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseForm
@@ -49,6 +49,7 @@ from kim.i18n import german
 from kim.models import Role, role_key
 from kim.selectors import body_current
 from kim.uploads import serve_private_file
+from kim.versioning import add_version_field, version_errors_to_top
 from kim.views import (
     ALL_ROLES,
     STAFF_ROLES,
@@ -361,7 +362,33 @@ class MeetingDetailView(ScopedDetailView):
         ctx["items"] = self.object.agenda_items.select_related("paper").order_by("order")
         ctx["can_keep"] = role_key(self.request.user) in COMMITTEE_WRITERS
         ctx["can_record"] = ctx["can_keep"] and self.object.date <= timezone.localdate() and not self.object.cancelled
+        ctx["can_change_agenda"] = ctx["can_keep"] and not services.meeting_has_results(self.object)
+        ctx["sees_non_public"] = sees_non_public(self.request.user)
         return ctx
+
+
+class AgendaItemActionView(RoleRequiredMixin, View):
+    """Move an agenda item up or down, or remove it: buttons on the meeting page carrying the meeting's
+    version. A refused action (results recorded, stale page, first item up) comes back as a message."""
+
+    allowed_roles = COMMITTEE_WRITERS
+    action = ""
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+        meeting = get_object_or_404(Meeting.objects.for_user(request.user).filter(deleted=False), pk=pk)
+        item = get_object_or_404(AgendaItem.objects.select_related("meeting"), meeting=meeting, pk=item_pk)
+        try:
+            version = posted_version(request)
+            if self.action == "remove":
+                services.agenda_item_remove(item=item, user=request.user, version=version)
+                messages.success(request, _("TOP %(n)s entfernt.") % {"n": item.number})
+            else:
+                services.agenda_item_move(item=item, direction=self.action, user=request.user, version=version)
+                messages.success(request, _("Tagesordnung neu geordnet."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(meeting.get_absolute_url())
 
 
 class MeetingResultsView(RoleRequiredMixin, View):
@@ -386,6 +413,7 @@ class MeetingResultsView(RoleRequiredMixin, View):
         for c in self.consultations:
             form = harmonise_empty_choices(ConsultationResultForm(data, instance=c, prefix=f"c{c.pk}"))
             form.fields["result"].required = False  # an empty row is left as it is
+            add_version_field(form, c)  # each row carries the version it was loaded with (no lost update)
             rows.append((c, form))
         return rows
 
@@ -414,7 +442,12 @@ class MeetingResultsView(RoleRequiredMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.setup_meeting(request, pk)
         rows = self.forms(request.POST)
-        if not all(form.is_valid() for _c, form in rows):
+        if not any(request.POST.get(form.add_prefix("result")) for _c, form in rows):
+            return self.page(request, rows, nothing_chosen=True)
+        valid = [form.is_valid() for _c, form in rows]  # every row validated, so every row shows its errors
+        if not all(valid):
+            for _c, form in rows:
+                version_errors_to_top(form)
             return self.page(request, rows)
         if not any(form.cleaned_data.get("result") for _c, form in rows):
             return self.page(request, rows, nothing_chosen=True)
@@ -440,14 +473,22 @@ class MeetingResultsView(RoleRequiredMixin, View):
 
 
 class MeetingBundleView(RoleRequiredMixin, View):
+    """The public bundle (the default), or with ``non_public`` the members' bundle with the non-public
+    part, only for roles entitled to non-public material (committee.models.sees_non_public)."""
+
     allowed_roles = STAFF_ROLES
+    non_public = False
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        if self.non_public and not sees_non_public(request.user):
+            raise PermissionDenied(_("Die nichtöffentliche Sitzungsmappe ist für Ihre Rolle nicht freigegeben."))
         meeting = get_object_or_404(
             Meeting.objects.for_user(request.user).filter(deleted=False).select_related("committee"), pk=pk
         )
+        suffix = "-nichtoeffentlich" if self.non_public else ""
         response = pdf_response(
-            meeting_bundle_pdf(meeting), f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf"
+            meeting_bundle_pdf(meeting, public=not self.non_public),
+            f"Sitzungsmappe-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}{suffix}.pdf",
         )
         return download_done(request, response)
 

@@ -414,6 +414,12 @@ P["committee:meeting_edit"] = (pk("meeting"), COMMITTEE_WRITE)
 P["committee:meeting_bundle"] = (pk("meeting"), STAFF_READ)
 P["committee:agenda_create"] = (pk("meeting"), COMMITTEE_WRITE)
 P["committee:meeting_results"] = (pk("meeting"), COMMITTEE_WRITE)
+# the members' bundle: every role entitled to non-public material (committee.models.sees_non_public)
+P["committee:meeting_bundle_non_public"] = (pk("meeting"), STAFF_READ)
+# buttons of committee staff and A 46; an empty POST (no version) is refused with a message: 302
+_agenda_item = lambda d: {"pk": d.meeting.pk, "item_pk": d.agenda_item.pk}  # noqa: E731
+for _name in ("agenda_up", "agenda_down", "agenda_remove"):
+    P[f"committee:{_name}"] = (_agenda_item, profile(committee=(405, 302), a46=(405, 302)))
 # OParl: public, read only
 for _name in ("system", "body_list"):
     P[f"oparl:{_name}"] = (NONE, PUBLIC)

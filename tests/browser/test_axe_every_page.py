@@ -34,6 +34,7 @@ PREFERENCE = ("a46", "carrier_a", "committee", "readonly")
 DOWNLOADS = {
     "committee:paper_pdf",
     "committee:meeting_bundle",
+    "committee:meeting_bundle_non_public",
     "committee:attachment_download",
     "casemanagement:return_csv",
     "funding:proof_document",

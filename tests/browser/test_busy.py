@@ -1,7 +1,11 @@
 """Long work shows a busy state (static/js/kim.js): the meeting bundle link says "Mappe wird
 erstellt …", is aria-busy and announced in the live region until the PDF has arrived."""
 
+import json
 import re
+
+# the public bundle's link (the members' bundle next to it is a busy link too); the script adds ?fertig=…
+PUBLIC_BUNDLE = 'a[data-busy][href*="/mappe.pdf"]'
 
 
 def test_meeting_bundle_link_is_busy_until_the_pdf_arrives(journey, demo):
@@ -11,7 +15,7 @@ def test_meeting_bundle_link_is_busy_until_the_pdf_arrives(journey, demo):
     journey.login("sitzungsdienst")
     journey.visit(f"/gremien/sitzungen/{meeting.pk}/", "Sitzung")
     page = journey.page
-    link = page.locator("a[data-busy]")
+    link = page.locator(PUBLIC_BUNDLE)  # the public bundle (the members' one is busy too)
     assert link.get_attribute("aria-busy") is None
     with page.expect_download() as download:
         link.click()
@@ -19,7 +23,9 @@ def test_meeting_bundle_link_is_busy_until_the_pdf_arrives(journey, demo):
         assert link.get_attribute("aria-busy") == "true"
         assert link.inner_text().strip() == "Mappe wird erstellt …"
     assert download.value.suggested_filename.endswith(".pdf")
-    page.wait_for_function("() => !document.querySelector('a[data-busy]').hasAttribute('aria-busy')", timeout=10000)
+    page.wait_for_function(
+        f"() => !document.querySelector({json.dumps(PUBLIC_BUNDLE)}).hasAttribute('aria-busy')", timeout=10000
+    )
     assert link.inner_text().strip() == "Sitzungsmappe (PDF)"
     page.wait_for_function("() => document.getElementById('busy-status').textContent.length > 0")
     assert re.search("fertig", page.locator("#busy-status").inner_text())

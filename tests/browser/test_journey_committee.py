@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from committee.models import Consultation, Paper
+from committee.models import AgendaItem, Consultation, Meeting, Paper
 
 
 @pytest.fixture
@@ -62,3 +62,31 @@ def test_committee_staff_record_results_and_download_the_paper(journey, paper_be
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
         assert "2020/0354" in text and "19.06.2020" in text and "ungeändert" in text
+
+
+def test_committee_staff_reorder_the_agenda_and_get_the_members_bundle(journey, demo):
+    """A meeting without results yet: TOP 1 moves down (it swaps its number with TOP 2), on a phone too."""
+    meeting = next(m for m in Meeting.objects.filter(deleted=False).order_by("date") if m.agenda_items.count() >= 2)
+    for consultation in Consultation.objects.filter(meeting=meeting).exclude(result=""):
+        consultation.result = ""
+        consultation.save()
+    first, second = meeting.agenda_items.order_by("order")[:2]
+    j = journey
+    j.login("sitzungsdienst")
+    j.page.set_viewport_size({"width": 375, "height": 800})
+    j.visit(meeting.get_absolute_url(), "Sitzung vor der Umstellung")
+    assert j.page.get_by_role("link", name="Mappe für Mitglieder (PDF, mit nichtöffentlichem Teil)").count() == 1
+    j.page.get_by_role("button", name=f"TOP {first.number} nach unten").click()
+    j.page.wait_for_load_state()
+    assert "Tagesordnung neu geordnet." in j.page.content()
+    j.check_a11y("Tagesordnung neu geordnet")
+    j.shot("Tagesordnung neu geordnet 375 px")
+    moved, other = AgendaItem.objects.get(pk=first.pk), AgendaItem.objects.get(pk=second.pk)
+    assert (moved.order, moved.number, other.order, other.number) == (
+        second.order,
+        second.number,
+        first.order,
+        first.number,
+    )
+    width = j.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, f"Die Sitzungsseite ist {width} px breit"

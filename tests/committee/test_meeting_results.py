@@ -35,6 +35,8 @@ def test_committee_staff_record_every_result_of_a_meeting_at_once(client, commit
     assert len(page.context["rows"]) == 2
     (c1, p1), (c2, p2) = rows(meeting_0619, first), rows(meeting_0619, second)
     data = {
+        f"{p1}-version": str(c1.version),
+        f"{p2}-version": str(c2.version),
         f"{p1}-result": "ungeaendert",
         f"{p1}-votes_yes": "12",
         f"{p1}-votes_no": "3",
@@ -53,10 +55,12 @@ def test_one_implausible_row_saves_nothing_and_says_why(client, committee_user, 
     first, second = two_papers
     client.force_login(committee_user)
     url = reverse("committee:meeting_results", args=[meeting_0619.pk])
-    (_c1, p1), (_c2, p2) = rows(meeting_0619, first), rows(meeting_0619, second)
+    (c1, p1), (c2, p2) = rows(meeting_0619, first), rows(meeting_0619, second)
     response = client.post(
         url,
         {
+            f"{p1}-version": str(c1.version),
+            f"{p2}-version": str(c2.version),
             f"{p1}-result": "vertagt",
             f"{p2}-result": "ungeaendert",
             f"{p2}-votes_yes": "2",
@@ -84,3 +88,46 @@ def test_a_page_without_any_result_chosen_saves_nothing_and_asks_for_one(
     response = client.post(reverse("committee:meeting_results", args=[meeting_0619.pk]), {})
     assert response.status_code == 200
     assert "Bitte mindestens für eine Beratung ein Ergebnis auswählen." in response.content.decode()
+
+
+def test_a_stale_row_is_refused_with_the_conflict_message_and_nothing_is_saved(
+    client, committee_user, a46_user, two_papers, meeting_0619
+):
+    """Two people on the results page: the second one's row was loaded before the first one saved."""
+    first, second = two_papers
+    (c1, p1), (c2, p2) = rows(meeting_0619, first), rows(meeting_0619, second)
+    stale = {
+        f"{p1}-version": str(c1.version),
+        f"{p2}-version": str(c2.version),
+        f"{p1}-result": "ungeaendert",
+        f"{p2}-result": "vertagt",
+    }
+    services.consultation_record_result(consultation=c1, data={"result": "vertagt"}, user=a46_user)
+    client.force_login(committee_user)
+    response = client.post(reverse("committee:meeting_results", args=[meeting_0619.pk]), stale)
+    assert response.status_code == 200
+    assert "wurde inzwischen von" in response.content.decode()
+    c1.refresh_from_db()
+    c2.refresh_from_db()
+    assert (c1.result, c2.result) == ("vertagt", "")  # the other row was not saved either
+
+
+def test_a_row_without_its_version_is_refused_not_500(client, committee_user, two_papers, meeting_0619):
+    first, _second = two_papers
+    c1, p1 = rows(meeting_0619, first)
+    client.force_login(committee_user)
+    url = reverse("committee:meeting_results", args=[meeting_0619.pk])
+    for version in ("", "x", "１"):
+        response = client.post(url, {f"{p1}-version": version, f"{p1}-result": "ungeaendert"})
+        assert response.status_code == 200
+        assert "Das Formular ist unvollständig oder veraltet." in response.content.decode()
+    c1.refresh_from_db()
+    assert c1.result == ""
+
+
+def test_the_results_page_carries_each_rows_version(client, committee_user, two_papers, meeting_0619):
+    first, _second = two_papers
+    c1, p1 = rows(meeting_0619, first)
+    client.force_login(committee_user)
+    page = client.get(reverse("committee:meeting_results", args=[meeting_0619.pk])).content.decode()
+    assert f'name="{p1}-version" value="{c1.version}"' in page

@@ -395,6 +395,11 @@ def _submitted_return():
     return _first("casemanagement.CaseloadReturn", status=ReturnStatus.SUBMITTED)
 
 
+def _agenda_item_kwargs() -> dict[str, int]:
+    item = _first("committee.AgendaItem")
+    return {"pk": item.meeting_id, "item_pk": item.pk}
+
+
 ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "funding:proof_upload": lambda: {"pk": _first("funding.ProofObligation").pk},
     "funding:proof_status": lambda: {"pk": _first("funding.ProofObligation").pk},
@@ -411,6 +416,11 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     },
     "committee:paper_release": lambda: {"pk": _draft_paper().pk},
     "committee:paper_withdraw": lambda: {"pk": _draft_paper().pk},
+    # the meeting page: all results at once, agenda items moved and removed (buttons with the meeting's version)
+    "committee:meeting_results": lambda: {"pk": _first("committee.Meeting").pk},
+    "committee:agenda_up": lambda: _agenda_item_kwargs(),
+    "committee:agenda_down": lambda: _agenda_item_kwargs(),
+    "committee:agenda_remove": lambda: _agenda_item_kwargs(),
     # the import pages (kim/import_views.py): a kind, a file, a confirmation with a digest
     "modules:import": lambda: {},
     "funding:import": lambda: {},
