@@ -525,7 +525,8 @@ class StatisticsSnapshot(models.Model):
     that every worker process shares it; a derived copy of the returns, rebuilt at will (no history)."""
 
     year = models.PositiveSmallIntegerField(_("Jahr"), unique=True)
-    stamp = models.TextField(_("Datenstand"))
+    # SHA-256 of kim.figure_cache.data_stamp(STATISTICS_STAMP) when computed: the data it shows
+    key = models.CharField(_("Datenstand"), max_length=64)
     computed_at = models.DateTimeField(_("berechnet am"))
     data = models.BinaryField(_("Daten"))
     refreshing_since = models.DateTimeField(_("Neuberechnung läuft seit"), null=True, blank=True)

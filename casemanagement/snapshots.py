@@ -21,6 +21,7 @@ process keeps the unpickled value of the newest one in memory. A database row lo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import threading
@@ -57,6 +58,11 @@ _memo: dict[int, tuple[str, YearProtection]] = {}
 _memo_lock = threading.Lock()
 
 
+def current_key() -> str:
+    """The key of the data the statistics read now (a hash of their change stamp, see kim.figure_cache)."""
+    return hashlib.sha256(figure_cache.data_stamp(STATISTICS_STAMP).encode()).hexdigest()
+
+
 def background_enabled() -> bool:
     return bool(getattr(settings, "KIM_STATISTICS_BACKGROUND", True))
 
@@ -80,7 +86,7 @@ def _load(year: int, stamp: str) -> YearProtection | None:
         hit = _memo.get(year)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    data = StatisticsSnapshot.objects.filter(year=year, stamp=stamp).values_list("data", flat=True).first()
+    data = StatisticsSnapshot.objects.filter(year=year, key=stamp).values_list("data", flat=True).first()
     if data is None:
         return None
     protection = _loads(data)
@@ -91,7 +97,7 @@ def _load(year: int, stamp: str) -> YearProtection | None:
 def _store(year: int, stamp: str, protection: YearProtection, *, exists: bool | None = None) -> datetime:
     """Save the snapshot: one query when ``exists`` (the caller's read of the row) is known."""
     now = timezone.now()
-    fields = {"stamp": stamp, "computed_at": now, "data": _dumps(protection), "refreshing_since": None}
+    fields = {"key": stamp, "computed_at": now, "data": _dumps(protection), "refreshing_since": None}
     updated = 0
     if exists is not False:
         updated = StatisticsSnapshot.objects.filter(year=year).update(**fields)
@@ -112,14 +118,14 @@ def _compute_consistent(year: int) -> tuple[str, YearProtection]:
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        stamp = figure_cache.data_stamp(STATISTICS_STAMP)
+        stamp = current_key()
         return stamp, year_protection_compute(year=year)
 
 
 def statistics_snapshot(*, year: int) -> Snapshot:
     """The protected year for the statistics page: the newest snapshot, computed here only if none exists."""
-    stamp = figure_cache.data_stamp(STATISTICS_STAMP)
-    row = StatisticsSnapshot.objects.filter(year=year).values_list("stamp", "computed_at").first()
+    stamp = current_key()
+    row = StatisticsSnapshot.objects.filter(year=year).values_list("key", "computed_at").first()
     if row is not None:
         stored_stamp, computed_at = row
         if stored_stamp == stamp or background_enabled():
@@ -152,8 +158,8 @@ def refresh_year(year: int, *, force: bool = False) -> bool:
     """Compute and store the year's snapshot unless it is current or already being computed.
 
     True if a new snapshot was stored. Runs in its own transactions (worker thread, command)."""
-    current = figure_cache.data_stamp(STATISTICS_STAMP)
-    if not force and StatisticsSnapshot.objects.filter(year=year, stamp=current).exists():
+    current = current_key()
+    if not force and StatisticsSnapshot.objects.filter(year=year, key=current).exists():
         return False
     if not _claim(year):
         return False
