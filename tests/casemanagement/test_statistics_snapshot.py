@@ -169,3 +169,20 @@ def _call() -> str:
     buffer = io.StringIO()
     call_command("refresh_statistics", stdout=buffer)
     return buffer.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_computes_in_its_own_consistent_transaction(submitted_march_committed):
+    """As the worker thread does it: outside any transaction (REPEATABLE READ on PostgreSQL)."""
+    from django.db import connection
+
+    assert connection.get_autocommit()
+    assert snapshots.refresh_year(2021) is True
+    row = StatisticsSnapshot.objects.get(year=2021)
+    assert row.key == snapshots.current_key() and row.refreshing_since is None
+    assert year_totals() == ([8, 7], 15)
+
+
+@pytest.fixture
+def submitted_march_committed(request):
+    request.getfixturevalue("submitted")
