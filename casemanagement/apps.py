@@ -6,3 +6,8 @@ class CasemanagementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "casemanagement"
     verbose_name = _("Case Management")
+
+    def ready(self) -> None:
+        from casemanagement.snapshots import connect_signals
+
+        connect_signals()

@@ -512,3 +512,28 @@ class IndicatorReport(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.post} {self.month:02d}/{self.year}"
+
+
+# ------------------------------------------------------------------------------ statistics snapshots
+
+
+class StatisticsSnapshot(models.Model):
+    """The protected statistics of one year as last computed in full (casemanagement/snapshots.py).
+
+    Values and hidden set of ``selectors.YearProtection`` are computed together from one consistent
+    read and stored together, so every snapshot is safe to show on its own. Stored in the database so
+    that every worker process shares it; a derived copy of the returns, rebuilt at will (no history)."""
+
+    year = models.PositiveSmallIntegerField(_("Jahr"), unique=True)
+    # SHA-256 of kim.figure_cache.data_stamp(STATISTICS_STAMP) when computed: the data it shows
+    key = models.CharField(_("Datenstand"), max_length=64)
+    computed_at = models.DateTimeField(_("berechnet am"))
+    data = models.BinaryField(_("Daten"))
+    refreshing_since = models.DateTimeField(_("Neuberechnung läuft seit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Statistik-Stand")
+        verbose_name_plural = _("Statistik-Stände")
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.computed_at:%d.%m.%Y %H:%M})"

@@ -501,14 +501,17 @@ def statistics_keys() -> dict[str, list[tuple[str, str]]]:
     return {d: dimension_keys(d) for d in [Dimension.TOTALS, *BREAKDOWNS]}
 
 
-def caseload_statistics(*, year: int, quarter: int | None = None) -> CaseloadStatistics:
+def caseload_statistics(
+    *, year: int, quarter: int | None = None, protection: YearProtection | None = None
+) -> CaseloadStatistics:
     """Statistics across carriers from the frozen returns, every count protected (suppression.py).
 
     The function committee papers call: nothing it returns can reveal a count of 1 to 4, not even
-    together with the other periods of the year and the returns (``year_protection``).
+    together with the other periods of the year and the returns (``year_protection``). The
+    statistics page passes the year's last snapshot (``casemanagement.snapshots``) as ``protection``.
     """
 
-    protection = year_protection(year=year)
+    protection = protection or year_protection(year=year)
     carriers = list(Organisation.objects.filter(pk__in=protection.carriers(quarter)).order_by("name"))
     protected = protection.period(quarter)
     keys = statistics_keys()
@@ -719,13 +722,13 @@ class CaseloadByMonth:
         return [(m, [self.values.get((c.pk, m), "–") for c in self.carriers]) for m in self.months]  # "–": no return
 
 
-def caseload_by_month(*, year: int) -> CaseloadByMonth:
+def caseload_by_month(*, year: int, protection: YearProtection | None = None) -> CaseloadByMonth:
     """Caseload (stock at the end of the month) per month and carrier, for A 46.
 
     Protected together with every other table of the year (``year_protection``): a month's stock
     is also a return's figure and a quarter's or the year's stock. Two queries on a cached
     protection (the carriers, besides the change stamp)."""
-    protection = year_protection(year=year)
+    protection = protection or year_protection(year=year)
     stocks = {(m, cid) for k in protection.values if k[0] == "m" for m, cid in [k[1:]]}
     months = sorted({m for m, _cid in stocks})
     carriers = list(Organisation.objects.filter(pk__in={cid for _m, cid in stocks}).order_by("name"))

@@ -37,6 +37,7 @@ from casemanagement.forms import (
 )
 from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
+from casemanagement.snapshots import Snapshot, statistics_snapshot
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
@@ -477,8 +478,10 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         year, quarter = _period(request)
         fmt = request.GET.get("export")
+        snapshot = statistics_snapshot(year=year)
         if fmt in {"csv", "xlsx"}:
-            return statistics_export(selectors.caseload_statistics(year=year, quarter=quarter), fmt)
+            stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=snapshot.protection)
+            return statistics_export(stats, fmt)
         return render(
             request,
             "casemanagement/statistics.html",
@@ -486,7 +489,8 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
                 "title": _("Fallzahlen-Statistik"),
                 "year": year,
                 "quarter": quarter,
-                "tables_html": statistics_tables_html(year=year, quarter=quarter),
+                "tables_html": statistics_tables_html(year=year, quarter=quarter, snapshot=snapshot),
+                "snapshot": snapshot,
                 "years": range(2020, timezone.localdate().year + 1),
                 "quarters": [1, 2, 3, 4],
             },
@@ -496,27 +500,28 @@ class StatisticsView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
 STATISTICS_STAMP = selectors.STATISTICS_STAMP
 
 
-def statistics_tables_html(*, year: int, quarter: int | None) -> str:
-    """The tables and the chart of the statistics page, rendered once per change stamp (kim.figure_cache).
+def statistics_tables_html(*, year: int, quarter: int | None, snapshot: Snapshot) -> str:
+    """The tables and the chart of the statistics page, rendered once per snapshot (kim.figure_cache).
 
     At county scale (100 carriers, ~880.000 figures) summing and rendering take far longer than the
     rest of the page; every submission, acceptance or reopening of a return writes a history row of
-    CaseloadReturn/ReturnFigure and so gives a new key. The same HTML for every staff role."""
+    CaseloadReturn/ReturnFigure and so, once its snapshot is computed (casemanagement.snapshots), a
+    new key. The same HTML for every staff role."""
 
     def compute() -> str:
-        stats = selectors.caseload_statistics(year=year, quarter=quarter)
+        stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=snapshot.protection)
         return render_to_string(
             "casemanagement/_statistics_tables.html",
             {
                 "stats": stats,
                 "per_fte_chart": per_fte_chart(stats),
-                **monthly_charts(year),
+                **monthly_charts(year, protection=snapshot.protection),
             },
         )
 
     # today: the monthly status counts posts whose months have ended without a return ("fehlt")
     parts = (year, quarter, timezone.localdate().isoformat())
-    html = figure_cache.cached("case-statistics", parts, compute, stamp=figure_cache.data_stamp(STATISTICS_STAMP))
+    html = figure_cache.cached("case-statistics", parts, compute, stamp=snapshot.stamp)
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
@@ -546,11 +551,11 @@ def month_label(month: int) -> str:
     return str(MONTHS_SHORT[month - 1])
 
 
-def monthly_charts(year: int) -> dict[str, Any]:
+def monthly_charts(year: int, protection: selectors.YearProtection | None = None) -> dict[str, Any]:
     """Caseload per month and carrier (protected) and the returns' status per month, each a chart
     with its table. Protected values ("<5", "•") and months without a return ("–") are not drawn."""
 
-    caseload = selectors.caseload_by_month(year=year)
+    caseload = selectors.caseload_by_month(year=year, protection=protection)
     rows = caseload.rows()
     caseload_chart = ""
     if rows:

@@ -175,6 +175,9 @@ LOGIN_FAILURE_WINDOW_HOURS = int(os.environ.get("LOGIN_FAILURE_WINDOW_HOURS", "2
 # Proxies in front of gunicorn that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 KIM_REQUIRE_TOTP = env_bool("KIM_REQUIRE_TOTP", True)
+# Statistics page: after a write to the returns show the last protected snapshot and recompute it in a
+# worker thread (casemanagement/snapshots.py). False: recompute within the request (tests).
+KIM_STATISTICS_BACKGROUND = env_bool("KIM_STATISTICS_BACKGROUND", True)
 
 # Content-Security-Policy (django-csp 4): scripts only from our own origin, never inline.
 # Inline style attributes stay allowed for server-rendered SVG charts (no script can run from them).

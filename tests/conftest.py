@@ -42,6 +42,13 @@ def second_factor_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def statistics_synchronous(settings):
+    """The statistics are recomputed within the request, so a test sees its own writes at once; the
+    background refresh has its own tests (tests/casemanagement/test_statistics_snapshot.py)."""
+    settings.KIM_STATISTICS_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def private_media(request, settings, tmp_path):
     """Uploads of a test go to a temporary directory, never into the project tree: the test's own, or, for a
     test on the shared demo, the demo's (its attachments live there)."""
