@@ -39,6 +39,8 @@ DOWNLOADS = {
     "casemanagement:return_csv",
     "funding:proof_document",
     "overview:data_export",
+    "modules:import_template",
+    "funding:import_template",
     "logout",
 }
 # Pages every role opens: the dashboard differs by role.
