@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kim.account_forms import AccountInviteForm, GermanPasswordResetForm, ReasonForm
+from kim.forms import harmonise_empty_choices
 from kim.models import AccountEvent, AccountEventKind, Role, User
 from kim.selectors import accounts_for_user, can_manage_accounts
 from kim.services import (
@@ -136,7 +137,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def account_invite_view(request: HttpRequest) -> HttpResponse:
     _manager_required(request)
-    form = AccountInviteForm(request.POST or None, actor=request.user)
+    form = harmonise_empty_choices(AccountInviteForm(request.POST or None, actor=request.user))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}
         try:

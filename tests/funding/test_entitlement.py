@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+@pytest.fixture
+def admin_client(client, a46_user):
+    """A 46 signed in: since the operator split (issue 14) a Django superuser no longer counts as A 46."""
+    client.force_login(a46_user)
+    return client
+
+
 def kim2_2023(**kwargs) -> GrantNotice:
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2), proration=Proration.FULL_MONTHS)
     f.RateFactory(programme=programme, category=PostCategory.CASE_MANAGEMENT, year=2023, amount_per_fte=D("57000"))

@@ -15,6 +15,13 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def admin_client(client, a46_user):
+    """A 46 signed in: since the operator split (issue 14) a Django superuser no longer counts as A 46."""
+    client.force_login(a46_user)
+    return client
+
+
 def org_data(**values) -> dict:
     data = {"kind": "", "name": "", "short_name": "", "slug": "", "parent": "", "address": "", "is_active": "on"}
     data.update(values)

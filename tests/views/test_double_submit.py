@@ -16,6 +16,13 @@ from tests.views.test_forms import post_data
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def admin_client(client, a46_user):
+    """A 46 signed in: since the operator split (issue 14) a Django superuser no longer counts as A 46."""
+    client.force_login(a46_user)
+    return client
+
+
 def token_of(response) -> str:
     return re.search(r'name="submission_token" value="([0-9a-f-]{36})"', response.content.decode()).group(1)
 
