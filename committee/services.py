@@ -406,5 +406,7 @@ def consultation_record_result(
         paper.status = status
     # OParl clients synchronise with modified_since: the paper and its agenda items changed with the result.
     paper.save(update_fields=["status", "modified"])
-    AgendaItem.objects.filter(meeting_id=consultation.meeting_id, paper_id=paper.pk).update(modified=timezone.now())
+    # Saved one by one (usually a single item) so the change is recorded in the history like every other write.
+    for item in AgendaItem.objects.filter(meeting_id=consultation.meeting_id, paper_id=paper.pk):
+        item.save(update_fields=["modified"])
     return consultation

@@ -95,6 +95,15 @@ class RepaymentRiskView(YearPageMixin, TemplateView):
         ctx["min_share_findings"] = min_share_findings(year=self.year)
         return ctx
 
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        fmt = self.request.GET.get("export")
+        if fmt in ("xlsx", "csv"):
+            with german():  # exports carry German headers whatever the interface language
+                return export_response(
+                    fmt, risk_export_columns(), context["rows"], f"Rückforderungsrisiken {context['year']}"
+                )
+        return super().render_to_response(context, **response_kwargs)
+
 
 class EntitlementView(YearPageMixin, TemplateView):
     """Notices whose notified amount differs from VZÄ × rate × period share (funding.selectors)."""
@@ -106,15 +115,6 @@ class EntitlementView(YearPageMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["rows"] = grant_entitlement_differences(year=self.year)
         return ctx
-
-    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        fmt = self.request.GET.get("export")
-        if fmt in ("xlsx", "csv"):
-            with german():  # exports carry German headers whatever the interface language
-                return export_response(
-                    fmt, risk_export_columns(), context["rows"], f"Rückforderungsrisiken {context['year']}"
-                )
-        return super().render_to_response(context, **response_kwargs)
 
 
 def risk_export_columns() -> list[Column]:

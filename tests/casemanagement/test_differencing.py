@@ -221,14 +221,18 @@ def download_everything(client, model: Model) -> list[tuple[str, Counter, str]]:
             response = client.get(url, {**params, "export": fmt})
             assert response.status_code == 200
             for area, item, carrier_name, shown in _export_rows(response.content, fmt):
-                if area not in labels:
-                    continue  # per VZÄ: a ratio, shown only where the new cases are shown
-                dimension = labels[area]
-                key = key_by_label[dimension][item]
                 carriers = table_carriers if carrier_name == "alle Träger" else {carrier_by_name[carrier_name]}
-                published.append(
-                    (f"{where} {fmt} {area} {item} {carrier_name}", model.cell(months, dimension, key, carriers), shown)
-                )
+                if area == "Neuaufnahmen je geförderter VZÄ":
+                    if item == "Neuaufnahmen" and carrier_name != "alle Träger":  # VZÄ and the ratio are no counts
+                        vector = model.cell(months, Dimension.TOTALS, "new", carriers)
+                        published.append((f"{where} {fmt} je VZÄ {carrier_name}", vector, shown))
+                    continue
+                dimension = labels[area]
+                if item == "Summe":  # the table's sum line: every key of the dimension added up
+                    vector = sum((model.cell(months, dimension, k, carriers) for k in model.keys[dimension]), Counter())
+                else:
+                    vector = model.cell(months, dimension, key_by_label[dimension][item], carriers)
+                published.append((f"{where} {fmt} {area} {item} {carrier_name}", vector, shown))
     for rid in model.returns:
         r = CaseloadReturn.objects.get(pk=rid)
         response = client.get(r.get_absolute_url())
@@ -250,13 +254,23 @@ def selectors_month_label(month: int) -> str:
 
 
 def _export_rows(content: bytes, fmt: str):
+    """(area, item, carrier or "alle Träger", shown) of the wide export: the screen's tables one below
+    the other, a column per carrier and "alle Träger", each table closed by its "Summe" line."""
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     else:
         from openpyxl import load_workbook
 
-        rows = [[str(v) for v in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
-    return [tuple(row) for row in rows[1:]]
+        rows = [
+            ["" if v is None else str(v) for v in row]
+            for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+        ]
+    header = rows[0]
+    assert header[:2] == ["Bereich", "Merkmal"] and header[-1] == "alle Träger", header
+    for area, item, *cells in rows[1:]:
+        for carrier_name, shown in zip(header[2:], cells, strict=True):
+            if shown != "":  # the per-VZÄ lines have no "alle Träger" figure
+                yield area, item, carrier_name, shown
 
 
 # ---------------------------------------------------------------------------------- exact algebra
