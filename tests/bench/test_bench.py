@@ -184,8 +184,11 @@ def test_after_a_write_the_figures_are_computed_again(tiny_run):
     assert set(after) == {"dashboard", "statistics"}
     for key, measured in after.items():
         assert measured["status"] == 200 and measured["p95_ms"] > 0, key
-        # a cache miss reads the data again: more queries than the cached page
-        assert measured["queries"] > warm[key]["queries"], key
+    # the dashboard's cache miss reads the data again: more queries than the cached page
+    assert after["dashboard"]["queries"] > warm["dashboard"]["queries"]
+    # the statistics never recompute the year's protection inside a request after a write: they serve the last
+    # protected snapshot (README "Schutz kleiner Fallzahlen") with the same queries as before the write
+    assert after["statistics"]["queries"] == warm["statistics"]["queries"]
 
 
 def test_a_loaded_machine_is_named_in_the_report(tmp_path):
