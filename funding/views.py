@@ -10,7 +10,6 @@ from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from funding import selectors
@@ -66,6 +65,7 @@ from funding.tables import (
     budget_export_columns,
 )
 from kim.exports import export_response
+from kim.http import safe_next
 from kim.i18n import german
 from kim.import_views import ImportTemplateView, ImportView
 from kim.models import Role, role_key
@@ -331,12 +331,7 @@ class CostPlanCreateView(ServiceFormView[CostPlan]):
         return cost_plan_save(data=form_data(form), user=self.request.user)
 
     def next_url(self) -> str | None:
-        target = self.request.GET.get("next", "")
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return target
-        return None
+        return safe_next(self.request)
 
     def get_success_url_for(self, obj: CostPlan) -> str:
         return self.next_url() or super().get_success_url_for(obj)

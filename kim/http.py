@@ -1,8 +1,9 @@
-"""Request types for views behind the login."""
+"""Request types for views behind the login, and the one check of a ``next`` address."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kim.models import User
 
@@ -14,3 +15,13 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` address of the request (form field, else query) if it stays on this site, else None."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None

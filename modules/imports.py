@@ -5,6 +5,7 @@ Natural keys: a post is its module and title (as in the demo data); an occupancy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -62,6 +63,19 @@ def pick_post(posts: dict[tuple[int, str], Post], module: int, title: str, colum
 
 
 CATEGORY_COLUMN = "Kategorie"
+
+
+def module_totals(years: set[int], figure: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """Preview totals: per module with posts, on the cut-off day of each (at most five) imported year, the
+    figure ``figure`` reads from its summary (posts_summary_by_module)."""
+    result = []
+    for year in sorted(years)[:5]:
+        summaries, on = posts_summary_by_module(year=year)
+        for s in summaries:
+            if s.posts:
+                label = _("Modul %(m)s, Stichtag %(d)s") % {"m": s.number, "d": on.strftime("%d.%m.%Y")}
+                result.append((label, figure(s)))
+    return result
 
 
 class PostImport(ImportKind):
@@ -142,18 +156,9 @@ class PostImport(ImportKind):
         return post
 
     def totals(self) -> list[tuple[str, str]]:
-        result = []
-        for year in sorted(self.years)[:5]:
-            summaries, on = posts_summary_by_module(year=year)
-            for s in summaries:
-                if s.posts:
-                    result.append(
-                        (
-                            _("Modul %(m)s, Stichtag %(d)s") % {"m": s.number, "d": on.strftime("%d.%m.%Y")},
-                            _("%(n)d Stellen, %(f)s VZÄ") % {"n": s.posts, "f": format_fte(s.fte)},
-                        )
-                    )
-        return result
+        return module_totals(
+            self.years, lambda s: _("%(n)d Stellen, %(f)s VZÄ") % {"n": s.posts, "f": format_fte(s.fte)}
+        )
 
 
 class OccupancyImport(ImportKind):
@@ -199,19 +204,10 @@ class OccupancyImport(ImportKind):
         return occupancy
 
     def totals(self) -> list[tuple[str, str]]:
-        result = []
-        for year in sorted(self.years)[:5]:
-            summaries, on = posts_summary_by_module(year=year)
-            for s in summaries:
-                if s.posts:
-                    result.append(
-                        (
-                            _("Modul %(m)s, Stichtag %(d)s") % {"m": s.number, "d": on.strftime("%d.%m.%Y")},
-                            _("%(o)s von %(f)s VZÄ besetzt")
-                            % {"o": format_fte(s.occupied_fte), "f": format_fte(s.fte)},
-                        )
-                    )
-        return result
+        return module_totals(
+            self.years,
+            lambda s: _("%(o)s von %(f)s VZÄ besetzt") % {"o": format_fte(s.occupied_fte), "f": format_fte(s.fte)},
+        )
 
 
 KINDS: dict[str, type[ImportKind]] = {k.slug: k for k in (PostImport, OccupancyImport)}
