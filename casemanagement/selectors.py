@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Field, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from casemanagement.models import (
@@ -291,10 +291,36 @@ class CarrierMissingReturns:
     count: int
 
 
-def missing_returns_by_carrier(*, today: date | None = None) -> list[CarrierMissingReturns]:
+ReturnedMonths = dict[int, list[tuple[int, int, int, int]]]
+
+
+def returned_months_by_post() -> ReturnedMonths:
+    """Per post and year the distinct months with a return, the first and the last of them: post id →
+    [(year, months, first month, last month)]. One query over every return; it reads returns only, so the
+    dashboard keeps it under the returns' change stamp (overview.dashboard.todo_context)."""
+    per_year: ReturnedMonths = defaultdict(list)
+    for post_id, year, n, first, last in (
+        CaseloadReturn.objects.order_by()
+        .values("post_id", "year")
+        .annotate(n=Count("month", distinct=True), first=Min("month"), last=Max("month"))
+        .values_list("post_id", "year", "n", "first", "last")
+    ):
+        per_year[post_id].append((year, n, first, last))
+    return dict(per_year)
+
+
+def missing_returns_by_carrier(
+    *, today: date | None = None, returned: ReturnedMonths | None = None
+) -> list[CarrierMissingReturns]:
     """For A 46: how many monthly returns each carrier still owes (counted as on the carrier home;
     the county's own posts report no returns).
-    A count of months, not of people. Two queries whatever the number of carriers."""
+    A count of months, not of people. Two queries whatever the number of carriers (one when
+    ``returned``, from ``returned_months_by_post``, is given; one more when a post has returns in a
+    year partly outside its months).
+
+    When every year of a post's returns lies wholly inside or wholly outside the post's months (start
+    to end or last month), the missing months are the post's months minus the months returned inside;
+    otherwise that post's months are compared one by one (``missing_months``), as the carrier home does."""
     today = today or date.today()
     last_finished = last_finished_month_end(today)
     posts = list(
@@ -302,17 +328,41 @@ def missing_returns_by_carrier(*, today: date | None = None) -> list[CarrierMiss
         .order_by("employer__name", "pk")
         .values_list("pk", "employer_id", "employer__name", "start", "end")
     )
-    existing: dict[int, set] = defaultdict(set)
-    for post_id, y, m in CaseloadReturn.objects.filter(post__in=[p[0] for p in posts]).values_list(
-        "post_id", "year", "month"
-    ):
-        existing[post_id].add((y, m))
+    per_year = returned if returned is not None else returned_months_by_post()
     counts: dict[tuple[int, str], int] = defaultdict(int)
+    mixed = []
     for pk, carrier_id, name, start, end in posts:
-        n = len(missing_months(start=start, end=end, last_finished=last_finished, existing=existing[pk]))
-        if n:
-            counts[(carrier_id, name)] += n
-    return [CarrierMissingReturns(cid, name, n) for (cid, name), n in counts.items()]
+        last_day = min(end, last_finished) if end else last_finished
+        first_no, last_no = start.year * 12 + start.month, last_day.year * 12 + last_day.month
+        inside, exact = 0, True
+        for year, n, first, last in per_year.get(pk, ()):
+            if year * 12 + last < first_no or year * 12 + first > last_no:
+                continue  # a year wholly outside the post's months
+            if year * 12 + first < first_no or year * 12 + last > last_no:
+                exact = False  # partly outside: month by month below
+                break
+            inside += n
+        if not exact:
+            mixed.append((pk, carrier_id, name, start, end))
+            continue
+        missing = max(0, last_no - first_no + 1) - inside
+        if missing:
+            counts[(carrier_id, name)] += missing
+    if mixed:  # returns in a year partly outside the post's months (rare): month by month for these posts
+        existing: dict[int, set] = defaultdict(set)
+        for post_id, y, m in CaseloadReturn.objects.filter(post__in=[p[0] for p in mixed]).values_list(
+            "post_id", "year", "month"
+        ):
+            existing[post_id].add((y, m))
+        for pk, carrier_id, name, start, end in mixed:
+            n = len(missing_months(start=start, end=end, last_finished=last_finished, existing=existing[pk]))
+            if n:
+                counts[(carrier_id, name)] += n
+    # the carriers in the order of the posts (by carrier name), as before
+    order = {key: i for i, key in enumerate(dict.fromkeys((p[1], p[2]) for p in posts))}
+    return [
+        CarrierMissingReturns(cid, name, n) for (cid, name), n in sorted(counts.items(), key=lambda kv: order[kv[0]])
+    ]
 
 
 def returns_waiting_for_review() -> int:

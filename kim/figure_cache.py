@@ -58,6 +58,20 @@ def data_stamp(extra: tuple[str, ...] = ()) -> str:
     return ";".join(f"{i}:{hid}:{when}" for i, hid, when in rows)
 
 
+def sub_stamp(stamp: str, *, extra: tuple[str, ...] = (), labels: tuple[str, ...]) -> str:
+    """The part of ``stamp`` (read with ``data_stamp(extra)``) that belongs to the history models
+    ``labels``: a key for a sub-result that reads only those models, so that a write elsewhere (a post
+    saved) leaves it cached while the figures around it recompute. No query."""
+    tables = _stamp_tables(extra)
+    wanted = {apps.get_model(label)._meta.db_table for label in labels}
+    missing = wanted.difference(tables)
+    if missing:
+        raise ValueError(f"not in the stamp: {sorted(missing)}")
+    index = {str(i) for i, table in enumerate(tables) if table in wanted}
+    parts = [part for part in stamp.split(";") if part.split(":", 1)[0] in index]
+    return ",".join(sorted(wanted)) + "|" + ";".join(parts)
+
+
 # Values already unpickled in this process, by cache key: (token, value). Unpickling the dashboard's
 # figures (hundreds of objects) on every request made the garbage collector run every few requests
 # (≈50 ms pauses in the p95). A value is used from here only while the cache still holds the same

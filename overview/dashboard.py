@@ -79,16 +79,26 @@ TODO_STAMP_EXTRA = (
     "committee.historicalconsultation",
     "committee.historicalagendaitem",
 )
+RETURNS_STAMP = ("casemanagement.historicalcaseloadreturn",)
 
 
-def todo_context(*, role: str, today: date) -> dict[str, Any]:
+def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[str, Any]:
     """What is due in front of A 46 (returns to review, returns missing per carrier) and of the
     committee staff (past meetings without results, released papers on no agenda). Each links to
-    the page that resolves it."""
+    the page that resolves it. With ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned
+    per post – a scan of every return – come from the cache while no return changed."""
     if role == Role.ADMIN:
+        returned = None
+        if stamp is not None:
+            returned = figure_cache.cached(
+                "returned-months",
+                (),
+                cm.returned_months_by_post,
+                stamp=figure_cache.sub_stamp(stamp, extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP),
+            )
         return {
             "review_count": cm.returns_waiting_for_review(),
-            "missing_by_carrier": cm.missing_returns_by_carrier(today=today),
+            "missing_by_carrier": cm.missing_returns_by_carrier(today=today, returned=returned),
         }
     if role == Role.COMMITTEE:
         return {
@@ -101,7 +111,10 @@ def todo_context(*, role: str, today: date) -> dict[str, Any]:
 def cached_todo_context(*, role: str, stamp: str) -> dict[str, Any]:
     today = date.today()
     return figure_cache.cached(
-        "dashboard-todo", (role, today.isoformat()), lambda: todo_context(role=role, today=today), stamp=stamp
+        "dashboard-todo",
+        (role, today.isoformat()),
+        lambda: todo_context(role=role, today=today, stamp=stamp),
+        stamp=stamp,
     )
 
 

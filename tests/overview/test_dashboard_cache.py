@@ -154,3 +154,32 @@ def test_the_rendered_dashboard_follows_a_change_at_once(client, a46_user, paper
     assert "CM Cachetest" not in first
     f.CarrierPostFactory(title="CM Cachetest", start=date(2021, 1, 1), end=timezone.localdate() + timedelta(days=30))
     assert "CM Cachetest" in client.get(url, {"year": 2021}).content.decode()
+
+
+def test_the_returns_part_of_the_stamp_changes_with_a_return_not_with_a_post(carrier_a):
+    """The dashboard's scan of the returns is cached under the returns' own part of the stamp: a post
+    saved leaves it, a new return changes it (and the months a carrier owes follow at once)."""
+    from casemanagement import services as returns
+    from kim.figure_cache import data_stamp, sub_stamp
+    from overview.dashboard import RETURNS_STAMP, TODO_STAMP_EXTRA, todo_context
+
+    post = f.CarrierPostFactory(employer=carrier_a, start=date(2021, 7, 1), end=date(2021, 12, 31))
+
+    def part() -> str:
+        return sub_stamp(data_stamp(TODO_STAMP_EXTRA), extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP)
+
+    def owed() -> list[tuple[str, int]]:
+        stamp = data_stamp(TODO_STAMP_EXTRA)
+        ctx = todo_context(role="admin", today=date(2022, 3, 1), stamp=stamp)
+        return [(c.carrier_name, c.count) for c in ctx["missing_by_carrier"]]
+
+    before = part()
+    assert owed() == [(carrier_a.name, 6)]  # 07–12/2021
+    post.title = "CM umbenannt"
+    post.save()
+    assert part() == before
+    returns.return_create(carrier=carrier_a, post=post, year=2021, month=9)
+    assert part() != before
+    assert owed() == [(carrier_a.name, 5)]
+    with pytest.raises(ValueError):
+        sub_stamp(data_stamp(), labels=RETURNS_STAMP)  # not read by the default stamp

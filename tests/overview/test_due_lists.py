@@ -76,3 +76,37 @@ def test_the_a46_dashboard_counts_returns_waiting_for_review_and_missing_months(
     html = response.content.decode()
     assert "2 Fallzahlenmeldungen warten auf Prüfung" in html
     assert reverse("casemanagement:review_queue") in html
+
+
+def test_missing_months_per_carrier_count_only_returns_within_each_posts_months(carrier_a, carrier_b, post_a):
+    """The A 46 count per carrier, by hand: post_a runs 07/2021–03/2022 (nine months). Returns for
+    07/2021, 08/2021 and 03/2022; then the post is shortened to end on 31.01.2022, so the 03/2022 return
+    lies outside its months and must not reduce the count: 07/2021–01/2022 is seven months, less two
+    = 5. Carrier B's post 10/2021–12/2021 has no return: 3 months. Counted on 10.06.2022."""
+    for month_of in ((2021, 7), (2021, 8), (2022, 3)):
+        services.return_create(carrier=carrier_a, post=post_a, year=month_of[0], month=month_of[1])
+    type(post_a).objects.filter(pk=post_a.pk).update(end=date(2022, 1, 31))
+    f.CarrierPostFactory(employer=carrier_b, start=date(2021, 10, 1), end=date(2021, 12, 31))
+
+    counts = selectors.missing_returns_by_carrier(today=date(2022, 6, 10))
+
+    assert sorted((c.carrier_name, c.count) for c in counts) == sorted([(carrier_a.name, 5), (carrier_b.name, 3)])
+    # the carrier home counts the same months for post_a
+    post_a.refresh_from_db()
+    assert (
+        len(
+            selectors.missing_months(
+                start=post_a.start,
+                end=post_a.end,
+                last_finished=date(2022, 5, 31),
+                existing={(2021, 7), (2021, 8), (2022, 3)},
+            )
+        )
+        == 5
+    )
+
+
+def test_a_post_with_every_month_returned_owes_nothing(carrier_a, post_a):
+    for year, month in [(2021, m) for m in range(7, 13)] + [(2022, m) for m in range(1, 4)]:
+        services.return_create(carrier=carrier_a, post=post_a, year=year, month=month)
+    assert selectors.missing_returns_by_carrier(today=date(2022, 6, 10)) == []
