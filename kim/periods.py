@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -86,6 +87,7 @@ def prorate(*, annual: Decimal, days: int, year: int) -> Decimal:
     return round_money(annual * days / days_in_year(year))
 
 
+@lru_cache(maxsize=2048)
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
@@ -115,12 +117,29 @@ def weighted_units(*, segments: Iterable[Segment], year: int, rule: str) -> tupl
     Started months: a month counts with the largest weight present on any of its days. Callers divide
     last (amount × numerator / denominator) and round once, so 6/12 of 55.000 is exactly 27.500,00.
     """
+    # Pure and called for every allocation of every post (the dashboard's risk list): cached by value.
+    # The weight goes into the key as text, so 1.0 and 1.00 keep their own results (Decimal exponents).
+    key = tuple((start, end, _weight_key(weight)) for start, end, weight in segments)
+    return _weighted_units(key, year, rule)
+
+
+def _weight_key(weight) -> str:
+    # a float weight keeps its exact binary value (Decimal(0.1) is not Decimal("0.1")), as before
+    return repr(float(weight)) + "f" if isinstance(weight, float) else str(weight)
+
+
+def _weight(key: str) -> Decimal:
+    return Decimal(float(key[:-1])) if key.endswith("f") else Decimal(key)
+
+
+@lru_cache(maxsize=8192)
+def _weighted_units(segments: tuple[tuple[date, date | None, str], ...], year: int, rule: str) -> tuple[Decimal, int]:
     ys, ye = year_start(year), year_end(year)
     clipped = []
     for start, end, weight in segments:
         s, e = max(start, ys), min(end or ye, ye)
         if s <= e:
-            clipped.append((s, e, Decimal(weight)))
+            clipped.append((s, e, _weight(weight)))
     if rule == Proration.DAYS:
         return sum((w * ((e - s).days + 1) for s, e, w in clipped), start=Decimal(0)), days_in_year(year)
     if rule not in (Proration.FULL_MONTHS, Proration.STARTED_MONTHS):
@@ -142,7 +161,7 @@ def weighted_units(*, segments: Iterable[Segment], year: int, rule: str) -> tupl
 
 def year_units(*, start: date, end: date | None, year: int, rule: str) -> tuple[int, int]:
     """(counted units of [start, end] within ``year``, units of a whole year): days or months, see Proration."""
-    num, den = weighted_units(segments=[(start, end, Decimal(1))], year=year, rule=rule)
+    num, den = _weighted_units(((start, end, "1"),), year, str(rule))
     return int(num), den
 
 

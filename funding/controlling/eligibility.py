@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import CostPlan, GrantAllocation, Rate
+from funding.models import CostPlan, GrantAllocation, GrantNotice, Rate
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, weighted_units, year_end, year_start, year_units
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
@@ -136,19 +136,33 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     """Eligibility of every post with an allocation in ``year`` (or of the given posts), in a fixed number of queries."""
     ys, ye = year_start(year), year_end(year)
     # Draft notices (a year prepared from the previous one) have paid nothing yet.
-    allocations = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys, grant__is_draft=False)
+    in_year = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys, grant__is_draft=False)
     if posts is not None:
-        allocations = allocations.filter(post__in=posts)
-    allocations = list(
-        allocations.select_related("grant__programme__module", "post__module", "post__employer").order_by(
-            "post_id", "start", "pk"
-        )
+        in_year = in_year.filter(post__in=posts)
+    # Every allocation of the notices concerned (the siblings share a notice's money) in one query, each
+    # notice and post built once and shared (select_related built them again for every row: at county
+    # scale thousands of model instances per dashboard after a write).
+    siblings = list(
+        GrantAllocation.objects.filter(grant_id__in=in_year.values("grant_id"))
+        .annotate(in_scope=Exists(in_year.filter(pk=OuterRef("pk"))))
+        .order_by("post_id", "start", "pk")
     )
-    if not allocations:
+    if not siblings:
         return []
-    grant_ids = {a.grant_id for a in allocations}
+    grants = {
+        g.pk: g
+        for g in GrantNotice.objects.filter(pk__in={a.grant_id for a in siblings}).select_related("programme__module")
+    }
+    post_map = {
+        p.pk: p for p in Post.objects.filter(pk__in={a.post_id for a in siblings}).select_related("module", "employer")
+    }
+    allocations = []
+    for alloc in siblings:
+        alloc.grant = grants[alloc.grant_id]
+        alloc.post = post_map[alloc.post_id]
+        if alloc.in_scope:
+            allocations.append(alloc)
     post_ids = {a.post_id for a in allocations}
-    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant__programme"))
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
     occupancies: dict[int, list[Occupancy]] = defaultdict(list)
     for occ in Occupancy.objects.filter(post_id__in=post_ids).order_by("start"):
