@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Q, QuerySet
 
 from kim.models import OrganisationKind, User
 from kim.money import ZERO, round_money
@@ -126,22 +127,29 @@ class ModuleSummary:
 def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[ModuleSummary], date]:
     """Posts and VZÄ per module on the Stichtag: own vs. forwarded, occupied vs. vacant."""
     on = on or reference_date(year=year)
-    posts = (
-        Post.objects.active_in(on, on)
-        .select_related("module", "employer")
-        .prefetch_related(Prefetch("occupancies", queryset=Occupancy.objects.order_by("start")))
-    )
+    # Plain values, no model instances: at county scale several hundred posts with their employers and
+    # occupancies were built on every first dashboard request after a write.
+    active = Post.objects.active_in(on, on)
+    occupied: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for post_id, fte in (
+        Occupancy.objects.filter(post__in=active, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .values_list("post_id", "fte")
+    ):
+        occupied[post_id] += fte  # occupied_fte(): the occupancies running on the day, summed
 
     summaries = {m.number: ModuleSummary(number=m.number, name=m.name) for m in Module.objects.all()}
-    for post in posts:
-        s = summaries.setdefault(post.module.number, ModuleSummary(number=post.module.number, name=post.module.name))
+    for pk, number, name, fte, employer_kind in active.values_list(
+        "pk", "module__number", "module__name", "fte", "employer__kind"
+    ):
+        s = summaries.setdefault(number, ModuleSummary(number=number, name=name))
         s.posts += 1
-        s.fte += post.fte
-        if post_is_own(post):
-            s.own_fte += post.fte
+        s.fte += fte
+        if employer_kind in COUNTY_KINDS:  # post_is_own()
+            s.own_fte += fte
         else:
-            s.forwarded_fte += post.fte
-        s.occupied_fte += occupied_fte(post=post, on=on)
+            s.forwarded_fte += fte
+        s.occupied_fte += min(occupied.get(pk, ZERO), fte)
     return [summaries[k] for k in sorted(summaries)], on
 
 
