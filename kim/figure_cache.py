@@ -90,11 +90,16 @@ def _remember(key: str, token: str, value: Any) -> None:
             _memo.popitem(last=False)
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | None = None) -> Any:
+def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | None = None, share: bool = True) -> Any:
     """``compute()`` from the cache while no data it reads has changed.
 
     ``parts`` must name everything else the result depends on (year, role view, day, …); the
-    language is added here. Pass ``stamp`` to reuse one already read in this request."""
+    language is added here. Pass ``stamp`` to reuse one already read in this request.
+
+    ``share=False`` keeps the value in this process only (the shared cache holds just its token):
+    for large object graphs that the cache would pickle on every computation (the dashboard's
+    figures, hundreds of model instances: about a fifth of its first request after a write) and
+    that other processes do not need because what they show is cached as HTML."""
     stamp = data_stamp() if stamp is None else stamp
     raw = "|".join([name, *map(str, parts), get_language() or "", stamp])
     key = f"kim:{name}:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -104,12 +109,17 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | 
             hit = _memo.get(key)
         if hit is not None and hit[0] == token:
             return hit[1]
-        value = cache.get(key)
-        if value is not None:
-            _remember(key, token, value)
-            return value
+        if share:
+            value = cache.get(key)
+            if value is not None:
+                _remember(key, token, value)
+                return value
     value = compute()
-    token = uuid.uuid4().hex
-    cache.set_many({key: value, key + ":token": token}, CACHE_SECONDS)
+    if share:
+        token = uuid.uuid4().hex
+        cache.set_many({key: value, key + ":token": token}, CACHE_SECONDS)
+    elif token is None:  # another process's token stays valid for its own copy
+        token = uuid.uuid4().hex
+        cache.set(key + ":token", token, CACHE_SECONDS)
     _remember(key, token, value)
     return value

@@ -162,6 +162,7 @@ def cached_dashboard_context(*, year: int, include_proofs: bool = True, stamp: s
         (year, include_proofs, date.today().isoformat()),
         lambda: dashboard_context(year=year, include_proofs=include_proofs),
         stamp=stamp,
+        share=False,  # kept in this process, never pickled; other processes share the rendered HTML
     )
 
 

@@ -44,3 +44,34 @@ def test_the_local_copies_are_bounded():
     for i in range(figure_cache.MEMO_SIZE + 10):
         figure_cache.cached("t", (i,), lambda i=i: i, stamp="s")
     assert len(figure_cache._memo) == figure_cache.MEMO_SIZE
+
+
+def test_a_value_kept_in_the_process_only_is_never_pickled_into_the_shared_cache():
+    calls = []
+
+    class Unpicklable:  # a pickling cache would fail on it
+        def __reduce__(self):
+            raise AssertionError("pickled")
+
+    def compute():
+        calls.append(1)
+        return Unpicklable()
+
+    first = figure_cache.cached("p", (1,), compute, stamp="s1", share=False)
+    assert figure_cache.cached("p", (1,), compute, stamp="s1", share=False) is first
+    assert len(calls) == 1
+    figure_cache.cached("p", (1,), compute, stamp="s2", share=False)  # a write: computed again
+    assert len(calls) == 2
+    cache.clear()
+    figure_cache.cached("p", (1,), compute, stamp="s2", share=False)
+    assert len(calls) == 3
+
+
+def test_another_process_computing_its_own_copy_keeps_the_first_processes_token():
+    figure_cache.cached("q", (1,), lambda: "mine", stamp="s1", share=False)
+    token_keys = [k for k in figure_cache._memo if k.startswith("kim:q:")]
+    [key] = token_keys
+    token = cache.get(key + ":token")
+    figure_cache._memo.clear()  # what another process sees: the token, no copy of its own
+    assert figure_cache.cached("q", (1,), lambda: "theirs", stamp="s1", share=False) == "theirs"
+    assert cache.get(key + ":token") == token
