@@ -202,15 +202,17 @@ def own_share_gap(
     return GapRow(cost_plan, rate, eligible, cost_plan.personnel - eligible, overhead)
 
 
-def own_share_gaps(*, cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
-    """Gaps for a (filtered, scoped) queryset of cost plans in a fixed number of queries."""
+GAP_RELATED = ("post__employer", "post__module", "post__place")
+
+
+def own_share_gaps(*, cost_plans: QuerySet[CostPlan], related: tuple[str, ...] = GAP_RELATED) -> list[GapRow]:
+    """Gaps for a (filtered, scoped) queryset of cost plans in a fixed number of queries.
+
+    ``related``: what the rows show of their post; the computation itself needs the employer only
+    (the dashboard's summary, several hundred plans, builds no module or place)."""
     # the year's top-up decision rides along as a subquery (no extra query on list pages)
     decided = OwnShareTopUp.objects.filter(year=OuterRef("year")).values("amount_per_fte")[:1]
-    plans = list(
-        cost_plans.select_related("post__employer", "post__module", "post__place").annotate(
-            top_up_per_fte=Subquery(decided)
-        )
-    )
+    plans = list(cost_plans.select_related(*related).annotate(top_up_per_fte=Subquery(decided)))
     programmes = kim_programmes_by_module()
     years = {p.year for p in plans}
     rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
@@ -266,7 +268,7 @@ def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None 
     plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
     if carriers is not None:
         plans = plans.filter(post__employer__in=carriers)
-    rows = own_share_gaps(cost_plans=plans)
+    rows = own_share_gaps(cost_plans=plans, related=("post__employer",))
     known = [r for r in rows if r.gap is not None]
     known_gaps = [r.gap for r in known if r.gap is not None]
     gaps = set(known_gaps)

@@ -149,19 +149,8 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     )
     if not siblings:
         return []
-    grants = {
-        g.pk: g
-        for g in GrantNotice.objects.filter(pk__in={a.grant_id for a in siblings}).select_related("programme__module")
-    }
-    post_map = {
-        p.pk: p for p in Post.objects.filter(pk__in={a.post_id for a in siblings}).select_related("module", "employer")
-    }
-    allocations = []
-    for alloc in siblings:
-        alloc.grant = grants[alloc.grant_id]
-        alloc.post = post_map[alloc.post_id]
-        if alloc.in_scope:
-            allocations.append(alloc)
+    attach_grants_and_posts(siblings)
+    allocations = [alloc for alloc in siblings if alloc.in_scope]  # type: ignore[attr-defined]
     post_ids = {a.post_id for a in allocations}
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
     occupancies: dict[int, list[Occupancy]] = defaultdict(list)
@@ -184,6 +173,24 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
         result.append(_post_eligibility(post, year, allocs, occs, rates, received, entered, plans, cost_rates))
     result.sort(key=lambda e: (e.post.module.number, e.post.title, e.post.pk))
     return result
+
+
+def attach_grants_and_posts(allocations: list[GrantAllocation]) -> None:
+    """Give allocations their notice (with programme and module) and post (with module and employer),
+    each built once and shared: two queries, where select_related built them again for every row."""
+    grants = {
+        g.pk: g
+        for g in GrantNotice.objects.filter(pk__in={a.grant_id for a in allocations}).select_related(
+            "programme__module"
+        )
+    }
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(pk__in={a.post_id for a in allocations}).select_related("module", "employer")
+    }
+    for alloc in allocations:
+        alloc.grant = grants[alloc.grant_id]
+        alloc.post = posts[alloc.post_id]
 
 
 def post_eligibility(*, post: Post, year: int) -> PostEligibility | None:
