@@ -82,13 +82,17 @@ TODO_STAMP_EXTRA = (
 
 
 def todo_context(*, role: str, today: date) -> dict[str, Any]:
-    """What is due in front of A 46 (returns to review, returns missing per carrier) and of the
-    committee staff (past meetings without results, released papers on no agenda). Each links to
-    the page that resolves it."""
+    """What is due in front of A 46 (returns to review, returns missing per carrier, proofs of use
+    due from the carriers and to the Land, contracts without cost plan, notices without allocation)
+    and of the committee staff (past meetings without results, released papers on no agenda). Each
+    links to the page that resolves it. Counts of months and documents, never of cases."""
     if role == Role.ADMIN:
         return {
             "review_count": cm.returns_waiting_for_review(),
             "missing_by_carrier": cm.missing_returns_by_carrier(today=today),
+            "proofs_due": controlling_selectors.proofs_due_by_kind(today=today),
+            "contracts_without_plan": selectors.contracts_without_cost_plan(),
+            "notices_without_allocation": selectors.notices_without_allocation(),
         }
     if role == Role.COMMITTEE:
         return {
