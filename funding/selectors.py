@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from funding.models import (
@@ -518,3 +518,39 @@ def min_share_findings(*, year: int) -> list[MinShareFinding]:
             if overlaps(occ.start, occ.end, year_start(year), year_end(year)) and occ.fte < programme.min_share_fte:
                 findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
     return findings
+
+
+# ---------------------------------------------------------------- due lists (overview.dashboard)
+
+
+def contracts_without_cost_plan() -> list[ForwardingContract]:
+    """Forwarding contracts (drafts included) whose post has no cost plan for the contract's year:
+    the carrier's own share cannot be computed and the capped amount rests on no stated costs.
+    The service refuses such a contract; prepared years and imports may still hold one. One query."""
+    plans = CostPlan.objects.filter(post_id=OuterRef("post_id"), year=OuterRef("year"))
+    return list(
+        ForwardingContract.objects.filter(~Exists(plans))
+        .select_related("post", "carrier")
+        .order_by("year", "carrier__name", "post__title", "pk")
+    )
+
+
+def notices_without_allocation() -> list[GrantNotice]:
+    """Grant notices (drafts included) to which no post is allocated yet: their money funds nothing
+    until it is. One query."""
+    return list(
+        GrantNotice.objects.filter(~Exists(GrantAllocation.objects.filter(grant_id=OuterRef("pk"))))
+        .select_related("programme")
+        .order_by("period_start", "reference", "pk")
+    )
+
+
+def notices_for_post(*, post: Post) -> list[GrantNotice]:
+    """Notices a post could be allocated to: of its module's programmes, with a period that meets
+    the post's term, not funding the post yet. One query."""
+    notices = GrantNotice.objects.filter(programme__module_id=post.module_id, period_end__gte=post.start)
+    if post.end is not None:
+        notices = notices.filter(period_start__lte=post.end)
+    return list(
+        notices.exclude(allocations__post=post).select_related("programme").order_by("-period_start", "reference")
+    )

@@ -179,6 +179,12 @@ def check_post_shares(
         )
 
 
+# error codes of a missing prerequisite: the forms link to creating it (funding.views)
+MISSING_COST_PLAN = "missing_cost_plan"
+MISSING_ALLOCATION = "missing_allocation"
+GRANT_FTE_EXHAUSTED = "grant_fte_exhausted"
+
+
 def allocation_save(
     *, grant: GrantNotice, allocation: GrantAllocation | None = None, data: dict[str, Any], user: User | None = None
 ) -> GrantAllocation:
@@ -233,10 +239,14 @@ def allocation_save(
             (allocation.start, allocation.end, allocation.fte)
         ]
         if any(total > grant.approved_fte for _s, _e, total in occupied_segments(intervals)):
+            # the code lets the allocation form offer to correct the notice's VZÄ (funding.views)
             raise ValidationError(
                 {
-                    "fte": _("Der Bescheid bewilligt nur %(fte)s VZÄ; diese Zuordnung würde mehr verteilen.")
-                    % {"fte": format_fte(grant.approved_fte)}
+                    "fte": ValidationError(
+                        _("Der Bescheid bewilligt nur %(fte)s VZÄ; diese Zuordnung würde mehr verteilen.")
+                        % {"fte": format_fte(grant.approved_fte)},
+                        code=GRANT_FTE_EXHAUSTED,
+                    )
                 }
             )
         old_post_id = (
@@ -254,19 +264,20 @@ def allocation_save(
         return saved
 
 
-MISSING_COST_PLAN = "missing_cost_plan"
-
-
 def _require_inputs(
     inputs: ForwardingInputs, *, grant: GrantNotice, post: Post, year: int, field: str | None = None
 ) -> None:
     if inputs.allocation is None:
+        # the code lets the contract form offer to allocate the post (funding.views)
         raise ValidationError(
             {
-                field or "post": _(
-                    "Die Stelle „%(p)s“ ist dem Bescheid %(g)s für diesen Zeitraum nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“."
+                field or "post": ValidationError(
+                    _(
+                        "Die Stelle „%(p)s“ ist dem Bescheid %(g)s für diesen Zeitraum nicht zugeordnet; bitte zuerst beim Bescheid „Stelle zuordnen“."
+                    )
+                    % {"p": post.title, "g": grant},
+                    code=MISSING_ALLOCATION,
                 )
-                % {"p": post.title, "g": grant}
             }
         )
     if inputs.cost_plan is None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("foerderbescheide/<int:pk>/", views.GrantDetailView.as_view(), name="grant_detail"),
     path("foerderbescheide/<int:pk>/bearbeiten/", views.GrantUpdateView.as_view(), name="grant_edit"),
     path("foerderbescheide/<int:pk>/zuordnung/neu/", views.AllocationCreateView.as_view(), name="allocation_create"),
+    path("foerderbescheide/fuer-stelle/<int:pk>/", views.AllocationChooseView.as_view(), name="allocation_choose"),
     path(
         "foerderbescheide/<int:pk>/zuordnung/<int:allocation_pk>/bearbeiten/",
         views.AllocationUpdateView.as_view(),

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from funding import selectors
 from funding.controlling import budget
@@ -44,6 +48,8 @@ from funding.models import (
     Rate,
 )
 from funding.services import (
+    GRANT_FTE_EXHAUSTED,
+    MISSING_ALLOCATION,
     MISSING_COST_PLAN,
     allocation_save,
     budget_line_save,
@@ -65,14 +71,15 @@ from funding.tables import (
     budget_export_columns,
 )
 from kim.exports import export_response
-from kim.http import safe_next
+from kim.http import AuthenticatedHttpRequest, prefilled_url, safe_next
 from kim.i18n import german
 from kim.import_views import ImportTemplateView, ImportView
 from kim.models import Role, role_key
-from kim.money import format_euro
-from kim.views import STAFF_ROLES, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.money import format_euro, format_fte
+from kim.views import STAFF_ROLES, RoleRequiredMixin, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from kim.years import year_or
-from modules.models import CostRate
+from modules.guided import contract_steps
+from modules.models import CostRate, Post
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -102,11 +109,46 @@ class GrantDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         grant = self.object
-        ctx["allocations"] = grant.allocations.select_related("post__employer")
-        ctx["forwardings"] = grant.forwardings.select_related("post", "carrier")
+        ctx["allocations"] = list(grant.allocations.select_related("post__employer"))
+        ctx["forwardings"] = list(grant.forwardings.select_related("post", "carrier"))
         ctx["forwarded"] = selectors.forwarded_for_grant(grant=grant)
         ctx["remaining"] = grant.amount - ctx["forwarded"]
         ctx["entitlement"] = selectors.grant_entitlement(grant=grant)
+        if role_key(self.request.user) == Role.ADMIN:  # the steps' forms are A 46's alone
+            ctx["next_steps"] = contract_steps(
+                allocations=ctx["allocations"],
+                contracts=ctx["forwardings"],
+                cost_plans=CostPlan.objects.filter(post__allocations__grant=grant).distinct(),
+            )
+        return ctx
+
+
+class AllocationChooseView(RoleRequiredMixin, TemplateView):
+    """Guided step from a post without funding: the notices of its module whose period meets the
+    post's term and that do not fund it yet, each with the allocation form pre-filled (the post,
+    its VZÄ, the overlap of notice period and post term)."""
+
+    edit = True
+    template_name = "funding/allocation/choose.html"
+    request: AuthenticatedHttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        post = get_object_or_404(Post.objects.for_user(self.request.user).select_related("module"), pk=kwargs["pk"])
+        ctx.update({"post": post, "title": _("Förderbescheid für „%(p)s“ wählen") % {"p": post.title}})
+        ctx["choices"] = [
+            (
+                notice,
+                prefilled_url(
+                    reverse("funding:allocation_create", args=[notice.pk]),
+                    post=post.pk,
+                    fte=format_fte(post.fte),
+                    start=date_format(max(notice.period_start, post.start), "d.m.Y"),
+                    end=date_format(min(notice.period_end, post.end or notice.period_end), "d.m.Y"),
+                ),
+            )
+            for notice in selectors.notices_for_post(post=post)
+        ]
         return ctx
 
 
@@ -142,10 +184,15 @@ class GrantCreateView(ServiceFormView[GrantNotice]):
 
 
 class GrantUpdateView(ServiceFormView[GrantNotice]):
+    """Also the step a refused allocation links to; after saving back to ``?next=`` (a local address only)."""
+
     model = GrantNotice
     form_class = GrantForm
     editing = True
     title = _("Förderbescheid bearbeiten")
+
+    def get_return_url(self) -> str | None:
+        return safe_next(self.request)
 
     def perform_save(self, form: BaseForm) -> GrantNotice:
         grant = grant_save(grant=self.object, data=form_data(form), user=self.request.user)
@@ -154,8 +201,13 @@ class GrantUpdateView(ServiceFormView[GrantNotice]):
 
 
 class AllocationCreateView(ServiceFormView[GrantAllocation]):
+    """Also a guided step from a post (?post=&fte=&start=&end= pre-fill the form). A refusal because
+    the notice's VZÄ are all allocated links to editing the notice, which comes back here with the
+    values typed so far."""
+
     form_class = AllocationForm
     success_message = _("Zuordnung gespeichert.")
+    prefill_fields = ("post", "fte", "start", "end")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -172,10 +224,28 @@ class AllocationCreateView(ServiceFormView[GrantAllocation]):
         return {"grant": self.grant}
 
     def get_return_url(self) -> str:
-        return self.grant.get_absolute_url()
+        return safe_next(self.request) or self.grant.get_absolute_url()
 
     def perform_save(self, form):
         return allocation_save(grant=self.grant, data=form_data(form), user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        form = ctx.get("form")
+        if form is not None and form.is_bound and has_error_code(form, GRANT_FTE_EXHAUSTED):
+            back = typed_back(
+                form,
+                back=self.request.path,
+                names=AllocationForm.base_fields,
+                extra={"next": safe_next(self.request) or ""},
+            )
+            ctx["prerequisite"] = prerequisite(
+                reverse("funding:grant_edit", args=[self.grant.pk]),
+                {"next": back},
+                label=_("Bewilligte VZÄ des Bescheids ändern"),
+                note=_("Danach geht es zurück zu dieser Zuordnung; Ihre Eingaben bleiben erhalten."),
+            )
+        return ctx
 
 
 class AllocationUpdateView(AllocationCreateView):
@@ -239,8 +309,7 @@ class ForwardingCreateView(ServiceFormView[ForwardingContract]):
     cancel_url_name = "funding:forwarding_list"
     success_message = _("Weiterleitungsvertrag gespeichert; der Betrag wurde berechnet.")
 
-    def get_initial(self) -> dict[str, Any]:
-        return {name: self.request.GET[name] for name in ForwardingForm.base_fields if self.request.GET.get(name)}
+    prefill_fields = tuple(ForwardingForm.base_fields)
 
     def perform_save(self, form: BaseForm) -> ForwardingContract:
         return forwarding_save(data=form_data(form), user=self.request.user)
@@ -248,34 +317,81 @@ class ForwardingCreateView(ServiceFormView[ForwardingContract]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         form = ctx.get("form")
-        if form is not None and form.is_bound and missing_cost_plan(form):
-            ctx["prerequisite"] = cost_plan_link(form, back=self.request.path)
+        if form is not None and form.is_bound:
+            if has_error_code(form, MISSING_COST_PLAN):
+                ctx["prerequisite"] = cost_plan_link(form, back=self.request.path)
+            elif has_error_code(form, MISSING_ALLOCATION):
+                ctx["prerequisite"] = allocation_link(form, back=self.request.path)
         return ctx
 
 
+def has_error_code(form: BaseForm, code: str) -> bool:
+    """Whether one of the form's errors carries ``code`` (a missing prerequisite, funding.services)."""
+    return any(e.code == code for errors in form.errors.as_data().values() for e in errors)
+
+
 def missing_cost_plan(form: BaseForm) -> bool:
-    return any(e.code == MISSING_COST_PLAN for errors in form.errors.as_data().values() for e in errors)
+    return has_error_code(form, MISSING_COST_PLAN)
+
+
+def typed_back(form: BaseForm, *, back: str, names: Iterable[str], extra: dict[str, str] | None = None) -> str:
+    """``back`` with every value typed into the form so far (it pre-fills the form again)."""
+    typed = QueryDict(mutable=True)
+    for name in names:
+        value = form.data.get(name)
+        if value:
+            typed[name] = value
+    for name, value in (extra or {}).items():
+        if value:
+            typed[name] = value
+    return f"{back}?{typed.urlencode()}"
+
+
+def prerequisite(url: str, params: dict[str, str], *, label: StrOrPromise, note: StrOrPromise) -> dict[str, Any]:
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if value:
+            query[name] = value
+    return {"url": f"{url}?{query.urlencode()}", "label": label, "note": note}
 
 
 def cost_plan_link(form: BaseForm, *, back: str) -> dict[str, StrOrPromise]:
     """The cost plan form pre-filled with the contract's post and year; ``next`` returns to the
     contract form with every value typed so far."""
-    typed = QueryDict(mutable=True)
-    for name in ForwardingForm.base_fields:
-        value = form.data.get(name)
-        if value:
-            typed[name] = value
     start = form.cleaned_data.get("start")
-    plan = QueryDict(mutable=True)
-    plan["post"] = form.data.get("post", "")
-    if start:
-        plan["year"] = str(start.year)
-    plan["next"] = f"{back}?{typed.urlencode()}"
-    return {
-        "url": f"{reverse('funding:costplan_create')}?{plan.urlencode()}",
-        "label": _("Kostenplan jetzt anlegen"),
-        "note": _("Danach geht es zurück zu diesem Vertrag; Ihre Eingaben bleiben erhalten."),
-    }
+    return prerequisite(
+        reverse("funding:costplan_create"),
+        {
+            "post": form.data.get("post", ""),
+            "year": str(start.year) if start else "",
+            "next": typed_back(form, back=back, names=ForwardingForm.base_fields),
+        },
+        label=_("Kostenplan jetzt anlegen"),
+        note=_("Danach geht es zurück zu diesem Vertrag; Ihre Eingaben bleiben erhalten."),
+    )
+
+
+def allocation_link(form: BaseForm, *, back: str) -> dict[str, StrOrPromise] | None:
+    """The notice's allocation form pre-filled with the contract's post, its VZÄ and period; ``next``
+    returns to the contract form with every value typed so far."""
+    # the refusal took the post out of cleaned_data: read the typed values through their fields again
+    try:
+        grant, post = (form.fields[n].clean(form.data.get(n)) for n in ("grant", "post"))
+    except ValidationError:
+        return None
+    start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    return prerequisite(
+        reverse("funding:allocation_create", args=[grant.pk]),
+        {
+            "post": str(post.pk),
+            "fte": format_fte(post.fte),
+            "start": date_format(start, "d.m.Y") if start else "",
+            "end": date_format(end, "d.m.Y") if end else "",
+            "next": typed_back(form, back=back, names=ForwardingForm.base_fields),
+        },
+        label=_("Stelle jetzt dem Bescheid zuordnen"),
+        note=_("Danach geht es zurück zu diesem Vertrag; Ihre Eingaben bleiben erhalten."),
+    )
 
 
 class ForwardingUpdateView(ServiceFormView[ForwardingContract]):
@@ -324,8 +440,7 @@ class CostPlanCreateView(ServiceFormView[CostPlan]):
     title = _("Neuer Kostenplan")
     cancel_url_name = "funding:costplan_list"
 
-    def get_initial(self) -> dict[str, Any]:
-        return {name: self.request.GET[name] for name in ("post", "year") if self.request.GET.get(name)}
+    prefill_fields = ("post", "year", "personnel", "material_overhead")
 
     def perform_save(self, form: BaseForm) -> CostPlan:
         return cost_plan_save(data=form_data(form), user=self.request.user)

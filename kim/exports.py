@@ -25,7 +25,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.utils.translation import gettext as _
 
 from kim.money import format_decimal, format_fte
 from kim.selectors import body_current
@@ -151,15 +152,38 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
     return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a report export: its title (the full title, ≤ 31 characters), columns and rows."""
+
+    title: StrOrPromise
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Export") -> bytes:
+    return xlsx_workbook_bytes([Sheet(title, columns, rows)])
+
+
+def xlsx_workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX with one worksheet per sheet, typed cells and the German number formats."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.properties.creator = f"KIM-Verwaltung · {body_current().name}"
-    ws = wb.active
-    ws.title = sheet_title(title)
+    for index, sheet in enumerate(sheets):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        ws.title = sheet_title(str(sheet.title))
+        _fill_sheet(ws, sheet.columns, sheet.rows)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _fill_sheet(ws: Any, columns: Sequence[Column], rows: Iterable[Any]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ws.append([str(c.header) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -192,9 +216,6 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str = "Exp
             widths[i - 1] = max(widths[i - 1], min(len(str(value)) + 2, 60))
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width or widths[i - 1] + 2
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def export_response(fmt: str, columns: Sequence[Column], rows: Iterable[Any], filename: str) -> HttpResponse:
@@ -207,3 +228,26 @@ def export_response(fmt: str, columns: Sequence[Column], rows: Iterable[Any], fi
         response = HttpResponse(csv_bytes(columns, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition(f"{base}.csv")
     return response
+
+
+def report_export_response(fmt: str, sheets: Sequence[Sheet], filename: str) -> HttpResponse:
+    """A report page's export: XLSX with every sheet, CSV with the first (the page's main table)."""
+    if fmt != "xlsx":
+        return export_response(fmt, sheets[0].columns, sheets[0].rows, filename)
+    response = HttpResponse(xlsx_workbook_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(f"{file_name(filename)}.xlsx")
+    return response
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def export_links(params: QueryDict) -> list[dict[str, str]]:
+    """The page's own query (its year and assumptions) with ``export=xlsx`` / ``export=csv``."""
+    query = params.copy()
+    query.pop("export", None)
+    links = []
+    for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV"))):
+        query["export"] = fmt
+        links.append({"url": "?" + query.urlencode(), "label": label, "format": fmt})
+    return links

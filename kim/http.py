@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from kim.models import User
@@ -25,3 +25,14 @@ def safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
+
+
+def prefilled_url(url: str, **params: object) -> str:
+    """A form's address with values that pre-fill it (kim.views.prefill_from_query); empty values
+    are left out. Dates as "31.12.2021" and amounts as German numbers, as a user would type them."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if value is None or value == "":
+            continue
+        query[name] = str(value)
+    return f"{url}?{query.urlencode()}" if query else url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
@@ -14,7 +15,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -263,6 +264,22 @@ class ScopedDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+def prefill_from_query(form: BaseForm, query: QueryDict, names: Iterable[str]) -> None:
+    """Pre-fill an unbound form from the address: each named value that its field accepts becomes
+    the field's initial value as typed ("55.000,00", "01.01.2021"; a choice only from the field's
+    own, scoped queryset); a value the field refuses is left out, never shown as an error."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is None or not query.get(name):
+            continue
+        raw = field.widget.value_from_datadict(query, {}, form.add_prefix(name))
+        try:
+            field.clean(raw)
+        except ValidationError:
+            continue
+        form.initial[name] = raw
+
+
 class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[M]):
     """Create or edit through a service under transaction.atomic(); rule violations land at the field.
 
@@ -279,6 +296,9 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
     success_url_name: str | None = None
     cancel_url_name: str | None = None
     success_message: StrOrPromise = gettext_lazy("Gespeichert.")
+    # fields a create form takes from the address (?post=12&year=2021): the guided next steps and a
+    # refused form's way back from creating its prerequisite; each value is checked (prefill_from_query)
+    prefill_fields: tuple[str, ...] = ()
     object: M | None = None
     request: AuthenticatedHttpRequest
 
@@ -308,6 +328,8 @@ class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[
         """Edit forms of versioned objects carry the loaded version (kim.versioning: no lost updates);
         create forms a one-time token (no duplicate from browser back + save or a double click)."""
         form = harmonise_empty_choices(super().get_form(form_class))
+        if not form.is_bound and not self.editing:
+            prefill_from_query(form, self.request.GET, self.prefill_fields)
         instance = getattr(form, "instance", None)
         if instance is not None and instance.pk is not None:
             add_version_field(form, instance)

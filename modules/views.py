@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from kim.import_views import ImportTemplateView, ImportView
+from kim.models import Role, role_key
 from kim.views import M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.filters import PostFilter
 from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
+from modules.guided import post_steps
 from modules.imports import KINDS as IMPORT_KINDS
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 from modules.selectors import post_planned_costs
@@ -39,16 +41,27 @@ class PostDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         post = self.object
-        ctx["occupancies"] = post.occupancies.all()
-        ctx["cost_plans"] = post.cost_plans.all()
+        ctx["occupancies"] = list(post.occupancies.all())
+        ctx["cost_plans"] = list(post.cost_plans.all())
         plans = {plan.year: plan.personnel for plan in ctx["cost_plans"]}
         ctx["planned_costs"] = post_planned_costs(post=post, cost_plans=plans)
-        ctx["forwardings"] = post.forwardings.select_related("grant__programme")
+        forwardings = post.forwardings.select_related("grant__programme")
         if self.request.user.is_carrier_staff:
             # Belt and braces: only the carrier's own contracts, even on its own post.
-            ctx["forwardings"] = ctx["forwardings"].filter(carrier_id=self.request.user.organisation_id)
+            forwardings = forwardings.filter(carrier_id=self.request.user.organisation_id)
+        ctx["forwardings"] = list(forwardings)
         if not self.request.user.is_carrier_staff:
-            ctx["allocations"] = post.allocations.select_related("grant__programme")
+            ctx["allocations"] = list(post.allocations.select_related("grant__programme"))
+            for allocation in ctx["allocations"]:
+                allocation.post = post  # the steps read the post; it is this page's
+        if role_key(self.request.user) == Role.ADMIN:  # the steps' forms are A 46's alone
+            ctx["next_steps"] = post_steps(
+                post=post,
+                occupancies=ctx["occupancies"],
+                allocations=ctx["allocations"],
+                contracts=ctx["forwardings"],
+                cost_plans=ctx["cost_plans"],
+            )
         return ctx
 
 
@@ -96,6 +109,7 @@ class PostChildFormView(ServiceFormView[M]):
 class OccupancyCreateView(PostChildFormView[Occupancy]):
     form_class = OccupancyForm
     success_message = _("Besetzung gespeichert.")
+    prefill_fields = ("start", "end", "fte")
 
     @property
     def title(self) -> str:  # type: ignore[override]

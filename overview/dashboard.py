@@ -83,10 +83,12 @@ RETURNS_STAMP = ("casemanagement.historicalcaseloadreturn",)
 
 
 def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[str, Any]:
-    """What is due in front of A 46 (returns to review, returns missing per carrier) and of the
-    committee staff (past meetings without results, released papers on no agenda). Each links to
-    the page that resolves it. With ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned
-    per post – a scan of every return – come from the cache while no return changed."""
+    """What is due in front of A 46 (returns to review, returns missing per carrier, proofs of use
+    due from the carriers and to the Land, contracts without cost plan, notices without allocation)
+    and of the committee staff (past meetings without results, released papers on no agenda). Each
+    links to the page that resolves it. Counts of months and documents, never of cases. With
+    ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned per post – a scan of every
+    return – come from the cache while no return changed."""
     if role == Role.ADMIN:
         returned = None
         if stamp is not None:
@@ -99,6 +101,9 @@ def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[st
         return {
             "review_count": cm.returns_waiting_for_review(),
             "missing_by_carrier": cm.missing_returns_by_carrier(today=today, returned=returned),
+            "proofs_due": controlling_selectors.proofs_due_by_kind(today=today),
+            "contracts_without_plan": selectors.contracts_without_cost_plan(),
+            "notices_without_allocation": selectors.notices_without_allocation(),
         }
     if role == Role.COMMITTEE:
         return {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from casemanagement import selectors as cm
 from funding import selectors
+from funding.controlling import selectors as controlling_selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
 from kim.http import AuthenticatedHttpRequest
@@ -54,7 +55,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
+    """Carrier staff: their posts, contracts, cost plans, returns due, proofs of use due, register
+    summary, overdue follow-ups."""
     user = request.user
     posts = posts_for_user(user=user).prefetch_related("occupancies")
     contracts = ForwardingContract.objects.for_user(user).select_related("post")
@@ -74,6 +76,7 @@ def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "register": cm.register_summary(user=user),
             "overdue": overdue,
             "overdue_count": overdue[0].total if overdue else 0,
+            "proofs_open": controlling_selectors.proofs_open_for_carrier(user=user),
             **open_cases_chart(user=user),
         },
     )

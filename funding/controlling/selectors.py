@@ -26,6 +26,7 @@ from funding.models import (
     GrantNotice,
     LandReceipt,
     OwnShareTopUp,
+    ProofKind,
     ProofObligation,
     ProofStatus,
     Rate,
@@ -156,6 +157,52 @@ def proofs_due_soon(*, today: date | None = None, user: User | None = None) -> l
     rows = list(
         qs.filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__lte=horizon)
         .select_related("contract__carrier", "contract__post", "grant__programme")
+        .order_by("due_on", "pk")
+    )
+    for row in rows:
+        row.days_left = (row.due_on - today).days
+    return rows
+
+
+@dataclass(frozen=True)
+class ProofsDue:
+    """Open proofs of use (open or with objections) of one kind due by the reminder horizon."""
+
+    kind: str
+    due: int  # due by the horizon, the overdue ones included
+    overdue: int
+
+
+def proofs_due_by_kind(*, today: date | None = None) -> list[ProofsDue]:
+    """For A 46: the carriers' proofs due to it and its own proofs due to the Land, each as a count
+    of the open obligations due within the largest reminder threshold and of those already overdue
+    (the same obligations as ``proofs_due_soon``). One query."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(reminder_thresholds() or [0]))
+    counts = {
+        row["kind"]: row
+        for row in ProofObligation.objects.filter(
+            status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS], due_on__lte=horizon
+        )
+        .values("kind")
+        .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by("kind")
+    }
+    return [
+        ProofsDue(kind, counts[kind]["due"], counts[kind]["overdue"])
+        for kind in (ProofKind.CARRIER, ProofKind.LAND)
+        if kind in counts
+    ]
+
+
+def proofs_open_for_carrier(*, user: User, today: date | None = None) -> list[ProofObligation]:
+    """The carrier's proofs of use still to deliver or to correct (open or with objections), the
+    earliest due first, each with ``days_left``. One query."""
+    today = today or timezone.localdate()
+    rows = list(
+        ProofObligation.objects.for_user(user)
+        .filter(status__in=[ProofStatus.OPEN, ProofStatus.OBJECTIONS])
+        .select_related("contract__post")
         .order_by("due_on", "pk")
     )
     for row in rows:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,12 @@ from funding.controlling import eligibility
 from funding.controlling import selectors as cs
 from funding.controlling import services as controlling_services
 from funding.controlling.budget import top_up_for_year
+from funding.controlling.exports import (
+    double_funding_export_sheets,
+    flow_export_sheets,
+    timeline_export_sheets,
+    what_if_export_sheets,
+)
 from funding.controlling.forms import (
     CarrierPaymentForm,
     LandReceiptForm,
@@ -47,7 +53,7 @@ from funding.models import (
 )
 from funding.selectors import grant_entitlement_differences, min_share_findings
 from funding.tables import ProofTable
-from kim.exports import Column, export_response
+from kim.exports import EXPORT_FORMATS, Column, Sheet, export_links, export_response, report_export_response
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
 from kim.models import Role, role_key
@@ -64,6 +70,43 @@ def year_param(request: HttpRequest, default: int | None = None) -> int:
     the given default (else this year)."""
 
     return year_or(request, default or date.today().year)
+
+
+class ReportExportMixin:
+    """A report page with an export of its tables (``?export=xlsx`` or ``csv``, the page's query kept):
+    the view names its sheets (funding.controlling.exports) and its file name."""
+
+    request: AuthenticatedHttpRequest
+    export_label: StrOrPromise = _("Diese Übersicht exportieren:")
+
+    def export_sheets(self, context: dict[str, Any]) -> list[Sheet] | None:
+        raise NotImplementedError
+
+    def export_filename(self, context: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def export_query(self, context: dict[str, Any]) -> QueryDict | None:
+        """The query the export links carry; None: the page has nothing to export."""
+        return self.request.GET
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        fmt = self.request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            with german():  # exports carry German headers whatever the interface language
+                sheets = self.export_sheets(context)
+                if sheets is not None:
+                    return report_export_response(fmt, sheets, self.export_filename(context))
+        query = self.export_query(context)
+        context["export_links"] = export_links(query) if query is not None else []
+        context["export_label"] = self.export_label
+        return super().render_to_response(context, **response_kwargs)  # type: ignore[misc]
+
+
+def query_with_year(request: HttpRequest, year: int) -> QueryDict:
+    """The page's query with its year written out (it may come from the remembered year)."""
+    query = request.GET.copy()
+    query["year"] = str(year)
+    return query
 
 
 class YearPageMixin(RoleRequiredMixin, TemplateView):
@@ -426,10 +469,16 @@ class ProofCreateView(ServiceFormView[ProofObligation]):
         )
 
 
-class DoubleFundingView(RoleRequiredMixin, TemplateView):
+class DoubleFundingView(ReportExportMixin, RoleRequiredMixin, TemplateView):
     request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/double_funding.html"
+
+    def export_sheets(self, context: dict[str, Any]) -> list[Sheet] | None:
+        return double_funding_export_sheets(context["conflicts"])
+
+    def export_filename(self, context: dict[str, Any]) -> str:
+        return f"Doppelförderung {timezone.localdate():%Y-%m-%d}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -438,10 +487,16 @@ class DoubleFundingView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class TimelineView(RoleRequiredMixin, TemplateView):
+class TimelineView(ReportExportMixin, RoleRequiredMixin, TemplateView):
     request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/timeline.html"
+
+    def export_sheets(self, context: dict[str, Any]) -> list[Sheet] | None:
+        return timeline_export_sheets(context["rows"])
+
+    def export_filename(self, context: dict[str, Any]) -> str:
+        return f"Laufzeiten {timezone.localdate():%Y-%m-%d}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -458,12 +513,25 @@ class TimelineView(RoleRequiredMixin, TemplateView):
 # ---------------------------------------------------------------- top-up and what-if
 
 
-class WhatIfView(RoleRequiredMixin, TemplateView):
+class WhatIfView(ReportExportMixin, RoleRequiredMixin, TemplateView):
     """GET form: rate, top-up, carriers' costs → today's plan beside the changed one. Saves nothing."""
 
     request: AuthenticatedHttpRequest
     allowed_roles = STAFF_ROLES
     template_name = "funding/controlling/whatif.html"
+    export_label = _("Heutigen Plan und Annahme exportieren:")
+
+    def export_sheets(self, context: dict[str, Any]) -> list[Sheet] | None:
+        result = context.get("result")
+        return what_if_export_sheets(result) if result is not None else None
+
+    def export_filename(self, context: dict[str, Any]) -> str:
+        return f"Was-wäre-wenn {context['result'].year}"
+
+    def export_query(self, context: dict[str, Any]) -> QueryDict | None:
+        if context.get("result") is None:
+            return None  # invalid assumptions: no figures, nothing to export
+        return query_with_year(self.request, context["result"].year)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -503,10 +571,19 @@ class TopUpUpdateView(TopUpCreateView):
         return get_object_or_404(OwnShareTopUp, pk=self.kwargs["pk"])
 
 
-class FlowView(YearPageMixin, TemplateView):
+class FlowView(ReportExportMixin, YearPageMixin, TemplateView):
     request: AuthenticatedHttpRequest
     template_name = "funding/controlling/flow.html"
     title = _("Mittelfluss und Programmübersicht")
+
+    def export_sheets(self, context: dict[str, Any]) -> list[Sheet] | None:
+        return flow_export_sheets(context["flow"])
+
+    def export_filename(self, context: dict[str, Any]) -> str:
+        return f"Mittelfluss {context['year']}"
+
+    def export_query(self, context: dict[str, Any]) -> QueryDict | None:
+        return query_with_year(self.request, context["year"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -116,3 +117,81 @@ def test_every_list_export_has_typed_cells(client, a46_user, url_name, add_row):
             assert cell.number_format == "0.0##"
         if isinstance(cell.value, str) and name not in IDENTIFIER_HEADERS:
             assert not cell.value.replace(",", "").replace(".", "").isdigit(), (url_name, name, cell.value)
+
+
+def report_with_a_conflict() -> dict:
+    from tests.funding.controlling.test_double_funding import construct_conflict
+
+    construct_conflict()
+    return {}
+
+
+def report_with_a_timeline() -> dict:
+    from tests.funding.controlling.test_timeline import funded_post
+
+    funded_post("Endet bald", post_end=date(2030, 6, 30), funding_end=date(2029, 8, 31))
+    return {}
+
+
+def report_with_money(request) -> dict:
+    from tests import factories as f
+
+    request.getfixturevalue("paper_2020_0354")
+    f.BudgetLineFactory(year=2021, teilprodukt="050101", sachkonto="531810", planned_amount=Decimal("45000"))
+    return {"year": "2021", "rate": "57000"}
+
+
+# the report pages (not lists) with an export: url name and how to give it rows
+REPORTS = [
+    ("funding:controlling_flow", lambda request: report_with_money(request) | {"rate": ""}),
+    ("funding:controlling_whatif", report_with_money),
+    ("funding:controlling_timeline", lambda request: report_with_a_timeline()),
+    ("funding:controlling_double", lambda request: report_with_a_conflict()),
+    ("funding:controlling_risks", lambda request: report_with_money(request) | {"rate": ""}),
+]
+REPORT_NUMBER_HEADERS = NUMBER_HEADERS | {
+    "heute",
+    "Annahme",
+    "Veränderung",
+    "Planansatz",
+    "Prognose heute",
+    "Prognose Annahme",
+    "gezahlt",
+    "gefördert (VZÄ)",
+    "Stellenanteil (VZÄ)",
+    "Überschreitung (VZÄ)",
+    "erhalten",
+    "förderfähig",
+    "Differenz",
+}
+REPORT_DATE_HEADERS = {"von", "bis", "Förderung bis", "Vertrag befristet bis"}
+
+
+@pytest.mark.parametrize(("url_name", "setup"), REPORTS, ids=[name for name, _ in REPORTS])
+def test_every_report_export_has_typed_cells(client, a46_user, request, url_name, setup):
+    """Issue 16: every report page's XLSX – each of its sheets – keeps numbers as numbers and dates
+    as dates, with full sheet titles within 31 characters and a file name with its umlauts."""
+    params = {k: v for k, v in setup(request).items() if v}
+    client.force_login(a46_user)
+    response = client.get(reverse(url_name), {**params, "export": "xlsx"})
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.content))
+    for sheet in wb.worksheets:
+        assert 0 < len(sheet.title) <= 31 and not sheet.title.endswith(("-", " ")), sheet.title
+        assert sheet.max_row >= 2, (url_name, sheet.title)
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for name, cell in zip(header, row, strict=True):
+                if cell.value is None:
+                    continue
+                if name in REPORT_NUMBER_HEADERS:
+                    assert cell.data_type == "n", (url_name, sheet.title, name, cell.value)
+                if name in REPORT_DATE_HEADERS:
+                    assert isinstance(cell.value, datetime) and cell.number_format == "DD.MM.YYYY"
+                if isinstance(cell.value, str) and name not in IDENTIFIER_HEADERS:
+                    assert not cell.value.replace(",", "").replace(".", "").lstrip("-").isdigit(), (
+                        url_name,
+                        name,
+                        cell.value,
+                    )

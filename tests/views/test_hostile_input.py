@@ -113,3 +113,34 @@ def test_hostile_filter_parameters_never_give_a_500(admin_client):
                 },
             )
             assert response.status_code == 200, (name, value)  # hostile filters are ignored, not an error
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["funding:forwarding_create", "funding:costplan_create", "funding:allocation_create", "modules:occupancy_create"],
+)
+def test_hostile_values_in_a_prefilling_address_are_left_out_never_a_500(admin_client, paper_2020_0354, url_name):
+    """Issue 16: the guided steps pre-fill forms from the address; a value its field refuses is
+    left out (not shown, not an error), markup never reaches the page unescaped."""
+    from django.core.exceptions import ValidationError
+
+    refused = 0
+    args = {
+        "funding:allocation_create": [paper_2020_0354.grant.pk],
+        "modules:occupancy_create": [paper_2020_0354.carrier_posts[0].pk],
+    }.get(url_name, [])
+    url = reverse(url_name, args=args)
+    names = list(admin_client.get(url).context["form"].fields)
+    for value in HOSTILE:
+        response = admin_client.get(url, {name: value for name in names})
+        assert response.status_code == 200, (url_name, value)
+        form = response.context["form"]
+        assert not form.is_bound and not form.errors
+        assert "<script>alert(1)</script>" not in response.content.decode()
+        for name in names:
+            try:
+                form.fields[name].clean(value)
+            except ValidationError:
+                refused += 1
+                assert form.initial.get(name) != value, (url_name, name, value)  # refused: left out
+    assert refused > 0
