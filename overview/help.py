@@ -400,7 +400,7 @@ AREAS: tuple[Area, ...] = (
             ),
             Entry(
                 "loeschung",
-                _("wird gelöscht am"),
+                _("Löschung nach der Aufbewahrungsfrist"),
                 _("Wann ein abgeschlossener Fall samt Kontakten und Verweisungen gelöscht wird."),
                 _(
                     "Abschlussdatum + Aufbewahrungsfrist in Monaten; liegt der Tag schon zurück, löscht ihn der "
