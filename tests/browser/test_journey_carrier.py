@@ -20,7 +20,7 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
     j.fill(
         {
             "responsible_post": "#1",
-            "opened_on": today.strftime("%d.%m.%Y"),
+            "opened_on": today.isoformat(),
             "age_band": "#2",
             "gender": "#1",
             "municipality": "#1",
@@ -45,9 +45,9 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
     j.fill(
         {
             "target": "#1",
-            "referred_on": today.strftime("%d.%m.%Y"),
+            "referred_on": today.isoformat(),
             "status": "#1",
-            "follow_up_on": (today + timedelta(days=14)).strftime("%d.%m.%Y"),
+            "follow_up_on": (today + timedelta(days=14)).isoformat(),
         }
     )
     j.submit()
