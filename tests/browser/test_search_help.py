@@ -39,6 +39,7 @@ def test_search_in_the_header_and_help_from_a_figure(journey, demo):
     assert not j.page.get_by_role("searchbox", name="Suchbegriff").is_visible()
     header_height = j.page.locator(".site-header").bounding_box()["height"]
     assert header_height < 90, header_height  # two short lines: brand + "Suche", then language and account
+    assert j.page.evaluate("document.documentElement.scrollWidth") <= 390
     j.check_a11y("Hilfe Controlling 390")
     j.page.locator(".site-header").get_by_role("link", name="Suche").click()
     j.page.wait_for_load_state()
@@ -46,6 +47,7 @@ def test_search_in_the_header_and_help_from_a_figure(journey, demo):
     j.page.locator("main").get_by_role("button", name="Suchen").click()
     j.page.wait_for_load_state()
     assert main.get_by_role("heading", name="Stellen").count() == 1
+    assert j.page.evaluate("document.documentElement.scrollWidth") <= 390
     j.check_a11y("Suche 390")
     j.logout()
 
