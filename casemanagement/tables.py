@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from casemanagement.models import Case, CaseloadReturn, IndicatorReport, ReturnStatus
 from kim.tables import GermanDateColumn
@@ -99,9 +100,12 @@ class IndicatorTable(tables.Table):
                 "n": record.naturalisations_advised,
                 "nc": record.naturalisations_completed,
             }
-        return _("%(e)d Veranstaltungen · %(t)d Fortbildungen · %(m)d Netzwerktreffen · %(p)d Teilnehmende") % {
-            "e": record.events,
-            "t": record.trainings,
-            "m": record.network_meetings,
-            "p": record.participants,
-        }
+        return " · ".join(
+            [
+                ngettext("%(n)d Veranstaltung", "%(n)d Veranstaltungen", record.events) % {"n": record.events},
+                ngettext("%(n)d Fortbildung", "%(n)d Fortbildungen", record.trainings) % {"n": record.trainings},
+                ngettext("%(n)d Netzwerktreffen", "%(n)d Netzwerktreffen", record.network_meetings)
+                % {"n": record.network_meetings},
+                ngettext("%(n)d Teilnehmende", "%(n)d Teilnehmende", record.participants) % {"n": record.participants},
+            ]
+        )

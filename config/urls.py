@@ -6,10 +6,15 @@ from django.views.i18n import set_language
 from kim import account_views
 from kim.auth_forms import GermanAuthenticationForm
 from kim.auth_views import ConfirmedLogoutView, admin_login, totp_setup, totp_verify
+from overview.help_views import HelpAreaView, HelpIndexView
+from overview.search_views import SearchView
 from overview.views import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
+    path("suche/", SearchView.as_view(), name="search"),
+    path("hilfe/", HelpIndexView.as_view(), name="help"),
+    path("hilfe/<slug:area>/", HelpAreaView.as_view(), name="help_area"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(authentication_form=GermanAuthenticationForm, redirect_authenticated_user=True),

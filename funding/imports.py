@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme
 from funding.selectors import forwarded_total, grants_for_year, money_sum
@@ -104,7 +104,8 @@ class GrantImport(ImportKind):
             result.append(
                 (
                     _("Förderbescheide %(y)s") % {"y": year},
-                    _("%(n)d Bescheide, %(a)s") % {"n": grants.count(), "a": format_euro(money_sum(grants, "amount"))},
+                    ngettext("%(n)d Bescheid, %(a)s", "%(n)d Bescheide, %(a)s", n := grants.count())
+                    % {"n": n, "a": format_euro(money_sum(grants, "amount"))},
                 )
             )
         return result
@@ -248,8 +249,10 @@ class CostPlanImport(ImportKind):
             result.append(
                 (
                     _("Kostenpläne %(y)s") % {"y": year},
-                    _("%(n)d Pläne, Personalkosten %(p)s")
-                    % {"n": plans.count(), "p": format_euro(money_sum(plans, "personnel"))},
+                    ngettext(
+                        "%(n)d Plan, Personalkosten %(p)s", "%(n)d Pläne, Personalkosten %(p)s", n := plans.count()
+                    )
+                    % {"n": n, "p": format_euro(money_sum(plans, "personnel"))},
                 )
             )
         return result

@@ -61,6 +61,27 @@ NAV_ITEMS = [
 ]
 
 
+# The help page (overview.help, /hilfe/<area>/) of each area of the navigation; controlling pages and
+# the master data have their own. Plain strings: kim knows the addresses, not the help texts.
+HELP_AREA_OF_GROUP = {"posts": "stellen", "funding": "finanzen", "cases": "fallmanagement", "committee": "gremien"}
+HELP_AREA_OF_PREFIX = (
+    ("funding:controlling", "controlling"),
+    ("accounts:", "konten"),
+    ("masterdata:", "konten"),
+    ("funding:rate", "konten"),
+    ("funding:programme", "konten"),
+    ("modules:costrate", "konten"),
+)
+
+
+def _help_area_url(current: str, group: str | None) -> str:
+    slug = next((area for prefix, area in HELP_AREA_OF_PREFIX if current.startswith(prefix)), None)
+    slug = slug or HELP_AREA_OF_GROUP.get(group or "")
+    if not slug or current.startswith("help"):
+        return ""
+    return fast_reverse("help") + f"{slug}/"
+
+
 def navigation(request: HttpRequest) -> dict:
     key = role_key(request.user)
     if key is None:
@@ -106,6 +127,7 @@ def navigation(request: HttpRequest) -> dict:
             )
     # Default breadcrumbs (base.html): Übersicht › area › this page, for pages without their own.
     return {
+        "help_area_url": _help_area_url(current, nav_current_group),
         "nav_items": items,
         "nav_groups": nav_groups,
         "nav_current": nav_current,

@@ -109,12 +109,11 @@ class FTEField(GermanDecimalField):
 
 
 class GermanDateField(forms.DateField):
-    # A text field in German notation: the browser's own date picker follows the browser's
-    # locale, which on many office machines is not German.
-    widget = forms.DateInput(
-        format="%d.%m.%Y", attrs={"placeholder": _("TT.MM.JJJJ"), "inputmode": "numeric", "autocomplete": "off"}
-    )
-    input_formats = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
+    # <input type="date"> (issue 16): the browser offers its date picker and sends ISO dates
+    # (JJJJ-MM-TT); the range is the plausible one (kim.periods.validate_plausible_date). Typed
+    # German dates (TT.MM.JJJJ: imports, scripts, browsers without a picker) are still accepted.
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"})
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
     default_error_messages = {
         "invalid": _("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),
     }

@@ -33,6 +33,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kim.models import LoginAttempt, LoginStage, TOTPDevice, User
 from kim.selectors import body_current
@@ -116,8 +117,10 @@ def login_attempt_record(*, username: str, ip: str | None, successful: bool, sta
 
 def wait_message(seconds: int) -> str:
     if seconds < 120:
-        return _(
-            "Zu viele fehlgeschlagene Versuche. Bitte warten Sie %(n)s Sekunden und versuchen Sie es dann erneut."
+        return ngettext(
+            "Zu viele fehlgeschlagene Versuche. Bitte warten Sie %(n)s Sekunde und versuchen Sie es dann erneut.",
+            "Zu viele fehlgeschlagene Versuche. Bitte warten Sie %(n)s Sekunden und versuchen Sie es dann erneut.",
+            seconds,
         ) % {"n": seconds}
     return _("Zu viele fehlgeschlagene Versuche. Bitte warten Sie %(n)s Minuten und versuchen Sie es dann erneut.") % {
         "n": math.ceil(seconds / 60)

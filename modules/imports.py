@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kim.imports import Field, ImportKind, RowProblem
 from kim.models import Municipality, Organisation
@@ -157,7 +157,11 @@ class PostImport(ImportKind):
 
     def totals(self) -> list[tuple[str, str]]:
         return module_totals(
-            self.years, lambda s: _("%(n)d Stellen, %(f)s VZÄ") % {"n": s.posts, "f": format_fte(s.fte)}
+            self.years,
+            lambda s: (
+                ngettext("%(n)d Stelle, %(f)s VZÄ", "%(n)d Stellen, %(f)s VZÄ", s.posts)
+                % {"n": s.posts, "f": format_fte(s.fte)}
+            ),
         )
 
 

@@ -227,6 +227,10 @@ POLICY: dict[str, tuple[K, dict]] = {}
 P = POLICY
 # core
 P["dashboard"] = (NONE, READ_ALL)
+# search in the header and help pages (issue 16): every signed-in role, results scoped by role
+P["search"] = (NONE, READ_ALL)
+P["help"] = (NONE, READ_ALL)
+P["help_area"] = (lambda d: {"area": "finanzen"}, READ_ALL)
 P["login"] = (NONE, profile(anon=(200, 200), **{r: (302, 302) for r in ROLES[1:]}))
 P["logout"] = (NONE, profile(anon=(405, LOGIN), **{r: (405, LOGIN) for r in ROLES[1:]}))
 P["totp_verify"] = (NONE, profile(**{r: (302, 302) for r in ROLES[1:]}))

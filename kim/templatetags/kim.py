@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from kim.i18n import german
 from kim.money import format_decimal, format_euro, format_fte
+from kim.reversing import fast_reverse
 from kim.tables import rows_html
 
 register = template.Library()
@@ -65,3 +68,18 @@ def kim_table(context, table):
             return template.render(context)
     finally:
         del table.context
+
+
+@register.simple_tag
+def help_link(area: str, anchor: str, label: str = "") -> str:
+    """A small "?" after a figure's label, linking to its entry on the area's help page (/hilfe/<area>/#<anchor>).
+
+    The link text for screen readers names the figure ("Erläuterung: <label>")."""
+    url = fast_reverse("help") + f"{area}/#{anchor}"
+    name = _("Erläuterung: %(label)s") % {"label": label} if label else _("Erläuterung in der Hilfe")
+    return format_html(
+        '<a class="help-link" href="{}" title="{}"><span aria-hidden="true">?</span><span class="visually-hidden">{}</span></a>',
+        url,
+        _("Erläuterung in der Hilfe"),
+        name,
+    )

@@ -33,7 +33,7 @@ def test_a46_prepares_2022_and_checks_the_gap(journey, demo):
 
     j.go(f"/finanzen/foerderbescheide/{grant.pk}/bearbeiten/")
     j.check_a11y("Bescheid 2022")
-    j.fill({"reference": "36.08.05-KIM-M2-2022", "issued_on": "15.02.2022"})
+    j.fill({"reference": "36.08.05-KIM-M2-2022", "issued_on": "2022-02-15"})
     j.page.locator("[name='is_draft']").uncheck()
     j.submit()
     grant.refresh_from_db()
@@ -43,7 +43,7 @@ def test_a46_prepares_2022_and_checks_the_gap(journey, demo):
     contract = ForwardingContract.objects.filter(grant=grant, post__employer__slug="caritas").get()
     j.go(f"/finanzen/weiterleitungen/{contract.pk}/bearbeiten/")
     j.check_a11y("Vertrag 2022")
-    j.fill({"signed_on": "20.01.2022"})
+    j.fill({"signed_on": "2022-01-20"})
     j.page.locator("[name='is_draft']").uncheck()
     j.submit()
     contract.refresh_from_db()

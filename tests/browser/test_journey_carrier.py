@@ -20,7 +20,7 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
     j.fill(
         {
             "responsible_post": "#1",
-            "opened_on": today.strftime("%d.%m.%Y"),
+            "opened_on": today.isoformat(),
             "age_band": "#2",
             "gender": "#1",
             "municipality": "#1",
@@ -38,16 +38,16 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
 
     j.click("Kontakt erfassen")
     j.check_a11y("Kontakt erfassen")
-    j.fill({"date": today.strftime("%d.%m.%Y"), "duration_minutes": "45", "mode": "#1"})
+    j.fill({"date": today.isoformat(), "duration_minutes": "45", "mode": "#1"})
     j.submit()
 
     j.click("Verweisung erfassen")
     j.fill(
         {
             "target": "#1",
-            "referred_on": today.strftime("%d.%m.%Y"),
+            "referred_on": today.isoformat(),
             "status": "#1",
-            "follow_up_on": (today + timedelta(days=14)).strftime("%d.%m.%Y"),
+            "follow_up_on": (today + timedelta(days=14)).isoformat(),
         }
     )
     j.submit()
@@ -55,7 +55,7 @@ def test_carrier_keeps_a_case_and_a46_accepts_the_return(journey, demo):
 
     j.click("Abschließen")
     closed = today + timedelta(days=9)
-    j.fill({"closed_on": closed.strftime("%d.%m.%Y"), "reason": "#1"})
+    j.fill({"closed_on": closed.isoformat(), "reason": "#1"})
     j.submit()
     case = Case.objects.get(code=code)
     assert case.closed_on == closed

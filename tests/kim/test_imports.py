@@ -104,7 +104,7 @@ def test_paper_situation_imports_and_reimport_changes_nothing(situation, a46_use
     assert grants.saved, grants.shown_errors
     notice = GrantNotice.objects.get()
     assert notice.amount == D("330000.00") == 6 * D("55000")
-    assert ("Förderbescheide 2021", "1 Bescheide, 330.000,00\xa0€") in grants.totals
+    assert ("Förderbescheide 2021", "1 Bescheid, 330.000,00\xa0€") in grants.totals
 
     allocations = run_import(AllocationImport(), allocation_file(), user=a46_user, commit=True)
     assert allocations.saved, allocations.shown_errors

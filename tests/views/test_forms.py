@@ -3,6 +3,7 @@ German amounts such as 55.000,00 are accepted."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -266,10 +267,23 @@ def test_messages_stay_german_when_the_browser_asks_for_english(admin_client, ca
     assert 'lang="de"' in response.content.decode()
 
 
-def test_dates_are_shown_and_accepted_in_german_notation(admin_client, carrier_a):
+def test_dates_are_date_inputs_and_typed_german_dates_are_accepted(admin_client, carrier_a):
+    """Issue 16: <input type="date"> (the browser shows its picker and sends JJJJ-MM-TT) within the
+    plausible range; a date typed in German notation is still read."""
     post = f.CarrierPostFactory(employer=carrier_a, start=date(2020, 7, 1), end=date(2022, 12, 31))
     html = admin_client.get(reverse("modules:post_edit", args=[post.pk])).content.decode()
-    assert 'value="01.07.2020"' in html and 'value="31.12.2022"' in html
+    start = re.search(r'<input[^>]*name="start"[^>]*>', html).group(0)
+    assert 'type="date"' in start and 'value="2020-07-01"' in start
+    assert 'min="2000-01-01"' in start and 'max="2100-12-31"' in start
+    assert 'value="2022-12-31"' in html
+    module = f.ModuleFactory(number=2)
+    response = admin_client.post(
+        reverse("modules:post_edit", args=[post.pk]),
+        {**post_data(module, carrier_a, start="01.07.2020", end="31.12.2022"), "version": post.version},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.start, post.end) == (date(2020, 7, 1), date(2022, 12, 31))
 
 
 def test_post_history_shows_who_changed_which_field(admin_client, a46_user, carrier_a):
