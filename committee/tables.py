@@ -41,12 +41,17 @@ class MeetingTable(tables.Table):
 class CommitteeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Gremium"))
     short_name = tables.Column(verbose_name=_("Kurzname"))
+    kind = tables.Column(verbose_name=_("Art"))
     body = tables.Column(verbose_name=_("Körperschaft"))
+    members = tables.Column(
+        verbose_name=_("stimmberechtigte Mitglieder"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
     meetings = tables.Column(
         verbose_name=_("Sitzungen"), accessor="meeting_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:
         model = Committee
-        fields = ["name", "short_name", "body", "meetings"]
+        fields = ["name", "short_name", "kind", "body", "members", "meetings", "is_active"]
         empty_text = _("Keine Gremien erfasst.")

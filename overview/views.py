@@ -57,7 +57,7 @@ def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Carrier staff: their posts, contracts, cost plans, returns due, register summary, overdue follow-ups."""
     user = request.user
     posts = posts_for_user(user=user).prefetch_related("occupancies")
-    contracts = ForwardingContract.objects.for_user(user).select_related("post")
+    contracts = ForwardingContract.objects.for_user(user).in_force().select_related("post")
     gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
     # the first 20 overdue follow-ups and, in the same query, how many there are in all
     overdue = list(cm.overdue_referrals(user=user).annotate(total=Window(Count("pk")))[:20])
