@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee, Meeting, Paper
-from kim.tables import GermanDateColumn
+from kim.tables import GermanDateColumn, NumberColumn
 
 
 class PaperTable(tables.Table):
@@ -43,12 +43,8 @@ class CommitteeTable(tables.Table):
     short_name = tables.Column(verbose_name=_("Kurzname"))
     kind = tables.Column(verbose_name=_("Art"))
     body = tables.Column(verbose_name=_("Körperschaft"))
-    members = tables.Column(
-        verbose_name=_("stimmberechtigte Mitglieder"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
-    meetings = tables.Column(
-        verbose_name=_("Sitzungen"), accessor="meeting_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
+    members = NumberColumn(verbose_name=_("stimmberechtigte Mitglieder"))
+    meetings = NumberColumn(verbose_name=_("Sitzungen"), accessor="meeting_count")
     is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:

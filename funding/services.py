@@ -503,3 +503,43 @@ def forwarding_cancel(
                 when=when,
             )
         return mark_cancelled(contract, reason=reason, user=user, when=when)
+
+
+# ---------------------------------------------------------------- deletion of records nothing depends on
+
+
+def _delete_recorded(obj: Any, *, version: int | None, user: User | None) -> None:
+    """Delete the locked, current row; the history keeps a deletion record naming who (simple-history)."""
+    current = check_version(obj, version)
+    if user is not None and getattr(user, "is_authenticated", False):
+        current._history_user = user
+    current.delete()
+
+
+def rate_delete(*, rate: Rate, version: int | None, user: User | None = None) -> None:
+    """A rate no contract was computed with (e.g. entered for the wrong year) can be deleted."""
+    with transaction.atomic():
+        contracts = ForwardingContract.objects.filter(
+            grant__programme_id=rate.programme_id, post__category=rate.category, year=rate.year
+        ).in_force()
+        if contracts.exists():
+            raise ValidationError(
+                _(
+                    "Mit diesem Fördersatz sind Weiterleitungsverträge berechnet; er kann nicht gelöscht, "
+                    "nur geändert werden."
+                )
+            )
+        _delete_recorded(rate, version=version, user=user)
+
+
+def cost_plan_delete(*, plan: CostPlan, version: int | None, user: User | None = None) -> None:
+    """A cost plan no contract was computed with can be deleted."""
+    with transaction.atomic():
+        if ForwardingContract.objects.filter(post_id=plan.post_id, year=plan.year).in_force().exists():
+            raise ValidationError(
+                _(
+                    "Mit diesem Kostenplan ist ein Weiterleitungsvertrag berechnet; er kann nicht gelöscht werden. "
+                    "Bitte zuerst den Vertrag stornieren."
+                )
+            )
+        _delete_recorded(plan, version=version, user=user)

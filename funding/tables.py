@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from funding.models import CostPlan, ForwardingContract, GrantNotice, Programme, Rate
 from kim.exports import Column
 from kim.money import format_euro
-from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, YearColumn
+from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, NumberColumn, YearColumn
 
 
 def amount_or_cancelled(value, record):
@@ -28,9 +28,7 @@ class ProgrammeTable(tables.Table):
     module = tables.Column(verbose_name=_("KIM-Modul"), default="–")
     funder = tables.Column(verbose_name=_("Fördergeber"))
     proration = tables.Column(verbose_name=_("Anteilige Berechnung"))
-    grant_count = tables.Column(
-        verbose_name=_("Bescheide"), accessor="grant_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
+    grant_count = NumberColumn(verbose_name=_("Bescheide"), accessor="grant_count")
     is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:
@@ -191,6 +189,9 @@ class RateTable(tables.Table):
     confirmed = tables.Column(verbose_name=_("Status"))
     edit = tables.LinkColumn(
         "funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False
+    )
+    delete = tables.LinkColumn(
+        "funding:rate_delete", args=[tables.A("pk")], text=_("löschen"), verbose_name="", orderable=False
     )
 
     class Meta:

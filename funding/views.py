@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
@@ -47,6 +47,7 @@ from funding.services import (
     MISSING_COST_PLAN,
     allocation_save,
     budget_line_save,
+    cost_plan_delete,
     cost_plan_save,
     forwarding_cancel,
     forwarding_save,
@@ -54,6 +55,7 @@ from funding.services import (
     grant_save,
     own_share_request_save,
     programme_save,
+    rate_delete,
     rate_save,
 )
 from funding.tables import (
@@ -68,6 +70,7 @@ from funding.tables import (
     budget_export_columns,
 )
 from kim.cancel_views import CancelView
+from kim.delete_views import DeleteView
 from kim.exports import export_response
 from kim.http import safe_next
 from kim.i18n import german
@@ -539,7 +542,7 @@ class RateListView(ScopedTableView):
         return qs.select_related("programme")
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {} if role_key(self.request.user) == Role.ADMIN else {"exclude": ("edit",)}
+        return {} if role_key(self.request.user) == Role.ADMIN else {"exclude": ("edit", "delete")}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -567,6 +570,25 @@ class RateUpdateView(ServiceFormView[Rate]):
 
     def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(rate=self.object, data=form_data(form), user=self.request.user)
+
+
+class RateDeleteView(DeleteView):
+    model = Rate
+    title = _("Fördersatz löschen")
+    service = staticmethod(rate_delete)
+    service_kwarg = "rate"
+    success_url_name = "funding:rate_list"
+
+    def back_url(self, obj: Model) -> str:
+        return reverse("funding:rate_list")
+
+
+class CostPlanDeleteView(DeleteView):
+    model = CostPlan
+    title = _("Kostenplan löschen")
+    service = staticmethod(cost_plan_delete)
+    service_kwarg = "plan"
+    success_url_name = "funding:costplan_list"
 
 
 class ProgrammeListView(ScopedTableView):

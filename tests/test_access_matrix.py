@@ -288,6 +288,8 @@ P["modules:costrate_create"] = (NONE, A46_WRITE)
 P["modules:costrate_list"] = (NONE, STAFF_READ)
 P["modules:costrate_detail"] = (pk("cost_rate"), STAFF_READ)
 P["modules:costrate_edit"] = (pk("cost_rate"), A46_WRITE)
+P["masterdata:organisation_import"] = (NONE, A46_WRITE)
+P["masterdata:organisation_import_template"] = (NONE, profile(a46=(200, 405)))
 P["modules:import"] = (NONE, A46_WRITE)
 P["modules:import_template"] = (NONE, profile(a46=(200, 405)))
 P["funding:import"] = (NONE, A46_WRITE)
@@ -309,6 +311,7 @@ P["funding:costplan_list"] = (NONE, READ_ALL)
 P["funding:costplan_create"] = (NONE, A46_WRITE)
 P["funding:costplan_detail"] = (pk("costplan"), CARRIER_OWN)
 P["funding:costplan_edit"] = (pk("costplan"), A46_WRITE)
+P["funding:costplan_delete"] = (pk("costplan"), A46_WRITE)
 P["funding:gap_list"] = (NONE, READ_ALL)
 P["funding:request_list"] = (NONE, STAFF_READ)
 P["funding:request_create"] = (NONE, A46_WRITE)
@@ -320,12 +323,14 @@ P["funding:budget_edit"] = (pk("budget_line"), A46_WRITE)
 P["funding:rate_list"] = (NONE, STAFF_READ)
 P["funding:rate_create"] = (NONE, A46_WRITE)
 P["funding:rate_edit"] = (pk("rate"), A46_WRITE)
+P["funding:rate_delete"] = (pk("rate"), A46_WRITE)
 P["funding:programme_list"] = (NONE, STAFF_READ)
 P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
 # Art. 20 DSGVO data export of carrier A (ZIP with its cases, contacts, referrals): its own staff only;
 # carrier B and every staff role (A 46 included) 404, like every other page with case data
+P["overview:deleted_entries"] = (NONE, profile(readonly=(200, 405), a46=(200, 405)))
 P["overview:data_export"] = (
     lambda d: {"slug": d.carrier_a.slug},
     profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(404, 405), readonly=(404, 405), a46=(404, 405)),
