@@ -12,9 +12,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from funding.controlling.services import carrier_payment_save
-from funding.models import CarrierPayment, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme, Rate
+from funding.models import (
+    BudgetKind,
+    BudgetLine,
+    CarrierPayment,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    Programme,
+    Rate,
+)
 from funding.selectors import forwarded_total, grants_for_year, money_sum
-from funding.services import allocation_save, cost_plan_save, forwarding_save, grant_save, rate_save
+from funding.services import (
+    allocation_save,
+    budget_line_save,
+    cost_plan_save,
+    forwarding_save,
+    grant_save,
+    rate_save,
+)
 from kim.imports import Field, ImportKind, RowProblem
 from kim.money import format_euro, format_fte
 from modules.imports import _key, organisations_by_name, pick_organisation, pick_post, posts_by_key
@@ -502,6 +520,114 @@ class PaymentImport(ImportKind):
         return result
 
 
+class BudgetLineImport(ImportKind):
+    """Budget lines (Haushaltspositionen): year, Teilprodukt, Sachkonto and Ertrag/Aufwand are the key. The
+    budget list's computed columns (forecast, difference, actual) are accepted and ignored, so its export
+    re-imports unchanged; "Prognose aus" is optional (empty: as stored, "keine Prognose" for a new line)."""
+
+    slug = "haushalt"
+    title = gettext_lazy("Haushaltspositionen")
+    fields = (
+        Field("Jahr", "year", "int", example="2021"),
+        Field("Teilprodukt", "teilprodukt", max_length=20, example="946100"),
+        Field("Sachkonto", "sachkonto", max_length=20, example="414100"),
+        Field("Bezeichnung", "label", max_length=250, example="Zuweisungen und Zuschüsse für lfd. Zwecke v. Land"),
+        Field("Ertrag/Aufwand", "kind", example=str(BudgetKind.INCOME.label)),
+        Field("Planansatz", "planned_amount", "decimal2", example="570.000,00"),
+        Field("Prognose aus", "forecast_basis", required=False, example=str(ForecastBasis.LAND_INCOME.label)),
+        # computed by the application; read from an export, never written
+        Field("Prognose (berechnet)", "ignored_forecast", required=False),
+        Field("Differenz Prognose − Plan", "ignored_difference", required=False),
+        Field("Ist (Zahlungen)", "ignored_actual", required=False),
+    )
+    error_columns = {
+        "year": "Jahr",
+        "teilprodukt": "Teilprodukt",
+        "sachkonto": "Sachkonto",
+        "label": "Bezeichnung",
+        "kind": "Ertrag/Aufwand",
+        "planned_amount": "Planansatz",
+        "forecast_basis": "Prognose aus",
+    }
+    constraint_columns = {"Haushaltsposition": "Sachkonto", "Betrag": "Planansatz"}
+
+    def prepare(self) -> None:
+        self.existing = {(b.year, b.teilprodukt, b.sachkonto, b.kind): b for b in BudgetLine.objects.all()}
+        self.kinds = {_key(str(label)): value for value, label in BudgetKind.choices}
+        self.kinds.update({_key(value): value for value, _label in BudgetKind.choices})
+        self.bases = {_key(str(label)): value for value, label in ForecastBasis.choices}
+        self.bases.update({_key(value): value for value, _label in ForecastBasis.choices})
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        kind = self.kinds.get(_key(values["kind"]))
+        if kind is None:
+            raise RowProblem(
+                "Ertrag/Aufwand", _("„%(v)s“: bitte „Ertrag“ oder „Aufwand“ eintragen.") % {"v": values["kind"][:40]}
+            )
+        data = {
+            "year": values["year"],
+            "teilprodukt": values["teilprodukt"],
+            "sachkonto": values["sachkonto"],
+            "label": values["label"],
+            "kind": kind,
+            "planned_amount": values["planned_amount"],
+        }
+        if values["forecast_basis"]:
+            basis = self.bases.get(_key(values["forecast_basis"]))
+            if basis is None:
+                raise RowProblem(
+                    "Prognose aus",
+                    _("„%(v)s“ ist keine Prognosegrundlage; möglich: %(b)s.")
+                    % {
+                        "v": values["forecast_basis"][:80],
+                        "b": ", ".join(str(label) for _v, label in ForecastBasis.choices),
+                    },
+                )
+            data["forecast_basis"] = basis
+        self.years.add(values["year"])
+        return data
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["year"], data["teilprodukt"], data["sachkonto"], data["kind"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return f"{data['year']} {data['teilprodukt']}/{data['sachkonto']} {data['label']}"
+
+    def find(self, data: dict[str, Any]) -> BudgetLine | None:
+        return self.existing.get(self.natural_key(data))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+    def save(self, existing: BudgetLine | None, data: dict[str, Any], user: Any) -> BudgetLine:
+        line = budget_line_save(line=existing, data=data, user=user)
+        self.existing[self.natural_key(data)] = line
+        return line
+
+    def totals(self) -> list[tuple[str, str]]:
+        result = []
+        for year in sorted(self.years)[:5]:
+            for kind, label in BudgetKind.choices:
+                lines = BudgetLine.objects.filter(year=year, kind=kind)
+                result.append(
+                    (
+                        _("%(k)s %(y)s, Planansätze") % {"k": label, "y": year},
+                        format_euro(money_sum(lines, "planned_amount")),
+                    )
+                )
+        return result
+
+
 KINDS: dict[str, type[ImportKind]] = {
-    k.slug: k for k in (GrantImport, AllocationImport, CostPlanImport, ForwardingImport, RateImport, PaymentImport)
+    k.slug: k
+    for k in (
+        GrantImport,
+        AllocationImport,
+        CostPlanImport,
+        ForwardingImport,
+        RateImport,
+        PaymentImport,
+        BudgetLineImport,
+    )
 }
