@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from casemanagement.selectors import funded_fte_by_carrier
 from committee.figures import FIGURES
 from funding.controlling import budget
 from funding.controlling import selectors as cs
@@ -220,8 +221,11 @@ def test_a_grant_is_cancelled_only_once_no_contract_in_force_hangs_on_it(a46_use
     for contract in paper.forwardings:
         contract.refresh_from_db()
         forwarding_cancel(contract=contract, reason=REASON, version=contract.version, user=a46_user)
+    # the five carriers' posts are funded 1,0 VZÄ each for the whole of 2021 until the notice is cancelled
+    assert sorted(funded_fte_by_carrier(year=2021).values()) == [D("1.000")] * 5
     grant.refresh_from_db()
     grant_cancel(grant=grant, reason="Bescheid vom Land aufgehoben", version=grant.version, user=a46_user)
+    assert funded_fte_by_carrier(year=2021) == {}
     module2 = next(m for m in funding_by_module(year=2021) if m.programme.pk == paper.programme.pk)
     # the only 2021 notice of module 2 (330.000 €) is cancelled: nothing granted, nothing forwarded
     assert module2.granted == D("0")
