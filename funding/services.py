@@ -376,6 +376,12 @@ def forwarding_save(
             .exclude(pk=contract.pk)
             .first()
         )
+        if clash and clash.start == contract.start:
+            # the message of the (conditional) unique constraint, which form validation cannot check: its
+            # condition reads the cancellation, a field no form has
+            raise ValidationError(
+                {"start": _("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag.")}
+            )
         if clash:
             raise ValidationError(
                 {"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}}

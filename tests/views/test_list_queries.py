@@ -105,10 +105,6 @@ def add_cancelled_forwarding(i: int) -> None:
 
 
 LISTS = [
-    ("committee:committee_list", add_committee),
-    ("funding:programme_list", add_programme),
-    ("modules:costrate_list", add_cost_rate),
-    ("funding:forwarding_list", add_cancelled_forwarding),
     ("modules:post_list", add_post),
     ("kim:carrier_list", add_carrier),
     ("funding:grant_list", add_grant),
@@ -118,6 +114,10 @@ LISTS = [
     ("funding:request_list", add_request),
     ("funding:budget_list", add_budget_line),
     ("funding:rate_list", add_rate),
+    ("committee:committee_list", add_committee),
+    ("funding:programme_list", add_programme),
+    ("modules:costrate_list", add_cost_rate),
+    ("funding:forwarding_list", add_cancelled_forwarding),
 ]
 
 
