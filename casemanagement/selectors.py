@@ -507,7 +507,10 @@ def funded_fte_by_carrier(*, year: int) -> dict[int, Decimal]:
 
     result: dict[int, Decimal] = defaultdict(Decimal)
     allocations = GrantAllocation.objects.filter(
-        start__lte=year_end(year), end__gte=year_start(year), post__employer__kind=OrganisationKind.CARRIER
+        start__lte=year_end(year),
+        end__gte=year_start(year),
+        post__employer__kind=OrganisationKind.CARRIER,
+        grant__cancelled_at=None,  # a cancelled notice funds nothing
     ).values_list("post__employer_id", "fte", "start", "end")
     for carrier_id, fte, start, end in allocations:
         days = overlap_days(start, end, year_start(year), year_end(year))

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from committee import services
-from committee.models import AgendaItem, Committee, ConsultationResult, ConsultationRole, Meeting, Paper
+from committee.models import AgendaItem, Committee, CommitteeKind, ConsultationResult, ConsultationRole, Meeting, Paper
 from kim.models import Organisation
 
 PLACE = "Haus der StädteRegion, Zollernstraße 10, 52070 Aachen (Sitzungssaal)"
@@ -27,6 +27,8 @@ COMMITTEES = [
     ("soziales", "Ausschuss für Soziales, Gesundheit, Senioren und demographischen Wandel", "Sozialausschuss", 2),
     ("staedteregionsausschuss", "Städteregionsausschuss", "Städteregionsausschuss", 1),
 ]
+# The Städteregionsausschuss is the StädteRegion's main committee (Kreisausschuss).
+COMMITTEE_KINDS = {"soziales": CommitteeKind.COMMITTEE, "staedteregionsausschuss": CommitteeKind.MAIN_COMMITTEE}
 
 DECISION_INTRO = "Der Städteregionsausschuss trifft folgende Entscheidungen:"
 
@@ -171,7 +173,8 @@ def attachment_pdf() -> bytes:
 
 def _committee(slug: str, name: str, short: str, order: int, body: Organisation) -> Committee:
     committee, _ = Committee.objects.get_or_create(
-        slug=slug, defaults={"name": name, "short_name": short, "order": order, "body": body}
+        slug=slug,
+        defaults={"name": name, "short_name": short, "order": order, "body": body, "kind": COMMITTEE_KINDS[slug]},
     )
     return committee
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import AgendaItem, Consultation, ConsultationResult, DecisionItem, Meeting, Paper, Section
+from committee.models import (
+    AgendaItem,
+    Committee,
+    Consultation,
+    ConsultationResult,
+    DecisionItem,
+    Meeting,
+    Paper,
+    Section,
+)
 from kim.forms import ConstraintErrorsAtFieldMixin, active_choices, add_help_texts, formfield_callback
 from kim.models import Organisation, OrganisationKind
 
@@ -80,6 +89,32 @@ class MeetingForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         model = Meeting
         fields = ["committee", "date", "start_time", "place", "public", "cancelled"]
         widgets = {"start_time": forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a deactivated committee gets no new meeting; an existing meeting of it stays editable
+        active_choices(self, "committee", Committee.objects.filter(deleted=False))
+
+
+class CommitteeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
+    class Meta:
+        formfield_callback = formfield_callback
+        model = Committee
+        fields = ["name", "short_name", "slug", "kind", "body", "members", "order", "is_active"]
+        help_texts = {
+            "slug": _("Kleinbuchstaben, Ziffern und Bindestriche; erscheint in Adressen (OParl)."),
+            "order": _("Reihenfolge in Listen und Auswahlfeldern (kleinere Zahl zuerst)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active_choices(self, "body", Organisation.objects.filter(kind=OrganisationKind.COUNTY))
+
+    def clean_members(self):
+        members = self.cleaned_data.get("members")
+        if members is not None and not 1 <= members <= 999:
+            raise forms.ValidationError(_("Bitte eine Zahl zwischen 1 und 999 angeben (oder leer lassen)."))
+        return members
 
 
 class AgendaItemForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):

@@ -34,7 +34,14 @@ class Timestamped(models.Model):
         abstract = True
 
 
-class Committee(Timestamped):
+class CommitteeKind(models.TextChoices):
+    COMMITTEE = "committee", _("Ausschuss")
+    MAIN_COMMITTEE = "main_committee", _("Kreisausschuss")
+    COUNCIL = "council", _("Kreistag/Rat")
+    INTEGRATION_COUNCIL = "integration_council", _("Integrationsrat")
+
+
+class Committee(Timestamped, VersionedModel):
     """Gremium of the county (committee, council)."""
 
     body = models.ForeignKey(
@@ -47,6 +54,12 @@ class Committee(Timestamped):
     name = models.CharField(_("Name"), max_length=200, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
     slug = models.SlugField(_("Kürzel (URL)"), max_length=60, unique=True)
+    kind = models.CharField(_("Art"), max_length=30, choices=CommitteeKind.choices, default=CommitteeKind.COMMITTEE)
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_("Inaktive Gremien stehen in keiner Auswahlliste mehr; Sitzungen, Beratungen und Historie bleiben."),
+    )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     members = models.PositiveSmallIntegerField(
         _("stimmberechtigte Mitglieder"),
@@ -66,7 +79,7 @@ class Committee(Timestamped):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("committee:meeting_list") + f"?committee={self.pk}"
+        return reverse("committee:committee_detail", args=[self.pk])
 
 
 def sees_non_public(user) -> bool:

@@ -209,12 +209,15 @@ def paper_withdraw(*, paper: Paper, user: User | None = None, version: int | Non
 
 @transaction.atomic
 def committee_save(*, committee: Committee | None = None, data: dict[str, Any], user: User | None = None) -> Committee:
-    committee = committee or Committee()
+    """Create or edit a committee (also deactivate it: ``is_active``); edits carry the loaded version."""
+    committee = check_version(committee, data.get(VERSION)) if committee is not None and committee.pk else Committee()
     for name, value in data.items():
         if name == VERSION:
             continue
         setattr(committee, name, value)
     _full_clean(committee)
+    if user is not None and getattr(user, "is_authenticated", False):
+        committee._history_user = user  # type: ignore[attr-defined]
     committee.save()
     return committee
 

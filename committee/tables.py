@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee, Meeting, Paper
-from kim.tables import GermanDateColumn
+from kim.tables import GermanDateColumn, NumberColumn
 
 
 class PaperTable(tables.Table):
@@ -41,12 +41,13 @@ class MeetingTable(tables.Table):
 class CommitteeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Gremium"))
     short_name = tables.Column(verbose_name=_("Kurzname"))
+    kind = tables.Column(verbose_name=_("Art"))
     body = tables.Column(verbose_name=_("Körperschaft"))
-    meetings = tables.Column(
-        verbose_name=_("Sitzungen"), accessor="meeting_count", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
+    members = NumberColumn(verbose_name=_("stimmberechtigte Mitglieder"))
+    meetings = NumberColumn(verbose_name=_("Sitzungen"), accessor="meeting_count")
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
 
     class Meta:
         model = Committee
-        fields = ["name", "short_name", "body", "meetings"]
+        fields = ["name", "short_name", "kind", "body", "members", "meetings", "is_active"]
         empty_text = _("Keine Gremien erfasst.")

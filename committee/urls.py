@@ -6,6 +6,9 @@ app_name = "committee"
 
 urlpatterns = [
     path("", views.CommitteeListView.as_view(), name="committee_list"),
+    path("neu/", views.CommitteeCreateView.as_view(), name="committee_create"),
+    path("<int:pk>/", views.CommitteeDetailView.as_view(), name="committee_detail"),
+    path("<int:pk>/bearbeiten/", views.CommitteeUpdateView.as_view(), name="committee_edit"),
     path("vorlagen/", views.PaperListView.as_view(), name="paper_list"),
     path("vorlagen/neu/", views.PaperCreateView.as_view(), name="paper_create"),
     path("vorlagen/<int:pk>/", views.PaperDetailView.as_view(), name="paper_detail"),

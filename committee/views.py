@@ -23,6 +23,7 @@ from committee.filters import MeetingFilter, PaperFilter
 from committee.forms import (
     AgendaItemForm,
     AttachmentForm,
+    CommitteeForm,
     ConsultationForm,
     ConsultationResultForm,
     DecisionItemForm,
@@ -542,11 +543,49 @@ class AgendaItemCreateView(CommitteeWriteMixin, ServiceFormView[AgendaItem]):
 
 
 class CommitteeListView(ScopedTableView):
+    """All committees, deactivated ones too (marked): their meetings and history stay."""
+
     model = Committee
     table_class = CommitteeTable
     filterset_class = None
     allowed_roles = STAFF_ROLES
     title = gettext_lazy("Gremien")
+    create_url_name = "committee:committee_create"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return qs.filter(deleted=False).select_related("body").annotate(meeting_count=Count("meetings"))
+
+
+class CommitteeDetailView(ScopedDetailView):
+    model = Committee
+    allowed_roles = STAFF_ROLES
+    template_name = "committee/committee/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(deleted=False).select_related("body").annotate(meeting_count=Count("meetings"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.object.name
+        ctx["can_keep"] = role_key(self.request.user) in COMMITTEE_WRITERS
+        ctx["meetings"] = self.object.meetings.filter(deleted=False).order_by("-date")[:10]
+        return ctx
+
+
+class CommitteeCreateView(CommitteeWriteMixin, ServiceFormView[Committee]):
+    form_class = CommitteeForm
+    title = gettext_lazy("Neues Gremium")
+    cancel_url_name = "committee:committee_list"
+    success_message = gettext_lazy("Gremium gespeichert.")
+
+    def perform_save(self, form):
+        return services.committee_save(committee=self.object, data=form_data(form), user=self.request.user)
+
+
+class CommitteeUpdateView(CommitteeCreateView):
+    model = Committee
+    editing = True
+    title = gettext_lazy("Gremium bearbeiten")
+
+    def scoped_queryset(self) -> QuerySet:
+        return Committee.objects.filter(deleted=False)

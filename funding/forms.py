@@ -22,7 +22,16 @@ class ProgrammeForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = Programme
-        fields = ["name", "short_name", "module", "funder", "personnel_costs_only", "min_share_fte", "proration"]
+        fields = [
+            "name",
+            "short_name",
+            "module",
+            "funder",
+            "personnel_costs_only",
+            "min_share_fte",
+            "proration",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,6 +43,10 @@ class RateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
         formfield_callback = formfield_callback
         model = Rate
         fields = ["programme", "category", "year", "amount_per_fte"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active_choices(self, "programme", Programme.objects.all())
 
 
 class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
@@ -58,6 +71,7 @@ class GrantForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approved_fte"].help_text = _("Summe der bewilligten Vollzeitäquivalente, z. B. 6,0")
+        active_choices(self, "programme", Programme.objects.all())
         active_choices(
             self,
             "recipient",
@@ -106,7 +120,7 @@ class ForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelF
         self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related(
             "employer"
         )
-        self.fields["grant"].queryset = GrantNotice.objects.select_related("programme")
+        self.fields["grant"].queryset = GrantNotice.objects.in_force().select_related("programme")
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
 
 

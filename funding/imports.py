@@ -11,12 +11,32 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from funding.models import CostPlan, ForwardingContract, GrantAllocation, GrantNotice, Programme
+from funding.controlling.services import carrier_payment_save
+from funding.models import (
+    BudgetKind,
+    BudgetLine,
+    CarrierPayment,
+    CostPlan,
+    ForecastBasis,
+    ForwardingContract,
+    GrantAllocation,
+    GrantNotice,
+    Programme,
+    Rate,
+)
 from funding.selectors import forwarded_total, grants_for_year, money_sum
-from funding.services import allocation_save, cost_plan_save, forwarding_save, grant_save
+from funding.services import (
+    allocation_save,
+    budget_line_save,
+    cost_plan_save,
+    forwarding_save,
+    grant_save,
+    rate_save,
+)
 from kim.imports import Field, ImportKind, RowProblem
 from kim.money import format_euro, format_fte
 from modules.imports import _key, organisations_by_name, pick_organisation, pick_post, posts_by_key
+from modules.models import PostCategory
 
 PROGRAMME = "Programm"
 AUTHORITY = "Bewilligungsbehörde"
@@ -63,7 +83,7 @@ class GrantImport(ImportKind):
         for programme in Programme.objects.all():
             for name in {programme.name, programme.short_name}:
                 self.programmes.setdefault(_key(name), []).append(programme)
-        self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.all()}
+        self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.in_force()}
         self.years: set[int] = set()
 
     def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +148,9 @@ class AllocationImport(ImportKind):
 
     def prepare(self) -> None:
         self.orgs = organisations_by_name()
-        self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.select_related("programme")}
+        self.grants = {
+            (g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.in_force().select_related("programme")
+        }
         self.posts = posts_by_key()
         self.existing = {(a.grant_id, a.post_id, a.start): a for a in GrantAllocation.objects.all()}
         self.touched: set[int] = set()
@@ -287,9 +309,11 @@ class ForwardingImport(ImportKind):
 
     def prepare(self) -> None:
         self.orgs = organisations_by_name()
-        self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.select_related("programme")}
+        self.grants = {
+            (g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.in_force().select_related("programme")
+        }
         self.posts = posts_by_key()
-        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.all()}
+        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.in_force()}
         self.years: set[int] = set()
 
     def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -333,6 +357,280 @@ class ForwardingImport(ImportKind):
         ]
 
 
+def programmes_by_name() -> dict[str, list[Programme]]:
+    """Programmes by name and short name (case and spaces ignored), in one query."""
+    result: dict[str, list[Programme]] = {}
+    for programme in Programme.objects.all():
+        for name in {programme.name, programme.short_name}:
+            result.setdefault(_key(name), []).append(programme)
+    return result
+
+
+CATEGORY = "Stellenkategorie"
+RATE_AMOUNT = "Pauschale je VZÄ"
+
+
+class RateImport(ImportKind):
+    """Funding rates (Pauschalen) per programme, post category and year. The columns are those of the rate
+    list's export, so that export re-imports unchanged; "Status" is read but not written: a rate A 46 imports
+    is confirmed, as one entered in the form."""
+
+    slug = "saetze"
+    title = gettext_lazy("Fördersätze je VZÄ und Jahr")
+    fields = (
+        Field(PROGRAMME, "programme", example="KIM Modul 2"),
+        Field(CATEGORY, "category", example=str(PostCategory.CASE_MANAGEMENT.label)),
+        Field("Jahr", "year", "int", example="2021"),
+        Field(RATE_AMOUNT, "amount_per_fte", "decimal2", example="55.000,00"),
+        Field("Status", "status", required=False, max_length=40, example="bestätigt"),
+    )
+    error_columns = {"programme": PROGRAMME, "category": CATEGORY, "year": "Jahr", "amount_per_fte": RATE_AMOUNT}
+    constraint_columns = {"Jahr": "Jahr", "Betrag": RATE_AMOUNT}
+
+    def prepare(self) -> None:
+        self.programmes = programmes_by_name()
+        self.categories = {_key(str(label)): value for value, label in PostCategory.choices}
+        self.categories.update({_key(value): value for value, _label in PostCategory.choices})
+        self.existing = {(r.programme_id, r.category, r.year): r for r in Rate.objects.all()}
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        found = self.programmes.get(_key(values["programme"]), [])
+        if len(found) != 1:
+            raise RowProblem(
+                PROGRAMME,
+                _("„%(v)s“ ist kein bekanntes Programm (Bezeichnung oder Kurzname).") % {"v": values["programme"][:80]},
+            )
+        category = self.categories.get(_key(values["category"]))
+        if category is None:
+            raise RowProblem(
+                CATEGORY,
+                _("„%(v)s“ ist keine Stellenkategorie; möglich: %(c)s.")
+                % {"v": values["category"][:80], "c": ", ".join(str(label) for _v, label in PostCategory.choices)},
+            )
+        self.years.add(values["year"])
+        return {
+            "programme": found[0],
+            "category": category,
+            "year": values["year"],
+            "amount_per_fte": values["amount_per_fte"],
+        }
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["programme"].pk, data["category"], data["year"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return f"{data['programme']} {PostCategory(data['category']).label} {data['year']}"
+
+    def find(self, data: dict[str, Any]) -> Rate | None:
+        return self.existing.get(self.natural_key(data))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"amount_per_fte": data["amount_per_fte"]}
+
+    def save(self, existing: Rate | None, data: dict[str, Any], user: Any) -> Rate:
+        rate = rate_save(rate=existing, data=data, user=user)
+        self.existing[self.natural_key(data)] = rate
+        return rate
+
+    def totals(self) -> list[tuple[str, str]]:
+        result = []
+        for year in sorted(self.years)[:5]:
+            rates = Rate.objects.filter(year=year)
+            result.append((_("Fördersätze %(y)s") % {"y": year}, _("%(n)d Sätze") % {"n": rates.count()}))
+        return result
+
+
+class PaymentImport(ImportKind):
+    """Instalments to the carriers (Abschläge), planned and paid. A contract is named as in the contract import
+    (module, post, start); an instalment is its contract and due date. Cancelled contracts and instalments are
+    not matched: a row for them is new, and the services refuse an instalment on a cancelled contract."""
+
+    slug = "zahlungen"
+    title = gettext_lazy("Abschläge an die Träger")
+    fields = (
+        Field("Modul", "module", "int", example="2"),
+        Field("Stelle", "post", example="Case Management Beispielstadt"),
+        Field("Vertrag ab", "contract_start", "date", example="01.07.2020"),
+        Field("fällig am", "due_on", "date", example="15.07.2020"),
+        Field("Betrag", "amount", "decimal2", example="13.750,00"),
+        Field("gezahlt am", "paid_on", "date", required=False, example="20.07.2020"),
+    )
+    error_columns = {"contract": "Vertrag ab", "due_on": "fällig am", "amount": "Betrag", "paid_on": "gezahlt am"}
+    constraint_columns = {"Betrag": "Betrag"}
+
+    def prepare(self) -> None:
+        self.posts = posts_by_key()
+        self.contracts = {(c.post_id, c.start): c for c in ForwardingContract.objects.in_force()}
+        self.existing = {(p.contract_id, p.due_on): p for p in CarrierPayment.objects.in_force()}
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        post = pick_post(self.posts, values["module"], values["post"], "Stelle")
+        contract = self.contracts.get((post.pk, values["contract_start"]))
+        if contract is None:
+            raise RowProblem(
+                "Vertrag ab",
+                _("Für „%(p)s“ beginnt am %(d)s kein (nicht stornierter) Weiterleitungsvertrag.")
+                % {"p": post.title[:80], "d": values["contract_start"].strftime("%d.%m.%Y")},
+            )
+        self.years.add(contract.year)
+        return {
+            "contract": contract,
+            "due_on": values["due_on"],
+            "amount": values["amount"],
+            "paid_on": values["paid_on"],
+        }
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["contract"].pk, data["due_on"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return _("%(c)s, fällig %(d)s") % {"c": data["contract"], "d": data["due_on"].strftime("%d.%m.%Y")}
+
+    def find(self, data: dict[str, Any]) -> CarrierPayment | None:
+        return self.existing.get(self.natural_key(data))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"amount": data["amount"], "paid_on": data["paid_on"]}
+
+    def save(self, existing: CarrierPayment | None, data: dict[str, Any], user: Any) -> CarrierPayment:
+        payment = carrier_payment_save(
+            contract=data["contract"],
+            payment=existing,
+            data={"due_on": data["due_on"], "amount": data["amount"], "paid_on": data["paid_on"]},
+            user=user,
+        )
+        self.existing[self.natural_key(data)] = payment
+        return payment
+
+    def totals(self) -> list[tuple[str, str]]:
+        result = []
+        for year in sorted(self.years)[:5]:
+            payments = CarrierPayment.objects.in_force().filter(contract__year=year, contract__cancelled_at=None)
+            result.append(
+                (
+                    _("Abschläge %(y)s geplant oder gezahlt") % {"y": year},
+                    format_euro(money_sum(payments, "amount")),
+                )
+            )
+            result.append(
+                (
+                    _("Abschläge %(y)s gezahlt") % {"y": year},
+                    format_euro(money_sum(payments.filter(paid_on__isnull=False), "amount")),
+                )
+            )
+        return result
+
+
+class BudgetLineImport(ImportKind):
+    """Budget lines (Haushaltspositionen): year, Teilprodukt, Sachkonto and Ertrag/Aufwand are the key. The
+    budget list's computed columns (forecast, difference, actual) are accepted and ignored, so its export
+    re-imports unchanged; "Prognose aus" is optional (empty: as stored, "keine Prognose" for a new line)."""
+
+    slug = "haushalt"
+    title = gettext_lazy("Haushaltspositionen")
+    fields = (
+        Field("Jahr", "year", "int", example="2021"),
+        Field("Teilprodukt", "teilprodukt", max_length=20, example="946100"),
+        Field("Sachkonto", "sachkonto", max_length=20, example="414100"),
+        Field("Bezeichnung", "label", max_length=250, example="Zuweisungen und Zuschüsse für lfd. Zwecke v. Land"),
+        Field("Ertrag/Aufwand", "kind", example=str(BudgetKind.INCOME.label)),
+        Field("Planansatz", "planned_amount", "decimal2", example="570.000,00"),
+        Field("Prognose aus", "forecast_basis", required=False, example=str(ForecastBasis.LAND_INCOME.label)),
+        # computed by the application; read from an export, never written
+        Field("Prognose (berechnet)", "ignored_forecast", required=False),
+        Field("Differenz Prognose − Plan", "ignored_difference", required=False),
+        Field("Ist (Zahlungen)", "ignored_actual", required=False),
+    )
+    error_columns = {
+        "year": "Jahr",
+        "teilprodukt": "Teilprodukt",
+        "sachkonto": "Sachkonto",
+        "label": "Bezeichnung",
+        "kind": "Ertrag/Aufwand",
+        "planned_amount": "Planansatz",
+        "forecast_basis": "Prognose aus",
+    }
+    constraint_columns = {"Haushaltsposition": "Sachkonto", "Betrag": "Planansatz"}
+
+    def prepare(self) -> None:
+        self.existing = {(b.year, b.teilprodukt, b.sachkonto, b.kind): b for b in BudgetLine.objects.all()}
+        self.kinds = {_key(str(label)): value for value, label in BudgetKind.choices}
+        self.kinds.update({_key(value): value for value, _label in BudgetKind.choices})
+        self.bases = {_key(str(label)): value for value, label in ForecastBasis.choices}
+        self.bases.update({_key(value): value for value, _label in ForecastBasis.choices})
+        self.years: set[int] = set()
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        kind = self.kinds.get(_key(values["kind"]))
+        if kind is None:
+            raise RowProblem(
+                "Ertrag/Aufwand", _("„%(v)s“: bitte „Ertrag“ oder „Aufwand“ eintragen.") % {"v": values["kind"][:40]}
+            )
+        data = {
+            "year": values["year"],
+            "teilprodukt": values["teilprodukt"],
+            "sachkonto": values["sachkonto"],
+            "label": values["label"],
+            "kind": kind,
+            "planned_amount": values["planned_amount"],
+        }
+        if values["forecast_basis"]:
+            basis = self.bases.get(_key(values["forecast_basis"]))
+            if basis is None:
+                raise RowProblem(
+                    "Prognose aus",
+                    _("„%(v)s“ ist keine Prognosegrundlage; möglich: %(b)s.")
+                    % {
+                        "v": values["forecast_basis"][:80],
+                        "b": ", ".join(str(label) for _v, label in ForecastBasis.choices),
+                    },
+                )
+            data["forecast_basis"] = basis
+        self.years.add(values["year"])
+        return data
+
+    def natural_key(self, data: dict[str, Any]) -> tuple:
+        return (data["year"], data["teilprodukt"], data["sachkonto"], data["kind"])
+
+    def label(self, data: dict[str, Any]) -> str:
+        return f"{data['year']} {data['teilprodukt']}/{data['sachkonto']} {data['label']}"
+
+    def find(self, data: dict[str, Any]) -> BudgetLine | None:
+        return self.existing.get(self.natural_key(data))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+    def save(self, existing: BudgetLine | None, data: dict[str, Any], user: Any) -> BudgetLine:
+        line = budget_line_save(line=existing, data=data, user=user)
+        self.existing[self.natural_key(data)] = line
+        return line
+
+    def totals(self) -> list[tuple[str, str]]:
+        result = []
+        for year in sorted(self.years)[:5]:
+            for kind, label in BudgetKind.choices:
+                lines = BudgetLine.objects.filter(year=year, kind=kind)
+                result.append(
+                    (
+                        _("%(k)s %(y)s, Planansätze") % {"k": label, "y": year},
+                        format_euro(money_sum(lines, "planned_amount")),
+                    )
+                )
+        return result
+
+
 KINDS: dict[str, type[ImportKind]] = {
-    k.slug: k for k in (GrantImport, AllocationImport, CostPlanImport, ForwardingImport)
+    k.slug: k
+    for k in (
+        GrantImport,
+        AllocationImport,
+        CostPlanImport,
+        ForwardingImport,
+        RateImport,
+        PaymentImport,
+        BudgetLineImport,
+    )
 }

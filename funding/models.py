@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kim.cancellation import CancellableModel, CancellableQuerySet
 from kim.models import Organisation
 from kim.periods import Proration
 from kim.uploads import private_storage
@@ -51,6 +52,14 @@ class Programme(VersionedModel):
         help_text=_(
             "Wie Teiljahre und Vakanzen zählen: Bescheide des Landes rechnen meist in vollen Kalendermonaten "
             "(01.07.–31.12. = 6/12 des Jahresbetrags)."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_(
+            "Inaktive Programme stehen in keiner Auswahlliste mehr; ihre Bescheide, Sätze, Zahlen und die "
+            "Historie bleiben."
         ),
     )
 
@@ -109,14 +118,14 @@ class Rate(VersionedModel):
         return reverse("funding:rate_edit", args=[self.pk])
 
 
-class GrantNoticeQuerySet(models.QuerySet):
+class GrantNoticeQuerySet(CancellableQuerySet):
     def for_user(self, user) -> GrantNoticeQuerySet:
         if not user.is_authenticated or user.is_carrier_staff:
             return self.none()
         return self
 
 
-class GrantNotice(VersionedModel):
+class GrantNotice(CancellableModel, VersionedModel):
     """Förderbescheid / Zuwendungsbescheid of the Land to the county."""
 
     programme = models.ForeignKey(
@@ -148,6 +157,7 @@ class GrantNotice(VersionedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["authority", "reference"],
+                condition=Q(cancelled_at__isnull=True),
                 name="grant_reference_unique_per_authority",
                 violation_error_message=_("Ein Bescheid mit diesem Aktenzeichen dieser Behörde ist bereits erfasst."),
             ),
@@ -213,7 +223,7 @@ class GrantAllocation(VersionedModel):
         return f"{self.grant} → {self.post}"
 
 
-class ForwardingContractQuerySet(models.QuerySet):
+class ForwardingContractQuerySet(CancellableQuerySet):
     def for_user(self, user) -> ForwardingContractQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -222,7 +232,7 @@ class ForwardingContractQuerySet(models.QuerySet):
         return self
 
 
-class ForwardingContract(VersionedModel):
+class ForwardingContract(CancellableModel, VersionedModel):
     """Weiterleitungsvertrag: the county passes grant money for one carrier post and year on to the carrier."""
 
     grant = models.ForeignKey(
@@ -267,6 +277,7 @@ class ForwardingContract(VersionedModel):
             ),
             models.UniqueConstraint(
                 fields=["post", "start"],
+                condition=Q(cancelled_at__isnull=True),
                 name="forwarding_unique_per_post_start",
                 violation_error_message=_("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."),
             ),
@@ -471,7 +482,7 @@ class LandReceipt(models.Model):
         return f"{self.grant} {self.received_on:%d.%m.%Y}"
 
 
-class CarrierPaymentQuerySet(models.QuerySet):
+class CarrierPaymentQuerySet(CancellableQuerySet):
     def for_user(self, user) -> CarrierPaymentQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -480,7 +491,7 @@ class CarrierPaymentQuerySet(models.QuerySet):
         return self
 
 
-class CarrierPayment(VersionedModel):
+class CarrierPayment(CancellableModel, VersionedModel):
     """An instalment of a forwarding contract: planned (due date) and, once paid, its payment date."""
 
     contract = models.ForeignKey(

@@ -98,7 +98,9 @@ class ForwardingInputs:
 def forwarding_inputs(*, grant: GrantNotice, post: Post, year: int, start: date, end: date) -> ForwardingInputs:
     """The allocation of the grant to the post covering the period, the carrier's plan and the rate."""
     return ForwardingInputs(
-        allocation=GrantAllocation.objects.filter(grant=grant, post=post, start__lte=start, end__gte=end)
+        allocation=GrantAllocation.objects.filter(
+            grant=grant, post=post, start__lte=start, end__gte=end, grant__cancelled_at=None
+        )
         .order_by("-fte")
         .first(),
         cost_plan=CostPlan.objects.filter(post=post, year=year).first(),
@@ -133,8 +135,11 @@ def forwarding_recomputed(*, contract: ForwardingContract, inputs: ForwardingInp
 
 
 def grants_for_year(*, year: int) -> QuerySet[GrantNotice]:
-    return GrantNotice.objects.filter(period_start__year=year).select_related(
-        "programme__module", "recipient", "authority"
+    """The year's notices in force (a cancelled notice counts nowhere)."""
+    return (
+        GrantNotice.objects.filter(period_start__year=year)
+        .in_force()
+        .select_related("programme__module", "recipient", "authority")
     )
 
 
@@ -144,11 +149,11 @@ def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
 
 
 def forwarded_total(*, year: int) -> Decimal:
-    return money_sum(ForwardingContract.objects.filter(year=year), "amount")
+    return money_sum(ForwardingContract.objects.filter(year=year).in_force(), "amount")
 
 
 def forwarded_for_grant(*, grant: GrantNotice, exclude_pk: int | None = None) -> Decimal:
-    qs = ForwardingContract.objects.filter(grant=grant)
+    qs = ForwardingContract.objects.filter(grant=grant).in_force()
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return money_sum(qs, "amount")
@@ -363,7 +368,7 @@ def repayment_risks(*, year: int) -> list[RepaymentRisk]:
     """
     rates = rates_for_year(year=year)
     risks = []
-    allocations = GrantAllocation.objects.filter(start__year=year).select_related(
+    allocations = GrantAllocation.objects.filter(start__year=year, grant__cancelled_at=None).select_related(
         "grant__programme", "post__module", "post__employer"
     )
     for alloc in allocations:

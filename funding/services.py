@@ -11,10 +11,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.models import (
     BudgetLine,
+    CarrierPayment,
     CostPlan,
     ForwardingContract,
     GrantAllocation,
@@ -24,12 +26,21 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import ForwardingInputs, forwarded_for_grant, forwarding_amount_from, forwarding_inputs
+from kim.cancellation import clean_reason, mark_cancelled
 from kim.models import OrganisationKind, User
 from kim.money import format_euro, format_fte
 from kim.periods import overlaps
 from kim.services import apply_fields, save_validated
+from kim.versioning import check_version
 from modules.models import Post
 from modules.selectors import occupied_segments
+
+
+def refuse_if_cancelled(obj: Any, *, field: str | None = None) -> None:
+    """A cancelled record is kept as it was: nothing is changed on it and nothing new hangs on it."""
+    if obj.pk is not None and obj.cancelled_at is not None:
+        message = _("„%(o)s“ ist storniert und kann nicht mehr geändert oder verwendet werden.") % {"o": obj}
+        raise ValidationError({field: message} if field else message)
 
 
 def _d(value: date | None) -> str:
@@ -72,6 +83,7 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user: 
     """A grant may not be reduced below what has already been forwarded from it."""
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().get(pk=grant.pk) if grant else GrantNotice()
+        refuse_if_cancelled(grant)
         apply_fields(grant, data)
         if grant.authority_id and grant.authority.kind not in (OrganisationKind.AUTHORITY, OrganisationKind.LAND):
             raise ValidationError({"authority": _("Bewilligungsbehörde muss eine Behörde des Landes sein.")})
@@ -119,7 +131,7 @@ def grant_save(*, grant: GrantNotice | None = None, data: dict[str, Any], user: 
                             % {"p": allocation.post}
                         }
                     )
-            for contract in ForwardingContract.objects.filter(grant=grant):
+            for contract in ForwardingContract.objects.filter(grant=grant).in_force():
                 if (
                     grant.period_start
                     and grant.period_end
@@ -141,7 +153,7 @@ def check_post_shares(
 ) -> None:
     """A post's funded shares never exceed its FTE in any period; a second programme on the same share
     for an overlapping period is double funding (§ 9 (4) TIntG) and is refused naming both programmes."""
-    allocations = GrantAllocation.objects.filter(post=post).select_related("grant__programme")
+    allocations = GrantAllocation.objects.filter(post=post, grant__cancelled_at=None).select_related("grant__programme")
     if exclude_pk is not None:
         allocations = allocations.exclude(pk=exclude_pk)
     others = list(allocations)
@@ -190,6 +202,7 @@ def allocation_save(
 ) -> GrantAllocation:
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().select_related("programme").get(pk=grant.pk)
+        refuse_if_cancelled(grant, field="grant")
         allocation = allocation or GrantAllocation()
         apply_fields(allocation, data)
         allocation.grant = grant
@@ -305,7 +318,8 @@ def forwardings_recompute(*, contracts: QuerySet[ForwardingContract], field: str
     transaction; refuse (at ``field``) if an input went missing or a grant would be exceeded."""
     changed = 0
     grants = set()
-    for contract in contracts.select_related("post", "grant__programme"):
+    # A cancelled contract keeps the amount it was cancelled with: it counts nowhere and is never recomputed.
+    for contract in contracts.filter(cancelled_at=None).select_related("post", "grant__programme"):
         inputs = forwarding_inputs(
             grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end
         )
@@ -338,8 +352,10 @@ def forwarding_save(
     """Create or update a forwarding contract; its amount is computed, and the grant's forwardings never exceed it."""
     with transaction.atomic():
         contract = contract or ForwardingContract()
+        refuse_if_cancelled(contract)
         apply_fields(contract, data)
         grant = GrantNotice.objects.select_for_update().select_related("programme").get(pk=contract.grant_id)
+        refuse_if_cancelled(grant, field="grant")
         post = Post.objects.select_related("employer").get(pk=contract.post_id)
         if post.employer.kind != OrganisationKind.CARRIER:
             raise ValidationError({"post": _("Weitergeleitet wird nur für Stellen bei einem Träger.")})
@@ -367,9 +383,16 @@ def forwarding_save(
             )
         clash = (
             ForwardingContract.objects.filter(post=post, start__lte=contract.end, end__gte=contract.start)
+            .in_force()
             .exclude(pk=contract.pk)
             .first()
         )
+        if clash and clash.start == contract.start:
+            # the message of the (conditional) unique constraint, which form validation cannot check: its
+            # condition reads the cancellation, a field no form has
+            raise ValidationError(
+                {"start": _("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag.")}
+            )
         if clash:
             raise ValidationError(
                 {"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}}
@@ -439,3 +462,101 @@ def budget_line_save(*, line: BudgetLine | None = None, data: dict[str, Any], us
         line = line or BudgetLine()
         apply_fields(line, data)
         return save_validated(line, user=user)
+
+
+# ---------------------------------------------------------------- cancellation (Storno)
+
+
+def grant_cancel(*, grant: GrantNotice, reason: str, version: int | None, user: User | None = None) -> GrantNotice:
+    """Cancel a notice (e.g. entered twice or replaced by the Land); only once nothing in force hangs on it:
+    its forwarding contracts are cancelled first, money received from the Land is booked back first."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        grant = check_version(grant, version)
+        if grant.cancelled_at is not None:
+            raise ValidationError(_("Dieser Förderbescheid ist bereits storniert."))
+        contracts = list(ForwardingContract.objects.filter(grant=grant).in_force().select_related("carrier")[:6])
+        if contracts:
+            raise ValidationError(
+                _("Aus diesem Bescheid wird noch weitergeleitet (%(c)s). Bitte zuerst diese Verträge stornieren.")
+                % {"c": "; ".join(str(c) for c in contracts[:5]) + (" …" if len(contracts) > 5 else "")}
+            )
+        if grant.receipts.exists():
+            raise ValidationError(
+                _(
+                    "Auf diesen Bescheid sind Zahlungen des Landes gebucht. Ein Bescheid mit Zahlungseingang "
+                    "wird nicht storniert; bitte die Eingänge prüfen."
+                )
+            )
+        return mark_cancelled(grant, reason=reason, user=user)
+
+
+def forwarding_cancel(
+    *, contract: ForwardingContract, reason: str, version: int | None, user: User | None = None
+) -> ForwardingContract:
+    """Cancel a forwarding contract; its planned, unpaid instalments are cancelled with it. A contract with
+    instalments already paid stays in force until those are cancelled (booked back) one by one."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        contract = check_version(contract, version)
+        if contract.cancelled_at is not None:
+            raise ValidationError(_("Dieser Weiterleitungsvertrag ist bereits storniert."))
+        payments = list(CarrierPayment.objects.select_for_update().filter(contract=contract).in_force())
+        paid = [p for p in payments if p.paid_on is not None]
+        if paid:
+            raise ValidationError(
+                _(
+                    "An den Träger sind aus diesem Vertrag bereits %(n)d Abschläge gezahlt. Bitte zuerst diese "
+                    "Zahlungen stornieren (Rückforderung), dann den Vertrag."
+                )
+                % {"n": len(paid)}
+            )
+        when = timezone.now()
+        for payment in payments:
+            mark_cancelled(
+                payment,
+                reason=_("mit dem Vertrag storniert: %(r)s") % {"r": reason},
+                user=user,
+                when=when,
+            )
+        return mark_cancelled(contract, reason=reason, user=user, when=when)
+
+
+# ---------------------------------------------------------------- deletion of records nothing depends on
+
+
+def _delete_recorded(obj: Any, *, version: int | None, user: User | None) -> None:
+    """Delete the locked, current row; the history keeps a deletion record naming who (simple-history)."""
+    current = check_version(obj, version)
+    if user is not None and getattr(user, "is_authenticated", False):
+        current._history_user = user
+    current.delete()
+
+
+def rate_delete(*, rate: Rate, version: int | None, user: User | None = None) -> None:
+    """A rate no contract was computed with (e.g. entered for the wrong year) can be deleted."""
+    with transaction.atomic():
+        contracts = ForwardingContract.objects.filter(
+            grant__programme_id=rate.programme_id, post__category=rate.category, year=rate.year
+        ).in_force()
+        if contracts.exists():
+            raise ValidationError(
+                _(
+                    "Mit diesem Fördersatz sind Weiterleitungsverträge berechnet; er kann nicht gelöscht, "
+                    "nur geändert werden."
+                )
+            )
+        _delete_recorded(rate, version=version, user=user)
+
+
+def cost_plan_delete(*, plan: CostPlan, version: int | None, user: User | None = None) -> None:
+    """A cost plan no contract was computed with can be deleted."""
+    with transaction.atomic():
+        if ForwardingContract.objects.filter(post_id=plan.post_id, year=plan.year).in_force().exists():
+            raise ValidationError(
+                _(
+                    "Mit diesem Kostenplan ist ein Weiterleitungsvertrag berechnet; er kann nicht gelöscht werden. "
+                    "Bitte zuerst den Vertrag stornieren."
+                )
+            )
+        _delete_recorded(plan, version=version, user=user)

@@ -4,10 +4,37 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import CostPlan, ForwardingContract, GrantNotice, Rate
+from funding.models import CostPlan, ForwardingContract, GrantNotice, Programme, Rate
 from kim.exports import Column
 from kim.money import format_euro
-from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, YearColumn
+from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, NumberColumn, YearColumn
+
+
+def amount_or_cancelled(value, record):
+    """A cancelled record's amount struck through and marked: it stays in the list, out of every sum."""
+    if record.cancelled_at is not None:
+        return format_html(
+            '<del>{}</del> <span class="badge danger" title="{}">{}</span>',
+            format_euro(value),
+            record.cancellation_note(),
+            _("storniert"),
+        )
+    return format_euro(value)
+
+
+class ProgrammeTable(tables.Table):
+    name = tables.Column(verbose_name=_("Bezeichnung"), linkify=lambda record: record.get_absolute_url())
+    short_name = tables.Column(verbose_name=_("Kurzname"))
+    module = tables.Column(verbose_name=_("KIM-Modul"), default="–")
+    funder = tables.Column(verbose_name=_("Fördergeber"))
+    proration = tables.Column(verbose_name=_("Anteilige Berechnung"))
+    grant_count = NumberColumn(verbose_name=_("Bescheide"), accessor="grant_count")
+    is_active = tables.BooleanColumn(verbose_name=_("aktiv"), yesno=(_("ja"), _("nein")))
+
+    class Meta:
+        model = Programme
+        fields = ["name", "short_name", "module", "funder", "proration", "grant_count", "is_active"]
+        empty_text = _("Keine Förderprogramme erfasst.")
 
 
 class GrantTable(tables.Table):
@@ -38,6 +65,9 @@ class GrantTable(tables.Table):
             return format_html('{} <span class="badge warn">{}</span>', value, _("Entwurf"))
         return value
 
+    def render_amount(self, value, record):
+        return amount_or_cancelled(value, record)
+
 
 class ForwardingTable(tables.Table):
     reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
@@ -55,6 +85,9 @@ class ForwardingTable(tables.Table):
 
     def render_reference(self, value, record):
         return value or _("Vertrag %(n)s") % {"n": record.pk}
+
+    def render_amount(self, value, record):
+        return amount_or_cancelled(value, record)
 
 
 class CostPlanTable(tables.Table):
@@ -156,6 +189,9 @@ class RateTable(tables.Table):
     confirmed = tables.Column(verbose_name=_("Status"))
     edit = tables.LinkColumn(
         "funding:rate_edit", args=[tables.A("pk")], text=_("bearbeiten"), verbose_name="", orderable=False
+    )
+    delete = tables.LinkColumn(
+        "funding:rate_delete", args=[tables.A("pk")], text=_("löschen"), verbose_name="", orderable=False
     )
 
     class Meta:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
@@ -53,11 +53,15 @@ from funding.services import (
     MISSING_COST_PLAN,
     allocation_save,
     budget_line_save,
+    cost_plan_delete,
     cost_plan_save,
+    forwarding_cancel,
     forwarding_save,
+    grant_cancel,
     grant_save,
     own_share_request_save,
     programme_save,
+    rate_delete,
     rate_save,
 )
 from funding.tables import (
@@ -67,9 +71,12 @@ from funding.tables import (
     GapTable,
     GrantTable,
     OwnShareRequestTable,
+    ProgrammeTable,
     RateTable,
     budget_export_columns,
 )
+from kim.cancel_views import CancelView
+from kim.delete_views import DeleteView
 from kim.exports import export_response
 from kim.http import AuthenticatedHttpRequest, prefilled_url, safe_next
 from kim.i18n import german
@@ -95,7 +102,7 @@ class GrantListView(ScopedTableView):
     create_url_name = "funding:grant_create"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("programme__module", "authority", "recipient")
+        return qs.select_related("programme__module", "authority", "recipient", "cancelled_by")
 
 
 class GrantDetailView(ScopedDetailView):
@@ -104,13 +111,13 @@ class GrantDetailView(ScopedDetailView):
     template_name = "funding/grant/detail.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("programme__module", "authority", "recipient")
+        return qs.select_related("programme__module", "authority", "recipient", "cancelled_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         grant = self.object
         ctx["allocations"] = list(grant.allocations.select_related("post__employer"))
-        ctx["forwardings"] = list(grant.forwardings.select_related("post", "carrier"))
+        ctx["forwardings"] = list(grant.forwardings.select_related("post", "carrier", "cancelled_by"))
         ctx["forwarded"] = selectors.forwarded_for_grant(grant=grant)
         ctx["remaining"] = grant.amount - ctx["forwarded"]
         ctx["entitlement"] = selectors.grant_entitlement(grant=grant)
@@ -150,6 +157,28 @@ class AllocationChooseView(RoleRequiredMixin, TemplateView):
             for notice in selectors.notices_for_post(post=post)
         ]
         return ctx
+
+
+class GrantCancelView(CancelView):
+    model = GrantNotice
+    title = _("Förderbescheid stornieren")
+    consequence = _(
+        "Ein Bescheid, aus dem noch weitergeleitet wird oder auf den das Land gezahlt hat, wird nicht storniert: "
+        "zuerst die Verträge stornieren."
+    )
+    service = staticmethod(grant_cancel)
+    service_kwarg = "grant"
+
+
+class ForwardingCancelView(CancelView):
+    model = ForwardingContract
+    title = _("Weiterleitungsvertrag stornieren")
+    consequence = _(
+        "Geplante, noch nicht gezahlte Abschläge werden mit dem Vertrag storniert. Sind bereits Abschläge gezahlt, "
+        "sind zuerst diese zu stornieren (Rückforderung)."
+    )
+    service = staticmethod(forwarding_cancel)
+    service_kwarg = "contract"
 
 
 def warn_if_entitlement_differs(request: HttpRequest, grant: GrantNotice) -> None:
@@ -274,11 +303,11 @@ class ForwardingListView(ScopedTableView):
     template_name = "funding/forwarding/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("carrier", "post")
+        return qs.select_related("carrier", "post", "cancelled_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["total"] = selectors.money_sum(self.object_list, "amount")
+        ctx["total"] = selectors.money_sum(self.object_list.in_force(), "amount")
         return ctx
 
 
@@ -287,7 +316,7 @@ class ForwardingDetailView(ScopedDetailView):
     template_name = "funding/forwarding/detail.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("carrier", "post__module", "grant__programme")
+        return qs.select_related("carrier", "post__module", "grant__programme", "cancelled_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -628,7 +657,7 @@ class RateListView(ScopedTableView):
         return qs.select_related("programme")
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {} if role_key(self.request.user) == Role.ADMIN else {"exclude": ("edit",)}
+        return {} if role_key(self.request.user) == Role.ADMIN else {"exclude": ("edit", "delete")}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -656,6 +685,44 @@ class RateUpdateView(ServiceFormView[Rate]):
 
     def perform_save(self, form: BaseForm) -> Rate:
         return rate_save(rate=self.object, data=form_data(form), user=self.request.user)
+
+
+class RateDeleteView(DeleteView):
+    model = Rate
+    title = _("Fördersatz löschen")
+    service = staticmethod(rate_delete)
+    service_kwarg = "rate"
+    success_url_name = "funding:rate_list"
+
+    def back_url(self, obj: Model) -> str:
+        return reverse("funding:rate_list")
+
+
+class CostPlanDeleteView(DeleteView):
+    model = CostPlan
+    title = _("Kostenplan löschen")
+    service = staticmethod(cost_plan_delete)
+    service_kwarg = "plan"
+    success_url_name = "funding:costplan_list"
+
+
+class ProgrammeListView(ScopedTableView):
+    """Every programme, deactivated ones too: their notices, rates and figures stay."""
+
+    model = Programme
+    table_class = ProgrammeTable
+    filterset_class = None
+    filterset_fields = ["is_active"]
+    allowed_roles = STAFF_ROLES
+    title = _("Förderprogramme")
+    create_url_name = "funding:programme_create"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return (
+            qs.select_related("module", "funder")
+            .annotate(grant_count=Count("grants", filter=Q(grants__cancelled_at=None)))
+            .order_by("-is_active", "module__number", "name")
+        )
 
 
 class ProgrammeCreateView(ServiceFormView[Programme]):

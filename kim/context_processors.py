@@ -58,6 +58,7 @@ NAV_ITEMS = [
     # carrier staff: only their carrier administrators (kim.selectors.can_manage_accounts)
     ("accounts:account_list", _("Konten"), {Role.ADMIN, Role.CARRIER}, "overview"),
     ("funding:controlling_proofs", _("Verwendungsnachweise"), {Role.CARRIER}, "funding"),
+    ("overview:deleted_entries", _("Gelöschte Einträge"), {Role.ADMIN, Role.READONLY}, "overview"),
 ]
 
 

@@ -185,9 +185,10 @@ def parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
     text = str(raw).strip().lower()
-    if text in {"ja", "j", "x", "1", "wahr"}:
+    # "true"/"false": how the lists' XLSX export writes a yes/no column (round trip)
+    if text in {"ja", "j", "x", "1", "wahr", "true"}:
         return True
-    if text in {"nein", "n", "0", "falsch", ""}:
+    if text in {"nein", "n", "0", "falsch", "false", ""}:
         return False
     raise ValueError(_("„%(v)s“: bitte „ja“ oder „nein“ eintragen.") % {"v": text[:40]})
 

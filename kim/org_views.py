@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kim.filters import CarrierFilter, OrganisationFilter
 from kim.forms import CarrierForm, MunicipalityForm, OrganisationForm
+from kim.import_views import ImportTemplateView, ImportView
 from kim.models import Municipality, Organisation, Role
+from kim.org_imports import KINDS as ORGANISATION_IMPORT_KINDS
 from kim.services import municipality_save, organisation_save
 from kim.tables import NumberColumn
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
@@ -105,6 +107,7 @@ class OrganisationListView(ScopedTableView):
     allowed_roles = STAFF
     title = _("Organisationen")
     create_url_name = "masterdata:organisation_create"
+    template_name = "kim/organisation/list.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return qs.select_related("parent").order_by("kind", "name")
@@ -206,3 +209,19 @@ class MunicipalityUpdateView(ServiceFormView):
 
     def perform_save(self, form) -> Municipality:
         return municipality_save(municipality=self.object, data=form_data(form), user=self.request.user)
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+class OrganisationImportView(ImportView):
+    """Organisations from a spreadsheet (kim/org_imports.py)."""
+
+    kinds = ORGANISATION_IMPORT_KINDS
+    url_name = "masterdata:organisation_import"
+    template_url_name = "masterdata:organisation_import_template"
+    title = _("Daten übernehmen: Organisationen")
+
+
+class OrganisationImportTemplateView(ImportTemplateView):
+    kinds = ORGANISATION_IMPORT_KINDS

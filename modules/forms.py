@@ -67,7 +67,7 @@ class CostRateForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_callback
         model = CostRate
-        fields = ["category", "year", "amount_per_fte", "note"]
+        fields = ["category", "year", "amount_per_fte", "note", "is_active"]
 
 
 # Help texts for fields whose meaning is not obvious (shown below the field, aria-describedby).

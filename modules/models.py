@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -148,13 +149,21 @@ class Occupancy(VersionedModel):
         return f"{self.post} ab {self.start:%d.%m.%Y}"
 
 
-class CostRate(models.Model):
+class CostRate(VersionedModel):
     """Planned personnel cost per VZÄ for a category and year (e.g. the county's Personalkostensatz)."""
 
     category = models.CharField(_("Kategorie"), max_length=30, choices=PostCategory.choices)
     year = models.PositiveSmallIntegerField(_("Jahr"))
     amount_per_fte = models.DecimalField(_("Personalkosten je VZÄ und Jahr"), **MONEY)
     note = models.CharField(_("Quelle / Hinweis"), max_length=250, blank=True)
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_(
+            "Ein inaktiver Satz wird als überholt gekennzeichnet; die Planzahlen seines Jahres und die Historie "
+            "bleiben unverändert."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -179,6 +188,9 @@ class CostRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("modules:costrate_detail", args=[self.pk])
 
 
 class PersonnelCost(models.Model):

@@ -176,6 +176,6 @@ def personnel_cost_save(
 
 def cost_rate_save(*, rate: CostRate | None = None, data: dict[str, Any], user: User | None = None) -> CostRate:
     with transaction.atomic():
-        rate = rate or CostRate()
+        rate = CostRate.objects.select_for_update().get(pk=rate.pk) if rate and rate.pk else CostRate()
         apply_fields(rate, data)
         return save_validated(rate, user=user)

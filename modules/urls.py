@@ -16,5 +16,8 @@ urlpatterns = [
     path("<int:pk>/personalkosten/neu/", views.PersonnelCostCreateView.as_view(), name="personnelcost_create"),
     path("import/", views.ModulesImportView.as_view(), name="import"),
     path("import/vorlage/", views.ModulesImportTemplateView.as_view(), name="import_template"),
+    path("personalkostensaetze/", views.CostRateListView.as_view(), name="costrate_list"),
     path("personalkostensaetze/neu/", views.CostRateCreateView.as_view(), name="costrate_create"),
+    path("personalkostensaetze/<int:pk>/", views.CostRateDetailView.as_view(), name="costrate_detail"),
+    path("personalkostensaetze/<int:pk>/bearbeiten/", views.CostRateUpdateView.as_view(), name="costrate_edit"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kim.import_views import ImportTemplateView, ImportView
 from kim.models import Role, role_key
-from kim.views import M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
+from kim.views import STAFF_ROLES, M, ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 from modules.filters import PostFilter
 from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostForm
 from modules.guided import post_steps
@@ -17,7 +17,7 @@ from modules.imports import KINDS as IMPORT_KINDS
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 from modules.selectors import post_planned_costs
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
-from modules.tables import PostTable
+from modules.tables import CostRateTable, PostTable
 
 
 class PostListView(ScopedTableView):
@@ -150,6 +150,27 @@ class PersonnelCostCreateView(PostChildFormView[PersonnelCost]):
         return personnel_cost_save(data={**form_data(form), "post": self.post_obj}, user=self.request.user)
 
 
+class CostRateListView(ScopedTableView):
+    """Planned personnel cost per VZÄ, inactive ones too (marked): the figures of their years stay."""
+
+    model = CostRate
+    table_class = CostRateTable
+    filterset_class = None
+    filterset_fields = ["year", "category", "is_active"]
+    allowed_roles = STAFF_ROLES
+    title = _("Personalkostensätze")
+    create_url_name = "modules:costrate_create"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.order_by("-is_active", "-year", "category")
+
+
+class CostRateDetailView(ScopedDetailView):
+    model = CostRate
+    allowed_roles = STAFF_ROLES
+    template_name = "modules/costrate/detail.html"
+
+
 class CostRateCreateView(ServiceFormView[CostRate]):
     form_class = CostRateForm
     title = _("Neuer Personalkostensatz")
@@ -157,6 +178,17 @@ class CostRateCreateView(ServiceFormView[CostRate]):
 
     def perform_save(self, form: BaseForm) -> CostRate:
         return cost_rate_save(data=form_data(form), user=self.request.user)
+
+
+class CostRateUpdateView(ServiceFormView[CostRate]):
+    model = CostRate
+    form_class = CostRateForm
+    editing = True
+    title = _("Personalkostensatz bearbeiten")
+    success_message = _("Personalkostensatz gespeichert.")
+
+    def perform_save(self, form: BaseForm) -> CostRate:
+        return cost_rate_save(rate=self.object, data=form_data(form), user=self.request.user)
 
 
 class ModulesImportView(ImportView):

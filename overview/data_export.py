@@ -167,6 +167,8 @@ def _files(carrier: Organisation) -> list[ExportFile]:
                 Column("Betrag", "amount", euro),
                 Column("unterzeichnet am", "signed_on", date),
                 Column("Entwurf", _pick("is_draft", lambda v: "ja" if v else "nein")),
+                Column("storniert am", "cancelled_at", date),
+                Column("Grund der Stornierung", "cancel_reason"),
             ],
             fm.ForwardingContract.objects.filter(carrier=c)
             .order_by("year", "post__title", "pk")
@@ -180,6 +182,8 @@ def _files(carrier: Organisation) -> list[ExportFile]:
                 "amount",
                 "signed_on",
                 "is_draft",
+                "cancelled_at",
+                "cancel_reason",
             ),
         ),
         ExportFile(
@@ -224,10 +228,21 @@ def _files(carrier: Organisation) -> list[ExportFile]:
                 Column("fällig am", "due_on", date),
                 Column("Betrag", "amount", euro),
                 Column("gezahlt am", "paid_on", date),
+                Column("storniert am", "cancelled_at", date),
+                Column("Grund der Stornierung", "cancel_reason"),
             ],
             fm.CarrierPayment.objects.filter(contract__carrier=c)
             .order_by("due_on", "pk")
-            .values("contract__reference", "contract__year", "contract__post__title", "due_on", "amount", "paid_on"),
+            .values(
+                "contract__reference",
+                "contract__year",
+                "contract__post__title",
+                "due_on",
+                "amount",
+                "paid_on",
+                "cancelled_at",
+                "cancel_reason",
+            ),
         ),
         ExportFile(
             "verwendungsnachweise.csv",

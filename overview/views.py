@@ -18,8 +18,8 @@ from funding.controlling import selectors as controlling_selectors
 from funding.models import CostPlan, ForwardingContract
 from kim import figure_cache
 from kim.http import AuthenticatedHttpRequest
-from kim.models import Organisation, role_key
-from kim.views import ALL_ROLES, RoleRequiredMixin
+from kim.models import Organisation, Role, role_key
+from kim.views import ALL_ROLES, ReadOnlyRequestMixin, RoleRequiredMixin
 from modules.selectors import posts_for_user
 from overview.dashboard import (
     TODO_STAMP_EXTRA,
@@ -31,6 +31,7 @@ from overview.dashboard import (
     open_cases_chart,
 )
 from overview.data_export import carrier_export_zip
+from overview.deleted import deleted_entries
 
 
 @transaction.non_atomic_requests  # reads only (kim.views.ReadOnlyRequestMixin)
@@ -59,7 +60,7 @@ def carrier_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     summary, overdue follow-ups."""
     user = request.user
     posts = posts_for_user(user=user).prefetch_related("occupancies")
-    contracts = ForwardingContract.objects.for_user(user).select_related("post")
+    contracts = ForwardingContract.objects.for_user(user).in_force().select_related("post")
     gaps = selectors.own_share_gaps(cost_plans=CostPlan.objects.for_user(user))
     # the first 20 overdue follow-ups and, in the same query, how many there are in all
     overdue = list(cm.overdue_referrals(user=user).annotate(total=Window(Count("pk")))[:20])
@@ -99,4 +100,17 @@ class CarrierDataExportView(RoleRequiredMixin, View):
         filename = f"kim-datenexport-{carrier.slug}-{timezone.localdate():%Y-%m-%d}.zip"
         return FileResponse(
             carrier_export_zip(carrier), as_attachment=True, filename=filename, content_type="application/zip"
+        )
+
+
+class DeletedEntriesView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
+    """„Gelöschte Einträge“: what was deleted, by whom, when (A 46 and the audit)."""
+
+    allowed_roles = frozenset({Role.ADMIN, Role.READONLY})
+
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "overview/deleted.html",
+            {"title": _("Gelöschte Einträge"), "entries": deleted_entries()},
         )

@@ -132,7 +132,7 @@ class Demo:
             Rate,
         )
         from kim.models import Organisation, User
-        from modules.models import Occupancy
+        from modules.models import CostRate, Occupancy
 
         self.carrier_a = Organisation.objects.get(slug="caritas")
         self.carrier_b = Organisation.objects.get(slug="diakonie")
@@ -162,6 +162,7 @@ class Demo:
         self.budget_line = BudgetLine.objects.order_by("pk").first()
         self.rate = Rate.objects.order_by("pk").first()
         self.programme = Programme.objects.order_by("pk").first()
+        self.cost_rate = CostRate.objects.order_by("pk").first()
         self.topup = OwnShareTopUp.objects.order_by("pk").first()
         self.paper = (
             Paper.objects.get(number="2020/0354")
@@ -288,6 +289,11 @@ P["modules:occupancy_create"] = (pk("post"), A46_WRITE_ON_OWN)
 P["modules:occupancy_edit"] = (lambda d: {"pk": d.post.pk, "occupancy_pk": d.occupancy.pk}, A46_WRITE_ON_OWN)
 P["modules:personnelcost_create"] = (pk("post"), A46_WRITE_ON_OWN)
 P["modules:costrate_create"] = (NONE, A46_WRITE)
+P["modules:costrate_list"] = (NONE, STAFF_READ)
+P["modules:costrate_detail"] = (pk("cost_rate"), STAFF_READ)
+P["modules:costrate_edit"] = (pk("cost_rate"), A46_WRITE)
+P["masterdata:organisation_import"] = (NONE, A46_WRITE)
+P["masterdata:organisation_import_template"] = (NONE, profile(a46=(200, 405)))
 P["modules:import"] = (NONE, A46_WRITE)
 P["modules:import_template"] = (NONE, profile(a46=(200, 405)))
 P["funding:import"] = (NONE, A46_WRITE)
@@ -297,6 +303,7 @@ P["funding:grant_list"] = (NONE, STAFF_READ)
 P["funding:grant_create"] = (NONE, A46_WRITE)
 P["funding:grant_detail"] = (pk("grant"), STAFF_READ)
 P["funding:grant_edit"] = (pk("grant"), A46_WRITE)
+P["funding:grant_cancel"] = (pk("grant"), A46_WRITE)
 P["funding:allocation_create"] = (pk("grant"), A46_WRITE_ON_STAFF)
 P["funding:allocation_choose"] = (pk("post"), profile(a46=(200, 405)))
 P["funding:allocation_edit"] = (lambda d: {"pk": d.grant.pk, "allocation_pk": d.allocation.pk}, A46_WRITE_ON_STAFF)
@@ -304,10 +311,12 @@ P["funding:forwarding_list"] = (NONE, READ_ALL)
 P["funding:forwarding_create"] = (NONE, A46_WRITE)
 P["funding:forwarding_detail"] = (pk("contract"), CARRIER_OWN)
 P["funding:forwarding_edit"] = (pk("contract"), A46_WRITE)
+P["funding:forwarding_cancel"] = (pk("contract"), A46_WRITE)
 P["funding:costplan_list"] = (NONE, READ_ALL)
 P["funding:costplan_create"] = (NONE, A46_WRITE)
 P["funding:costplan_detail"] = (pk("costplan"), CARRIER_OWN)
 P["funding:costplan_edit"] = (pk("costplan"), A46_WRITE)
+P["funding:costplan_delete"] = (pk("costplan"), A46_WRITE)
 P["funding:gap_list"] = (NONE, READ_ALL)
 P["funding:request_list"] = (NONE, STAFF_READ)
 P["funding:request_create"] = (NONE, A46_WRITE)
@@ -319,11 +328,14 @@ P["funding:budget_edit"] = (pk("budget_line"), A46_WRITE)
 P["funding:rate_list"] = (NONE, STAFF_READ)
 P["funding:rate_create"] = (NONE, A46_WRITE)
 P["funding:rate_edit"] = (pk("rate"), A46_WRITE)
+P["funding:rate_delete"] = (pk("rate"), A46_WRITE)
+P["funding:programme_list"] = (NONE, STAFF_READ)
 P["funding:programme_create"] = (NONE, A46_WRITE)
 P["funding:programme_edit"] = (pk("programme"), A46_WRITE)
 # controlling
 # Art. 20 DSGVO data export of carrier A (ZIP with its cases, contacts, referrals): its own staff only;
 # carrier B and every staff role (A 46 included) 404, like every other page with case data
+P["overview:deleted_entries"] = (NONE, profile(readonly=(200, 405), a46=(200, 405)))
 P["overview:data_export"] = (
     lambda d: {"slug": d.carrier_a.slug},
     profile(carrier_a=(200, 405), carrier_b=(404, 405), committee=(404, 405), readonly=(404, 405), a46=(404, 405)),
@@ -335,6 +347,7 @@ P["funding:controlling_receipt_create"] = (pk("grant"), A46_WRITE_ON_STAFF)
 P["funding:controlling_contract_payments"] = (pk("contract"), CARRIER_OWN)
 P["funding:controlling_payment_create"] = (pk("contract"), A46_WRITE_ON_OWN)
 P["funding:controlling_payment_edit"] = (lambda d: {"pk": d.contract.pk, "payment_pk": d.payment.pk}, A46_WRITE_ON_OWN)
+P["funding:controlling_payment_cancel"] = (lambda d: {"pk": d.contract.pk, "payment_pk": d.payment.pk}, A46_WRITE)
 # Proofs of use: not for committee staff (domain.md §5: papers and programme figures only).
 P["funding:controlling_proofs"] = (NONE, over(READ_ALL, committee=(403, 403)))
 P["funding:proof_detail"] = (pk("proof"), over(CARRIER_OWN, committee=(403, 403)))
@@ -397,6 +410,9 @@ P["casemanagement:indicator_create"] = (NONE, A46_WRITE)
 P["casemanagement:indicator_edit"] = (pk("indicator"), A46_WRITE)
 # committee
 P["committee:committee_list"] = (NONE, STAFF_READ)
+P["committee:committee_create"] = (NONE, COMMITTEE_WRITE)
+P["committee:committee_detail"] = (pk("committee"), STAFF_READ)
+P["committee:committee_edit"] = (pk("committee"), COMMITTEE_WRITE)
 P["committee:paper_list"] = (NONE, READ_ALL)
 P["committee:paper_create"] = (NONE, A46_WRITE)
 P["committee:paper_detail"] = (pk("paper"), READ_ALL)

@@ -61,7 +61,7 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
 
 
 def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
-    rows = ForwardingContract.objects.filter(year__in=years).values("year").annotate(total=Sum("amount"))
+    rows = ForwardingContract.objects.filter(year__in=years).in_force().values("year").annotate(total=Sum("amount"))
     totals = {r["year"]: round_money(r["total"]) for r in rows}
     return {year: totals.get(year, ZERO) for year in years}
 
@@ -176,6 +176,7 @@ def with_budget_actuals(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
     )
     paid = (
         CarrierPayment.objects.filter(paid_on__year=OuterRef("year"))
+        .in_force()
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -256,7 +257,7 @@ def own_posts_notified(*, year: int, post_ids: list[int]) -> dict[int, Decimal]:
     """{post_id: grant money attributable to the post in ``year``} (unrounded), from the year's non-draft
     notices and their allocations, shared as in the eligibility check (eligibility.received_shares)."""
     grant_ids = GrantAllocation.objects.filter(
-        post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False
+        post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False, grant__cancelled_at=None
     ).values("grant_id")
     siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant__programme"))
     if not siblings:

@@ -136,7 +136,9 @@ def post_eligibility_many(*, year: int, posts: QuerySet[Post] | None = None) -> 
     """Eligibility of every post with an allocation in ``year`` (or of the given posts), in a fixed number of queries."""
     ys, ye = year_start(year), year_end(year)
     # Draft notices (a year prepared from the previous one) have paid nothing yet.
-    in_year = GrantAllocation.objects.filter(start__lte=ye, end__gte=ys, grant__is_draft=False)
+    in_year = GrantAllocation.objects.filter(
+        start__lte=ye, end__gte=ys, grant__is_draft=False, grant__cancelled_at=None
+    )
     if posts is not None:
         in_year = in_year.filter(post__in=posts)
     # Every allocation of the notices concerned (the siblings share a notice's money) in one query, each

@@ -60,11 +60,14 @@ def grants_with_balances(*, year: int) -> QuerySet[WithAnnotations[GrantNotice, 
     """Notices of a year with received (Land → county), forwarded and paid to carriers, in one query."""
     return (
         GrantNotice.objects.filter(period_start__year=year)
+        .in_force()
         .select_related("programme__module")
         .annotate(
             received=_sum_subquery(LandReceipt.objects.all(), "pk", "grant"),
-            forwarded=_sum_subquery(ForwardingContract.objects.all(), "pk", "grant"),
-            paid_out=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract__grant"),
+            forwarded=_sum_subquery(ForwardingContract.objects.in_force(), "pk", "grant"),
+            paid_out=_sum_subquery(
+                CarrierPayment.objects.in_force().filter(paid_on__isnull=False), "pk", "contract__grant"
+            ),
         )
         .annotate(open_from_land=ExpressionWrapper(F("amount") - F("received"), output_field=MONEY_FIELD))
         .order_by("programme__module__number", "reference")
@@ -79,10 +82,10 @@ def contracts_with_balances(
     return (
         contracts.select_related("carrier", "post", "grant__programme")
         .annotate(
-            planned=_sum_subquery(CarrierPayment.objects.all(), "pk", "contract"),
-            paid=_sum_subquery(CarrierPayment.objects.filter(paid_on__isnull=False), "pk", "contract"),
+            planned=_sum_subquery(CarrierPayment.objects.in_force(), "pk", "contract"),
+            paid=_sum_subquery(CarrierPayment.objects.in_force().filter(paid_on__isnull=False), "pk", "contract"),
             overdue=_sum_subquery(
-                CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"
+                CarrierPayment.objects.in_force().filter(paid_on__isnull=True, due_on__lt=today), "pk", "contract"
             ),
         )
         .annotate(balance=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY_FIELD))
@@ -127,7 +130,7 @@ def overdue_payments(
     *, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None
 ) -> QuerySet[CarrierPayment]:
     today = today or timezone.localdate()
-    qs = CarrierPayment.objects.filter(paid_on__isnull=True, due_on__lt=today)
+    qs = CarrierPayment.objects.in_force().filter(paid_on__isnull=True, due_on__lt=today, contract__cancelled_at=None)
     if contracts is not None:
         qs = qs.filter(contract__in=contracts)
     return qs.select_related("contract__carrier", "contract__post")
@@ -243,8 +246,10 @@ def double_funding_conflicts(*, posts: QuerySet | None = None) -> list[FundingCo
     allocations merged) and the funded FTE beside the post's FTE. One query.
     """
 
-    allocations = GrantAllocation.objects.select_related("grant__programme", "post__employer", "post__module").order_by(
-        "post_id", "start", "pk"
+    allocations = (
+        GrantAllocation.objects.filter(grant__cancelled_at=None)
+        .select_related("grant__programme", "post__employer", "post__module")
+        .order_by("post_id", "start", "pk")
     )
     if posts is not None:
         allocations = allocations.filter(post__in=posts)
@@ -318,7 +323,7 @@ def post_timelines(
     posts = (
         posts.filter(Q(end__isnull=True) | Q(end__gte=today))
         .select_related("employer", "module")
-        .annotate(funding_end=Max("allocations__end"))
+        .annotate(funding_end=Max("allocations__end", filter=Q(allocations__grant__cancelled_at=None)))
     )
     rows = []
     for post in posts.order_by("module__number", "title", "pk"):
@@ -454,7 +459,9 @@ def scenario_figures(
     result.top_up = round_money(top_up)
     result.own_personnel = county_personnel_needs(year=year).total
     # Money the Land has already notified does not follow a changed rate: notices win where they exist.
-    notices = GrantNotice.objects.filter(period_start__year=year, is_draft=False, programme__module__isnull=False)
+    notices = GrantNotice.objects.filter(
+        period_start__year=year, is_draft=False, programme__module__isnull=False, cancelled_at=None
+    )
     if notices.exists():
         result.land_notified = money_sum(notices, "amount")
         result.own_posts_notified = own_posts_share(year=year).total.notified
@@ -617,6 +624,7 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
     granted: dict[str, Decimal] = {}
     for row in (
         GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False, is_draft=False)
+        .in_force()
         .values("programme__short_name", "programme__module__number")
         .annotate(total=Sum("amount"))
         .order_by("programme__module__number")
@@ -624,12 +632,14 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
         granted[row["programme__short_name"]] = round_money(row["total"])
     contracts = (
         ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False, is_draft=False)
+        .in_force()
         .values("grant__programme__short_name", "carrier__short_name", "carrier__name")
         .annotate(total=Sum("amount"))
     )
     paid = {
         (r["contract__grant__programme__short_name"], r["contract__carrier__name"]): round_money(r["total"])
         for r in CarrierPayment.objects.filter(contract__year=year, paid_on__isnull=False)
+        .in_force()
         .values("contract__grant__programme__short_name", "contract__carrier__name")
         .annotate(total=Sum("amount"))
     }

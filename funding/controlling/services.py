@@ -37,10 +37,13 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs
+from funding.services import refuse_if_cancelled
+from kim.cancellation import clean_reason, mark_cancelled
 from kim.models import Role, User
 from kim.money import ZERO, format_euro, round_money
 from kim.periods import year_end, year_start, year_units
 from kim.services import apply_fields, save_validated
+from kim.versioning import check_version
 from modules.models import Post
 
 # ---------------------------------------------------------------- a new year from the previous one
@@ -82,8 +85,8 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
             .values_list("pk", flat=True)
         )
         if (
-            GrantNotice.objects.filter(period_start__year=year).exists()
-            or ForwardingContract.objects.filter(year=year).exists()
+            GrantNotice.objects.filter(period_start__year=year).in_force().exists()
+            or ForwardingContract.objects.filter(year=year).in_force().exists()
         ):
             raise ValidationError(
                 {
@@ -93,7 +96,7 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
                     % {"y": year}
                 }
             )
-        if not GrantNotice.objects.filter(period_start__year=source_year).exists():
+        if not GrantNotice.objects.filter(period_start__year=source_year).in_force().exists():
             raise ValidationError(
                 {
                     "source_year": _("Für %(y)s gibt es keine Bescheide, die übernommen werden könnten.")
@@ -135,6 +138,7 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
         new_grants: dict[int, GrantNotice] = {}
         sources = (
             GrantNotice.objects.filter(period_start__year=source_year)
+            .in_force()
             .select_related("programme")
             .prefetch_related("allocations__post")
         )
@@ -176,7 +180,7 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
                         GrantAllocation(grant=grant, post=alloc.post, fte=alloc.fte, start=start, end=end), user=user
                     )
                 )
-        contracts = ForwardingContract.objects.filter(year=source_year).select_related("post", "carrier")
+        contracts = ForwardingContract.objects.filter(year=source_year).in_force().select_related("post", "carrier")
         for source in contracts:
             period = _post_period(source.post, year)
             new_grant = new_grants.get(source.grant_id)
@@ -212,6 +216,7 @@ def land_receipt_save(
     """Money from the Land on a notice; the receipts never exceed the notice."""
     with transaction.atomic():
         grant = GrantNotice.objects.select_for_update().get(pk=grant.pk)
+        refuse_if_cancelled(grant)
         receipt = receipt or LandReceipt()
         apply_fields(receipt, data)
         receipt.grant = grant
@@ -245,13 +250,18 @@ def carrier_payment_save(
     """A planned instalment (and, once paid, its date); the instalments never exceed the contract."""
     with transaction.atomic():
         contract = ForwardingContract.objects.select_for_update().get(pk=contract.pk)
+        refuse_if_cancelled(contract)
         payment = payment or CarrierPayment()
+        refuse_if_cancelled(payment)
         apply_fields(payment, data)
         payment.contract = contract
         if payment.amount is not None and payment.amount <= 0:
             raise ValidationError({"amount": _("Der Betrag muss größer als 0 sein.")})
         already = (
-            CarrierPayment.objects.filter(contract=contract).exclude(pk=payment.pk).aggregate(t=Sum("amount"))["t"]
+            CarrierPayment.objects.filter(contract=contract)
+            .in_force()
+            .exclude(pk=payment.pk)
+            .aggregate(t=Sum("amount"))["t"]
             or ZERO
         )
         already = round_money(already)
@@ -271,6 +281,18 @@ def carrier_payment_save(
         if payment.paid_on and payment.paid_on.year < contract.year - 1:
             raise ValidationError({"paid_on": _("Das Zahlungsdatum liegt vor dem Vertragsjahr.")})
         return save_validated(payment, user=user)
+
+
+def carrier_payment_cancel(
+    *, payment: CarrierPayment, reason: str, version: int | None, user: User | None = None
+) -> CarrierPayment:
+    """Cancel an instalment (planned in error, or paid and booked back); it stays listed, out of every sum."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        payment = check_version(payment, version)
+        if payment.cancelled_at is not None:
+            raise ValidationError(_("Dieser Abschlag ist bereits storniert."))
+        return mark_cancelled(payment, reason=reason, user=user)
 
 
 # ---------------------------------------------------------------- proof of use

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Model, Q, Value, When
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -53,6 +53,7 @@ from funding.models import (
 )
 from funding.selectors import grant_entitlement_differences, min_share_findings
 from funding.tables import ProofTable
+from kim.cancel_views import CancelView
 from kim.exports import EXPORT_FORMATS, Column, Sheet, export_links, export_response, report_export_response
 from kim.http import AuthenticatedHttpRequest
 from kim.i18n import german
@@ -252,10 +253,9 @@ class PaymentOverviewView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         staff = not user.is_carrier_staff
         grants = list(cs.grants_with_balances(year=year)) if staff else []
-        contracts = list(
-            cs.contracts_with_balances(contracts=ForwardingContract.objects.for_user(user).filter(year=year))
-        )
-        overdue = list(cs.overdue_payments(contracts=ForwardingContract.objects.for_user(user).filter(year=year)))
+        in_force = ForwardingContract.objects.for_user(user).filter(year=year).in_force()
+        contracts = list(cs.contracts_with_balances(contracts=in_force))
+        overdue = list(cs.overdue_payments(contracts=in_force))
         ctx.update(
             {
                 "title": _("Zahlungen"),
@@ -281,7 +281,7 @@ class ContractPaymentsView(ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["payments"] = self.object.payments.all()
+        ctx["payments"] = self.object.payments.select_related("cancelled_by")
         ctx["today"] = timezone.localdate()
         ctx["can_edit"] = role_key(self.request.user) == Role.ADMIN
         ctx.pop("history", None)
@@ -335,6 +335,20 @@ class CarrierPaymentUpdateView(CarrierPaymentCreateView):
 
     def get_object(self):
         return get_object_or_404(CarrierPayment, contract=self.contract, pk=self.kwargs["payment_pk"])
+
+
+class CarrierPaymentCancelView(CancelView):
+    model = CarrierPayment
+    title = _("Abschlag stornieren")
+    consequence = _("Ein gezahlter Abschlag wird storniert, wenn er zurückgefordert oder zurückgebucht wurde.")
+    service = staticmethod(controlling_services.carrier_payment_cancel)
+    service_kwarg = "payment"
+
+    def get_object(self) -> CarrierPayment:
+        return get_object_or_404(self.scoped_queryset(), contract_id=self.kwargs["pk"], pk=self.kwargs["payment_pk"])
+
+    def success_url(self, obj: Model) -> str:
+        return reverse("funding:controlling_contract_payments", args=[getattr(obj, "contract_id", None)])
 
 
 # ---------------------------------------------------------------- proof of use

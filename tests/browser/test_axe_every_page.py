@@ -41,6 +41,7 @@ DOWNLOADS = {
     "overview:data_export",
     "modules:import_template",
     "funding:import_template",
+    "masterdata:organisation_import_template",
     "logout",
 }
 # Pages every role opens: the dashboard differs by role.

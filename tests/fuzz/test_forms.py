@@ -200,6 +200,8 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "committee:consultation_result": lambda: {"pk": _first("committee.Consultation").pk},
     "committee:meeting_edit": lambda: {"pk": _first("committee.Meeting").pk},
     "committee:agenda_create": lambda: {"pk": _first("committee.Meeting").pk},
+    "committee:committee_edit": lambda: {"pk": _first("committee.Committee").pk},
+    "modules:costrate_edit": lambda: {"pk": _first("modules.CostRate").pk},
 }
 
 
@@ -424,6 +426,17 @@ ACTION_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     # the import pages (kim/import_views.py): a kind, a file, a confirmation with a digest
     "modules:import": lambda: {},
     "funding:import": lambda: {},
+    "masterdata:organisation_import": lambda: {},
+    # cancellation (Storno) pages: a reason and the page's version
+    "funding:grant_cancel": lambda: {"pk": _first("funding.GrantNotice").pk},
+    "funding:forwarding_cancel": lambda: {"pk": _first("funding.ForwardingContract").pk},
+    "funding:controlling_payment_cancel": lambda: {
+        "pk": _first("funding.CarrierPayment").contract_id,
+        "payment_pk": _first("funding.CarrierPayment").pk,
+    },
+    # deletion pages: the page's version
+    "funding:rate_delete": lambda: {"pk": _first("funding.Rate").pk},
+    "funding:costplan_delete": lambda: {"pk": _first("funding.CostPlan").pk},
 }
 ACTION_KEYS = [
     "status",

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from funding.models import ForwardingContract
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,30 @@ def add_rate(i: int) -> None:
     f.RateFactory(year=2020 + i)
 
 
+def add_committee(i: int) -> None:
+    from committee.models import Committee
+
+    county = f.CountyFactory(slug=f"kreis-{i}", name=f"Kreis {i}")
+    Committee.objects.create(body=county, slug=f"gremium-{i}", name=f"Gremium {i}", members=10 + i)
+
+
+def add_programme(i: int) -> None:
+    f.ProgrammeFactory(name=f"Programm {i}", short_name=f"P{i}")
+
+
+def add_cost_rate(i: int) -> None:
+    f.CostRateFactory(year=2020 + i, amount_per_fte=D("62000"))
+
+
+def add_cancelled_forwarding(i: int) -> None:
+    """A contract that is cancelled: its row shows who cancelled it, still without a query per row."""
+    from funding.services import forwarding_cancel
+
+    add_forwarding(i)
+    contract = ForwardingContract.objects.get(grant__reference=f"AZ-{i}")
+    forwarding_cancel(contract=contract, reason="doppelt erfasst", version=contract.version, user=f.A46UserFactory())
+
+
 LISTS = [
     ("modules:post_list", add_post),
     ("kim:carrier_list", add_carrier),
@@ -89,6 +114,10 @@ LISTS = [
     ("funding:request_list", add_request),
     ("funding:budget_list", add_budget_line),
     ("funding:rate_list", add_rate),
+    ("committee:committee_list", add_committee),
+    ("funding:programme_list", add_programme),
+    ("modules:costrate_list", add_cost_rate),
+    ("funding:forwarding_list", add_cancelled_forwarding),
 ]
 
 
@@ -101,7 +130,7 @@ def count_queries(client, url: str) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
-@pytest.mark.parametrize(("url_name", "add_row"), LISTS, ids=[name for name, _ in LISTS])
+@pytest.mark.parametrize(("url_name", "add_row"), LISTS, ids=[f"{name}-{add.__name__}" for name, add in LISTS])
 def test_list_page_runs_the_same_number_of_queries_for_one_and_three_rows(client, a46_user, url_name, add_row):
     client.force_login(a46_user)
     url = reverse(url_name)

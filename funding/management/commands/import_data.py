@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from funding.imports import KINDS as FUNDING_KINDS
 from kim.imports import MAX_IMPORT_BYTES, run_import
 from kim.models import Role, User
+from kim.org_imports import KINDS as ORGANISATION_KINDS
 from modules.imports import KINDS as MODULE_KINDS
 
-KINDS = {**MODULE_KINDS, **FUNDING_KINDS}
+KINDS = {**ORGANISATION_KINDS, **MODULE_KINDS, **FUNDING_KINDS}
 
 
 class Command(BaseCommand):
