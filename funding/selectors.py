@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -144,14 +145,43 @@ def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
 
 
 def forwarded_total(*, year: int) -> Decimal:
-    return money_sum(ForwardingContract.objects.filter(year=year), "amount")
+    """What the body forwarded in a year: its own contracts only (onward money is not counted again)."""
+    return money_sum(ForwardingContract.objects.first_level().filter(year=year), "amount")
 
 
 def forwarded_for_grant(*, grant: GrantNotice, exclude_pk: int | None = None) -> Decimal:
-    qs = ForwardingContract.objects.filter(grant=grant)
+    """What the body forwarded from a notice (its own contracts; onward contracts pass the same money on)."""
+    qs = ForwardingContract.objects.first_level().filter(grant=grant)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return money_sum(qs, "amount")
+
+
+def forwarded_onward(*, contract: ForwardingContract, exclude_pk: int | None = None) -> Decimal:
+    """What the recipient of ``contract`` passed on under its own contracts (the next level)."""
+    qs = ForwardingContract.objects.filter(upstream=contract)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return money_sum(qs, "amount")
+
+
+def in_chain_order(contracts: Iterable[ForwardingContract]) -> list[ForwardingContract]:
+    """Contracts in the order of their chains: each contract followed by the onward contracts made
+    from it (depth first), so that a list shows county → recipient → further recipients in turn.
+    A contract whose upstream is not in the list starts a chain of its own."""
+    items = list(contracts)
+    present = {c.pk for c in items}
+    children: dict[int | None, list[ForwardingContract]] = {}
+    for c in items:
+        parent = c.upstream_id if c.upstream_id in present else None
+        children.setdefault(parent, []).append(c)
+    ordered: list[ForwardingContract] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        c = stack.pop()
+        ordered.append(c)
+        stack.extend(reversed(children.get(c.pk, [])))
+    return ordered
 
 
 @dataclass
@@ -516,3 +546,19 @@ def min_share_findings(*, year: int) -> list[MinShareFinding]:
             if overlaps(occ.start, occ.end, year_start(year), year_end(year)) and occ.fte < programme.min_share_fte:
                 findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
     return findings
+
+
+def min_share_warnings(post: Post) -> list[str]:
+    """The minimum share rule for one post: the post's share and each of its occupancies below the
+    minimum of the programme of its module (naming the programme), in at most two queries. A warning:
+    shares below are consolidated or left unfunded, never refused here (allocations refuse)."""
+    programme = Programme.objects.filter(module_id=post.module_id, min_share_fte__isnull=False).order_by("pk").first()
+    if programme is None or programme.min_share_fte is None:
+        return []
+    findings = []
+    if post.fte < programme.min_share_fte:
+        findings.append(MinShareFinding(programme, post, post.fte, "post"))
+    for occ in post.occupancies.all():
+        if occ.fte < programme.min_share_fte:
+            findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
+    return [f.message for f in findings]

@@ -22,6 +22,11 @@ urlpatterns = [
     path("weiterleitungen/neu/", views.ForwardingCreateView.as_view(), name="forwarding_create"),
     path("weiterleitungen/<int:pk>/", views.ForwardingDetailView.as_view(), name="forwarding_detail"),
     path("weiterleitungen/<int:pk>/bearbeiten/", views.ForwardingUpdateView.as_view(), name="forwarding_edit"),
+    path(
+        "weiterleitungen/<int:pk>/weiterleiten/",
+        views.OnwardForwardingCreateView.as_view(),
+        name="forwarding_onward_create",
+    ),
     path("kostenplaene/", views.CostPlanListView.as_view(), name="costplan_list"),
     path("kostenplaene/neu/", views.CostPlanCreateView.as_view(), name="costplan_create"),
     path("kostenplaene/<int:pk>/", views.CostPlanDetailView.as_view(), name="costplan_detail"),
