@@ -386,3 +386,70 @@ def test_the_organisation_hierarchy_is_editable(admin_client, chain_setup):
     assert "nicht unter sich selbst" in errors_at(response, "parent")
     assert c.stolberg.history.count() == 2  # created, moved
     assert Organisation.objects.get(pk=c.eschweiler.pk).kind == OrganisationKind.MUNICIPALITY
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (body, figures)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_chain_pages_run_the_same_number_of_queries_for_one_and_three_onward_rows(admin_client, chain):
+    """Eschweiler passes Caritas' money on to one, then to three recipients (1 vs 3 rows on each page)."""
+    c = chain
+    to_caritas = ForwardingContract.objects.get(post=c.caritas_post, level=1)
+    urls = [
+        reverse("funding:grant_detail", args=[c.grant.pk]),
+        reverse("funding:forwarding_detail", args=[to_caritas.pk]),
+        reverse("masterdata:organisation_detail", args=[c.eschweiler.pk]),
+        reverse("masterdata:organisation_detail", args=[c.stolberg.pk]),
+        reverse("kim:carrier_detail", args=[c.caritas.slug]),
+        reverse("funding:controlling_flow") + "?year=2021",
+        reverse("funding:forwarding_list") + "?year=2021",
+    ]
+    one = {url: count_queries(admin_client, url) for url in urls}
+    third = Organisation.objects.create(kind=OrganisationKind.MUNICIPALITY, name="Gemeinde Roetgen", slug="roetgen")
+    assert onward(admin_client, to_caritas, c.stolberg, "1.000,00").status_code == 302
+    assert onward(admin_client, to_caritas, third, "1.000,00").status_code == 302
+    stolberg_in = ForwardingContract.objects.get(upstream=to_caritas, carrier=c.stolberg)
+    assert onward(admin_client, stolberg_in, c.caritas, "500,00").status_code == 302  # Caritas also gets one at level 3
+    three = {url: count_queries(admin_client, url) for url in urls}
+    assert three == one
+
+
+@pytest.mark.parametrize("field", ["carrier", "reference", "signed_on", "start", "end", "amount", "version"])
+def test_hostile_values_in_the_onward_forms_never_give_a_500_and_save_nothing(admin_client, chain, field):
+    from tests.views.test_hostile_input import HOSTILE
+
+    c = chain
+    to_caritas = ForwardingContract.objects.get(carrier=c.caritas, level=2)  # edit: Caritas' 50.000 €
+    to_caritas_upstream = to_caritas.upstream
+    valid = {
+        "carrier": c.stolberg.pk,
+        "reference": "WV-X",
+        "signed_on": "",
+        "start": "01.01.2021",
+        "end": "31.12.2021",
+        "amount": "1.000,00",
+    }
+    for value in HOSTILE:
+        before = (ForwardingContract.objects.count(), ForwardingContract.history.count())
+        create = admin_client.post(
+            reverse("funding:forwarding_onward_create", args=[to_caritas_upstream.pk]), valid | {field: value}
+        )
+        edit = admin_client.post(
+            reverse("funding:forwarding_edit", args=[to_caritas.pk]),
+            valid | {"carrier": c.caritas.pk, "version": to_caritas.version} | {field: value},
+        )
+        for response in (create, edit):
+            assert response.status_code in (200, 302), (field, value)
+            assert "<script>alert(1)</script>" not in response.content.decode()
+        if create.status_code == 200 and edit.status_code == 200:
+            assert (ForwardingContract.objects.count(), ForwardingContract.history.count()) == before, (field, value)
+        # keep the edit's version current and the chain as it was
+        ForwardingContract.objects.filter(upstream=to_caritas_upstream).exclude(pk=to_caritas.pk).delete()
+        to_caritas.refresh_from_db()
