@@ -266,6 +266,8 @@ def load_controlling() -> dict[str, int]:
                 defaults={"amount": amount, "paid_on": None if unpaid else day},
             )
     obligations = []
+    body = Body.objects.select_related("organisation").order_by("pk").first()
+    body_organisation = body.organisation if body else None
     for contract in (
         ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False)
         .select_related("carrier")
@@ -284,7 +286,7 @@ def load_controlling() -> dict[str, int]:
             defaults={
                 "due_on": date(contract.year + 1, 6, 30),
                 "status": status,
-                "proves_to_id": Body.objects.values_list("organisation_id", flat=True).first(),
+                "proves_to": body_organisation,
             },
         )
         obligations.append(obligation)
@@ -294,7 +296,7 @@ def load_controlling() -> dict[str, int]:
             ProofObligation,
             kind=ProofKind.LAND,
             grant=grant,
-            defaults={"due_on": date(grant.year + 1, 9, 30), "status": status, "proves_to_id": grant.authority_id},
+            defaults={"due_on": date(grant.year + 1, 9, 30), "status": status, "proves_to": grant.authority},
         )
         obligations.append(obligation)
     for obligation in obligations:

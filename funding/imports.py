@@ -286,7 +286,8 @@ class ForwardingImport(ImportKind):
         self.orgs = organisations_by_name()
         self.grants = {(g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.select_related("programme")}
         self.posts = posts_by_key()
-        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.all()}
+        # the import enters the body's own contracts; onward contracts are entered on their contract's page
+        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.first_level()}
         self.years: set[int] = set()
 
     def resolve(self, values: dict[str, Any]) -> dict[str, Any]:

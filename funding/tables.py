@@ -42,7 +42,8 @@ class GrantTable(tables.Table):
 class ForwardingTable(tables.Table):
     reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
     year = YearColumn(verbose_name=_("Jahr"))
-    carrier = tables.Column(verbose_name=_("Träger"))
+    carrier = tables.Column(verbose_name=_("Empfänger"))
+    level = tables.Column(verbose_name=_("Stufe"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     post = tables.Column(verbose_name=_("Stelle"))
     start = GermanDateColumn(verbose_name=_("von"))
     end = GermanDateColumn(verbose_name=_("bis"))
@@ -50,7 +51,7 @@ class ForwardingTable(tables.Table):
 
     class Meta:
         model = ForwardingContract
-        fields = ["reference", "year", "carrier", "post", "start", "end", "amount"]
+        fields = ["reference", "year", "carrier", "level", "post", "start", "end", "amount"]
         empty_text = _("Keine Weiterleitungsverträge gefunden.")
 
     def render_reference(self, value, record):

@@ -213,7 +213,9 @@ class ForwardingListView(ScopedTableView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["total"] = selectors.money_sum(self.object_list, "amount")
+        # onward contracts pass on money of a first-level contract: summed apart, never added to it
+        ctx["total"] = selectors.money_sum(self.object_list.filter(upstream__isnull=True), "amount")
+        ctx["onward_total"] = selectors.money_sum(self.object_list.filter(upstream__isnull=False), "amount")
         return ctx
 
 

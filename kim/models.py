@@ -173,6 +173,18 @@ class Municipality(models.Model):
         default=True,
         help_text=_("Inaktive Kommunen erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben."),
     )
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Verwaltung als Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="municipality",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+        help_text=_(
+            "Die kreisangehörige Stadt oder Gemeinde als Organisation, wenn sie Stellen anstellt oder Mittel erhält und weiterleitet."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -203,6 +203,9 @@ class MunicipalityDetailView(ScopedDetailView):
     allowed_roles = STAFF
     template_name = "kim/municipality/detail.html"
 
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("organisation")
+
 
 class MunicipalityCreateView(ServiceFormView):
     form_class = MunicipalityForm

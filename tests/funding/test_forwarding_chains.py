@@ -270,7 +270,7 @@ def test_onward_periods_stay_inside_the_upstream_contract(admin_client, chain):
     assert "Der Zeitraum muss im Zeitraum des Vertrags" in errors_at(response, "start")
 
 
-def test_totals_do_not_count_onward_money_twice(chain):
+def test_totals_do_not_count_onward_money_twice(admin_client, chain):
     """The body forwarded 165.000 € (3 × 55.000 €); the 125.000 € passed on are part of it."""
     c = chain
     assert selectors.forwarded_for_grant(grant=c.grant) == D("165000.00")
@@ -283,6 +283,10 @@ def test_totals_do_not_count_onward_money_twice(chain):
         D("0.00"),
         D("125000.00"),
     )
+    # the contract list sums the body's contracts and shows the onward ones apart
+    assert admin_client.get(reverse("funding:forwarding_list") + "?year=2021").context["total"] == D("165000.00")
+    onward_total = admin_client.get(reverse("funding:forwarding_list") + "?year=2021").context["onward_total"]
+    assert onward_total == D("125000.00")
     data = dashboard_context(year=2021)
     assert data["forwarded_total"] == D("165000.00")
     assert data["forwarding_count"] == 3
@@ -453,3 +457,32 @@ def test_hostile_values_in_the_onward_forms_never_give_a_500_and_save_nothing(ad
         # keep the edit's version current and the chain as it was
         ForwardingContract.objects.filter(upstream=to_caritas_upstream).exclude(pk=to_caritas.pk).delete()
         to_caritas.refresh_from_db()
+
+
+def test_a_place_names_the_municipality_organisation_that_administers_it(admin_client, chain_setup, carrier_a):
+    """kim.Municipality is the place (Einsatzort, statistics); it may name its administration, the
+    organisation of kind municipality that employs posts and receives money. Only that kind fits."""
+    c = chain_setup
+    place = f.MunicipalityFactory(name="Eschweiler", slug="eschweiler")
+    url = reverse("masterdata:municipality_edit", args=[place.pk])
+    data = {"name": "Eschweiler", "slug": "eschweiler", "official_key": "", "module2_area": "on", "is_active": "on"}
+    response = admin_client.post(url, data | {"organisation": carrier_a.pk})
+    assert "Bitte eine gültige Auswahl treffen" in errors_at(response, "organisation")  # a carrier is not offered
+    assert admin_client.post(url, data | {"organisation": c.eschweiler.pk}).status_code == 302
+    place.refresh_from_db()
+    assert place.organisation == c.eschweiler and c.eschweiler.municipality == place
+    html = admin_client.get(reverse("masterdata:municipality_detail", args=[place.pk])).content.decode()
+    assert "Stadt Eschweiler" in html
+
+
+def test_the_service_refuses_a_non_municipality_as_a_places_organisation(carrier_a):
+    from django.core.exceptions import ValidationError
+
+    from kim.services import municipality_save
+
+    place = f.MunicipalityFactory(name="Eschweiler", slug="eschweiler")
+    with pytest.raises(ValidationError) as excinfo:
+        municipality_save(municipality=place, data={"organisation": carrier_a})
+    assert excinfo.value.message_dict["organisation"] == [
+        "Nur eine Organisation der Art „kreisangehörige Stadt / Gemeinde“ passt hierher."
+    ]
