@@ -42,8 +42,11 @@ class GrantTable(tables.Table):
 class ForwardingTable(tables.Table):
     reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
     year = YearColumn(verbose_name=_("Jahr"))
-    carrier = tables.Column(verbose_name=_("Empfänger"))
-    level = tables.Column(verbose_name=_("Stufe"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    # "Träger" stays the header (exports keep their columns); a municipality can be the recipient too
+    carrier = tables.Column(verbose_name=_("Träger"))
+    level = tables.Column(
+        verbose_name=_("Stufe"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}, exclude_from_export=True
+    )
     post = tables.Column(verbose_name=_("Stelle"))
     start = GermanDateColumn(verbose_name=_("von"))
     end = GermanDateColumn(verbose_name=_("bis"))

@@ -60,3 +60,8 @@ def test_a46_enters_a_three_level_chain(journey, demo):
     j.check_a11y("Mittelfluss mit drei Stufen")
     text = j.page.locator("main").inner_text()
     assert "Musterdorf (Stufe 2)" in text and "Diakonie (Stufe 3)" in text
+
+    # the municipality's page: what it received (level 2) and what it passed on (level 3)
+    j.go(f"/stammdaten/organisationen/{musterdorf.pk}/")
+    j.check_a11y("Kommune mit Weiterleitungen")
+    assert j.page.locator("tr[data-level='2']").count() == 1 and j.page.locator("tr[data-level='3']").count() == 1
