@@ -486,3 +486,35 @@ def test_the_service_refuses_a_non_municipality_as_a_places_organisation(carrier
     assert excinfo.value.message_dict["organisation"] == [
         "Nur eine Organisation der Art „kreisangehörige Stadt / Gemeinde“ passt hierher."
     ]
+
+
+def test_a_lower_rate_cannot_leave_a_recipient_having_passed_on_more_than_it_gets(chain):
+    """Rate 55.000 → 49.000 €: the body's contract for Caritas' post would be 49.000 €, but Eschweiler
+    already passed 50.000 € of it on. At 50.000 € that contract fits, but the one for Diakonie's post
+    (55.000 € passed on) does not. Both changes are refused and nothing changes."""
+    from django.core.exceptions import ValidationError
+
+    from funding.models import Rate
+    from funding.services import rate_save
+
+    cases = [
+        (D("49000"), "CM Caritas", "50.000,00", "49.000,00"),
+        (D("50000"), "CM Diakonie", "55.000,00", "50.000,00"),
+    ]
+    for new_rate, post, onward_amount, contract_amount in cases:
+        rate = Rate.objects.get(year=2021, category=PostCategory.CASE_MANAGEMENT)
+        with pytest.raises(ValidationError) as excinfo:
+            rate_save(rate=rate, data={"amount_per_fte": new_rate})
+        assert excinfo.value.message_dict["amount_per_fte"] == [
+            f"Stadt Eschweiler hat aus dem Vertrag „Stadt Eschweiler – {post} 2021“ bereits {onward_amount}{EURO} "
+            f"weitergeleitet; der Betrag ({contract_amount}{EURO}) kann nicht darunter liegen."
+        ]
+    assert Rate.objects.get(year=2021, category=PostCategory.CASE_MANAGEMENT).amount_per_fte == D("55000")
+    assert sorted(ForwardingContract.objects.values_list("level", "amount")) == [
+        (1, D("55000.00")),
+        (1, D("55000.00")),
+        (1, D("55000.00")),
+        (2, D("50000.00")),
+        (2, D("55000.00")),
+        (3, D("20000.00")),
+    ]
