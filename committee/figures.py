@@ -107,7 +107,7 @@ def _budget_planned(kind: str) -> Callable[[int], Decimal]:
 
 
 def _forwarded_posts(year: int) -> int:
-    return ForwardingContract.objects.filter(year=year).in_force().values("post").distinct().count()
+    return ForwardingContract.objects.first_level().in_force().filter(year=year).values("post").distinct().count()
 
 
 FIGURES: dict[str, Figure] = {
@@ -259,8 +259,9 @@ def table_funding_by_module(year: int) -> dict:
 
 def table_forwarding_by_carrier(year: int) -> dict:
     grouped = (
-        ForwardingContract.objects.filter(year=year)
+        ForwardingContract.objects.first_level()
         .in_force()
+        .filter(year=year)
         .values("carrier__name")
         .annotate(posts=Count("post", distinct=True), total=Sum("amount"))
         .order_by("carrier__name")

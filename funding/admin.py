@@ -128,15 +128,29 @@ class GrantNoticeAdmin(ServiceInlineParentMixin, ServiceAdminMixin, SimpleHistor
 
 @admin.register(ForwardingContract)
 class ForwardingContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
-    list_display = ("carrier", "post", "year", "start", "end", "amount", "reference", "signed_on")
-    list_filter = ("year", ("carrier", admin.RelatedOnlyFieldListFilter))
+    list_display = ("carrier", "post", "year", "level", "start", "end", "amount", "reference", "signed_on")
+    list_filter = ("year", "level", ("carrier", admin.RelatedOnlyFieldListFilter))
     search_fields = ("post__title", "carrier__name", "carrier__short_name", "reference", "grant__reference")
     list_select_related = ("carrier", "post")
     autocomplete_fields = ("grant", "post")
     date_hierarchy = "start"
     # Carrier and year follow from post and start; the amount is computed by forwarding_save.
-    readonly_fields = ("carrier", "year", "amount")
-    fields = ("grant", "post", "start", "end", "reference", "signed_on", "carrier", "year", "amount")
+    # Onward contracts (level 2 and more) are entered and edited on the contract page ("Weiterleiten");
+    # forwarding_save refuses them here.
+    readonly_fields = ("carrier", "year", "amount", "level", "upstream")
+    fields = (
+        "grant",
+        "post",
+        "start",
+        "end",
+        "reference",
+        "signed_on",
+        "carrier",
+        "year",
+        "amount",
+        "level",
+        "upstream",
+    )
 
     def service_save(self, *, instance, data, user):
         return forwarding_save(contract=instance, data=data, user=user)

@@ -35,7 +35,7 @@ from funding.models import (
 )
 from funding.selectors import forwarding_amount_from, forwarding_inputs
 from kim.demo import DemoOrganisations, upsert
-from kim.models import User
+from kim.models import Body, User
 from kim.money import round_money
 from kim.periods import Proration, prorate_period, year_end, year_start
 from modules.demo import DemoPosts
@@ -266,6 +266,8 @@ def load_controlling() -> dict[str, int]:
                 defaults={"amount": amount, "paid_on": None if unpaid else day},
             )
     obligations = []
+    body = Body.objects.select_related("organisation").order_by("pk").first()
+    body_organisation = body.organisation if body else None
     for contract in (
         ForwardingContract.objects.filter(year__in=[2020, 2021], is_draft=False)
         .select_related("carrier")
@@ -281,7 +283,11 @@ def load_controlling() -> dict[str, int]:
             ProofObligation,
             kind=ProofKind.CARRIER,
             contract=contract,
-            defaults={"due_on": date(contract.year + 1, 6, 30), "status": status},
+            defaults={
+                "due_on": date(contract.year + 1, 6, 30),
+                "status": status,
+                "proves_to": body_organisation,
+            },
         )
         obligations.append(obligation)
     for grant in GrantNotice.objects.filter(period_start__year__in=[2020, 2021], is_draft=False).order_by("pk"):
@@ -290,7 +296,7 @@ def load_controlling() -> dict[str, int]:
             ProofObligation,
             kind=ProofKind.LAND,
             grant=grant,
-            defaults={"due_on": date(grant.year + 1, 9, 30), "status": status},
+            defaults={"due_on": date(grant.year + 1, 9, 30), "status": status, "proves_to": grant.authority},
         )
         obligations.append(obligation)
     for obligation in obligations:

@@ -46,8 +46,15 @@ class GrantFilter(django_filters.FilterSet):
         fields = ["year", "programme", "reference"]
 
 
+def recipients_for(request):
+    """Recipient dropdown (carriers and municipalities) scoped to the user: carrier staff see only their own name."""
+    if request is None:
+        return Organisation.objects.none()
+    return Organisation.objects.for_user(request.user).recipients()
+
+
 class ForwardingFilter(YearFilterMixin):
-    carrier = django_filters.ModelChoiceFilter(queryset=carriers_for, label=_("Träger"), empty_label=_("alle"))
+    carrier = django_filters.ModelChoiceFilter(queryset=recipients_for, label=_("Empfänger"), empty_label=_("alle"))
     q = django_filters.CharFilter(label=_("Suche"), method="search")
 
     class Meta:

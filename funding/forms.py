@@ -13,8 +13,15 @@ from funding.models import (
     Programme,
     Rate,
 )
-from kim.forms import ConstraintErrorsAtFieldMixin, PeriodFormMixin, active_choices, add_help_texts, formfield_callback
-from kim.models import Organisation, OrganisationKind
+from kim.forms import (
+    ConstraintErrorsAtFieldMixin,
+    EuroField,
+    PeriodFormMixin,
+    active_choices,
+    add_help_texts,
+    formfield_callback,
+)
+from kim.models import RECIPIENT_KINDS, Organisation, OrganisationKind
 from modules.models import Post
 
 
@@ -113,15 +120,47 @@ class ForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelF
     class Meta:
         formfield_callback = formfield_callback
         model = ForwardingContract
-        fields = ["grant", "post", "reference", "signed_on", "start", "end", "is_draft"]
+        fields = ["grant", "post", "carrier", "reference", "signed_on", "start", "end", "is_draft"]
+        help_texts = {
+            "carrier": _(
+                "Leer: der Anstellungsträger der Stelle. Eine kreisangehörige Kommune kann die Mittel auch für Stellen anderer Träger erhalten und weiterleiten."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related(
+        self.fields["carrier"].required = False
+        active_choices(self, "carrier", Organisation.objects.recipients())
+        self.fields["post"].queryset = Post.objects.filter(employer__kind__in=RECIPIENT_KINDS).select_related(
             "employer"
         )
         self.fields["grant"].queryset = GrantNotice.objects.in_force().select_related("programme")
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"
+
+
+class OnwardForwardingForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
+    """A recipient's own contract passing money on (second level and further); the amount is agreed, not computed."""
+
+    amount = EuroField(
+        label=_("weitergeleiteter Betrag"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Höchstens, was der Weiterleitende aus seinem Vertrag erhalten und noch nicht weitergeleitet hat."),
+    )
+
+    class Meta:
+        formfield_callback = formfield_callback
+        model = ForwardingContract
+        fields = ["carrier", "reference", "signed_on", "start", "end", "is_draft"]
+
+    field_order = ["carrier", "reference", "signed_on", "start", "end", "amount", "is_draft"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active_choices(self, "carrier", Organisation.objects.recipients())
+        if self.instance.pk:
+            self.initial.setdefault("amount", self.instance.amount)
 
 
 class CostPlanForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
@@ -132,7 +171,7 @@ class CostPlanForm(ConstraintErrorsAtFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(employer__kind=OrganisationKind.CARRIER).select_related(
+        self.fields["post"].queryset = Post.objects.filter(employer__kind__in=RECIPIENT_KINDS).select_related(
             "employer"
         )
         self.fields["post"].label_from_instance = lambda p: f"{p.title} ({p.employer})"

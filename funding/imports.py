@@ -313,7 +313,8 @@ class ForwardingImport(ImportKind):
             (g.authority_id, _key(g.reference)): g for g in GrantNotice.objects.in_force().select_related("programme")
         }
         self.posts = posts_by_key()
-        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.in_force()}
+        # the import enters the body's own contracts; onward contracts are entered on their contract's page
+        self.existing = {(c.post_id, c.start): c for c in ForwardingContract.objects.first_level().in_force()}
         self.years: set[int] = set()
 
     def resolve(self, values: dict[str, Any]) -> dict[str, Any]:

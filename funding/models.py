@@ -231,16 +231,37 @@ class ForwardingContractQuerySet(CancellableQuerySet):
             return self.filter(carrier_id=user.organisation_id)
         return self
 
+    def first_level(self) -> ForwardingContractQuerySet:
+        """The body's own contracts (its expense). Onward contracts pass on money the body already
+        counted once; every total of what the body forwarded sums these only."""
+        return self.filter(upstream__isnull=True)
+
 
 class ForwardingContract(CancellableModel, VersionedModel):
-    """Weiterleitungsvertrag: the county passes grant money for one carrier post and year on to the carrier."""
+    """Weiterleitungsvertrag: the body passes grant money for one post and year on to a carrier or a
+    municipality (first level); a recipient may pass it on under its own contract (``upstream``: the
+    contract it received the money by), level by level, each level capped by what it received."""
 
     grant = models.ForeignKey(
         GrantNotice, verbose_name=_("Förderbescheid"), on_delete=models.PROTECT, related_name="forwardings"
     )
     post = models.ForeignKey(Post, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="forwardings")
     carrier = models.ForeignKey(
-        Organisation, verbose_name=_("Träger"), on_delete=models.PROTECT, related_name="forwardings"
+        Organisation, verbose_name=_("Empfänger"), on_delete=models.PROTECT, related_name="forwardings"
+    )
+    upstream = models.ForeignKey(
+        "self",
+        verbose_name=_("weitergeleitet aus Vertrag"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="onward",
+        help_text=_(
+            "Leer: Vertrag der Körperschaft. Sonst der Vertrag, aus dem der Weiterleitende die Mittel erhielt."
+        ),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("Stufe"), default=1, editable=False, help_text=_("1: Vertrag der Körperschaft, 2: erste Weiterleitung usw.")
     )
     reference = models.CharField(_("Vertragsnummer"), max_length=100, blank=True)
     signed_on = models.DateField(_("unterzeichnet am"), null=True, blank=True)
@@ -277,9 +298,14 @@ class ForwardingContract(CancellableModel, VersionedModel):
             ),
             models.UniqueConstraint(
                 fields=["post", "start"],
-                condition=Q(cancelled_at__isnull=True),
+                condition=Q(cancelled_at__isnull=True, upstream__isnull=True),
                 name="forwarding_unique_per_post_start",
                 violation_error_message=_("Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."),
+            ),
+            models.CheckConstraint(
+                condition=Q(upstream__isnull=True, level=1) | Q(upstream__isnull=False, level__gt=1),
+                name="forwarding_level_matches_upstream",
+                violation_error_message=_("Die Stufe passt nicht zum vorgelagerten Vertrag."),
             ),
         ]
 
@@ -288,6 +314,11 @@ class ForwardingContract(CancellableModel, VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:forwarding_detail", args=[self.pk])
+
+    @property
+    def forwarder_id(self) -> int | None:
+        """Who passes the money on: the upstream recipient, or None for the body itself."""
+        return self.upstream.carrier_id if self.upstream_id else None  # type: ignore[union-attr]
 
 
 class CostPlanQuerySet(models.QuerySet):
@@ -524,7 +555,7 @@ class CarrierPayment(CancellableModel, VersionedModel):
 
 
 class ProofKind(models.TextChoices):
-    CARRIER = "carrier", _("Träger → Körperschaft (Weiterleitungsvertrag)")
+    CARRIER = "carrier", _("Empfänger → Weiterleitender (Weiterleitungsvertrag)")
     LAND = "land", _("Körperschaft → Land (Förderbescheid)")
 
 
@@ -564,6 +595,15 @@ class ProofObligation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proofs",
+    )
+    proves_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("nachzuweisen gegenüber"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proofs_owed_to",
+        help_text=_("Wer den Nachweis prüft: die Körperschaft, bei Weiterleitungen der weiterleitende Empfänger."),
     )
     due_on = models.DateField(_("fällig am"))
     status = models.CharField(_("Status"), max_length=12, choices=ProofStatus.choices, default=ProofStatus.OPEN)

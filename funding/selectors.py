@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -149,14 +150,43 @@ def money_sum(queryset: QuerySet, field_name: str) -> Decimal:
 
 
 def forwarded_total(*, year: int) -> Decimal:
-    return money_sum(ForwardingContract.objects.filter(year=year).in_force(), "amount")
+    """What the body forwarded in a year: its own contracts only (onward money is not counted again)."""
+    return money_sum(ForwardingContract.objects.first_level().in_force().filter(year=year), "amount")
 
 
 def forwarded_for_grant(*, grant: GrantNotice, exclude_pk: int | None = None) -> Decimal:
-    qs = ForwardingContract.objects.filter(grant=grant).in_force()
+    """What the body forwarded from a notice (its own contracts; onward contracts pass the same money on)."""
+    qs = ForwardingContract.objects.first_level().in_force().filter(grant=grant)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return money_sum(qs, "amount")
+
+
+def forwarded_onward(*, contract: ForwardingContract, exclude_pk: int | None = None) -> Decimal:
+    """What the recipient of ``contract`` passed on under its own contracts in force (the next level)."""
+    qs = ForwardingContract.objects.filter(upstream=contract).in_force()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return money_sum(qs, "amount")
+
+
+def in_chain_order(contracts: Iterable[ForwardingContract]) -> list[ForwardingContract]:
+    """Contracts in the order of their chains: each contract followed by the onward contracts made
+    from it (depth first), so that a list shows county → recipient → further recipients in turn.
+    A contract whose upstream is not in the list starts a chain of its own."""
+    items = list(contracts)
+    present = {c.pk for c in items}
+    children: dict[int | None, list[ForwardingContract]] = {}
+    for c in items:
+        parent = c.upstream_id if c.upstream_id in present else None
+        children.setdefault(parent, []).append(c)
+    ordered: list[ForwardingContract] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        c = stack.pop()
+        ordered.append(c)
+        stack.extend(reversed(children.get(c.pk, [])))
+    return ordered
 
 
 @dataclass
@@ -534,7 +564,9 @@ def contracts_without_cost_plan() -> list[ForwardingContract]:
     The service refuses such a contract; prepared years and imports may still hold one. One query."""
     plans = CostPlan.objects.filter(post_id=OuterRef("post_id"), year=OuterRef("year"))
     return list(
-        ForwardingContract.objects.filter(~Exists(plans))
+        ForwardingContract.objects.first_level()
+        .in_force()
+        .filter(~Exists(plans))
         .select_related("post", "carrier")
         .order_by("year", "carrier__name", "post__title", "pk")
     )
@@ -544,7 +576,8 @@ def notices_without_allocation() -> list[GrantNotice]:
     """Grant notices (drafts included) to which no post is allocated yet: their money funds nothing
     until it is. One query."""
     return list(
-        GrantNotice.objects.filter(~Exists(GrantAllocation.objects.filter(grant_id=OuterRef("pk"))))
+        GrantNotice.objects.in_force()
+        .filter(~Exists(GrantAllocation.objects.filter(grant_id=OuterRef("pk"))))
         .select_related("programme")
         .order_by("period_start", "reference", "pk")
     )
@@ -553,9 +586,25 @@ def notices_without_allocation() -> list[GrantNotice]:
 def notices_for_post(*, post: Post) -> list[GrantNotice]:
     """Notices a post could be allocated to: of its module's programmes, with a period that meets
     the post's term, not funding the post yet. One query."""
-    notices = GrantNotice.objects.filter(programme__module_id=post.module_id, period_end__gte=post.start)
+    notices = GrantNotice.objects.in_force().filter(programme__module_id=post.module_id, period_end__gte=post.start)
     if post.end is not None:
         notices = notices.filter(period_start__lte=post.end)
     return list(
         notices.exclude(allocations__post=post).select_related("programme").order_by("-period_start", "reference")
     )
+
+
+def min_share_warnings(post: Post) -> list[str]:
+    """The minimum share rule for one post: the post's share and each of its occupancies below the
+    minimum of the programme of its module (naming the programme), in at most two queries. A warning:
+    shares below are consolidated or left unfunded, never refused here (allocations refuse)."""
+    programme = Programme.objects.filter(module_id=post.module_id, min_share_fte__isnull=False).order_by("pk").first()
+    if programme is None or programme.min_share_fte is None:
+        return []
+    findings = []
+    if post.fte < programme.min_share_fte:
+        findings.append(MinShareFinding(programme, post, post.fte, "post"))
+    for occ in post.occupancies.all():
+        if occ.fte < programme.min_share_fte:
+            findings.append(MinShareFinding(programme, post, occ.fte, "occupancy"))
+    return [f.message for f in findings]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +25,15 @@ from funding.models import (
     Programme,
     Rate,
 )
-from funding.selectors import ForwardingInputs, forwarded_for_grant, forwarding_amount_from, forwarding_inputs
+from funding.selectors import (
+    ForwardingInputs,
+    forwarded_for_grant,
+    forwarded_onward,
+    forwarding_amount_from,
+    forwarding_inputs,
+)
 from kim.cancellation import clean_reason, mark_cancelled
-from kim.models import OrganisationKind, User
+from kim.models import RECIPIENT_KINDS, OrganisationKind, User
 from kim.money import format_euro, format_fte
 from kim.periods import overlaps
 from kim.services import apply_fields, save_validated
@@ -315,11 +321,17 @@ def _require_inputs(
 
 def forwardings_recompute(*, contracts: QuerySet[ForwardingContract], field: str, user: User | None = None) -> int:
     """Recompute stored contract amounts after an input changed (rate, cost plan), in the caller's
-    transaction; refuse (at ``field``) if an input went missing or a grant would be exceeded."""
+    transaction; refuse (at ``field``) if an input went missing, a grant would be exceeded or a
+    contract would drop below what its recipient already forwarded onward.
+
+    Only the body's own (first-level) contracts are computed; onward contracts carry the amount
+    their parties agreed."""
     changed = 0
     grants = set()
     # A cancelled contract keeps the amount it was cancelled with: it counts nowhere and is never recomputed.
-    for contract in contracts.filter(cancelled_at=None).select_related("post", "grant__programme"):
+    for contract in contracts.filter(cancelled_at=None, upstream__isnull=True).select_related(
+        "post", "grant__programme"
+    ):
         inputs = forwarding_inputs(
             grant=contract.grant, post=contract.post, year=contract.year, start=contract.start, end=contract.end
         )
@@ -329,6 +341,7 @@ def forwardings_recompute(*, contracts: QuerySet[ForwardingContract], field: str
         )
         if amount != contract.amount:
             contract.amount = amount
+            _check_onward_fits(contract, field=field)
             save_validated(contract, user=user)
             changed += 1
         grants.add(contract.grant_id)
@@ -346,20 +359,84 @@ def forwardings_recompute(*, contracts: QuerySet[ForwardingContract], field: str
     return changed
 
 
+def _check_onward_fits(contract: ForwardingContract, *, field: str) -> None:
+    """A contract's recipient may already have forwarded part of it onward: the contract cannot drop below that."""
+    if not contract.pk:
+        return
+    onward = forwarded_onward(contract=contract)
+    if contract.amount < onward:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(r)s hat aus dem Vertrag „%(c)s“ bereits %(o)s weitergeleitet; der Betrag (%(a)s) kann nicht darunter liegen."
+                )
+                % {
+                    "r": contract.carrier,
+                    "c": contract,
+                    "o": format_euro(onward),
+                    "a": format_euro(contract.amount),
+                }
+            }
+        )
+
+
+def _check_recipient(contract: ForwardingContract, post: Post) -> None:
+    """First level: the body forwards to the post's employer (a carrier or a municipality) or to a
+    municipality that passes the money on to the employer under its own contract."""
+    if post.employer.kind not in RECIPIENT_KINDS:
+        raise ValidationError(
+            {"post": _("Weitergeleitet wird nur für Stellen bei einem Träger oder einer kreisangehörigen Kommune.")}
+        )
+    if not contract.carrier_id:
+        contract.carrier = post.employer
+        return
+    recipient = contract.carrier
+    if recipient.kind not in RECIPIENT_KINDS:
+        raise ValidationError({"carrier": _("Empfänger kann nur ein Träger oder eine kreisangehörige Kommune sein.")})
+    if recipient.pk != post.employer_id and recipient.kind != OrganisationKind.MUNICIPALITY:
+        raise ValidationError(
+            {
+                "carrier": _(
+                    "Mittel für die Stelle eines anderen Anstellungsträgers erhält nur eine Kommune, die sie weiterleitet; sonst ist der Empfänger %(e)s."
+                )
+                % {"e": post.employer}
+            }
+        )
+
+
 def forwarding_save(
     *, contract: ForwardingContract | None = None, data: dict[str, Any], user: User | None = None
 ) -> ForwardingContract:
-    """Create or update a forwarding contract; its amount is computed, and the grant's forwardings never exceed it."""
+    """Create or update one of the body's own (first-level) forwarding contracts; its amount is
+    computed, and the grant's forwardings never exceed it."""
     with transaction.atomic():
         contract = contract or ForwardingContract()
         refuse_if_cancelled(contract)
+        if contract.upstream_id:
+            raise ValidationError({"grant": _("Ein weitergeleiteter Vertrag wird über „Weiterleiten“ bearbeitet.")})
+        before = (
+            ForwardingContract.objects.filter(pk=contract.pk).values("carrier_id", "post_id", "grant_id").first()
+            if contract.pk
+            else None
+        )
         apply_fields(contract, data)
         grant = GrantNotice.objects.select_for_update().select_related("programme").get(pk=contract.grant_id)
         refuse_if_cancelled(grant, field="grant")
         post = Post.objects.select_related("employer").get(pk=contract.post_id)
-        if post.employer.kind != OrganisationKind.CARRIER:
-            raise ValidationError({"post": _("Weitergeleitet wird nur für Stellen bei einem Träger.")})
-        contract.carrier = post.employer
+        _check_recipient(contract, post)
+        if (
+            before
+            and (before["carrier_id"], before["post_id"], before["grant_id"])
+            != (contract.carrier_id, contract.post_id, contract.grant_id)
+            and contract.onward.exists()
+        ):
+            raise ValidationError(
+                {
+                    "carrier": _(
+                        "Aus diesem Vertrag wurde bereits weitergeleitet; Empfänger, Stelle und Bescheid bleiben daher unverändert."
+                    )
+                }
+            )
         if grant.programme.module_id and grant.programme.module_id != post.module_id:
             raise ValidationError({"grant": _("Der Bescheid gehört zu einem anderen Modul als die Stelle.")})
         if contract.end < contract.start:
@@ -382,8 +459,9 @@ def forwarding_save(
                 }
             )
         clash = (
-            ForwardingContract.objects.filter(post=post, start__lte=contract.end, end__gte=contract.start)
+            ForwardingContract.objects.first_level()
             .in_force()
+            .filter(post=post, start__lte=contract.end, end__gte=contract.start)
             .exclude(pk=contract.pk)
             .first()
         )
@@ -397,6 +475,12 @@ def forwarding_save(
             raise ValidationError(
                 {"start": _("Für diese Stelle besteht im Zeitraum bereits der Vertrag „%(c)s“.") % {"c": clash}}
             )
+        if contract.pk:
+            outside = contract.onward.filter(Q(start__lt=contract.start) | Q(end__gt=contract.end)).first()
+            if outside:
+                raise ValidationError(
+                    {"start": _("Die Weiterleitung „%(c)s“ läge außerhalb des neuen Zeitraums.") % {"c": outside}}
+                )
         inputs = forwarding_inputs(grant=grant, post=post, year=contract.year, start=contract.start, end=contract.end)
         _require_inputs(inputs, grant=grant, post=post, year=contract.year)
         contract.amount = forwarding_amount_from(
@@ -417,6 +501,110 @@ def forwarding_save(
                     }
                 }
             )
+        _check_onward_fits(contract, field="start")
+        return save_validated(contract, user=user)
+
+
+def onward_forwarding_save(
+    *,
+    upstream: ForwardingContract | None = None,
+    contract: ForwardingContract | None = None,
+    data: dict[str, Any],
+    user: User | None = None,
+) -> ForwardingContract:
+    """A recipient passes money it received under ``upstream`` on to a further carrier or
+    municipality under its own contract (second level and further).
+
+    Same grant and post as upstream, a period inside upstream's, an agreed amount; all onward
+    contracts from one upstream contract together never exceed what it brought (refused at
+    ``amount``), and a contract never drops below what its own recipient already forwarded on.
+    A recipient cannot receive back money it already passed along in the same chain."""
+    with transaction.atomic():
+        if contract is not None and contract.pk:
+            upstream_id = contract.upstream_id
+        elif upstream is not None:
+            upstream_id = upstream.pk
+            contract = ForwardingContract()
+        else:
+            raise ValueError("onward_forwarding_save needs the upstream contract or an onward contract to edit")
+        if upstream_id is None:
+            raise ValidationError({"carrier": _("Dieser Vertrag ist ein Vertrag der Körperschaft.")})
+        # lock the upstream contract: two onward contracts saved at once cannot both pass the cap
+        source = (
+            ForwardingContract.objects.select_for_update()
+            .select_related("carrier", "post", "grant")
+            .get(pk=upstream_id)
+        )
+        assert contract is not None
+        refuse_if_cancelled(source, field="carrier")
+        if contract.pk:
+            refuse_if_cancelled(contract)
+        apply_fields(contract, data)
+        contract.upstream = source
+        contract.level = source.level + 1
+        contract.grant_id = source.grant_id
+        contract.post_id = source.post_id
+        if not contract.carrier_id:
+            raise ValidationError({"carrier": _("Bitte den Empfänger wählen.")})
+        recipient = contract.carrier
+        if recipient.kind not in RECIPIENT_KINDS:
+            raise ValidationError(
+                {"carrier": _("Empfänger kann nur ein Träger oder eine kreisangehörige Kommune sein.")}
+            )
+        chain_recipients = set()
+        link: ForwardingContract | None = source
+        while link is not None:
+            chain_recipients.add(link.carrier_id)
+            link = link.upstream
+        if recipient.pk in chain_recipients:
+            raise ValidationError(
+                {
+                    "carrier": _(
+                        "%(r)s hat diese Mittel in der Kette bereits erhalten; sie können nicht an ihn zurückfließen."
+                    )
+                    % {"r": recipient}
+                }
+            )
+        if contract.start is None or contract.end is None:
+            raise ValidationError({"start": _("Bitte Beginn und Ende angeben.")})
+        if contract.end < contract.start:
+            raise ValidationError({"end": _("Das Ende darf nicht vor dem Beginn liegen.")})
+        if contract.start < source.start or contract.end > source.end:
+            raise ValidationError(
+                {
+                    "start": _("Der Zeitraum muss im Zeitraum des Vertrags „%(c)s“ (%(s)s–%(e)s) liegen.")
+                    % {"c": source, "s": _d(source.start), "e": _d(source.end)}
+                }
+            )
+        contract.year = contract.start.year
+        if contract.amount is None:
+            raise ValidationError({"amount": _("Bitte den weitergeleiteten Betrag angeben.")})
+        if contract.amount <= 0:
+            raise ValidationError({"amount": _("Der Betrag muss größer als 0 sein.")})
+        already = forwarded_onward(contract=source, exclude_pk=contract.pk)
+        if already + contract.amount > source.amount:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Überschreitung: %(f)s hat aus dem Vertrag „%(c)s“ %(g)s erhalten und davon bereits %(a)s weitergeleitet; weitere %(n)s würden das um %(x)s übersteigen."
+                    )
+                    % {
+                        "f": source.carrier,
+                        "c": source,
+                        "g": format_euro(source.amount),
+                        "a": format_euro(already),
+                        "n": format_euro(contract.amount),
+                        "x": format_euro(already + contract.amount - source.amount),
+                    }
+                }
+            )
+        _check_onward_fits(contract, field="amount")
+        if contract.pk:
+            outside = contract.onward.filter(Q(start__lt=contract.start) | Q(end__gt=contract.end)).first()
+            if outside:
+                raise ValidationError(
+                    {"start": _("Die Weiterleitung „%(c)s“ läge außerhalb des neuen Zeitraums.") % {"c": outside}}
+                )
         return save_validated(contract, user=user)
 
 
@@ -425,11 +613,10 @@ def cost_plan_save(*, plan: CostPlan | None = None, data: dict[str, Any], user: 
         plan = CostPlan.objects.select_for_update().get(pk=plan.pk) if plan else CostPlan()
         old_key = (plan.post_id, plan.year)
         apply_fields(plan, data)
-        if (
-            plan.post_id
-            and Post.objects.filter(pk=plan.post_id).exclude(employer__kind=OrganisationKind.CARRIER).exists()
-        ):
-            raise ValidationError({"post": _("Kostenpläne gibt es nur für Stellen bei Trägern.")})
+        if plan.post_id and Post.objects.filter(pk=plan.post_id).exclude(employer__kind__in=RECIPIENT_KINDS).exists():
+            raise ValidationError(
+                {"post": _("Kostenpläne gibt es nur für Stellen bei Trägern und kreisangehörigen Kommunen.")}
+            )
         saved = save_validated(plan, user=user)
         # Contract amounts depend on the plan: recompute those of the old and the new post/year.
         keys = {old_key, (plan.post_id, plan.year)} - {(None, None)}
@@ -501,6 +688,15 @@ def forwarding_cancel(
         contract = check_version(contract, version)
         if contract.cancelled_at is not None:
             raise ValidationError(_("Dieser Weiterleitungsvertrag ist bereits storniert."))
+        onward = contract.onward.in_force().count()
+        if onward:
+            raise ValidationError(
+                _(
+                    "Aus diesem Vertrag hat der Empfänger unter %(n)d eigenen Verträgen weitergeleitet. Bitte zuerst "
+                    "diese Verträge stornieren, dann diesen."
+                )
+                % {"n": onward}
+            )
         payments = list(CarrierPayment.objects.select_for_update().filter(contract=contract).in_force())
         paid = [p for p in payments if p.paid_on is not None]
         if paid:

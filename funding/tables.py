@@ -72,7 +72,11 @@ class GrantTable(tables.Table):
 class ForwardingTable(tables.Table):
     reference = tables.Column(linkify=True, verbose_name=_("Vertrag"), empty_values=())
     year = YearColumn(verbose_name=_("Jahr"))
+    # "Träger" stays the header (exports keep their columns); a municipality can be the recipient too
     carrier = tables.Column(verbose_name=_("Träger"))
+    level = tables.Column(
+        verbose_name=_("Stufe"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}, exclude_from_export=True
+    )
     post = tables.Column(verbose_name=_("Stelle"))
     start = GermanDateColumn(verbose_name=_("von"))
     end = GermanDateColumn(verbose_name=_("bis"))
@@ -80,7 +84,7 @@ class ForwardingTable(tables.Table):
 
     class Meta:
         model = ForwardingContract
-        fields = ["reference", "year", "carrier", "post", "start", "end", "amount"]
+        fields = ["reference", "year", "carrier", "level", "post", "start", "end", "amount"]
         empty_text = _("Keine Weiterleitungsverträge gefunden.")
 
     def render_reference(self, value, record):

@@ -25,6 +25,11 @@ urlpatterns = [
     path("weiterleitungen/<int:pk>/", views.ForwardingDetailView.as_view(), name="forwarding_detail"),
     path("weiterleitungen/<int:pk>/bearbeiten/", views.ForwardingUpdateView.as_view(), name="forwarding_edit"),
     path("weiterleitungen/<int:pk>/stornieren/", views.ForwardingCancelView.as_view(), name="forwarding_cancel"),
+    path(
+        "weiterleitungen/<int:pk>/weiterleiten/",
+        views.OnwardForwardingCreateView.as_view(),
+        name="forwarding_onward_create",
+    ),
     path("kostenplaene/", views.CostPlanListView.as_view(), name="costplan_list"),
     path("kostenplaene/neu/", views.CostPlanCreateView.as_view(), name="costplan_create"),
     path("kostenplaene/<int:pk>/", views.CostPlanDetailView.as_view(), name="costplan_detail"),

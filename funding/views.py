@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -32,6 +33,7 @@ from funding.forms import (
     CostPlanForm,
     ForwardingForm,
     GrantForm,
+    OnwardForwardingForm,
     OwnShareRequestForm,
     ProgrammeForm,
     RateForm,
@@ -59,6 +61,7 @@ from funding.services import (
     forwarding_save,
     grant_cancel,
     grant_save,
+    onward_forwarding_save,
     own_share_request_save,
     programme_save,
     rate_delete,
@@ -117,7 +120,11 @@ class GrantDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         grant = self.object
         ctx["allocations"] = list(grant.allocations.select_related("post__employer"))
-        ctx["forwardings"] = list(grant.forwardings.select_related("post", "carrier", "cancelled_by"))
+        ctx["forwardings"] = selectors.in_chain_order(
+            grant.forwardings.select_related("post", "carrier", "upstream__carrier", "cancelled_by").order_by(
+                "level", "start", "pk"
+            )
+        )
         ctx["forwarded"] = selectors.forwarded_for_grant(grant=grant)
         ctx["remaining"] = grant.amount - ctx["forwarded"]
         ctx["entitlement"] = selectors.grant_entitlement(grant=grant)
@@ -307,7 +314,9 @@ class ForwardingListView(ScopedTableView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["total"] = selectors.money_sum(self.object_list.in_force(), "amount")
+        # onward contracts pass on money of a first-level contract: summed apart, never added to it
+        ctx["total"] = selectors.money_sum(self.object_list.in_force().filter(upstream__isnull=True), "amount")
+        ctx["onward_total"] = selectors.money_sum(self.object_list.in_force().filter(upstream__isnull=False), "amount")
         return ctx
 
 
@@ -316,7 +325,7 @@ class ForwardingDetailView(ScopedDetailView):
     template_name = "funding/forwarding/detail.html"
 
     def optimise(self, qs: QuerySet) -> QuerySet:
-        return qs.select_related("carrier", "post__module", "grant__programme", "cancelled_by")
+        return qs.select_related("carrier", "post__module", "grant__programme", "cancelled_by", "upstream__carrier")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -326,6 +335,21 @@ class ForwardingDetailView(ScopedDetailView):
         )
         ctx.update({"cost_plan": inputs.cost_plan, "rate": inputs.rate, "allocation": inputs.allocation})
         ctx["recomputed"] = selectors.forwarding_recomputed(contract=contract, inputs=inputs)
+        # the chain around the contract: where the money came from, and where its recipient passed it on
+        ctx["chain_up"] = []
+        link = contract.upstream
+        while link is not None:
+            ctx["chain_up"].insert(0, link)
+            link = link.upstream
+        if self.request.user.is_carrier_staff:
+            ctx["chain_up"] = [c for c in ctx["chain_up"] if c.carrier_id == self.request.user.organisation_id]
+        ctx["onward"] = (
+            []
+            if self.request.user.is_carrier_staff
+            else list(contract.onward.select_related("carrier", "post", "upstream__carrier"))
+        )
+        ctx["onward_total"] = selectors.forwarded_onward(contract=contract)
+        ctx["onward_remaining"] = contract.amount - ctx["onward_total"]
         return ctx
 
 
@@ -424,14 +448,67 @@ def allocation_link(form: BaseForm, *, back: str) -> dict[str, StrOrPromise] | N
 
 
 class ForwardingUpdateView(ServiceFormView[ForwardingContract]):
+    """The body's own contracts are edited with the computed-amount form; an onward contract with the
+    form of its level (agreed amount)."""
+
     model = ForwardingContract
     form_class = ForwardingForm
     editing = True
     title = _("Weiterleitungsvertrag bearbeiten")
-    success_message = _("Weiterleitungsvertrag gespeichert; der Betrag wurde neu berechnet.")
+
+    @property
+    def success_message(self) -> StrOrPromise:  # type: ignore[override]
+        if self.object is not None and self.object.upstream_id:
+            return _("Weiterleitung gespeichert.")
+        return _("Weiterleitungsvertrag gespeichert; der Betrag wurde neu berechnet.")
+
+    def get_form_class(self) -> type[BaseForm]:
+        if self.object is not None and self.object.upstream_id:
+            return OnwardForwardingForm
+        return ForwardingForm
 
     def perform_save(self, form: BaseForm) -> ForwardingContract:
+        assert self.object is not None
+        if self.object.upstream_id:
+            return onward_forwarding_save(contract=self.object, data=form_data(form), user=self.request.user)
         return forwarding_save(contract=self.object, data=form_data(form), user=self.request.user)
+
+
+class OnwardForwardingCreateView(ServiceFormView[ForwardingContract]):
+    """The recipient of a contract passes (part of) the money on under its own contract. Municipalities
+    and carriers have no accounts for this: A 46 enters the onward contract on their behalf."""
+
+    form_class = OnwardForwardingForm
+    success_message = _("Weiterleitung gespeichert.")
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.upstream: ForwardingContract | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and role_key(request.user) == Role.ADMIN:
+            self.upstream = get_object_or_404(
+                ForwardingContract.objects.for_user(request.user).select_related("carrier", "post"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self) -> StrOrPromise:
+        assert self.upstream is not None
+        return _("Weiterleiten: %(r)s gibt Mittel aus „%(c)s“ weiter") % {
+            "r": self.upstream.carrier,
+            "c": self.upstream,
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        assert self.upstream is not None
+        return {"start": self.upstream.start, "end": self.upstream.end}
+
+    def get_cancel_url(self) -> str:
+        assert self.upstream is not None
+        return self.upstream.get_absolute_url()
+
+    def perform_save(self, form: BaseForm) -> ForwardingContract:
+        return onward_forwarding_save(upstream=self.upstream, data=form_data(form), user=self.request.user)
 
 
 # ---------------------------------------------------------------- cost plans and gaps

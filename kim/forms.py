@@ -358,8 +358,12 @@ class MunicipalityForm(forms.ModelForm):
         from kim.models import Municipality
 
         model = Municipality
-        fields = ["name", "slug", "official_key", "module2_area", "is_active"]
+        fields = ["name", "slug", "official_key", "module2_area", "organisation", "is_active"]
         help_texts = {"official_key": _("Amtlicher Gemeindeschlüssel, 8 Ziffern (z. B. 05334004).")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active_choices(self, "organisation", Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY))
 
     def clean_official_key(self) -> str:
         key = self.cleaned_data["official_key"].strip()

@@ -22,11 +22,23 @@ class OrganisationKind(models.TextChoices):
     DEPARTMENT = "department", _("Amt / Dienststelle")
     CARRIER = "carrier", _("Träger")
     UMBRELLA = "umbrella", _("Dachverband")
+    MUNICIPALITY = "municipality", _("kreisangehörige Stadt / Gemeinde")
+
+
+# Who can employ a post the body forwards money for and receive a forwarding contract: welfare
+# carriers and the county's municipalities (kreisangehörige Städte und Gemeinden). A municipality
+# is an organisation of its own kind (its parent is the county); ``Municipality`` below is the place
+# (Einsatzort, statistics) and may name the organisation that administers it.
+RECIPIENT_KINDS = (OrganisationKind.CARRIER, OrganisationKind.MUNICIPALITY)
 
 
 class OrganisationQuerySet(models.QuerySet):
     def carriers(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.CARRIER)
+
+    def recipients(self) -> OrganisationQuerySet:
+        """Organisations that can receive forwarded money (carriers and municipalities)."""
+        return self.filter(kind__in=RECIPIENT_KINDS)
 
     def for_user(self, user) -> OrganisationQuerySet:
         """The scoping choke point: carrier staff reach their own organisation only."""
@@ -66,11 +78,17 @@ class Organisation(VersionedModel):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("kim:carrier_detail", args=[self.slug])
+        if self.kind == OrganisationKind.CARRIER:
+            return reverse("kim:carrier_detail", args=[self.slug])
+        return reverse("masterdata:organisation_detail", args=[self.pk])
 
     @property
     def is_carrier(self) -> bool:
         return self.kind == OrganisationKind.CARRIER
+
+    @property
+    def is_recipient(self) -> bool:
+        return self.kind in RECIPIENT_KINDS
 
 
 class BodyKind(models.TextChoices):
@@ -154,6 +172,18 @@ class Municipality(models.Model):
         _("aktiv"),
         default=True,
         help_text=_("Inaktive Kommunen erscheinen in keiner Auswahlliste mehr; ihre Daten bleiben."),
+    )
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Verwaltung als Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="municipality",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+        help_text=_(
+            "Die kreisangehörige Stadt oder Gemeinde als Organisation, wenn sie Stellen anstellt oder Mittel erhält und weiterleitet."
+        ),
     )
 
     history = HistoricalRecords()

@@ -20,6 +20,22 @@ from kim.tables import NumberColumn
 from kim.views import ScopedDetailView, ScopedTableView, ServiceFormView, form_data
 
 
+def org_forwardings(organisation: Organisation, user) -> dict[str, Any]:
+    """The contracts an organisation received and those it passed on under its own contracts (the
+    chain one level down), each in two queries whatever their number. Carrier staff see what their
+    organisation received only."""
+    related = ("post", "carrier", "upstream__carrier")
+    received = organisation.forwardings.select_related(*related).order_by("-year", "level", "post__title", "pk")
+    given = None
+    if not user.is_carrier_staff:
+        given = (
+            organisation.forwardings.model.objects.filter(upstream__carrier=organisation)
+            .select_related(*related)
+            .order_by("-year", "level", "post__title", "pk")
+        )
+    return {"forwardings": received, "onward_given": given}
+
+
 class CarrierTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Träger"))
     parent = tables.Column(verbose_name=_("Dachverband"))
@@ -54,7 +70,7 @@ class CarrierDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["posts"] = self.object.posts.select_related("module", "place")
-        ctx["forwardings"] = self.object.forwardings.select_related("post")
+        ctx.update(org_forwardings(self.object, self.request.user))
         return ctx
 
 
@@ -124,6 +140,8 @@ class OrganisationDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["children"] = self.object.children.order_by("kind", "name")
+        if self.object.is_recipient:
+            ctx.update(org_forwardings(self.object, self.request.user))
         ctx["title"] = self.object.name
         return ctx
 
@@ -187,6 +205,9 @@ class MunicipalityDetailView(ScopedDetailView):
     model = Municipality
     allowed_roles = STAFF
     template_name = "kim/municipality/detail.html"
+
+    def optimise(self, qs: QuerySet) -> QuerySet:
+        return qs.select_related("organisation")
 
 
 class MunicipalityCreateView(ServiceFormView):

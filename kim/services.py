@@ -62,6 +62,11 @@ def municipality_save(
     with transaction.atomic():
         municipality = municipality or Municipality()
         apply_fields(municipality, data)
+        linked = municipality.organisation if municipality.organisation_id else None
+        if linked is not None and linked.kind != OrganisationKind.MUNICIPALITY:
+            raise ValidationError(
+                {"organisation": _("Nur eine Organisation der Art „kreisangehörige Stadt / Gemeinde“ passt hierher.")}
+            )
         return save_validated(municipality, user=user)
 
 

@@ -15,7 +15,12 @@ def employers_for(request):
     if request is None:
         return Organisation.objects.none()
     qs = Organisation.objects.filter(
-        kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+        kind__in=[
+            OrganisationKind.COUNTY,
+            OrganisationKind.DEPARTMENT,
+            OrganisationKind.CARRIER,
+            OrganisationKind.MUNICIPALITY,
+        ]
     )
     if request.user.is_carrier_staff:
         return qs.filter(pk=request.user.organisation_id)

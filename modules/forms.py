@@ -33,7 +33,12 @@ class PostForm(ConstraintErrorsAtFieldMixin, PeriodFormMixin, forms.ModelForm):
             self,
             "employer",
             Organisation.objects.filter(
-                kind__in=[OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT, OrganisationKind.CARRIER]
+                kind__in=[
+                    OrganisationKind.COUNTY,
+                    OrganisationKind.DEPARTMENT,
+                    OrganisationKind.CARRIER,
+                    OrganisationKind.MUNICIPALITY,
+                ]
             ),
         )
 

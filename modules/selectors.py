@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,6 +16,22 @@ from kim.periods import days_in_year, overlap_days, year_end, year_start
 from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
 
 COUNTY_KINDS = (OrganisationKind.COUNTY, OrganisationKind.DEPARTMENT)
+
+# Warnings about a post that rules of a higher layer know (funding: a programme's minimum share).
+# modules may not import funding; funding registers its checks here in FundingConfig.ready().
+# A check takes the post and returns German messages; it warns, it never refuses.
+PostCheck = Callable[[Post], list[str]]
+_POST_CHECKS: list[PostCheck] = []
+
+
+def register_post_check(check: PostCheck) -> None:
+    if check not in _POST_CHECKS:
+        _POST_CHECKS.append(check)
+
+
+def post_warnings(*, post: Post) -> list[str]:
+    """Every registered check's warnings for the post (shown on its page and after saving it or an occupancy)."""
+    return [message for check in _POST_CHECKS for message in check(post)]
 
 
 def posts_for_user(*, user: User) -> QuerySet[Post]:

@@ -8,19 +8,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kim.models import OrganisationKind, User
+from kim.models import RECIPIENT_KINDS, User
 from kim.money import format_fte
 from kim.services import apply_fields, save_validated
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
 from modules.selectors import COUNTY_KINDS, occupied_segments, post_active_days
 
-EMPLOYER_KINDS = (*COUNTY_KINDS, OrganisationKind.CARRIER)
+EMPLOYER_KINDS = (*COUNTY_KINDS, *RECIPIENT_KINDS)
 
 
 def _check_employer(post: Post) -> None:
     if post.employer_id and post.employer.kind not in EMPLOYER_KINDS:
         raise ValidationError(
-            {"employer": _("Anstellungsträger kann nur die Körperschaft (Kreis/Stadt), ein Amt oder ein Träger sein.")}
+            {
+                "employer": _(
+                    "Anstellungsträger kann nur die Körperschaft (Kreis/Stadt), ein Amt, ein Träger oder eine kreisangehörige Kommune sein."
+                )
+            }
         )
 
 

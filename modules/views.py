@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.forms import BaseForm
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from modules.forms import CostRateForm, OccupancyForm, PersonnelCostForm, PostFo
 from modules.guided import post_steps
 from modules.imports import KINDS as IMPORT_KINDS
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
-from modules.selectors import post_planned_costs
+from modules.selectors import post_planned_costs, post_warnings
 from modules.services import cost_rate_save, occupancy_save, personnel_cost_save, post_save
 from modules.tables import CostRateTable, PostTable
 
@@ -42,6 +44,7 @@ class PostDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         post = self.object
         ctx["occupancies"] = list(post.occupancies.all())
+        ctx["warnings"] = post_warnings(post=post)
         ctx["cost_plans"] = list(post.cost_plans.all())
         plans = {plan.year: plan.personnel for plan in ctx["cost_plans"]}
         ctx["planned_costs"] = post_planned_costs(post=post, cost_plans=plans)
@@ -65,13 +68,21 @@ class PostDetailView(ScopedDetailView):
         return ctx
 
 
+def warn_about(request: HttpRequest, post: Post) -> None:
+    """After a save: the post's warnings (e.g. below a programme's minimum share) as messages."""
+    for message in post_warnings(post=post):
+        messages.warning(request, message)
+
+
 class PostCreateView(ServiceFormView[Post]):
     form_class = PostForm
     title = _("Neue Stelle")
     cancel_url_name = "modules:post_list"
 
     def perform_save(self, form: BaseForm) -> Post:
-        return post_save(data=form_data(form), user=self.request.user)
+        post = post_save(data=form_data(form), user=self.request.user)
+        warn_about(self.request, post)
+        return post
 
 
 class PostUpdateView(ServiceFormView[Post]):
@@ -84,7 +95,9 @@ class PostUpdateView(ServiceFormView[Post]):
         return _("Stelle bearbeiten: %(t)s") % {"t": self.object}
 
     def perform_save(self, form: BaseForm) -> Post:
-        return post_save(post=self.object, data=form_data(form), user=self.request.user)
+        post = post_save(post=self.object, data=form_data(form), user=self.request.user)
+        warn_about(self.request, post)
+        return post
 
 
 class PostChildFormView(ServiceFormView[M]):
@@ -116,7 +129,9 @@ class OccupancyCreateView(PostChildFormView[Occupancy]):
         return _("Besetzung erfassen: %(t)s") % {"t": self.post_obj}
 
     def perform_save(self, form: BaseForm) -> Occupancy:
-        return occupancy_save(post=self.post_obj, data=form_data(form), user=self.request.user)
+        occupancy = occupancy_save(post=self.post_obj, data=form_data(form), user=self.request.user)
+        warn_about(self.request, self.post_obj)
+        return occupancy
 
 
 class OccupancyUpdateView(PostChildFormView[Occupancy]):
@@ -132,7 +147,11 @@ class OccupancyUpdateView(PostChildFormView[Occupancy]):
         return _("Besetzung ändern: %(t)s") % {"t": self.post_obj}
 
     def perform_save(self, form: BaseForm) -> Occupancy:
-        return occupancy_save(post=self.post_obj, occupancy=self.object, data=form_data(form), user=self.request.user)
+        occupancy = occupancy_save(
+            post=self.post_obj, occupancy=self.object, data=form_data(form), user=self.request.user
+        )
+        warn_about(self.request, self.post_obj)
+        return occupancy
 
 
 class PersonnelCostCreateView(PostChildFormView[PersonnelCost]):

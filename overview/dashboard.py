@@ -144,7 +144,7 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         "module_totals": totals,
         "funding": funding,
         "forwarded_total": selectors.forwarded_total(year=year),
-        "forwarding_count": ForwardingContract.objects.filter(year=year).in_force().count(),
+        "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
         "gaps": selectors.own_share_gap_summary(year=year),
         "requests": selectors.own_share_requests_for_year(year=year),
         "personnel_needs": county_personnel_needs(year=year),

@@ -61,7 +61,13 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
 
 
 def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
-    rows = ForwardingContract.objects.filter(year__in=years).in_force().values("year").annotate(total=Sum("amount"))
+    rows = (
+        ForwardingContract.objects.first_level()
+        .in_force()
+        .filter(year__in=years)
+        .values("year")
+        .annotate(total=Sum("amount"))
+    )
     totals = {r["year"]: round_money(r["total"]) for r in rows}
     return {year: totals.get(year, ZERO) for year in years}
 

@@ -77,9 +77,13 @@ def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width:
     for link in links:
         if link.source not in pos or link.target not in pos or link.amount <= 0:
             continue
-        sx, sy, _sh = pos[link.source]
+        sx, sy, sh = pos[link.source]
         tx, ty, _th = pos[link.target]
         thickness = max(float(link.amount) * scale, 1.0)
+        if out_offset[link.source] + thickness > sh + 0.5:
+            # a recipient's onward bands are part of what it received (already shown as paid / open):
+            # they start again at the top of its box and overlap those bands (translucent)
+            out_offset[link.source] = 0.0
         y0 = sy + out_offset[link.source] + thickness / 2
         y1 = ty + in_offset[link.target] + thickness / 2
         out_offset[link.source] += thickness

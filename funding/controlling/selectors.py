@@ -64,9 +64,11 @@ def grants_with_balances(*, year: int) -> QuerySet[WithAnnotations[GrantNotice, 
         .select_related("programme__module")
         .annotate(
             received=_sum_subquery(LandReceipt.objects.all(), "pk", "grant"),
-            forwarded=_sum_subquery(ForwardingContract.objects.in_force(), "pk", "grant"),
+            forwarded=_sum_subquery(ForwardingContract.objects.first_level().in_force(), "pk", "grant"),
             paid_out=_sum_subquery(
-                CarrierPayment.objects.in_force().filter(paid_on__isnull=False), "pk", "contract__grant"
+                CarrierPayment.objects.in_force().filter(paid_on__isnull=False, contract__upstream__isnull=True),
+                "pk",
+                "contract__grant",
             ),
         )
         .annotate(open_from_land=ExpressionWrapper(F("amount") - F("received"), output_field=MONEY_FIELD))
@@ -534,6 +536,8 @@ class FlowRow:
     carrier: str | None  # None: the county's own posts
     amount: Decimal
     paid: Decimal
+    level: int = 1  # 1: the body's own contracts; 2 and more: a recipient forwarding onward
+    forwarder: str | None = None  # who passes the money on at levels 2 and more
 
 
 @dataclass
@@ -548,7 +552,13 @@ class ProgrammeFlow:
 
     @property
     def forwarded_total(self) -> Decimal:
-        return sum((r.amount for r in self.rows if r.carrier), start=ZERO)
+        """What the body forwarded (first level); onward money is part of it, not added again."""
+        return sum((r.amount for r in self.rows if r.carrier and r.level == 1), start=ZERO)
+
+    @property
+    def onward_total(self) -> Decimal:
+        """What recipients passed on under their own contracts (all further levels)."""
+        return sum((r.amount for r in self.rows if r.level > 1), start=ZERO)
 
     @property
     def own_total(self) -> Decimal:
@@ -556,19 +566,35 @@ class ProgrammeFlow:
 
     @property
     def paid_total(self) -> Decimal:
-        return sum((r.paid for r in self.rows if r.carrier), start=ZERO)
+        return sum((r.paid for r in self.rows if r.carrier and r.level == 1), start=ZERO)
+
+    @property
+    def levels(self) -> int:
+        """How many levels of forwarding the year has (0 without any contract)."""
+        return max((r.level for r in self.rows if r.carrier), default=0)
 
     def per_carrier(self) -> list[tuple[str, Decimal, Decimal]]:
+        """First-level recipients of the body: (name, forwarded, paid)."""
         totals: dict[str, list[Decimal]] = {}
         for r in self.rows:
-            if r.carrier:
+            if r.carrier and r.level == 1:
                 t = totals.setdefault(r.carrier, [ZERO, ZERO])
                 t[0] += r.amount
                 t[1] += r.paid
         return [(name, a, p) for name, (a, p) in sorted(totals.items())]
 
+    def onward_links(self) -> list[tuple[int, str, str, Decimal]]:
+        """Onward forwarding summed per (level, forwarder, recipient), all modules together."""
+        totals: dict[tuple[int, str, str], Decimal] = {}
+        for r in self.rows:
+            if r.level > 1 and r.carrier and r.forwarder:
+                key = (r.level, r.forwarder, r.carrier)
+                totals[key] = totals.get(key, ZERO) + r.amount
+        return [(level, source, target, amount) for (level, source, target), amount in sorted(totals.items())]
+
     def diagram(self) -> tuple[list[FlowNode], list[FlowLink]]:
-        """Nodes and links of the flow: Land → module → own posts / forwarding → carrier → paid / open."""
+        """Nodes and links of the flow: Land → module → own posts / forwarding → recipient → paid / open,
+        and each recipient's onward forwarding level by level (level 2 beside paid / open, level 3 after it …)."""
 
         nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
         links = []
@@ -578,7 +604,7 @@ class ProgrammeFlow:
         own = {r.module: r.amount for r in self.rows if r.carrier is None}
         fwd: dict[str, Decimal] = {}
         for r in self.rows:
-            if r.carrier:
+            if r.carrier and r.level == 1:
                 fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
         if self.own_total:
             nodes.append(FlowNode("own", _("eigene Stellen (Körperschaft)"), self.own_total, 2))
@@ -602,13 +628,24 @@ class ProgrammeFlow:
                 links.append(FlowLink(f"c:{name}", "paid", paid))
             if amount - paid:
                 links.append(FlowLink(f"c:{name}", "open", amount - paid))
+        received: dict[str, Decimal] = {}
+        for level, _source, target, amount in self.onward_links():
+            key = f"c{level}:{target}"
+            received[key] = received.get(key, ZERO) + amount
+        for level, source, target, amount in self.onward_links():
+            key = f"c{level}:{target}"
+            if not any(n.key == key for n in nodes):
+                label = _("%(name)s (Stufe %(level)s)") % {"name": target, "level": level}
+                nodes.append(FlowNode(key, label, received[key], level + 2))
+            source_key = f"c:{source}" if level == 2 else f"c{level - 1}:{source}"
+            links.append(FlowLink(source_key, key, amount))
         return nodes, links
 
     def link_rows(self) -> list[tuple[StrOrPromise, StrOrPromise, Decimal]]:
         """The diagram's bands as (from, to, amount), for the table beside it."""
         nodes, links = self.diagram()
         labels = {n.key: n.label for n in nodes}
-        return [(labels[link.source], labels[link.target], link.amount) for link in links]
+        return [(labels[link.source], labels[link.target], link.amount) for link in links if link.source in labels]
 
     def svg(self) -> str:
 
@@ -617,10 +654,12 @@ class ProgrammeFlow:
 
 
 def programme_flow(*, year: int) -> ProgrammeFlow:
-    """Land → county per module → own posts vs. forwarded → per carrier → paid so far, in three queries.
+    """Land → county per module → own posts vs. forwarded → per recipient → paid so far, and the
+    recipients' onward forwarding at every level, in three queries.
 
-    Own posts receive what the module's notices leave after forwarding (granted − forwarded). Drafts
-    (a prepared year) are left out: no notice, no contract yet."""
+    Own posts receive what the module's notices leave after the body's own forwarding (granted −
+    forwarded at level 1); onward contracts pass on part of that money and are never counted twice.
+    Drafts (a prepared year) are left out: no notice, no contract yet."""
     granted: dict[str, Decimal] = {}
     for row in (
         GrantNotice.objects.filter(period_start__year=year, programme__module__isnull=False, is_draft=False)
@@ -633,12 +672,21 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
     contracts = (
         ForwardingContract.objects.filter(year=year, grant__programme__module__isnull=False, is_draft=False)
         .in_force()
-        .values("grant__programme__short_name", "carrier__short_name", "carrier__name")
+        .values(
+            "grant__programme__short_name",
+            "carrier__short_name",
+            "carrier__name",
+            "level",
+            "upstream__carrier__short_name",
+            "upstream__carrier__name",
+        )
         .annotate(total=Sum("amount"))
     )
     paid = {
         (r["contract__grant__programme__short_name"], r["contract__carrier__name"]): round_money(r["total"])
-        for r in CarrierPayment.objects.filter(contract__year=year, paid_on__isnull=False)
+        for r in CarrierPayment.objects.filter(
+            contract__year=year, contract__upstream__isnull=True, paid_on__isnull=False
+        )
         .in_force()
         .values("contract__grant__programme__short_name", "contract__carrier__name")
         .annotate(total=Sum("amount"))
@@ -648,11 +696,15 @@ def programme_flow(*, year: int) -> ProgrammeFlow:
     for r in contracts:
         module, name = r["grant__programme__short_name"], r["carrier__name"]
         amount = round_money(r["total"])
-        forwarded[module] = forwarded.get(module, ZERO) + amount
-        rows.append(FlowRow(module, r["carrier__short_name"] or name, amount, paid.get((module, name), ZERO)))
+        if r["level"] == 1:
+            forwarded[module] = forwarded.get(module, ZERO) + amount
+            rows.append(FlowRow(module, r["carrier__short_name"] or name, amount, paid.get((module, name), ZERO)))
+        else:
+            forwarder = r["upstream__carrier__short_name"] or r["upstream__carrier__name"]
+            rows.append(FlowRow(module, r["carrier__short_name"] or name, amount, ZERO, r["level"], forwarder))
     for module, amount in granted.items():
         rows.append(FlowRow(module, None, amount - forwarded.get(module, ZERO), ZERO))
-    rows.sort(key=lambda r: (r.module, r.carrier is not None, r.carrier or ""))
+    rows.sort(key=lambda r: (r.module, r.carrier is not None, r.level, r.forwarder or "", r.carrier or ""))
     return ProgrammeFlow(year, granted, rows)
 
 

@@ -42,6 +42,7 @@ from kim.cancellation import clean_reason, mark_cancelled
 from kim.models import Role, User
 from kim.money import ZERO, format_euro, round_money
 from kim.periods import year_end, year_start, year_units
+from kim.selectors import body_current
 from kim.services import apply_fields, save_validated
 from kim.versioning import check_version
 from modules.models import Post
@@ -180,7 +181,13 @@ def year_prepare(*, source_year: int, user: User | None = None, dry_run: bool = 
                         GrantAllocation(grant=grant, post=alloc.post, fte=alloc.fte, start=start, end=end), user=user
                     )
                 )
-        contracts = ForwardingContract.objects.filter(year=source_year).in_force().select_related("post", "carrier")
+        # onward contracts are the recipients' own agreements: they are not carried into a prepared year
+        contracts = (
+            ForwardingContract.objects.first_level()
+            .in_force()
+            .filter(year=source_year)
+            .select_related("post", "carrier")
+        )
         for source in contracts:
             period = _post_period(source.post, year)
             new_grant = new_grants.get(source.grant_id)
@@ -298,6 +305,17 @@ def carrier_payment_cancel(
 # ---------------------------------------------------------------- proof of use
 
 
+def proof_addressee(obligation: ProofObligation) -> int | None:
+    """Who checks a proof of use: along a forwarding chain each recipient proves to the one it
+    received the money from (the body for its own contracts); the body proves to the authority."""
+    if obligation.kind == ProofKind.CARRIER and obligation.contract is not None:
+        upstream = obligation.contract.upstream
+        return upstream.carrier_id if upstream is not None else body_current().organisation_id
+    if obligation.grant is not None:
+        return obligation.grant.authority_id
+    return None
+
+
 def proof_obligation_save(
     *,
     kind: str,
@@ -311,6 +329,7 @@ def proof_obligation_save(
     with transaction.atomic():
         obligation = obligation or ProofObligation(kind=kind, contract=contract, grant=grant)
         apply_fields(obligation, data)
+        obligation.proves_to_id = proof_addressee(obligation)
         period_end = obligation.period_end
         if obligation.due_on is not None and obligation.due_on < period_end:
             raise ValidationError(

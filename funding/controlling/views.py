@@ -390,7 +390,7 @@ class ProofDetailView(ScopedDetailView):
     template_name = "funding/controlling/proof_detail.html"
 
     def optimise(self, qs):
-        return qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by")
+        return qs.select_related("contract__carrier", "contract__post", "grant__programme", "checked_by", "proves_to")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

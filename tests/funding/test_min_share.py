@@ -40,3 +40,72 @@ def test_without_a_minimum_nothing_is_flagged():
     programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2), min_share_fte=None)
     f.CarrierPostFactory(module=programme.module, fte=D("0.25"))
     assert min_share_findings(year=2021) == []
+
+
+# --- on the post and occupancy pages (the check lives in funding, registered for the modules pages) ---
+
+
+@pytest.fixture
+def admin_client(client, a46_user):
+    client.force_login(a46_user)
+    return client
+
+
+def post_form(module, employer, fte: str) -> dict:
+    return {
+        "module": module.pk,
+        "title": "Case Management Monschau",
+        "category": "case_management",
+        "fte": fte,
+        "employer": employer.pk,
+        "place": "",
+        "pay_grade": "S 12",
+        "start": "01.01.2021",
+        "end": "",
+        "notes": "",
+    }
+
+
+POST_WARNING = (
+    "Stelle „Case Management Monschau“ mit 0,4 VZÄ liegt unter dem Mindestanteil von 0,5 VZÄ des Programms KIM Modul 2."
+)
+
+
+def test_saving_a_0_4_post_warns_naming_the_programme_and_saves_it(admin_client, carrier_a):
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2), min_share_fte=D("0.5"))
+    response = admin_client.post(
+        reverse("modules:post_create"), post_form(programme.module, carrier_a, "0,4"), follow=True
+    )
+    assert response.status_code == 200
+    # a warning, not a refusal: the post is saved, the message names the programme
+    shown = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert ("warning", POST_WARNING) in shown
+    post = response.context["object"]
+    assert post.fte == D("0.400")
+    # and the post's page keeps flagging it
+    response = admin_client.get(reverse("modules:post_detail", args=[post.pk]))
+    assert response.context["warnings"] == [POST_WARNING]
+    assert POST_WARNING in response.content.decode()
+
+
+def test_a_0_5_post_is_not_flagged_and_a_0_3_occupancy_is(admin_client, carrier_a):
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2), min_share_fte=D("0.5"))
+    post = f.CarrierPostFactory(module=programme.module, employer=carrier_a, fte=D("0.5"), title="CM Roetgen")
+    assert admin_client.get(reverse("modules:post_detail", args=[post.pk])).context["warnings"] == []
+    response = admin_client.post(
+        reverse("modules:occupancy_create", args=[post.pk]),
+        {"start": "01.01.2021", "end": "31.12.2021", "fte": "0,3"},
+        follow=True,
+    )
+    expected = "Besetzung der Stelle „CM Roetgen“ mit 0,3 VZÄ liegt unter dem Mindestanteil von 0,5 VZÄ des Programms KIM Modul 2."
+    assert ("warning", expected) in [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert post.occupancies.get().fte == D("0.300")  # saved, only flagged
+    assert admin_client.get(reverse("modules:post_detail", args=[post.pk])).context["warnings"] == [expected]
+
+
+def test_a_post_of_a_programme_without_minimum_saves_without_warning(admin_client, carrier_a):
+    programme = f.KimProgrammeFactory(module=f.ModuleFactory(number=2), min_share_fte=None)
+    response = admin_client.post(
+        reverse("modules:post_create"), post_form(programme.module, carrier_a, "0,4"), follow=True
+    )
+    assert [m for m in response.context["messages"] if m.level_tag == "warning"] == []

@@ -186,7 +186,9 @@ def test_forwarding_for_a_county_post_is_refused(paper_2020_0354):
     with pytest.raises(ValidationError) as excinfo:
         forwarding_save(data={"grant": paper_2020_0354.grant, "post": paper_2020_0354.coordination_post, **YEAR_2021})
 
-    assert messages(excinfo, "post") == ["Weitergeleitet wird nur für Stellen bei einem Träger."]
+    assert messages(excinfo, "post") == [
+        "Weitergeleitet wird nur für Stellen bei einem Träger oder einer kreisangehörigen Kommune."
+    ]
 
 
 def test_forwarding_without_a_cost_plan_of_the_carrier_is_refused(paper_2020_0354):
@@ -555,7 +557,9 @@ def test_a_cost_plan_is_refused_for_a_county_post(paper_2020_0354):
             }
         )
 
-    assert messages(excinfo, "post") == ["Kostenpläne gibt es nur für Stellen bei Trägern."]
+    assert messages(excinfo, "post") == [
+        "Kostenpläne gibt es nur für Stellen bei Trägern und kreisangehörigen Kommunen."
+    ]
 
 
 def test_a_second_cost_plan_for_the_same_post_and_year_is_refused(paper_2020_0354):

@@ -163,6 +163,7 @@ OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
         _first("funding.GrantAllocation")
     ),
     "funding:forwarding_edit": lambda: {"pk": _first("funding.ForwardingContract").pk},
+    "funding:forwarding_onward_create": lambda: {"pk": _first("funding.ForwardingContract").pk},
     "funding:costplan_edit": lambda: {"pk": _first("funding.CostPlan").pk},
     "funding:request_edit": lambda: {"pk": _first("funding.OwnShareRequest").pk},
     "funding:budget_edit": lambda: {"pk": _first("funding.BudgetLine").pk},

@@ -55,7 +55,7 @@ def test_post_save_refuses_an_umbrella_as_employer(ag_wohlfahrt):
             }
         )
     assert messages(excinfo, "employer") == [
-        "Anstellungsträger kann nur die Körperschaft (Kreis/Stadt), ein Amt oder ein Träger sein."
+        "Anstellungsträger kann nur die Körperschaft (Kreis/Stadt), ein Amt, ein Träger oder eine kreisangehörige Kommune sein."
     ]
     assert not Post.objects.exists()
 
