@@ -314,9 +314,8 @@ def test_duplicate_forwarding_contract_is_reported_at_the_start(admin_client, pa
     }
     response = admin_client.post(reverse("funding:forwarding_create"), data)
     assert response.status_code == 200
-    # the unique rule holds for the body's own contracts (onward ones share the post); the service names the clash
     assert field_errors(response, "start") == [
-        "Für diese Stelle besteht im Zeitraum bereits der Vertrag „Caritas – Case Management Eschweiler 2021“."
+        "Für diese Stelle beginnt an diesem Tag bereits ein Weiterleitungsvertrag."
     ]
     assert non_field_errors(response) == []
     assert ForwardingContract.objects.count() == 5
