@@ -21,9 +21,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
-from committee.models import AgendaItem, Attachment, Committee, Consultation, Meeting, Paper, PaperStatus
+from committee.models import (
+    AgendaItem,
+    Attachment,
+    Committee,
+    CommitteeKind,
+    Consultation,
+    Meeting,
+    Paper,
+    PaperStatus,
+)
 from committee.pdf import paper_pdf
-from kim.models import Organisation
+from kim.models import BodyKind, Organisation
 from kim.selectors import body_current
 from kim.uploads import serve_private_file
 
@@ -119,6 +128,32 @@ def body_json(org: Organisation, u: Urls) -> dict:
     }
 
 
+# OParl 1.1 Organization: organizationType is the rough category (every committee of the body is a
+# "Gremium"); classification the kind, as precise as possible and in German whatever the interface
+# language: the council and the main committee by the body's own words (GO NRW / KrO NRW, StädteRegion).
+COUNCIL_NAMES: dict[str, str] = {
+    BodyKind.COUNTY: "Kreistag",
+    BodyKind.CITY: "Rat",
+    BodyKind.STAEDTEREGION: "Städteregionstag",
+}
+MAIN_COMMITTEE_NAMES: dict[str, str] = {
+    BodyKind.COUNTY: "Kreisausschuss",
+    BodyKind.CITY: "Hauptausschuss",
+    BodyKind.STAEDTEREGION: "Städteregionsausschuss",
+}
+
+
+def oparl_classification(kind: str, body_kind: str) -> str:
+    """The committee kind as OParl's ``classification`` (body_kind: kim.models.BodyKind, "" if not set up)."""
+    if kind == CommitteeKind.COUNCIL:
+        return COUNCIL_NAMES.get(body_kind, "Kreistag")
+    if kind == CommitteeKind.MAIN_COMMITTEE:
+        return MAIN_COMMITTEE_NAMES.get(body_kind, "Kreisausschuss")
+    if kind == CommitteeKind.INTEGRATION_COUNCIL:
+        return "Integrationsrat"
+    return "Ausschuss"
+
+
 def organization_json(committee: Committee, u: Urls) -> dict:
     data = _base(committee, "Organization", u("organization", committee.pk))
     if committee.deleted:
@@ -129,7 +164,7 @@ def organization_json(committee: Committee, u: Urls) -> dict:
             "name": committee.name,
             "shortName": committee.short_name or committee.name,
             "organizationType": "Gremium",
-            "classification": "Ausschuss",
+            "classification": oparl_classification(committee.kind, body_current().kind),
             "meeting": u("organization_meeting", committee.pk),
         }
     )

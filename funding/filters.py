@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from funding.models import (
     BudgetKind,
     BudgetLine,
+    CarrierPayment,
     CostPlan,
     ForwardingContract,
     GrantNotice,
@@ -63,6 +64,39 @@ class ForwardingFilter(YearFilterMixin):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(post__title__icontains=value))
+
+
+class CarrierPaymentFilter(django_filters.FilterSet):
+    """The instalments to the carriers: by contract year, recipient, paid or open, cancelled or in force."""
+
+    year = YearFilter(field_name="contract__year", label=_("Jahr"))
+    carrier = django_filters.ModelChoiceFilter(
+        field_name="contract__carrier", queryset=recipients_for, label=_("Empfänger"), empty_label=_("alle")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=(("open", _("offen")), ("paid", _("gezahlt"))),
+        method="filter_status",
+        label=_("Zahlung"),
+        empty_label=_("alle"),
+    )
+    storno = django_filters.ChoiceFilter(
+        choices=(("in_force", _("ohne stornierte")), ("cancelled", _("nur stornierte"))),
+        method="filter_storno",
+        label=_("Storno"),
+        empty_label=_("alle"),
+    )
+
+    class Meta:
+        model = CarrierPayment
+        fields = ["year", "carrier", "status", "storno"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(paid_on__isnull=value == "open")
+
+    def filter_storno(self, queryset, name, value):
+        if value == "cancelled":
+            return queryset.filter(Q(cancelled_at__isnull=False) | Q(contract__cancelled_at__isnull=False))
+        return queryset.filter(cancelled_at__isnull=True, contract__cancelled_at__isnull=True)
 
 
 class CostPlanFilter(YearFilterMixin):

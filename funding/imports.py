@@ -462,7 +462,8 @@ class PaymentImport(ImportKind):
 
     def prepare(self) -> None:
         self.posts = posts_by_key()
-        self.contracts = {(c.post_id, c.start): c for c in ForwardingContract.objects.in_force()}
+        # the body's own contracts, as in the contract import (an onward contract may share post and start)
+        self.contracts = {(c.post_id, c.start): c for c in ForwardingContract.objects.first_level().in_force()}
         self.existing = {(p.contract_id, p.due_on): p for p in CarrierPayment.objects.in_force()}
         self.years: set[int] = set()
 

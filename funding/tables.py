@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import CostPlan, ForwardingContract, GrantNotice, Programme, Rate
+from funding.models import CarrierPayment, CostPlan, ForwardingContract, GrantNotice, Programme, Rate
 from kim.exports import Column
 from kim.money import format_euro
 from kim.tables import EuroColumn, FTEColumn, GermanDateColumn, NumberColumn, YearColumn
@@ -92,6 +94,45 @@ class ForwardingTable(tables.Table):
 
     def render_amount(self, value, record):
         return amount_or_cancelled(value, record)
+
+
+class CarrierPaymentTable(tables.Table):
+    """The instalments to the carriers. The exported columns are exactly those of the payment import
+    (funding.imports.PaymentImport): the export re-imports unchanged; recipient and state are shown only."""
+
+    module = NumberColumn(accessor="contract__post__module__number", verbose_name=_("Modul"))
+    post = tables.Column(
+        accessor="contract__post__title",
+        verbose_name=_("Stelle"),
+        linkify=lambda record: reverse("funding:controlling_contract_payments", args=[record.contract_id]),
+    )
+    carrier = tables.Column(accessor="contract__carrier", verbose_name=_("Empfänger"), exclude_from_export=True)
+    contract_start = GermanDateColumn(accessor="contract__start", verbose_name=_("Vertrag ab"))
+    due_on = GermanDateColumn(verbose_name=_("fällig am"))
+    amount = EuroColumn(verbose_name=_("Betrag"))
+    paid_on = GermanDateColumn(verbose_name=_("gezahlt am"), default="–")
+    state = tables.Column(
+        accessor="pk", verbose_name=_("Stand"), orderable=False, exclude_from_export=True, empty_values=()
+    )
+
+    class Meta:
+        model = CarrierPayment
+        fields = ["module", "post", "carrier", "contract_start", "due_on", "amount", "paid_on", "state"]
+        empty_text = _("Keine Abschläge gefunden.")
+
+    def render_amount(self, value, record):
+        return amount_or_cancelled(value, record)
+
+    def render_state(self, record):
+        if record.cancelled_at is not None:
+            return format_html('<span class="badge danger">{}</span>', _("storniert"))
+        if record.contract.cancelled_at is not None:
+            return format_html('<span class="badge danger">{}</span>', _("Vertrag storniert"))
+        if record.paid_on:
+            return _("gezahlt")
+        if record.due_on < timezone.localdate():
+            return format_html('<span class="badge warn">{}</span>', _("überfällig"))
+        return _("offen")
 
 
 class CostPlanTable(tables.Table):

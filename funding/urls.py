@@ -53,6 +53,7 @@ urlpatterns = [
     path("controlling/", controlling_views.ControllingIndexView.as_view(), name="controlling"),
     path("controlling/jahr-vorbereiten/", controlling_views.YearPrepareView.as_view(), name="controlling_year"),
     path("zahlungen/", controlling_views.PaymentOverviewView.as_view(), name="controlling_payments"),
+    path("zahlungen/liste/", controlling_views.CarrierPaymentListView.as_view(), name="controlling_payment_list"),
     path(
         "zahlungen/bescheid/<int:pk>/eingang/neu/",
         controlling_views.LandReceiptCreateView.as_view(),

@@ -344,6 +344,7 @@ P["overview:data_export"] = (
 P["funding:controlling"] = (NONE, STAFF_READ)
 P["funding:controlling_year"] = (NONE, A46_WRITE)
 P["funding:controlling_payments"] = (NONE, READ_ALL)
+P["funding:controlling_payment_list"] = (NONE, READ_ALL)
 P["funding:controlling_receipt_create"] = (pk("grant"), A46_WRITE_ON_STAFF)
 P["funding:controlling_contract_payments"] = (pk("contract"), CARRIER_OWN)
 P["funding:controlling_payment_create"] = (pk("contract"), A46_WRITE_ON_OWN)

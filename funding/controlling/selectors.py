@@ -128,6 +128,24 @@ def payment_totals(
     )
 
 
+class PaymentListTotals(TypedDict):
+    count: int
+    planned: Decimal
+    paid: Decimal
+    open: Decimal
+
+
+def payment_list_totals(*, payments: QuerySet[CarrierPayment]) -> PaymentListTotals:
+    """Number and sums of the given instalments in one query: planned or paid (all), paid (with a payment
+    date) and still open (planned − paid). The caller passes the instalments in force."""
+    row = payments.order_by().aggregate(
+        n=Count("pk"), planned=Sum("amount"), paid=Sum("amount", filter=Q(paid_on__isnull=False))
+    )
+    planned = round_money(row["planned"] or ZERO)
+    paid = round_money(row["paid"] or ZERO)
+    return {"count": row["n"], "planned": planned, "paid": paid, "open": planned - paid}
+
+
 def overdue_payments(
     *, today: date | None = None, contracts: QuerySet[ForwardingContract] | None = None
 ) -> QuerySet[CarrierPayment]:

@@ -39,7 +39,7 @@ from funding.controlling.forms import (
     WhatIfForm,
     YearPrepareForm,
 )
-from funding.filters import ProofFilter
+from funding.filters import CarrierPaymentFilter, ProofFilter
 from funding.models import (
     CarrierPayment,
     ForwardingContract,
@@ -52,7 +52,7 @@ from funding.models import (
     ProofStatus,
 )
 from funding.selectors import grant_entitlement_differences, min_share_findings
-from funding.tables import ProofTable
+from funding.tables import CarrierPaymentTable, ProofTable
 from kim.cancel_views import CancelView
 from kim.exports import EXPORT_FORMATS, Column, Sheet, export_links, export_response, report_export_response
 from kim.http import AuthenticatedHttpRequest
@@ -270,6 +270,45 @@ class PaymentOverviewView(RoleRequiredMixin, TemplateView):
             }
         )
         return ctx
+
+
+class CarrierPaymentListView(ScopedTableView):
+    """Every instalment to the recipients (carriers and municipalities), cancelled ones struck through. The
+    export holds the rows the payment import takes (funding.imports.PaymentImport, same columns): instalments
+    in force of the body's own contracts in force, so exporting and re-importing changes nothing."""
+
+    model = CarrierPayment
+    table_class = CarrierPaymentTable
+    filterset_class = CarrierPaymentFilter
+    title = _("Abschläge an die Träger")
+    template_name = "funding/controlling/payment_list.html"
+    exporting = False
+
+    def optimise(self, qs):
+        return qs.select_related("contract__post__module", "contract__carrier", "cancelled_by").order_by(
+            "contract__year", "due_on", "pk"
+        )
+
+    def export(self, fmt: str) -> HttpResponse:
+        self.exporting = True
+        return super().export(fmt)
+
+    def get_table_data(self):
+        data = super().get_table_data()
+        if self.exporting:
+            return importable_payments(data)
+        return data
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["totals"] = cs.payment_list_totals(payments=importable_payments(self.object_list))
+        ctx["left_out"] = self.object_list.count() - ctx["totals"]["count"]
+        return ctx
+
+
+def importable_payments(payments):
+    """The instalments the payment import matches: in force, of a first-level contract in force."""
+    return payments.in_force().filter(contract__cancelled_at__isnull=True, contract__upstream__isnull=True)
 
 
 class ContractPaymentsView(ScopedDetailView):

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from committee import services
-from committee.models import AgendaItem, Committee, Meeting, Paper
+from committee.models import AgendaItem, Committee, CommitteeKind, Meeting, Paper
+from kim.models import Body, BodyKind
 from tests.committee.conftest import make_paper
 
 pytestmark = pytest.mark.django_db
@@ -356,3 +357,42 @@ def test_consultations_and_agenda_items_point_at_each_other_in_lists_and_details
     # the preliminary consultation's meeting is not on this agenda: no link from it
     preliminary = next(c for c in paper["consultation"] if not c["authoritative"])
     assert preliminary.get("agendaItem") != item["id"]
+
+
+@pytest.mark.parametrize(
+    ("body_kind", "expected"),
+    [
+        (
+            BodyKind.COUNTY,
+            {"Sozialausschuss": "Ausschuss", "KA": "Kreisausschuss", "KT": "Kreistag", "IR": "Integrationsrat"},
+        ),
+        (BodyKind.CITY, {"Sozialausschuss": "Ausschuss", "KA": "Hauptausschuss", "KT": "Rat", "IR": "Integrationsrat"}),
+        (
+            BodyKind.STAEDTEREGION,
+            {
+                "Sozialausschuss": "Ausschuss",
+                "KA": "Städteregionsausschuss",
+                "KT": "Städteregionstag",
+                "IR": "Integrationsrat",
+            },
+        ),
+    ],
+)
+def test_an_organization_publishes_the_committee_kind_as_its_classification(client, county, body_kind, expected):
+    """OParl 1.1 Organization: organizationType "Gremium", classification the kind as precisely as the
+    body names it (a city's main committee is its Hauptausschuss, its council the Rat)."""
+    Body.objects.create(name=county.name, short_name="Beispiel", kind=body_kind, organisation=county)
+    for short, kind in (
+        ("Sozialausschuss", CommitteeKind.COMMITTEE),
+        ("KA", CommitteeKind.MAIN_COMMITTEE),
+        ("KT", CommitteeKind.COUNCIL),
+        ("IR", CommitteeKind.INTEGRATION_COUNCIL),
+    ):
+        Committee.objects.create(body=county, slug=short.lower(), name=f"Gremium {short}", short_name=short, kind=kind)
+    organizations = get(client, f"/oparl/v1.1/body/{county.pk}/organization/")["data"]
+    for org in organizations:
+        check(org, "Organization")
+    assert {o["shortName"]: o["classification"] for o in organizations} == expected
+    assert {o["organizationType"] for o in organizations} == {"Gremium"}
+    detail = get(client, organizations[0]["id"])
+    assert detail["classification"] == expected[detail["shortName"]]

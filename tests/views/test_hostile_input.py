@@ -94,6 +94,7 @@ def test_hostile_filter_parameters_never_give_a_500(admin_client):
         "funding:budget_list",
         "funding:rate_list",
         "funding:request_list",
+        "funding:controlling_payment_list",
         "kim:carrier_list",
     ):
         for value in HOSTILE:
@@ -108,6 +109,7 @@ def test_hostile_filter_parameters_never_give_a_500(admin_client):
                     "employer": value,
                     "status": value,
                     "kind": value,
+                    "storno": value,
                     "sort": value,
                     "page": value,
                 },

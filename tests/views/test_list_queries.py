@@ -104,6 +104,29 @@ def add_cancelled_forwarding(i: int) -> None:
     forwarding_cancel(contract=contract, reason="doppelt erfasst", version=contract.version, user=f.A46UserFactory())
 
 
+def add_payment(i: int) -> None:
+    """A paid instalment of a contract of its own carrier."""
+    from funding.controlling.services import carrier_payment_save
+
+    add_forwarding(i)
+    contract = ForwardingContract.objects.get(grant__reference=f"AZ-{i}")
+    carrier_payment_save(
+        contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("27500.00"), "paid_on": date(2021, 1, 20)}
+    )
+
+
+def add_cancelled_payment(i: int) -> None:
+    """An open instalment and a cancelled one: struck through with who cancelled it, without a query per row
+    (the export holds the open one only: a cancelled instalment is not re-imported)."""
+    from funding.controlling.services import carrier_payment_cancel, carrier_payment_save
+
+    add_forwarding(i)
+    contract = ForwardingContract.objects.get(grant__reference=f"AZ-{i}")
+    carrier_payment_save(contract=contract, data={"due_on": date(2021, 7, 15), "amount": D("27500.00")})
+    payment = carrier_payment_save(contract=contract, data={"due_on": date(2021, 1, 15), "amount": D("100.00")})
+    carrier_payment_cancel(payment=payment, reason="doppelt erfasst", version=payment.version, user=f.A46UserFactory())
+
+
 LISTS = [
     ("modules:post_list", add_post),
     ("kim:carrier_list", add_carrier),
@@ -118,6 +141,8 @@ LISTS = [
     ("funding:programme_list", add_programme),
     ("modules:costrate_list", add_cost_rate),
     ("funding:forwarding_list", add_cancelled_forwarding),
+    ("funding:controlling_payment_list", add_payment),
+    ("funding:controlling_payment_list", add_cancelled_payment),
 ]
 
 
