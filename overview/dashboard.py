@@ -155,7 +155,20 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
         "overdue_payments": controlling_selectors.overdue_payments().count(),
-        "timelines": controlling_selectors.post_timelines(flagged_only=True),
+        **dashboard_timelines(),
+    }
+
+
+DASHBOARD_TIMELINES = 20
+
+
+def dashboard_timelines() -> dict[str, Any]:
+    """The most urgent post timelines (at most ``DASHBOARD_TIMELINES``; a county has several hundred
+    flagged posts) and how many are flagged in total; the page links to all of them."""
+    flagged = controlling_selectors.post_timelines(flagged_only=True)
+    return {
+        "timelines": controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES),
+        "timelines_total": len(flagged),
     }
 
 
