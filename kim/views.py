@@ -237,9 +237,11 @@ class ScopedTableView(
             key = list_cache.body_key(request, f"{type(self).__module__}.{type(self).__qualname__}")
             html = list_cache.get_body(key)
             if html is not None:  # no filter, no table, no count: the body as rendered before
-                self.object_list = self.model._default_manager.none()  # for the template names; no query
-                return self.render_to_response(
-                    {"view": self, "title": self.get_title(), "list_body": mark_safe(html)}  # noqa: S308 – our render
+                return self.response_class(
+                    request=request,
+                    template=[self.template_name],
+                    context={"view": self, "title": self.get_title(), "list_body": mark_safe(html)},  # noqa: S308 – our render
+                    using=self.template_engine,
                 )
             self.list_body_key = key
         return super().get(request, *args, **kwargs)
