@@ -123,6 +123,19 @@ def cached_todo_context(*, role: str, stamp: str) -> dict[str, Any]:
     )
 
 
+def dashboard_todo_html(todo: dict[str, Any], *, role: str, stamp: str) -> str:
+    """The "Zu erledigen" card rendered once per change stamp, role, day and language (the same key as
+    ``cached_todo_context``): at county scale it lists the missing months of about a hundred carriers,
+    a link and a plural each, which cost more per request than everything else of the cached page."""
+    html = figure_cache.cached(
+        "dashboard-todo-html",
+        (role, date.today().isoformat()),
+        lambda: render_to_string("dashboard/_todo.html", {"todo": todo}),
+        stamp=stamp,
+    )
+    return mark_safe(html)  # our own autoescaped render, kept as it was
+
+
 def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
     modules, stichtag = posts_summary_by_module(year=year)
     funding = selectors.funding_by_module(year=year)
