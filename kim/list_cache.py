@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.forms import BaseForm, ModelChoiceField
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -43,6 +44,24 @@ def body_key(request: HttpRequest, view_name: str, *, stamp: str | None = None) 
         )
     )
     return "kim:list-body:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cache_model_choices(form: BaseForm, request: HttpRequest, view_name: str, *, stamp: str) -> None:
+    """The options of the form's model choice fields (employers, places, modules) from the cache,
+    per field, scope, language and stamp: a new address (another page, sort or filter) on unchanged
+    data renders the filter form without its choice queries. Only what is shown is cached, as
+    (value, label) text; a submitted value is still checked against the field's own scoped queryset."""
+    user = request.user
+    for name, field in form.fields.items():
+        if not isinstance(field, ModelChoiceField):
+            continue
+        raw = repr((view_name, name, role_key(user), getattr(user, "organisation_id", None), get_language(), stamp))
+        key = "kim:list-choices:" + hashlib.sha256(raw.encode()).hexdigest()
+        options = cache.get(key)
+        if options is None:
+            options = [(str(value), str(label)) for value, label in field.widget.choices]
+            cache.set(key, options, CACHE_SECONDS)
+        field.widget.choices = options  # shown only; the field still validates against its queryset
 
 
 def get_body(key: str) -> str | None:

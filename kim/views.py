@@ -29,6 +29,7 @@ from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from kim import list_cache
 from kim.exports import Column, export_response
+from kim.figure_cache import data_stamp
 from kim.forms import VersionForm, apply_service_errors, harmonise_empty_choices
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
@@ -231,10 +232,12 @@ class ScopedTableView(
     # stamp's tables, the address, the role, the organisation and the language.
     cache_body = False
     list_body_key: str | None = None
+    stamp = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.cache_body and "export" not in request.GET:
-            key = list_cache.body_key(request, f"{type(self).__module__}.{type(self).__qualname__}")
+            self.stamp = data_stamp()
+            key = list_cache.body_key(request, self.list_body_view_name(), stamp=self.stamp)
             html = list_cache.get_body(key)
             if html is not None:  # no filter, no table, no count: the body as rendered before
                 return self.response_class(
@@ -245,6 +248,15 @@ class ScopedTableView(
                 )
             self.list_body_key = key
         return super().get(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
+        filterset = super().get_filterset(filterset_class)
+        if self.list_body_key is not None:  # the stamp is read: the filter's options from the cache too
+            list_cache.cache_model_choices(filterset.form, self.request, self.list_body_view_name(), stamp=self.stamp)
+        return filterset
+
+    def list_body_view_name(self) -> str:
+        return f"{type(self).__module__}.{type(self).__qualname__}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

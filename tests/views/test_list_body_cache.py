@@ -131,3 +131,21 @@ def test_the_export_is_never_served_from_the_body_cache(client, a46_user):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "CM Export" in response.content.decode("utf-8-sig")
+
+
+def test_another_address_on_unchanged_data_takes_the_filter_options_from_the_cache(client, a46_user, carrier_a):
+    from django.core.cache import cache
+
+    f.CarrierPostFactory(title="CM Auswahl", employer=carrier_a)
+    f.CarrierPostFactory(title="CM Andere Auswahl")
+    client.force_login(a46_user)
+    url = reverse("modules:post_list")
+    get(client, url)  # fills the options of employer, place and module
+    params = {"employer": str(carrier_a.pk), "sort": "title"}
+    warm_queries, warm = get(client, url, params)
+    cache.clear()
+    cold_queries, cold = get(client, url, params)
+    assert warm == cold  # same options, the chosen employer selected
+    assert f'<option value="{carrier_a.pk}" selected>' in warm
+    assert "CM Auswahl" in warm and "CM Andere Auswahl" not in warm
+    assert warm_queries < cold_queries
