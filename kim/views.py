@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import get_object_or_404, resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, View
@@ -26,7 +27,9 @@ from django_filters import FilterSet
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
+from kim import list_cache
 from kim.exports import Column, export_response
+from kim.figure_cache import data_stamp
 from kim.forms import VersionForm, apply_service_errors, harmonise_empty_choices
 from kim.history import history_with_changes
 from kim.http import AuthenticatedHttpRequest
@@ -224,9 +227,40 @@ class ScopedTableView(
 
     template_name = "generic/list.html"
     create_url_name: str | None = None
+    # Serve the rendered body (filter form, table, export links) from kim.list_cache while the data
+    # stamp is unchanged. Only for lists whose rows, columns and choices depend on nothing but the
+    # stamp's tables, the address, the role, the organisation and the language.
+    cache_body = False
+    list_body_key: str | None = None
+    stamp = ""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.cache_body and "export" not in request.GET:
+            self.stamp = data_stamp()
+            key = list_cache.body_key(request, self.list_body_view_name(), stamp=self.stamp)
+            html = list_cache.get_body(key)
+            if html is not None:  # no filter, no table, no count: the body as rendered before
+                return self.response_class(
+                    request=request,
+                    template=[self.template_name],
+                    context={"view": self, "title": self.get_title(), "list_body": mark_safe(html)},  # noqa: S308 – our render
+                    using=self.template_engine,
+                )
+            self.list_body_key = key
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
+        filterset = super().get_filterset(filterset_class)
+        if self.list_body_key is not None:  # the stamp is read: the filter's options from the cache too
+            list_cache.cache_model_choices(filterset.form, self.request, self.list_body_view_name(), stamp=self.stamp)
+        return filterset
+
+    def list_body_view_name(self) -> str:
+        return f"{type(self).__module__}.{type(self).__qualname__}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        ctx["list_body_key"] = self.list_body_key
         ctx["title"] = self.get_title()
         if self.create_url_name and role_key(self.request.user) == Role.ADMIN:
             ctx["create_url_name"] = self.create_url_name

@@ -28,6 +28,7 @@ class PostListView(ScopedTableView):
     filterset_class = PostFilter
     title = _("Stellen")
     create_url_name = "modules:post_create"
+    cache_body = True  # posts, modules, employers, places: all in the data stamp (kim.list_cache)
 
     def optimise(self, qs: QuerySet) -> QuerySet:
         return qs.select_related("module", "employer", "place")

@@ -123,6 +123,19 @@ def cached_todo_context(*, role: str, stamp: str) -> dict[str, Any]:
     )
 
 
+def dashboard_todo_html(todo: dict[str, Any], *, role: str, stamp: str) -> str:
+    """The "Zu erledigen" card rendered once per change stamp, role, day and language (the same key as
+    ``cached_todo_context``): at county scale it lists the missing months of about a hundred carriers,
+    a link and a plural each, which cost more per request than everything else of the cached page."""
+    html = figure_cache.cached(
+        "dashboard-todo-html",
+        (role, date.today().isoformat()),
+        lambda: render_to_string("dashboard/_todo.html", {"todo": todo}),
+        stamp=stamp,
+    )
+    return mark_safe(html)  # our own autoescaped render, kept as it was
+
+
 def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
     modules, stichtag = posts_summary_by_module(year=year)
     funding = selectors.funding_by_module(year=year)
@@ -155,7 +168,20 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
         "overdue_payments": controlling_selectors.overdue_payments().count(),
-        "timelines": controlling_selectors.post_timelines(flagged_only=True),
+        **dashboard_timelines(),
+    }
+
+
+DASHBOARD_TIMELINES = 20
+
+
+def dashboard_timelines() -> dict[str, Any]:
+    """The most urgent post timelines (at most ``DASHBOARD_TIMELINES``; a county has several hundred
+    flagged posts) and how many are flagged in total; the page links to all of them."""
+    flagged = controlling_selectors.post_timelines(flagged_only=True)
+    return {
+        "timelines": controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES),
+        "timelines_total": len(flagged),
     }
 
 

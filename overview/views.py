@@ -28,6 +28,7 @@ from overview.dashboard import (
     cached_todo_context,
     chosen_year,
     dashboard_body_html,
+    dashboard_todo_html,
     open_cases_chart,
 )
 from overview.data_export import carrier_export_zip
@@ -51,6 +52,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp))
     ctx.update({"years": years, "title": _("Übersicht"), "year_note": year_note})
     ctx["todo"] = cached_todo_context(role=str(role or ""), stamp=stamp)
+    ctx["todo_html"] = dashboard_todo_html(ctx["todo"], role=str(role or ""), stamp=stamp)
     ctx["body_html"] = dashboard_body_html(ctx, include_proofs=include_proofs, stamp=stamp)
     return render(request, "dashboard/index.html", ctx)
 

@@ -359,6 +359,25 @@ def post_timelines(
     return rows
 
 
+def most_urgent_timelines(rows: list[PostTimeline], limit: int) -> list[PostTimeline]:
+    """The ``limit`` most urgent of the flagged ``rows``: the smallest horizon first (funding or contract,
+    whichever ends sooner), then the earlier of the flagged end dates, then the list's own order (module,
+    title). The dashboard shows these and links to all timelines."""
+
+    def urgency(indexed: tuple[int, PostTimeline]) -> tuple[int, date, int]:
+        i, row = indexed
+        flagged = [
+            (horizon, end)
+            for horizon, end in ((row.funding_horizon, row.funding_end), (row.contract_horizon, row.contract_end))
+            if horizon is not None and end is not None
+        ]
+        horizon, end = min(flagged) if flagged else (10**6, date.max)
+        return horizon, end, i
+
+    ranked = sorted(enumerate(rows), key=urgency)[: max(limit, 0)]
+    return [row for _i, row in ranked]
+
+
 # ---------------------------------------------------------------- own-share top-up and what-if
 
 

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from kim import list_cache
 from kim.i18n import german
 from kim.money import format_decimal, format_euro, format_fte
 from kim.reversing import fast_reverse
@@ -68,6 +69,33 @@ def kim_table(context, table):
             return template.render(context)
     finally:
         del table.context
+
+
+class ListBodyNode(template.Node):
+    """``{% list_body %}…{% endlist_body %}``: the body of a list page, from kim.list_cache when the view
+    found it there (``list_body`` in the context), else rendered and stored under ``list_body_key``."""
+
+    child_nodelists = ("nodelist",)  # blocks inside stay overridable by the extending templates
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        cached = context.get("list_body")
+        if cached is not None:
+            return cached
+        html = self.nodelist.render(context)
+        key = context.get("list_body_key")
+        if key:
+            list_cache.store_body(key, str(html))
+        return html
+
+
+@register.tag("list_body")
+def list_body(parser, token) -> ListBodyNode:
+    nodelist = parser.parse(("endlist_body",))
+    parser.delete_first_token()
+    return ListBodyNode(nodelist)
 
 
 @register.simple_tag

@@ -183,3 +183,25 @@ def test_the_returns_part_of_the_stamp_changes_with_a_return_not_with_a_post(car
     assert owed() == [(carrier_a.name, 5)]
     with pytest.raises(ValueError):
         sub_stamp(data_stamp(), labels=RETURNS_STAMP)  # not read by the default stamp
+
+
+def test_the_todo_card_is_cached_as_html_and_follows_a_new_post_at_once(client, a46_user):
+    """The "Zu erledigen" card is rendered once per stamp: the page carries exactly the template's
+    rendering of the todo figures, and a carrier post saved shows its missing months on the next request."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from overview.dashboard import todo_context
+
+    client.force_login(a46_user)
+    url = reverse("dashboard")
+    first = client.get(url).content.decode()
+    assert "Träger Todo-Test" not in first
+    carrier = f.CarrierFactory(slug="traeger-todo", name="Träger Todo-Test", short_name="Träger Todo-Test")
+    today = timezone.localdate()
+    f.CarrierPostFactory(title="CM Todo", employer=carrier, start=date(today.year - 1, 1, 1), end=None)
+    page = client.get(url).content.decode()
+    assert "Träger Todo-Test" in page
+    again = client.get(url).content.decode()  # from the cache now
+    card = render_to_string("dashboard/_todo.html", {"todo": todo_context(role="admin", today=date.today())})
+    assert card.strip() and card in page and card in again

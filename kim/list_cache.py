@@ -1,0 +1,72 @@
+"""The rendered body of a list page (filter form, table, pagination, export links), cached per scope.
+
+A list page at county scale spends most of its time rendering: 25 table rows and the filter form
+with its choice lists (every employer, place and module), not in SQL. While no data the list reads
+has changed (``kim.figure_cache.data_stamp``: the newest history row of every domain table, one
+query; every write through the services leaves one) the same address gives the same HTML for
+everyone in the same scope, so a repeated request costs the stamp query and the page frame.
+
+The key names everything the body depends on: the view, the path, the address's parameters (sorted,
+so ``?a=1&b=2`` and ``?b=2&a=1`` share an entry), the user's role and organisation (a carrier's staff
+never get HTML rendered for another organisation or for A 46), the language, the stamp and the minute
+(the print line says when the list was printed). Views opt in with ``ScopedTableView.cache_body``;
+only lists whose rows and choices come from the stamp's tables (kim, modules, funding) may.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.forms import BaseForm, ModelChoiceField
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from kim.figure_cache import CACHE_SECONDS, data_stamp
+from kim.models import role_key
+
+
+def body_key(request: HttpRequest, view_name: str, *, stamp: str | None = None) -> str:
+    """The cache key of the list body for this request (reads the stamp: one query unless given)."""
+    user = request.user
+    params = sorted((name, tuple(values)) for name, values in request.GET.lists())
+    raw = repr(
+        (
+            view_name,
+            request.path,
+            params,
+            role_key(user),
+            getattr(user, "organisation_id", None),
+            get_language() or "",
+            data_stamp() if stamp is None else stamp,
+            timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        )
+    )
+    return "kim:list-body:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cache_model_choices(form: BaseForm, request: HttpRequest, view_name: str, *, stamp: str) -> None:
+    """The options of the form's model choice fields (employers, places, modules) from the cache,
+    per field, scope, language and stamp: a new address (another page, sort or filter) on unchanged
+    data renders the filter form without its choice queries. Only what is shown is cached, as
+    (value, label) text; a submitted value is still checked against the field's own scoped queryset."""
+    user = request.user
+    for name, field in form.fields.items():
+        if not isinstance(field, ModelChoiceField):
+            continue
+        raw = repr((view_name, name, role_key(user), getattr(user, "organisation_id", None), get_language(), stamp))
+        key = "kim:list-choices:" + hashlib.sha256(raw.encode()).hexdigest()
+        options = cache.get(key)
+        if options is None:
+            options = [(str(value), str(label)) for value, label in field.widget.choices]
+            cache.set(key, options, CACHE_SECONDS)
+        field.widget.choices = options  # shown only; the field still validates against its queryset
+
+
+def get_body(key: str) -> str | None:
+    return cache.get(key)
+
+
+def store_body(key: str, html: str) -> None:
+    cache.set(key, html, CACHE_SECONDS)
