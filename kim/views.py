@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
@@ -308,10 +309,11 @@ def prefill_from_query(form: BaseForm, query: QueryDict, names: Iterable[str]) -
             continue
         raw = field.widget.value_from_datadict(query, {}, form.add_prefix(name))
         try:
-            field.clean(raw)
+            value = field.clean(raw)
         except ValidationError:
             continue
-        form.initial[name] = raw
+        # a date as the date it is: the date input shows it in its own (ISO) format, a typed German date would be lost
+        form.initial[name] = value if isinstance(value, date) else raw
 
 
 class ServiceFormView(RoleRequiredMixin, ScopedQuerysetMixin, FormView, Generic[M]):

@@ -45,3 +45,13 @@ def stale_edit(url: str, first, second, *, first_changes: dict[str, Any], second
 
 def top_errors(response) -> list[str]:
     return [str(e) for e in response.context["form"].non_field_errors()]
+
+
+def kept_values(form: forms.BaseForm, typed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the rendered form would send for the fields of ``typed`` and what was typed, both as the
+    fields read them: a date typed "01.04.2021" and shown by the date input as 2021-04-01 is the same."""
+    shown = browser_values(form)
+    return (
+        {name: form.fields[name].clean(shown[name]) for name in typed},
+        {name: form.fields[name].clean(str(value)) for name, value in typed.items()},
+    )

@@ -37,7 +37,7 @@ def test_a46_sets_up_a_post_by_its_next_steps(journey, demo):
     j.check_a11y("Bescheid waehlen")
     j.page.locator("main tr", has_text=notice.reference).get_by_role("link", name="zuordnen").click()
     j.page.wait_for_load_state()
-    assert j.page.locator("[name='start']").input_value() == "01.07.2021"
+    assert j.page.locator("[name='start']").input_value() == "2021-07-01"
     assert j.page.locator("[name='fte']").input_value() == "0,5"
     j.check_a11y("Zuordnung vorbelegt")
     j.submit()
@@ -49,7 +49,7 @@ def test_a46_sets_up_a_post_by_its_next_steps(journey, demo):
     j.check_a11y("Kostenplan vorbelegt")
     j.submit()
     assert "/weiterleitungen/neu/" in j.page.url
-    assert j.page.locator("[name='end']").input_value() == "31.12.2021"
+    assert j.page.locator("[name='end']").input_value() == "2021-12-31"
     j.check_a11y("Vertrag vorbelegt")
     j.submit()
     contract = ForwardingContract.objects.get(post=post)

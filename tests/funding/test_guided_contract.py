@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from funding.models import CostPlan, ForwardingContract
 from tests import factories as f
+from tests.form_values import kept_values
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,8 @@ def test_a_contract_refused_for_a_missing_cost_plan_leads_to_the_plan_and_back(c
     assert back.startswith(reverse("funding:forwarding_create") + "?")
 
     form = client.get(back).context["form"]
-    assert {name: str(form[name].value()) for name in typed} == {k: str(v) for k, v in typed.items()}
+    shown, typed_values = kept_values(form, typed)
+    assert shown == typed_values
     client.post(reverse("funding:forwarding_create"), typed)
     contract = ForwardingContract.objects.get()
     assert contract.amount == 55000  # min(64.000 € personnel, 55.000 € × 1,0 VZÄ)

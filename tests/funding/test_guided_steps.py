@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from funding.models import ForwardingContract, GrantAllocation
 from tests import factories as f
-from tests.form_values import browser_values
+from tests.form_values import browser_values, kept_values
 from tests.funding.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,11 @@ def test_a_new_post_is_set_up_by_following_its_next_steps(client, a46_user, sett
     assert "Nächste Schritte" in page.content.decode()
 
     form = form_of(client, occupy_url)
-    assert (form["start"].value(), form["end"].value(), form["fte"].value()) == ("01.04.2021", "31.12.2022", "1,0")
+    assert (form["start"].value(), form["end"].value(), form["fte"].value()) == (
+        date(2021, 4, 1),
+        date(2022, 12, 31),
+        "1,0",
+    )
 
     # the notices of the post's module whose period meets its term: the one of 2021
     choose = client.get(allocate_url)
@@ -64,8 +68,8 @@ def test_a_new_post_is_set_up_by_following_its_next_steps(client, a46_user, sett
     assert (str(form["post"].value()), form["fte"].value(), form["start"].value(), form["end"].value()) == (
         str(post.pk),
         "1,0",
-        "01.04.2021",
-        "31.12.2021",
+        date(2021, 4, 1),
+        date(2021, 12, 31),
     )
     assert client.post(url, browser_values(form)).status_code == 302
     allocation = GrantAllocation.objects.get(post=post)
@@ -85,8 +89,8 @@ def test_a_new_post_is_set_up_by_following_its_next_steps(client, a46_user, sett
     assert {n: str(form[n].value()) for n in ("grant", "post", "start", "end")} == {
         "grant": str(grant.pk),
         "post": str(post.pk),
-        "start": "01.04.2021",
-        "end": "31.12.2021",
+        "start": str(date(2021, 4, 1)),
+        "end": str(date(2021, 12, 31)),
     }
     assert client.post(contract_url, browser_values(form)).status_code == 302
     contract = ForwardingContract.objects.get(post=post)
@@ -166,13 +170,14 @@ def test_a_contract_refused_for_a_missing_allocation_leads_to_allocating_and_bac
     assert (str(form["post"].value()), form["fte"].value(), form["start"].value()) == (
         str(post.pk),
         "1,0",
-        "01.04.2021",
+        date(2021, 4, 1),
     )
     saved = client.post(link, browser_values(form))
     back = saved["Location"]
     assert urlsplit(back).path == reverse("funding:forwarding_create")
     form = form_of(client, back)
-    assert {name: str(form[name].value()) for name in typed} == {k: str(v) for k, v in typed.items()}
+    shown, typed_values = kept_values(form, typed)
+    assert shown == typed_values
     assert client.post(back, browser_values(form)).status_code == 302
     # 55.000 € × 1,0 × 275/365 days = 41.438,36 €, below the 64.000 € personnel of the plan
     assert ForwardingContract.objects.get().amount == D("41438.36")
@@ -194,7 +199,8 @@ def test_an_allocation_beyond_the_notice_vzae_leads_to_the_notice_and_back(clien
     back = saved["Location"]
     assert urlsplit(back).path == url
     form = form_of(client, back)
-    assert {name: str(form[name].value()) for name in typed} == {k: str(v) for k, v in typed.items()}
+    shown, typed_values = kept_values(form, typed)
+    assert shown == typed_values
     assert client.post(back, browser_values(form)).status_code == 302
     assert GrantAllocation.objects.filter(grant=grant).count() == 2
 
