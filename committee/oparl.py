@@ -130,7 +130,7 @@ def body_json(org: Organisation, u: Urls) -> dict:
 
 # OParl 1.1 Organization: organizationType is the rough category (every committee of the body is a
 # "Gremium"); classification the kind, as precise as possible and in German whatever the interface
-# language: the council and the main committee by the body's own words (GO NRW / KrO NRW, StädteRegion).
+# language: the council and the main committee by the body's own words (GO NRW / KrO NRW, Städteregion).
 COUNCIL_NAMES: dict[str, str] = {
     BodyKind.COUNTY: "Kreistag",
     BodyKind.CITY: "Rat",
