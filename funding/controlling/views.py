@@ -386,7 +386,7 @@ class CarrierPaymentCancelView(CancelView):
     def get_object(self) -> CarrierPayment:
         return get_object_or_404(self.scoped_queryset(), contract_id=self.kwargs["pk"], pk=self.kwargs["payment_pk"])
 
-    def success_url(self, obj: Model) -> str:
+    def back_url(self, obj: Model) -> str:
         return reverse("funding:controlling_contract_payments", args=[getattr(obj, "contract_id", None)])
 
 
