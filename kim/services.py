@@ -192,21 +192,34 @@ def carrier_has_admin(organisation_id: int) -> bool:
     return User.objects.filter(organisation_id=organisation_id, is_carrier_admin=True, is_active=True).exists()
 
 
+def carrier_has_accounts(organisation_id: int) -> bool:
+    """Any carrier account of the organisation, active or locked."""
+    return User.objects.filter(organisation_id=organisation_id, role=Role.CARRIER).exists()
+
+
 def account_manageable(*, actor: User, account: User, action: str) -> bool:
     """May ``actor`` do ``action`` (invite, reset, reactivate, deactivate, second_factor) to ``account``?
 
-    Carrier accounts belong to the carrier: A 46 may set up a carrier's first administrator, but once
-    the carrier has an active one only it invites, resets and reactivates its staff. A 46 may still
-    lock a carrier account (a leaver, a compromised login).
+    Carrier accounts belong to the carrier: only its administrators invite and reset its staff. A 46
+    never learns a carrier account's password or one-time link (that would open the carrier's case
+    register to the county): it invites a carrier's *first* administrator while the carrier has no
+    account at all (nobody can have entered a case yet), locks a carrier account (a leaver, a
+    compromised login) and, while the carrier has no active administrator, gives a locked account back
+    to its owner (reactivation sets no password). Locking every administrator and then inviting a new
+    one or resetting an account is refused.
     """
     if actor.is_a46:
         if account.role != Role.CARRIER:
             return True
         if action == "deactivate":
             return True
-        if account.organisation_id is None or carrier_has_admin(account.organisation_id):
+        if account.organisation_id is None:
             return False
-        return action != "invite" or account.is_carrier_admin
+        if action == "invite":
+            return account.is_carrier_admin and not carrier_has_accounts(account.organisation_id)
+        if action == "reactivate":
+            return not carrier_has_admin(account.organisation_id)
+        return False
     if actor.is_carrier_staff and actor.is_carrier_admin and actor.is_active:
         if account.role != Role.CARRIER or account.organisation_id != actor.organisation_id:
             return False
@@ -234,16 +247,19 @@ def account_invite(*, actor: User, data: dict[str, Any]) -> User:
             Organisation.objects.select_for_update().filter(pk=account.organisation_id).first()
         if not account_manageable(actor=actor, account=account, action="invite"):
             if actor.is_a46 and account.role == Role.CARRIER:
-                raise ValidationError(
-                    {
-                        "organisation": _(
-                            "Dieser Träger hat bereits eine Trägeradministration; sie lädt ihr Personal selbst ein. "
-                            "A 46 lädt nur die erste Trägeradministration ein."
-                        )
-                        if account.organisation_id and carrier_has_admin(account.organisation_id)
-                        else _("A 46 lädt bei einem Träger nur die erste Trägeradministration ein.")
-                    }
-                )
+                if account.organisation_id and carrier_has_admin(account.organisation_id):
+                    message = _(
+                        "Dieser Träger hat bereits eine Trägeradministration; sie lädt ihr Personal selbst ein. "
+                        "A 46 lädt nur die erste Trägeradministration ein."
+                    )
+                elif account.organisation_id and carrier_has_accounts(account.organisation_id):
+                    message = _(
+                        "Dieser Träger hat bereits Konten. A 46 lädt nur die erste Trägeradministration eines "
+                        "Trägers ohne Konten ein; eine gesperrte Trägeradministration kann A 46 wieder freigeben."
+                    )
+                else:
+                    message = _("A 46 lädt bei einem Träger nur die erste Trägeradministration ein.")
+                raise ValidationError({"organisation": message})
             _refuse()
         account.set_unusable_password()
         account.full_clean(exclude=["password"])

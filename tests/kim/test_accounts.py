@@ -130,6 +130,42 @@ def test_a46_cannot_reset_or_reactivate_a_carrier_account_once_the_carrier_has_a
     assert AccountEvent.objects.get(account=carrier_admin).note == "ausgeschieden"
 
 
+def test_a46_cannot_take_over_a_carrier_by_locking_its_administrators_and_inviting_or_resetting(
+    client, a46_user, carrier_admin, carrier_a
+):
+    """Locking every administrator of a carrier used to make it a carrier "without administrator", for
+    which A 46 could invite a new first administrator or reset any account and was shown the one-time
+    link: a way into the carrier's case register. A 46 may give a locked account back to its owner only."""
+    staff = f.CarrierUserFactory(username="caritas-fall", organisation=carrier_a)
+    client.force_login(a46_user)
+    client.post(reverse("accounts:account_deactivate", args=[carrier_admin.pk]), {"reason": "ausgeschieden"})
+    carrier_admin.refresh_from_db()
+    assert not carrier_admin.is_active
+    response = invite(
+        client,
+        username="uebernahme",
+        email="a46@kreis.example",
+        role=Role.CARRIER,
+        organisation=carrier_a.pk,
+        is_carrier_admin="on",
+    )
+    assert response.status_code == 200
+    assert "Dieser Träger hat bereits Konten." in response.content.decode()
+    assert not User.objects.filter(username="uebernahme").exists()
+    for account in (carrier_admin, staff):
+        assert client.post(reverse("accounts:account_reset", args=[account.pk])).status_code == 403
+        page = client.get(reverse("accounts:account_detail", args=[account.pk])).content.decode()
+        assert reverse("accounts:account_reset", args=[account.pk]) not in page
+    assert "/konto/link/" not in "".join(m.body for m in mail.outbox)
+    staff.refresh_from_db()
+    assert staff.check_password(f.TEST_PASSWORD)
+    # giving the locked administrator back to its owner sets no password and shows no link
+    response = client.post(reverse("accounts:account_reactivate", args=[carrier_admin.pk]))
+    assert response.status_code == 302
+    carrier_admin.refresh_from_db()
+    assert carrier_admin.is_active and carrier_admin.check_password(f.TEST_PASSWORD)
+
+
 def test_the_carrier_administrator_manages_own_staff_and_sees_every_event_of_the_own_carrier(
     client, a46_user, carrier_a, carrier_b
 ):
