@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from committee import services
-from committee.models import Meeting
+from committee.models import AgendaItem, Meeting
 from committee.pdf import meeting_bundle_pdf
 from tests.committee.conftest import make_paper
 from tests.committee.test_export import pdf_text
@@ -116,6 +116,24 @@ def test_oparl_names_neither_the_non_public_consultation_nor_the_draft_papers_su
         assert DRAFT_TITLE not in text and "2020/0800" not in text
     items = client.get(f"/oparl/v1.1/body/{body}/agendaItem/").json()["data"]
     assert sorted(i["name"] for i in items) == ["Beratung einer Vorlage (noch nicht veröffentlicht)", "KIM"]
+
+
+def test_oparl_answers_404_for_the_non_public_meeting_and_consultation_and_names_the_draft_item_neutrally(
+    client, consulted
+):
+    closed = Meeting.objects.get(public=False, date=date(2020, 6, 18))
+    secret = consulted.consultations.get(meeting=closed)
+    assert client.get(reverse("oparl:meeting", args=[closed.pk])).status_code == 404
+    assert client.get(reverse("oparl:consultation", args=[secret.pk])).status_code == 404
+    meetings = client.get(reverse("oparl:organization_meeting", args=[closed.committee_id])).content.decode()
+    assert "2020-06-18" not in meetings
+    item = AgendaItem.objects.get(title=DRAFT_TITLE)
+    detail = client.get(reverse("oparl:agendaitem", args=[item.pk]))
+    assert detail.status_code == 200
+    assert detail.json()["name"] == "Beratung einer Vorlage (noch nicht veröffentlicht)"
+    assert DRAFT_TITLE not in detail.content.decode() and "2020/0800" not in detail.content.decode()
+    meeting = client.get(reverse("oparl:meeting", args=[item.meeting_id])).content.decode()
+    assert DRAFT_TITLE not in meeting and "2020/0800" not in meeting
 
 
 @needs_pdftotext
