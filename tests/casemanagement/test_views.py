@@ -290,6 +290,24 @@ def test_a_bad_csv_upload_shows_line_and_column_and_imports_nothing(client, carr
     assert ra.figures.count() == 0
 
 
+def test_a_csv_upload_with_a_field_beyond_the_csv_limit_is_a_german_message_not_a_500(client, carrier_a_user, returns):
+    """The probe's upload with a field of more than 131.072 characters (csv.Error) answered 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ra, _rb = returns
+    content = ("Bereich;Merkmal;Anzahl\nRechtskreis;" + "x" * 140_000 + ";1\n").encode()
+    login(client, carrier_a_user)
+    client.raise_request_exception = True
+    response = client.post(
+        reverse("casemanagement:return_upload", args=[ra.public_id]),
+        {"file": SimpleUploadedFile("m.csv", content), **page_version(ra)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "ein Feld ist zu lang oder enthält Steuerzeichen" in response.content.decode()
+    assert ra.figures.count() == 0
+
+
 def test_the_return_list_runs_a_fixed_number_of_queries(client, a46_user, carrier_a, post_a):
     # submitted returns: A 46 lists no drafts (they are the carrier's alone)
     login(client, a46_user)
