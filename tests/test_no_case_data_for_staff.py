@@ -1,7 +1,7 @@
 """Nobody outside a carrier sees a single case (domain.md §3, §5): A 46, committee staff and the audit
 office, each signed in, request every URL of the URL configuration once (the names and the demo
 objects of tests/test_access_matrix.py: carrier A's case, referral, returns …) plus the Django admin's
-pages, and every list that offers a CSV export once more as CSV. No answer may contain
+pages, and every list that offers a CSV or XLSX export once more in each of them. No answer may contain
 
 - a case number of any carrier (``CAR-2021-0001``; the demo's and the ones created here),
 - a contact row: carrier A's case gets a contact on 27.02.2021 of 537 minutes,
@@ -183,10 +183,13 @@ def test_no_staff_role_reaches_a_case_a_contact_or_a_referral_row(role, loaded, 
                 for r in (d.draft_return, d.returned_return):
                     if str(r.public_id) in url:
                         problems.append(f"GET {name} {url}: a {r.status} return answers 200")
-            if response.status_code == 200 and "export=csv" in text:
-                export = client.get(url, {"export": "csv"})
-                checked += 1
-                problems += [f"GET {name} {url}?export=csv: {f}" for f in findings(readable(export), codes)]
+            for fmt in ("csv", "xlsx"):
+                if response.status_code == 200 and f"export={fmt}" in text:
+                    export = client.get(url, {"export": fmt})
+                    checked += 1
+                    problems += [f"GET {name} {url}?export={fmt}: {f}" for f in findings(readable(export), codes)]
+                    if not no_store(export):
+                        problems.append(f"GET {name} {url}?export={fmt}: no Cache-Control: no-store")
             transaction.set_rollback(True)
     assert checked > 150
     assert not problems, f"{role} reaches case data:\n" + "\n".join(problems)
