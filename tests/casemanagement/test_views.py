@@ -366,6 +366,28 @@ def test_drafts_and_returned_returns_are_the_carriers_alone_staff_get_404_and_no
     assert all(r.get_absolute_url() in listing for r in (*hidden, submitted))
 
 
+def test_committee_staff_get_one_and_the_same_refusal_for_every_return_so_a_draft_is_not_told_apart(
+    client, committee_user, carrier_a, post_a
+):
+    """Committee staff reach no return at all: a draft, a sent-back, a submitted and a made-up return
+    answer alike (403 before any lookup), so the refusal says nothing about which returns exist."""
+    import uuid
+
+    draft = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=3)
+    sent_back = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=4)
+    services.return_submit(caseload_return=sent_back)
+    services.return_send_back(caseload_return=sent_back, reason="Monat unvollständig")
+    submitted = services.return_submit(
+        caseload_return=services.return_create(carrier=carrier_a, post=post_a, year=2021, month=5)
+    )
+    login(client, committee_user)
+    urls = [r.get_absolute_url() for r in (draft, sent_back, submitted)]
+    urls.append(reverse("casemanagement:return_detail", args=[uuid.uuid4()]))
+    answers = [client.get(url) for url in urls]
+    assert [a.status_code for a in answers] == [403] * 4
+    assert not any(carrier_a.name in a.content.decode() for a in answers)
+
+
 def test_a46_shown_a_submitted_return_sees_the_frozen_figures_not_the_register_of_today(
     client, a46_user, carrier_a, post_a, make_case
 ):
