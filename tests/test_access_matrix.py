@@ -47,7 +47,6 @@ read papers and programme figures; read-only reads):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -609,13 +608,11 @@ def test_every_url_has_a_policy():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_the_policy_says(role, demo, db):
-    started = time.monotonic()
     names = [n for n in url_names() if n in POLICY]
     problems, requests = run_role(role, demo[0], names)
     assert not problems, f"{len(problems)} of {requests} requests as {role} differ from the policy:\n" + "\n".join(
         problems
     )
-    assert time.monotonic() - started < 60
 
 
 def test_carrier_b_finds_nothing_of_carrier_a_by_filtering_for_it_or_exporting(demo, db):
