@@ -343,8 +343,8 @@ def attack(client, model: Model) -> dict:
 
 
 def each_table_on_its_own(*, year: int) -> selectors.YearProtection:
-    """The protection before issue 14: every table (a period's statistics, one return) protected by
-    itself, the links between the tables ignored."""
+    """The naive protection, to show the attack works: every table (a period's statistics, one return)
+    protected by itself, the links between the tables ignored; the attacker recovers hidden counts."""
     values, equations, columns, carrier_of = selectors.year_protection_system(year=year)
 
     def table(key) -> tuple:

@@ -84,7 +84,7 @@ def test_each_session_has_its_own_year(client, a46_user, rates):
     assert other.get(reverse("funding:controlling_flow")).context["year"] == date.today().year
 
 
-# --- the symptoms of issue 16, on the demo: 2020 chosen on the repayment-risk page first ----------
+# --- on the demo: 2020 chosen on the repayment-risk page first must hide nothing in the lists ----
 
 
 @pytest.fixture
