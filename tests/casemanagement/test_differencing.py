@@ -30,7 +30,6 @@ from fractions import Fraction
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from casemanagement import selectors
@@ -52,9 +51,9 @@ def clear_caches() -> None:
         figure_cache._memo.clear()
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """No figure computed for another test's protection left in a cache (the demo is the module's shared one)."""
     clear_caches()
     yield
     clear_caches()

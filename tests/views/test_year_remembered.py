@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories as f
@@ -85,11 +84,6 @@ def test_each_session_has_its_own_year(client, a46_user, rates):
 
 
 # --- on the demo: 2020 chosen on the repayment-risk page first must hide nothing in the lists ----
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def login_after_choosing_2020(client, username: str) -> None:
