@@ -126,10 +126,7 @@ def test_carrier_home_shows_only_the_own_posts_contracts_and_gaps(client, paper_
 
 
 def test_demo_dashboard_for_2021_and_2020(client, demo):
-    from kim.models import User
-
-    # the shared demo's passwords are hashed before this test's fast hasher is set: no password login here
-    client.force_login(User.objects.get(username="a46"))
+    client.login(username="a46", password="demo")
     html = client.get(reverse("dashboard"), {"year": 2021}).content.decode()
     for figure in ("330.000,00", "275.000,00", "9.000,00", "45.000,00", "100.000,00", "332.500,00", "570.000,00"):
         assert euro(figure) in html, figure
