@@ -7,23 +7,17 @@ otherwise keep the data). Frozen returns keep their figures: they are stored as 
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
 
 from casemanagement.models import Case, CaseEpisode, CaseTopic, Contact, Referral
+from kim.periods import add_months
 
 
 def retention_months() -> int:
     return int(getattr(settings, "CASE_RETENTION_MONTHS", 24))
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def deletion_date(case: Case) -> date | None:

@@ -1,4 +1,4 @@
-"""Snapshots of the protected statistics of a year, refreshed in the background (issue 17).
+"""Snapshots of the protected statistics of a year, refreshed in the background.
 
 Protecting a whole county year (``selectors.year_protection_compute``) takes tens of seconds. A
 write to the returns (submitted, accepted, sent back, reopened, withdrawn) must not make the next

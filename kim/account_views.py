@@ -25,7 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kim.account_forms import AccountInviteForm, GermanPasswordResetForm, ReasonForm
-from kim.forms import harmonise_empty_choices
+from kim.forms import apply_service_errors, harmonise_empty_choices
 from kim.models import AccountEvent, AccountEventKind, Role, User
 from kim.selectors import accounts_for_user, can_manage_accounts
 from kim.services import (
@@ -143,11 +143,7 @@ def account_invite_view(request: HttpRequest) -> HttpResponse:
         try:
             account = account_invite(actor=request.user, data=data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             link = _absolute(request, account_link_path(account))
             _send_link(request, account, link, invitation=True)

@@ -109,7 +109,7 @@ class FTEField(GermanDecimalField):
 
 
 class GermanDateField(forms.DateField):
-    # <input type="date"> (issue 16): the browser offers its date picker and sends ISO dates
+    # <input type="date">: the browser offers its date picker and sends ISO dates
     # (JJJJ-MM-TT); the range is the plausible one (kim.periods.validate_plausible_date). Typed
     # German dates (TT.MM.JJJJ: imports, scripts, browsers without a picker) are still accepted.
     widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"})

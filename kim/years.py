@@ -1,7 +1,7 @@
 """The year switch, remembered across pages: a year chosen on the dashboard or a year page
 (controlling, statistics) is kept in the session and pre-fills the year of those pages when the
 address names none. Lists never read it: a list shows exactly the filters in its address, so a
-year chosen elsewhere cannot hide a row (issue 16). Wherever the remembered year is used the page
+year chosen elsewhere cannot hide a row (a new entry stays findable). Wherever the remembered year is used the page
 says so and offers to clear it (``?year=`` with an empty value forgets it). An explicit ``?year=``
 always wins; an implausible one is ignored (and not remembered)."""
 

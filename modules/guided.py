@@ -1,4 +1,4 @@
-"""Guided next steps of a post (issue 16): buttons that open the next form already filled in.
+"""Guided next steps of a post: buttons that open the next form already filled in.
 
 A post is set up in four steps – occupancy, allocation to a grant notice, the carrier's cost plan,
 the forwarding contract – on pages of two apps. The post page and the notice page offer the next

@@ -143,8 +143,8 @@ class ModuleSummary:
 def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[ModuleSummary], date]:
     """Posts and VZÄ per module on the Stichtag: own vs. forwarded, occupied vs. vacant."""
     on = on or reference_date(year=year)
-    # Plain values, no model instances: at county scale several hundred posts with their employers and
-    # occupancies were built on every first dashboard request after a write.
+    # Plain values, no model instances: at county scale the first dashboard request after every write
+    # would otherwise build several hundred posts with their employers and occupancies.
     active = Post.objects.active_in(on, on)
     occupied: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for post_id, fte in (

@@ -73,8 +73,15 @@ def demo(django_db_setup, django_db_blocker):
 
     The demo is loaded inside an outer transaction; each test's own transaction is a savepoint within it,
     so a test's writes vanish after it, and the whole demo is rolled back when the module is done (the
-    other modules never see it). Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU: once per module instead of once per test."""
-    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+    other modules never see it). Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU: once per module instead of once per test.
+    The demo users' passwords are hashed with the tests' fast hasher (fast_password_hasher is set per test,
+    after this), so a test can still sign in with the password "demo"."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+    ):
         with transaction.atomic():
             call_command("load_demo", stdout=io.StringIO())
             yield media

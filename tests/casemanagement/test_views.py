@@ -355,9 +355,9 @@ def test_drafts_and_returned_returns_are_the_carriers_alone_staff_get_404_and_no
     login(client, a46_user)
     assert client.post(reverse("casemanagement:return_accept", args=[draft.public_id])).status_code == 404
     assert client.get(reverse("casemanagement:review_queue")).content.decode().count(draft.get_absolute_url()) == 0
-    login(client, committee_user)
+    login(client, committee_user)  # the committee reads no return at all: refused before any lookup
     for r in (*hidden, submitted):
-        assert client.get(r.get_absolute_url()).status_code in (403, 404)
+        assert client.get(r.get_absolute_url()).status_code == 403
     # the carrier still has all of them
     login(client, carrier_a_user)
     for r in (*hidden, submitted):

@@ -23,7 +23,7 @@ D = Decimal
 
 @pytest.fixture
 def admin_client(client, a46_user):
-    """A 46 signed in: since the operator split (issue 14) a Django superuser no longer counts as A 46."""
+    """A 46 signed in by role: a Django superuser is a technical operator, not A 46 (User.is_a46)."""
     client.force_login(a46_user)
     return client
 

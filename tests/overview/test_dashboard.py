@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from funding.models import ForwardingContract
@@ -126,8 +125,7 @@ def test_carrier_home_shows_only_the_own_posts_contracts_and_gaps(client, paper_
     assert [g.gap for g in response.context["gaps"]] == [D("9000.00")]
 
 
-def test_demo_dashboard_for_2021_and_2020(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+def test_demo_dashboard_for_2021_and_2020(client, demo):
     client.login(username="a46", password="demo")
     html = client.get(reverse("dashboard"), {"year": 2021}).content.decode()
     for figure in ("330.000,00", "275.000,00", "9.000,00", "45.000,00", "100.000,00", "332.500,00", "570.000,00"):
@@ -158,12 +156,9 @@ def test_dashboard_refuses_a_post_with_405_and_sends_anonymous_visitors_to_the_l
     assert client.get("/").status_code == 200
 
 
-def test_committee_staff_see_no_proof_deadlines_they_could_not_open(client):
-    from django.core.management import call_command
-
+def test_committee_staff_see_no_proof_deadlines_they_could_not_open(client, demo):
     from kim.models import User
 
-    call_command("load_demo", verbosity=0)
     client.force_login(User.objects.get(username="a46"))
     assert client.get("/?year=2022").context["proofs_due"], "the demo has due proofs of use"
     client.force_login(User.objects.get(username="sitzungsdienst"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -31,10 +30,10 @@ TIMELINE_LOOP = """{% load i18n kim %}{% for t in rows %}<tr>
   </tr>{% endfor %}"""
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
-    # markup in a title must come out escaped
+@pytest.fixture(autouse=True)
+def markup_in_a_title(demo):
+    """On the module's shared demo: markup in a title must come out escaped (rolled back with the test).
+    Not a fixture named ``demo``: overriding it would load the demo inside the test's transaction."""
     Post.objects.filter(module__number=3).update(title='Koordination <b>"M3"</b> & Co')
 
 

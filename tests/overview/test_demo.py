@@ -63,11 +63,6 @@ def figures_2021() -> dict[str, object]:
     }
 
 
-@pytest.fixture
-def demo():
-    load_demo()
-
-
 def test_loading_the_demo_twice_leaves_the_same_rows_and_figures():
     load_demo()
     counts, figures = row_counts(), figures_2021()
@@ -86,7 +81,7 @@ def history_counts() -> dict[str, int]:
     }
 
 
-# Found while writing these tests: load() used to re-save every row, doubling the history.
+# Reloading must leave unchanged rows unsaved: every save would add a history row to the audit trail.
 def test_reloading_the_unchanged_demo_adds_nothing_to_the_audit_trail():
     load_demo()
     before = history_counts()
@@ -125,7 +120,7 @@ def test_the_demo_users_log_in_with_password_demo_and_have_their_roles(demo):
         assert user.role == role, username
         assert (user.organisation.slug if user.organisation else None) == carrier_slug, username
     assert User.objects.get(username="a46").is_a46
-    # The Django admin is for technical operators only (issue 14): no demo account is one.
+    # The Django admin is for technical operators only: no demo account is one.
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()
     assert User.objects.get(username="traeger-caritas").is_carrier_staff
