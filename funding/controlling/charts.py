@@ -7,12 +7,15 @@ dark outline, every figure written out) and carries a <title>/<desc> for screen 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from xml.sax.saxutils import escape
 
-from kim.money import format_euro
+from django.utils.translation import gettext_lazy as _
+
+from kim.money import ZERO, format_euro
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -112,3 +115,101 @@ def flow_svg(nodes: list[FlowNode], links: list[FlowLink], *, title: str, width:
         del last
     parts.append("</svg>")
     return "".join(parts)
+
+
+class FlowRowData(Protocol):
+    """One row of a programme's flow as the diagram reads it (funding.controlling.selectors.FlowRow)."""
+
+    @property
+    def module(self) -> str: ...
+    @property
+    def carrier(self) -> str | None: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def level(self) -> int: ...
+
+
+class FlowData(Protocol):
+    """What the flow diagram reads of a year's programme flow (funding.controlling.selectors.ProgrammeFlow);
+    the selector computes the figures, this module only draws them."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def granted(self) -> dict[str, Decimal]: ...
+    @property
+    def rows(self) -> Sequence[FlowRowData]: ...
+    @property
+    def land_total(self) -> Decimal: ...
+    @property
+    def own_total(self) -> Decimal: ...
+    @property
+    def forwarded_total(self) -> Decimal: ...
+    @property
+    def paid_total(self) -> Decimal: ...
+    def per_carrier(self) -> list[tuple[str, Decimal, Decimal]]: ...
+    def onward_links(self) -> list[tuple[int, str, str, Decimal]]: ...
+
+
+def flow_diagram(flow: FlowData) -> tuple[list[FlowNode], list[FlowLink]]:
+    """Nodes and links of the flow: Land → module → own posts / forwarding → recipient → paid / open,
+    and each recipient's onward forwarding level by level (level 2 beside paid / open, level 3 after it …)."""
+
+    nodes = [FlowNode("land", "Land NRW", flow.land_total, 0)]
+    links = []
+    for module, amount in flow.granted.items():
+        nodes.append(FlowNode(f"m:{module}", module, amount, 1))
+        links.append(FlowLink("land", f"m:{module}", amount))
+    own = {r.module: r.amount for r in flow.rows if r.carrier is None}
+    fwd: dict[str, Decimal] = {}
+    for r in flow.rows:
+        if r.carrier and r.level == 1:
+            fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
+    if flow.own_total:
+        nodes.append(FlowNode("own", _("eigene Stellen (Körperschaft)"), flow.own_total, 2))
+    if flow.forwarded_total:
+        nodes.append(FlowNode("fwd", _("Weiterleitung an Träger"), flow.forwarded_total, 2))
+    for module in flow.granted:
+        if own.get(module):
+            links.append(FlowLink(f"m:{module}", "own", own[module]))
+        if fwd.get(module):
+            links.append(FlowLink(f"m:{module}", "fwd", fwd[module]))
+    paid_total, open_total = flow.paid_total, flow.forwarded_total - flow.paid_total
+    for name, amount, _paid in flow.per_carrier():
+        nodes.append(FlowNode(f"c:{name}", name, amount, 3))
+        links.append(FlowLink("fwd", f"c:{name}", amount))
+    if paid_total:
+        nodes.append(FlowNode("paid", _("bereits gezahlt"), paid_total, 4))
+    if open_total:
+        nodes.append(FlowNode("open", _("noch nicht gezahlt"), open_total, 4))
+    for name, amount, paid in flow.per_carrier():
+        if paid:
+            links.append(FlowLink(f"c:{name}", "paid", paid))
+        if amount - paid:
+            links.append(FlowLink(f"c:{name}", "open", amount - paid))
+    received: dict[str, Decimal] = {}
+    for level, _source, target, amount in flow.onward_links():
+        key = f"c{level}:{target}"
+        received[key] = received.get(key, ZERO) + amount
+    for level, source, target, amount in flow.onward_links():
+        key = f"c{level}:{target}"
+        if not any(n.key == key for n in nodes):
+            label = _("%(name)s (Stufe %(level)s)") % {"name": target, "level": level}
+            nodes.append(FlowNode(key, label, received[key], level + 2))
+        source_key = f"c:{source}" if level == 2 else f"c{level - 1}:{source}"
+        links.append(FlowLink(source_key, key, amount))
+    return nodes, links
+
+
+def flow_link_rows(flow: FlowData) -> list[tuple[StrOrPromise, StrOrPromise, Decimal]]:
+    """The diagram's bands as (from, to, amount), for the table beside it."""
+    nodes, links = flow_diagram(flow)
+    labels = {n.key: n.label for n in nodes}
+    return [(labels[link.source], labels[link.target], link.amount) for link in links if link.source in labels]
+
+
+def programme_flow_svg(flow: FlowData) -> str:
+    """The programme's flow as an SVG string for the page and the papers."""
+    nodes, links = flow_diagram(flow)
+    return flow_svg(nodes, links, title=f"Mittelfluss KIM {flow.year}")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from funding.controlling.charts import flow_link_rows
 from kim.exports import Column, Sheet
 from kim.money import format_fte
 
@@ -54,7 +55,7 @@ def flow_export_sheets(flow: ProgrammeFlow) -> list[Sheet]:
                 Column(_("Mittel an"), lambda r: str(r[1])),
                 Column(_("Betrag"), lambda r: r[2], "euro"),
             ],
-            flow.link_rows(),
+            flow_link_rows(flow),
         ),
     ]
 

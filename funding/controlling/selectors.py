@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.conf import horizon_months, reminder_thresholds
 from funding.controlling.budget import MONEY_FIELD, _sum_subquery, own_posts_share, top_up_for_year
-from funding.controlling.charts import FlowLink, FlowNode, flow_svg
 from funding.models import (
     BudgetLine,
     CarrierPayment,
@@ -628,66 +627,6 @@ class ProgrammeFlow:
                 key = (r.level, r.forwarder, r.carrier)
                 totals[key] = totals.get(key, ZERO) + r.amount
         return [(level, source, target, amount) for (level, source, target), amount in sorted(totals.items())]
-
-    def diagram(self) -> tuple[list[FlowNode], list[FlowLink]]:
-        """Nodes and links of the flow: Land → module → own posts / forwarding → recipient → paid / open,
-        and each recipient's onward forwarding level by level (level 2 beside paid / open, level 3 after it …)."""
-
-        nodes = [FlowNode("land", "Land NRW", self.land_total, 0)]
-        links = []
-        for module, amount in self.granted.items():
-            nodes.append(FlowNode(f"m:{module}", module, amount, 1))
-            links.append(FlowLink("land", f"m:{module}", amount))
-        own = {r.module: r.amount for r in self.rows if r.carrier is None}
-        fwd: dict[str, Decimal] = {}
-        for r in self.rows:
-            if r.carrier and r.level == 1:
-                fwd[r.module] = fwd.get(r.module, ZERO) + r.amount
-        if self.own_total:
-            nodes.append(FlowNode("own", _("eigene Stellen (Körperschaft)"), self.own_total, 2))
-        if self.forwarded_total:
-            nodes.append(FlowNode("fwd", _("Weiterleitung an Träger"), self.forwarded_total, 2))
-        for module in self.granted:
-            if own.get(module):
-                links.append(FlowLink(f"m:{module}", "own", own[module]))
-            if fwd.get(module):
-                links.append(FlowLink(f"m:{module}", "fwd", fwd[module]))
-        paid_total, open_total = self.paid_total, self.forwarded_total - self.paid_total
-        for name, amount, _paid in self.per_carrier():
-            nodes.append(FlowNode(f"c:{name}", name, amount, 3))
-            links.append(FlowLink("fwd", f"c:{name}", amount))
-        if paid_total:
-            nodes.append(FlowNode("paid", _("bereits gezahlt"), paid_total, 4))
-        if open_total:
-            nodes.append(FlowNode("open", _("noch nicht gezahlt"), open_total, 4))
-        for name, amount, paid in self.per_carrier():
-            if paid:
-                links.append(FlowLink(f"c:{name}", "paid", paid))
-            if amount - paid:
-                links.append(FlowLink(f"c:{name}", "open", amount - paid))
-        received: dict[str, Decimal] = {}
-        for level, _source, target, amount in self.onward_links():
-            key = f"c{level}:{target}"
-            received[key] = received.get(key, ZERO) + amount
-        for level, source, target, amount in self.onward_links():
-            key = f"c{level}:{target}"
-            if not any(n.key == key for n in nodes):
-                label = _("%(name)s (Stufe %(level)s)") % {"name": target, "level": level}
-                nodes.append(FlowNode(key, label, received[key], level + 2))
-            source_key = f"c:{source}" if level == 2 else f"c{level - 1}:{source}"
-            links.append(FlowLink(source_key, key, amount))
-        return nodes, links
-
-    def link_rows(self) -> list[tuple[StrOrPromise, StrOrPromise, Decimal]]:
-        """The diagram's bands as (from, to, amount), for the table beside it."""
-        nodes, links = self.diagram()
-        labels = {n.key: n.label for n in nodes}
-        return [(labels[link.source], labels[link.target], link.amount) for link in links if link.source in labels]
-
-    def svg(self) -> str:
-
-        nodes, links = self.diagram()
-        return flow_svg(nodes, links, title=f"Mittelfluss KIM {self.year}")
 
 
 def programme_flow(*, year: int) -> ProgrammeFlow:

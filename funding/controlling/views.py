@@ -23,6 +23,7 @@ from funding.controlling import eligibility
 from funding.controlling import selectors as cs
 from funding.controlling import services as controlling_services
 from funding.controlling.budget import top_up_for_year
+from funding.controlling.charts import flow_link_rows, programme_flow_svg
 from funding.controlling.exports import (
     double_funding_export_sheets,
     flow_export_sheets,
@@ -641,5 +642,5 @@ class FlowView(ReportExportMixin, YearPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         flow = cs.programme_flow(year=self.year)
-        ctx.update({"flow": flow, "svg": mark_safe(flow.svg()), "links": flow.link_rows()})  # noqa: S308 - built and escaped by funding.controlling.charts
+        ctx.update({"flow": flow, "svg": mark_safe(programme_flow_svg(flow)), "links": flow_link_rows(flow)})  # noqa: S308 - built and escaped by funding.controlling.charts
         return ctx
