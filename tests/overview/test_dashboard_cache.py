@@ -205,3 +205,32 @@ def test_the_todo_card_is_cached_as_html_and_follows_a_new_post_at_once(client, 
     again = client.get(url).content.decode()  # from the cache now
     card = render_to_string("dashboard/_todo.html", {"todo": todo_context(role="admin", today=date.today())})
     assert card.strip() and card in page and card in again
+
+
+def test_a_return_written_leaves_the_dashboard_figures_cached_and_updates_the_due_list(
+    client, a46_user, carrier_a, paper_2021, monkeypatch
+):
+    """The figures below the due list read no return: a return created recomputes only the due list
+    (the carrier owes one month less at once), a post saved recomputes the figures too."""
+    from casemanagement import services as returns
+    from overview import dashboard
+
+    calls = []
+    real = dashboard.dashboard_context
+    monkeypatch.setattr(dashboard, "dashboard_context", lambda **kw: calls.append(kw) or real(**kw))
+    post = f.CarrierPostFactory(employer=carrier_a, start=date(2021, 7, 1), end=date(2021, 12, 31))
+    client.force_login(a46_user)
+
+    def owed_and_posts() -> tuple[int, int]:
+        ctx = client.get(reverse("dashboard"), {"year": 2021}).context
+        owed = {c.carrier_name: c.count for c in ctx["todo"]["missing_by_carrier"]}
+        return owed.get(carrier_a.name, 0), ctx["module_totals"]["posts"]
+
+    owed, posts = owed_and_posts()  # the new post owes 07–12/2021 besides the fixture's posts
+    assert len(calls) == 1
+    returns.return_create(carrier=carrier_a, post=post, year=2021, month=9)
+    assert owed_and_posts() == (owed - 1, posts)
+    assert len(calls) == 1  # the figures from the cache
+    f.CarrierPostFactory(employer=carrier_a, title="CM zweite", start=date(2021, 1, 1), end=date(2021, 12, 31))
+    assert owed_and_posts() == (owed - 1 + 12, posts + 1)  # the second post owes every month of 2021
+    assert len(calls) == 2
