@@ -90,16 +90,14 @@ def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[st
     ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned per post – a scan of every
     return – come from the cache while no return changed."""
     if role == Role.ADMIN:
-        returned = None
+        returned = review_count = None
         if stamp is not None:
-            returned = figure_cache.cached(
-                "returned-months",
-                (),
-                cm.returned_months_by_post,
-                stamp=figure_cache.sub_stamp(stamp, extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP),
-            )
+            # the returns' own part of the stamp: a post or a payment written leaves these cached
+            returns_stamp = figure_cache.sub_stamp(stamp, extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP)
+            returned = figure_cache.cached("returned-months", (), cm.returned_months_by_post, stamp=returns_stamp)
+            review_count = figure_cache.cached("returns-review", (), cm.returns_waiting_for_review, stamp=returns_stamp)
         return {
-            "review_count": cm.returns_waiting_for_review(),
+            "review_count": cm.returns_waiting_for_review() if review_count is None else review_count,
             "missing_by_carrier": cm.missing_returns_by_carrier(today=today, returned=returned),
             "proofs_due": controlling_selectors.proofs_due_by_kind(today=today),
             "contracts_without_plan": selectors.contracts_without_cost_plan(),
@@ -136,10 +134,13 @@ def dashboard_todo_html(todo: dict[str, Any], *, role: str, stamp: str) -> str:
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
-def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
+def dashboard_context(*, year: int, include_proofs: bool = True, stamp: str | None = None) -> dict[str, Any]:
+    """Every figure below the due list. ``stamp``: ``figure_cache.data_stamp()`` (or its part of a
+    wider stamp) if the caller has read it, so the budget forecasts' cache does not read it again."""
     modules, stichtag = posts_summary_by_module(year=year)
     funding = selectors.funding_by_module(year=year)
-    budget_rows = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
+    budget_rows = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year), stamp=stamp)
+    personnel_needs = county_personnel_needs(year=year)  # read once: the own posts' share reads the same
     totals = {
         "posts": sum(m.posts for m in modules),
         "fte": sum((m.fte for m in modules), start=ZERO),
@@ -160,10 +161,10 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
         "gaps": selectors.own_share_gap_summary(year=year),
         "requests": selectors.own_share_requests_for_year(year=year),
-        "personnel_needs": county_personnel_needs(year=year),
+        "personnel_needs": personnel_needs,
         "budget": budget_rows,
         "land_income_forecast": budget.land_income_forecast(year=year),
-        "own_posts": budget.own_posts_share(year=year),
+        "own_posts": budget.own_posts_share(year=year, needs=personnel_needs),
         "repayment_risks": eligibility.repayment_risk_list(year=year),
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
@@ -178,9 +179,12 @@ DASHBOARD_TIMELINES = 20
 def dashboard_timelines() -> dict[str, Any]:
     """The most urgent post timelines (at most ``DASHBOARD_TIMELINES``; a county has several hundred
     flagged posts) and how many are flagged in total; the page links to all of them."""
-    flagged = controlling_selectors.post_timelines(flagged_only=True)
+    # the ranking on bare posts (several hundred), the shown ones read in full: one query more, hundreds
+    # of employers and modules fewer built on the first request after a write
+    flagged = controlling_selectors.post_timelines(flagged_only=True, bare=True)
+    urgent = controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES)
     return {
-        "timelines": controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES),
+        "timelines": controlling_selectors.with_full_posts(urgent),
         "timelines_total": len(flagged),
     }
 
@@ -191,7 +195,7 @@ def cached_dashboard_context(*, year: int, include_proofs: bool = True, stamp: s
     return figure_cache.cached(
         "dashboard",
         (year, include_proofs, date.today().isoformat()),
-        lambda: dashboard_context(year=year, include_proofs=include_proofs),
+        lambda: dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp),
         stamp=stamp,
         share=False,  # kept in this process, never pickled; other processes share the rendered HTML
     )
