@@ -52,7 +52,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # the figures and their HTML read kim, modules and funding only: a return or a paper written
     # leaves them cached, only the due list (which reads those too) is computed again
     figures_stamp = figure_cache.default_part(stamp, extra=TODO_STAMP_EXTRA)
-    ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=figures_stamp))
+    ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp, extra=TODO_STAMP_EXTRA))
     ctx.update({"years": years, "title": _("Übersicht"), "year_note": year_note})
     ctx["todo"] = cached_todo_context(role=str(role or ""), stamp=stamp)
     ctx["todo_html"] = dashboard_todo_html(ctx["todo"], role=str(role or ""), stamp=stamp)
