@@ -157,7 +157,9 @@ def post_eligibility_many(
         return []
     attach_grants_and_posts(siblings, with_employer=with_employer)
     allocations = [alloc for alloc in siblings if alloc.in_scope]  # type: ignore[attr-defined]
-    post_ids = {a.post_id for a in allocations}
+    # the posts of the allocations in scope as a subquery: several hundred ids bound as parameters
+    # three times cost more than the database's own join
+    post_ids = in_year.values("post_id")
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
     occupancies: dict[int, list[Occupancy]] = defaultdict(list)
     for occ in Occupancy.objects.filter(post_id__in=post_ids).order_by("start"):
