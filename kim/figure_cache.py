@@ -72,6 +72,26 @@ def sub_stamp(stamp: str, *, extra: tuple[str, ...] = (), labels: tuple[str, ...
     return ",".join(sorted(wanted)) + "|" + ";".join(parts)
 
 
+def default_labels() -> tuple[str, ...]:
+    """The history models that ``data_stamp()`` reads without ``extra`` (``STAMP_APPS``)."""
+    return tuple(
+        sorted(
+            model._meta.label_lower
+            for app in STAMP_APPS
+            for model in apps.get_app_config(app).get_models()
+            if model.__name__.startswith("Historical") and model._meta.label_lower not in STAMP_IGNORED
+        )
+    )
+
+
+def default_part(stamp: str, *, extra: tuple[str, ...]) -> str:
+    """The part of ``stamp`` (read with ``data_stamp(extra)``) that ``data_stamp()`` alone covers: a key
+    for figures that read only ``STAMP_APPS`` when the page also read further tables for something
+    else (the dashboard's due list reads the returns; a return submitted must not recompute the
+    dashboard's posts and money figures). No query."""
+    return sub_stamp(stamp, extra=extra, labels=default_labels())
+
+
 # Values already unpickled in this process, by cache key: (token, value). Unpickling the dashboard's
 # figures (hundreds of objects) on every request made the garbage collector run every few requests
 # (≈50 ms pauses in the p95). A value is used from here only while the cache still holds the same

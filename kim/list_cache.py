@@ -16,9 +16,14 @@ only lists whose rows and choices come from the stamp's tables (kim, modules, fu
 from __future__ import annotations
 
 import hashlib
+from functools import partial
+from typing import Any, cast
 
 from django.core.cache import cache
-from django.forms import BaseForm, ModelChoiceField
+from django.core.exceptions import ValidationError
+from django.db.models import Field, Model
+from django.forms import BaseForm, ModelChoiceField, ModelMultipleChoiceField
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -53,15 +58,49 @@ def cache_model_choices(form: BaseForm, request: HttpRequest, view_name: str, *,
     (value, label) text; a submitted value is still checked against the field's own scoped queryset."""
     user = request.user
     for name, field in form.fields.items():
-        if not isinstance(field, ModelChoiceField):
+        if not isinstance(field, ModelChoiceField) or field.queryset is None:
             continue
         raw = repr((view_name, name, role_key(user), getattr(user, "organisation_id", None), get_language(), stamp))
         key = "kim:list-choices:" + hashlib.sha256(raw.encode()).hexdigest()
         options = cache.get(key)
         if options is None:
-            options = [(str(value), str(label)) for value, label in field.widget.choices]
+            # one query for the options and the check of a submitted value (the first request after a
+            # write would otherwise read the field's queryset twice: the lists' budget is 8 queries)
+            options, instances = [], []
+            for value, label in field.iterator(field):  # what field.choices gives, with the rows read
+                if isinstance(value, ModelChoiceIteratorValue):
+                    instances.append(getattr(value, "instance"))  # noqa: B009 – not in the type stubs
+                options.append((str(value), str(label)))
             cache.set(key, options, CACHE_SECONDS)
+            if not isinstance(field, ModelMultipleChoiceField):
+                field.to_python = partial(_choice_from, field, field.queryset.model, instances)  # type: ignore[method-assign]
         field.widget.choices = options  # shown only; the field still validates against its queryset
+
+
+def _choice_from(field: ModelChoiceField, model: type[Model], instances: list[Model], value: Any) -> Model | None:
+    """``ModelChoiceField.to_python`` against the rows of its queryset already read in this request:
+    the same instance for a valid value, the same "invalid_choice" error otherwise."""
+    null_label = getattr(field, "null_label", None)  # django-filter's "no value" choice, as its to_python
+    if null_label is not None and value == getattr(field, "null_value", None):
+        return value
+    if value in field.empty_values:
+        return None
+    field.validate_no_null_characters(value)
+    key = field.to_field_name or "pk"
+    if isinstance(value, model):
+        value = getattr(value, key)
+    try:
+        key_field = cast(Field, model._meta.pk if key == "pk" else model._meta.get_field(key))
+        wanted = key_field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        wanted = _INVALID
+    for obj in instances:
+        if getattr(obj, key) == wanted:
+            return obj
+    raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+_INVALID = object()
 
 
 def get_body(key: str) -> str | None:

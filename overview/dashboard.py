@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from committee import selectors as committee_selectors
 from funding import selectors
 from funding.controlling import budget, eligibility
 from funding.controlling import selectors as controlling_selectors
-from funding.models import BudgetLine, ForwardingContract, GrantNotice
+from funding.models import BudgetLine, ForecastBasis, ForwardingContract, GrantNotice
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.models import Role
@@ -90,16 +91,14 @@ def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[st
     ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned per post – a scan of every
     return – come from the cache while no return changed."""
     if role == Role.ADMIN:
-        returned = None
+        returned = review_count = None
         if stamp is not None:
-            returned = figure_cache.cached(
-                "returned-months",
-                (),
-                cm.returned_months_by_post,
-                stamp=figure_cache.sub_stamp(stamp, extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP),
-            )
+            # the returns' own part of the stamp: a post or a payment written leaves these cached
+            returns_stamp = figure_cache.sub_stamp(stamp, extra=TODO_STAMP_EXTRA, labels=RETURNS_STAMP)
+            returned = figure_cache.cached("returned-months", (), cm.returned_months_by_post, stamp=returns_stamp)
+            review_count = figure_cache.cached("returns-review", (), cm.returns_waiting_for_review, stamp=returns_stamp)
         return {
-            "review_count": cm.returns_waiting_for_review(),
+            "review_count": cm.returns_waiting_for_review() if review_count is None else review_count,
             "missing_by_carrier": cm.missing_returns_by_carrier(today=today, returned=returned),
             "proofs_due": controlling_selectors.proofs_due_by_kind(today=today),
             "contracts_without_plan": selectors.contracts_without_cost_plan(),
@@ -136,10 +135,55 @@ def dashboard_todo_html(todo: dict[str, Any], *, role: str, stamp: str) -> str:
     return mark_safe(html)  # our own autoescaped render, kept as it was
 
 
-def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, Any]:
+# Sections that read no post, each with the history models of every table it reads: cached under their
+# own part of the stamp, so a post saved (the everyday write) does not compute them again.
+FUNDING_STAMP = (
+    "funding.historicalprogramme",
+    "funding.historicalgrantnotice",
+    "modules.historicalmodule",
+    "kim.historicalorganisation",
+)
+PAYMENTS_STAMP = ("funding.historicalcarrierpayment", "funding.historicalforwardingcontract")
+
+
+def _section(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | None, extra: tuple, labels: tuple):
+    if stamp is None:
+        return compute()
+    return figure_cache.cached(name, parts, compute, stamp=figure_cache.sub_stamp(stamp, extra=extra, labels=labels))
+
+
+def dashboard_context(
+    *, year: int, include_proofs: bool = True, stamp: str | None = None, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Every figure below the due list. ``stamp``: ``figure_cache.data_stamp(extra)`` if the caller has
+    read it: the sections that read no post are then cached under their own part of it, and the
+    budget forecasts' cache does not read the stamp again."""
+    today = date.today()
     modules, stichtag = posts_summary_by_module(year=year)
-    funding = selectors.funding_by_module(year=year)
-    budget_rows = budget.budget_lines_with_forecast(lines=BudgetLine.objects.filter(year=year))
+    funding = _section(
+        "dashboard-funding",
+        (year,),
+        lambda: selectors.funding_by_module(year=year),
+        stamp=stamp,
+        extra=extra,
+        labels=FUNDING_STAMP,
+    )
+    overdue = _section(
+        "dashboard-overdue",
+        (today.isoformat(),),
+        lambda: controlling_selectors.overdue_payments(today=today).count(),
+        stamp=stamp,
+        extra=extra,
+        labels=PAYMENTS_STAMP,
+    )
+    stamp = None if stamp is None else figure_cache.default_part(stamp, extra=extra)
+    # read once: the own posts' share and the budget lines' forecasts of the year use the same figures
+    personnel_needs = county_personnel_needs(year=year)
+    land_income = budget.land_income_forecast(year=year)
+    known = {(ForecastBasis.LAND_INCOME, year): land_income, (ForecastBasis.OWN_PERSONNEL, year): personnel_needs.total}
+    budget_rows = budget.budget_lines_with_forecast(
+        lines=BudgetLine.objects.filter(year=year), stamp=stamp, known=known
+    )
     totals = {
         "posts": sum(m.posts for m in modules),
         "fte": sum((m.fte for m in modules), start=ZERO),
@@ -160,14 +204,14 @@ def dashboard_context(*, year: int, include_proofs: bool = True) -> dict[str, An
         "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
         "gaps": selectors.own_share_gap_summary(year=year),
         "requests": selectors.own_share_requests_for_year(year=year),
-        "personnel_needs": county_personnel_needs(year=year),
+        "personnel_needs": personnel_needs,
         "budget": budget_rows,
-        "land_income_forecast": budget.land_income_forecast(year=year),
-        "own_posts": budget.own_posts_share(year=year),
-        "repayment_risks": eligibility.repayment_risk_list(year=year),
+        "land_income_forecast": land_income,
+        "own_posts": budget.own_posts_share(year=year, needs=personnel_needs),
+        "repayment_risks": eligibility.repayment_risk_list(year=year, with_employer=False),  # the list shows none
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
-        "overdue_payments": controlling_selectors.overdue_payments().count(),
+        "overdue_payments": overdue,
         **dashboard_timelines(),
     }
 
@@ -178,21 +222,28 @@ DASHBOARD_TIMELINES = 20
 def dashboard_timelines() -> dict[str, Any]:
     """The most urgent post timelines (at most ``DASHBOARD_TIMELINES``; a county has several hundred
     flagged posts) and how many are flagged in total; the page links to all of them."""
-    flagged = controlling_selectors.post_timelines(flagged_only=True)
+    # the ranking on bare posts (several hundred), the shown ones read in full: one query more, hundreds
+    # of employers and modules fewer built on the first request after a write
+    flagged = controlling_selectors.post_timelines(flagged_only=True, bare=True)
+    urgent = controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES)
     return {
-        "timelines": controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES),
+        "timelines": controlling_selectors.with_full_posts(urgent),
         "timelines_total": len(flagged),
     }
 
 
-def cached_dashboard_context(*, year: int, include_proofs: bool = True, stamp: str | None = None) -> dict[str, Any]:
+def cached_dashboard_context(
+    *, year: int, include_proofs: bool = True, stamp: str | None = None, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``dashboard_context`` from the cache while no data it reads has changed (kim.figure_cache);
-    keyed by year, role view and today (deadlines and overdue payments depend on the day)."""
+    keyed by year, role view and today (deadlines and overdue payments depend on the day) and by the
+    kim/modules/funding part of ``stamp`` (``data_stamp(extra)``: a return written leaves it)."""
+    stamp = figure_cache.data_stamp(extra) if stamp is None else stamp
     return figure_cache.cached(
         "dashboard",
         (year, include_proofs, date.today().isoformat()),
-        lambda: dashboard_context(year=year, include_proofs=include_proofs),
-        stamp=stamp,
+        lambda: dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp, extra=extra),
+        stamp=figure_cache.default_part(stamp, extra=extra),
         share=False,  # kept in this process, never pickled; other processes share the rendered HTML
     )
 

@@ -49,11 +49,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = role_key(request.user)
     # read once for the figures, their rendered HTML and the due list
     stamp = figure_cache.data_stamp(extra=TODO_STAMP_EXTRA)
-    ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp))
+    # the figures and their HTML read kim, modules and funding only: a return or a paper written
+    # leaves them cached, only the due list (which reads those too) is computed again
+    figures_stamp = figure_cache.default_part(stamp, extra=TODO_STAMP_EXTRA)
+    ctx = dict(cached_dashboard_context(year=year, include_proofs=include_proofs, stamp=stamp, extra=TODO_STAMP_EXTRA))
     ctx.update({"years": years, "title": _("Übersicht"), "year_note": year_note})
     ctx["todo"] = cached_todo_context(role=str(role or ""), stamp=stamp)
     ctx["todo_html"] = dashboard_todo_html(ctx["todo"], role=str(role or ""), stamp=stamp)
-    ctx["body_html"] = dashboard_body_html(ctx, include_proofs=include_proofs, stamp=stamp)
+    ctx["body_html"] = dashboard_body_html(ctx, include_proofs=include_proofs, stamp=figures_stamp)
     return render(request, "dashboard/index.html", ctx)
 
 

@@ -29,7 +29,7 @@ from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
 from kim.periods import year_end, year_start
 from modules.models import Post
-from modules.selectors import county_personnel_needs_many
+from modules.selectors import PersonnelNeeds, county_personnel_needs_many
 
 
 def land_income_forecast(*, year: int) -> Decimal:
@@ -72,14 +72,24 @@ def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
     return {year: totals.get(year, ZERO) for year in years}
 
 
-def budget_forecasts(*, years: list[int], bases: set[str] | None = None) -> dict[tuple[str, int], Decimal]:
-    """Forecast per (basis, year) for every year asked, in a fixed number of queries."""
-    result: dict[tuple[str, int], Decimal] = {}
-    for year, amount in land_income_forecast_many(years=years).items():
+def budget_forecasts(
+    *, years: list[int], bases: set[str] | None = None, known: dict[tuple[str, int], Decimal] | None = None
+) -> dict[tuple[str, int], Decimal]:
+    """Forecast per (basis, year) for every year asked, in a fixed number of queries.
+
+    ``known``: forecasts the caller has already computed from the same data (the dashboard's Land
+    income and own personnel of its year), taken as they are instead of being computed again."""
+    known = known or {}
+    result: dict[tuple[str, int], Decimal] = {key: value for key, value in known.items() if key[1] in years}
+
+    def missing(basis: str) -> list[int]:
+        return [year for year in years if (basis, year) not in known]
+
+    for year, amount in land_income_forecast_many(years=missing(ForecastBasis.LAND_INCOME)).items():
         result[(ForecastBasis.LAND_INCOME, year)] = amount
-    for year, amount in forwarded_totals(years=years).items():
+    for year, amount in forwarded_totals(years=missing(ForecastBasis.FORWARDING)).items():
         result[(ForecastBasis.FORWARDING, year)] = amount
-    for year, needs in county_personnel_needs_many(years=years).items():
+    for year, needs in county_personnel_needs_many(years=missing(ForecastBasis.OWN_PERSONNEL)).items():
         result[(ForecastBasis.OWN_PERSONNEL, year)] = needs.total
 
     top_up_years = years if bases is None or ForecastBasis.TOP_UP in bases else []
@@ -99,14 +109,19 @@ class BudgetRow:
         return None if self.forecast is None else self.forecast - self.line.planned_amount
 
 
-def budget_lines_with_forecast(*, lines: QuerySet[BudgetLine]) -> list[BudgetRow]:
+def budget_lines_with_forecast(
+    *, lines: QuerySet[BudgetLine], stamp: str | None = None, known: dict[tuple[str, int], Decimal] | None = None
+) -> list[BudgetRow]:
     """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
 
     lines = list(with_budget_actuals(lines))
     years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
     # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
     forecasts = figure_cache.cached(
-        "budget-forecasts", (years, sorted(bases), date.today()), lambda: budget_forecasts(years=years, bases=bases)
+        "budget-forecasts",
+        (years, sorted(bases), date.today()),
+        lambda: budget_forecasts(years=years, bases=bases, known=known),
+        stamp=stamp,  # the caller's figure_cache.data_stamp() if it has read it (the dashboard)
     )
     return [BudgetRow(line, forecasts.get((line.forecast_basis, line.year)), budget_actual(line)) for line in lines]
 
@@ -231,12 +246,13 @@ class OwnPostsShare:
     modules: list[OwnPostsRow]
 
 
-def own_posts_share(*, year: int) -> OwnPostsShare:
+def own_posts_share(*, year: int, needs: PersonnelNeeds | None = None) -> OwnPostsShare:
     """Own share of the body's own posts in a year (domain §1a): expense for its own posts (personnel cost
     as in county_personnel_needs, plus material/workplace costs where a cost plan is entered) minus the
     grants actually notified for them – each allocation's share of its (non-draft) notice, never posts ×
     rates – and the Land's share of the expense in per cent. Per module and in total; rounded per figure."""
-    needs = county_personnel_needs_many(years=[year])[year]
+    if needs is None:  # the dashboard passes the needs it has already read for the year
+        needs = county_personnel_needs_many(years=[year])[year]
     own_ids = [post.pk for post, _cost in needs.rows]
     total = OwnPostsRow(label=str(_("alle Module")))
     if not own_ids:

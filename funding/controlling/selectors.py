@@ -4,7 +4,7 @@ the database; every list is read in a fixed number of queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
@@ -331,19 +331,20 @@ class PostTimeline:
 
 
 def post_timelines(
-    *, today: date | None = None, flagged_only: bool = False, user: User | None = None
+    *, today: date | None = None, flagged_only: bool = False, user: User | None = None, bare: bool = False
 ) -> list[PostTimeline]:
-    """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query."""
+    """Funding end (last allocation) beside the end of the fixed-term contract per running post, one query.
+
+    ``bare``: the posts with only the fields the ranking reads (no employer, no module): for a caller
+    that shows a few of many rows and reads those posts itself (the dashboard, ``with_full_posts``)."""
 
     today = today or timezone.localdate()
     horizons = horizon_months()
     limits = [(h, add_months(today, h)) for h in horizons]
     posts = Post.objects.for_user(user) if user is not None else Post.objects.all()
-    posts = (
-        posts.filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("employer", "module")
-        .annotate(funding_end=Max("allocations__end", filter=Q(allocations__grant__cancelled_at=None)))
-    )
+    posts = posts.filter(Q(end__isnull=True) | Q(end__gte=today))
+    posts = posts.only("pk", "title", "end") if bare else posts.select_related("employer", "module")
+    posts = posts.annotate(funding_end=Max("allocations__end", filter=Q(allocations__grant__cancelled_at=None)))
     rows = []
     for post in posts.order_by("module__number", "title", "pk"):
 
@@ -356,6 +357,12 @@ def post_timelines(
         if row.flagged or not flagged_only:
             rows.append(row)
     return rows
+
+
+def with_full_posts(rows: list[PostTimeline]) -> list[PostTimeline]:
+    """The rows with their posts read in full (employer, module), one query: after ``post_timelines(bare=True)``."""
+    posts = Post.objects.select_related("employer", "module").in_bulk([row.post.pk for row in rows])  # type: ignore[attr-defined]
+    return [replace(row, post=posts[row.post.pk]) for row in rows]  # type: ignore[attr-defined]
 
 
 def most_urgent_timelines(rows: list[PostTimeline], limit: int) -> list[PostTimeline]:

@@ -205,3 +205,81 @@ def test_the_todo_card_is_cached_as_html_and_follows_a_new_post_at_once(client, 
     again = client.get(url).content.decode()  # from the cache now
     card = render_to_string("dashboard/_todo.html", {"todo": todo_context(role="admin", today=date.today())})
     assert card.strip() and card in page and card in again
+
+
+def test_a_return_written_leaves_the_dashboard_figures_cached_and_updates_the_due_list(
+    client, a46_user, carrier_a, paper_2021, monkeypatch
+):
+    """The figures below the due list read no return: a return created recomputes only the due list
+    (the carrier owes one month less at once), a post saved recomputes the figures too."""
+    from casemanagement import services as returns
+    from overview import dashboard
+
+    calls = []
+    real = dashboard.dashboard_context
+    monkeypatch.setattr(dashboard, "dashboard_context", lambda **kw: calls.append(kw) or real(**kw))
+    post = f.CarrierPostFactory(employer=carrier_a, start=date(2021, 7, 1), end=date(2021, 12, 31))
+    client.force_login(a46_user)
+
+    def owed_and_posts() -> tuple[int, int]:
+        ctx = client.get(reverse("dashboard"), {"year": 2021}).context
+        owed = {c.carrier_name: c.count for c in ctx["todo"]["missing_by_carrier"]}
+        return owed.get(carrier_a.name, 0), ctx["module_totals"]["posts"]
+
+    owed, posts = owed_and_posts()  # the new post owes 07–12/2021 besides the fixture's posts
+    assert len(calls) == 1
+    returns.return_create(carrier=carrier_a, post=post, year=2021, month=9)
+    assert owed_and_posts() == (owed - 1, posts)
+    assert len(calls) == 1  # the figures from the cache
+    f.CarrierPostFactory(employer=carrier_a, title="CM zweite", start=date(2021, 1, 1), end=date(2021, 12, 31))
+    assert owed_and_posts() == (owed - 1 + 12, posts + 1)  # the second post owes every month of 2021
+    assert len(calls) == 2
+
+
+def test_a_post_saved_leaves_the_grants_per_module_cached_and_a_changed_notice_shows_at_once(
+    client, a46_user, carrier_a, paper_2021, monkeypatch
+):
+    """The grants per module read no post (overview.dashboard.FUNDING_STAMP): a post saved recomputes
+    the dashboard but takes them from the cache; a notice's amount changed shows on the next request."""
+    from funding import selectors
+    from funding.models import GrantNotice
+
+    calls = []
+    real = selectors.funding_by_module
+    monkeypatch.setattr(selectors, "funding_by_module", lambda **kw: calls.append(kw) or real(**kw))
+    client.force_login(a46_user)
+
+    def totals() -> dict:
+        return client.get(reverse("dashboard"), {"year": 2021}).context["module_totals"]
+
+    before = totals()
+    assert len(calls) == 1
+    from modules.models import Module
+
+    # an existing carrier and module: a new organisation or module would be a write the grants read
+    f.CarrierPostFactory(
+        title="CM Neu 2021", start=date(2021, 1, 1), employer=carrier_a, module=Module.objects.get(number=2)
+    )
+    after_post = totals()
+    assert after_post["posts"] == before["posts"] + 1  # the figures reading posts recomputed
+    assert after_post["granted"] == before["granted"]
+    assert len(calls) == 1  # the grants from the cache
+    notice = GrantNotice.objects.filter(period_start__year=2021, cancelled_at=None).order_by("pk").first()
+    notice.amount += D("1000.00")
+    notice.save()
+    assert totals()["granted"] == before["granted"] + D("1000.00")
+    assert len(calls) == 2
+
+
+def test_the_overdue_payments_follow_a_new_payment_at_once(client, a46_user, paper_2021):
+    from datetime import timedelta
+
+    from funding.models import CarrierPayment, ForwardingContract
+
+    client.force_login(a46_user)
+    before = client.get(reverse("dashboard"), {"year": 2021}).context["overdue_payments"]
+    contract = ForwardingContract.objects.filter(cancelled_at=None).order_by("pk").first()
+    if contract is None:
+        pytest.skip("no forwarding contract in the fixture")
+    CarrierPayment.objects.create(contract=contract, amount=D("100.00"), due_on=date.today() - timedelta(days=3))
+    assert client.get(reverse("dashboard"), {"year": 2021}).context["overdue_payments"] == before + 1

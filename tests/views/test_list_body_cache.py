@@ -149,3 +149,53 @@ def test_another_address_on_unchanged_data_takes_the_filter_options_from_the_cac
     assert f'<option value="{carrier_a.pk}" selected>' in warm
     assert "CM Auswahl" in warm and "CM Andere Auswahl" not in warm
     assert warm_queries < cold_queries
+
+
+def test_the_first_filtered_request_after_a_write_stays_within_eight_queries(client, a46_user, carrier_a):
+    """After a write the options of module, employer and place are read again; the submitted values are
+    checked against those same rows, not read a second time: session, user, stamp, three option lists,
+    count and rows."""
+    post = f.CarrierPostFactory(title="CM Nach Schreiben", employer=carrier_a, place=f.MunicipalityFactory())
+    f.CarrierPostFactory(title="CM Anderer Träger")
+    client.force_login(a46_user)
+    url = reverse("modules:post_list")
+    params = {"module": str(post.module_id), "employer": str(carrier_a.pk), "place": str(post.place_id)}
+    get(client, url, params)
+    post_save(post=post, data={"title": "CM Nach dem Schreiben"})
+    queries, cold = get(client, url, params)
+    assert queries <= 8
+    assert "CM Nach dem Schreiben" in cold and "CM Anderer Träger" not in cold
+    for name in ("module", "employer", "place"):
+        assert f'<option value="{params[name]}" selected>' in cold, name
+    again_queries, warm = get(client, url, params)  # the body from the cache
+    assert warm == cold
+    assert again_queries < queries
+
+
+@pytest.mark.parametrize("value", ["999999", "x", "1 OR 1=1"])
+def test_a_value_outside_the_options_is_refused_as_before_on_a_cold_and_a_warm_cache(client, a46_user, value):
+    from django.core.cache import cache
+
+    f.CarrierPostFactory(title="CM Ungültig")
+    client.force_login(a46_user)
+    url = reverse("modules:post_list")
+    get(client, url)  # the options cached
+    params = {"employer": value, "sort": "title"}
+    _, warm = get(client, url, params)  # checked by the field's own query
+    cache.clear()
+    _, cold = get(client, url, params)  # checked against the options read in this request
+    assert cold == warm
+    assert "CM Ungültig" not in cold  # an invalid filter shows no rows, as the list always did
+
+
+def test_a_carrier_cannot_choose_another_carriers_employer_on_a_cold_cache(
+    client, carrier_a_user, carrier_a, carrier_b
+):
+    from django.core.cache import cache
+
+    f.CarrierPostFactory(title="CM Eigene", employer=carrier_a)
+    f.CarrierPostFactory(title="CM Fremde", employer=carrier_b)
+    client.force_login(carrier_a_user)
+    cache.clear()
+    _, cold = get(client, reverse("modules:post_list"), {"employer": str(carrier_b.pk)})
+    assert "CM Fremde" not in cold and carrier_b.short_name not in cold

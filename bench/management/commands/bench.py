@@ -1,7 +1,7 @@
 """``manage.py bench`` – the benchmark (``make bench``; not part of ``make test``).
 
 Per database a child process of this command runs against its own bench database – SQLite
-``/tmp/kim_bench_<scale>.sqlite3`` and PostgreSQL ``kim_bench`` (``BENCH_PG_URL``) – never against the
+``/tmp/kim_bench_<scale>.sqlite3`` (``BENCH_SQLITE_PATH``) and PostgreSQL ``kim_bench`` (``BENCH_PG_URL``) – never against the
 development or test database: migrate, load the demo (paper 2020/0354), generate the data
 (bench.generate), measure (bench.measure). The parent writes docs/benchmarks.md and the JSON.
 """
@@ -142,7 +142,8 @@ class Command(BaseCommand):
 
     def _prepare(self, kind: str, scale: str, reuse: bool) -> str:
         if kind == "sqlite":
-            path = Path(tempfile.gettempdir()) / f"kim_bench_{scale}.sqlite3"
+            default = Path(tempfile.gettempdir()) / f"kim_bench_{scale}.sqlite3"
+            path = Path(os.environ["BENCH_SQLITE_PATH"]) if os.environ.get("BENCH_SQLITE_PATH") else default
             if not reuse:
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
