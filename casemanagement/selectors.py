@@ -635,9 +635,19 @@ class YearProtection:
         return display(key, self.values, self.hidden) if key in self.values else None
 
 
+# What ``year_protection_compute`` reads: the frozen returns, their figures and the municipalities (the
+# rows of that breakdown). Nothing else: carriers, posts and grants are read by the pages around it.
+PROTECTION_INPUTS = (*STATISTICS_STAMP, "kim.historicalmunicipality")
+
+
 def year_protection(*, year: int) -> YearProtection:
-    """``year_protection_compute`` once per change of the returns (kim.figure_cache)."""
-    stamp = figure_cache.data_stamp(STATISTICS_STAMP)
+    """``year_protection_compute`` once per change of its inputs (kim.figure_cache).
+
+    Keyed by the change stamp of ``PROTECTION_INPUTS`` only: a post or a grant saved leaves the
+    protected year cached (at the state-slice scale it takes minutes to compute; the return page used
+    to recompute it after every write anywhere in the application)."""
+    full = figure_cache.data_stamp(STATISTICS_STAMP)
+    stamp = figure_cache.sub_stamp(full, extra=STATISTICS_STAMP, labels=PROTECTION_INPUTS)
     return figure_cache.cached("case-year-protection", (year,), lambda: year_protection_compute(year=year), stamp=stamp)
 
 

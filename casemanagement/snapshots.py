@@ -35,8 +35,9 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from casemanagement import selectors
 from casemanagement.models import CaseloadReturn, StatisticsSnapshot
-from casemanagement.selectors import STATISTICS_STAMP, YearProtection, year_protection_compute
+from casemanagement.selectors import STATISTICS_STAMP, YearProtection
 from kim import figure_cache
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,9 @@ def _compute_consistent(year: int) -> tuple[str, YearProtection]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         stamp = current_key()
-        return stamp, year_protection_compute(year=year)
+        # the return pages' protection of the same data if this process computed it (it depends on the
+        # returns, their figures and the municipalities only, read in this same transaction)
+        return stamp, selectors.year_protection(year=year)
 
 
 def statistics_snapshot(*, year: int) -> Snapshot:
@@ -135,8 +138,9 @@ def statistics_snapshot(*, year: int) -> Snapshot:
                 if stale:
                     schedule_refresh(year)
                 return Snapshot(protection, stored_stamp, computed_at, stale)
-    # first request of the year ever (or synchronous mode): compute now, in this request's transaction
-    protection = year_protection_compute(year=year)
+    # first request of the year ever (or synchronous mode): compute now, in this request's transaction;
+    # the return pages' protection of the same data (selectors.year_protection) if already computed
+    protection = selectors.year_protection(year=year)
     computed_at = _store(year, stamp, protection, exists=row is not None)
     return Snapshot(protection, stamp, computed_at, False)
 
