@@ -207,7 +207,7 @@ def time_url_after_write(client: Client, url: str, reps: int) -> dict:
     }
 
 
-AFTER_WRITE_PAGES = ("dashboard", "statistics")
+AFTER_WRITE_PAGES = ("dashboard", "return", "statistics")
 
 
 def measure_after_write(reps: int = 30, log=print) -> list[dict]:

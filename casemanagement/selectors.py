@@ -16,6 +16,9 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ from casemanagement.models import (
     ReturnFigure,
     ReturnSource,
     ReturnStatus,
+    StatisticsSnapshot,
     Topic,
 )
 from casemanagement.suppression import (
@@ -648,7 +652,29 @@ def year_protection(*, year: int) -> YearProtection:
     to recompute it after every write anywhere in the application)."""
     full = figure_cache.data_stamp(STATISTICS_STAMP)
     stamp = figure_cache.sub_stamp(full, extra=STATISTICS_STAMP, labels=PROTECTION_INPUTS)
-    return figure_cache.cached("case-year-protection", (year,), lambda: year_protection_compute(year=year), stamp=stamp)
+
+    def compute() -> YearProtection:
+        # the statistics page's stored snapshot of the same data (casemanagement.snapshots), if any: read
+        # instead of computed, so that each worker process does not compute the year again for itself
+        return stored_year_protection(year=year, stamp=full) or year_protection_compute(year=year)
+
+    return figure_cache.cached("case-year-protection", (year,), compute, stamp=stamp)
+
+
+def snapshot_key(stamp: str) -> str:
+    """The key of a ``StatisticsSnapshot``: a hash of ``figure_cache.data_stamp(STATISTICS_STAMP)``."""
+    return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def snapshot_protection(data: bytes) -> YearProtection:
+    """The protection stored in a ``StatisticsSnapshot`` (written by ``casemanagement.snapshots`` only)."""
+    return pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301 (our own rows)
+
+
+def stored_year_protection(*, year: int, stamp: str) -> YearProtection | None:
+    """The stored snapshot of the year if it was computed from the data of ``stamp`` (one query)."""
+    data = StatisticsSnapshot.objects.filter(year=year, key=snapshot_key(stamp)).values_list("data", flat=True).first()
+    return None if data is None else snapshot_protection(data)
 
 
 def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:

@@ -21,7 +21,6 @@ process keeps the unpickled value of the newest one in memory. A database row lo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 import threading
@@ -61,7 +60,7 @@ _memo_lock = threading.Lock()
 
 def current_key() -> str:
     """The key of the data the statistics read now (a hash of their change stamp, see kim.figure_cache)."""
-    return hashlib.sha256(figure_cache.data_stamp(STATISTICS_STAMP).encode()).hexdigest()
+    return selectors.snapshot_key(figure_cache.data_stamp(STATISTICS_STAMP))
 
 
 def background_enabled() -> bool:
@@ -74,7 +73,7 @@ def _dumps(protection: YearProtection) -> bytes:
 
 def _loads(data: bytes) -> YearProtection:
     # our own rows, written only by _store below
-    return pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301
+    return selectors.snapshot_protection(data)
 
 
 def _remember(year: int, stamp: str, protection: YearProtection) -> None:

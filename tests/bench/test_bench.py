@@ -181,7 +181,7 @@ def test_after_a_write_the_figures_are_computed_again(tiny_run):
     result, _facts = tiny_run
     warm = {page["key"]: page["ours"] for page in result["pages"]}
     after = {page["key"]: page["ours"] for page in result["after_write"]}
-    assert set(after) == {"dashboard", "statistics"}
+    assert set(after) == {"dashboard", "return", "statistics"}
     for key, measured in after.items():
         assert measured["status"] == 200 and measured["p95_ms"] > 0, key
     # the dashboard's cache miss reads the data again: more queries than the cached page
@@ -189,6 +189,9 @@ def test_after_a_write_the_figures_are_computed_again(tiny_run):
     # the statistics never recompute the year's protection inside a request after a write: they serve the last
     # protected snapshot (README "Schutz kleiner Fallzahlen") with the same queries as before the write
     assert after["statistics"]["queries"] == warm["statistics"]["queries"]
+    # nor does the return page: the year's protection depends on the returns, their figures and the
+    # municipalities only, and a post saved changes none of them
+    assert after["return"]["queries"] == warm["return"]["queries"]
 
 
 def test_a_loaded_machine_is_named_in_the_report(tmp_path):
@@ -217,7 +220,10 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
         "date": "2026-12-03 01:00",
         "commit": "abc1234",
         "databases": {
-            "PostgreSQL": {"pages": [{"key": "posts", "label": "Stellen", "ours": {"p50_ms": 20.0}}]},
+            "PostgreSQL": {
+                "pages": [{"key": "posts", "label": "Stellen", "ours": {"p50_ms": 20.0}}],
+                "after_write": [{"key": "return", "label": "Meldung", "ours": {"p50_ms": 8.0}}],
+            },
             "SQLite": {"error": "nicht gemessen"},
         },
     }
@@ -237,6 +243,9 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
                 "pages": [
                     {"key": "posts", "label": "Stellen", "ours": {"status": 200, "p50_ms": 30.0, "p95_ms": 40.0}}
                 ],
+                "after_write": [
+                    {"key": "return", "label": "Meldung", "ours": {"status": 200, "p50_ms": 10.0, "p95_ms": 12.0, "n": 3}}
+                ],
             }
         },
     }
@@ -244,4 +253,6 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
     text = report.write(slice_run, None, None)
     # 30 ms against 20 ms at county scale: 1,5 times
     assert "| Stellen | 30,0 | 20,0 | 1,5 |" in text
+    # the first request after a write grows too: 10 ms against 8 ms
+    assert "| Meldung, erste Anfrage nach einem Schreibvorgang | 10,0 | 8 | 1,25 |" in text
     assert "Wachstum gegenüber `county` (PostgreSQL" in text
