@@ -162,8 +162,11 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
         if not row:
             continue
         lead = min(row)
-        inverse = pow(row[lead], PRIME - 2, PRIME)
-        row = {c: v * inverse % PRIME for c, v in row.items()}
+        if row[lead] == PRIME - 1:  # most equations have coefficients ±1: no modular inverse needed
+            row = {c: PRIME - v for c, v in row.items()}
+        elif row[lead] != 1:
+            inverse = pow(row[lead], PRIME - 2, PRIME)
+            row = {c: v * inverse % PRIME for c, v in row.items()}
         for other in list(containing.get(lead, ())):
             prow = pivots[other]
             factor = prow[lead]
