@@ -244,7 +244,11 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
                     {"key": "posts", "label": "Stellen", "ours": {"status": 200, "p50_ms": 30.0, "p95_ms": 40.0}}
                 ],
                 "after_write": [
-                    {"key": "return", "label": "Meldung", "ours": {"status": 200, "p50_ms": 10.0, "p95_ms": 12.0, "n": 3}}
+                    {
+                        "key": "return",
+                        "label": "Meldung",
+                        "ours": {"status": 200, "p50_ms": 10.0, "p95_ms": 12.0, "n": 3},
+                    }
                 ],
             }
         },
