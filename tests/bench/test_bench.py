@@ -112,9 +112,9 @@ def test_report_marks_every_target_and_writes_json(tiny_run, tmp_path):
     assert "Durchsatz: nicht gemessen (--skip-gunicorn)" in text
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     targets = data["databases"]["SQLite"]["targets"]
-    # three list pages (queries, p95, ratio), four other pages (p95), dashboard and statistics after a
-    # write (p95), paper PDF, bundle
-    assert len(targets) == 3 * 3 + 4 + 2 + 2
+    # three list pages (queries, p95, ratio), four other pages (p95), dashboard, return and statistics
+    # after a write (p95), paper PDF, bundle
+    assert len(targets) == 3 * 3 + 4 + 3 + 2
     assert all(t["ok"] in (True, False) for t in targets)
 
 
