@@ -237,9 +237,11 @@ def time_url_after_write(client: Client, url: str, reps: int, write=_write_somet
 
 
 # page key -> the write before each request: the dashboard and the lists after a post saved (their
-# figures and bodies read posts); the statistics after a return saved and its snapshot renewed
+# figures and bodies read posts); the return page and the statistics after a return saved and the
+# year's snapshot renewed (both read the stored snapshot of the same data)
 AFTER_WRITE_PAGES = {
     "dashboard": "post",
+    "return": "return",
     "statistics": "return",
     "posts": "post",
     "cases": "post",

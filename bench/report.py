@@ -151,7 +151,16 @@ def baseline_summary(other: dict) -> dict:
         "commit": other.get("commit"),
         "databases": {
             label: {
-                page["key"]: (page.get("ours") or {}).get("p50_ms") for page in db.get("pages", []) if page.get("ours")
+                **{
+                    page["key"]: (page.get("ours") or {}).get("p50_ms")
+                    for page in db.get("pages", [])
+                    if page.get("ours")
+                },
+                **{
+                    f"after:{page['key']}": (page.get("ours") or {}).get("p50_ms")
+                    for page in db.get("after_write", [])
+                    if page.get("ours")
+                },
             }
             for label, db in (other.get("databases") or {}).items()
             if not db.get("error")
@@ -173,6 +182,13 @@ def growth(results: dict, label: str, db: dict) -> tuple[str, str, list[dict]] |
         if here is None or not there:
             continue
         rows.append({"label": page["label"], "here": here, "there": there, "ratio": round(here / there, 2)})
+    for page in db.get("after_write", []):  # the first request after a write, where the baseline measured it
+        here = (page.get("ours") or {}).get("p50_ms")
+        there = measured[base_label].get(f"after:{page['key']}")
+        if here is None or not there:
+            continue
+        label = f"{page['label']}, erste Anfrage nach einem Schreibvorgang"
+        rows.append({"label": label, "here": here, "there": there, "ratio": round(here / there, 2)})
     return base.get("scale") or "?", base_label, rows
 
 

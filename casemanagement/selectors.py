@@ -16,6 +16,9 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ from casemanagement.models import (
     ReturnFigure,
     ReturnSource,
     ReturnStatus,
+    StatisticsSnapshot,
     Topic,
 )
 from casemanagement.suppression import (
@@ -635,10 +639,42 @@ class YearProtection:
         return display(key, self.values, self.hidden) if key in self.values else None
 
 
+# What ``year_protection_compute`` reads: the frozen returns, their figures and the municipalities (the
+# rows of that breakdown). Nothing else: carriers, posts and grants are read by the pages around it.
+PROTECTION_INPUTS = (*STATISTICS_STAMP, "kim.historicalmunicipality")
+
+
 def year_protection(*, year: int) -> YearProtection:
-    """``year_protection_compute`` once per change of the returns (kim.figure_cache)."""
-    stamp = figure_cache.data_stamp(STATISTICS_STAMP)
-    return figure_cache.cached("case-year-protection", (year,), lambda: year_protection_compute(year=year), stamp=stamp)
+    """``year_protection_compute`` once per change of its inputs (kim.figure_cache).
+
+    Keyed by the change stamp of ``PROTECTION_INPUTS`` only: a post or a grant saved leaves the
+    protected year cached (at the state-slice scale it takes minutes to compute; the return page used
+    to recompute it after every write anywhere in the application)."""
+    full = figure_cache.data_stamp(STATISTICS_STAMP)
+    stamp = figure_cache.sub_stamp(full, extra=STATISTICS_STAMP, labels=PROTECTION_INPUTS)
+
+    def compute() -> YearProtection:
+        # the statistics page's stored snapshot of the same data (casemanagement.snapshots), if any: read
+        # instead of computed, so that each worker process does not compute the year again for itself
+        return stored_year_protection(year=year, stamp=full) or year_protection_compute(year=year)
+
+    return figure_cache.cached("case-year-protection", (year,), compute, stamp=stamp)
+
+
+def snapshot_key(stamp: str) -> str:
+    """The key of a ``StatisticsSnapshot``: a hash of ``figure_cache.data_stamp(STATISTICS_STAMP)``."""
+    return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def snapshot_protection(data: bytes) -> YearProtection:
+    """The protection stored in a ``StatisticsSnapshot`` (written by ``casemanagement.snapshots`` only)."""
+    return pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301 (our own rows)
+
+
+def stored_year_protection(*, year: int, stamp: str) -> YearProtection | None:
+    """The stored snapshot of the year if it was computed from the data of ``stamp`` (one query)."""
+    data = StatisticsSnapshot.objects.filter(year=year, key=snapshot_key(stamp)).values_list("data", flat=True).first()
+    return None if data is None else snapshot_protection(data)
 
 
 def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:

@@ -21,7 +21,6 @@ process keeps the unpickled value of the newest one in memory. A database row lo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 import threading
@@ -35,8 +34,9 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from casemanagement import selectors
 from casemanagement.models import CaseloadReturn, StatisticsSnapshot
-from casemanagement.selectors import STATISTICS_STAMP, YearProtection, year_protection_compute
+from casemanagement.selectors import STATISTICS_STAMP, YearProtection
 from kim import figure_cache
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ _memo_lock = threading.Lock()
 
 def current_key() -> str:
     """The key of the data the statistics read now (a hash of their change stamp, see kim.figure_cache)."""
-    return hashlib.sha256(figure_cache.data_stamp(STATISTICS_STAMP).encode()).hexdigest()
+    return selectors.snapshot_key(figure_cache.data_stamp(STATISTICS_STAMP))
 
 
 def background_enabled() -> bool:
@@ -73,7 +73,7 @@ def _dumps(protection: YearProtection) -> bytes:
 
 def _loads(data: bytes) -> YearProtection:
     # our own rows, written only by _store below
-    return pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301
+    return selectors.snapshot_protection(data)
 
 
 def _remember(year: int, stamp: str, protection: YearProtection) -> None:
@@ -119,7 +119,9 @@ def _compute_consistent(year: int) -> tuple[str, YearProtection]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         stamp = current_key()
-        return stamp, year_protection_compute(year=year)
+        # the return pages' protection of the same data if this process computed it (it depends on the
+        # returns, their figures and the municipalities only, read in this same transaction)
+        return stamp, selectors.year_protection(year=year)
 
 
 def statistics_snapshot(*, year: int) -> Snapshot:
@@ -135,8 +137,9 @@ def statistics_snapshot(*, year: int) -> Snapshot:
                 if stale:
                     schedule_refresh(year)
                 return Snapshot(protection, stored_stamp, computed_at, stale)
-    # first request of the year ever (or synchronous mode): compute now, in this request's transaction
-    protection = year_protection_compute(year=year)
+    # first request of the year ever (or synchronous mode): compute now, in this request's transaction;
+    # the return pages' protection of the same data (selectors.year_protection) if already computed
+    protection = selectors.year_protection(year=year)
     computed_at = _store(year, stamp, protection, exists=row is not None)
     return Snapshot(protection, stamp, computed_at, False)
 

@@ -162,8 +162,11 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
         if not row:
             continue
         lead = min(row)
-        inverse = pow(row[lead], PRIME - 2, PRIME)
-        row = {c: v * inverse % PRIME for c, v in row.items()}
+        if row[lead] == PRIME - 1:  # most equations have coefficients ±1: no modular inverse needed
+            row = {c: PRIME - v for c, v in row.items()}
+        elif row[lead] != 1:
+            inverse = pow(row[lead], PRIME - 2, PRIME)
+            row = {c: v * inverse % PRIME for c, v in row.items()}
         for other in list(containing.get(lead, ())):
             prow = pivots[other]
             factor = prow[lead]
@@ -186,32 +189,91 @@ EXACT_LIMIT = 20_000  # hidden figures up to which the audit solves the whole ye
 
 
 def _audit(
-    hidden: set[Key], equations: list[Equation], block: Callable[[Any], Hashable | None] | None, limit: int, memo: dict
+    hidden: set[Key],
+    equations: list[Equation],
+    block: Callable[[Any], Hashable | None] | None,
+    limit: int,
+    memo: dict,
+    dirty: set | None = None,
 ) -> set[Key]:
     """``determined_modular`` over all equations, or, above ``limit`` hidden figures and with a
     ``block`` function (figure -> its carrier, None for sums across carriers), per block: each
     block's own equations solved exactly, the equations across blocks left to the quick rule.
-    ``memo`` keeps each block's answer while its hidden figures stay the same (later rounds)."""
+    ``memo`` keeps each block's answer while its hidden figures stay the same (later rounds).
+    ``dirty`` (if given) names the blocks that got a hidden figure since the last call: the others
+    cannot have changed, so their answer is reused without comparing their hidden figures."""
     if block is None or len(hidden) <= limit:
         return determined_modular(hidden, equations)
     if "groups" not in memo:
         groups: dict[Hashable, list[Equation]] = defaultdict(list)
         for equation in equations:
-            blocks = {block(k) for k, _sign in _terms(equation)}
+            members, total = equation
+            blocks = {block(k) for k in members}
+            if total is not None:
+                blocks.add(block(total))
             if len(blocks) == 1 and None not in blocks:
                 groups[blocks.pop()].append(equation)
         memo["groups"] = groups
-        memo["keys"] = {
-            name: {k for equation in group for k, _sign in _terms(equation)} for name, group in groups.items()
-        }
+        memo["keys"] = {name: _equation_keys(group) for name, group in groups.items()}
+        dirty = None  # first call: every block
     result: set[Key] = set()
     for name, group in memo["groups"].items():
-        state = frozenset(memo["keys"][name] & hidden)
         cached = memo.get(name)
-        if cached is None or cached[0] != state:
-            cached = (state, determined_modular(set(state), group))
-            memo[name] = cached
+        if cached is None or dirty is None or name in dirty:
+            state = frozenset(k for k in memo["keys"][name] if k in hidden)
+            if cached is None or cached[0] != state:
+                cached = (state, _determined_by_component(state, group))
+                memo[name] = cached
         result |= cached[1]
+    return result
+
+
+def _equation_keys(equations: list[Equation]) -> set[Key]:
+    keys: set[Key] = set()
+    for members, total in equations:
+        keys.update(members)
+        if total is not None:
+            keys.add(total)
+    return keys
+
+
+def _determined_by_component(hidden: frozenset[Key] | set[Key], equations: list[Equation]) -> set[Key]:
+    """``determined_modular`` split into independent systems: equations that share no hidden figure
+    (directly or through others) are solved apart. The same answer (a hidden figure is determined
+    iff its unit vector lies in the row space, and the row space of a block-diagonal system is the
+    sum of its blocks' row spaces), but elimination grows faster than linearly with a system's size."""
+    parent: dict[Key, Key] = {}
+
+    def find(k: Key) -> Key:
+        root = k
+        while parent[root] != root:
+            root = parent[root]
+        while parent[k] != root:
+            parent[k], k = root, parent[k]
+        return root
+
+    rows: list[tuple[Key, Equation]] = []
+    for equation in equations:
+        members, total = equation
+        first = None
+        for k in members if total is None else [*members, total]:
+            if k in hidden:
+                if k not in parent:
+                    parent[k] = k
+                if first is None:
+                    first = find(k)
+                else:
+                    other = find(k)
+                    if other != first:
+                        parent[other] = first
+        if first is not None:
+            rows.append((first, equation))
+    components: dict[Key, list[Equation]] = defaultdict(list)
+    for k, equation in rows:
+        components[find(k)].append(equation)
+    result: set[Key] = set()
+    for group in components.values():
+        result |= determined_modular(hidden, group)
     return result
 
 
@@ -241,7 +303,9 @@ def suppress_linked(
     # an equation with an unpublished member tells a reader nothing by itself: the quick rule skips it
     eq_keys = [
         keys
-        for keys in (list(dict.fromkeys(k for k, _sign in _terms(equation))) for equation in equations)
+        for keys in (
+            list(dict.fromkeys(members if total is None else [*members, total])) for members, total in equations
+        )
         if not any(k in unpublished for k in keys)
     ]
     by_key: dict[Key, list[int]] = defaultdict(list)
@@ -251,8 +315,12 @@ def suppress_linked(
     hidden = {k for k, v in values.items() if is_small(v)} | set(unpublished)
     count = [sum(1 for k in keys if k in hidden) for keys in eq_keys]
 
+    dirty: set = set()  # blocks with a figure hidden since the last audit (see _audit)
+
     def hide(key: Key, queue: deque) -> None:
         hidden.add(key)
+        if block is not None:
+            dirty.add(block(key))
         for j in by_key[key]:
             count[j] += 1
             if count[j] == 1:
@@ -267,6 +335,7 @@ def suppress_linked(
 
     queue = deque(i for i, c in enumerate(count) if c == 1)
     memo: dict = {}
+    unpublished_set = set(unpublished)
     while True:
         while queue:
             i = queue.popleft()
@@ -276,7 +345,8 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
-        leaking = _audit(hidden, equations, block, limit, memo) - set(unpublished)
+        leaking = _audit(hidden, equations, block, limit, memo, dirty) - unpublished_set
+        dirty.clear()
         changed = False
         for key in sorted((k for k in leaking if is_small(values.get(k, 0))), key=repr):
             for i in by_key[key]:
@@ -352,35 +422,41 @@ def protect_figures(columns: dict[Hashable, dict[str, dict[str, int]]], keys: di
     return ProtectedFigures(values, suppress(values, equations))
 
 
-def figure_system(columns, keys) -> tuple[dict[Key, int], list[Equation]]:
-    """Every published number and every equation a reader could use between them."""
+def figure_system(columns, keys, prefix: tuple = ()) -> tuple[dict[Key, int], list[Equation]]:
+    """Every published number and every equation a reader could use between them (each key after
+    ``prefix``, which tells the tables of a year apart; see ``figure_system_prefixed``)."""
     cols = list(columns)
     values: dict[Key, int] = {}
     equations: list[Equation] = []
     for dimension, rows in keys.items():
         for key in rows:
             members = []
+            row_sum = 0
             for col in cols:
-                cell = ("c", dimension, key, col)
-                values[cell] = int(columns[col].get(dimension, {}).get(key, 0))
+                cell = (*prefix, "c", dimension, key, col)
+                value = values[cell] = int(columns[col].get(dimension, {}).get(key, 0))
+                row_sum += value
                 members.append(cell)
-            values[("rt", dimension, key)] = sum(values[m] for m in members)
-            equations.append((members, ("rt", dimension, key)))
+            row_total = (*prefix, "rt", dimension, key)
+            values[row_total] = row_sum
+            equations.append((members, row_total))
         if dimension == "totals":
             stock = ["active_start", "new", "closed", "active_end"]
             for col in cols:
-                equations.append(([("c", dimension, k, col) for k in stock], None))
-            equations.append(([("rt", dimension, k) for k in stock], None))
+                equations.append(([(*prefix, "c", dimension, k, col) for k in stock], None))
+            equations.append(([(*prefix, "rt", dimension, k) for k in stock], None))
             continue
+        col_totals = []
         for col in cols:
-            members = [("c", dimension, key, col) for key in rows]
-            total = _col_total_key(dimension, col)
+            members = [(*prefix, "c", dimension, key, col) for key in rows]
+            total = (*prefix, *cast(tuple, _col_total_key(dimension, col)))
             values.setdefault(total, sum(values[m] for m in members))
             equations.append((members, total))
-        grand = _grand_key(dimension)
-        values.setdefault(grand, sum(values[("rt", dimension, key)] for key in rows))
-        equations.append(([("rt", dimension, key) for key in rows], grand))
-        equations.append(([_col_total_key(dimension, col) for col in cols], grand))
+            col_totals.append(total)
+        grand = (*prefix, *cast(tuple, _grand_key(dimension)))
+        values.setdefault(grand, sum(values[(*prefix, "rt", dimension, key)] for key in rows))
+        equations.append(([(*prefix, "rt", dimension, key) for key in rows], grand))
+        equations.append((col_totals, grand))
     return values, equations
 
 
@@ -388,11 +464,4 @@ def figure_system_prefixed(
     columns: dict[Any, dict[str, dict[str, int]]], keys: dict[str, list[str]], prefix: tuple
 ) -> tuple[dict[Key, int], list[Equation]]:
     """``figure_system`` of one table, every key prefixed (``("q", 2)`` + key) to tell tables apart."""
-    values, equations = figure_system(columns, keys)
-    return (
-        {prefix + cast(tuple, k): v for k, v in values.items()},
-        [
-            ([prefix + cast(tuple, m) for m in members], None if total is None else prefix + cast(tuple, total))
-            for members, total in equations
-        ],
-    )
+    return figure_system(columns, keys, prefix)

@@ -112,9 +112,9 @@ def test_report_marks_every_target_and_writes_json(tiny_run, tmp_path):
     assert "Durchsatz: nicht gemessen (--skip-gunicorn)" in text
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     targets = data["databases"]["SQLite"]["targets"]
-    # three list pages (queries, p95, ratio), four other pages (p95), dashboard and statistics after a
-    # write (p95), the three lists after a write (queries), paper PDF, bundle
-    assert len(targets) == 3 * 3 + 4 + 2 + 3 + 2
+    # three list pages (queries, p95, ratio), four other pages (p95), dashboard, return and statistics
+    # after a write (p95), the three lists after a write (queries), paper PDF, bundle
+    assert len(targets) == 3 * 3 + 4 + 3 + 3 + 2
     assert all(t["ok"] in (True, False) for t in targets)
 
 
@@ -181,7 +181,7 @@ def test_after_a_write_the_figures_are_computed_again(tiny_run):
     result, _facts = tiny_run
     warm = {page["key"]: page["ours"] for page in result["pages"]}
     after = {page["key"]: page["ours"] for page in result["after_write"]}
-    assert set(after) == {"dashboard", "statistics", "posts", "cases", "oparl_papers"}
+    assert set(after) == {"dashboard", "return", "statistics", "posts", "cases", "oparl_papers"}
     for key, measured in after.items():
         assert measured["status"] == 200 and measured["p95_ms"] > 0, key
     # the dashboard's cache miss reads the data again: more queries than the cached page
@@ -191,7 +191,11 @@ def test_after_a_write_the_figures_are_computed_again(tiny_run):
     # every list keeps its budget on the first request after a write too
     for key in ("posts", "cases", "oparl_papers"):
         assert after[key]["queries"] <= 8, key
-    assert {page["key"]: page["write"] for page in result["after_write"]}["statistics"].startswith("Meldung")
+    writes = {page["key"]: page["write"] for page in result["after_write"]}
+    assert writes["statistics"].startswith("Meldung") and writes["return"].startswith("Meldung")
+    # the return page reads the renewed snapshot of the same data (one query more than the cached page)
+    # instead of computing the year's protection inside the request
+    assert after["return"]["queries"] == warm["return"]["queries"] + 1
 
 
 def test_a_list_over_its_query_budget_after_a_write_is_named():
@@ -236,7 +240,10 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
         "date": "2026-12-03 01:00",
         "commit": "abc1234",
         "databases": {
-            "PostgreSQL": {"pages": [{"key": "posts", "label": "Stellen", "ours": {"p50_ms": 20.0}}]},
+            "PostgreSQL": {
+                "pages": [{"key": "posts", "label": "Stellen", "ours": {"p50_ms": 20.0}}],
+                "after_write": [{"key": "return", "label": "Meldung", "ours": {"p50_ms": 8.0}}],
+            },
             "SQLite": {"error": "nicht gemessen"},
         },
     }
@@ -256,6 +263,13 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
                 "pages": [
                     {"key": "posts", "label": "Stellen", "ours": {"status": 200, "p50_ms": 30.0, "p95_ms": 40.0}}
                 ],
+                "after_write": [
+                    {
+                        "key": "return",
+                        "label": "Meldung",
+                        "ours": {"status": 200, "p50_ms": 10.0, "p95_ms": 12.0, "n": 3},
+                    }
+                ],
             }
         },
     }
@@ -263,4 +277,6 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
     text = report.write(slice_run, None, None)
     # 30 ms against 20 ms at county scale: 1,5 times
     assert "| Stellen | 30,0 | 20,0 | 1,5 |" in text
+    # the first request after a write grows too: 10 ms against 8 ms
+    assert "| Meldung, erste Anfrage nach einem Schreibvorgang | 10,0 | 8 | 1,25 |" in text
     assert "Wachstum gegenüber `county` (PostgreSQL" in text

@@ -1,0 +1,119 @@
+"""The shortcuts of the exact audit at large scale (issue 17, state-slice) give the same answer as the
+plain algorithm: independent systems solved apart, blocks without a new hidden figure not re-examined,
+each table's keys built with their prefix at once."""
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from casemanagement import suppression
+from casemanagement.suppression import (
+    _determined_by_component,
+    determined,
+    determined_modular,
+    figure_system,
+    figure_system_prefixed,
+    is_small,
+    suppress_linked,
+)
+
+KEYS = {
+    "totals": ["active_start", "new", "reopened", "closed", "active_end"],
+    "legal_domain": ["a", "b", "c"],
+    "closure_reason": ["x", "y"],
+    "topic": ["t1", "t2"],
+}
+
+
+def column(rng: random.Random) -> dict:
+    legal = {k: rng.choice([0, 0, 1, 2, 3, 5, 8]) for k in KEYS["legal_domain"]}
+    closure = {k: rng.choice([0, 1, 3, 6]) for k in KEYS["closure_reason"]}
+    new, closed = sum(legal.values()), sum(closure.values())
+    start = rng.choice([0, 2, 7]) + closed
+    return {
+        "totals": {
+            "active_start": start,
+            "new": new,
+            "reopened": min(new, rng.choice([0, 1])),
+            "closed": closed,
+            "active_end": start + new - closed,
+        },
+        "legal_domain": legal,
+        "closure_reason": closure,
+        "topic": {k: rng.choice([0, 2, 9]) for k in KEYS["topic"]},
+    }
+
+
+def linked_year(rng: random.Random, carriers: int, months: int) -> tuple[dict, list, object]:
+    """Returns (one column each) and their sum per carrier (a period table across carriers), linked
+    as the year's protection links them: a carrier's period cell = the sum of its returns' cells."""
+    values: dict = {}
+    equations: list = []
+    period: dict = {}
+    for c in range(carriers):
+        rets = {}
+        for m in range(months):
+            rid = c * 100 + m
+            rets[rid] = column(rng)
+            v, e = figure_system_prefixed({rid: rets[rid]}, KEYS, ("r", rid))
+            values.update(v)
+            equations.extend(e)
+        period[c] = {d: {k: sum(r[d].get(k, 0) for r in rets.values()) for k in keys} for d, keys in KEYS.items()}
+        for d, keys in KEYS.items():
+            for k in keys:
+                equations.append(([("r", rid, "c", d, k, rid) for rid in rets], ("p", 0, "c", d, k, c)))
+    v, e = figure_system_prefixed(period, KEYS, ("p", 0))
+    values.update(v)
+    equations.extend(e)
+
+    def block(key: tuple):
+        if key[0] == "r":
+            return key[1] // 100
+        return key[5] if key[2] == "c" else (key[4] if key[2] == "ct" else None)
+
+    return values, equations, block
+
+
+def test_independent_systems_solved_apart_determine_the_same_hidden_figures():
+    rng = random.Random(17)
+    for _ in range(40):
+        values, equations, _block = linked_year(rng, carriers=rng.randint(1, 3), months=rng.randint(1, 3))
+        keys = sorted(values, key=repr)
+        hidden = {k for k in keys if is_small(values[k]) or rng.random() < 0.3}
+        exact = determined(hidden, equations)
+        assert determined_modular(hidden, equations) == exact
+        assert _determined_by_component(frozenset(hidden), equations) == exact
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_audit_per_block_with_its_shortcuts_hides_what_the_plain_audit_hides(seed, monkeypatch):
+    rng = random.Random(seed)
+    values, equations, block = linked_year(rng, carriers=rng.randint(2, 4), months=rng.randint(2, 4))
+    unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
+    fast = suppress_linked(values, equations, unpublished=unpublished, block=block, exact_limit=0)
+
+    calls: dict = defaultdict(int)
+    plain_audit = suppression._audit
+
+    def audit_without_shortcuts(hidden, eqs, blk, limit, memo, dirty=None):
+        calls["audit"] += 1
+        return plain_audit(hidden, eqs, blk, limit, memo, None)  # every block compared every round
+
+    monkeypatch.setattr(suppression, "_audit", audit_without_shortcuts)
+    monkeypatch.setattr(suppression, "_determined_by_component", lambda h, eqs: determined_modular(set(h), eqs))
+    plain = suppress_linked(values, equations, unpublished=unpublished, block=block, exact_limit=0)
+    assert calls["audit"] >= 1
+    assert fast == plain
+
+
+def test_a_prefixed_table_has_the_keys_of_the_plain_table_behind_its_prefix():
+    rng = random.Random(3)
+    columns = {c: column(rng) for c in range(3)}
+    values, equations = figure_system(columns, KEYS)
+    pvalues, pequations = figure_system_prefixed(columns, KEYS, ("p", 2))
+    assert pvalues == {("p", 2, *k): v for k, v in values.items()}
+    assert list(pvalues) == [("p", 2, *k) for k in values]  # same order: the quick rule's ties stay the same
+    assert pequations == [
+        ([("p", 2, *m) for m in members], None if total is None else ("p", 2, *total)) for members, total in equations
+    ]
