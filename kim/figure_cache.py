@@ -18,6 +18,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import cache as memoise
 from typing import Any
 
 from django.apps import apps
@@ -72,6 +73,7 @@ def sub_stamp(stamp: str, *, extra: tuple[str, ...] = (), labels: tuple[str, ...
     return ",".join(sorted(wanted)) + "|" + ";".join(parts)
 
 
+@memoise  # the installed models do not change while the process runs; read on every dashboard request
 def default_labels() -> tuple[str, ...]:
     """The history models that ``data_stamp()`` reads without ``extra`` (``STAMP_APPS``)."""
     return tuple(
