@@ -11,9 +11,9 @@ All rows go in through ``bench.rawinsert`` (no history; see there why).
 
 from __future__ import annotations
 
+import functools
 import random
 import time
-import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
 
-from bench.rawinsert import RawTable, reset_sequences
+from bench.rawinsert import RawTable, reset_sequences, uuid_hex
 from casemanagement.models import (
     AgeBand,
     Case,
@@ -119,14 +119,6 @@ SCALES = {
 # Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
 # state extrapolated linearly (53 × county, about 2,5–3 h per database; not run on this machine).
 EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state-slice": 10 * 3, "state": 53 * 3}
-
-
-def _day(rng: random.Random, start: date, end: date) -> date:
-    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
-
-
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -481,109 +473,195 @@ def _fte_chunks(posts: list[Post], limit: Decimal = Decimal("900")) -> list[list
 
 def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     """Cases post by post: each post's cases, contacts, referrals and then its monthly returns, so memory stays
-    bounded by one post (the state scale has 10,6 million cases)."""
+    bounded by one post (the state scale has 10,6 million cases).
+
+    The hot loop of the generator (the state slice writes some 20 million rows): rows go in as plain tuples in
+    database form (``RawTable.row``), and the random draws call the generator's own primitives directly –
+    ``seq[below(len(seq))]`` is what ``rng.choice(seq)`` does and ``below(n + 1)`` what ``rng.randint(0, n)`` does,
+    so the data are the same draw for draw as with the library calls."""
     carrier_ids = {c.pk for c in ctx["carriers"]}
     # Only generated posts: the demo's posts keep the demo's own cases and returns, so every generated return
-    # adds up with the register exactly (tests/kim/test_bench.py checks that against the app's selector).
+    # adds up with the register exactly (tests/bench/test_bench.py checks that against the app's selector).
     posts = list(
         Post.objects.filter(module__number=2, employer_id__in=carrier_ids, pk__in=ctx["new_posts"])
         .order_by("pk")
         .values_list("pk", "employer_id", "start", "end")
     )
     municipalities = ctx["municipalities"]
+    muni_pks = [m.pk for m in municipalities]
     muni_slug = {m.pk: m.slug for m in municipalities}
     ages, genders = AgeBand.values, Gender.values
     statuses, domains, topics = ResidenceStatus.values, LegalDomain.values, Topic.values
     reasons, modes, targets = ClosureReason.values, ContactMode.values, ReferralTarget.values
     ref_status = ReferralStatus.values
     open_phases = [p for p in Phase.values if p != Phase.CLOSED]
+    closed_phase = str(Phase.CLOSED)
     counters: dict[tuple[int, int], int] = defaultdict(int)
     prefixes = {c.pk: code_prefix(c) for c in ctx["carriers"]}
-    cases, episodes, case_topics = RawTable(Case), RawTable(CaseEpisode), RawTable(CaseTopic)
-    contacts, referrals = RawTable(Contact), RawTable(Referral)
-    returns, figures = RawTable(CaseloadReturn), RawTable(ReturnFigure)
+    cases = RawTable(
+        Case,
+        columns=[
+            "public_id",
+            "carrier_id",
+            "code",
+            "responsible_post_id",
+            "age_band",
+            "gender",
+            "municipality_id",
+            "residence_status",
+            "legal_domain",
+            "phase",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+        ],
+    )
+    episodes = RawTable(
+        CaseEpisode, columns=["case_id", "number", "start", "end", "closure_reason", "reopening_reason"]
+    )
+    case_topics = RawTable(CaseTopic, columns=["case_id", "topic"])
+    contacts = RawTable(Contact, columns=["case_id", "date", "duration_minutes", "mode"])
+    referrals = RawTable(Referral, columns=["case_id", "target", "referred_on", "status", "follow_up_on"])
+    returns = RawTable(
+        CaseloadReturn,
+        columns=[
+            "public_id",
+            "carrier_id",
+            "post_id",
+            "year",
+            "month",
+            "status",
+            "source",
+            "submitted_at",
+            "reviewed_at",
+            "review_note",
+        ],
+    )
+    figures = RawTable(ReturnFigure, columns=["caseload_return_id", "dimension", "key", "count"])
     contacts_per_case = scale.contacts / scale.cases
     referrals_per_case = scale.referrals / scale.cases
+    n_contacts_base, contacts_extra = int(contacts_per_case), contacts_per_case % 1
+    n_ref_base, ref_extra = int(referrals_per_case), referrals_per_case % 1
     # Cases per post: proportional to a random weight (busy and quiet posts), exactly scale.cases in total.
     weights = [rng.uniform(0.5, 1.5) for _ in posts]
     share = [int(scale.cases * w / sum(weights)) for w in weights]
     for k in range(scale.cases - sum(share)):
         share[k % len(share)] += 1
     months = [(y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13) if date(y, m, 1) <= DATA_END]
+    below, random_, getrandbits, expovariate, sample = (
+        rng._randbelow,  # type: ignore[attr-defined]  # what choice() and randint() draw with
+        rng.random,
+        rng.getrandbits,
+        rng.expovariate,
+        rng.sample,
+    )
+    n_reasons, n_domains, n_munis, n_ages, n_genders = (
+        len(reasons),
+        len(domains),
+        len(muni_pks),
+        len(ages),
+        len(genders),
+    )
+    n_statuses, n_open, n_modes, n_targets, n_ref_status = (
+        len(statuses),
+        len(open_phases),
+        len(modes),
+        len(targets),
+        len(ref_status),
+    )
+    topic_counts, durations, follow_days = [1, 1, 2, 3], [15, 30, 45, 60, 90], [14, 28, 42]
+    # Days as ordinals: date arithmetic on ints, one fromordinal per stored date.
+    fromordinal = date.fromordinal
+    tot, dom, mun, top, clo, ref = (
+        Dimension.TOTALS,
+        Dimension.LEGAL_DOMAIN,
+        Dimension.MUNICIPALITY,
+        Dimension.TOPIC,
+        Dimension.CLOSURE_REASON,
+        Dimension.REFERRAL_TARGET,
+    )
+    key_new, key_closed = (tot, "new"), (tot, "closed")
     done = 0
     for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share, strict=False):
-        first = max(post_start, date(FIRST_YEAR, 1, 1))
-        last = min(post_end or DATA_END, DATA_END)
+        first = max(post_start, date(FIRST_YEAR, 1, 1)).toordinal()
+        last = min(post_end or DATA_END, DATA_END).toordinal()
+        span = max(0, last - first) + 1
+        prefix = prefixes[carrier_pk]
         # Monthly figures of this post, counted exactly as the register rules count them.
         flows: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
         net: dict[tuple[int, int], int] = defaultdict(int)
         for _ in range(n_cases):
-            opened = _day(rng, first, last)
+            opened_n = first + below(span)
+            opened = fromordinal(opened_n)
             closed = None
-            if rng.random() < 0.85:
-                candidate = opened + timedelta(days=int(rng.expovariate(1 / 240)) + 7)
+            closed_n = 0
+            if random_() < 0.85:
+                candidate = opened_n + int(expovariate(1 / 240)) + 7
                 if candidate <= last:
-                    closed = candidate
-            reason = rng.choice(reasons) if closed else ""
-            counters[(carrier_pk, opened.year)] += 1
+                    closed_n = candidate
+                    closed = fromordinal(candidate)
+            reason = reasons[below(n_reasons)] if closed else ""
+            year = opened.year
+            counter_key = (carrier_pk, year)
+            counters[counter_key] += 1
             # Demo codes have four digits; generated ones start at 05001 and cannot collide.
-            code = f"{prefixes[carrier_pk]}-{opened.year}-{5000 + counters[(carrier_pk, opened.year)]:05d}"
-            domain, muni = rng.choice(domains), rng.choice(municipalities).pk
-            case_pk = cases.add(
-                public_id=_uuid(rng),
-                carrier_id=carrier_pk,
-                code=code,
-                responsible_post_id=post_pk,
-                age_band=rng.choice(ages),
-                gender=rng.choice(genders),
-                municipality_id=muni,
-                residence_status=rng.choice(statuses),
-                legal_domain=domain,
-                phase=Phase.CLOSED if closed else rng.choice(open_phases),
-                opened_on=opened,
-                closed_on=closed,
-                closure_reason=reason,
+            code = f"{prefix}-{year}-{5000 + counters[counter_key]:05d}"
+            domain = domains[below(n_domains)]
+            muni = muni_pks[below(n_munis)]
+            public_id = uuid_hex(getrandbits(128))
+            age = ages[below(n_ages)]
+            gender = genders[below(n_genders)]
+            status = statuses[below(n_statuses)]
+            phase = closed_phase if closed else open_phases[below(n_open)]
+            case_pk = cases.row(
+                public_id,
+                carrier_pk,
+                code,
+                post_pk,
+                age,
+                gender,
+                muni,
+                status,
+                domain,
+                phase,
+                opened,
+                closed,
+                reason,
             )
-            episodes.add(
-                case_id=case_pk, number=1, start=opened, end=closed, closure_reason=reason, reopening_reason=""
-            )
-            case_topic_values = rng.sample(topics, rng.choice([1, 1, 2, 3]))
+            episodes.row(case_pk, 1, opened, closed, reason, "")
+            case_topic_values = sample(topics, topic_counts[below(4)])
             for topic in case_topic_values:
-                case_topics.add(case_id=case_pk, topic=topic)
-            f = flows[(opened.year, opened.month)]
-            f[(Dimension.TOTALS, "new")] += 1
-            f[(Dimension.LEGAL_DOMAIN, domain)] += 1
-            f[(Dimension.MUNICIPALITY, muni_slug[muni])] += 1
+                case_topics.row(case_pk, topic)
+            opened_month = (year, opened.month)
+            f = flows[opened_month]
+            f[key_new] += 1
+            f[(dom, domain)] += 1
+            f[(mun, muni_slug[muni])] += 1
             for topic in case_topic_values:
-                f[(Dimension.TOPIC, topic)] += 1
-            net[(opened.year, opened.month)] += 1
+                f[(top, topic)] += 1
+            net[opened_month] += 1
             if closed:
-                g = flows[(closed.year, closed.month)]
-                g[(Dimension.TOTALS, "closed")] += 1
-                g[(Dimension.CLOSURE_REASON, reason)] += 1
-                net[(closed.year, closed.month)] -= 1
-            span_end = closed or last
-            n_contacts = int(contacts_per_case) + (rng.random() < contacts_per_case % 1)
-            for _ in range(n_contacts):
-                contacts.add(
-                    case_id=case_pk,
-                    date=_day(rng, opened, span_end),
-                    duration_minutes=rng.choice([15, 30, 45, 60, 90]),
-                    mode=rng.choice(modes),
+                closed_month = (closed.year, closed.month)
+                g = flows[closed_month]
+                g[key_closed] += 1
+                g[(clo, reason)] += 1
+                net[closed_month] -= 1
+            span_end_n = closed_n if closed else last
+            case_span = max(0, span_end_n - opened_n) + 1
+            for _ in range(n_contacts_base + (random_() < contacts_extra)):
+                contacts.row(
+                    case_pk,
+                    fromordinal(opened_n + below(case_span)),
+                    durations[below(5)],
+                    modes[below(n_modes)],
                 )
-            n_ref = int(referrals_per_case) + (rng.random() < referrals_per_case % 1)
-            for _ in range(n_ref):
-                referred = _day(rng, opened, span_end)
-                target = rng.choice(targets)
-                follow = referred + timedelta(days=rng.choice([14, 28, 42])) if rng.random() < 0.5 else None
-                referrals.add(
-                    case_id=case_pk,
-                    target=target,
-                    referred_on=referred,
-                    status=rng.choice(ref_status),
-                    follow_up_on=follow,
-                )
-                flows[(referred.year, referred.month)][(Dimension.REFERRAL_TARGET, target)] += 1
+            for _ in range(n_ref_base + (random_() < ref_extra)):
+                referred_n = opened_n + below(case_span)
+                referred = fromordinal(referred_n)
+                target = targets[below(n_targets)]
+                follow = fromordinal(referred_n + follow_days[below(3)]) if random_() < 0.5 else None
+                referrals.row(case_pk, target, referred, ref_status[below(n_ref_status)], follow)
+                flows[(referred.year, referred.month)][(ref, target)] += 1
             done += 1
             if done % 100_000 == 0:
                 log(f"{done} Fälle erzeugt")
@@ -597,46 +675,51 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
 
 
 def _returns(carrier_pk, post_pk, months, flows, net, returns: RawTable, figures: RawTable, rng: random.Random) -> None:
-    """Monthly returns of one post from its first month with a case to the data end; frozen until September 2026."""
+    """Monthly returns of one post from its first month with a case to the data end; frozen until September 2026.
+    The figures are what the post's cases imply (``flows``, ``net``), not read back from the database."""
     if not net:
         return
     first_month = min(net)
     active = 0
+    accepted, submitted, draft = str(ReturnStatus.ACCEPTED), str(ReturnStatus.SUBMITTED), str(ReturnStatus.DRAFT)
+    tot = str(Dimension.TOTALS)
     for y, m in months:
         if (y, m) < first_month:
             continue
         start_stock = active
         active += net.get((y, m), 0)
-        frozen = date(y, m, 1) < date(2026, 10, 1)
-        status = (ReturnStatus.ACCEPTED if y < 2026 else ReturnStatus.SUBMITTED) if frozen else ReturnStatus.DRAFT
-        at = datetime(y, m, 1, 9, 0, tzinfo=UTC) + timedelta(days=40) if frozen else None
-        return_pk = returns.add(
-            public_id=_uuid(rng),
-            carrier_id=carrier_pk,
-            post_id=post_pk,
-            year=y,
-            month=m,
-            status=status,
-            source="register",
-            submitted_at=at,
-            reviewed_at=at if status == ReturnStatus.ACCEPTED else None,
-            review_note="",
+        frozen = (y, m) < (2026, 10)
+        status = (accepted if y < 2026 else submitted) if frozen else draft
+        at = returns.prepare("submitted_at", _submitted_at(y, m)) if frozen else None
+        return_pk = returns.row(
+            uuid_hex(rng.getrandbits(128)),
+            carrier_pk,
+            post_pk,
+            y,
+            m,
+            status,
+            "register",
+            at,
+            at if status == accepted else None,
+            "",
         )
         if not frozen:
             continue
         f = flows.get((y, m), {})
-        totals = {
-            "active_start": start_stock,
-            "new": f.get((Dimension.TOTALS, "new"), 0),
-            "reopened": 0,
-            "closed": f.get((Dimension.TOTALS, "closed"), 0),
-            "active_end": active,
-        }
-        for key, n in totals.items():
-            figures.add(caseload_return_id=return_pk, dimension=Dimension.TOTALS, key=key, count=n)
+        add = figures.row
+        add(return_pk, tot, "active_start", start_stock)
+        add(return_pk, tot, "new", f.get((Dimension.TOTALS, "new"), 0))
+        add(return_pk, tot, "reopened", 0)
+        add(return_pk, tot, "closed", f.get((Dimension.TOTALS, "closed"), 0))
+        add(return_pk, tot, "active_end", active)
         for (dimension, key), n in sorted(f.items()):
             if dimension != Dimension.TOTALS and n:
-                figures.add(caseload_return_id=return_pk, dimension=dimension, key=key, count=n)
+                add(return_pk, dimension, key, n)
+
+
+@functools.cache
+def _submitted_at(y: int, m: int) -> datetime:
+    return datetime(y, m, 1, 9, 0, tzinfo=UTC) + timedelta(days=40)
 
 
 # -------------------------------------------------------------------------------------- committee

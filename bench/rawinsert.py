@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.management.color import no_style
@@ -22,25 +22,36 @@ BATCH = 20_000
 
 
 class RawTable:
-    """Rows for one model: ``add(**values)`` collects, ``flush()`` writes. Missing fields take the field default
-    (evaluated once; callable defaults such as ``uuid4`` must be passed explicitly for determinism)."""
+    """Rows for one model, written in large batches with explicit primary keys.
 
-    def __init__(self, model: type[models.Model], start_pk: int | None = None):
+    Two ways to add a row: ``add(**values)`` (any fields by name; values are prepared by the fields themselves,
+    missing fields take the field default) for the small tables, and ``row(*values)`` for the big ones: the values
+    of ``columns`` in that order, already in database form (dates, ints, strings, UUIDs as 32 hex digits; what
+    ``uuid_hex`` returns), with no per-value work in Python – the other fields take their default, prepared once.
+    Defaults are evaluated once; callable defaults such as ``uuid4`` must be passed explicitly for determinism."""
+
+    def __init__(self, model: type[models.Model], start_pk: int | None = None, columns: Sequence[str] = ()):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        pk_name = model._meta.pk.attname
+        rest = [name for name in fields if name != pk_name and name not in columns]
+        # Column order of the rows: primary key, the ``columns`` of row(), then every other field.
+        self.fields = [fields[pk_name], *(fields[name] for name in columns), *(fields[name] for name in rest)]
         self.columns = [f.column for f in self.fields]
         self.names = [f.attname for f in self.fields]
         self.index = {name: i for i, name in enumerate(self.names)}
-        self.defaults: list[Any] = []
+        self.converters = {f.attname: self._converter(f) for f in self.fields if self._converter(f) is not None}
+        defaults: list[Any] = []
         for f in self.fields:
             if f.has_default() and not callable(f.default):
-                self.defaults.append(f.default)
+                defaults.append(self.prepare(f.attname, f.default))
             elif isinstance(f, models.CharField | models.TextField) and not f.null:
-                self.defaults.append("")
+                defaults.append("")
             else:
-                self.defaults.append(None)
-        self.converters = [self._converter(f) for f in self.fields]
-        self.rows: list[list[Any]] = []
+                defaults.append(None)
+        self.defaults = defaults
+        self.tail = tuple(defaults[1 + len(columns) :])
+        self.rows: list[Sequence[Any]] = []
         self.count = 0
         if start_pk is None:
             start_pk = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
@@ -48,9 +59,26 @@ class RawTable:
 
     @staticmethod
     def _converter(field: models.Field):
-        if isinstance(field, models.UUIDField | models.JSONField | models.DateTimeField | models.DecimalField):
+        if isinstance(field, models.UUIDField):
+            # 32 hex digits are what Django stores on SQLite and what PostgreSQL's uuid type reads as well
+            return lambda value: value if isinstance(value, str) else value.hex
+        if isinstance(field, models.DateTimeField):
+            cache: dict[Any, Any] = {}
+
+            def convert(value: Any) -> Any:
+                if value not in cache:  # the generated timestamps repeat: prepare each once
+                    cache[value] = field.get_db_prep_save(value, connection)
+                return cache[value]
+
+            return convert
+        if isinstance(field, models.JSONField | models.DecimalField):
             return lambda value: field.get_db_prep_save(value, connection)
         return None
+
+    def prepare(self, name: str, value: Any) -> Any:
+        """``value`` of field ``name`` in database form (what ``row()`` takes)."""
+        conv = self.converters.get(name)
+        return value if conv is None or value is None else conv(value)
 
     def add(self, **values: Any) -> int:
         row = list(self.defaults)
@@ -58,10 +86,20 @@ class RawTable:
         if pk is None:
             pk = self.next_pk
             self.next_pk += 1
-        row[self.index[self.model._meta.pk.attname]] = pk
+        row[0] = pk
+        index = self.index
         for name, value in values.items():
-            row[self.index[name]] = value
+            row[index[name]] = self.prepare(name, value)
         self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+        return pk
+
+    def row(self, *values: Any) -> int:
+        """The values of ``columns`` in database form; returns the new primary key."""
+        pk = self.next_pk
+        self.next_pk = pk + 1
+        self.rows.append((pk, *values, *self.tail))
         if len(self.rows) >= BATCH:
             self.flush()
         return pk
@@ -69,22 +107,53 @@ class RawTable:
     def flush(self) -> None:
         if not self.rows:
             return
-        for i, conv in enumerate(self.converters):
-            if conv is not None:
-                for row in self.rows:
-                    if row[i] is not None:
-                        row[i] = conv(row[i])
-        write_rows(self.model._meta.db_table, self.columns, self.rows)
+        write_rows(self.model._meta.db_table, self.columns, self.rows, self.fields)
         self.count += len(self.rows)
         self.rows = []
 
 
-def write_rows(table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+def uuid_hex(bits: int) -> str:
+    """A version-4 UUID from 128 random bits, as 32 hex digits (what ``uuid.UUID(int=bits, version=4).hex`` gives,
+    without building the object)."""
+    bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)
+    bits = (bits & ~(0xF000 << 64)) | (4 << 76)
+    return f"{bits:032x}"
+
+
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, str):
+        return value.translate(_ESCAPE)
+    return _copy_value(value)
+
+
+def _copy_plain(value: Any) -> str:
+    return r"\N" if value is None else _copy_value(value)
+
+
+def write_rows(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field] | None = None
+) -> None:
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One formatter per column: text is escaped for COPY, non-null numbers and dates are just str().
+            formats: list[Callable[[Any], str]]
+            if fields is None:
+                formats = [_copy_text] * len(columns)
+            else:
+                formats = [
+                    _copy_text
+                    if isinstance(f, models.CharField | models.TextField | models.JSONField)
+                    else (_copy_plain if f.null or isinstance(f, models.BooleanField) else str)
+                    for f in fields
+                ]
             buffer = io.StringIO()
-            buffer.writelines("\t".join(_copy_value(v) for v in row) + "\n" for row in rows)
+            buffer.writelines("\t".join([fmt(v) for fmt, v in zip(formats, row, strict=True)]) + "\n" for row in rows)
             buffer.seek(0)
             cursor.cursor.copy_expert(  # psycopg2's COPY … FROM STDIN
                 f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN", buffer
