@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
 
-from bench.rawinsert import RawTable, reset_sequences, uuid_hex
+from bench.rawinsert import RawTable, reset_sequences, uuid_hex, without_indexes
 from casemanagement.models import (
     AgeBand,
     Case,
@@ -146,7 +146,8 @@ def generate(scale: Scale, out=None) -> dict[str, int]:
     with transaction.atomic(), _without_row_triggers(log):
         ctx = _base(scale, rng, log)
         _funding(ctx, rng, log)
-        _cases(scale, ctx, rng, log)
+        with without_indexes([Case, CaseEpisode, CaseTopic, Contact, Referral, CaseloadReturn, ReturnFigure], log):
+            _cases(scale, ctx, rng, log)
         _committee(scale, ctx, rng, log)
         reset_sequences(
             [
