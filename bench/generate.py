@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
 
-from bench.rawinsert import RawTable, reset_sequences, uuid_hex, without_indexes
+from bench.rawinsert import RawTable, copy_in_background, reset_sequences, uuid_hex, without_indexes
 from casemanagement.models import (
     AgeBand,
     Case,
@@ -364,6 +364,7 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
                 post_id=post.pk, year=year, personnel=personnel, material_overhead=Decimal("6000.00"), is_draft=False
             )
     plans.flush()
+    carrier_ids = {c.pk for c in ctx["carriers"]}
     for programme in programmes:
         module_posts = posts_by_module.get(programme.module_id, [])
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
@@ -386,7 +387,7 @@ def _funding(ctx: dict, rng: random.Random, log: Log) -> None:
                     total += full
                     total_fte += post.fte
                     allocations.add(grant_id=grant_pk, post_id=post.pk, fte=post.fte, start=start, end=end)
-                    if programme.module.number == 2 and post.employer_id in {c.pk for c in ctx["carriers"]}:
+                    if programme.module.number == 2 and post.employer_id in carrier_ids:
                         personnel = (Decimal("62000") * post.fte * Decimal(1.02) ** (year - 2020) * share).quantize(
                             CENT
                         )
@@ -583,92 +584,94 @@ def _cases(scale: Scale, ctx: dict, rng: random.Random, log: Log) -> None:
     )
     key_new, key_closed = (tot, "new"), (tot, "closed")
     done = 0
-    for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share, strict=False):
-        first = max(post_start, date(FIRST_YEAR, 1, 1)).toordinal()
-        last = min(post_end or DATA_END, DATA_END).toordinal()
-        span = max(0, last - first) + 1
-        prefix = prefixes[carrier_pk]
-        # Monthly figures of this post, counted exactly as the register rules count them.
-        flows: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-        net: dict[tuple[int, int], int] = defaultdict(int)
-        for _ in range(n_cases):
-            opened_n = first + below(span)
-            opened = fromordinal(opened_n)
-            closed = None
-            closed_n = 0
-            if random_() < 0.85:
-                candidate = opened_n + int(expovariate(1 / 240)) + 7
-                if candidate <= last:
-                    closed_n = candidate
-                    closed = fromordinal(candidate)
-            reason = reasons[below(n_reasons)] if closed else ""
-            year = opened.year
-            counter_key = (carrier_pk, year)
-            counters[counter_key] += 1
-            # Demo codes have four digits; generated ones start at 05001 and cannot collide.
-            code = f"{prefix}-{year}-{5000 + counters[counter_key]:05d}"
-            domain = domains[below(n_domains)]
-            muni = muni_pks[below(n_munis)]
-            public_id = uuid_hex(getrandbits(128))
-            age = ages[below(n_ages)]
-            gender = genders[below(n_genders)]
-            status = statuses[below(n_statuses)]
-            phase = closed_phase if closed else open_phases[below(n_open)]
-            case_pk = cases.row(
-                public_id,
-                carrier_pk,
-                code,
-                post_pk,
-                age,
-                gender,
-                muni,
-                status,
-                domain,
-                phase,
-                opened,
-                closed,
-                reason,
-            )
-            episodes.row(case_pk, 1, opened, closed, reason, "")
-            case_topic_values = sample(topics, topic_counts[below(4)])
-            for topic in case_topic_values:
-                case_topics.row(case_pk, topic)
-            opened_month = (year, opened.month)
-            f = flows[opened_month]
-            f[key_new] += 1
-            f[(dom, domain)] += 1
-            f[(mun, muni_slug[muni])] += 1
-            for topic in case_topic_values:
-                f[(top, topic)] += 1
-            net[opened_month] += 1
-            if closed:
-                closed_month = (closed.year, closed.month)
-                g = flows[closed_month]
-                g[key_closed] += 1
-                g[(clo, reason)] += 1
-                net[closed_month] -= 1
-            span_end_n = closed_n if closed else last
-            case_span = max(0, span_end_n - opened_n) + 1
-            for _ in range(n_contacts_base + (random_() < contacts_extra)):
-                contacts.row(
-                    case_pk,
-                    fromordinal(opened_n + below(case_span)),
-                    durations[below(5)],
-                    modes[below(n_modes)],
+    # The rows of a batch are stored by PostgreSQL while the next batch is generated (second core).
+    with copy_in_background():
+        for (post_pk, carrier_pk, post_start, post_end), n_cases in zip(posts, share, strict=False):
+            first = max(post_start, date(FIRST_YEAR, 1, 1)).toordinal()
+            last = min(post_end or DATA_END, DATA_END).toordinal()
+            span = max(0, last - first) + 1
+            prefix = prefixes[carrier_pk]
+            # Monthly figures of this post, counted exactly as the register rules count them.
+            flows: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+            net: dict[tuple[int, int], int] = defaultdict(int)
+            for _ in range(n_cases):
+                opened_n = first + below(span)
+                opened = fromordinal(opened_n)
+                closed = None
+                closed_n = 0
+                if random_() < 0.85:
+                    candidate = opened_n + int(expovariate(1 / 240)) + 7
+                    if candidate <= last:
+                        closed_n = candidate
+                        closed = fromordinal(candidate)
+                reason = reasons[below(n_reasons)] if closed else ""
+                year = opened.year
+                counter_key = (carrier_pk, year)
+                counters[counter_key] += 1
+                # Demo codes have four digits; generated ones start at 05001 and cannot collide.
+                code = f"{prefix}-{year}-{5000 + counters[counter_key]:05d}"
+                domain = domains[below(n_domains)]
+                muni = muni_pks[below(n_munis)]
+                public_id = uuid_hex(getrandbits(128))
+                age = ages[below(n_ages)]
+                gender = genders[below(n_genders)]
+                status = statuses[below(n_statuses)]
+                phase = closed_phase if closed else open_phases[below(n_open)]
+                case_pk = cases.row(
+                    public_id,
+                    carrier_pk,
+                    code,
+                    post_pk,
+                    age,
+                    gender,
+                    muni,
+                    status,
+                    domain,
+                    phase,
+                    opened,
+                    closed,
+                    reason,
                 )
-            for _ in range(n_ref_base + (random_() < ref_extra)):
-                referred_n = opened_n + below(case_span)
-                referred = fromordinal(referred_n)
-                target = targets[below(n_targets)]
-                follow = fromordinal(referred_n + follow_days[below(3)]) if random_() < 0.5 else None
-                referrals.row(case_pk, target, referred, ref_status[below(n_ref_status)], follow)
-                flows[(referred.year, referred.month)][(ref, target)] += 1
-            done += 1
-            if done % 100_000 == 0:
-                log(f"{done} Fälle erzeugt")
-        _returns(carrier_pk, post_pk, months, flows, net, returns, figures, rng)
-    for table in (cases, episodes, case_topics, contacts, referrals, returns, figures):
-        table.flush()
+                episodes.row(case_pk, 1, opened, closed, reason, "")
+                case_topic_values = sample(topics, topic_counts[below(4)])
+                for topic in case_topic_values:
+                    case_topics.row(case_pk, topic)
+                opened_month = (year, opened.month)
+                f = flows[opened_month]
+                f[key_new] += 1
+                f[(dom, domain)] += 1
+                f[(mun, muni_slug[muni])] += 1
+                for topic in case_topic_values:
+                    f[(top, topic)] += 1
+                net[opened_month] += 1
+                if closed:
+                    closed_month = (closed.year, closed.month)
+                    g = flows[closed_month]
+                    g[key_closed] += 1
+                    g[(clo, reason)] += 1
+                    net[closed_month] -= 1
+                span_end_n = closed_n if closed else last
+                case_span = max(0, span_end_n - opened_n) + 1
+                for _ in range(n_contacts_base + (random_() < contacts_extra)):
+                    contacts.row(
+                        case_pk,
+                        fromordinal(opened_n + below(case_span)),
+                        durations[below(5)],
+                        modes[below(n_modes)],
+                    )
+                for _ in range(n_ref_base + (random_() < ref_extra)):
+                    referred_n = opened_n + below(case_span)
+                    referred = fromordinal(referred_n)
+                    target = targets[below(n_targets)]
+                    follow = fromordinal(referred_n + follow_days[below(3)]) if random_() < 0.5 else None
+                    referrals.row(case_pk, target, referred, ref_status[below(n_ref_status)], follow)
+                    flows[(referred.year, referred.month)][(ref, target)] += 1
+                done += 1
+                if done % 100_000 == 0:
+                    log(f"{done} Fälle erzeugt")
+            _returns(carrier_pk, post_pk, months, flows, net, returns, figures, rng)
+        for table in (cases, episodes, case_topics, contacts, referrals, returns, figures):
+            table.flush()
     log(
         f"{cases.count} Fälle, {contacts.count} Kontakte, {referrals.count} Verweisungen, "
         f"{returns.count} Meldungen, {figures.count} Meldungszahlen"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -137,6 +139,60 @@ def _copy_plain(value: Any) -> str:
     return r"\N" if value is None else _copy_value(value)
 
 
+class _Copier:
+    """COPY in a second thread: psycopg2 lets go of the interpreter lock while the server reads the rows, so the
+    next batch is generated in Python while PostgreSQL stores the last one (two cores instead of one). One batch
+    waits in the queue at most, which bounds the memory. Same connection and transaction: the main thread sends
+    nothing else to the database until ``copy_in_background`` has ended (it waits for the last batch)."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[str, io.StringIO] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.raw = connection.connection  # the psycopg2 connection of this thread's Django connection
+        self.thread = threading.Thread(target=self._run, name="bench-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    with self.raw.cursor() as cursor:
+                        cursor.copy_expert(*item)
+                except BaseException as exc:  # handed to the main thread in put() or close()
+                    self.error = exc
+
+    def put(self, sql: str, buffer: io.StringIO) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((sql, buffer))
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+_copier: _Copier | None = None
+
+
+@contextmanager
+def copy_in_background() -> Iterator[None]:
+    """PostgreSQL: the ``COPY`` of every flush in this block runs in a second thread (see ``_Copier``); elsewhere
+    nothing changes. The block must not query the database itself."""
+    global _copier
+    if connection.vendor != "postgresql" or _copier is not None:
+        yield
+        return
+    connection.ensure_connection()
+    _copier = _Copier()
+    try:
+        yield
+    finally:
+        copier, _copier = _copier, None
+        copier.close()
+
+
 def write_rows(
     table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field] | None = None
 ) -> None:
@@ -157,9 +213,11 @@ def write_rows(
             buffer = io.StringIO()
             buffer.writelines("\t".join([fmt(v) for fmt, v in zip(formats, row, strict=True)]) + "\n" for row in rows)
             buffer.seek(0)
-            cursor.cursor.copy_expert(  # psycopg2's COPY … FROM STDIN
-                f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN", buffer
-            )
+            sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+            if _copier is not None:
+                _copier.put(sql, buffer)
+            else:
+                cursor.cursor.copy_expert(sql, buffer)  # psycopg2's COPY … FROM STDIN
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(

@@ -144,71 +144,184 @@ def _fmt(value, unit: str = "") -> str:
 
 
 def baseline_summary(other: dict) -> dict:
-    """What the growth table needs from the run of another scale: p50 per page and database."""
+    """What the growth table needs from the run of another scale: p50 and p95 per page and database, the rows
+    and the generation time (the ratio of the data beside the ratio of the times)."""
+
+    def times(pages: list[dict], prefix: str = "") -> dict:
+        return {
+            f"{prefix}{page['key']}": (page.get("ours") or {}).get("p50_ms") for page in pages if page.get("ours")
+        } | {f"p95:{prefix}{page['key']}": (page.get("ours") or {}).get("p95_ms") for page in pages if page.get("ours")}
+
     return {
         "scale": other.get("scale"),
         "date": other.get("date"),
         "commit": other.get("commit"),
         "databases": {
-            label: {
-                **{
-                    page["key"]: (page.get("ours") or {}).get("p50_ms")
-                    for page in db.get("pages", [])
-                    if page.get("ours")
-                },
-                **{
-                    f"after:{page['key']}": (page.get("ours") or {}).get("p50_ms")
-                    for page in db.get("after_write", [])
-                    if page.get("ours")
-                },
-            }
+            label: {**times(db.get("pages", [])), **times(db.get("after_write", []), "after:")}
             for label, db in (other.get("databases") or {}).items()
             if not db.get("error")
+        },
+        "rows": {
+            label: db.get("rows") or {} for label, db in (other.get("databases") or {}).items() if not db.get("error")
+        },
+        "generate_s": {
+            label: db.get("generate_s")
+            for label, db in (other.get("databases") or {}).items()
+            if not db.get("error") and not db.get("reused")
         },
     }
 
 
+def _ratio(here: float | None, there: float | None) -> float | None:
+    return round(here / there, 2) if here is not None and there else None
+
+
 def growth(results: dict, label: str, db: dict) -> tuple[str, str, list[dict]] | None:
-    """Per page: p50 of this run, p50 of the baseline run (same database if measured there) and the ratio."""
+    """Per page: p50 and p95 of this run, of the baseline run (same database if measured there) and the ratios."""
     base = results.get("baseline") or {}
     measured = base.get("databases") or {}
     if not measured:
         return None
     base_label = label if label in measured else next(iter(measured))
+    there_db = measured[base_label]
     rows = []
-    for page in db.get("pages", []):
+    pages = [(page, page["key"], page["label"]) for page in db.get("pages", [])]
+    # the first request after a write, where the baseline measured it
+    pages += [
+        (page, f"after:{page['key']}", f"{page['label']}, erste Anfrage nach einem Schreibvorgang")
+        for page in db.get("after_write", [])
+    ]
+    for page, key, page_label in pages:
         here = (page.get("ours") or {}).get("p50_ms")
-        there = measured[base_label].get(page["key"])
+        there = there_db.get(key)
         if here is None or not there:
             continue
-        rows.append({"label": page["label"], "here": here, "there": there, "ratio": round(here / there, 2)})
-    for page in db.get("after_write", []):  # the first request after a write, where the baseline measured it
-        here = (page.get("ours") or {}).get("p50_ms")
-        there = measured[base_label].get(f"after:{page['key']}")
-        if here is None or not there:
-            continue
-        label = f"{page['label']}, erste Anfrage nach einem Schreibvorgang"
-        rows.append({"label": label, "here": here, "there": there, "ratio": round(here / there, 2)})
+        here95, there95 = (page.get("ours") or {}).get("p95_ms"), there_db.get(f"p95:{key}")
+        rows.append(
+            {
+                "label": page_label,
+                "here": here,
+                "there": there,
+                "ratio": _ratio(here, there),
+                "here_p95": here95,
+                "there_p95": there95,
+                "ratio_p95": _ratio(here95, there95),
+            }
+        )
     return base.get("scale") or "?", base_label, rows
 
 
+DATA_LABELS = {
+    "casemanagement.Case": "Fälle",
+    "casemanagement.Contact": "Kontakte",
+    "casemanagement.ReturnFigure": "Meldungszahlen",
+    "modules.Post": "Stellen",
+    "kim.Organisation": "Organisationen",
+}
 GROWTH_SCALES = ("state-slice", "state")  # the scales whose report compares with the county run
 
 
 def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
-    found = growth(results, label, db) if results.get("scale") in GROWTH_SCALES else None
-    if not found or not found[2]:
+    if results.get("scale") not in GROWTH_SCALES:
         return []
+    found = growth(results, label, db)
+    if not found or not found[2]:
+        return [
+            "",
+            "Kein Vergleich mit der Kreisgröße: kein Ergebnis eines `county`-Laufs gefunden (`--baseline`, "
+            "Standard docs/benchmarks.json; zuerst `make bench` laufen lassen).",
+        ]
     scale, base_label, rows = found
+    base = results["baseline"]
     lines = [
         "",
-        f"Wachstum gegenüber `{scale}` ({base_label}, Lauf vom {results['baseline'].get('date')}, "
-        f"`{results['baseline'].get('commit')}`): p50 dieser Größe geteilt durch p50 von `{scale}`.",
+        f"### Wachstum gegenüber `{scale}`",
         "",
-        f"| Seite | p50 ms `{results['scale']}` | p50 ms `{scale}` | Verhältnis |",
-        "|---|---:|---:|---:|",
+        f"Vergleichslauf: `{scale}` auf {base_label} vom {base.get('date')} (`{base.get('commit')}`). "
+        f"Verhältnis = Zeit bei `{results['scale']}` geteilt durch Zeit bei `{scale}` (1 = gleich schnell, "
+        "10 = wüchse so stark wie die Daten).",
     ]
-    lines += [f"| {r['label']} | {_fmt(r['here'])} | {_fmt(r['there'])} | {_fmt(r['ratio'])} |" for r in rows]
+    here_rows, there_rows = db.get("rows") or {}, (base.get("rows") or {}).get(base_label) or {}
+    data = [
+        f"{title} {_fmt(here_rows[name])} statt {_fmt(there_rows[name])} "
+        f"({_fmt(_ratio(here_rows[name], there_rows[name]))} ×)"
+        for name, title in DATA_LABELS.items()
+        if here_rows.get(name) and there_rows.get(name)
+    ]
+    if data:
+        lines += ["", "Daten: " + ", ".join(data) + "."]
+    there_gen = (base.get("generate_s") or {}).get(base_label)
+    if db.get("generate_s") and there_gen:
+        lines += [
+            "",
+            f"Erzeugung der Daten: {_fmt(db['generate_s'], ' s')} statt {_fmt(there_gen, ' s')} "
+            f"({_fmt(_ratio(db['generate_s'], there_gen))} ×).",
+        ]
+    lines += [
+        "",
+        f"| Seite | p50 ms `{results['scale']}` | p50 ms `{scale}` | Verhältnis p50 | p95 ms `{results['scale']}` | "
+        f"p95 ms `{scale}` | Verhältnis p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['label']} | {_fmt(r['here'])} | {_fmt(r['there'])} | {_fmt(r['ratio'])} | {_fmt(r['here_p95'])} | "
+        f"{_fmt(r['there_p95'])} | {_fmt(r['ratio_p95'])} |"
+        for r in rows
+    ]
+    return lines
+
+
+def _slice_lines(results: dict, label: str, db: dict) -> list[str]:
+    """In the county report: the last state-slice run (ten counties in one database) beside this run, per page
+    the ratio state-slice / county, so both scales stand in one table (issue 17)."""
+    other = results.get("state_slice") or {}
+    measured = (other.get("databases") or {}).get(label)
+    if results.get("scale") != "county" or not other:
+        return []
+    if not measured:
+        return ["", f"Landesausschnitt (`state-slice`): auf {label} nicht gemessen (`make bench-state-slice`)."]
+    lines = [
+        "",
+        "### Landesausschnitt (`state-slice`) im Vergleich",
+        "",
+        f"Zehn Kreise in einer Datenbank, Lauf vom {other.get('date')} (`{other.get('commit')}`, Bericht "
+        "docs/benchmarks-state-slice.md). Verhältnis = Zeit bei `state-slice` geteilt durch Zeit dieses "
+        "`county`-Laufs (1 = gleich schnell, 10 = wüchse so stark wie die Daten).",
+    ]
+    slice_rows, here_rows = (other.get("rows") or {}).get(label) or {}, db.get("rows") or {}
+    cases_there, cases_here = slice_rows.get("casemanagement.Case"), here_rows.get("casemanagement.Case")
+    if cases_there and cases_here:
+        lines += [
+            "",
+            f"Daten: Fälle {_fmt(cases_there)} statt {_fmt(cases_here)} ({_fmt(_ratio(cases_there, cases_here))} ×).",
+        ]
+    there_gen = (other.get("generate_s") or {}).get(label)
+    if there_gen and db.get("generate_s"):
+        lines += [
+            "",
+            f"Erzeugung der Daten: {_fmt(there_gen, ' s')} statt {_fmt(db['generate_s'], ' s')} "
+            f"({_fmt(_ratio(there_gen, db['generate_s']))} ×).",
+        ]
+    lines += [
+        "",
+        "| Seite | p50 ms `county` | p50 ms `state-slice` | Verhältnis p50 | p95 ms `county` | p95 ms `state-slice` "
+        "| Verhältnis p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    pages = [(page, page["key"], page["label"]) for page in db.get("pages", [])]
+    pages += [
+        (page, f"after:{page['key']}", f"{page['label']}, erste Anfrage nach einem Schreibvorgang")
+        for page in db.get("after_write", [])
+    ]
+    for page, key, page_label in pages:
+        here, here95 = (page.get("ours") or {}).get("p50_ms"), (page.get("ours") or {}).get("p95_ms")
+        there, there95 = measured.get(key), measured.get(f"p95:{key}")
+        if there is None or not here:
+            continue
+        lines.append(
+            f"| {page_label} | {_fmt(here)} | {_fmt(there)} | {_fmt(_ratio(there, here))} | {_fmt(here95)} | "
+            f"{_fmt(there95)} | {_fmt(_ratio(there95, here95))} |"
+        )
     return lines
 
 
@@ -312,6 +425,7 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
         elif gunicorn.get("skipped"):
             lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]
         lines += _growth_lines(results, label, db)
+        lines += _slice_lines(results, label, db)
         lines += ["", "Ziele:", "", "| Ziel | Wert | |", "|---|---:|---|"]
         for check in db["targets"]:
             lines.append(f"| {check['target']} | {_fmt(check['value'])} | {mark(check['ok'])} |")

@@ -279,4 +279,69 @@ def test_a_state_slice_report_shows_the_growth_against_the_county_run():
     assert "| Stellen | 30,0 | 20,0 | 1,5 |" in text
     # the first request after a write grows too: 10 ms against 8 ms
     assert "| Meldung, erste Anfrage nach einem Schreibvorgang | 10,0 | 8 | 1,25 |" in text
-    assert "Wachstum gegenüber `county` (PostgreSQL" in text
+    assert "### Wachstum gegenüber `county`" in text and "Vergleichslauf: `county` auf PostgreSQL" in text
+    # p95 beside p50: 40 ms against a county run that has no p95 for the page (an older JSON)
+    assert "| Stellen | 30,0 | 20,0 | 1,5 | 40,0 | – | – |" in text
+
+
+def _run(scale: str, p50: float, p95: float, cases: int, generate_s: float) -> dict:
+    return {
+        "scale": scale,
+        "date": "2026-12-03 02:00",
+        "commit": "def5678",
+        "cpu": "CPU",
+        "cpus": 2,
+        "load_before": 0.1,
+        "python": "3",
+        "django": "5",
+        "databases": {
+            "PostgreSQL": {
+                "load_before": 0.1,
+                "generate_s": generate_s,
+                "rows": {"casemanagement.Case": cases},
+                "pages": [{"key": "cases", "label": "Fälle", "ours": {"status": 200, "p50_ms": p50, "p95_ms": p95}}],
+            }
+        },
+    }
+
+
+def test_the_growth_table_names_the_ratio_of_the_data_and_of_the_generation():
+    county = _run("county", p50=40.0, p95=50.0, cases=200_000, generate_s=30.0)
+    slice_run = _run("state-slice", p50=100.0, p95=200.0, cases=2_000_000, generate_s=300.0)
+    text = report.write({**slice_run, "baseline": report.baseline_summary(county)}, None, None)
+    # 100 ms against 40 ms is 2,5 times; p95 200 against 50 is 4 times
+    assert "| Fälle | 100,0 | 40,0 | 2,5 | 200,0 | 50,0 | 4 |" in text
+    assert "Daten: Fälle 2.000.000 statt 200.000 (10,0 ×)." in text
+    assert "Erzeugung der Daten: 300,0 s statt 30,0 s (10,0 ×)." in text
+
+
+def test_a_state_slice_report_without_county_run_says_so():
+    text = report.write(_run("state-slice", p50=100.0, p95=200.0, cases=2_000_000, generate_s=300.0), None, None)
+    assert "Kein Vergleich mit der Kreisgröße" in text and "| Verhältnis p50 |" not in text
+
+
+def test_the_county_report_shows_the_last_state_slice_run_per_page():
+    county = _run("county", p50=40.0, p95=50.0, cases=200_000, generate_s=30.0)
+    county["databases"]["SQLite"] = {**county["databases"]["PostgreSQL"]}
+    slice_run = _run("state-slice", p50=100.0, p95=200.0, cases=2_000_000, generate_s=300.0)
+    text = report.write({**county, "state_slice": report.baseline_summary(slice_run)}, None, None)
+    pg = text.split("## PostgreSQL")[1]
+    assert "### Landesausschnitt (`state-slice`) im Vergleich" in pg
+    # county 40 ms, state slice 100 ms: 2,5 times; p95 50 and 200: 4 times
+    assert "| Fälle | 40,0 | 100,0 | 2,5 | 50,0 | 200,0 | 4 |" in pg
+    assert "Fälle 2.000.000 statt 200.000 (10,0 ×)" in pg
+    # the state slice runs on PostgreSQL only: the SQLite section says so instead of comparing across databases
+    sqlite = text.split("## SQLite")[1].split("## PostgreSQL")[0]
+    assert "Landesausschnitt (`state-slice`): auf SQLite nicht gemessen" in sqlite
+
+
+def test_generated_uuids_are_version_4_as_the_library_builds_them():
+    import random
+    import uuid
+
+    from bench.rawinsert import uuid_hex
+
+    rng = random.Random(1)
+    for _ in range(200):
+        bits = rng.getrandbits(128)
+        assert uuid_hex(bits) == uuid.UUID(int=bits, version=4).hex

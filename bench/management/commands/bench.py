@@ -53,6 +53,12 @@ class Command(BaseCommand):
             default="docs/benchmarks.json",
             help="Ergebnis einer anderen Größe (JSON) für das Verhältnis der Seitenzeiten, z. B. state-slice zu county",
         )
+        parser.add_argument(
+            "--state-slice",
+            dest="state_slice",
+            default="docs/benchmarks-state-slice.json",
+            help="Ergebnis des letzten state-slice-Laufs (JSON): der county-Bericht zeigt es je Seite im Verhältnis",
+        )
         parser.add_argument("--skip-gunicorn", action="store_true", help="ohne Durchsatzmessung unter gunicorn")
         parser.add_argument("--skip-pdf", action="store_true", help="ohne PDF-Messung")
         parser.add_argument(
@@ -86,6 +92,7 @@ class Command(BaseCommand):
         profile: bool = False,
         profile_out: str = "docs/benchmarks-profile.md",
         baseline: str | None = None,
+        state_slice: str | None = None,
         **options,
     ):
         suffix = "" if scale in ("tiny", "small", "county") else f"-{scale}"
@@ -132,6 +139,10 @@ class Command(BaseCommand):
             other = json.loads((base / baseline).read_text(encoding="utf-8"))
             if scale in report.GROWTH_SCALES and other.get("scale") != scale:
                 results["baseline"] = report.baseline_summary(other)
+        if scale == "county" and state_slice and (base / state_slice).is_file():
+            other = json.loads((base / state_slice).read_text(encoding="utf-8"))
+            if other.get("scale") == "state-slice":
+                results["state_slice"] = report.baseline_summary(other)
         report.write(results, base / out if out else None, base / json_out if json_out else None)
         self.stdout.write(self.style.SUCCESS(f"Bericht: {out} und {json_out}"))
         if profile:
