@@ -48,7 +48,7 @@ test-browser: install node_modules/.installed
 # via BENCH_PG_URL), writes docs/benchmarks.md and docs/benchmarks.json. SCALE=tiny|small|county|state-slice|state,
 # BENCH_DB=sqlite|postgres|both; BENCH_ARGS e.g. "--profile" (top functions of the lists → docs/benchmarks-profile.md).
 # bench-state-slice: ten counties in one PostgreSQL database → docs/benchmarks-state-slice.md, with the ratio to the
-# county run in docs/benchmarks.json (run `make bench` first).
+# county run in docs/benchmarks.json (run `make bench` first); the next `make bench` shows it in docs/benchmarks.md.
 SCALE ?= county
 BENCH_DB ?= both
 BENCH_ARGS ?=
