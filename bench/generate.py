@@ -116,9 +116,11 @@ SCALES = {
         papers=3_000,
     ),
 }
-# Expected generation time per database on the 2-core bench machine: county measured (about 3 min under load),
-# state extrapolated linearly (53 × county, about 2,5–3 h per database; not run on this machine).
-EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 3, "state-slice": 10 * 3, "state": 53 * 3}
+# Expected generation time per database on an otherwise idle 2-core machine. Measured on 2026-12-03 under a load of
+# 8–10 (so wall times were 4–8 × the CPU): county 20 s Python CPU on PostgreSQL, 34 s on SQLite (SQLite's work
+# included); state-slice 200 s Python CPU plus PostgreSQL's own work (loading, index build) – 25½ min wall under that
+# load, estimated from the CPU times about 6 min idle. state extrapolated linearly from state-slice (5,3 ×; not run on this machine).
+EXPECTED_MINUTES = {"tiny": 0.1, "small": 0.1, "county": 1, "state-slice": 6, "state": 35}
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
