@@ -245,12 +245,16 @@ def risky_post_ids(*, year: int) -> set[int]:
     in_year = GrantAllocation.objects.filter(
         start__lte=ye, end__gte=ys, grant__is_draft=False, grant__cancelled_at=None
     )
-    siblings_rows = list(
-        GrantAllocation.objects.filter(grant_id__in=in_year.values("grant_id"))
-        .annotate(in_scope=Exists(in_year.filter(pk=OuterRef("pk"))))
+    # every allocation of the year's notices; one is in scope when it meets the year (its notice, one of
+    # the year's in-force notices, is in scope by construction): decided here, not by a subquery per row
+    siblings_rows = [
+        (pk, grant_id, post_id, start, end, fte, start <= ye and end >= ys)
+        for pk, grant_id, post_id, start, end, fte in GrantAllocation.objects.filter(
+            grant_id__in=in_year.values("grant_id")
+        )
         .order_by("post_id", "start", "pk")
-        .values_list("pk", "grant_id", "post_id", "start", "end", "fte", "in_scope")
-    )
+        .values_list("pk", "grant_id", "post_id", "start", "end", "fte")
+    ]
     if not siblings_rows:
         return set()
     grants = {
