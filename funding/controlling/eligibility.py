@@ -322,8 +322,8 @@ def risky_post_ids(*, year: int) -> set[int]:
             year,
             (post.pk, post.start, post.end, str(post.fte), post.category),
             tuple((o.start, o.end, str(o.fte)) for o in occs),
-            str(entered.get(post_id)),
-            str(plans.get(post_id)),
+            (post_id in entered, str(entered.get(post_id))),
+            (post_id in plans, str(plans.get(post_id))),
             str(cost_rates.get(post.category)),
             tuple(
                 (
