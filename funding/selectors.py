@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
@@ -269,6 +270,57 @@ def own_share_gaps(*, cost_plans: QuerySet[CostPlan], related: tuple[str, ...] =
     return rows
 
 
+def _own_share_gaps_plain(cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
+    """``own_share_gaps`` for a summary: the same rows by the same functions, read with values() into
+    plain stand-ins (the cost plan, its post and the employer's kind; no model instances), one query
+    and the rates. The rows' ``cost_plan`` holds only what the computation reads."""
+    decided = OwnShareTopUp.objects.filter(year=OuterRef("year")).values("amount_per_fte")[:1]
+    plans = list(
+        cost_plans.annotate(top_up_per_fte=Subquery(decided)).values_list(
+            "pk",
+            "year",
+            "personnel",
+            "material_overhead",
+            "top_up_per_fte",
+            "post_id",
+            "post__module_id",
+            "post__category",
+            "post__fte",
+            "post__start",
+            "post__end",
+            "post__employer__kind",
+        )
+    )
+    programmes = kim_programmes_by_module()
+    years = {p[1] for p in plans}
+    rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
+    rows = []
+    for pk, year, personnel, overhead, per_fte, post_id, module_id, category, fte, start, end, kind in plans:
+        post = SimpleNamespace(
+            pk=post_id,
+            module_id=module_id,
+            category=category,
+            fte=fte,
+            start=start,
+            end=end,
+            employer=SimpleNamespace(kind=kind),
+        )
+        plan = SimpleNamespace(pk=pk, year=year, personnel=personnel, material_overhead=overhead, post=post)
+        programme = programmes.get(module_id)
+        rate = rates.get((programme.pk, category, year)) if programme else None
+        row = own_share_gap(
+            cost_plan=plan,  # type: ignore[arg-type]  # a plain stand-in with the fields read
+            rate=rate,
+            personnel_costs_only=programme.personnel_costs_only if programme else True,
+            rule=rule_of(programme),
+        )
+        row.top_up = post_top_up(
+            row=row, per_fte=None if per_fte is None else Decimal(str(per_fte)), rule=rule_of(programme)
+        )
+        rows.append(row)
+    return rows
+
+
 def post_top_up(*, row: GapRow, per_fte: Decimal | None, rule: str) -> Decimal:
     """The decided top-up for one carrier post: min(top-up per VZÄ × FTE for the post's part of the year, gap).
 
@@ -303,7 +355,7 @@ def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None 
     plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
     if carriers is not None:
         plans = plans.filter(post__employer__in=carriers)
-    rows = own_share_gaps(cost_plans=plans, related=("post__employer",))
+    rows = _own_share_gaps_plain(plans)
     known = [r for r in rows if r.gap is not None]
     known_gaps = [r.gap for r in known if r.gap is not None]
     gaps = set(known_gaps)

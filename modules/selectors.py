@@ -100,7 +100,7 @@ def county_personnel_needs_many(*, years: list[int]) -> dict[int, PersonnelNeeds
     posts = list(
         Post.objects.active_in(year_start(min(years)), year_end(max(years)))
         .filter(employer__kind__in=COUNTY_KINDS)
-        .select_related("module", "employer")
+        .select_related("module")  # the rows show the module; nothing here reads the employer
     )
     if not posts:  # no own posts: no costs to read
         return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -44,7 +45,13 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
         return {}
     programmes = kim_programmes_by_module()
     rates = {(r.programme_id, r.category, r.year): r.amount_per_fte for r in Rate.objects.filter(year__in=years)}
-    posts = list(Post.objects.active_in(year_start(min(years)), year_end(max(years))))
+    # plain rows with the fields read (several hundred posts: no model instances)
+    posts = [
+        SimpleNamespace(module_id=module_id, category=category, fte=fte, start=start, end=end)
+        for module_id, category, fte, start, end in Post.objects.active_in(
+            year_start(min(years)), year_end(max(years))
+        ).values_list("module_id", "category", "fte", "start", "end")
+    ]
     result = {}
     for year in years:
         total = Decimal(0)
@@ -54,7 +61,10 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
             if rate is None:
                 continue
             total += post_year_share(
-                annual=annual_cap(rate=rate, fte=post.fte), post=post, year=year, rule=programme.proration
+                annual=annual_cap(rate=rate, fte=post.fte),
+                post=post,  # type: ignore[arg-type]  # a plain stand-in with the fields read
+                year=year,
+                rule=programme.proration,
             )
         result[year] = round_money(total)
     return result
@@ -281,11 +291,67 @@ def own_posts_notified(*, year: int, post_ids: list[int]) -> dict[int, Decimal]:
     grant_ids = GrantAllocation.objects.filter(
         post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False, grant__cancelled_at=None
     ).values("grant_id")
-    siblings = list(GrantAllocation.objects.filter(grant_id__in=grant_ids).select_related("post", "grant__programme"))
-    if not siblings:
+    # plain rows with the fields received_shares reads, each notice built once (no model instances)
+    rows = list(
+        GrantAllocation.objects.filter(grant_id__in=grant_ids).values_list(
+            "pk",
+            "grant_id",
+            "post_id",
+            "fte",
+            "start",
+            "end",
+            "post__category",
+            "grant__programme_id",
+            "grant__programme__proration",
+            "grant__period_start",
+            "grant__period_end",
+            "grant__approved_fte",
+            "grant__amount",
+        )
+    )
+    if not rows:
         return {}
+    grants: dict[int, SimpleNamespace] = {}
+    siblings = []
+    for (
+        pk,
+        grant_id,
+        post_id,
+        fte,
+        start,
+        end,
+        category,
+        programme_id,
+        proration,
+        p_start,
+        p_end,
+        approved,
+        amount,
+    ) in rows:
+        grant = grants.get(grant_id)
+        if grant is None:
+            grant = grants[grant_id] = SimpleNamespace(
+                programme_id=programme_id,
+                programme=SimpleNamespace(proration=proration),
+                period_start=p_start,
+                period_end=p_end,
+                approved_fte=approved,
+                amount=amount,
+            )
+        siblings.append(
+            SimpleNamespace(
+                pk=pk,
+                grant_id=grant_id,
+                post_id=post_id,
+                fte=fte,
+                start=start,
+                end=end,
+                grant=grant,
+                post=SimpleNamespace(category=category),
+            )
+        )
     rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
-    shares = received_shares(siblings, rates)
+    shares = received_shares(siblings, rates)  # type: ignore[arg-type]  # plain stand-ins with the fields read
     result: dict[int, Decimal] = {}
     wanted = set(post_ids)
     for alloc in siblings:

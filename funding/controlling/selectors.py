@@ -4,9 +4,11 @@ the database; every list is read in a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
@@ -343,10 +345,17 @@ def post_timelines(
     limits = [(h, add_months(today, h)) for h in horizons]
     posts = Post.objects.for_user(user) if user is not None else Post.objects.all()
     posts = posts.filter(Q(end__isnull=True) | Q(end__gte=today))
-    posts = posts.only("pk", "title", "end") if bare else posts.select_related("employer", "module")
     posts = posts.annotate(funding_end=Max("allocations__end", filter=Q(allocations__grant__cancelled_at=None)))
+    posts = posts.order_by("module__number", "title", "pk")
+    if bare:  # plain rows, no model instances: several hundred posts on the dashboard after every write
+        found: Iterable = (
+            SimpleNamespace(pk=pk, title=title, end=end, funding_end=funding_end)
+            for pk, title, end, funding_end in posts.values_list("pk", "title", "end", "funding_end")
+        )
+    else:
+        found = posts.select_related("employer", "module")
     rows = []
-    for post in posts.order_by("module__number", "title", "pk"):
+    for post in found:
 
         def within(end: date | None) -> int | None:
             if end is None or end < today:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.base import render_value_in_context
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -92,4 +93,18 @@ def risk_items(context, risks) -> SafeString:
         if "late_start" in r.causes:
             item += late % {"start": esc(datum(r.post.start))}
         out.append(f"\n    <li>{item}.</li>\n  ")
+    return mark_safe("".join(out))  # noqa: S308 – every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def missing_return_items(context, rows) -> SafeString:
+    """The <li> items of the due list's missing monthly returns per carrier (templates/dashboard/_todo.html):
+    about a hundred carriers at county scale, each a link and a plural; the link reversed once."""
+    url = conditional_escape(reverse("casemanagement:return_list"))
+    plurals: dict = {}
+    out = []
+    for c in rows:
+        months = _plural(plurals, "%(n)s Monat", "%(n)s Monate", c.count, context)
+        name = render_value_in_context(c.carrier_name, context)
+        out.append(f'<li><a href="{url}?carrier={c.carrier_id:d}">{name}</a>: {months}</li>')
     return mark_safe("".join(out))  # noqa: S308 – every value escaped above
