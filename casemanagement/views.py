@@ -37,7 +37,15 @@ from casemanagement.forms import (
 )
 from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
-from casemanagement.snapshots import Snapshot, statistics_snapshot
+from casemanagement.snapshots import (
+    MONTHS_PART,
+    Snapshot,
+    StoredProtection,
+    period_part,
+    statistics_snapshot,
+    stored_return,
+)
+from casemanagement.suppression import ProtectedFigures
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
@@ -317,11 +325,22 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
             ]
             ctx["upload_form"] = ReturnUploadForm()
         else:
-            protected, keys = selectors.return_figures_protected(caseload_return=r)
-            ctx["sections"] = [
-                (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows])
-                for d, rows in keys.items()
-            ]
+            protected: ProtectedFigures | None
+            if r.is_frozen:  # protected with its whole year: read from the stored snapshot of the year
+                shown = stored_return(caseload_return=r)
+                protected, ctx["snapshot"] = shown.figures, shown
+            else:
+                protected, keys = selectors.return_figures_protected(caseload_return=r)
+            # None: submitted after the stored snapshot was computed; its figures follow with the next one
+            ctx["sections"] = (
+                []
+                if protected is None
+                else [
+                    (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows])
+                    for d, rows in keys.items()
+                ]
+            )
+            ctx["not_in_snapshot"] = protected is None
             ctx["reason_form"] = ReasonForm()
         return render(request, "casemanagement/return/detail.html", ctx)
 
@@ -509,6 +528,8 @@ def statistics_tables_html(*, year: int, quarter: int | None, snapshot: Snapshot
     new key. The same HTML for every staff role."""
 
     def compute() -> str:
+        if isinstance(snapshot.protection, StoredProtection):  # the period and the monthly stocks: one query
+            snapshot.protection.load(period_part(quarter), MONTHS_PART)
         stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=snapshot.protection)
         return render_to_string(
             "casemanagement/_statistics_tables.html",
@@ -551,7 +572,7 @@ def month_label(month: int) -> str:
     return str(MONTHS_SHORT[month - 1])
 
 
-def monthly_charts(year: int, protection: selectors.YearProtection | None = None) -> dict[str, Any]:
+def monthly_charts(year: int, protection: selectors.ProtectedYear | None = None) -> dict[str, Any]:
     """Caseload per month and carrier (protected) and the returns' status per month, each a chart
     with its table. Protected values ("<5", "•") and months without a return ("–") are not drawn."""
 
