@@ -3,30 +3,36 @@
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def drop_whole_year_snapshots(apps, schema_editor):
+    """The snapshots stored as one pickle of the year have no parts: dropped, the next request or the
+    refresh recomputes them (derived data, casemanagement/snapshots.py)."""
+    apps.get_model("casemanagement", "StatisticsSnapshot").objects.all().delete()
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('casemanagement', '0005_statistics_snapshot'),
+        ("casemanagement", "0005_statistics_snapshot"),
     ]
 
     operations = [
+        migrations.RunPython(drop_whole_year_snapshots, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='statisticssnapshot',
-            name='data',
+            model_name="statisticssnapshot",
+            name="data",
         ),
         migrations.CreateModel(
-            name='StatisticsSnapshotPart',
+            name="StatisticsSnapshotPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='Jahr')),
-                ('key', models.CharField(max_length=64, verbose_name='Datenstand')),
-                ('code', models.CharField(max_length=24, verbose_name='Teil')),
-                ('data', models.BinaryField(verbose_name='Daten')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="Jahr")),
+                ("key", models.CharField(max_length=64, verbose_name="Datenstand")),
+                ("code", models.CharField(max_length=24, verbose_name="Teil")),
+                ("data", models.BinaryField(verbose_name="Daten")),
             ],
             options={
-                'verbose_name': 'Teil eines Statistik-Stands',
-                'verbose_name_plural': 'Teile eines Statistik-Stands',
-                'constraints': [models.UniqueConstraint(fields=('year', 'key', 'code'), name='statistics_part_unique')],
+                "verbose_name": "Teil eines Statistik-Stands",
+                "verbose_name_plural": "Teile eines Statistik-Stands",
+                "constraints": [models.UniqueConstraint(fields=("year", "key", "code"), name="statistics_part_unique")],
             },
         ),
     ]
