@@ -35,6 +35,7 @@ import logging
 import threading
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -88,6 +89,34 @@ def return_part(return_id: int) -> str:
 MONTHS_PART = "m"
 
 
+def html_part(quarter: int | None, language: str) -> str:
+    return f"h{quarter or 0}-{language}"
+
+
+# The statistics page's HTML of every period and language of a snapshot, rendered when it is stored
+# (casemanagement.views.snapshot_html, set in CasemanagementConfig.ready): (quarter, language) -> the HTML
+# before and after the status of the returns.
+HtmlRenderer = Callable[[int, ProtectedYear], dict[tuple[int | None, str], list[str]]]
+_html_renderer: HtmlRenderer | None = None
+
+
+def set_html_renderer(renderer: HtmlRenderer | None) -> None:
+    global _html_renderer
+    _html_renderer = renderer
+
+
+def _html_parts(year: int, protection: YearProtection) -> dict[str, dict[str, Any]]:
+    """The rendered pages of the snapshot; none if rendering fails (the page then renders on demand)."""
+    if _html_renderer is None:
+        return {}
+    try:
+        rendered = _html_renderer(year, protection)
+    except Exception:  # never lose the snapshot over its HTML
+        logger.exception("Statistik %s: HTML des Stands nicht erzeugt", year)
+        return {}
+    return {html_part(quarter, language): {"html": html} for (quarter, language), html in rendered.items()}
+
+
 def parts_of(protection: YearProtection) -> dict[str, dict[str, Any]]:
     """Every table of the protected year as the pages show it: part name -> {"shown": [[*key, shown]],
     "columns": [carrier ids]} (periods only). ``shown`` is ``suppression.display`` of the figure: the
@@ -123,7 +152,11 @@ def _encode(part: dict[str, Any]) -> bytes:
 
 def _decode(data: bytes | memoryview) -> dict[str, Any]:
     raw = json.loads(zlib.decompress(bytes(data)))
-    return {"shown": {tuple(cell[:-1]): cell[-1] for cell in raw["shown"]}, "columns": raw.get("columns", [])}
+    return {
+        "shown": {tuple(cell[:-1]): cell[-1] for cell in raw.get("shown", ())},
+        "columns": raw.get("columns", []),
+        "html": raw.get("html"),
+    }
 
 
 def _figures(part: dict[str, Any] | None, prefix: tuple = ()) -> ProtectedFigures:
@@ -181,12 +214,17 @@ class StoredProtection:
     def month_stock(self, month: int, carrier_id: int) -> str | int | None:
         return self.month_stocks().get((month, carrier_id))
 
+    def html(self, quarter: int | None, language: str) -> list[str] | None:
+        """The statistics page's HTML of the period stored with the snapshot (before and after the status)."""
+        part = self._part(html_part(quarter, language))
+        return None if part is None else part["html"]
+
 
 def _store(year: int, stamp: str, protection: YearProtection) -> datetime:
     """Save the snapshot in one transaction: its parts under ``stamp``, the header row pointing at them;
     the parts of the key before are kept (a reader may have just read the old header), older ones go."""
+    parts = {**parts_of(protection), **_html_parts(year, protection)}
     now = timezone.now()
-    parts = parts_of(protection)
     with transaction.atomic():
         previous = StatisticsSnapshot.objects.filter(year=year).values_list("key", flat=True).first()
         StatisticsSnapshotPart.objects.filter(year=year).exclude(key__in=[k for k in (previous,) if k]).delete()

@@ -285,8 +285,8 @@ def test_the_pages_read_the_snapshot_in_a_fixed_number_of_queries(
     client, a46_user, carrier_a, post_a, make_case, background, april_write
 ):
     """Whatever the year holds, stale or current: the return page reads the data stamp and, in one query,
-    the snapshot's key with the return's part; the statistics page (tables not yet rendered for this
-    snapshot) the period's and the monthly stocks' parts in one query."""
+    the snapshot's key with the return's part; the statistics page (nothing cached in the process) the
+    tables' HTML stored with the snapshot in one query."""
     from kim import figure_cache
 
     client.force_login(a46_user)
@@ -366,3 +366,32 @@ def test_the_stored_parts_read_back_exactly_what_the_computed_protection_shows()
         from_computed = selectors.caseload_statistics(year=2021, quarter=quarter, protection=computed)
         for a, b in zip(from_parts.tables, from_computed.tables, strict=True):
             assert list(a.body()) == list(b.body()) and a.totals() == b.totals()
+
+
+@MARCH
+def test_the_tables_stored_with_the_snapshot_are_those_the_page_would_render(client, a46_user, background):
+    """The refresh renders the page's tables of every period and language with the snapshot; without them
+    (rendering failed) the page renders the same from the snapshot's figures."""
+    from django.core.cache import cache
+
+    from casemanagement.models import StatisticsSnapshotPart
+    from kim import figure_cache
+
+    client.force_login(a46_user)
+    snapshots.refresh_year(2021)
+    stored = StatisticsSnapshotPart.objects.filter(year=2021, code__startswith="h")
+    assert set(stored.values_list("code", flat=True)) == {f"h{q}-{lang}" for q in range(5) for lang in ("de", "en")}
+
+    def tables(quarter: int) -> str:
+        return str(
+            client.get(reverse("casemanagement:statistics"), {"year": 2021, "quarter": quarter}).context["tables_html"]
+        )
+
+    pages = {q: tables(q) for q in (1, 2)}
+    stored.delete()
+    cache.clear()
+    with figure_cache._memo_lock:
+        figure_cache._memo.clear()
+    for q, html in pages.items():
+        assert tables(q) == html
+    assert "&lt;5" in pages[1] and "Für diesen Zeitraum liegen keine" in pages[2]
