@@ -529,17 +529,17 @@ def statistics_tables_html(*, year: int, quarter: int | None, snapshot: Snapshot
     returns depends on the day as well and is rendered here, once per snapshot and day
     (kim.figure_cache). A snapshot stored without its HTML (rendering failed) is rendered here, once
     per snapshot. The same HTML for every staff role."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    stored = None
-    if isinstance(snapshot.protection, StoredProtection):
-        stored = snapshot.protection.html(quarter, language)
 
     def compute() -> list[str]:
-        if isinstance(snapshot.protection, StoredProtection):  # the period and the monthly stocks: one query
-            snapshot.protection.load(period_part(quarter), MONTHS_PART)
+        if isinstance(snapshot.protection, StoredProtection):
+            stored = snapshot.protection.html(quarter, translation.get_language() or settings.LANGUAGE_CODE)
+            if stored is not None:
+                return stored
+            snapshot.protection.load(period_part(quarter), MONTHS_PART)  # the period and the monthly stocks
         return snapshot_tables(year, quarter, snapshot.protection)
 
-    before, after = stored or figure_cache.cached("case-statistics", (year, quarter), compute, stamp=snapshot.stamp)
+    # kept in the process once read (the language is part of the key)
+    before, after = figure_cache.cached("case-statistics", (year, quarter), compute, stamp=snapshot.stamp)
     # today: the status counts posts whose months have ended without a return ("fehlt")
     parts = (year, timezone.localdate().isoformat())
     status = figure_cache.cached(
