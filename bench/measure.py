@@ -13,6 +13,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from datetime import time as clock
 from pathlib import Path
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from casemanagement.models import CaseloadReturn, ReturnStatus
 from committee.models import AgendaItem, Committee, Meeting, Paper
@@ -185,33 +188,80 @@ def _write_something() -> None:
     post.save()
 
 
-def _write_return() -> None:
-    """A write the statistics read: a return of the year saved again leaves a history row of
-    CaseloadReturn, which changes the statistics' stamp (a post saved changes it too, but the page
-    then keeps showing its snapshot). The background worker (casemanagement.snapshots) would then
-    compute the year's protection anew – tens of seconds, never in a request; the save changed no
-    figure, so the protection computed before is exactly what it would store: it is stored under the
-    new key here, untimed, and the process's unpickled copy is dropped (another worker reads it from
-    the database). The timed request is the first one after the new snapshot: it unpickles the
-    snapshot and sums and renders the tables and charts anew (their HTML is keyed by the snapshot)."""
-    from casemanagement import snapshots
-
-    ret = (
+def _frozen_return() -> CaseloadReturn | None:
+    return (
         CaseloadReturn.objects.filter(year=STAT_YEAR, status__in=[ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED])
         .order_by("pk")
         .first()
     )
+
+
+def _write_return() -> None:
+    """A write the statistics read, and the snapshot it leads to: a return of the year saved again leaves a
+    history row of CaseloadReturn, which changes the statistics' stamp; the refresh (a worker thread,
+    casemanagement.snapshots) then stores the year's protection anew under the new key – tens of seconds,
+    never in a request. The save changed no figure, so the parts stored before are exactly what it would
+    store: they are moved to the new key here, untimed. The timed request is the first one after the new
+    snapshot: the return page reads its return's part, the statistics page the period's and the monthly
+    stocks' parts and sums and renders the tables and charts anew (their HTML is keyed by the snapshot)."""
+    from casemanagement import snapshots
+    from casemanagement.models import StatisticsSnapshot, StatisticsSnapshotPart
+
+    ret = _frozen_return()
     if ret is None:  # no return of the year (tiny scale): a post saved
         _write_something()
         return
     ret.save()
-    snapshot = snapshots.statistics_snapshot(year=STAT_YEAR)  # the old snapshot (stale now)
-    snapshots._store(STAT_YEAR, snapshots.current_key(), snapshot.protection)
-    with snapshots._memo_lock:
-        snapshots._memo.clear()
+    old = StatisticsSnapshot.objects.filter(year=STAT_YEAR).values_list("key", flat=True).first()
+    if old is None:  # no snapshot yet: the first request of the year would compute it
+        snapshots.statistics_snapshot(year=STAT_YEAR)
+        return
+    new = snapshots.current_key()
+    StatisticsSnapshotPart.objects.filter(year=STAT_YEAR, key=old).update(key=new)
+    StatisticsSnapshot.objects.filter(year=STAT_YEAR).update(key=new, computed_at=timezone.now())
 
 
-WRITES = {"post": _write_something, "return": _write_return}
+def _write_return_only() -> None:
+    """A return saved again, the stored snapshot left as it was: the pages show it as stale ("Stand: …")
+    while the refresh computes the new one (``_refresh_running``)."""
+    ret = _frozen_return()
+    if ret is None:
+        _write_something()
+        return
+    ret.save()
+
+
+@contextmanager
+def _refresh_running() -> Iterator[dict]:
+    """What the process that served the write does next: a thread computing the year's protection
+    (casemanagement.snapshots._refresh_in_thread) while the timed requests run in the same process,
+    competing for the interpreter (GIL) and the CPU. Here the thread computes the year over and over
+    with its own connection (only the computation: the writes are rolled back, nothing to store)."""
+    from casemanagement import selectors
+
+    stop, info = threading.Event(), {"rounds": 0, "error": None}
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                selectors.year_protection_compute(year=STAT_YEAR)
+                info["rounds"] += 1
+        except Exception as exc:  # e.g. SQLite's shared in-memory test database locked by the writes
+            info["error"] = type(exc).__name__
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="bench-statistics-refresh", daemon=True)
+    thread.start()
+    time.sleep(0.2)  # the thread has read the returns and computes
+    try:
+        yield info
+    finally:
+        stop.set()
+        thread.join()
+
+
+WRITES = {"post": _write_something, "return": _write_return, "return-stale": _write_return_only}
 
 
 def time_url_after_write(client: Client, url: str, reps: int, write=_write_something) -> dict:
@@ -236,18 +286,28 @@ def time_url_after_write(client: Client, url: str, reps: int, write=_write_somet
     }
 
 
-# page key -> the write before each request: the dashboard and the lists after a post saved (their
-# figures and bodies read posts); the return page and the statistics after a return saved and the
-# year's snapshot renewed (both read the stored snapshot of the same data)
-AFTER_WRITE_PAGES = {
-    "dashboard": "post",
-    "return": "return",
-    "statistics": "return",
-    "posts": "post",
-    "cases": "post",
-    "oparl_papers": "post",
+# (row key, page key, write before each request): the dashboard and the lists after a post saved (their
+# figures and bodies read posts); the return page and the statistics after a return saved, twice: right
+# after the write while the refresh thread computes the year (the stale snapshot shown), and once the
+# year's snapshot is renewed (both pages read the parts they show of the stored snapshot)
+# The stale rows come first: on SQLite, moving the snapshot's parts to a new key (``_write_return``) makes
+# the bench's open transaction hold the database exclusively, and the refresh thread could not read it.
+AFTER_WRITE_PAGES = [
+    ("dashboard", "dashboard", "post"),
+    ("return-stale", "return", "return-stale"),
+    ("statistics-stale", "statistics", "return-stale"),
+    ("return", "return", "return"),
+    ("statistics", "statistics", "return"),
+    ("posts", "posts", "post"),
+    ("cases", "cases", "post"),
+    ("oparl_papers", "oparl_papers", "post"),
+]
+WRITE_LABELS = {
+    "post": "Stelle gespeichert",
+    "return": "Meldung gespeichert, Stand der Statistik erneuert",
+    "return-stale": "Meldung gespeichert, Neuberechnung läuft (alter Stand gezeigt)",
 }
-WRITE_LABELS = {"post": "Stelle gespeichert", "return": "Meldung gespeichert, Stand der Statistik erneuert"}
+LABEL_SUFFIX = {"return-stale": " – während der Neuberechnung"}
 
 
 def measure_after_write(reps: int = 30, log=print) -> list[dict]:
@@ -258,21 +318,26 @@ def measure_after_write(reps: int = 30, log=print) -> list[dict]:
         specs = {s["key"]: s for s in page_specs()}
         try:
             with transaction.atomic():  # the writes leave no trace in the bench database
-                for key, write in AFTER_WRITE_PAGES.items():
-                    spec = specs[key]
+                for key, page, write in AFTER_WRITE_PAGES:
+                    spec = specs[page]
                     if not spec["url"]:
                         continue
                     row = {
                         "key": key,
-                        "label": spec["label"],
+                        "label": spec["label"] + LABEL_SUFFIX.get(write, ""),
                         "url": spec["url"],
                         "list": spec["list"],
                         "write": WRITE_LABELS[write],
                     }
                     client = clients[spec["user"]]
                     client.get(spec["url"])  # templates and the process warm, only the figures cold
-                    row["ours"] = time_url_after_write(client, spec["url"], reps, WRITES[write])
-                    log(f"  nach Schreiben {key:12} {row['ours']}")
+                    if write == "return-stale":
+                        with _refresh_running() as refresh:
+                            row["ours"] = time_url_after_write(client, spec["url"], reps, WRITES[write])
+                        row["refresh_rounds"], row["refresh_error"] = refresh["rounds"], refresh["error"]
+                    else:
+                        row["ours"] = time_url_after_write(client, spec["url"], reps, WRITES[write])
+                    log(f"  nach Schreiben {key:16} {row['ours']}")
                     results.append(row)
                 raise _Rollback
         except _Rollback:

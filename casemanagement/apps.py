@@ -8,6 +8,8 @@ class CasemanagementConfig(AppConfig):
     verbose_name = _("Case Management")
 
     def ready(self) -> None:
-        from casemanagement.snapshots import connect_signals
+        from casemanagement.snapshots import connect_signals, set_html_renderer
+        from casemanagement.views import snapshot_html
 
         connect_signals()
+        set_html_renderer(snapshot_html)

@@ -528,7 +528,6 @@ class StatisticsSnapshot(models.Model):
     # SHA-256 of kim.figure_cache.data_stamp(STATISTICS_STAMP) when computed: the data it shows
     key = models.CharField(_("Datenstand"), max_length=64)
     computed_at = models.DateTimeField(_("berechnet am"))
-    data = models.BinaryField(_("Daten"))
     refreshing_since = models.DateTimeField(_("Neuberechnung läuft seit"), null=True, blank=True)
 
     class Meta:
@@ -537,3 +536,25 @@ class StatisticsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.computed_at:%d.%m.%Y %H:%M})"
+
+
+class StatisticsSnapshotPart(models.Model):
+    """One table of a ``StatisticsSnapshot`` as shown: a period's statistics ("p0" the year, "p1"–"p4" the
+    quarters), the monthly stocks ("m") or one return ("r<id>").
+
+    ``data`` holds only what the pages print (zlib-compressed JSON): each figure's shown value, an int or
+    the marker of a hidden one ("<5", "•"). A page loads just the parts it shows; every part of one
+    ``key`` comes from the same protected state (casemanagement/snapshots.py)."""
+
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    key = models.CharField(_("Datenstand"), max_length=64)
+    code = models.CharField(_("Teil"), max_length=24)  # "p0"–"p4", "m", "r<return id>"
+    data = models.BinaryField(_("Daten"))
+
+    class Meta:
+        verbose_name = _("Teil eines Statistik-Stands")
+        verbose_name_plural = _("Teile eines Statistik-Stands")
+        constraints = [models.UniqueConstraint(fields=["year", "key", "code"], name="statistics_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.code}"

@@ -17,14 +17,12 @@ the grouped rows. Definitions for a period from S to E (both inclusive), counted
 from __future__ import annotations
 
 import hashlib
-import pickle
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Count, Field, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +42,6 @@ from casemanagement.models import (
     ReturnFigure,
     ReturnSource,
     ReturnStatus,
-    StatisticsSnapshot,
     Topic,
 )
 from casemanagement.suppression import (
@@ -559,7 +556,7 @@ def statistics_keys() -> dict[str, list[tuple[str, str]]]:
 
 
 def caseload_statistics(
-    *, year: int, quarter: int | None = None, protection: YearProtection | None = None
+    *, year: int, quarter: int | None = None, protection: ProtectedYear | None = None
 ) -> CaseloadStatistics:
     """Statistics across carriers from the frozen returns, every count protected (suppression.py).
 
@@ -638,6 +635,25 @@ class YearProtection:
         key = ("m", month, carrier_id)
         return display(key, self.values, self.hidden) if key in self.values else None
 
+    def month_stocks(self) -> dict[tuple[int, int], str | int]:
+        """(month, carrier id) -> the shown stock at the month's end, for every carrier with a return."""
+        return {(k[1], k[2]): display(k, self.values, self.hidden) for k in self.values if k[0] == "m"}
+
+
+class ProtectedYear(Protocol):
+    """The reads of a protected year the pages use: ``YearProtection`` computed, or the stored snapshot
+    read part by part (``casemanagement.snapshots.StoredProtection``)."""
+
+    def carriers(self, quarter: int | None) -> list[int]: ...
+
+    def period(self, quarter: int | None) -> ProtectedFigures: ...
+
+    def caseload_return(self, return_id: int) -> ProtectedFigures | None: ...
+
+    def month_stock(self, month: int, carrier_id: int) -> str | int | None: ...
+
+    def month_stocks(self) -> dict[tuple[int, int], str | int]: ...
+
 
 # What ``year_protection_compute`` reads: the frozen returns, their figures and the municipalities (the
 # rows of that breakdown). Nothing else: carriers, posts and grants are read by the pages around it.
@@ -654,27 +670,16 @@ def year_protection(*, year: int) -> YearProtection:
     stamp = figure_cache.sub_stamp(full, extra=STATISTICS_STAMP, labels=PROTECTION_INPUTS)
 
     def compute() -> YearProtection:
-        # the statistics page's stored snapshot of the same data (casemanagement.snapshots), if any: read
-        # instead of computed, so that each worker process does not compute the year again for itself
-        return stored_year_protection(year=year, stamp=full) or year_protection_compute(year=year)
+        return year_protection_compute(year=year)
 
-    return figure_cache.cached("case-year-protection", (year,), compute, stamp=stamp)
+    # kept in this process only: the shared cache would pickle the whole year on every computation. The
+    # pages read the stored snapshot instead (casemanagement.snapshots), which holds only what they show.
+    return figure_cache.cached("case-year-protection", (year,), compute, stamp=stamp, share=False)
 
 
 def snapshot_key(stamp: str) -> str:
     """The key of a ``StatisticsSnapshot``: a hash of ``figure_cache.data_stamp(STATISTICS_STAMP)``."""
     return hashlib.sha256(stamp.encode()).hexdigest()
-
-
-def snapshot_protection(data: bytes) -> YearProtection:
-    """The protection stored in a ``StatisticsSnapshot`` (written by ``casemanagement.snapshots`` only)."""
-    return pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301 (our own rows)
-
-
-def stored_year_protection(*, year: int, stamp: str) -> YearProtection | None:
-    """The stored snapshot of the year if it was computed from the data of ``stamp`` (one query)."""
-    data = StatisticsSnapshot.objects.filter(year=year, key=snapshot_key(stamp)).values_list("data", flat=True).first()
-    return None if data is None else snapshot_protection(data)
 
 
 def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:
@@ -811,21 +816,17 @@ class CaseloadByMonth:
         return [(m, [self.values.get((c.pk, m), "–") for c in self.carriers]) for m in self.months]  # "–": no return
 
 
-def caseload_by_month(*, year: int, protection: YearProtection | None = None) -> CaseloadByMonth:
+def caseload_by_month(*, year: int, protection: ProtectedYear | None = None) -> CaseloadByMonth:
     """Caseload (stock at the end of the month) per month and carrier, for A 46.
 
     Protected together with every other table of the year (``year_protection``): a month's stock
     is also a return's figure and a quarter's or the year's stock. Two queries on a cached
     protection (the carriers, besides the change stamp)."""
     protection = protection or year_protection(year=year)
-    stocks = {(m, cid) for k in protection.values if k[0] == "m" for m, cid in [k[1:]]}
+    stocks = protection.month_stocks()
     months = sorted({m for m, _cid in stocks})
     carriers = list(Organisation.objects.filter(pk__in={cid for _m, cid in stocks}).order_by("name"))
-    values: dict[tuple[int, int], int | str] = {}
-    for m, cid in stocks:
-        shown = protection.month_stock(m, cid)
-        if shown is not None:
-            values[(cid, m)] = shown
+    values: dict[tuple[int, int], int | str] = {(cid, m): shown for (m, cid), shown in stocks.items()}
     return CaseloadByMonth(year=year, months=months, carriers=carriers, values=values)
 
 

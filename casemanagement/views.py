@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
@@ -15,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,7 +38,15 @@ from casemanagement.forms import (
 )
 from casemanagement.models import Case, CaseloadReturn, Contact, IndicatorReport, Referral, ReturnStatus
 from casemanagement.retention import deletion_date
-from casemanagement.snapshots import Snapshot, statistics_snapshot
+from casemanagement.snapshots import (
+    MONTHS_PART,
+    Snapshot,
+    StoredProtection,
+    period_part,
+    statistics_snapshot,
+    stored_return,
+)
+from casemanagement.suppression import ProtectedFigures
 from casemanagement.tables import CaseTable, IndicatorTable, ReturnTable
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
@@ -317,11 +326,22 @@ class ReturnDetailView(ReadOnlyRequestMixin, RoleRequiredMixin, View):
             ]
             ctx["upload_form"] = ReturnUploadForm()
         else:
-            protected, keys = selectors.return_figures_protected(caseload_return=r)
-            ctx["sections"] = [
-                (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows])
-                for d, rows in keys.items()
-            ]
+            protected: ProtectedFigures | None
+            if r.is_frozen:  # protected with its whole year: read from the stored snapshot of the year
+                shown = stored_return(caseload_return=r)
+                protected, ctx["snapshot"] = shown.figures, shown
+            else:
+                protected, keys = selectors.return_figures_protected(caseload_return=r)
+            # None: submitted after the stored snapshot was computed; its figures follow with the next one
+            ctx["sections"] = (
+                []
+                if protected is None
+                else [
+                    (selectors.Dimension(d).label, [(label, protected.cell(d, k, r.pk)) for k, label in rows])
+                    for d, rows in keys.items()
+                ]
+            )
+            ctx["not_in_snapshot"] = protected is None
             ctx["reason_form"] = ReasonForm()
         return render(request, "casemanagement/return/detail.html", ctx)
 
@@ -501,28 +521,54 @@ STATISTICS_STAMP = selectors.STATISTICS_STAMP
 
 
 def statistics_tables_html(*, year: int, quarter: int | None, snapshot: Snapshot) -> str:
-    """The tables and the chart of the statistics page, rendered once per snapshot (kim.figure_cache).
+    """The tables and the charts of the statistics page.
 
-    At county scale (100 carriers, ~880.000 figures) summing and rendering take far longer than the
-    rest of the page; every submission, acceptance or reopening of a return writes a history row of
-    CaseloadReturn/ReturnFigure and so, once its snapshot is computed (casemanagement.snapshots), a
-    new key. The same HTML for every staff role."""
+    At county scale (100 carriers, ~880.000 figures) summing and rendering the tables take far longer
+    than the rest of the page, so they are rendered when the snapshot is stored (``snapshot_html``, in
+    the refresh thread) and read with it: one small part per period and language. The status of the
+    returns depends on the day as well and is rendered here, once per snapshot and day
+    (kim.figure_cache). A snapshot stored without its HTML (rendering failed) is rendered here, once
+    per snapshot. The same HTML for every staff role."""
 
-    def compute() -> str:
-        stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=snapshot.protection)
-        return render_to_string(
-            "casemanagement/_statistics_tables.html",
-            {
-                "stats": stats,
-                "per_fte_chart": per_fte_chart(stats),
-                **monthly_charts(year, protection=snapshot.protection),
-            },
-        )
+    def compute() -> list[str]:
+        if isinstance(snapshot.protection, StoredProtection):
+            stored = snapshot.protection.html(quarter, translation.get_language() or settings.LANGUAGE_CODE)
+            if stored is not None:
+                return stored
+            snapshot.protection.load(period_part(quarter), MONTHS_PART)  # the period and the monthly stocks
+        return snapshot_tables(year, quarter, snapshot.protection)
 
-    # today: the monthly status counts posts whose months have ended without a return ("fehlt")
-    parts = (year, quarter, timezone.localdate().isoformat())
-    html = figure_cache.cached("case-statistics", parts, compute, stamp=snapshot.stamp)
-    return mark_safe(html)  # our own autoescaped render, kept as it was
+    # kept in the process once read (the language is part of the key)
+    before, after = figure_cache.cached("case-statistics", (year, quarter), compute, stamp=snapshot.stamp)
+    # today: the status counts posts whose months have ended without a return ("fehlt")
+    parts = (year, timezone.localdate().isoformat())
+    status = figure_cache.cached(
+        "case-statistics-status",
+        parts,
+        lambda: render_to_string("casemanagement/_statistics_status.html", status_charts(year)),
+        stamp=snapshot.stamp,
+    )
+    return mark_safe(before + status + after)  # our own autoescaped renders, kept as they were
+
+
+def snapshot_tables(year: int, quarter: int | None, protection: selectors.ProtectedYear) -> list[str]:
+    """The statistics page's HTML of a period before and after the status of the returns."""
+    stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=protection)
+    context = {"stats": stats, "per_fte_chart": per_fte_chart(stats), **caseload_charts(year, protection)}
+    return [
+        render_to_string("casemanagement/_statistics_tables.html", context),
+        render_to_string("casemanagement/_statistics_breakdowns.html", context),
+    ]
+
+
+def snapshot_html(year: int, protection: selectors.ProtectedYear) -> dict[tuple[int | None, str], list[str]]:
+    """The HTML of every period and language of a snapshot, stored with it (casemanagement.snapshots)."""
+    html = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for quarter in (None, 1, 2, 3, 4):
+                html[(quarter, language)] = snapshot_tables(year, quarter, protection)
+    return html
 
 
 def per_fte_chart(stats: selectors.CaseloadStatistics) -> str:
@@ -551,9 +597,14 @@ def month_label(month: int) -> str:
     return str(MONTHS_SHORT[month - 1])
 
 
-def monthly_charts(year: int, protection: selectors.YearProtection | None = None) -> dict[str, Any]:
+def monthly_charts(year: int, protection: selectors.ProtectedYear | None = None) -> dict[str, Any]:
     """Caseload per month and carrier (protected) and the returns' status per month, each a chart
     with its table. Protected values ("<5", "•") and months without a return ("–") are not drawn."""
+    return {**caseload_charts(year, protection), **status_charts(year)}
+
+
+def caseload_charts(year: int, protection: selectors.ProtectedYear | None = None) -> dict[str, Any]:
+    """Caseload per month and carrier (protected), a chart and its table."""
 
     caseload = selectors.caseload_by_month(year=year, protection=protection)
     rows = caseload.rows()
@@ -572,6 +623,15 @@ def monthly_charts(year: int, protection: selectors.YearProtection | None = None
             ],
             width=860,
         )
+    return {
+        "caseload_months": caseload,
+        "caseload_rows": [(month_label(m), v) for m, v in rows],
+        "caseload_chart": caseload_chart,
+    }
+
+
+def status_charts(year: int) -> dict[str, Any]:
+    """The returns' status per month, a chart and its table."""
     status_rows = selectors.returns_status_by_month(year=year)
     labels = {**{str(s): s.label for s in selectors.RETURN_STATES}, "missing": _("fehlt")}
     keys = [*(str(s) for s in selectors.RETURN_STATES), "missing"]
@@ -589,9 +649,6 @@ def monthly_charts(year: int, protection: selectors.YearProtection | None = None
             width=860,
         )
     return {
-        "caseload_months": caseload,
-        "caseload_rows": [(month_label(m), v) for m, v in rows],
-        "caseload_chart": caseload_chart,
         "status_labels": [str(labels[k]) for k in keys],
         "status_rows": [(month_label(r["month"]), [r[k] for k in keys], sum(r[k] for k in keys)) for r in status_rows],
         "status_chart": status_chart,

@@ -14,6 +14,7 @@ NO_HISTORY = {
     "funding.proofreminder": "is itself the send log of proof-of-use reminders (once per threshold)",
     "kim.accountevent": "is itself the account event log (who did what to which account; never edited)",
     "casemanagement.statisticssnapshot": "a derived copy of the protected statistics, rebuilt from the returns at will",
+    "casemanagement.statisticssnapshotpart": "one table of that derived copy (casemanagement/snapshots.py)",
     "kim.formsubmission": "technical one-time tokens of create forms against double submission (no business data)",
 }
 ROOT = Path(__file__).resolve().parents[1]

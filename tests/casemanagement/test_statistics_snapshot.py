@@ -20,6 +20,7 @@ from django.utils import timezone
 from casemanagement import services, snapshots
 from casemanagement.models import StatisticsSnapshot
 from casemanagement.selectors import caseload_statistics
+from casemanagement.suppression import PRIMARY, SECONDARY
 from tests.casemanagement.test_statistics import legal_domain_table, submitted  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db]
@@ -189,3 +190,208 @@ def test_the_worker_computes_in_its_own_consistent_transaction(submitted_march_c
 @pytest.fixture
 def submitted_march_committed(request):
     request.getfixturevalue("submitted")
+
+
+# ----------------------------------------------------------------------- the return page (A 46)
+
+NOT_YET = "Die Zahlen dieser Meldung erscheinen, sobald die Statistik neu berechnet ist."
+
+
+def april_return():
+    from casemanagement.models import CaseloadReturn
+
+    return CaseloadReturn.objects.get(year=2021, month=4)
+
+
+def march_return(carrier):
+    from casemanagement.models import CaseloadReturn
+
+    return CaseloadReturn.objects.get(year=2021, month=3, carrier=carrier)
+
+
+@MARCH
+def test_a_return_submitted_after_the_snapshot_shows_a_notice_instead_of_figures(
+    client, a46_user, carrier_a_user, background, april_write
+):
+    client.force_login(a46_user)
+    page(client)  # the year's first snapshot: March only
+    snapshot = StatisticsSnapshot.objects.get(year=2021)
+    april_write()  # A's April return (3 new cases) submitted; the refresh has not run yet
+    html = client.get(april_return().get_absolute_url()).content.decode()
+    assert NOT_YET in html
+    when = timezone.localtime(snapshot.computed_at).strftime("%d.%m.%Y, %H:%M")
+    assert f"Stand: {when} Uhr; {NOTE}." in html
+    assert "Neuaufnahmen" not in html  # no figure table at all, not even of zeros
+
+    # the carrier sees its own return as always, in full
+    client.force_login(carrier_a_user)
+    own = client.get(april_return().get_absolute_url()).content.decode()
+    assert NOT_YET not in own and "Neuaufnahmen" in own
+
+    snapshots.refresh_year(2021)  # what the worker thread does
+    client.force_login(a46_user)
+    html = client.get(april_return().get_absolute_url()).content.decode()
+    assert NOT_YET not in html and NOTE not in html
+    # 3 new cases in April: a small count, shown as "<5" only
+    assert "&lt;5" in html
+
+
+@MARCH
+def test_a_stale_return_page_shows_the_stored_figures_and_when_they_were_computed(
+    client, a46_user, carrier_a, background, april_write
+):
+    client.force_login(a46_user)
+    url = march_return(carrier_a).get_absolute_url()
+    current = client.get(url).content.decode()  # no snapshot yet: the year computed once, in this request
+    assert NOTE not in current and NOT_YET not in current
+    april_write()
+    stale = client.get(url).content.decode()
+    assert NOTE in stale and NOT_YET not in stale
+    # A's March: 2 new cases in SGB XII ("<5"), so 6 in SGB II is hidden too ("•"), as on the statistics page
+    assert "&lt;5" in stale and "•" in stale
+
+
+@MARCH
+def test_with_a_snapshot_stored_no_page_computes_the_year(
+    client, a46_user, carrier_a, background, april_write, monkeypatch
+):
+    from casemanagement import selectors
+
+    client.force_login(a46_user)
+    page(client)
+    april_write()
+
+    def forbidden(**kwargs):
+        raise AssertionError("the year computed within a request")
+
+    monkeypatch.setattr(selectors, "year_protection_compute", forbidden)
+    assert client.get(reverse("casemanagement:statistics"), {"year": 2021}).status_code == 200
+    assert client.get(reverse("casemanagement:statistics"), {"year": 2021, "quarter": 2}).status_code == 200
+    assert client.get(march_return(carrier_a).get_absolute_url()).status_code == 200
+    assert client.get(april_return().get_absolute_url()).status_code == 200
+
+
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@MARCH
+def test_the_pages_read_the_snapshot_in_a_fixed_number_of_queries(
+    client, a46_user, carrier_a, post_a, make_case, background, april_write
+):
+    """Whatever the year holds, stale or current: the return page reads the data stamp and, in one query,
+    the snapshot's key with the return's part; the statistics page (nothing cached in the process) the
+    tables' HTML stored with the snapshot in one query."""
+    from kim import figure_cache
+
+    client.force_login(a46_user)
+    march = march_return(carrier_a).get_absolute_url()
+    statistics = reverse("casemanagement:statistics")
+    client.get(march)  # computes the first snapshot
+    client.get(statistics, {"year": 2021})
+
+    def cold_statistics() -> int:
+        with figure_cache._memo_lock:
+            figure_cache._memo.clear()
+        from django.core.cache import cache
+
+        cache.clear()
+        return _queries(client, statistics, {"year": 2021})
+
+    return_page, statistics_page = _queries(client, march), cold_statistics()
+    april_write()
+    assert _queries(client, march) == return_page  # stale
+    assert _queries(client, april_return().get_absolute_url()) == return_page  # not in the snapshot yet
+    for month in (5, 6, 7):
+        make_case(date(2021, month, 2))
+        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=month)
+        services.return_submit(caseload_return=r)
+    snapshots.refresh_year(2021)
+    assert _queries(client, march) == return_page  # current, more returns
+    assert cold_statistics() == statistics_page
+
+
+# ------------------------------------------------------------------- the stored format, part by part
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_stored_parts_read_back_exactly_what_the_computed_protection_shows():
+    """The demo year 2021 (55 frozen returns): written as parts and read back one by one, every table
+    shows each figure's value where the computed protection leaves it visible and "<5" (1 to 4) or "•"
+    where it hides it; nothing else is stored, in particular no count of 1 to 4."""
+    from casemanagement import selectors
+
+    computed = selectors.year_protection_compute(year=2021)
+    values, hidden = computed.values, computed.hidden
+    assert hidden, "the demo year has small counts to protect"
+    key = "d" * 64
+    snapshots._store(2021, key, computed)
+    stored = snapshots.StoredProtection(2021, key)
+
+    def expected(full_key):
+        value = values[full_key]
+        if full_key not in hidden:
+            return value
+        return PRIMARY if 1 <= value <= 4 else SECONDARY
+
+    def check(shown: dict, prefix: tuple, keys: list) -> None:
+        assert set(shown) == {k[len(prefix) :] for k in keys}
+        for k in keys:
+            assert shown[k[len(prefix) :]] == expected(k), k
+        assert not any(v in (1, 2, 3, 4) for v in shown.values())
+
+    for quarter in (None, 1, 2, 3, 4):
+        prefix = ("p", quarter or 0)
+        assert stored.carriers(quarter) == computed.carriers(quarter)
+        check(stored.period(quarter).values, prefix, [k for k in values if k[:2] == prefix])
+    assert len(computed.return_ids) == 55
+    for rid in computed.return_ids:
+        prefix = ("r", rid)
+        figures = stored.caseload_return(rid)
+        assert figures is not None
+        # the return page shows the return's cells; the sums of its breakdowns are published nowhere
+        check(figures.values, prefix, [k for k in values if k[:2] == prefix and k[2] == "c"])
+    assert stored.caseload_return(max(computed.return_ids) + 1) is None
+    months = stored.month_stocks()
+    check(months, ("m",), [k for k in values if k[0] == "m"])
+    assert months == computed.month_stocks()
+    # the pages' tables from the stored parts equal those from the computed protection
+    for quarter in (None, 2):
+        from_parts = selectors.caseload_statistics(year=2021, quarter=quarter, protection=stored)
+        from_computed = selectors.caseload_statistics(year=2021, quarter=quarter, protection=computed)
+        for a, b in zip(from_parts.tables, from_computed.tables, strict=True):
+            assert list(a.body()) == list(b.body()) and a.totals() == b.totals()
+
+
+@MARCH
+def test_the_tables_stored_with_the_snapshot_are_those_the_page_would_render(client, a46_user, background):
+    """The refresh renders the page's tables of every period and language with the snapshot; without them
+    (rendering failed) the page renders the same from the snapshot's figures."""
+    from django.core.cache import cache
+
+    from casemanagement.models import StatisticsSnapshotPart
+    from kim import figure_cache
+
+    client.force_login(a46_user)
+    snapshots.refresh_year(2021)
+    stored = StatisticsSnapshotPart.objects.filter(year=2021, code__startswith="h")
+    assert set(stored.values_list("code", flat=True)) == {f"h{q}-{lang}" for q in range(5) for lang in ("de", "en")}
+
+    def tables(quarter: int) -> str:
+        return str(
+            client.get(reverse("casemanagement:statistics"), {"year": 2021, "quarter": quarter}).context["tables_html"]
+        )
+
+    pages = {q: tables(q) for q in (1, 2)}
+    stored.delete()
+    cache.clear()
+    with figure_cache._memo_lock:
+        figure_cache._memo.clear()
+    for q, html in pages.items():
+        assert tables(q) == html
+    assert "&lt;5" in pages[1] and "Für diesen Zeitraum liegen keine" in pages[2]
