@@ -54,6 +54,7 @@ def enabled() -> bool:
 @dataclass
 class RecordedState:
     pk: int
+    digest: str
     returns: Returns
     figures: Figures
     keys: dict[str, list[str]]
@@ -77,14 +78,20 @@ def ledger(year: int) -> Iterator[None]:
     """One transaction holding the year's publication lock: PostgreSQL locks the row (the update),
     SQLite takes its single write lock with the same update. Compute, audit and record inside."""
     with transaction.atomic():
-        PublicationYear.objects.get_or_create(year=year)
-        PublicationYear.objects.filter(year=year).update(locked_at=timezone.now())
+        # one query whether or not the row exists: INSERT … ON CONFLICT (year) DO UPDATE
+        PublicationYear.objects.bulk_create(
+            [PublicationYear(year=year, locked_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["year"],
+            update_fields=["locked_at"],
+        )
         yield
 
 
 def recorded(year: int) -> list[RecordedState]:
     states = []
-    for pk, data in PublishedState.objects.filter(year=year).order_by("pk").values_list("pk", "data"):
+    rows = PublishedState.objects.filter(year=year).order_by("pk").values_list("pk", "digest", "data")
+    for pk, stamp, data in rows:
         raw = pickle.loads(zlib.decompress(bytes(data)))  # noqa: S301 (our own rows, written by record)
         figures: Figures = defaultdict(dict)
         for rid, d, k, n in raw["figures"]:
@@ -92,14 +99,15 @@ def recorded(year: int) -> list[RecordedState]:
         returns = [tuple(r) for r in raw["returns"]]
         states.append(
             RecordedState(
-                pk, returns, {rid: dict(figures.get(rid, {})) for rid, *_r in returns}, raw["keys"], raw["hidden"]
+                pk,
+                stamp,
+                returns,
+                {rid: dict(figures.get(rid, {})) for rid, *_r in returns},
+                raw["keys"],
+                raw["hidden"],
             )
         )
     return states
-
-
-def latest_digest(year: int) -> str | None:
-    return PublishedState.objects.filter(year=year).order_by("-pk").values_list("digest", flat=True).first()
 
 
 def record(
@@ -110,10 +118,13 @@ def record(
     values: dict,
     hidden: set,
     unpublished: set,
+    *,
+    latest: str | None,
 ) -> bool:
-    """Append the state unless the latest recorded one had the same inputs. True if appended."""
+    """Append the state unless ``latest``, the digest of the latest recorded state (read in the same
+    locked transaction), is that of the same inputs. True if appended."""
     stamp = digest(returns, figures, keys)
-    if latest_digest(year) == stamp:
+    if latest == stamp:
         return False
     flat = [(rid, d, k, n) for rid, dims in figures.items() for d, counts in dims.items() for k, n in counts.items()]
     secondary = sorted((k for k in hidden if k not in unpublished and not is_small(values.get(k, 0))), key=repr)

@@ -819,13 +819,13 @@ def year_protection_compute(*, year: int) -> YearProtection:
         data = YearOfReturns(year=year)
         values, equations, columns, carrier_of = year_protection_system(year=year, data=data, keys=keys)
         unpublished = _unpublished(values)
-        states = publication.recorded(year) if publication.enabled() else []
-        stamp = publication.digest(data.returns, data.figures, keys)
-        if states and publication.latest_digest(year) == stamp:
+        states = publication.recorded(year)
+        latest = states[-1].digest if states else None
+        if latest == publication.digest(data.returns, data.figures, keys):
             hidden = set(states[-1].hidden) | unpublished | {k for k, v in values.items() if is_small(v)}
             return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
         everyone = dict(carrier_of)
-        earlier = [_earlier_system(year, state) for state in states]
+        earlier = [_earlier_system(year, state) for state in states] if publication.enabled() else []
         for old in earlier:
             everyone.update(old.carrier_of)
         history = None
@@ -835,7 +835,7 @@ def year_protection_compute(*, year: int) -> YearProtection:
         hidden = suppress_linked(
             values, equations, unpublished=unpublished, block=publication.block_of(everyone), history=history
         )
-        publication.record(year, data.returns, data.figures, keys, values, hidden, unpublished)
+        publication.record(year, data.returns, data.figures, keys, values, hidden, unpublished, latest=latest)
     return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
 
 

@@ -362,7 +362,7 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
-        leaking = _audit(hidden | history.hidden, audited, block, limit, memo, dirty) - ignored
+        leaking = _audit((hidden - published) | history.hidden, audited, block, limit, memo, dirty) - ignored
         dirty.clear()
         changed = False
         small = [k for k in leaking if is_small(values[k] if k in values else history.values.get(k, 0))]
