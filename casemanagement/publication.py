@@ -221,9 +221,9 @@ def history(
 ) -> History:
     """The earlier states renamed into the current keys (module docstring), frozen: what any of them
     showed is public; what all of them hid stays an unknown whose value we know."""
-    by_fp: dict[int, Key] = {}
+    by_fp: dict[int, list[Key]] = defaultdict(list)  # current figures with that basis (a Q4 cell may be the year's)
     for key, fp in fps.items():
-        by_fp.setdefault(fp, key)
+        by_fp[fp].append(key)
     current = {_norm(e) for e in equations}
     result = History()
     shown_before: set[Key] = set()
@@ -235,7 +235,7 @@ def history(
             if key in fps and fps[key] == fp:
                 new: Key = key
             elif fp in by_fp and fp:
-                new = by_fp[fp]
+                new = by_fp[fp][0]
             else:
                 new = ("h", fp, *cast(tuple, key))
                 result.values[new] = old.values[key]
@@ -249,7 +249,10 @@ def history(
             if norm not in current and norm not in seen:
                 seen.add(norm)
                 result.equations.append(equation)
-    result.published = {k for k in shown_before if k in values}
+    # shown before: public, and so is every current figure with the same basis
+    result.published = {same for k in shown_before if k in values for same in by_fp[fps[k]] if fps[k]} | {
+        k for k in shown_before if k in values
+    }
     result.hidden = {k for k in hidden_before if k not in values and k not in shown_before}
     return result
 
