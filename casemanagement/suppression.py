@@ -362,6 +362,10 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
+        if history.equations and block is not None and len(hidden) > limit:
+            # the audit runs per carrier: the sums across carriers of two states are compared here
+            if _history_pairs(equations, history, hidden, published, values, partner, hideable, queue, hide):
+                continue
         leaking = _audit((hidden - published) | history.hidden, audited, block, limit, memo, dirty) - ignored
         dirty.clear()
         changed = False
@@ -390,6 +394,79 @@ def suppress_linked(
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.
             return hidden - {k for k in leaking if not is_small(values.get(k, 0))}
+
+
+def _strip(key: Key) -> Key:
+    """The key of an earlier state's figure without its basis: ("h", basis, *key) -> key."""
+    return key[2:] if isinstance(key, tuple) and key and key[0] == "h" else key
+
+
+def _signature(equation: Equation) -> Key:
+    members, total = equation
+    return ("total", _strip(total)) if total is not None else ("stock", _strip(members[0]) if members else None)
+
+
+def _history_pairs(
+    equations: list[Equation],
+    history: History,
+    hidden: set[Key],
+    published: set[Key],
+    values: dict[Key, int],
+    partner: Callable[[list[Key]], Key | None],
+    hideable: Callable[[Key], bool],
+    queue: deque,
+    hide: Callable[[Key, deque], None],
+) -> bool:
+    """The quick rule across two states, for the audit per carrier (which leaves the equations across
+    carriers to the quick rule): an earlier equation with one unknown left, or the difference between
+    an earlier equation and the current one of the same table cell (e.g. a row total before and after)
+    with one unknown left, determines it; if that is a count of 1-4, a current figure of the current
+    equation (else of the earlier one, else the nearest) not shown before is hidden. True if any was."""
+    unknown = (hidden - published) | history.hidden
+    current = {_signature(e): e for e in equations}
+
+    def terms(equation: Equation) -> dict[Key, int]:
+        result: dict[Key, int] = {}
+        for key, sign in _terms(equation):
+            if key in unknown:
+                result[key] = result.get(key, 0) + sign
+        return {k: v for k, v in result.items() if v}
+
+    changed = False
+    everything: dict[Key, list[list[Key]]] | None = None
+    for old in history.equations:
+        own = terms(old)
+        twin = current.get(_signature(old))
+        found: Key | None = None
+        if len(own) == 1:
+            found = next(iter(own))
+        elif twin is not None and own:
+            diff = dict(own)
+            for key, coefficient in terms(twin).items():
+                diff[key] = diff.get(key, 0) - coefficient
+            diff = {k: v for k, v in diff.items() if v}
+            if len(diff) == 1:
+                found = next(iter(diff))
+        if found is None or not is_small(values[found] if found in values else history.values.get(found, 0)):
+            continue
+        chosen = None
+        for equation in ([twin] if twin is not None else []) + [old]:
+            chosen = partner([k for k, _s in _terms(equation) if hideable(k)])
+            if chosen is not None:
+                break
+        if chosen is None:
+            if everything is None:
+                everything = defaultdict(list)
+                for members, total in [*equations, *history.equations]:
+                    keys = list(members) if total is None else [*members, total]
+                    for k in keys:
+                        everything[k].append(keys)
+            chosen = _nearest(found, everything, hideable, values)
+        if chosen is not None:
+            hide(chosen, queue)
+            unknown.add(chosen)
+            changed = True
+    return changed
 
 
 @dataclass
