@@ -558,3 +558,40 @@ class StatisticsSnapshotPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.code}"
+
+
+# ------------------------------------------------------------------------------ publication ledger
+
+
+class PublicationYear(models.Model):
+    """One row per year: the lock that serialises protecting and publishing a year's statistics
+    (casemanagement/publication.py). Two processes never record two states not audited against each other."""
+
+    year = models.PositiveSmallIntegerField(_("Jahr"), unique=True)
+    locked_at = models.DateTimeField(_("zuletzt gesperrt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Veröffentlichungsjahr")
+        verbose_name_plural = _("Veröffentlichungsjahre")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class PublishedState(models.Model):
+    """A protected state of a year's statistics that was shown (publication ledger, README "Schutz
+    kleiner Fallzahlen"): its inputs (the frozen returns, their figures, the breakdown keys) and its
+    hidden set, compressed. Every later state is audited against all of them. Append-only."""
+
+    year = models.PositiveSmallIntegerField(_("Jahr"), db_index=True)
+    created_at = models.DateTimeField(_("veröffentlicht am"))
+    digest = models.CharField(_("Prüfsumme der Eingaben"), max_length=64)
+    data = models.BinaryField(_("Daten"))
+
+    class Meta:
+        verbose_name = _("veröffentlichter Stand")
+        verbose_name_plural = _("veröffentlichte Stände")
+        ordering = ["year", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.created_at:%d.%m.%Y %H:%M})"

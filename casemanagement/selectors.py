@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db.models import Count, Field, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
+from casemanagement import publication
 from casemanagement.models import (
     Case,
     CaseEpisode,
@@ -48,6 +49,7 @@ from casemanagement.suppression import (
     ProtectedFigures,
     display,
     figure_system_prefixed,
+    is_small,
     protect_figures,
     suppress_linked,
 )
@@ -452,18 +454,22 @@ class YearOfReturns:
     every return; this keeps them at two queries. ``returns`` holds (id, carrier id, post id, month)
     in month order, ``figures`` each return's figures."""
 
-    def __init__(self, *, year: int):
+    def __init__(self, *, year: int, stored: tuple[list[tuple[int, int, int, int]], dict[int, Figures]] | None = None):
+        """``stored``: (returns, figures) as recorded in the publication ledger instead of the database."""
         self.year = year
-        self.returns: list[tuple[int, int, int, int]] = list(
-            CaseloadReturn.objects.filter(year=year, status__in=FROZEN)
-            .order_by("month", "pk")
-            .values_list("pk", "carrier_id", "post_id", "month")
-        )
-        self.figures: dict[int, Figures] = {rid: {} for rid, *_rest in self.returns}
-        for rid, dimension, key, n in ReturnFigure.objects.filter(
-            caseload_return__year=year, caseload_return__status__in=FROZEN
-        ).values_list("caseload_return_id", "dimension", "key", "count"):
-            self.figures[rid].setdefault(dimension, {})[key] = n
+        if stored is not None:
+            self.returns, self.figures = list(stored[0]), stored[1]
+        else:
+            self.returns = list(
+                CaseloadReturn.objects.filter(year=year, status__in=FROZEN)
+                .order_by("month", "pk")
+                .values_list("pk", "carrier_id", "post_id", "month")
+            )
+            self.figures = {rid: {} for rid, *_rest in self.returns}
+            for rid, dimension, key, n in ReturnFigure.objects.filter(
+                caseload_return__year=year, caseload_return__status__in=FROZEN
+            ).values_list("caseload_return_id", "dimension", "key", "count"):
+                self.figures[rid].setdefault(dimension, {})[key] = n
         # post -> months with a frozen return (of any carrier, as the subquery there picks them)
         self.post_months: dict[int, set[int]] = defaultdict(set)
         flows: dict[int, dict[tuple[int, str, str], int]] = defaultdict(lambda: defaultdict(int))
@@ -553,6 +559,11 @@ class CaseloadStatistics:
 
 def statistics_keys() -> dict[str, list[tuple[str, str]]]:
     return {d: dimension_keys(d) for d in [Dimension.TOTALS, *BREAKDOWNS]}
+
+
+def breakdown_keys() -> dict[str, list[str]]:
+    """The row keys of every table (``statistics_keys`` without the labels)."""
+    return {d: [k for k, _l in rows] for d, rows in statistics_keys().items()}
 
 
 def caseload_statistics(
@@ -682,7 +693,9 @@ def snapshot_key(stamp: str) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()
 
 
-def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:
+def year_protection_system(
+    *, year: int, data: YearOfReturns | None = None, keys: dict[str, list[str]] | None = None
+) -> tuple[dict, list, dict[int, list[int]], dict[int, int]]:
     """(values, equations, columns, carrier id per return id) of every table of the year and every link between them.
 
     Three queries. Links a reader can use besides each table's own sums (``figure_system``):
@@ -691,8 +704,8 @@ def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int
     of a period = the sum of its posts' returns of the first (last) month with a return; the monthly
     stock per carrier = the sum of its returns' end stocks; a post's end stock = its next month's
     start stock."""
-    data = YearOfReturns(year=year)
-    keys = {d: [k for k, _l in rows] for d, rows in statistics_keys().items()}
+    data = data or YearOfReturns(year=year)
+    keys = keys or breakdown_keys()
     returns, figures = data.returns, data.figures
 
     values: dict = {}
@@ -780,24 +793,54 @@ def year_protection_system(*, year: int) -> tuple[dict, list, dict[int, list[int
     return values, equations, columns, {rid: cid for rid, cid, _post, _month in returns}
 
 
+def _unpublished(values: dict) -> set:
+    """A return page shows the return's cells only, not the sums of its breakdowns."""
+    return {k for k in values if k[0] == "r" and k[2] != "c"}
+
+
+def _months_of(year: int) -> dict[int, list[int]]:
+    return {q or 0: period_months(year=year, quarter=q) for q in (1, 2, 3, 4, None)}
+
+
+def _earlier_system(year: int, state: publication.RecordedState) -> publication.OldSystem:
+    """An earlier published state's system, rebuilt from the ledger (its hidden set as recorded)."""
+    data = YearOfReturns(year=year, stored=(state.returns, state.figures))
+    values, equations, columns, carrier_of = year_protection_system(year=year, data=data, keys=state.keys)
+    unpublished = _unpublished(values)
+    hidden = set(state.hidden) | unpublished | {k for k, v in values.items() if is_small(v)}
+    fps = publication.fingerprints(values, data.returns, data.figures, state.keys, columns, _months_of(year))
+    return publication.OldSystem(values, equations, hidden, unpublished, fps, carrier_of)
+
+
 def year_protection_compute(*, year: int) -> YearProtection:
-    values, equations, columns, carrier_of = year_protection_system(year=year)
-    # a return page shows the return's cells only, not the sums of its breakdowns
-    unpublished = {k for k in values if k[0] == "r" and k[2] != "c"}
+    """The protected year, audited against every state of it published before (publication ledger,
+    ``casemanagement.publication``), and recorded there: the one path by which a protection is shown.
 
-    def block(key: tuple) -> int | None:
-        """The carrier a figure belongs to; None for the sums across carriers."""
-        if key[0] == "r":
-            return carrier_of[key[1]]
-        if key[0] == "m":
-            return key[2]
-        if key[2] == "c":
-            return key[5]
-        if key[2] == "ct":
-            return key[4]
-        return None
-
-    hidden = suppress_linked(values, equations, unpublished=unpublished, block=block)
+    In one transaction holding the year's publication lock: read the returns, rebuild the earlier
+    states, protect, record. If the latest recorded state has the same inputs, its hidden set is
+    taken as it is (every process shows the same pattern for the same data)."""
+    keys = breakdown_keys()
+    with publication.ledger(year):
+        data = YearOfReturns(year=year)
+        values, equations, columns, carrier_of = year_protection_system(year=year, data=data, keys=keys)
+        unpublished = _unpublished(values)
+        states = publication.recorded(year)
+        latest = states[-1].digest if states else None
+        if latest == publication.digest(data.returns, data.figures, keys):
+            hidden = set(states[-1].hidden) | unpublished | {k for k, v in values.items() if is_small(v)}
+            return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
+        everyone = dict(carrier_of)
+        earlier = [_earlier_system(year, state) for state in states] if publication.enabled() else []
+        for old in earlier:
+            everyone.update(old.carrier_of)
+        history = None
+        if earlier:
+            fps = publication.fingerprints(values, data.returns, data.figures, keys, columns, _months_of(year))
+            history = publication.history(values, equations, fps, earlier)
+        hidden = suppress_linked(
+            values, equations, unpublished=unpublished, block=publication.block_of(everyone), history=history
+        )
+        publication.record(year, data.returns, data.figures, keys, values, hidden, unpublished, latest=latest)
     return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
 
 

@@ -16,11 +16,14 @@ Rule (also in README.md, "Schutz kleiner Fallzahlen"):
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
+
+logger = logging.getLogger(__name__)
 
 THRESHOLD = 5
 PRIMARY = "<5"
@@ -284,6 +287,7 @@ def suppress_linked(
     unpublished: frozenset[Key] | set[Key] = frozenset(),
     block: Callable[[Any], Hashable | None] | None = None,
     exact_limit: int | None = None,
+    history: History | None = None,
 ) -> set[Key]:
     """Primary suppression, then secondary suppression over all equations of a whole year.
 
@@ -298,8 +302,15 @@ def suppress_linked(
     figures that are determined all the same (zeros, redundant partners) are shown at the end.
     ``unpublished`` keys (figures that appear in an equation but on no page) count as unknown.
     Above ``exact_limit`` hidden figures the audit runs per ``block`` (see ``_audit``).
+
+    ``history`` (see ``History``): the states published earlier, frozen. The audit then runs over the
+    current equations and theirs together; a hidden count of 1–4 of either that they determine is
+    protected by hiding a current figure not published before: a member of one of its equations, or,
+    if none of those may be hidden, the nearest such figure along the equations (``_nearest``).
     """
     equations = list(equations)
+    history = history or History()
+    published = history.published
     # an equation with an unpublished member tells a reader nothing by itself: the quick rule skips it
     eq_keys = [
         keys
@@ -327,15 +338,21 @@ def suppress_linked(
                 queue.append(j)
 
     def partner(keys: list[Key]) -> Key | None:
-        visible = [k for k in keys if k not in hidden]
+        visible = [k for k in keys if k not in hidden and k not in published]
         if not visible:
             return None
         nonzero = [k for k in visible if values.get(k, 0) > 0]
         return min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k)))
 
+    def hideable(key: Key) -> bool:
+        return key in values and key not in hidden and key not in published and key not in unpublished_set
+
     queue = deque(i for i, c in enumerate(count) if c == 1)
     memo: dict = {}
     unpublished_set = set(unpublished)
+    audited = equations + history.equations if history.equations else equations
+    everything: dict[Key, list[list[Key]]] | None = None  # key -> its equations (current and earlier), for _nearest
+    ignored = unpublished_set | history.unpublished
     while True:
         while queue:
             i = queue.popleft()
@@ -345,20 +362,153 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
-        leaking = _audit(hidden, equations, block, limit, memo, dirty) - unpublished_set
+        if history.equations and block is not None and len(hidden) > limit:
+            # the audit runs per carrier: the sums across carriers of two states are compared here
+            if _history_pairs(equations, history, hidden, published, values, partner, hideable, queue, hide):
+                continue
+        leaking = _audit((hidden - published) | history.hidden, audited, block, limit, memo, dirty) - ignored
         dirty.clear()
         changed = False
-        for key in sorted((k for k in leaking if is_small(values.get(k, 0))), key=repr):
-            for i in by_key[key]:
+        small = [k for k in leaking if is_small(values[k] if k in values else history.values.get(k, 0))]
+        for key in sorted(small, key=repr):
+            for i in by_key.get(key, ()):
                 chosen = partner(eq_keys[i])
                 if chosen is not None:
                     hide(chosen, queue)
                     changed = True
                     break
+            else:
+                if everything is None:
+                    everything = defaultdict(list)
+                    for members, total in audited:
+                        keys = list(members) if total is None else [*members, total]
+                        for k in keys:
+                            everything[k].append(keys)
+                chosen = _nearest(key, everything, hideable, values)
+                if chosen is not None:
+                    hide(chosen, queue)
+                    changed = True
+                else:
+                    logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
         if not changed:
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.
             return hidden - {k for k in leaking if not is_small(values.get(k, 0))}
+
+
+def _strip(key: Key) -> Key:
+    """The key of an earlier state's figure without its basis: ("h", basis, *key) -> key."""
+    return key[2:] if isinstance(key, tuple) and key and key[0] == "h" else key
+
+
+def _signature(equation: Equation) -> Key:
+    members, total = equation
+    return ("total", _strip(total)) if total is not None else ("stock", _strip(members[0]) if members else None)
+
+
+def _history_pairs(
+    equations: list[Equation],
+    history: History,
+    hidden: set[Key],
+    published: set[Key],
+    values: dict[Key, int],
+    partner: Callable[[list[Key]], Key | None],
+    hideable: Callable[[Key], bool],
+    queue: deque,
+    hide: Callable[[Key, deque], None],
+) -> bool:
+    """The quick rule across two states, for the audit per carrier (which leaves the equations across
+    carriers to the quick rule): an earlier equation with one unknown left, or the difference between
+    an earlier equation and the current one of the same table cell (e.g. a row total before and after)
+    with one unknown left, determines it; if that is a count of 1-4, a current figure of the current
+    equation (else of the earlier one, else the nearest) not shown before is hidden. True if any was."""
+    unknown = (hidden - published) | history.hidden
+    current = {_signature(e): e for e in equations}
+
+    def terms(equation: Equation) -> dict[Key, int]:
+        result: dict[Key, int] = {}
+        for key, sign in _terms(equation):
+            if key in unknown:
+                result[key] = result.get(key, 0) + sign
+        return {k: v for k, v in result.items() if v}
+
+    changed = False
+    everything: dict[Key, list[list[Key]]] | None = None
+    for old in history.equations:
+        own = terms(old)
+        twin = current.get(_signature(old))
+        found: Key | None = None
+        if len(own) == 1:
+            found = next(iter(own))
+        elif twin is not None and own:
+            diff = dict(own)
+            for key, coefficient in terms(twin).items():
+                diff[key] = diff.get(key, 0) - coefficient
+            diff = {k: v for k, v in diff.items() if v}
+            if len(diff) == 1:
+                found = next(iter(diff))
+        if found is None or not is_small(values[found] if found in values else history.values.get(found, 0)):
+            continue
+        chosen = None
+        for equation in ([twin] if twin is not None else []) + [old]:
+            chosen = partner([k for k, _s in _terms(equation) if hideable(k)])
+            if chosen is not None:
+                break
+        if chosen is None:
+            if everything is None:
+                everything = defaultdict(list)
+                for members, total in [*equations, *history.equations]:
+                    keys = list(members) if total is None else [*members, total]
+                    for k in keys:
+                        everything[k].append(keys)
+            chosen = _nearest(found, everything, hideable, values)
+        if chosen is not None:
+            hide(chosen, queue)
+            unknown.add(chosen)
+            changed = True
+    return changed
+
+
+@dataclass
+class History:
+    """The states of a year published earlier, as seen by the audit of a new state (casemanagement.publication).
+
+    ``equations``: their equations, keys renamed (a figure with the same basis as a current one is
+    that figure; any other is a key of its own), without those the current system has anyway.
+    ``hidden``: their keys that stay unknown (hidden in every earlier state, not current).
+    ``values``: the true values of those keys (a determined one of 1–4 is a leak).
+    ``published``: current keys shown in an earlier state: public, never hidden as protection.
+    ``unpublished``: their keys that no page ever showed (sums of a return's breakdowns)."""
+
+    equations: list[Equation] = field(default_factory=list)
+    hidden: set[Key] = field(default_factory=set)
+    values: dict[Key, int] = field(default_factory=dict)
+    published: set[Key] = field(default_factory=set)
+    unpublished: set[Key] = field(default_factory=set)
+
+
+def _nearest(
+    start: Key, equations: dict[Key, list[list[Key]]], hideable: Callable[[Key], bool], values: dict[Key, int]
+) -> Key | None:
+    """The hideable figure nearest to ``start`` along the equations (breadth first): the smallest
+    non-zero one of the first level that has any, ties by key; None if no equation leads to one."""
+    seen = {start}
+    level = [start]
+    while level:
+        found: list[Key] = []
+        following: list[Key] = []
+        for key in level:
+            for keys in equations.get(key, ()):
+                for k in keys:
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    (found if hideable(k) else following).append(k)
+        if found:
+            nonzero = [k for k in found if values.get(k, 0) > 0]
+            return min(nonzero or found, key=lambda k: (values.get(k, 0), repr(k)))
+        level = following
+    return None
 
 
 def display(key: Key, values: dict[Key, int], hidden: set[Key]) -> str | int:

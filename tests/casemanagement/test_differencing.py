@@ -131,6 +131,10 @@ class Model:
                     )
         return [row for row in rows if self.value(row) == 0]  # only what holds in the data
 
+    def figures_of(self, rid: int) -> dict[str, dict[str, int]]:
+        """Every figure of one return (zeros too), as ``services._store_figures`` takes them."""
+        return {d: {k: self.truth[(rid, d, k)] for k in keys} for d, keys in self.keys.items()}
+
     def value(self, vector: Counter) -> int:
         return sum(c * self.truth[var] for var, c in vector.items())
 

@@ -27,6 +27,10 @@ pytestmark = [pytest.mark.django_db]
 MARCH = pytest.mark.usefixtures("submitted")  # March 2021 submitted, see the module docstring
 
 NOTE = "neue Meldungen werden gerade eingerechnet"
+# The year after the write, once the March state was shown: A's year 8 + 3 = 11 is hidden, since A's year
+# was published as 8 before (and stays public) and 11 − 8 would give April's 3 away (the audit against
+# earlier publications, casemanagement.publication); the sum 18 with it (18 − 7 = 11). B's 7 is unchanged.
+AFTER_APRIL = (["•", 7], "•")
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def test_after_a_write_the_page_shows_the_last_snapshot_with_its_time_and_a_refr
     assert snapshots.refresh_year(2021) is True  # what the worker thread does
     current = page(client)
     assert NOTE not in current
-    assert year_totals() == ([8 + 3, 7], 8 + 3 + 7)
+    assert year_totals() == AFTER_APRIL
     assert snapshots.refresh_year(2021) is False  # current: nothing to do
 
 
@@ -126,7 +130,7 @@ def test_synchronous_mode_always_shows_current_figures(client, a46_user, april_w
     page(client)
     april_write()
     assert NOTE not in page(client)
-    assert year_totals() == ([11, 7], 18)
+    assert year_totals() == AFTER_APRIL
 
 
 @MARCH
@@ -164,7 +168,7 @@ def test_refresh_statistics_command(april_write):
     assert "2021: aktuell" in _call()
     april_write()
     assert "2021: neu berechnet" in _call()
-    assert year_totals() == ([11, 7], 18)
+    assert year_totals() == AFTER_APRIL
 
 
 def _call() -> str:
