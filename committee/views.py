@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -54,6 +54,7 @@ from kim.versioning import add_version_field, version_errors_to_top
 from kim.views import (
     ALL_ROLES,
     STAFF_ROLES,
+    ReadOnlyRequestMixin,
     RoleRequiredMixin,
     ScopedDetailView,
     ScopedTableView,
@@ -86,7 +87,7 @@ class PaperListView(ScopedTableView):
         return qs.filter(deleted=False).select_related("lead_department")
 
 
-class PaperDetailView(ScopedDetailView):
+class PaperDetailView(ReadOnlyRequestMixin, ScopedDetailView):
     model = Paper
     allowed_roles = ALL_ROLES
     template_name = "committee/paper/detail.html"
@@ -96,7 +97,12 @@ class PaperDetailView(ScopedDetailView):
             qs.filter(deleted=False)
             .select_related("lead_department")
             .prefetch_related(
-                "decision_items", "sections", "attachments", "related", "consultations__meeting__committee"
+                "decision_items",
+                "sections",
+                "attachments",
+                "related",
+                # one query for the consultations with their meeting and committee, not three
+                Prefetch("consultations", queryset=Consultation.objects.select_related("meeting__committee")),
             )
         )
 

@@ -31,6 +31,7 @@ STAMP_IGNORED = {"kim.historicaluser"}
 CACHE_SECONDS = 6 * 3600
 
 
+@memoise  # the installed models do not change while the process runs; read on every list request
 def _stamp_tables(extra: tuple[str, ...] = ()) -> list[str]:
     tables = {
         model._meta.db_table
@@ -42,21 +43,55 @@ def _stamp_tables(extra: tuple[str, ...] = ()) -> list[str]:
     return sorted(tables)
 
 
+@memoise
+def _stamp_sql(vendor: str, extra: tuple[str, ...]) -> str:
+    qn = connection.ops.quote_name
+    return " UNION ALL ".join(
+        f"SELECT {i}, MAX({qn('history_id')}), MAX({qn('history_date')}) FROM {qn(table)}"
+        for i, table in enumerate(_stamp_tables(extra))
+    )
+
+
 def data_stamp(extra: tuple[str, ...] = ()) -> str:
     """The newest history row (id and time) of every table the figures read – one query.
 
     ``extra`` names further history models (``"app.historicalmodel"``) for figures that read more
     than ``STAMP_APPS``, e.g. the case statistics (returns and their figures). Kept out of the
-    default stamp so that everyday writes elsewhere (contacts, cases) leave the dashboard cached."""
-    qn = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT {i}, MAX({qn('history_id')}), MAX({qn('history_date')}) FROM {qn(table)}"
-        for i, table in enumerate(_stamp_tables(extra))
-    )
+    default stamp so that everyday writes elsewhere (contacts, cases) leave the dashboard cached.
+
+    On PostgreSQL the query is a prepared statement of the connection (``_execute_prepared``):
+    planning the 21 index look-ups costs the server several times their execution, on every list
+    page and every dashboard request."""
+    sql = _stamp_sql(connection.vendor, tuple(extra))
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            _execute_prepared(cursor, sql)
+        else:
+            cursor.execute(sql)
         rows = sorted(cursor.fetchall())
     return ";".join(f"{i}:{hid}:{when}" for i, hid, when in rows)
+
+
+def _execute_prepared(cursor: Any, sql: str) -> None:
+    """``EXECUTE`` a statement prepared once per database connection (PostgreSQL).
+
+    The names prepared are remembered with the driver's connection object they were prepared on:
+    a new connection (``CONN_MAX_AGE``, a failed health check) prepares again. ``PREPARE`` goes
+    through the driver's own cursor, outside the query log, so the pages' query counts stay the same
+    on a new connection; it is not transactional, a rollback leaves it. (A pooler that hands out
+    server connections per transaction, such as PgBouncer in transaction mode, does not keep prepared
+    statements: this application connects directly.)"""
+    name = "kim_stamp_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    raw = connection.connection
+    state = getattr(connection, "_kim_prepared", None)
+    if state is None or state[0] is not raw:
+        state = (raw, set[str]())
+        connection._kim_prepared = state  # type: ignore[attr-defined]
+    if name not in state[1]:
+        with raw.cursor() as setup:
+            setup.execute(f"PREPARE {name} AS {sql}")
+        state[1].add(name)
+    cursor.execute(f"EXECUTE {name}")
 
 
 def sub_stamp(stamp: str, *, extra: tuple[str, ...] = (), labels: tuple[str, ...]) -> str:

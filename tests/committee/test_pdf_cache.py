@@ -38,3 +38,40 @@ def test_drafts_are_never_cached(demo_paper):
     draft = Paper.objects.filter(status="draft").first() or Paper.objects.exclude(pk=demo_paper.pk).first()
     draft.status = "draft"
     assert pdf._pdf_cache_key(draft, False) is None
+
+
+def test_the_cycle_collector_is_paused_while_weasyprint_renders_and_restored_after(demo_paper):
+    import gc
+
+    from weasyprint import HTML
+
+    real_render = HTML.render
+    during = []
+
+    def render(self, *args, **kwargs):
+        during.append(gc.isenabled())
+        return real_render(self, *args, **kwargs)
+
+    assert gc.isenabled()
+    with mock.patch.object(HTML, "render", render):
+        assert pdf.render_paper_pdf(demo_paper).startswith(b"%PDF-")
+    assert during == [False]
+    assert gc.isenabled()
+
+
+def test_nested_and_failing_pauses_restore_the_collector_as_found():
+    import gc
+
+    assert gc.isenabled()
+    with pdf._cycle_collector_paused():
+        with pytest.raises(RuntimeError), pdf._cycle_collector_paused():
+            raise RuntimeError("render failed")
+        assert not gc.isenabled()  # the outer render still runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf._cycle_collector_paused():
+            pass
+        assert not gc.isenabled()  # switched off by someone else: left off
+    finally:
+        gc.enable()

@@ -70,3 +70,35 @@ def test_the_paper_page_computes_its_live_figures_once_until_data_changes(
     # computed again after the write: 5 × 62.000 + 0,5 × 50.000 = 335.000 €
     assert queries(client, url) == first
     assert 'Personalbedarf <span class="figure">335.000,00\u00a0€</span>' in client.get(url).content.decode()
+
+
+def test_the_paper_page_reads_its_consultations_in_one_query_outside_a_transaction(
+    client, a46_user, a46_department, county
+):
+    from committee.models import Consultation, ConsultationRole
+
+    paper = make_paper(department=a46_department, number="2020/0901")
+    client.force_login(a46_user)
+    url = reverse("committee:paper_detail", args=[paper.pk])
+
+    def consult(i: int) -> None:
+        committee = Committee.objects.create(body=county, slug=f"a{i}", name=f"Ausschuss {i}")
+        meeting = Meeting.objects.create(committee=committee, date=date(2020, 7, i))
+        Consultation.objects.create(paper=paper, order=i, meeting=meeting, role=ConsultationRole.DECISION)
+
+    consult(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    consult(2)
+    consult(3)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(url)
+    assert len(one) == len(three)
+    # consultations, their meetings and committees: one query, not one per table
+    reads = [q["sql"] for q in three.captured_queries if 'FROM "committee_consultation"' in q["sql"]]
+    assert len(reads) == 1 and 'JOIN "committee_committee"' in reads[0]
+    assert not [q for q in three.captured_queries if 'FROM "committee_meeting"' in q["sql"]]
+    assert all(f"Ausschuss {i}" in response.content.decode() for i in (1, 2, 3))
+    # a page that only reads: no request transaction (no BEGIN/COMMIT, no savepoint in a test)
+    assert not [q for q in three.captured_queries if q["sql"].split()[0] in {"BEGIN", "COMMIT", "SAVEPOINT"}]
