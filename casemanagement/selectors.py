@@ -95,12 +95,18 @@ def empty_figures() -> Figures:
     return {Dimension.TOTALS: {k: 0 for k in TOTAL_KEYS}, **{d: {} for d in BREAKDOWNS}}
 
 
-def dimension_keys(dimension: str) -> list[tuple[str, str]]:
-    """(key, German label) of a breakdown in display order; municipalities by slug."""
+def municipality_keys() -> list[tuple[str, str]]:
+    """(slug, name) of every municipality in display order (one query)."""
+    return list(Municipality.objects.order_by("name").values_list("slug", "name"))
+
+
+def dimension_keys(dimension: str, municipalities: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """(key, German label) of a breakdown in display order; municipalities by slug (``municipalities``:
+    read before, see ``municipality_keys``)."""
     if dimension == Dimension.TOTALS:
         return [(k, str(TOTAL_LABELS[k])) for k in TOTAL_KEYS]
     if dimension == Dimension.MUNICIPALITY:
-        return list(Municipality.objects.order_by("name").values_list("slug", "name"))
+        return list(municipalities) if municipalities is not None else municipality_keys()
     return [(value, str(label)) for value, label in CHOICES_BY_DIMENSION[Dimension(dimension)].choices]
 
 
@@ -557,8 +563,8 @@ class CaseloadStatistics:
     per_fte: list[dict] = field(default_factory=list)
 
 
-def statistics_keys() -> dict[str, list[tuple[str, str]]]:
-    return {d: dimension_keys(d) for d in [Dimension.TOTALS, *BREAKDOWNS]}
+def statistics_keys(municipalities: list[tuple[str, str]] | None = None) -> dict[str, list[tuple[str, str]]]:
+    return {d: dimension_keys(d, municipalities) for d in [Dimension.TOTALS, *BREAKDOWNS]}
 
 
 def breakdown_keys() -> dict[str, list[str]]:
@@ -566,8 +572,32 @@ def breakdown_keys() -> dict[str, list[str]]:
     return {d: [k for k, _l in rows] for d, rows in statistics_keys().items()}
 
 
+@dataclass(frozen=True)
+class StatisticsInputs:
+    """What every period of a year's statistics reads besides the protected figures: the carriers
+    with a column in any period and their funded VZÄ. Read once when all periods are rendered
+    together (the snapshot's HTML), so the queries do not grow with the number of periods with data."""
+
+    organisations: dict[int, Organisation]
+    fte: dict[int, Decimal]
+    municipalities: list[tuple[str, str]]
+
+
+def statistics_inputs(*, year: int, protection: ProtectedYear) -> StatisticsInputs:
+    """Three queries: the carriers of every period and month of the year, their funded VZÄ, the municipalities."""
+    ids = {cid for quarter in (None, 1, 2, 3, 4) for cid in protection.carriers(quarter)}
+    ids |= {cid for _m, cid in protection.month_stocks()}
+    # in the database's order by name (its collation), as each period alone would read them
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=ids).order_by("name")} if ids else {}
+    return StatisticsInputs(organisations, funded_fte_by_carrier(year=year), municipality_keys())
+
+
 def caseload_statistics(
-    *, year: int, quarter: int | None = None, protection: ProtectedYear | None = None
+    *,
+    year: int,
+    quarter: int | None = None,
+    protection: ProtectedYear | None = None,
+    inputs: StatisticsInputs | None = None,
 ) -> CaseloadStatistics:
     """Statistics across carriers from the frozen returns, every count protected (suppression.py).
 
@@ -577,9 +607,13 @@ def caseload_statistics(
     """
 
     protection = protection or year_protection(year=year)
-    carriers = list(Organisation.objects.filter(pk__in=protection.carriers(quarter)).order_by("name"))
+    if inputs is None:
+        carriers = list(Organisation.objects.filter(pk__in=protection.carriers(quarter)).order_by("name"))
+    else:
+        wanted = set(protection.carriers(quarter))
+        carriers = [o for cid, o in inputs.organisations.items() if cid in wanted]
     protected = protection.period(quarter)
-    keys = statistics_keys()
+    keys = statistics_keys(None if inputs is None else inputs.municipalities)
     stats = CaseloadStatistics(year=year, quarter=quarter, carriers=carriers)
     for dimension, rows in keys.items():
         stats.tables.append(
@@ -592,7 +626,7 @@ def caseload_statistics(
                 has_totals=dimension != Dimension.TOTALS,
             )
         )
-    fte = funded_fte_by_carrier(year=year)
+    fte = funded_fte_by_carrier(year=year) if inputs is None else inputs.fte
     for carrier in carriers:
         shown = protected.cell(Dimension.TOTALS, "new", carrier.pk)
         funded = fte.get(carrier.pk)
@@ -859,7 +893,9 @@ class CaseloadByMonth:
         return [(m, [self.values.get((c.pk, m), "–") for c in self.carriers]) for m in self.months]  # "–": no return
 
 
-def caseload_by_month(*, year: int, protection: ProtectedYear | None = None) -> CaseloadByMonth:
+def caseload_by_month(
+    *, year: int, protection: ProtectedYear | None = None, inputs: StatisticsInputs | None = None
+) -> CaseloadByMonth:
     """Caseload (stock at the end of the month) per month and carrier, for A 46.
 
     Protected together with every other table of the year (``year_protection``): a month's stock
@@ -868,7 +904,11 @@ def caseload_by_month(*, year: int, protection: ProtectedYear | None = None) -> 
     protection = protection or year_protection(year=year)
     stocks = protection.month_stocks()
     months = sorted({m for m, _cid in stocks})
-    carriers = list(Organisation.objects.filter(pk__in={cid for _m, cid in stocks}).order_by("name"))
+    if inputs is None:
+        carriers = list(Organisation.objects.filter(pk__in={cid for _m, cid in stocks}).order_by("name"))
+    else:
+        wanted = {cid for _m, cid in stocks}
+        carriers = [o for cid, o in inputs.organisations.items() if cid in wanted]
     values: dict[tuple[int, int], int | str] = {(cid, m): shown for (m, cid), shown in stocks.items()}
     return CaseloadByMonth(year=year, months=months, carriers=carriers, values=values)
 

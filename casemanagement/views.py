@@ -551,10 +551,15 @@ def statistics_tables_html(*, year: int, quarter: int | None, snapshot: Snapshot
     return mark_safe(before + status + after)  # our own autoescaped renders, kept as they were
 
 
-def snapshot_tables(year: int, quarter: int | None, protection: selectors.ProtectedYear) -> list[str]:
+def snapshot_tables(
+    year: int,
+    quarter: int | None,
+    protection: selectors.ProtectedYear,
+    inputs: selectors.StatisticsInputs | None = None,
+) -> list[str]:
     """The statistics page's HTML of a period before and after the status of the returns."""
-    stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=protection)
-    context = {"stats": stats, "per_fte_chart": per_fte_chart(stats), **caseload_charts(year, protection)}
+    stats = selectors.caseload_statistics(year=year, quarter=quarter, protection=protection, inputs=inputs)
+    context = {"stats": stats, "per_fte_chart": per_fte_chart(stats), **caseload_charts(year, protection, inputs)}
     return [
         render_to_string("casemanagement/_statistics_tables.html", context),
         render_to_string("casemanagement/_statistics_breakdowns.html", context),
@@ -564,10 +569,11 @@ def snapshot_tables(year: int, quarter: int | None, protection: selectors.Protec
 def snapshot_html(year: int, protection: selectors.ProtectedYear) -> dict[tuple[int | None, str], list[str]]:
     """The HTML of every period and language of a snapshot, stored with it (casemanagement.snapshots)."""
     html = {}
+    inputs = selectors.statistics_inputs(year=year, protection=protection)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for quarter in (None, 1, 2, 3, 4):
-                html[(quarter, language)] = snapshot_tables(year, quarter, protection)
+                html[(quarter, language)] = snapshot_tables(year, quarter, protection, inputs)
     return html
 
 
@@ -603,10 +609,12 @@ def monthly_charts(year: int, protection: selectors.ProtectedYear | None = None)
     return {**caseload_charts(year, protection), **status_charts(year)}
 
 
-def caseload_charts(year: int, protection: selectors.ProtectedYear | None = None) -> dict[str, Any]:
+def caseload_charts(
+    year: int, protection: selectors.ProtectedYear | None = None, inputs: selectors.StatisticsInputs | None = None
+) -> dict[str, Any]:
     """Caseload per month and carrier (protected), a chart and its table."""
 
-    caseload = selectors.caseload_by_month(year=year, protection=protection)
+    caseload = selectors.caseload_by_month(year=year, protection=protection, inputs=inputs)
     rows = caseload.rows()
     caseload_chart = ""
     if rows:

@@ -15,6 +15,8 @@ NO_HISTORY = {
     "kim.accountevent": "is itself the account event log (who did what to which account; never edited)",
     "casemanagement.statisticssnapshot": "a derived copy of the protected statistics, rebuilt from the returns at will",
     "casemanagement.statisticssnapshotpart": "one table of that derived copy (casemanagement/snapshots.py)",
+    "casemanagement.publishedstate": "the publication ledger itself: append-only, each row a record of what was shown and when",
+    "casemanagement.publicationyear": "a lock row per year (casemanagement/publication.py), no content",
     "kim.formsubmission": "technical one-time tokens of create forms against double submission (no business data)",
 }
 ROOT = Path(__file__).resolve().parents[1]
