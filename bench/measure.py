@@ -243,6 +243,12 @@ def _refresh_running() -> Iterator[dict]:
 
     def run() -> None:
         try:
+            if connection.vendor == "postgresql":
+                # The year's publication lock (casemanagement.publication) may be held by the transaction
+                # the measurement runs in (a test's transaction computed the year before): wait for it
+                # a few seconds at most instead of for ever (thread.join below would never return).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '5s'")
             while not stop.is_set():
                 selectors.year_protection_compute(year=STAT_YEAR)
                 info["rounds"] += 1
