@@ -228,6 +228,26 @@ def test_a_list_over_its_query_budget_after_a_write_is_named():
     ]
 
 
+def test_a_row_measured_while_the_refresh_computes_is_invalid_when_the_refresh_never_ran():
+    """On SQLite the measurement's own transaction holds the write lock the refresh thread needs: the
+    thread fails at once and the timed requests meet no competition. Fast, but not a measurement of
+    the case it names: never "erreicht"."""
+    ours = {"status": 200, "queries": 4, "p50_ms": 9.0, "p95_ms": 12.0, "n": 3}
+    rows = [
+        {
+            "key": "statistics-stale",
+            "label": "Statistik",
+            "ours": ours,
+            "refresh_rounds": 0,
+            "refresh_error": "OperationalError",
+        },
+        {"key": "return-stale", "label": "Meldung", "ours": ours, "refresh_rounds": 2, "refresh_error": None},
+    ]
+    checks = report.evaluate({"after_write": rows}, "county")
+    assert [c["ok"] for c in checks] == [False, True]
+    assert "Neuberechnung lief nicht: OperationalError" in checks[0]["target"]
+
+
 def test_a_loaded_machine_is_named_in_the_report(tmp_path):
     base = {
         "scale": "small",
