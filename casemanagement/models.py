@@ -438,6 +438,11 @@ class Dimension(models.TextChoices):
     CLOSURE_REASON = "closure_reason", _("Abschlussgrund")
 
 
+# The stock figures of the totals (the rest of a return are flows): a period's stock is taken from its first
+# and last month with a return, not summed over its months (casemanagement.selectors, .publication).
+STOCK_KEYS = ("active_start", "active_end")
+
+
 class ReturnFigure(models.Model):
     """One frozen number of a submitted return, stored as a row so statistics sum them in the database."""
 

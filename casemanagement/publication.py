@@ -36,13 +36,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from casemanagement.models import PublicationYear, PublishedState
+from casemanagement.models import STOCK_KEYS, Dimension, PublicationYear, PublishedState
 from casemanagement.suppression import Equation, History, Key, is_small
 
 Returns = list[tuple[int, int, int, int]]  # (return id, carrier id, post id, month)
 Figures = dict[int, dict[str, dict[str, int]]]  # return id -> dimension -> key -> count
-STOCK_KEYS = ("active_start", "active_end")
-TOTALS = "totals"
+TOTALS = Dimension.TOTALS
 MASK = 2**64 - 1
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemanagement import publication
 from casemanagement.models import (
+    STOCK_KEYS,
     Case,
     CaseEpisode,
     CaseloadReturn,
@@ -430,7 +431,7 @@ def statistics_by_carrier(
     figures = ReturnFigure.objects.filter(caseload_return__in=returns)
     result: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
     flows = (
-        figures.exclude(dimension=Dimension.TOTALS, key__in=["active_start", "active_end"])
+        figures.exclude(dimension=Dimension.TOTALS, key__in=STOCK_KEYS)
         .values("caseload_return__carrier_id", "dimension", "key")
         .annotate(n=Sum("count"))
     )
@@ -485,7 +486,7 @@ class YearOfReturns:
             self.post_months[post_id].add(month)
             for dimension, counts in self.figures[rid].items():
                 for key, n in counts.items():
-                    if dimension == Dimension.TOTALS and key in ("active_start", "active_end"):
+                    if dimension == Dimension.TOTALS and key in STOCK_KEYS:
                         self.stocks[post_id].append((month, carrier_id, key, n))
                     else:
                         flows[month][(carrier_id, dimension, key)] += n
@@ -639,7 +640,6 @@ def caseload_statistics(
 
 # The statistics read the frozen returns and their figures besides organisations, posts and grants.
 STATISTICS_STAMP = ("casemanagement.historicalcaseloadreturn", "casemanagement.historicalreturnfigure")
-STOCK_KEYS = ("active_start", "active_end")
 
 
 def _period_prefix(quarter: int | None) -> tuple:
