@@ -21,6 +21,7 @@ from funding.models import (
     Programme,
     Rate,
 )
+from funding.year_inputs import YearInputs
 from kim.models import Organisation, OrganisationKind
 from kim.money import ZERO, format_fte, round_money
 from kim.periods import Proration, overlaps, prorate_period, year_end, year_start, year_units
@@ -321,6 +322,35 @@ def _own_share_gaps_plain(cost_plans: QuerySet[CostPlan]) -> list[GapRow]:
     return rows
 
 
+def _own_share_gaps_from(inputs: YearInputs) -> list[GapRow]:
+    """``_own_share_gaps_plain`` of the carriers' cost plans of the year, on the year's rows read once."""
+    rows = []
+    per_fte = inputs.top_up_per_fte
+    for post_id, plan_row in inputs.cost_plans.items():
+        post = inputs.posts[post_id]
+        if post.employer_kind != OrganisationKind.CARRIER:
+            continue
+        plan = SimpleNamespace(
+            pk=plan_row.pk,
+            year=plan_row.year,
+            personnel=plan_row.personnel,
+            material_overhead=plan_row.material_overhead,
+            post=post,
+        )
+        programme = inputs.kim_programmes.get(post.module_id)
+        rate = inputs.rates.get((programme.pk, post.category)) if programme else None
+        rule = programme.proration if programme else Proration.DAYS
+        row = own_share_gap(
+            cost_plan=plan,  # type: ignore[arg-type]  # a plain stand-in with the fields read
+            rate=rate,
+            personnel_costs_only=programme.personnel_costs_only if programme else True,
+            rule=rule,
+        )
+        row.top_up = post_top_up(row=row, per_fte=None if per_fte is None else Decimal(str(per_fte)), rule=rule)
+        rows.append(row)
+    return rows
+
+
 def post_top_up(*, row: GapRow, per_fte: Decimal | None, rule: str) -> Decimal:
     """The decided top-up for one carrier post: min(top-up per VZÄ × FTE for the post's part of the year, gap).
 
@@ -350,12 +380,19 @@ class GapSummary:
         return self.total_gap - self.total_top_up + self.total_overhead
 
 
-def own_share_gap_summary(*, year: int, carriers: QuerySet[Organisation] | None = None) -> GapSummary:
-    """Gaps of the body's own carriers' posts in a year (the own posts' cost plans are not a carrier's gap)."""
-    plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
-    if carriers is not None:
-        plans = plans.filter(post__employer__in=carriers)
-    rows = _own_share_gaps_plain(plans)
+def own_share_gap_summary(
+    *, year: int, carriers: QuerySet[Organisation] | None = None, inputs: YearInputs | None = None
+) -> GapSummary:
+    """Gaps of the body's own carriers' posts in a year (the own posts' cost plans are not a carrier's gap).
+
+    ``inputs``: the year's rows read once by the caller (funding.year_inputs; all carriers only)."""
+    if inputs is not None and carriers is None:
+        rows = _own_share_gaps_from(inputs)
+    else:
+        plans = CostPlan.objects.filter(year=year, post__employer__kind=OrganisationKind.CARRIER)
+        if carriers is not None:
+            plans = plans.filter(post__employer__in=carriers)
+        rows = _own_share_gaps_plain(plans)
     known = [r for r in rows if r.gap is not None]
     known_gaps = [r.gap for r in known if r.gap is not None]
     gaps = set(known_gaps)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -87,9 +88,45 @@ class PersonnelNeeds:
     missing: list[Post] = field(default_factory=list)
 
 
-def county_personnel_needs(*, year: int) -> PersonnelNeeds:
-    """Personnel needs of the county's own posts in a year (paper 2020/0323 calls it Personalmehrbedarf)."""
-    return county_personnel_needs_many(years=[year])[year]
+def county_personnel_needs(*, year: int, rows: YearRows | None = None) -> PersonnelNeeds:
+    """Personnel needs of the county's own posts in a year (paper 2020/0323 calls it Personalmehrbedarf).
+
+    ``rows``: the year's posts, cost rates and entered costs as plain rows read once by the caller
+    (funding.year_inputs); the same computation, nothing read again."""
+    if rows is None:
+        return county_personnel_needs_many(years=[year])[year]
+    ys, ye = year_start(year), year_end(year)
+    needs = PersonnelNeeds(year=year)
+    own = sorted(
+        (
+            p
+            for p in rows.posts.values()
+            if p.employer_kind in COUNTY_KINDS and p.start <= ye and (p.end is None or p.end >= ys)
+        ),
+        key=lambda p: (p.module.number, p.title, p.pk),  # the model's order
+    )
+    for post in own:
+        if not post_active_days(post=post, year=year):
+            continue
+        cost = post_personnel_cost(post=post, year=year, cost_rates=rows.cost_rates, entered=rows.entered)
+        needs.rows.append((post, cost))
+        if cost is None:
+            needs.missing.append(post)
+        else:
+            needs.total += cost
+            needs.fte += post.fte
+    return needs
+
+
+class YearRows(Protocol):
+    """What ``county_personnel_needs`` and ``posts_summary_by_module`` read of a year's plain rows
+    (funding.year_inputs.YearInputs)."""
+
+    modules: dict[int, Any]  # pk -> module (number, name)
+    posts: dict[int, Any]  # pk -> post (pk, title, module, category, fte, start, end, employer_kind)
+    occupancies: dict[int, list[Any]]  # post_id -> occupancies (start, end, fte)
+    cost_rates: dict[str, Decimal]
+    entered: dict[int, Decimal]
 
 
 def county_personnel_needs_many(*, years: list[int]) -> dict[int, PersonnelNeeds]:
@@ -140,9 +177,36 @@ class ModuleSummary:
         return self.fte - self.occupied_fte
 
 
-def posts_summary_by_module(*, year: int, on: date | None = None) -> tuple[list[ModuleSummary], date]:
-    """Posts and VZÄ per module on the Stichtag: own vs. forwarded, occupied vs. vacant."""
+def posts_summary_by_module(
+    *, year: int, on: date | None = None, rows: YearRows | None = None
+) -> tuple[list[ModuleSummary], date]:
+    """Posts and VZÄ per module on the Stichtag: own vs. forwarded, occupied vs. vacant.
+
+    ``rows``: every post and occupancy as plain rows read once by the caller (funding.year_inputs)."""
     on = on or reference_date(year=year)
+    if rows is not None:
+        summaries = {
+            m.number: ModuleSummary(number=m.number, name=m.name)
+            for m in sorted(rows.modules.values(), key=lambda m: m.number)
+        }
+        for post in rows.posts.values():
+            if post.start > on or (post.end is not None and post.end < on):
+                continue
+            occupied_on = sum(
+                (o.fte for o in rows.occupancies.get(post.pk, ()) if o.start <= on and (o.end is None or o.end >= on)),
+                start=ZERO,
+            )
+            s = summaries.setdefault(
+                post.module.number, ModuleSummary(number=post.module.number, name=post.module.name)
+            )
+            s.posts += 1
+            s.fte += post.fte
+            if post.employer_kind in COUNTY_KINDS:  # post_is_own()
+                s.own_fte += post.fte
+            else:
+                s.forwarded_fte += post.fte
+            s.occupied_fte += min(occupied_on, post.fte)
+        return [summaries[k] for k in sorted(summaries)], on
     # Plain values, no model instances: at county scale the first dashboard request after every write
     # would otherwise build several hundred posts with their employers and occupancies.
     active = Post.objects.active_in(on, on)

@@ -19,6 +19,7 @@ from funding import selectors
 from funding.controlling import budget, eligibility
 from funding.controlling import selectors as controlling_selectors
 from funding.models import BudgetLine, ForecastBasis, ForwardingContract, GrantNotice
+from funding.year_inputs import year_inputs
 from kim import figure_cache
 from kim.charts import Series, bar_chart_svg, column_chart_svg
 from kim.models import Role
@@ -159,7 +160,6 @@ def dashboard_context(
     read it: the sections that read no post are then cached under their own part of it, and the
     budget forecasts' cache does not read the stamp again."""
     today = date.today()
-    modules, stichtag = posts_summary_by_module(year=year)
     funding = _section(
         "dashboard-funding",
         (year,),
@@ -177,9 +177,14 @@ def dashboard_context(
         labels=PAYMENTS_STAMP,
     )
     stamp = None if stamp is None else figure_cache.default_part(stamp, extra=extra)
+    # the year's rates, programmes, posts, allocations, occupancies and cost figures as plain rows, read
+    # once for the risks, the carriers' gaps, the Land income, the own posts' costs and the posts per module
+    # (funding.year_inputs)
+    inputs = year_inputs(year=year)
+    modules, stichtag = posts_summary_by_module(year=year, rows=inputs)
     # read once: the own posts' share and the budget lines' forecasts of the year use the same figures
-    personnel_needs = county_personnel_needs(year=year)
-    land_income = budget.land_income_forecast(year=year)
+    personnel_needs = county_personnel_needs(year=year, rows=inputs)
+    land_income = budget.land_income_forecast(year=year, inputs=inputs)
     known = {(ForecastBasis.LAND_INCOME, year): land_income, (ForecastBasis.OWN_PERSONNEL, year): personnel_needs.total}
     budget_rows = budget.budget_lines_with_forecast(
         lines=BudgetLine.objects.filter(year=year), stamp=stamp, known=known
@@ -202,13 +207,13 @@ def dashboard_context(
         "funding": funding,
         "forwarded_total": selectors.forwarded_total(year=year),
         "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
-        "gaps": selectors.own_share_gap_summary(year=year),
+        "gaps": selectors.own_share_gap_summary(year=year, inputs=inputs),
         "requests": selectors.own_share_requests_for_year(year=year),
         "personnel_needs": personnel_needs,
         "budget": budget_rows,
         "land_income_forecast": land_income,
-        "own_posts": budget.own_posts_share(year=year, needs=personnel_needs),
-        "repayment_risks": eligibility.repayment_risk_list(year=year, with_employer=False),  # the list shows none
+        "own_posts": budget.own_posts_share(year=year, needs=personnel_needs, inputs=inputs),
+        "repayment_risks": eligibility.repayment_risk_list(year=year, inputs=inputs),
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
         "overdue_payments": overdue,

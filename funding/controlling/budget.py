@@ -25,6 +25,7 @@ from funding.models import (
     Rate,
 )
 from funding.selectors import annual_cap, kim_programmes_by_module, post_year_share, post_year_units
+from funding.year_inputs import YearInputs
 from kim import figure_cache
 from kim.models import OrganisationKind
 from kim.money import ZERO, round_money
@@ -33,10 +34,30 @@ from modules.models import Post
 from modules.selectors import PersonnelNeeds, county_personnel_needs_many
 
 
-def land_income_forecast(*, year: int) -> Decimal:
+def land_income_forecast(*, year: int, inputs: YearInputs | None = None) -> Decimal:
     """Expected Land income for KIM: Σ over posts of rate × FTE, pro rata for the post's part of the year
-    (under its programme's proration rule)."""
-    return land_income_forecast_many(years=[year])[year]
+    (under its programme's proration rule). ``inputs``: the year's rows, read once by the caller."""
+    if inputs is None:
+        return land_income_forecast_many(years=[year])[year]
+    ys, ye = year_start(year), year_end(year)
+    active = [p for p in inputs.posts.values() if p.start <= ye and (p.end is None or p.end >= ys)]
+    return _land_income(active, year, inputs.kim_programmes, {(*key, year): r for key, r in inputs.rates.items()})
+
+
+def _land_income(posts, year: int, programmes, rates) -> Decimal:
+    total = Decimal(0)
+    for post in posts:
+        programme = programmes.get(post.module_id)
+        rate = rates.get((programme.pk, post.category, year)) if programme else None
+        if rate is None:
+            continue
+        total += post_year_share(
+            annual=annual_cap(rate=rate, fte=post.fte),
+            post=post,  # a plain stand-in with the fields read
+            year=year,
+            rule=programme.proration,
+        )
+    return round_money(total)
 
 
 def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
@@ -52,22 +73,7 @@ def land_income_forecast_many(*, years: list[int]) -> dict[int, Decimal]:
             year_start(min(years)), year_end(max(years))
         ).values_list("module_id", "category", "fte", "start", "end")
     ]
-    result = {}
-    for year in years:
-        total = Decimal(0)
-        for post in posts:
-            programme = programmes.get(post.module_id)
-            rate = rates.get((programme.pk, post.category, year)) if programme else None
-            if rate is None:
-                continue
-            total += post_year_share(
-                annual=annual_cap(rate=rate, fte=post.fte),
-                post=post,  # type: ignore[arg-type]  # a plain stand-in with the fields read
-                year=year,
-                rule=programme.proration,
-            )
-        result[year] = round_money(total)
-    return result
+    return {year: _land_income(posts, year, programmes, rates) for year in years}
 
 
 def forwarded_totals(*, years: list[int]) -> dict[int, Decimal]:
@@ -256,7 +262,9 @@ class OwnPostsShare:
     modules: list[OwnPostsRow]
 
 
-def own_posts_share(*, year: int, needs: PersonnelNeeds | None = None) -> OwnPostsShare:
+def own_posts_share(
+    *, year: int, needs: PersonnelNeeds | None = None, inputs: YearInputs | None = None
+) -> OwnPostsShare:
     """Own share of the body's own posts in a year (domain §1a): expense for its own posts (personnel cost
     as in county_personnel_needs, plus material/workplace costs where a cost plan is entered) minus the
     grants actually notified for them – each allocation's share of its (non-draft) notice, never posts ×
@@ -267,7 +275,13 @@ def own_posts_share(*, year: int, needs: PersonnelNeeds | None = None) -> OwnPos
     total = OwnPostsRow(label=str(_("alle Module")))
     if not own_ids:
         return OwnPostsShare(year=year, total=total, modules=[])
-    material = dict(CostPlan.objects.filter(year=year, post_id__in=own_ids).values_list("post_id", "material_overhead"))
+    if inputs is not None:  # the year's cost plans, read once by the caller
+        plans = inputs.cost_plans
+        material = {pk: plans[pk].material_overhead for pk in own_ids if pk in plans}
+    else:
+        material = dict(
+            CostPlan.objects.filter(year=year, post_id__in=own_ids).values_list("post_id", "material_overhead")
+        )
     notified = own_posts_notified(year=year, post_ids=own_ids)
     rows: dict[int, OwnPostsRow] = {}
     for post, cost in needs.rows:

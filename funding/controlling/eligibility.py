@@ -27,12 +27,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import CostPlan, GrantAllocation, GrantNotice, Rate
+from funding.year_inputs import YearInputs, year_inputs
 from kim.money import ZERO, round_money
 from kim.periods import days_in_year, weighted_units, year_end, year_start, year_units
 from modules.models import CostRate, Occupancy, PersonnelCost, Post
@@ -211,23 +211,32 @@ def post_eligibility(*, post: Post, year: int) -> PostEligibility | None:
 
 
 def repayment_risk_list(
-    *, year: int, posts: QuerySet[Post] | None = None, with_employer: bool = True
+    *, year: int, posts: QuerySet[Post] | None = None, with_employer: bool = True, inputs: YearInputs | None = None
 ) -> list[PostEligibility]:
     """Posts whose received money exceeds the eligible amount (Rückforderungsrisiken), with their causes.
 
-    Every post of the year is first checked on plain rows (``risky_post_ids``: no model instances,
-    unchanged posts not computed again); only the posts at risk are then read and computed in full, by
-    the same rules, so the rows are exactly those of ``post_eligibility_many``."""
-    if posts is None:
-        risky = risky_post_ids(year=year)
-        if not risky:
-            return []
-        posts = Post.objects.filter(pk__in=sorted(risky))
-    return [row for row in post_eligibility_many(year=year, posts=posts, with_employer=with_employer) if row.is_risk]
-
-
-class _Row(SimpleNamespace):
-    """A plain stand-in for a model row with just the fields the computation reads (light to build)."""
+    Every post of the year is first checked on the year's plain rows (``risky_post_ids``, each post's
+    verdict kept in this process); the rows are exactly those of ``post_eligibility_many``.
+    With ``inputs`` (the year's rows, read once by the caller: the dashboard) the posts at risk are
+    computed in full from those same rows by the same functions, with plain stand-ins for the post (pk,
+    title, start, module number) and the programme (its short name) – what the dashboard's list shows –
+    and nothing is read again; without, the posts at risk are read and computed as model instances.
+    With ``posts``: ``post_eligibility_many`` of those posts."""
+    if inputs is None:
+        if posts is None:
+            risky = risky_post_ids(year=year)
+            if not risky:
+                return []
+            posts = Post.objects.filter(pk__in=sorted(risky))
+        return [
+            row for row in post_eligibility_many(year=year, posts=posts, with_employer=with_employer) if row.is_risk
+        ]
+    rows = [
+        _post_eligibility(post, year, allocs, occs, inputs.rates, received, inputs.entered, plans, inputs.cost_rates)
+        for post, allocs, occs, received, plans in _checked(inputs, risky_only=True)
+    ]
+    rows.sort(key=lambda e: (e.post.module.number, e.post.title, e.post.pk))
+    return rows
 
 
 # (year, post's inputs) -> whether the post is at risk: a post whose inputs did not change since the
@@ -237,87 +246,27 @@ _risk_memo: dict[tuple, bool] = {}
 _RISK_MEMO_SIZE = 50_000
 
 
-def risky_post_ids(*, year: int) -> set[int]:
+def risky_post_ids(*, year: int, inputs: YearInputs | None = None) -> set[int]:
     """The ids of the posts whose received money exceeds the eligible amount in ``year``: the same
-    computation as ``post_eligibility_many`` (the same functions) on plain rows read with values(), in a
-    fixed number of queries. Each post's result is kept in this process, keyed by all its inputs."""
-    ys, ye = year_start(year), year_end(year)
-    in_year = GrantAllocation.objects.filter(
-        start__lte=ye, end__gte=ys, grant__is_draft=False, grant__cancelled_at=None
-    )
-    # every allocation of the year's notices; one is in scope when it meets the year (its notice, one of
-    # the year's in-force notices, is in scope by construction): decided here, not by a subquery per row
-    siblings_rows = [
-        (pk, grant_id, post_id, start, end, fte, start <= ye and end >= ys)
-        for pk, grant_id, post_id, start, end, fte in GrantAllocation.objects.filter(
-            grant_id__in=in_year.values("grant_id")
-        )
-        .order_by("post_id", "start", "pk")
-        .values_list("pk", "grant_id", "post_id", "start", "end", "fte")
-    ]
-    if not siblings_rows:
-        return set()
-    grants = {
-        pk: _Row(
-            pk=pk,
-            programme_id=programme_id,
-            programme=_Row(pk=programme_id, proration=proration),
-            period_start=period_start,
-            period_end=period_end,
-            approved_fte=approved_fte,
-            amount=amount,
-        )
-        for pk, programme_id, proration, period_start, period_end, approved_fte, amount in GrantNotice.objects.filter(
-            pk__in=in_year.values("grant_id")
-        ).values_list(
-            "pk", "programme_id", "programme__proration", "period_start", "period_end", "approved_fte", "amount"
-        )
-    }
-    posts = {
-        pk: _Row(pk=pk, start=start, end=end, fte=fte, category=category)
-        for pk, start, end, fte, category in Post.objects.filter(
-            pk__in=sorted({row[2] for row in siblings_rows})  # a nested subquery here cost SQLite more
-        ).values_list("pk", "start", "end", "fte", "category")
-    }
-    siblings = [
-        _Row(
-            pk=pk,
-            grant_id=grant_id,
-            post_id=post_id,
-            start=start,
-            end=end,
-            fte=fte,
-            in_scope=in_scope,
-            grant=grants[grant_id],
-            post=posts[post_id],
-        )
-        for pk, grant_id, post_id, start, end, fte, in_scope in siblings_rows
-    ]
-    scope_posts = in_year.values("post_id")
-    rates = {
-        (r[0], r[1]): r[2]
-        for r in Rate.objects.filter(year=year).values_list("programme_id", "category", "amount_per_fte")
-    }
-    occupancies: dict[int, list] = defaultdict(list)
-    for post_id, start, end, fte in (
-        Occupancy.objects.filter(post_id__in=scope_posts)
-        .order_by("start")
-        .values_list("post_id", "start", "end", "fte")
-    ):
-        occupancies[post_id].append(_Row(start=start, end=end, fte=fte))
-    entered = dict(PersonnelCost.objects.filter(year=year, post_id__in=scope_posts).values_list("post_id", "amount"))
-    plans = dict(CostPlan.objects.filter(year=year, post_id__in=scope_posts).values_list("post_id", "personnel"))
-    cost_rates = dict(CostRate.objects.filter(year=year).values_list("category", "amount_per_fte"))
-    received = received_shares(siblings, rates)  # type: ignore[arg-type]  # plain rows with the same fields
+    computation as ``post_eligibility_many`` (the same functions) on the year's plain rows
+    (``funding.year_inputs``). Each post's result is kept in this process, keyed by all its inputs."""
+    inputs = inputs if inputs is not None else year_inputs(year=year)
+    return {post.pk for post, *_rest in _checked(inputs, risky_only=True)}
 
+
+def _checked(inputs: YearInputs, *, risky_only: bool):
+    """(post, its allocations in scope, occupancies, received shares, cost plans) per post with an
+    allocation in the year (only the risky ones with ``risky_only``), each verdict kept in ``_risk_memo``."""
+    year, rates, entered, cost_rates = inputs.year, inputs.rates, inputs.entered, inputs.cost_rates
+    plans = inputs.plans
+    received = received_shares(inputs.siblings, rates)  # type: ignore[arg-type]  # plain rows with the same fields
     by_post: dict[int, list] = defaultdict(list)
-    for alloc in siblings:
+    for alloc in inputs.siblings:
         if alloc.in_scope:
             by_post[alloc.post_id].append(alloc)
-    risky = set()
     for post_id, allocs in by_post.items():
-        post = posts[post_id]
-        occs = occupancies.get(post_id, [])
+        post = inputs.posts[post_id]
+        occs = inputs.occupancies.get(post_id, [])
         key = (
             year,
             (post.pk, post.start, post.end, str(post.fte), post.category),
@@ -346,9 +295,8 @@ def risky_post_ids(*, year: int) -> set[int]:
             if len(_risk_memo) >= _RISK_MEMO_SIZE:
                 _risk_memo.clear()
             _risk_memo[key] = is_risk
-        if is_risk:
-            risky.add(post_id)
-    return risky
+        if is_risk or not risky_only:
+            yield post, allocs, occs, received, plans
 
 
 def received_shares(siblings: list[GrantAllocation], rates: dict) -> dict[int, Decimal]:
