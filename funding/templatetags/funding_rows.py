@@ -15,6 +15,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from kim.reversing import fast_reverse
 from kim.templatetags.kim import datum, euro
 
 register = template.Library()
@@ -93,6 +94,30 @@ def risk_items(context, risks) -> SafeString:
         if "late_start" in r.causes:
             item += late % {"start": esc(datum(r.post.start))}
         out.append(f"\n    <li>{item}.</li>\n  ")
+    return mark_safe("".join(out))  # noqa: S308 – every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def proof_items(context, proofs) -> SafeString:
+    """The <li> items of the dashboard's proofs of use due (templates/dashboard/_body.html): each item's
+    texts translated once per list, the subject and status escaped like ``{{ value }}``."""
+    esc = conditional_escape
+    overdue = f"<strong>{esc(gettext('überfällig'))}</strong>: "
+    text = gettext("Verwendungsnachweis %(s)s – fällig am %(d)s (%(st)s)")
+    link = esc(gettext("öffnen"))
+    plurals: dict = {}
+    out = []
+    for p in proofs:
+        item = overdue if p.days_left < 0 else ""
+        item += text % {
+            "s": render_value_in_context(p.subject, context),
+            "d": render_value_in_context(datum(p.due_on), context),
+            "st": render_value_in_context(p.get_status_display(), context),
+        }
+        if p.days_left >= 0:
+            item += ", " + _plural(plurals, "noch %(n)s Tag", "noch %(n)s Tage", p.days_left, context)
+        item += f' – <a href="{esc(fast_reverse("funding:proof_detail", [p.pk]))}">{link}</a>'
+        out.append(f"\n    <li>{item}</li>\n  ")
     return mark_safe("".join(out))  # noqa: S308 – every value escaped above
 
 

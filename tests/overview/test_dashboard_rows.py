@@ -4,7 +4,7 @@ loops they replaced (kept here as the reference), and the demo's risk line by ha
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.template import engines
@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from funding.controlling.eligibility import repayment_risk_list
-from funding.controlling.selectors import post_timelines
+from funding.controlling.selectors import post_timelines, proofs_due_soon
+from funding.models import GrantNotice
 from modules.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,24 @@ def test_the_timeline_rows_are_the_template_loops_markup(demo, language):
             assert _tag("timeline_rows", "rows", rows) == reference
         empty = render_to_string("funding/controlling/_timeline_table.html", {"rows": []})
         assert '<tr><td colspan="5">' in empty
+
+
+PROOF_LOOP = """{% load i18n kim %}{% for p in proofs_due %}
+    <li>{% if p.days_left < 0 %}<strong>{% translate "überfällig" %}</strong>: {% endif %}{% blocktranslate with s=p.subject d=p.due_on|datum st=p.get_status_display %}Verwendungsnachweis {{ s }} – fällig am {{ d }} ({{ st }}){% endblocktranslate %}{% if p.days_left >= 0 %}, {% blocktranslate count n=p.days_left %}noch {{ n }} Tag{% plural %}noch {{ n }} Tage{% endblocktranslate %}{% endif %} – <a href="{{ p.get_absolute_url }}">{% translate "öffnen" %}</a></li>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_proof_items_are_the_template_loops_markup(demo, language):
+    # markup in a subject must come out escaped: the notice's reference is part of its name
+    for pk in GrantNotice.objects.values_list("pk", flat=True):
+        GrantNotice.objects.filter(pk=pk).update(reference=f'AZ <b>"{pk}"</b> & Co')
+    days_left = set()
+    with translation.override(language):
+        due = min(p.due_on for p in proofs_due_soon(today=date(2030, 1, 1)))
+        for today in (due - timedelta(days=2), due - timedelta(days=1), due, due + timedelta(days=10)):
+            proofs = proofs_due_soon(today=today)
+            days_left |= {p.days_left for p in proofs}
+            reference = engines["django"].from_string(PROOF_LOOP).render({"proofs_due": proofs})
+            assert _tag("proof_items", "proofs_due", proofs) == reference
+    assert any(n < 0 for n in days_left) and any(n >= 0 for n in days_left), days_left  # both branches met
