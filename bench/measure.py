@@ -490,27 +490,101 @@ def _session_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def _load(port: int, path: str, cookie: str, seconds: float, threads: int) -> dict:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process from /proc (0 where it is gone or unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(master: int) -> list[int]:
+    """The gunicorn master and its workers, and the PostgreSQL backends of this database (the workers'
+    connections): the CPU the server spends on a request, wherever it is spent."""
+    pids = [master]
+    dbname = str(connection.settings_dict.get("NAME") or "") if connection.vendor == "postgresql" else ""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(entry.name))
+                continue
+            if dbname:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if cmd.startswith("postgres: ") and f" {dbname} " in cmd:
+                    pids.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def _server_cpu(master: int, before: dict[int, float] | None = None) -> dict[int, float]:
+    """CPU seconds per server process; with ``before``, processes that ended since keep their last value."""
+    now = {pid: _cpu_seconds(pid) for pid in _server_pids(master)}
+    for pid, value in (before or {}).items():
+        now.setdefault(pid, value)
+    return now
+
+
+def _get_raw(port: int, request: bytes) -> int:
+    """One request over a new connection (what a browser's first request costs the server: accept,
+    parse, answer, close), read to the end; the status, or 0 for a short or broken answer. A socket
+    and a few byte operations instead of http.client's header parsing (email.feedparser), so the load
+    generator on the same two cores takes as little CPU from the workers as it can."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            chunk = sock.recv(262144)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    data = b"".join(chunks)
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"HTTP/1."):
+        return 0
+    at = head.lower().find(b"\r\ncontent-length:")
+    if at >= 0:
+        length = int(head[at + 17 :].split(b"\r\n", 1)[0])
+        if length != len(body):
+            return 0
+    return int(head[9:12])
+
+
+def _get_httplib(port: int, path: str, cookie: str) -> int:
+    """The load generator before (http.client, one connection per request); kept for comparisons."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def _load(
+    port: int, path: str, cookie: str, seconds: float, threads: int, *, master: int | None = None, client: str = "raw"
+) -> dict:
     stop = time.perf_counter() + seconds
     counts, errors, latencies = [0] * threads, [0] * threads, [[] for _ in range(threads)]
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n".encode()
 
     def worker(i: int) -> None:
         while time.perf_counter() < stop:
             start = time.perf_counter()
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                if response.status == 200:
+                status = _get_raw(port, request) if client == "raw" else _get_httplib(port, path, cookie)
+                if status == 200:
                     counts[i] += 1
                     latencies[i].append((time.perf_counter() - start) * 1000)
                 else:
                     errors[i] += 1
-            except OSError:
+            except (OSError, ValueError):
                 errors[i] += 1
 
+    server_before = _server_cpu(master) if master else {}
+    client_before = time.process_time()
     began = time.perf_counter()
     pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
     for t in pool:
@@ -518,20 +592,51 @@ def _load(port: int, path: str, cookie: str, seconds: float, threads: int) -> di
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - began
+    client_cpu = time.process_time() - client_before
+    server_after = _server_cpu(master, server_before) if master else {}
+    server_cpu = sum(server_after.values()) - sum(server_before.get(pid, 0.0) for pid in server_after)
     lat = [x for part in latencies for x in part]
+    ok = sum(counts)
     return {
-        "rps": round(sum(counts) / elapsed, 1),
-        "ok": sum(counts),
+        "rps": round(ok / elapsed, 1),
+        "ok": ok,
         "errors": sum(errors),
         "seconds": round(elapsed, 1),
         "threads": threads,
+        "client": client,
         "p50_ms": round(percentile(lat, 50), 1) if lat else None,
         "p95_ms": round(percentile(lat, 95), 1) if lat else None,
+        # CPU per successful request: gunicorn (master, workers) with its PostgreSQL backends, and the
+        # load generator (this process), which shares the two cores with the server
+        "server_cpu_ms": round(server_cpu * 1000 / ok, 2) if ok and master else None,
+        "client_cpu_ms": round(client_cpu * 1000 / ok, 2) if ok else None,
+        "load": round(os.getloadavg()[0], 2),
     }
 
 
-def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict:
-    """gunicorn with 2 sync workers on loopback, DEBUG=0, KIM_REQUIRE_TOTP=0; a logged-in A 46 session cookie."""
+def _config_threads(args: tuple[str, ...]) -> int | None:
+    """Threads per worker as gunicorn runs here: ``--threads`` if given, else gunicorn.conf.py's."""
+    if "--threads" in args:
+        return int(args[args.index("--threads") + 1])
+    config: dict = {}
+    path = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+    if path.is_file():
+        exec(compile(path.read_text(), str(path), "exec"), config)  # noqa: S102 – our own file
+    return config.get("threads")
+
+
+def measure_throughput(
+    seconds: float = 15,
+    threads: int = 8,
+    log=print,
+    *,
+    client: str = "raw",
+    keys: tuple[str, ...] = ("posts", "dashboard"),
+    gunicorn_args: tuple[str, ...] = (),
+) -> dict:
+    """gunicorn with 2 workers on loopback, configured as in production (gunicorn.conf.py), DEBUG=0,
+    KIM_REQUIRE_TOTP=0; a logged-in A 46 session cookie. ``client``: "raw" (a socket per request) or
+    "http.client" (the load generator before, for comparisons)."""
 
     port = _free_port()
     env = {
@@ -544,7 +649,17 @@ def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict
         "LOG_LEVEL": "ERROR",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "error"]
+    cmd = [
+        str(gunicorn),
+        "config.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "error",
+        *gunicorn_args,
+    ]
     proc = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 60
@@ -559,12 +674,13 @@ def measure_throughput(seconds: float = 15, threads: int = 8, log=print) -> dict
         cookie = _session_cookie("a46")
         specs = {s["key"]: s for s in page_specs()}
         result = {}
-        for key in ("posts", "dashboard"):
+        for key in keys:
             path = specs[key]["url"]
-            _load(port, path, cookie, 2, threads)  # warm-up of both workers
-            result[key] = {"url": path, **_load(port, path, cookie, seconds, threads)}
+            _load(port, path, cookie, 2, threads, client=client)  # warm-up of both workers
+            result[key] = {"url": path, **_load(port, path, cookie, seconds, threads, master=proc.pid, client=client)}
             log(f"  gunicorn {key}: {result[key]}")
         result["workers"] = 2
+        result["worker_threads"] = _config_threads(gunicorn_args)
         return result
     finally:
         proc.terminate()

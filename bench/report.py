@@ -419,16 +419,20 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
         if gunicorn.get("posts"):
             lines += [
                 "",
-                f"Durchsatz unter gunicorn ({gunicorn.get('workers')} Worker, DEBUG=0, Lastgenerator mit "
-                f"{gunicorn['posts'].get('threads')} Threads auf 127.0.0.1):",
+                f"Durchsatz unter gunicorn ({gunicorn.get('workers')} Worker"
+                + (f" × {gunicorn['worker_threads']} Threads" if gunicorn.get("worker_threads") else "")
+                + ", DEBUG=0, Lastgenerator mit "
+                f"{gunicorn['posts'].get('threads')} Threads auf 127.0.0.1, eine Verbindung je Anfrage; CPU je "
+                "Anfrage: Server = gunicorn mit seinen PostgreSQL-Prozessen, Client = Lastgenerator):",
                 "",
-                "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms |",
-                "|---|---:|---:|---:|---:|---:|",
+                "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms | CPU ms Server | CPU ms Client |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|",
             ]
             for key, label in (("posts", "Stellenliste, gefiltert"), ("dashboard", "Übersicht")):
                 g = gunicorn.get(key) or {}
                 lines.append(
-                    f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} |"
+                    f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} "
+                    f"| {_fmt(g.get('server_cpu_ms'))} | {_fmt(g.get('client_cpu_ms'))} |"
                 )
         elif gunicorn.get("skipped"):
             lines += ["", f"Durchsatz: nicht gemessen ({gunicorn['skipped']})."]

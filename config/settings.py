@@ -164,6 +164,11 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 # Sessions end after 30 minutes without a request (kim.security.IdleTimeoutMiddleware renews the
 # session at most once a minute, so the effective idle limit is 29–30 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+# Sessions in the database as Django's store, users through Django's model backend; both read their
+# row per request with SQL written once instead of an ORM query built anew (kim/sessions.py,
+# kim/auth_backends.py). Changing the backend's path signs everyone out once.
+SESSION_ENGINE = "kim.sessions"
+AUTHENTICATION_BACKENDS = ["kim.auth_backends.SessionUserBackend"]
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -16,6 +16,7 @@ only lists whose rows and choices come from the stamp's tables (kim, modules, fu
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import partial
 from typing import Any, cast
 
@@ -25,11 +26,15 @@ from django.db.models import Field, Model
 from django.forms import BaseForm, ModelChoiceField, ModelMultipleChoiceField
 from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from kim.figure_cache import CACHE_SECONDS, data_stamp
 from kim.models import role_key
+from kim.security import SESSION_OTP_KEY
+from kim.years import USED_ATTR
 
 
 def body_key(request: HttpRequest, view_name: str, *, stamp: str | None = None) -> str:
@@ -108,4 +113,57 @@ def get_body(key: str) -> str | None:
 
 
 def store_body(key: str, html: str) -> None:
+    cache.set(key, html, CACHE_SECONDS)
+
+
+# --- the whole page of a list, per user --------------------------------------------------------------
+#
+# With the body from the cache, what is left of a request is the page frame (base.html: header, user box,
+# navigation, breadcrumbs, footer) and its context processors: at county scale more than half of the
+# CPU time of a repeated list request. The frame depends on the body's key (view, address, role,
+# organisation, language, stamp, minute) and on the user's own row (name, role, organisation, rights;
+# user rows are not in the stamp, so all their columns but the password hash are part of the key) and
+# the second factor of the session. Per request are only the CSRF token (both forms, fresh for every
+# answer) and the address the language switch returns to: the cached page holds placeholders for
+# them. A request with messages to show is rendered as usual and not stored.
+
+_PAGE_CSRF = "kim-page-csrf-placeholder"
+_PAGE_NEXT = "kim-page-next-placeholder"
+_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"<>]+)"')
+
+
+def page_key(request: HttpRequest, body_key: str) -> str | None:
+    """The cache key of the whole page for this user, or None where the page may not be cached."""
+    storage = getattr(request, "_messages", None)
+    if storage is not None and len(storage):
+        return None  # shown once: rendered for this request only
+    if getattr(request, USED_ATTR, None) is not None:
+        return None
+    user = request.user
+    own_row = [(f.attname, getattr(user, f.attname)) for f in user._meta.concrete_fields if f.attname != "password"]
+    raw = repr((body_key, own_row, request.session.get(SESSION_OTP_KEY)))
+    return "kim:list-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def get_page(request: HttpRequest, key: str) -> str | None:
+    """The cached page with this request's CSRF token and address filled in (None: not cached)."""
+    page = cache.get(key)
+    if page is None:
+        return None
+    return page.replace(_PAGE_CSRF, get_token(request)).replace(_PAGE_NEXT, escape(request.get_full_path()))
+
+
+def store_page(request: HttpRequest, key: str, html: str) -> None:
+    """Store a page rendered for this request, its CSRF token and return address made placeholders."""
+    if getattr(request, USED_ATTR, None) is not None:
+        return
+    next_input = f'name="next" value="{escape(request.get_full_path())}"'
+    if html.count(next_input) != 1:
+        return  # not the frame this was made for: better not cached than wrong
+    html = html.replace(next_input, f'name="next" value="{_PAGE_NEXT}"')
+    tokens = set(_CSRF_VALUE.findall(html))
+    if len(tokens) > 1:
+        return
+    for token in tokens:
+        html = html.replace(token, _PAGE_CSRF)
     cache.set(key, html, CACHE_SECONDS)

@@ -241,12 +241,21 @@ class ScopedTableView(
             key = list_cache.body_key(request, self.list_body_view_name(), stamp=self.stamp)
             html = list_cache.get_body(key)
             if html is not None:  # no filter, no table, no count: the body as rendered before
-                return self.response_class(
+                page_key = list_cache.page_key(request, key)
+                page = list_cache.get_page(request, page_key) if page_key else None
+                if page is not None:  # nor the frame: the page as rendered for this user before
+                    return HttpResponse(page)
+                response = self.response_class(
                     request=request,
                     template=[self.template_name],
                     context={"view": self, "title": self.get_title(), "list_body": mark_safe(html)},  # noqa: S308 – our render
                     using=self.template_engine,
                 )
+                if page_key:
+                    response.add_post_render_callback(
+                        lambda rendered: list_cache.store_page(request, page_key, rendered.content.decode())
+                    )
+                return response
             self.list_body_key = key
         return super().get(request, *args, **kwargs)
 
