@@ -14,7 +14,7 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from casemanagement.models import CaseloadReturn, StatisticsSnapshot
 from casemanagement.snapshots import logger as snapshot_logger
@@ -41,7 +41,8 @@ class Watcher:
 
     def poll(self) -> list[int]:
         """One round: the years computed (each as often as writes came in meanwhile, bounded)."""
-        close_old_connections()  # CONN_MAX_AGE and health checks, as around a request
+        if connection.get_autocommit():  # (not inside a test's transaction)
+            close_old_connections()  # CONN_MAX_AGE and health checks, as around a request
         done = []
         for year in pending_years():
             if self.stop.is_set():
