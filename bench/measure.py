@@ -231,40 +231,74 @@ def _write_return_only() -> None:
     ret.save()
 
 
+def _database_url() -> str | None:
+    """This connection's database as a DATABASE_URL for another process (None: in memory, not shareable)."""
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        return None if "memory" in name or not name else f"sqlite:///{name}"
+    user = quote(str(db.get("USER") or ""), safe="")
+    password = quote(str(db.get("PASSWORD") or ""), safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far (Linux /proc), None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 @contextmanager
 def _refresh_running() -> Iterator[dict]:
-    """What the process that served the write does next: a thread computing the year's protection
-    (casemanagement.snapshots._refresh_in_thread) while the timed requests run in the same process,
-    competing for the interpreter (GIL) and the CPU. Here the thread computes the year over and over
-    with its own connection (only the computation: the writes are rolled back, nothing to store)."""
-    from casemanagement import selectors
-
-    stop, info = threading.Event(), {"rounds": 0, "error": None}
-
-    def run() -> None:
-        try:
-            if connection.vendor == "postgresql":
-                # The year's publication lock (casemanagement.publication) may be held by the transaction
-                # the measurement runs in (a test's transaction computed the year before): wait for it
-                # a few seconds at most instead of for ever (thread.join below would never return).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET lock_timeout = '5s'")
-            while not stop.is_set():
-                selectors.year_protection_compute(year=STAT_YEAR)
-                info["rounds"] += 1
-        except Exception as exc:  # e.g. SQLite's shared in-memory test database locked by the writes
-            info["error"] = type(exc).__name__
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name="bench-statistics-refresh", daemon=True)
-    thread.start()
-    time.sleep(0.2)  # the thread has read the returns and computes
-    try:
+    """What production does after a write to the returns: a process of its own computing the year's
+    protection (``KIM_STATISTICS_WORKER=process``/``external``: ``manage.py refresh_statistics``), here
+    ``manage.py bench_refresh`` computing it over and over (reads only, never records), while the
+    timed requests run in this process: they compete with it for the CPU and the database, not for
+    this interpreter. ``info``: its completed computations, its CPU seconds, the wall seconds of the
+    measurement and the CPU seconds of this process meanwhile (it ran if it got a fair share of the CPU:
+    ``report.refresh_ran``), or the error if it could not run."""
+    info: dict = {"rounds": 0, "error": None, "cpu_s": None, "wall_s": None, "bench_cpu_s": None}
+    url = _database_url()
+    if url is None:
+        info["error"] = "InMemoryDatabase"
         yield info
+        return
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings_bench"}
+    child = subprocess.Popen(  # noqa: S603 (our own command)
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench_refresh", "--year", str(STAT_YEAR)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        ready = child.stdout.readline().strip() == "bereit"  # it has opened its read transaction
+        time.sleep(0.5)  # … and computes
+        if not ready or child.poll() is not None:
+            info["error"] = "ProcessFailed"
+        cpu_before, started, own = _cpu_seconds(child.pid), time.perf_counter(), time.process_time()
+        yield info
+        cpu_after, info["wall_s"] = _cpu_seconds(child.pid), round(time.perf_counter() - started, 2)
+        info["bench_cpu_s"] = round(time.process_time() - own, 2)
+        if child.poll() is not None and not info["error"]:
+            info["error"] = "ProcessEnded"
+        if cpu_before is not None and cpu_after is not None:
+            info["cpu_s"] = round(cpu_after - cpu_before, 2)
     finally:
-        stop.set()
-        thread.join()
+        child.kill()  # it only reads
+        out, err = child.communicate(timeout=30)
+        info["rounds"] = sum(1 for line in out.splitlines() if line.startswith("Durchlauf"))
+        if info["error"] and err.strip():
+            info["error"] += ": " + err.strip().splitlines()[-1][:200]
 
 
 WRITES = {"post": _write_something, "return": _write_return, "return-stale": _write_return_only}
@@ -294,7 +328,7 @@ def time_url_after_write(client: Client, url: str, reps: int, write=_write_somet
 
 # (row key, page key, write before each request): the dashboard and the lists after a post saved (their
 # figures and bodies read posts); the return page and the statistics after a return saved, twice: right
-# after the write while the refresh thread computes the year (the stale snapshot shown), and once the
+# after the write while the refresh process computes the year (the stale snapshot shown), and once the
 # year's snapshot is renewed (both pages read the parts they show of the stored snapshot)
 # The stale rows come first: on SQLite, moving the snapshot's parts to a new key (``_write_return``) makes
 # the bench's open transaction hold the database exclusively, and the refresh thread could not read it.
@@ -341,6 +375,8 @@ def measure_after_write(reps: int = 30, log=print) -> list[dict]:
                         with _refresh_running() as refresh:
                             row["ours"] = time_url_after_write(client, spec["url"], reps, WRITES[write])
                         row["refresh_rounds"], row["refresh_error"] = refresh["rounds"], refresh["error"]
+                        row["refresh_cpu_s"], row["refresh_wall_s"] = refresh["cpu_s"], refresh["wall_s"]
+                        row["refresh_bench_cpu_s"] = refresh["bench_cpu_s"]
                     else:
                         row["ours"] = time_url_after_write(client, spec["url"], reps, WRITES[write])
                     log(f"  nach Schreiben {key:16} {row['ours']}")

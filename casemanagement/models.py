@@ -534,6 +534,8 @@ class StatisticsSnapshot(models.Model):
     key = models.CharField(_("Datenstand"), max_length=64)
     computed_at = models.DateTimeField(_("berechnet am"))
     refreshing_since = models.DateTimeField(_("Neuberechnung läuft seit"), null=True, blank=True)
+    # set after a write's commit: the year is to be computed again (a worker process picks it up)
+    refresh_requested_at = models.DateTimeField(_("Neuberechnung angefordert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Statistik-Stand")

@@ -10,7 +10,9 @@ systems of all states published before, those frozen (what they showed is public
 
 - ``ledger(year)``: the serialised section (a row lock per year) in which a state is computed, audited
   and recorded, so that two processes never publish two states not audited against each other.
-- ``recorded(year)``: the states recorded so far (inputs and hidden set, compressed).
+- ``recorded(year)``: the states recorded so far (inputs and hidden set, compressed); ``latest_pk(year)``
+  the newest one's id: a state audited outside the lock is recorded only if no state came after those
+  it was audited against (``selectors.year_protection_record``).
 - ``record(...)``: append a state unless its inputs equal the latest one's.
 - ``history(...)``: the earlier states' systems renamed into the current one's keys (``History``).
 
@@ -85,6 +87,11 @@ def ledger(year: int) -> Iterator[None]:
             update_fields=["locked_at"],
         )
         yield
+
+
+def latest_pk(year: int) -> int | None:
+    """The newest recorded state's id (None: none yet); states are only appended."""
+    return PublishedState.objects.filter(year=year).order_by("-pk").values_list("pk", flat=True).first()
 
 
 def recorded(year: int) -> list[RecordedState]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -846,36 +846,74 @@ def _earlier_system(year: int, state: publication.RecordedState) -> publication.
     return publication.OldSystem(values, equations, hidden, unpublished, fps, carrier_of)
 
 
+@dataclass
+class PreparedProtection:
+    """A year protected against the ledger as read, not yet recorded (``year_protection_prepare``).
+
+    ``latest_pk``: the newest ledger state it was audited against (None: none); ``record`` is None when
+    the inputs equal the latest recorded state's (nothing to append)."""
+
+    protection: YearProtection
+    latest_pk: int | None
+    record: Callable[[], bool] | None
+
+
+def year_protection_prepare(*, year: int) -> PreparedProtection:
+    """Read the returns and the ledger, protect the year against every state recorded so far – without
+    the year's publication lock. The caller records it under the lock (``year_protection_record``), and
+    only if the ledger has not grown since (``PreparedProtection.latest_pk``)."""
+    keys = breakdown_keys()
+    data = YearOfReturns(year=year)
+    values, equations, columns, carrier_of = year_protection_system(year=year, data=data, keys=keys)
+    unpublished = _unpublished(values)
+    states = publication.recorded(year)
+    latest = states[-1].digest if states else None
+    latest_pk = states[-1].pk if states else None
+    if latest == publication.digest(data.returns, data.figures, keys):
+        hidden = set(states[-1].hidden) | unpublished | {k for k, v in values.items() if is_small(v)}
+        return PreparedProtection(YearProtection(year, values, hidden, columns, frozenset(carrier_of)), latest_pk, None)
+    everyone = dict(carrier_of)
+    earlier = [_earlier_system(year, state) for state in states] if publication.enabled() else []
+    for old in earlier:
+        everyone.update(old.carrier_of)
+    history = None
+    if earlier:
+        fps = publication.fingerprints(values, data.returns, data.figures, keys, columns, _months_of(year))
+        history = publication.history(values, equations, fps, earlier)
+    hidden = suppress_linked(
+        values, equations, unpublished=unpublished, block=publication.block_of(everyone), history=history
+    )
+
+    def record() -> bool:
+        return publication.record(year, data.returns, data.figures, keys, values, hidden, unpublished, latest=latest)
+
+    return PreparedProtection(YearProtection(year, values, hidden, columns, frozenset(carrier_of)), latest_pk, record)
+
+
+def year_protection_record(prepared: PreparedProtection, *, year: int) -> bool:
+    """Record a prepared protection in the ledger, in the caller's transaction holding the year's lock
+    (``publication.ledger``). False, recording nothing, if a state was recorded after the ones it was
+    audited against: it must then be prepared again (it was not audited against that state)."""
+    if publication.latest_pk(year) != prepared.latest_pk:
+        return False
+    if prepared.record is not None:
+        prepared.record()
+    return True
+
+
 def year_protection_compute(*, year: int) -> YearProtection:
     """The protected year, audited against every state of it published before (publication ledger,
     ``casemanagement.publication``), and recorded there: the one path by which a protection is shown.
 
     In one transaction holding the year's publication lock: read the returns, rebuild the earlier
     states, protect, record. If the latest recorded state has the same inputs, its hidden set is
-    taken as it is (every process shows the same pattern for the same data)."""
-    keys = breakdown_keys()
+    taken as it is (every process shows the same pattern for the same data). The background refresh
+    holds the lock only to record (``snapshots.compute_and_record``: prepare, then record or again)."""
     with publication.ledger(year):
-        data = YearOfReturns(year=year)
-        values, equations, columns, carrier_of = year_protection_system(year=year, data=data, keys=keys)
-        unpublished = _unpublished(values)
-        states = publication.recorded(year)
-        latest = states[-1].digest if states else None
-        if latest == publication.digest(data.returns, data.figures, keys):
-            hidden = set(states[-1].hidden) | unpublished | {k for k, v in values.items() if is_small(v)}
-            return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
-        everyone = dict(carrier_of)
-        earlier = [_earlier_system(year, state) for state in states] if publication.enabled() else []
-        for old in earlier:
-            everyone.update(old.carrier_of)
-        history = None
-        if earlier:
-            fps = publication.fingerprints(values, data.returns, data.figures, keys, columns, _months_of(year))
-            history = publication.history(values, equations, fps, earlier)
-        hidden = suppress_linked(
-            values, equations, unpublished=unpublished, block=publication.block_of(everyone), history=history
-        )
-        publication.record(year, data.returns, data.figures, keys, values, hidden, unpublished, latest=latest)
-    return YearProtection(year, values, hidden, columns, frozenset(carrier_of))
+        prepared = year_protection_prepare(year=year)
+        if prepared.record is not None:
+            prepared.record()
+    return prepared.protection
 
 
 @dataclass

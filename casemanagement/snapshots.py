@@ -10,9 +10,21 @@ page never shows an unprotected or partially protected figure, only an older pro
 
 - ``statistics_snapshot(year)``: the snapshot for the page; the first-ever request of a year (no
   snapshot stored) computes it synchronously once.
-- ``refresh_year(year)``: compute and store (worker thread, ``manage.py refresh_statistics``).
+- ``refresh_year(year)``: compute and store (``manage.py refresh_statistics``, worker thread).
 - ``KIM_STATISTICS_BACKGROUND = False`` (tests) computes synchronously whenever the data changed,
   as before: the page is then always current.
+
+Who computes (``KIM_STATISTICS_WORKER``): the web process only marks the year (``refresh_requested_at``,
+after the write's commit) and, with "process" (default), starts a detached ``manage.py
+refresh_statistics --year Y``; with "external" nothing more: a long-running ``manage.py
+refresh_statistics --watch`` computes every marked year; "thread" computes in a thread of the web
+process (competes with the requests for the interpreter: development only). A claim
+(``refreshing_since``) lets only one process compute a year; a claim older than ``LOCK_TIMEOUT`` is
+taken over (its process died), and the watcher picks such years up too.
+
+The computation holds the year's publication lock only to record (``compute_and_record``): the
+protection is prepared against the ledger as read, then recorded under the lock if no state was
+recorded meanwhile and the data are unchanged, else prepared again.
 
 Snapshots live in the database, so all worker processes share them: a header row
 (``StatisticsSnapshot``: the key of the data, when computed, the refresh lock) and one row per table
@@ -32,6 +44,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 import threading
 import zlib
 from collections import defaultdict
@@ -46,7 +60,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from casemanagement import selectors
+from casemanagement import publication, selectors
 from casemanagement.models import CaseloadReturn, StatisticsSnapshot, StatisticsSnapshotPart
 from casemanagement.selectors import STATISTICS_STAMP, ProtectedYear, YearProtection
 from casemanagement.suppression import ProtectedFigures, display
@@ -56,6 +70,11 @@ logger = logging.getLogger(__name__)
 
 # A computation still marked as running after this long died with its process; another may start.
 LOCK_TIMEOUT = timedelta(minutes=15)
+# Times the refresh prepares the protection before it gives up for now (the ledger grew meanwhile).
+PREPARE_ATTEMPTS = 3
+# Computations of a year in a row by one worker while writes keep coming (each marks the year again).
+ROUNDS = 3
+WORKER_MODES = ("process", "thread", "external")
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,12 @@ def current_key() -> str:
 
 def background_enabled() -> bool:
     return bool(getattr(settings, "KIM_STATISTICS_BACKGROUND", True))
+
+
+def worker_mode() -> str:
+    """``KIM_STATISTICS_WORKER``: "process" (default), "thread" or "external" (module docstring)."""
+    mode = getattr(settings, "KIM_STATISTICS_WORKER", "process")
+    return mode if mode in WORKER_MODES else "process"
 
 
 # ------------------------------------------------------------------------------------ storage format
@@ -244,24 +269,65 @@ def _store(year: int, stamp: str, protection: YearProtection) -> datetime:
     return now
 
 
+class LedgerBusy(Exception):
+    """The ledger grew while the protection was prepared, every attempt: try again later."""
+
+
+def _repeatable_read(outermost: bool) -> None:
+    if connection.vendor == "postgresql" and outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def compute_and_record(year: int, *, attempts: int = PREPARE_ATTEMPTS) -> tuple[str, YearProtection]:
+    """The stamp and the protected year, recorded in the ledger, holding the year's publication lock
+    only to record (outside any transaction: the worker).
+
+    Each attempt prepares the protection in one consistent read (stamp, returns, ledger) without the
+    lock (``selectors.year_protection_prepare``), then takes the lock and records it only if no state
+    was recorded after those it was audited against and the data are still those it read; else it
+    prepares again. The last attempt records a state of data changed meanwhile all the same (it is
+    audited against every earlier state; the snapshot is then stale and computed again), but never
+    one not audited against the latest state: ``LedgerBusy``."""
+    for attempt in range(attempts):
+        with transaction.atomic():
+            _repeatable_read(True)
+            stamp = current_key()
+            prepared = selectors.year_protection_prepare(year=year)
+        with publication.ledger(year):  # READ COMMITTED on PostgreSQL: sees what was committed meanwhile
+            unchanged = attempt == attempts - 1 or current_key() == stamp
+            if unchanged and selectors.year_protection_record(prepared, year=year):
+                return stamp, prepared.protection
+    raise LedgerBusy(year)
+
+
 def _compute_consistent(year: int) -> tuple[str, YearProtection]:
     """The stamp and the protected year from one consistent read of the database.
 
     The protection's equations and values come from three queries; they must see the same data,
     or the hidden set could miss a link. SQLite's deferred transaction keeps one read snapshot from
-    its first read on; PostgreSQL needs REPEATABLE READ for that (READ COMMITTED re-reads per query)."""
+    its first read on; PostgreSQL needs REPEATABLE READ for that (READ COMMITTED re-reads per query).
+    Outside a transaction (the worker) the lock is held only to record (``compute_and_record``)."""
     outermost = connection.get_autocommit()
+    if outermost:
+        return compute_and_record(year)
     with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         stamp = current_key()
         return stamp, selectors.year_protection_compute(year=year)
 
 
-def _header(year: int, parts: tuple[str, ...] = ()) -> tuple[str, datetime, dict[str, bytes | None]] | None:
-    """The stored snapshot's key and time, with the data of ``parts`` of that key read in the same
-    query (one consistent statement). None: no snapshot of the year yet."""
+@dataclass(frozen=True)
+class _Header:
+    key: str
+    computed_at: datetime
+    requested_at: datetime | None
+    refreshing_since: datetime | None
+    data: dict[str, bytes | None]
+
+
+def _header(year: int, parts: tuple[str, ...] = ()) -> _Header | None:
+    """The stored snapshot's key, time and refresh state, with the data of ``parts`` of that key read in
+    the same query (one consistent statement). None: no snapshot of the year yet."""
     qs = StatisticsSnapshot.objects.filter(year=year)
     annotations = {
         f"part_{i}": Subquery(
@@ -271,11 +337,19 @@ def _header(year: int, parts: tuple[str, ...] = ()) -> tuple[str, datetime, dict
         )
         for i, name in enumerate(parts)
     }
-    row = qs.annotate(**annotations).values_list("key", "computed_at", *annotations).first()
+    row = (
+        qs.annotate(**annotations)
+        .values_list("key", "computed_at", "refresh_requested_at", "refreshing_since", *annotations)
+        .first()
+    )
     if row is None:
         return None
-    key, computed_at, *data = row
-    return key, computed_at, dict(zip(parts, data, strict=True))
+    key, computed_at, requested_at, refreshing_since, *data = row
+    return _Header(key, computed_at, requested_at, refreshing_since, dict(zip(parts, data, strict=True)))
+
+
+def _claimed(refreshing_since: datetime | None) -> bool:
+    return refreshing_since is not None and refreshing_since >= timezone.now() - LOCK_TIMEOUT
 
 
 def _current(year: int, parts: tuple[str, ...] = ()) -> tuple[Snapshot, dict[str, bytes | None]]:
@@ -284,12 +358,13 @@ def _current(year: int, parts: tuple[str, ...] = ()) -> tuple[Snapshot, dict[str
     stamp = current_key()
     header = _header(year, parts)
     if header is not None:
-        stored_key, computed_at, data = header
-        if stored_key == stamp or background_enabled():
-            stale = stored_key != stamp
-            if stale:
-                schedule_refresh(year)
-            return Snapshot(StoredProtection(year, stored_key), stored_key, computed_at, stale), data
+        if header.key == stamp or background_enabled():
+            stale = header.key != stamp
+            # a write marks its year itself; this is for writes whose mark got lost (a process ended) and
+            # for the years of other writes (one stamp for all years): no query unless needed
+            if stale and not _claimed(header.refreshing_since):
+                schedule_refresh(year, marked=header.requested_at is not None)
+            return Snapshot(StoredProtection(year, header.key), header.key, header.computed_at, stale), header.data
     # first request of the year ever (or synchronous mode): compute now, in this request's transaction
     protection = selectors.year_protection_compute(year=year)
     computed_at = _store(year, stamp, protection)
@@ -326,42 +401,79 @@ def stored_return(*, caseload_return: CaseloadReturn) -> ReturnShown:
 
 
 def _claim(year: int) -> bool:
-    """Mark the year's row as being computed; False if another process or thread already does."""
+    """Mark the year's row as being computed, clearing its request (a write committed before is read by
+    this computation; one after marks the year again); False if another process or thread already
+    computes it (a claim older than ``LOCK_TIMEOUT`` is taken over: its process died)."""
     now = timezone.now()
     claimed = (
         StatisticsSnapshot.objects.filter(year=year)
         .filter(Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - LOCK_TIMEOUT))
-        .update(refreshing_since=now)
+        .update(refreshing_since=now, refresh_requested_at=None)
     )
     if claimed:
         return True
     return not StatisticsSnapshot.objects.filter(year=year).exists()  # nothing stored yet: compute
 
 
+def mark(year: int) -> None:
+    """Ask for the year to be computed again (after a write's commit: the mark is newer than the data)."""
+    StatisticsSnapshot.objects.filter(year=year, refresh_requested_at__isnull=True).update(
+        refresh_requested_at=timezone.now()
+    )
+
+
 def refresh_year(year: int, *, force: bool = False) -> bool:
     """Compute and store the year's snapshot unless it is current or already being computed.
 
-    True if a new snapshot was stored. Runs in its own transactions (worker thread, command)."""
+    True if a new snapshot was stored. Runs in its own transactions (worker process or thread, command)."""
+    checked = timezone.now()
     current = current_key()
-    if not force and StatisticsSnapshot.objects.filter(year=year, key=current).exists():
-        return False
+    if not force:
+        row = StatisticsSnapshot.objects.filter(year=year, key=current).values_list("refresh_requested_at").first()
+        if row is not None:
+            if row[0] is not None and row[0] < checked:  # asked for before the data read just now: done
+                StatisticsSnapshot.objects.filter(year=year, refresh_requested_at=row[0]).update(
+                    refresh_requested_at=None
+                )
+            return False
     if not _claim(year):
         return False
     try:
         stamp, protection = _compute_consistent(year)
         _store(year, stamp, protection)
     except BaseException:
-        StatisticsSnapshot.objects.filter(year=year).update(refreshing_since=None)
+        # given back, and asked for again: the watcher (or the next page) starts it anew
+        StatisticsSnapshot.objects.filter(year=year).update(refreshing_since=None, refresh_requested_at=timezone.now())
         raise
     return True
 
 
+def refresh_rounds(year: int, *, rounds: int = ROUNDS) -> int:
+    """``refresh_year`` again while writes came in during the computation (bounded); the number stored."""
+    done = 0
+    for _round in range(rounds):
+        if not refresh_year(year):
+            break
+        done += 1
+    return done
+
+
+def pending_years() -> list[int]:
+    """The years a worker should compute: marked and not being computed, or whose claim expired."""
+    expired = timezone.now() - LOCK_TIMEOUT
+    free = Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=expired)
+    return list(
+        StatisticsSnapshot.objects.filter(
+            (Q(refresh_requested_at__isnull=False) & free) | Q(refreshing_since__lt=expired)
+        )
+        .order_by("year")
+        .values_list("year", flat=True)
+    )
+
+
 def _refresh_in_thread(year: int) -> None:
     try:
-        # a write committed while computing leaves the snapshot stale: go again (bounded)
-        for _round in range(3):
-            if not refresh_year(year):
-                break
+        refresh_rounds(year)
     except Exception:  # a worker thread has nobody to report to but the log
         logger.exception("Statistik %s: Neuberechnung im Hintergrund fehlgeschlagen", year)
     finally:
@@ -370,6 +482,7 @@ def _refresh_in_thread(year: int) -> None:
 
 _scheduled: set[int] = set()
 _scheduled_lock = threading.Lock()
+_children: dict[int, subprocess.Popen] = {}
 
 
 def _start_thread(year: int) -> None:
@@ -388,11 +501,53 @@ def _start_thread(year: int) -> None:
     threading.Thread(target=run, name=f"statistics-refresh-{year}", daemon=True).start()
 
 
-def schedule_refresh(year: int) -> None:
-    """Recompute the year in a worker thread once the current transaction has committed."""
+def refresh_command(year: int) -> list[str]:
+    return [sys.executable, str(settings.BASE_DIR / "manage.py"), "refresh_statistics", "--year", str(year)]
+
+
+def _start_process(year: int) -> None:
+    """A detached ``manage.py refresh_statistics --year Y`` (its own session: it outlives a restart of the
+    web process); at most one per year from this process at a time, the claim keeps it one in all."""
+    with _scheduled_lock:
+        for y, child in list(_children.items()):
+            if child.poll() is not None:  # ended: reaped
+                del _children[y]
+        if year in _children:
+            return
+        try:
+            _children[year] = subprocess.Popen(  # noqa: S603 (our own command, no shell)
+                refresh_command(year),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError:
+            logger.exception("Statistik %s: Neuberechnung nicht gestartet", year)
+
+
+def _start_worker(year: int, *, marked: bool = False) -> None:
+    """After the commit: mark the year, and start its computation as ``KIM_STATISTICS_WORKER`` says."""
+    mode = worker_mode()
+    if not marked:
+        try:
+            mark(year)
+        except Exception:  # the page is served all the same; the next request marks again
+            logger.exception("Statistik %s: Neuberechnung nicht vorgemerkt", year)
+    if mode == "thread":
+        _start_thread(year)
+    elif mode == "process":
+        _start_process(year)
+    # "external": manage.py refresh_statistics --watch finds the mark
+
+
+def schedule_refresh(year: int, *, marked: bool = False) -> None:
+    """Mark the year for a refresh and start the worker once the current transaction has committed."""
     if not background_enabled():
         return
-    transaction.on_commit(lambda: _start_thread(year))
+    if marked and worker_mode() == "external":
+        return  # marked already; the watcher will come
+    transaction.on_commit(lambda: _start_worker(year, marked=marked))
 
 
 def _return_changed(sender: type[CaseloadReturn], instance: CaseloadReturn, **kwargs: object) -> None:

@@ -115,6 +115,10 @@ DATABASES = {
 }
 # Every request runs in one transaction: a failed request never leaves half a write behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead log: readers never wait for the one writer, nor it for them – the statistics refresh
+    # (another process, reading the year for a minute at county scale) and the pages run side by side.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kim.User"
@@ -181,8 +185,12 @@ LOGIN_FAILURE_WINDOW_HOURS = int(os.environ.get("LOGIN_FAILURE_WINDOW_HOURS", "2
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 KIM_REQUIRE_TOTP = env_bool("KIM_REQUIRE_TOTP", True)
 # Statistics page: after a write to the returns show the last protected snapshot and recompute it in a
-# worker thread (casemanagement/snapshots.py). False: recompute within the request (tests).
+# worker (casemanagement/snapshots.py). False: recompute within the request (tests).
 KIM_STATISTICS_BACKGROUND = env_bool("KIM_STATISTICS_BACKGROUND", True)
+# Who computes it (casemanagement/snapshots.py): "process" starts a detached `manage.py refresh_statistics
+# --year Y` after the write, "external" only marks the year for a running `manage.py refresh_statistics
+# --watch`, "thread" computes in the web process (development only: it slows the requests).
+KIM_STATISTICS_WORKER = os.environ.get("KIM_STATISTICS_WORKER", "process")
 
 # Content-Security-Policy (django-csp 4): scripts only from our own origin, never inline.
 # Inline style attributes stay allowed for server-rendered SVG charts (no script can run from them).

@@ -248,6 +248,30 @@ def test_a_row_measured_while_the_refresh_computes_is_invalid_when_the_refresh_n
     assert "Neuberechnung lief nicht: OperationalError" in checks[0]["target"]
 
 
+def test_a_row_measured_while_the_refresh_computes_is_invalid_when_the_refresh_process_was_idle():
+    """The refresh runs in a process of its own; if it completed no computation, it must at least have used
+    a quarter of the CPU time the measured requests used (on a loaded machine both get less alike)."""
+    ours = {"status": 200, "queries": 4, "p50_ms": 9.0, "p95_ms": 12.0, "n": 3}
+
+    def row(cpu, bench, wall=6.0):
+        return {
+            "key": "statistics-stale",
+            "label": "Statistik",
+            "ours": ours,
+            "refresh_rounds": 0,
+            "refresh_error": None,
+            "refresh_cpu_s": cpu,
+            "refresh_bench_cpu_s": bench,
+            "refresh_wall_s": wall,
+        }
+
+    rows = [row(0.1, 2.0), row(0.8, 2.0), row(0.8, None, 6.0), row(2.0, None, 6.0), row(None, 2.0)]
+    checks = report.evaluate({"after_write": rows}, "county")
+    assert [c["ok"] for c in checks] == [False, True, False, True, False]
+    assert "Neuberechnung lief nicht: keine Rechenzeit; nicht gültig" in checks[0]["target"]
+    assert "nicht gültig" not in checks[1]["target"]
+
+
 def test_a_loaded_machine_is_named_in_the_report(tmp_path):
     base = {
         "scale": "small",

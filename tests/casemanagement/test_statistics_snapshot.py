@@ -37,6 +37,7 @@ AFTER_APRIL = (["•", 7], "•")
 def background(settings, monkeypatch):
     """Background refresh on; the worker thread is replaced by a record of the years it was started for."""
     settings.KIM_STATISTICS_BACKGROUND = True
+    settings.KIM_STATISTICS_WORKER = "thread"
     started: list[int] = []
     monkeypatch.setattr(snapshots, "_start_thread", started.append)
     return started
