@@ -177,7 +177,7 @@ def measure_pages(reps: int = 30, warmup: int = 3, log=print, skip: dict[str, st
                 row["skipped"] = skip[spec["key"]]
             elif spec["url"]:
                 row["ours"] = time_url(clients[spec["user"]], spec["url"], reps, warmup)
-            if spec["admin"]:
+            if spec["admin"] and spec["key"] not in skip:
                 row["admin_result"] = time_url(admin_client, spec["admin"], reps, warmup)
                 if row.get("ours"):
                     row["ratio"] = round(row["ours"]["p50_ms"] / max(row["admin_result"]["p50_ms"], 0.01), 2)
@@ -699,11 +699,15 @@ def measure_protection(year: int = STAT_YEAR, limit_s: float | None = None, log=
     a state of the year (a reused bench database), the computation runs in a transaction rolled back
     after deleting it (the ledger's shortcut, same inputs as the latest state, would measure only the
     reading); the snapshot is then stored as usual (the shortcut). ``limit_s``: abandon after so many
-    seconds; the pages that need the snapshot are then not measured (``complete`` False)."""
+    seconds (0: not computed at all); the pages that need the snapshot are then not measured (``complete`` False)."""
     from casemanagement import selectors, snapshots
     from casemanagement.models import PublishedState
 
     result: dict = {"year": year, "limit_s": limit_s, "load_before": round(os.getloadavg()[0], 2)}
+    if limit_s is not None and limit_s <= 0:  # not computed here (e.g. by another process at the same time)
+        result.update(complete=False, wall_s=0.0, cpu_s=0.0, not_attempted=True)
+        log(f"  Schutz {year}: nicht berechnet (--protection-limit 0)")
+        return result
     recorded = PublishedState.objects.filter(year=year).exists()
     result["ledger_reset"] = recorded
     before = _memory_mb()

@@ -152,6 +152,11 @@ def protection_text(protection: dict) -> str:
     minutes = _fmt(round(wall / 60, 1), " min") if wall is not None else "–"
     peak = protection.get("peak_rss_mb")
     memory = f", Spitzenbedarf des Prozesses {_fmt(round(peak / 1024, 2), ' GB')}" if peak else ""
+    if protection.get("not_attempted"):
+        return (
+            f"Neuberechnung des geschützten Jahres {protection.get('year')}: in diesem Lauf nicht berechnet "
+            "(`--protection-limit 0`); Meldung und Statistik daher nicht gemessen."
+        )
     if not protection.get("complete"):
         return (
             f"Neuberechnung des geschützten Jahres {protection.get('year')}: **nicht abgeschlossen**, nach "

@@ -65,10 +65,12 @@ def bench_current_database(
     result["protection"] = measure.measure_protection(limit_s=protection_limit_s, log=log)
     skip = {}
     if not result["protection"]["complete"]:
-        skip = {
-            key: f"Neuberechnung des geschützten Jahres nach {result['protection']['wall_s']} s abgebrochen"
-            for key in measure.SNAPSHOT_PAGES
-        }
+        why = (
+            "geschütztes Jahr in diesem Lauf nicht berechnet"
+            if result["protection"].get("not_attempted")
+            else f"Neuberechnung des geschützten Jahres nach {result['protection']['wall_s']} s abgebrochen"
+        )
+        skip = dict.fromkeys(measure.SNAPSHOT_PAGES, why)
     log("Seiten messen …")
     result["pages"] = measure.measure_pages(
         reps=result["reps"], warmup=1 if scale_name == "tiny" else 3, log=log, skip=skip

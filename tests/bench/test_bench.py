@@ -467,3 +467,11 @@ def test_a_protection_over_its_time_limit_is_interrupted_and_the_sampler_sees_wh
     assert clock.perf_counter() - started < 5
     names = [row["function"] for row in sampler.top(sampler.cum)]
     assert sampler.samples > 0 and any(name.endswith("(busy)") for name in names)
+
+
+def test_the_child_gets_every_option_of_the_parent_run_a_zero_limit_included():
+    from bench.management.commands.bench import child_flags
+
+    flags = {"skip_gunicorn": True, "skip_pdf": False, "profile": False, "protection_limit": 0.0}
+    assert child_flags(flags) == ["--skip-gunicorn", "--protection-limit", "0.0"]
+    assert child_flags({**flags, "protection_limit": None}) == ["--skip-gunicorn"]

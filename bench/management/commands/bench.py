@@ -219,9 +219,7 @@ class Command(BaseCommand):
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as part:
             part_path = Path(part.name)
         cmd = [*manage, "bench", "--scale", scale, "--child", str(part_path)]
-        for name, value in flags.items():
-            if value:
-                cmd += [f"--{name.replace('_', '-')}"] + ([] if value is True else [str(value)])
+        cmd += child_flags(flags)
         if reuse:
             cmd.append("--reuse")
         subprocess.run(cmd, env=env, cwd=base, check=True)
@@ -249,6 +247,19 @@ class Command(BaseCommand):
             log=lambda msg: self.stdout.write(msg),
         )
         part.write_text(json.dumps(result, default=str), encoding="utf-8")
+
+
+def child_flags(flags: dict) -> list[str]:
+    """The options of the parent run as the child's command line: a switch when on, a number with its value
+    (0 included: ``--protection-limit 0`` means "not computed", not "no limit")."""
+    args: list[str] = []
+    for name, value in flags.items():
+        option = f"--{name.replace('_', '-')}"
+        if value is True:
+            args.append(option)
+        elif value is not None and value is not False:
+            args += [option, str(value)]
+    return args
 
 
 def argparse_hidden():
