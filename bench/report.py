@@ -236,7 +236,10 @@ def baseline_summary(other: dict) -> dict:
             if not db.get("error") and not db.get("reused")
         },
         "protection": {
-            label: {k: db["protection"].get(k) for k in ("complete", "wall_s", "cpu_s", "peak_rss_mb", "values")}
+            label: {
+                k: db["protection"].get(k)
+                for k in ("complete", "not_attempted", "wall_s", "cpu_s", "peak_rss_mb", "values")
+            }
             for label, db in (other.get("databases") or {}).items()
             if not db.get("error") and db.get("protection")
         },
@@ -296,6 +299,11 @@ def _protection_growth(big: dict | None, small: dict | None, big_scale: str, sma
     """The year's protection of the larger scale beside the smaller one's: time, CPU, memory and their ratios."""
     if not big or not small or not small.get("complete") or small.get("wall_s") is None:
         return []
+    if big.get("not_attempted"):
+        return [
+            "",
+            f"Neuberechnung des geschützten Jahres: bei `{big_scale}` nicht berechnet (`--protection-limit 0`).",
+        ]
     if not big.get("complete"):
         return [
             "",
