@@ -160,16 +160,24 @@ def time_url(client: Client, url: str, reps: int, warmup: int) -> dict:
     }
 
 
-def measure_pages(reps: int = 30, warmup: int = 3, log=print) -> list[dict]:
+# The pages that read the year's stored protection (computed on their first request if there is none).
+SNAPSHOT_PAGES = ("return", "statistics")
+
+
+def measure_pages(reps: int = 30, warmup: int = 3, log=print, skip: dict[str, str] | None = None) -> list[dict]:
+    """``skip``: page key -> why it is not measured (the row says so, the report marks its target missed)."""
+    skip = skip or {}
     results = []
     with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
         clients = _clients()
         admin_client = clients["operator"]
         for spec in page_specs():
             row = {k: spec[k] for k in ("key", "label", "url", "admin", "admin_label", "list")}
-            if spec["url"]:
+            if spec["key"] in skip:
+                row["skipped"] = skip[spec["key"]]
+            elif spec["url"]:
                 row["ours"] = time_url(clients[spec["user"]], spec["url"], reps, warmup)
-            if spec["admin"]:
+            if spec["admin"] and spec["key"] not in skip:
                 row["admin_result"] = time_url(admin_client, spec["admin"], reps, warmup)
                 if row.get("ours"):
                     row["ratio"] = round(row["ours"]["p50_ms"] / max(row["admin_result"]["p50_ms"], 0.01), 2)
@@ -350,8 +358,9 @@ WRITE_LABELS = {
 LABEL_SUFFIX = {"return-stale": " – während der Neuberechnung"}
 
 
-def measure_after_write(reps: int = 30, log=print) -> list[dict]:
+def measure_after_write(reps: int = 30, log=print, skip: dict[str, str] | None = None) -> list[dict]:
     """Dashboard, statistics and the lists on the first request after a write, each rep a fresh write (rolled back)."""
+    skip = skip or {}
     results = []
     with override_settings(ROOT_URLCONF="bench.urls", KIM_REQUIRE_TOTP=False):
         clients = _clients()
@@ -369,6 +378,10 @@ def measure_after_write(reps: int = 30, log=print) -> list[dict]:
                         "list": spec["list"],
                         "write": WRITE_LABELS[write],
                     }
+                    if page in skip:
+                        row["skipped"] = skip[page]
+                        results.append(row)
+                        continue
                     client = clients[spec["user"]]
                     client.get(spec["url"])  # templates and the process warm, only the figures cold
                     if write == "return-stale":
@@ -724,3 +737,168 @@ def measure_throughput(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# ------------------------------------------------------------------------- the protected year, computed once
+
+
+def _memory_mb() -> dict[str, float]:
+    """Resident and peak resident memory of this process in MB (Linux /proc; empty elsewhere)."""
+    found: dict[str, float] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    name, value = line.split(":", 1)
+                    found[name] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return found
+
+
+def _reset_peak_memory() -> bool:
+    """Start the peak (VmHWM) anew from the current resident memory (Linux: clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class StackSampler:
+    """Where a long computation spends its time, without cProfile's overhead (which would double a
+    computation of minutes): a thread looks at the measured thread's stack every ``interval`` seconds
+    and counts each function once per sample it is on the stack (cumulative) and at its top (own)."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.samples = 0
+        self.cum: dict[str, int] = {}
+        self.own: dict[str, int] = {}
+        self._target = threading.get_ident()
+        self._caller = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-stack-sampler", daemon=True)
+
+    @staticmethod
+    def _name(code) -> str:
+        return _short((code.co_filename, code.co_firstlineno, code.co_name))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            frame = sys._current_frames().get(self._target)
+            if frame is None:
+                continue
+            self.samples += 1
+            top = self._name(frame.f_code)
+            self.own[top] = self.own.get(top, 0) + 1
+            seen = set()
+            while frame is not None and frame.f_code is not self._caller:  # the frames below the caller's
+                name = self._name(frame.f_code)
+                if name not in seen:
+                    seen.add(name)
+                    self.cum[name] = self.cum.get(name, 0) + 1
+                frame = frame.f_back
+
+    def __enter__(self) -> StackSampler:
+        self._caller = sys._getframe(1).f_code  # the function that measures: its frame and those below are left out
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def top(self, counts: dict[str, int], n: int = 25) -> list[dict]:
+        total = max(self.samples, 1)
+        ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)[:n]
+        return [{"function": name, "share": round(count / total, 3)} for name, count in ranked]
+
+
+class ProtectionTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``ProtectionTimeout`` in this (main) thread after ``seconds`` (SIGALRM; no limit elsewhere)."""
+    import signal
+
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise ProtectionTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def measure_protection(year: int = STAT_YEAR, limit_s: float | None = None, log=print) -> dict:
+    """The year's protection computed and stored once before the pages are measured, as the worker does
+    after a write (``casemanagement.snapshots.refresh_year``): its wall and CPU time, this process's peak
+    memory, the size of the system and where the time went (``StackSampler``). Without it the first
+    request of the statistics or a return would compute the year inside the measurement's warm-up.
+
+    Always the full computation, as for a year never published: if the publication ledger already holds
+    a state of the year (a reused bench database), the computation runs in a transaction rolled back
+    after deleting it (the ledger's shortcut, same inputs as the latest state, would measure only the
+    reading); the snapshot is then stored as usual (the shortcut). ``limit_s``: abandon after so many
+    seconds (0: not computed at all); the pages that need the snapshot are then not measured (``complete`` False)."""
+    from casemanagement import selectors, snapshots
+    from casemanagement.models import PublishedState
+
+    result: dict = {"year": year, "limit_s": limit_s, "load_before": round(os.getloadavg()[0], 2)}
+    if limit_s is not None and limit_s <= 0:  # not computed here (e.g. by another process at the same time)
+        result.update(complete=False, wall_s=0.0, cpu_s=0.0, not_attempted=True)
+        log(f"  Schutz {year}: nicht berechnet (--protection-limit 0)")
+        return result
+    recorded = PublishedState.objects.filter(year=year).exists()
+    result["ledger_reset"] = recorded
+    before = _memory_mb()
+    result["peak_measured"] = _reset_peak_memory()
+    result["rss_before_mb"] = round(before.get("VmRSS", 0))
+    wall, cpu = time.perf_counter(), time.process_time()
+    sampler = StackSampler()
+    try:
+        with sampler, _time_limit(limit_s):
+            if recorded:
+                with transaction.atomic():
+                    PublishedState.objects.filter(year=year).delete()
+                    stamp = snapshots.current_key()
+                    protection = selectors.year_protection_compute(year=year)
+                    snapshots._store(year, stamp, protection)
+                    transaction.set_rollback(True)
+            else:  # what snapshots.refresh_year does, keeping the computed year for its size
+                stamp, protection = snapshots._compute_consistent(year)
+                snapshots._store(year, stamp, protection)
+        result["complete"] = True
+    except ProtectionTimeout:
+        result["complete"] = False
+    result["wall_s"] = round(time.perf_counter() - wall, 1)
+    result["cpu_s"] = round(time.process_time() - cpu, 1)
+    after = _memory_mb()
+    result["peak_rss_mb"] = round(after.get("VmHWM", 0)) if result["peak_measured"] else None
+    result["load_after"] = round(os.getloadavg()[0], 2)
+    result["samples"] = sampler.samples
+    result["top_cum"] = sampler.top(sampler.cum)
+    result["top_own"] = sampler.top(sampler.own)
+    if result["complete"]:
+        if recorded:
+            snapshots.refresh_year(year)  # the snapshot of the current data (the ledger's shortcut)
+        result["returns"] = len(protection.return_ids)
+        result["values"] = len(protection.values)
+        result["hidden"] = len(protection.hidden)
+        result["states"] = PublishedState.objects.filter(year=year).count()
+    log(
+        f"  Schutz {year}: {'fertig' if result['complete'] else 'abgebrochen'} nach {result['wall_s']} s "
+        f"(CPU {result['cpu_s']} s), Spitze {result['peak_rss_mb']} MB, Last {result['load_after']}"
+    )
+    return result

@@ -73,6 +73,9 @@ def evaluate(db: dict, scale: str) -> list[dict]:
     limit = P95_MS.get(scale, 100)
     for page in db.get("pages", []):
         ours = page.get("ours") or {}
+        if page.get("skipped"):
+            checks.append(_skipped_check(page, f"p95 ≤ {limit} ms"))
+            continue
         if not ours:
             continue
         if page.get("list"):
@@ -100,6 +103,11 @@ def evaluate(db: dict, scale: str) -> list[dict]:
             )
     for page in db.get("after_write", []):
         ours = page.get("ours") or {}
+        if page.get("skipped"):
+            checks.append(
+                _skipped_check(page, f"erste Anfrage nach einem Schreibvorgang: p95 ≤ {AFTER_WRITE_P95_MS} ms")
+            )
+            continue
         if page.get("list"):
             checks.append(
                 {
@@ -152,6 +160,60 @@ def evaluate(db: dict, scale: str) -> list[dict]:
     return checks
 
 
+def _skipped_check(page: dict, target: str) -> dict:
+    """A page not measured (the year's protection did not complete in time): its target is not met."""
+    return {"target": f"{page['label']}, {target} (nicht gemessen: {page['skipped']})", "value": None, "ok": False}
+
+
+def protection_text(protection: dict) -> str:
+    """One line on the year's protection computed before the measurement (bench.measure.measure_protection)."""
+    wall, cpu = protection.get("wall_s"), protection.get("cpu_s")
+    minutes = _fmt(round(wall / 60, 1), " min") if wall is not None else "–"
+    peak = protection.get("peak_rss_mb")
+    memory = f", Spitzenbedarf des Prozesses {_fmt(round(peak / 1024, 2), ' GB')}" if peak else ""
+    if protection.get("not_attempted"):
+        return (
+            f"Neuberechnung des geschützten Jahres {protection.get('year')}: in diesem Lauf nicht berechnet "
+            "(`--protection-limit 0`); Meldung und Statistik daher nicht gemessen."
+        )
+    if not protection.get("complete"):
+        return (
+            f"Neuberechnung des geschützten Jahres {protection.get('year')}: **nicht abgeschlossen**, nach "
+            f"{minutes} ({_fmt(wall, ' s')}, CPU {_fmt(cpu, ' s')}{memory}) abgebrochen (Grenze "
+            f"`--protection-limit {_fmt(protection.get('limit_s'))}`); Meldung und Statistik daher nicht gemessen."
+        )
+    size = ""
+    if protection.get("values") is not None:
+        size = (
+            f" {_fmt(protection.get('returns'))} Meldungen, {_fmt(protection.get('values'))} Zahlen, davon "
+            f"{_fmt(protection.get('hidden'))} verborgen."
+        )
+    return (
+        f"Neuberechnung des geschützten Jahres {protection.get('year')} (vor der Messung, wie der Hintergrundprozess "
+        f"nach einer Meldung): {minutes} ({_fmt(wall, ' s')}, CPU {_fmt(cpu, ' s')}){memory}; Systemlast "
+        f"{_fmt(protection.get('load_before'))} bis {_fmt(protection.get('load_after'))}.{size}"
+    )
+
+
+def _protection_profile(protection: dict, top: int = 12) -> list[str]:
+    """Where the year's protection spent its time: the sampled stacks (bench.measure.StackSampler)."""
+    cum, own = protection.get("top_cum") or [], {r["function"]: r["share"] for r in protection.get("top_own") or []}
+    if not cum:
+        return []
+    lines = [
+        f"Wo die Zeit der Neuberechnung blieb ({_fmt(protection.get('samples'))} Stichproben des Stapels alle 50 ms; "
+        "Anteil der Stichproben, in denen die Funktion auf dem Stapel bzw. zuoberst stand):",
+        "",
+        "| Funktion | kumuliert | eigene |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| `{r['function']}` | {round(r['share'] * 100)} % | {round(own.get(r['function'], 0) * 100)} % |"
+        for r in cum[:top]
+    ]
+    return [*lines, ""]
+
+
 def _fmt(value, unit: str = "") -> str:
     if value is None:
         return "–"
@@ -191,6 +253,14 @@ def baseline_summary(other: dict) -> dict:
             label: db.get("generate_s")
             for label, db in (other.get("databases") or {}).items()
             if not db.get("error") and not db.get("reused")
+        },
+        "protection": {
+            label: {
+                k: db["protection"].get(k)
+                for k in ("complete", "not_attempted", "wall_s", "cpu_s", "peak_rss_mb", "values")
+            }
+            for label, db in (other.get("databases") or {}).items()
+            if not db.get("error") and db.get("protection")
         },
     }
 
@@ -244,6 +314,42 @@ DATA_LABELS = {
 GROWTH_SCALES = ("state-slice", "state")  # the scales whose report compares with the county run
 
 
+def _protection_growth(big: dict | None, small: dict | None, big_scale: str, small_scale: str) -> list[str]:
+    """The year's protection of the larger scale beside the smaller one's: time, CPU, memory and their ratios."""
+    if not big or not small or not small.get("complete") or small.get("wall_s") is None:
+        return []
+    if big.get("not_attempted"):
+        return [
+            "",
+            f"Neuberechnung des geschützten Jahres: bei `{big_scale}` nicht berechnet (`--protection-limit 0`).",
+        ]
+    if not big.get("complete"):
+        return [
+            "",
+            f"Neuberechnung des geschützten Jahres: bei `{big_scale}` nach {_fmt(big.get('wall_s'), ' s')} "
+            f"**nicht abgeschlossen** (bei `{small_scale}` {_fmt(small['wall_s'], ' s')}).",
+        ]
+    parts = [
+        f"{_fmt(big.get('wall_s'), ' s')} statt {_fmt(small['wall_s'], ' s')} "
+        f"({_fmt(_ratio(big.get('wall_s'), small['wall_s']))} ×)",
+        f"CPU {_fmt(big.get('cpu_s'), ' s')} statt {_fmt(small.get('cpu_s'), ' s')} "
+        f"({_fmt(_ratio(big.get('cpu_s'), small.get('cpu_s')))} ×)",
+    ]
+    if big.get("peak_rss_mb") and small.get("peak_rss_mb"):
+        parts.append(
+            f"Spitzenbedarf {_fmt(round(big['peak_rss_mb'] / 1024, 2), ' GB')} statt "
+            f"{_fmt(round(small['peak_rss_mb'] / 1024, 2), ' GB')}"
+        )
+    if big.get("values") and small.get("values"):
+        parts.append(
+            f"Zahlen {_fmt(big['values'])} statt {_fmt(small['values'])} ({_fmt(_ratio(big['values'], small['values']))} ×)"
+        )
+    return [
+        "",
+        f"Neuberechnung des geschützten Jahres (`{big_scale}` gegenüber `{small_scale}`): " + ", ".join(parts) + ".",
+    ]
+
+
 def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
     if results.get("scale") not in GROWTH_SCALES:
         return []
@@ -280,6 +386,9 @@ def _growth_lines(results: dict, label: str, db: dict) -> list[str]:
             f"Erzeugung der Daten: {_fmt(db['generate_s'], ' s')} statt {_fmt(there_gen, ' s')} "
             f"({_fmt(_ratio(db['generate_s'], there_gen))} ×).",
         ]
+    lines += _protection_growth(
+        db.get("protection"), ((base.get("protection") or {}).get(base_label)), results["scale"], scale
+    )
     lines += [
         "",
         f"| Seite | p50 ms `{results['scale']}` | p50 ms `{scale}` | Verhältnis p50 | p95 ms `{results['scale']}` | "
@@ -325,6 +434,9 @@ def _slice_lines(results: dict, label: str, db: dict) -> list[str]:
             f"Erzeugung der Daten: {_fmt(there_gen, ' s')} statt {_fmt(db['generate_s'], ' s')} "
             f"({_fmt(_ratio(there_gen, db['generate_s']))} ×).",
         ]
+    lines += _protection_growth(
+        ((other.get("protection") or {}).get(label)), db.get("protection"), "state-slice", "county"
+    )
     lines += [
         "",
         "| Seite | p50 ms `county` | p50 ms `state-slice` | Verhältnis p50 | p95 ms `county` | p95 ms `state-slice` "
@@ -390,6 +502,9 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
         counts = db.get("rows") or {}
         if counts:
             lines += ["Zeilen: " + ", ".join(f"{k.split('.')[-1]} {_fmt(v)}" for k, v in counts.items()) + ".", ""]
+        if db.get("protection"):
+            lines += [protection_text(db["protection"]), ""]
+            lines += _protection_profile(db["protection"])
         lines += [
             f"Serverzeit über den Django-Testclient nach Aufwärmen, je {db.get('reps')} Anfragen; Abfragen = SQL-Abfragen einer Anfrage.",
             "",
@@ -399,6 +514,8 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
         for page in db.get("pages", []):
             ours, adm = page.get("ours") or {}, page.get("admin_result") or {}
             status = "" if not ours or ours.get("status") == 200 else f" (HTTP {ours.get('status')})"
+            if page.get("skipped"):
+                status = f" (nicht gemessen: {page['skipped']})"
             lines.append(
                 f"| {page['label']}{status} | {_fmt(ours.get('p50_ms'))} | {_fmt(ours.get('p95_ms'))} | {_fmt(ours.get('queries'))} | "
                 f"{page.get('admin_label') or '–'} | {_fmt(adm.get('p50_ms'))} | {_fmt(adm.get('p95_ms'))} | {_fmt(adm.get('queries'))} | "
@@ -409,7 +526,7 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
             lines += [
                 "",
                 "Erste Anfrage nach einem Schreibvorgang (Kennzahlen, Listen und Statistik werden neu berechnet; "
-                f"je {after[0]['ours'].get('n')} Anfragen, jede nach einem eigenen Schreibvorgang; bei der Statistik "
+                f"je {next((p['ours'] for p in after if p.get('ours')), {}).get('n')} Anfragen, jede nach einem eigenen Schreibvorgang; bei der Statistik "
                 "nach dem erneuerten Stand, den sonst der Hintergrundprozess berechnet):",
                 "",
                 "| Seite | Schreibvorgang | p50 ms | p95 ms | Abfragen |",
@@ -418,6 +535,8 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
             for page in after:
                 ours = page.get("ours") or {}
                 status = "" if ours.get("status") == 200 else f" (HTTP {ours.get('status')})"
+                if page.get("skipped"):
+                    status = f" (nicht gemessen: {page['skipped']})"
                 if "refresh_rounds" in page:
                     rounds = page["refresh_rounds"]
                     error = page.get("refresh_error")

@@ -403,3 +403,99 @@ def test_generated_uuids_are_version_4_as_the_library_builds_them():
     for _ in range(200):
         bits = rng.getrandbits(128)
         assert uuid_hex(bits) == uuid.UUID(int=bits, version=4).hex
+
+
+def test_the_years_protection_is_computed_once_before_the_pages_and_reported(tiny_run):
+    result, _facts = tiny_run
+    protection = result["protection"]
+    assert protection["complete"] is True and protection["year"] == 2025
+    assert protection["wall_s"] >= 0 and protection["cpu_s"] >= 0
+    # the tiny scale has frozen returns in 2025: every one of them is a table of the protected year
+    assert protection["returns"] > 0
+    assert protection["values"] > protection["returns"] and protection["hidden"] > 0
+    # the pages that read the stored snapshot were measured (nothing skipped)
+    assert not any(page.get("skipped") for page in result["pages"] + result["after_write"])
+    text = report.write({**_run("tiny", 1.0, 2.0, 300, 1.0), "databases": {"SQLite": result}}, None, None)
+    assert "Neuberechnung des geschützten Jahres 2025 (vor der Messung" in text
+
+
+def test_a_protection_not_completed_in_time_leaves_its_pages_unmeasured_and_not_met():
+    skipped = "Neuberechnung des geschützten Jahres nach 600,0 s abgebrochen"
+    db = {
+        "load_before": 0.1,
+        "protection": {"year": 2025, "complete": False, "wall_s": 600.0, "cpu_s": 590.0, "limit_s": 600.0},
+        "pages": [
+            {"key": "statistics", "label": "Statistik", "list": False, "skipped": skipped},
+            {
+                "key": "posts",
+                "label": "Stellen",
+                "list": True,
+                "ours": {"status": 200, "p50_ms": 1.0, "p95_ms": 2.0, "queries": 3},
+            },
+        ],
+        "after_write": [{"key": "return", "label": "Meldung", "list": False, "skipped": skipped}],
+    }
+    text = report.write({**_run("state-slice", 1.0, 2.0, 300, 1.0), "databases": {"PostgreSQL": db}}, None, None)
+    assert "Neuberechnung des geschützten Jahres 2025: **nicht abgeschlossen**" in text
+    assert f"| Statistik (nicht gemessen: {skipped}) |" in text
+    targets = {t["target"]: t["ok"] for t in db["targets"]}
+    assert targets[f"Statistik, p95 ≤ 250 ms (nicht gemessen: {skipped})"] is False
+    assert (
+        targets[f"Meldung, erste Anfrage nach einem Schreibvorgang: p95 ≤ 150 ms (nicht gemessen: {skipped})"] is False
+    )
+    assert "| Stellen: p95 ≤ 250 ms | 2 | erreicht |" in text
+
+
+def test_the_county_report_shows_the_protection_of_the_state_slice_beside_its_own():
+    county = _run("county", p50=40.0, p95=50.0, cases=200_000, generate_s=30.0)
+    county["databases"]["PostgreSQL"]["protection"] = {
+        "year": 2025,
+        "complete": True,
+        "wall_s": 30.0,
+        "cpu_s": 25.0,
+        "peak_rss_mb": 512,
+        "values": 100_000,
+    }
+    slice_run = _run("state-slice", p50=100.0, p95=200.0, cases=2_000_000, generate_s=300.0)
+    slice_run["databases"]["PostgreSQL"]["protection"] = {
+        "year": 2025,
+        "complete": True,
+        "wall_s": 600.0,
+        "cpu_s": 500.0,
+        "peak_rss_mb": 3072,
+        "values": 1_000_000,
+    }
+    text = report.write({**county, "state_slice": report.baseline_summary(slice_run)}, None, None)
+    # 600 s against 30 s is 20 times; 500 s CPU against 25 s also 20 times; the data 10 times
+    assert (
+        "Neuberechnung des geschützten Jahres (`state-slice` gegenüber `county`): 600,0 s statt 30,0 s (20,0 ×), "
+        "CPU 500,0 s statt 25,0 s (20,0 ×), Spitzenbedarf 3 GB statt 0,5 GB, Zahlen 1.000.000 statt 100.000 (10,0 ×)."
+    ) in text
+    # the state-slice report names the same ratio against the county run
+    growth = report.write({**slice_run, "baseline": report.baseline_summary(county)}, None, None)
+    assert "Neuberechnung des geschützten Jahres (`state-slice` gegenüber `county`): 600,0 s statt 30,0 s" in growth
+
+
+def test_a_protection_over_its_time_limit_is_interrupted_and_the_sampler_sees_where_it_was():
+    import time as clock
+
+    from bench.measure import ProtectionTimeout, StackSampler, _time_limit
+
+    def busy():
+        while True:
+            sum(range(1000))
+
+    started = clock.perf_counter()
+    with StackSampler(interval=0.01) as sampler, pytest.raises(ProtectionTimeout), _time_limit(0.3):
+        busy()
+    assert clock.perf_counter() - started < 5
+    names = [row["function"] for row in sampler.top(sampler.cum)]
+    assert sampler.samples > 0 and any(name.endswith("(busy)") for name in names)
+
+
+def test_the_child_gets_every_option_of_the_parent_run_a_zero_limit_included():
+    from bench.management.commands.bench import child_flags
+
+    flags = {"skip_gunicorn": True, "skip_pdf": False, "profile": False, "protection_limit": 0.0}
+    assert child_flags(flags) == ["--skip-gunicorn", "--protection-limit", "0.0"]
+    assert child_flags({**flags, "protection_limit": None}) == ["--skip-gunicorn"]

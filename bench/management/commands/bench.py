@@ -70,6 +70,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reuse", action="store_true", help="vorhandene Bench-Datenbank derselben Größe weiterverwenden"
         )
+        parser.add_argument(
+            "--protection-limit",
+            type=float,
+            default=None,
+            help="Neuberechnung des geschützten Jahres vor der Messung nach so vielen Sekunden abbrechen "
+            "(Meldung und Statistik dann nicht gemessen)",
+        )
         parser.add_argument("--note", default="", help="Anmerkung für den Bericht (z. B. was geändert wurde)")
         parser.add_argument("--force", action="store_true", help="auch bei zu wenig Plattenplatz (state) starten")
         parser.add_argument(
@@ -93,12 +100,18 @@ class Command(BaseCommand):
         profile_out: str = "docs/benchmarks-profile.md",
         baseline: str | None = None,
         state_slice: str | None = None,
+        protection_limit: float | None = None,
         **options,
     ):
         suffix = "" if scale in ("tiny", "small", "county") else f"-{scale}"
         out = out if out is not None else f"docs/benchmarks{suffix}.md"
         json_out = json_out if json_out is not None else f"docs/benchmarks{suffix}.json"
-        flags = {"skip_gunicorn": skip_gunicorn, "skip_pdf": skip_pdf, "profile": profile}
+        flags = {
+            "skip_gunicorn": skip_gunicorn,
+            "skip_pdf": skip_pdf,
+            "profile": profile,
+            "protection_limit": protection_limit,
+        }
         if child:
             return self._child(Path(child), scale, reuse, flags)
         base = Path(settings.BASE_DIR)
@@ -206,7 +219,7 @@ class Command(BaseCommand):
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as part:
             part_path = Path(part.name)
         cmd = [*manage, "bench", "--scale", scale, "--child", str(part_path)]
-        cmd += [f"--{name.replace('_', '-')}" for name, on in flags.items() if on]
+        cmd += child_flags(flags)
         if reuse:
             cmd.append("--reuse")
         subprocess.run(cmd, env=env, cwd=base, check=True)
@@ -224,9 +237,29 @@ class Command(BaseCommand):
 
         self.stdout.write(f"— {connection.vendor}: {name}")
         result = bench_current_database(
-            scale, migrate=True, reuse=reuse, **flags, log=lambda msg: self.stdout.write(msg)
+            scale,
+            migrate=True,
+            reuse=reuse,
+            skip_gunicorn=flags["skip_gunicorn"],
+            skip_pdf=flags["skip_pdf"],
+            profile=flags["profile"],
+            protection_limit_s=flags.get("protection_limit"),
+            log=lambda msg: self.stdout.write(msg),
         )
         part.write_text(json.dumps(result, default=str), encoding="utf-8")
+
+
+def child_flags(flags: dict) -> list[str]:
+    """The options of the parent run as the child's command line: a switch when on, a number with its value
+    (0 included: ``--protection-limit 0`` means "not computed", not "no limit")."""
+    args: list[str] = []
+    for name, value in flags.items():
+        option = f"--{name.replace('_', '-')}"
+        if value is True:
+            args.append(option)
+        elif value is not None and value is not False:
+            args += [option, str(value)]
+    return args
 
 
 def argparse_hidden():
