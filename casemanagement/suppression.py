@@ -145,8 +145,7 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
     """
     index: dict[Key, int] = {}
     order: list[Key] = []
-    pivots: dict[int, dict[int, int]] = {}
-    containing: dict[int, set[int]] = defaultdict(set)  # column -> pivot columns whose row holds it
+    rows: list[dict[int, int]] = []
     for equation in equations:
         row: dict[int, int] = {}
         for key, sign in _terms(equation):
@@ -156,6 +155,19 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
                     order.append(key)
                 col = index[key]
                 row[col] = (row.get(col, 0) + sign) % PRIME
+        rows.append(row)
+    pivots = _echelon(rows)
+    return {order[col] for col, row in pivots.items() if len(row) == 1}
+
+
+def _echelon(rows: Iterable[dict[int, int]]) -> dict[int, dict[int, int]]:
+    """The reduced row echelon form modulo ``PRIME`` of sparse rows (column -> coefficient): pivot
+    column -> its row (coefficient 1 there, 0 in every other pivot column). The pivot of a row is its
+    smallest column, so the columns numbered first are eliminated first."""
+    pivots: dict[int, dict[int, int]] = {}
+    containing: dict[int, set[int]] = defaultdict(set)  # column -> pivot columns whose row holds it
+    for row in rows:
+        row = dict(row)
         for col in [c for c in row if c in pivots]:
             factor = row.get(col, 0)
             if factor:
@@ -185,7 +197,7 @@ def determined_modular(hidden: set[Key], equations: list[Equation]) -> set[Key]:
         pivots[lead] = row
         for c in row:
             containing[c].add(lead)
-    return {order[col] for col, row in pivots.items() if len(row) == 1}
+    return pivots
 
 
 EXACT_LIMIT = 20_000  # hidden figures up to which the audit solves the whole year's system at once
@@ -200,15 +212,124 @@ def _audit(
     dirty: set | None = None,
 ) -> set[Key]:
     """``determined_modular`` over all equations, or, above ``limit`` hidden figures and with a
-    ``block`` function (figure -> its carrier, None for sums across carriers), per block: each
-    block's own equations solved exactly, the equations across blocks left to the quick rule.
-    ``memo`` keeps each block's answer while its hidden figures stay the same (later rounds).
-    ``dirty`` (if given) names the blocks that got a hidden figure since the last call: the others
-    cannot have changed, so their answer is reused without comparing their hidden figures."""
+    ``block`` function (figure -> its carrier, None for sums across carriers), the same answer by
+    ``_determined_decomposed``: each block's figures eliminated within the block, then the much
+    smaller system of the figures in equations across blocks solved exactly. ``memo`` keeps each
+    block's elimination while its hidden figures stay the same (later rounds). ``dirty`` (if given)
+    names the blocks that got a hidden figure since the last call: the others cannot have changed,
+    so their elimination is reused without comparing their hidden figures."""
     if block is None or len(hidden) <= limit:
         return determined_modular(hidden, equations)
+    return _determined_decomposed(hidden, equations, block, memo, dirty)
+
+
+@dataclass
+class _Eliminated:
+    """One block's equations in reduced row echelon form, its interior figures (in no equation across
+    blocks) eliminated first (see ``_determined_decomposed``)."""
+
+    determined: set[Key]  # interior figures the block's own equations determine
+    interface: list[dict[Key, int]]  # rows without interior figures: the block's part of the interface system
+    candidates: list[tuple[Key, dict[Key, int]]]  # interior figure = a combination of interface figures
+
+
+def _eliminate_block(hidden: frozenset[Key], equations: list[Equation], crossing: set[Key]) -> _Eliminated:
+    interior = [k for k in dict.fromkeys(k for e in equations for k, _s in _terms(e)) if k in hidden]
+    order = [k for k in interior if k not in crossing] + [k for k in interior if k in crossing]
+    count = sum(1 for k in interior if k not in crossing)
+    index = {k: i for i, k in enumerate(order)}
+    rows = []
+    for equation in equations:
+        row: dict[int, int] = {}
+        for key, sign in _terms(equation):
+            if key in index:
+                row[index[key]] = (row.get(index[key], 0) + sign) % PRIME
+        rows.append(row)
+    result = _Eliminated(set(), [], [])
+    for lead, row in _echelon_by_component(rows).items():
+        if lead >= count:
+            result.interface.append({order[c]: v for c, v in row.items()})
+        elif not any(c < count for c in row if c != lead):  # no free interior figure in its row
+            rest = {order[c]: v for c, v in row.items() if c != lead}
+            if rest:
+                result.candidates.append((order[lead], rest))
+            else:
+                result.determined.add(order[lead])
+    return result
+
+
+def _echelon_by_component(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:
+    """``_echelon`` of rows that share no column (directly or through others) computed apart: the
+    same reduced form (the pivots of independent systems do not meet), elimination grows faster than
+    linearly with a system's size."""
+    parent: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        root = c
+        while parent[root] != root:
+            root = parent[root]
+        while parent[c] != root:
+            parent[c], c = root, parent[c]
+        return root
+
+    for row in rows:
+        first = None
+        for c in row:
+            if c not in parent:
+                parent[c] = c
+            if first is None:
+                first = find(c)
+            else:
+                other = find(c)
+                if other != first:
+                    parent[other] = first
+    components: dict[int, list[dict[int, int]]] = defaultdict(list)
+    for row in rows:
+        if row:
+            components[find(next(iter(row)))].append(row)
+    pivots: dict[int, dict[int, int]] = {}
+    for group in components.values():
+        pivots.update(_echelon(group))
+    return pivots
+
+
+def _determined_decomposed(
+    hidden: set[Key],
+    equations: list[Equation],
+    block: Callable[[Any], Hashable | None],
+    memo: dict,
+    dirty: set | None = None,
+) -> set[Key]:
+    """``determined_modular`` (the same set, exactly) by a two-level elimination (Schur complement).
+
+    Equations are split into those of one block (every figure in the block of one carrier) and those
+    across blocks (the rest). Hidden figures in an equation across blocks are *interface* figures (I);
+    the other hidden figures of block b are its *interior* (J_b). Each block's equations, restricted
+    to the hidden figures, are brought to reduced row echelon form with J_b's columns first (pivot =
+    leftmost column). Its rows with a pivot in I (no interior figure left) span S_b, the combinations
+    of block b's equations free of interior figures. T is the span of every S_b and the equations
+    across blocks, all over I only; its reduced form is computed exactly.
+
+    Proof that a hidden figure x is determined by the whole system (its unit vector e_x lies in the
+    row space R) iff the answer below says so. Determined iff every null vector z (A z = 0) has z_x = 0.
+    (1) The projections onto I of the null vectors are exactly ker T: a null vector satisfies every
+    row of T. Conversely, given y in ker T, each block's rows with an interior pivot are solved by
+    choosing the pivot figures (free interior figures 0): the rows of S_b hold by y, and the
+    equations across blocks contain only interface figures, so y extends to a null vector.
+    (2) For x in I: z_x = 0 for all null vectors iff y_x = 0 on ker T iff e_x lies in T (row space =
+    annihilator of the kernel), i.e. a row of T's reduced form holds x alone.
+    (3) For x in J_b: if x is a free column of block b's form, the null vector with x = 1, the other
+    free interior figures of b 0, every interface figure 0 and the pivots solved from that (y = 0 is
+    in ker T) has z_x = 1: not determined. If x is the pivot of row r, z_x = -(r's free interior
+    part)·z - (r's interface part)·z; if r has a free interior figure, setting it alone gives z_x ≠ 0:
+    not determined; otherwise z_x = -(r's interface part)·y, zero for all y in ker T iff that part
+    lies in T (the empty part: determined by the block alone).
+    Everything is computed modulo ``PRIME`` as in ``determined_modular``: the same field, so the same
+    set. The test compares both on random systems (tests/casemanagement/test_suppression_blocks.py).
+    """
     if "groups" not in memo:
         groups: dict[Hashable, list[Equation]] = defaultdict(list)
+        across: list[Equation] = []
         for equation in equations:
             members, total = equation
             blocks = {block(k) for k in members}
@@ -216,19 +337,60 @@ def _audit(
                 blocks.add(block(total))
             if len(blocks) == 1 and None not in blocks:
                 groups[blocks.pop()].append(equation)
+            else:
+                across.append(equation)
         memo["groups"] = groups
+        memo["across"] = across
+        memo["crossing"] = _equation_keys(across)
         memo["keys"] = {name: _equation_keys(group) for name, group in groups.items()}
         dirty = None  # first call: every block
-    result: set[Key] = set()
+    crossing: set[Key] = memo["crossing"]
+    eliminated: list[_Eliminated] = []
     for name, group in memo["groups"].items():
         cached = memo.get(name)
         if cached is None or dirty is None or name in dirty:
             state = frozenset(k for k in memo["keys"][name] if k in hidden)
             if cached is None or cached[0] != state:
-                cached = (state, _determined_by_component(state, group))
+                cached = (state, _eliminate_block(state, group, crossing))
                 memo[name] = cached
-        result |= cached[1]
+        eliminated.append(cached[1])
+    index: dict[Key, int] = {}
+    order: list[Key] = []
+
+    def numbered(terms: Iterable[tuple[Key, int]]) -> dict[int, int]:
+        row: dict[int, int] = {}
+        for key, coefficient in terms:
+            if key not in index:
+                index[key] = len(order)
+                order.append(key)
+            row[index[key]] = (row.get(index[key], 0) + coefficient) % PRIME
+        return row
+
+    rows = [numbered((k, s) for k, s in _terms(e) if k in hidden) for e in memo["across"]]
+    for part in eliminated:
+        rows.extend(numbered(row.items()) for row in part.interface)
+    pivots = _echelon_by_component(rows)
+    result = {order[col] for col, row in pivots.items() if len(row) == 1}
+    for part in eliminated:
+        result |= part.determined
+        for key, rest in part.candidates:
+            if all(k in index for k in rest) and _in_row_space({index[k]: v for k, v in rest.items()}, pivots):
+                result.add(key)
     return result
+
+
+def _in_row_space(row: dict[int, int], pivots: dict[int, dict[int, int]]) -> bool:
+    """Whether ``row`` is a combination of the rows of a reduced row echelon form (``_echelon``):
+    subtracting each pivot row times the row's coefficient in its pivot column leaves zero (the
+    pivot rows are zero in each other's pivot columns, so one pass suffices)."""
+    rest = dict(row)
+    for col, coefficient in row.items():
+        prow = pivots.get(col)
+        if prow is None:
+            continue
+        for c, v in prow.items():
+            rest[c] = (rest.get(c, 0) - coefficient * v) % PRIME
+    return not any(rest.values())
 
 
 def _equation_keys(equations: list[Equation]) -> set[Key]:
@@ -362,10 +524,6 @@ def suppress_linked(
             if key is not None:
                 hide(key, queue)
         limit = EXACT_LIMIT if exact_limit is None else exact_limit
-        if history.equations and block is not None and len(hidden) > limit:
-            # the audit runs per carrier: the sums across carriers of two states are compared here
-            if _history_pairs(equations, history, hidden, published, values, partner, hideable, queue, hide):
-                continue
         leaking = _audit((hidden - published) | history.hidden, audited, block, limit, memo, dirty) - ignored
         dirty.clear()
         changed = False
@@ -394,79 +552,6 @@ def suppress_linked(
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.
             return hidden - {k for k in leaking if not is_small(values.get(k, 0))}
-
-
-def _strip(key: Key) -> Key:
-    """The key of an earlier state's figure without its basis: ("h", basis, *key) -> key."""
-    return key[2:] if isinstance(key, tuple) and key and key[0] == "h" else key
-
-
-def _signature(equation: Equation) -> Key:
-    members, total = equation
-    return ("total", _strip(total)) if total is not None else ("stock", _strip(members[0]) if members else None)
-
-
-def _history_pairs(
-    equations: list[Equation],
-    history: History,
-    hidden: set[Key],
-    published: set[Key],
-    values: dict[Key, int],
-    partner: Callable[[list[Key]], Key | None],
-    hideable: Callable[[Key], bool],
-    queue: deque,
-    hide: Callable[[Key, deque], None],
-) -> bool:
-    """The quick rule across two states, for the audit per carrier (which leaves the equations across
-    carriers to the quick rule): an earlier equation with one unknown left, or the difference between
-    an earlier equation and the current one of the same table cell (e.g. a row total before and after)
-    with one unknown left, determines it; if that is a count of 1-4, a current figure of the current
-    equation (else of the earlier one, else the nearest) not shown before is hidden. True if any was."""
-    unknown = (hidden - published) | history.hidden
-    current = {_signature(e): e for e in equations}
-
-    def terms(equation: Equation) -> dict[Key, int]:
-        result: dict[Key, int] = {}
-        for key, sign in _terms(equation):
-            if key in unknown:
-                result[key] = result.get(key, 0) + sign
-        return {k: v for k, v in result.items() if v}
-
-    changed = False
-    everything: dict[Key, list[list[Key]]] | None = None
-    for old in history.equations:
-        own = terms(old)
-        twin = current.get(_signature(old))
-        found: Key | None = None
-        if len(own) == 1:
-            found = next(iter(own))
-        elif twin is not None and own:
-            diff = dict(own)
-            for key, coefficient in terms(twin).items():
-                diff[key] = diff.get(key, 0) - coefficient
-            diff = {k: v for k, v in diff.items() if v}
-            if len(diff) == 1:
-                found = next(iter(diff))
-        if found is None or not is_small(values[found] if found in values else history.values.get(found, 0)):
-            continue
-        chosen = None
-        for equation in ([twin] if twin is not None else []) + [old]:
-            chosen = partner([k for k, _s in _terms(equation) if hideable(k)])
-            if chosen is not None:
-                break
-        if chosen is None:
-            if everything is None:
-                everything = defaultdict(list)
-                for members, total in [*equations, *history.equations]:
-                    keys = list(members) if total is None else [*members, total]
-                    for k in keys:
-                        everything[k].append(keys)
-            chosen = _nearest(found, everything, hideable, values)
-        if chosen is not None:
-            hide(chosen, queue)
-            unknown.add(chosen)
-            changed = True
-    return changed
 
 
 @dataclass

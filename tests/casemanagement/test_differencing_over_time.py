@@ -144,23 +144,101 @@ def test_with_the_history_switched_off_two_states_give_small_counts_away(a46, de
     assert all(0 < n < 5 for n in small.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="open: above EXACT_LIMIT the audit against earlier states is exact per carrier only; the sums "
-    "across carriers of two states are compared by a quick rule (suppression._history_pairs), which "
-    "misses combinations of several equations (README, Schutz kleiner Fallzahlen, Grenzen)",
-)
-def test_the_audit_per_carrier_used_at_county_scale_holds_over_two_states_too(a46, demo, monkeypatch):
-    """Above suppression.EXACT_LIMIT hidden figures the audit (and so the audit against the earlier
-    states) solves each carrier's equations on its own; forced here for the demo year. Measured
-    3 December 2026: 80 counts of 1-4 determined with the per-carrier audit alone, 42 with the quick
-    rule across two states (``_history_pairs``); with the exact audit of the whole year (the demo's
-    size, the tests above) none."""
+def test_the_decomposed_audit_used_at_county_scale_holds_over_two_states_too(a46, demo, monkeypatch):
+    """Above suppression.EXACT_LIMIT hidden figures (county scale) the audit solves each carrier's
+    equations within the carrier first and then the equations across carriers exactly
+    (``suppression._determined_decomposed``); forced here for the demo year. Measured 3 December 2026
+    before it: the audit per carrier with a quick rule for the sums across carriers let the attacker
+    determine 42 counts of 1-4 over these two states (80 without the quick rule)."""
     from casemanagement import suppression
 
     monkeypatch.setattr(suppression, "EXACT_LIMIT", 0)
+    calls = {"n": 0}
+    decomposed = suppression._determined_decomposed
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return decomposed(*args, **kwargs)
+
+    monkeypatch.setattr(suppression, "_determined_decomposed", counted)
     before = download(a46)
     services.return_send_back(caseload_return=submitted_return(), reason="Korrektur")
     after = download(a46)
+    assert calls["n"] > 0  # the county-scale path ran
     assert attack([before, after]) == {}
+
+
+def test_the_decomposed_audit_over_three_states_with_a_corrected_return(a46, demo, monkeypatch):
+    from casemanagement import suppression
+
+    monkeypatch.setattr(suppression, "EXACT_LIMIT", 0)
+    target = submitted_return()
+    first = download(a46)
+    services.return_send_back(caseload_return=target, reason="Korrektur")
+    second = download(a46)
+    figures = {d: dict(counts) for d, counts in first[1].figures_of(target.pk).items()}
+    domains = figures[Dimension.LEGAL_DOMAIN]
+    source = min(k for k, n in domains.items() if n > 0)
+    other = min(k for k in domains if k != source)
+    domains[source] -= 1
+    domains[other] += 1
+    resubmit(target, figures)
+    third = download(a46)
+    assert attack([first, second, third]) == {}
+
+
+def test_with_the_history_switched_off_the_county_scale_path_gives_small_counts_away(a46, demo, settings, monkeypatch):
+    """The control of the two tests above: the same path, each state protected on its own."""
+    from casemanagement import suppression
+
+    monkeypatch.setattr(suppression, "EXACT_LIMIT", 0)
+    settings.KIM_PUBLICATION_HISTORY = False
+    before = download(a46)
+    services.return_send_back(caseload_return=submitted_return(), reason="Korrektur")
+    after = download(a46)
+    small = attack([before, after])
+    assert len(small) > 10
+    assert all(0 < n < 5 for n in small.values())
+
+
+def test_no_hidden_count_follows_from_four_states_of_a_return_sent_back_twice(a46, demo):
+    """A return sent back, resubmitted unchanged and sent back again: the fourth state has the inputs of
+    the second, but partners the third state showed are public now (see the next test)."""
+    target = submitted_return()
+    states = [download(a46)]
+    for n in range(3):
+        if n % 2 == 0:
+            services.return_send_back(caseload_return=target, reason="Korrektur")
+        else:
+            resubmit(target)
+        states.append(download(a46))
+    assert attack(states) == {}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="open: in the fourth state the audit finds counts of the referral breakdown determined by the "
+    "earlier states' equations with no figure left to hide beside them (all hidden or shown before), "
+    "while the attacker of the test above determines none: the audit's model of the earlier states is "
+    "stricter than the attacker's; the cause is not found yet (README, Schutz kleiner Fallzahlen, Grenzen)",
+)
+def test_a_return_sent_back_twice_leaves_the_partner_search_never_empty(demo, caplog, settings):
+    """Measured 3 December 2026: three cells of returns 10 and 21 (referral targets) in the fourth
+    state, with the exact audit of the whole year and with the decomposed one alike."""
+    import logging
+
+    from casemanagement import selectors
+
+    settings.KIM_STATISTICS_BACKGROUND = False
+    caplog.set_level(logging.WARNING, logger="casemanagement.suppression")
+    target = submitted_return()
+    selectors.year_protection_compute(year=YEAR)
+    for n in range(3):
+        if n % 2 == 0:
+            services.return_send_back(caseload_return=target, reason="Korrektur")
+        else:
+            resubmit(target)
+        clear_caches()
+        selectors.year_protection_compute(year=YEAR)
+    assert [r.getMessage() for r in caplog.records if "keine Zahl" in r.getMessage()] == []
