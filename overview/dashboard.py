@@ -178,6 +178,7 @@ FUNDING_STAMP = (
     "modules.historicalmodule",
     "kim.historicalorganisation",
 )
+CONTRACTS_STAMP = ("funding.historicalforwardingcontract",)
 # the posts' funding ends (the timelines): allocations and whether their notices are cancelled
 ALLOCATIONS_STAMP = ("funding.historicalgrantallocation", "funding.historicalgrantnotice")
 PAYMENTS_STAMP = ("funding.historicalcarrierpayment", "funding.historicalforwardingcontract")
@@ -211,6 +212,18 @@ def dashboard_context(
         stamp=stamp,
         extra=extra,
         labels=PAYMENTS_STAMP,
+    )
+    # what the body forwarded in the year and by how many contracts: read from the contracts alone
+    forwarded_total, forwarding_count = _section(
+        "dashboard-forwarded",
+        (year,),
+        lambda: (
+            selectors.forwarded_total(year=year),
+            ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
+        ),
+        stamp=stamp,
+        extra=extra,
+        labels=CONTRACTS_STAMP,
     )
     # the posts' funding ends for the timelines read no post: kept while no allocation or notice changed
     ends = None
@@ -252,8 +265,8 @@ def dashboard_context(
         "modules_chart": posts_by_module_chart(modules=modules, year=year),
         "module_totals": totals,
         "funding": funding,
-        "forwarded_total": selectors.forwarded_total(year=year),
-        "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
+        "forwarded_total": forwarded_total,
+        "forwarding_count": forwarding_count,
         "gaps": selectors.own_share_gap_summary(year=year, inputs=inputs),
         "requests": selectors.own_share_requests_for_year(year=year),
         "personnel_needs": personnel_needs,

@@ -175,3 +175,34 @@ def test_a_post_saved_keeps_the_funding_ends_and_a_new_allocation_moves_a_timeli
     notice.save()
     assert ends().get(post.pk) is None  # no funding in force: the contract ends in 3 years, not flagged
     assert len(counted) == 3
+
+
+def test_the_forwarded_total_is_kept_over_a_post_saved_and_follows_a_contract_at_once(
+    client, a46_user, paper_2020_0354, monkeypatch
+):
+    """What the body forwarded in the year reads the contracts alone (overview.dashboard.CONTRACTS_STAMP)."""
+    from decimal import Decimal
+
+    counted = []
+    real = selectors.forwarded_total
+    monkeypatch.setattr(selectors, "forwarded_total", lambda **kw: counted.append(kw) or real(**kw))
+    client.force_login(a46_user)
+
+    def forwarded() -> tuple:
+        ctx = client.get(reverse("dashboard"), {"year": 2021}).context
+        return ctx["forwarded_total"], ctx["forwarding_count"]
+
+    total, count = forwarded()
+    assert count == 5  # the paper's five carrier contracts of 2021
+    post = paper_2020_0354.carrier_posts[0]
+    post.title = "CM umbenannt"
+    post.save()
+    assert forwarded() == (total, count)
+    assert len(counted) == 1  # from the cache
+    contract = paper_2020_0354.forwardings[0]
+    contract.amount += Decimal("100.00")
+    contract.save()
+    assert forwarded() == (total + Decimal("100.00"), count)
+    contract.cancelled_at = timezone.now()
+    contract.save()
+    assert forwarded() == (total - contract.amount + Decimal("100.00"), 4)
