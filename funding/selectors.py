@@ -647,18 +647,28 @@ def min_share_findings(*, year: int) -> list[MinShareFinding]:
 # ---------------------------------------------------------------- due lists (overview.dashboard)
 
 
-def contracts_without_cost_plan() -> list[ForwardingContract]:
+def _contracts_without_cost_plan() -> QuerySet[ForwardingContract]:
+    plans = CostPlan.objects.filter(post_id=OuterRef("post_id"), year=OuterRef("year"))
+    return ForwardingContract.objects.first_level().in_force().filter(~Exists(plans))
+
+
+def contracts_without_cost_plan_ids() -> list[int]:
+    """The keys of ``contracts_without_cost_plan``: reads contracts and cost plans only (no post, no
+    carrier), so a caller may keep them while neither changed. One query."""
+    return sorted(_contracts_without_cost_plan().order_by().values_list("pk", flat=True))
+
+
+def contracts_without_cost_plan(*, ids: list[int] | None = None) -> list[ForwardingContract]:
     """Forwarding contracts (drafts included) whose post has no cost plan for the contract's year:
     the carrier's own share cannot be computed and the capped amount rests on no stated costs.
-    The service refuses such a contract; prepared years and imports may still hold one. One query."""
-    plans = CostPlan.objects.filter(post_id=OuterRef("post_id"), year=OuterRef("year"))
-    return list(
-        ForwardingContract.objects.first_level()
-        .in_force()
-        .filter(~Exists(plans))
-        .select_related("post", "carrier")
-        .order_by("year", "carrier__name", "post__title", "pk")
-    )
+    The service refuses such a contract; prepared years and imports may still hold one. One query.
+
+    ``ids``: those contracts' keys as ``contracts_without_cost_plan_ids`` found them (the dashboard
+    keeps them cached): then just these are read, with their posts and carriers; none when empty."""
+    qs = _contracts_without_cost_plan() if ids is None else ForwardingContract.objects.filter(pk__in=ids)
+    if ids is not None and not ids:
+        return []
+    return list(qs.select_related("post", "carrier").order_by("year", "carrier__name", "post__title", "pk"))
 
 
 def notices_without_allocation() -> list[GrantNotice]:

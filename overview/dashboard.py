@@ -82,6 +82,13 @@ TODO_STAMP_EXTRA = (
     "committee.historicalagendaitem",
 )
 RETURNS_STAMP = ("casemanagement.historicalcaseloadreturn",)
+# the due list's parts that read no post, each with the history models of every table it reads (a post
+# saved leaves them cached): the proofs of use (obligations only), the notices without allocation
+# (notices, their programmes, allocations) and which contracts lack a cost plan (contracts and cost
+# plans; the posts' titles and carriers' names shown are read afresh, by key, only when there are some)
+PROOFS_STAMP = ("funding.historicalproofobligation",)
+NOTICES_STAMP = ("funding.historicalgrantnotice", "funding.historicalprogramme", "funding.historicalgrantallocation")
+CONTRACTS_PLAN_STAMP = ("funding.historicalforwardingcontract", "funding.historicalcostplan")
 
 
 def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[str, Any]:
@@ -90,7 +97,9 @@ def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[st
     and of the committee staff (past meetings without results, released papers on no agenda). Each
     links to the page that resolves it. Counts of months and documents, never of cases. With
     ``stamp`` (``data_stamp(TODO_STAMP_EXTRA)``) the months returned per post – a scan of every
-    return – come from the cache while no return changed."""
+    return – come from the cache while no return changed, and the proofs, notices and contracts due
+    (``PROOFS_STAMP`` …) while none of the tables they read changed: a post saved recomputes only
+    the returns missing per carrier."""
     if role == Role.ADMIN:
         returned = review_count = None
         if stamp is not None:
@@ -101,9 +110,34 @@ def todo_context(*, role: str, today: date, stamp: str | None = None) -> dict[st
         return {
             "review_count": cm.returns_waiting_for_review() if review_count is None else review_count,
             "missing_by_carrier": cm.missing_returns_by_carrier(today=today, returned=returned),
-            "proofs_due": controlling_selectors.proofs_due_by_kind(today=today),
-            "contracts_without_plan": selectors.contracts_without_cost_plan(),
-            "notices_without_allocation": selectors.notices_without_allocation(),
+            "proofs_due": _section(
+                "todo-proofs-due",
+                (today.isoformat(),),
+                lambda: controlling_selectors.proofs_due_by_kind(today=today),
+                stamp=stamp,
+                extra=TODO_STAMP_EXTRA,
+                labels=PROOFS_STAMP,
+            ),
+            "contracts_without_plan": selectors.contracts_without_cost_plan()
+            if stamp is None
+            else selectors.contracts_without_cost_plan(
+                ids=_section(
+                    "todo-contracts-without-plan",
+                    (),
+                    selectors.contracts_without_cost_plan_ids,
+                    stamp=stamp,
+                    extra=TODO_STAMP_EXTRA,
+                    labels=CONTRACTS_PLAN_STAMP,
+                )
+            ),
+            "notices_without_allocation": _section(
+                "todo-notices-without-allocation",
+                (),
+                selectors.notices_without_allocation,
+                stamp=stamp,
+                extra=TODO_STAMP_EXTRA,
+                labels=NOTICES_STAMP,
+            ),
         }
     if role == Role.COMMITTEE:
         return {
@@ -144,6 +178,9 @@ FUNDING_STAMP = (
     "modules.historicalmodule",
     "kim.historicalorganisation",
 )
+CONTRACTS_STAMP = ("funding.historicalforwardingcontract",)
+# the posts' funding ends (the timelines): allocations and whether their notices are cancelled
+ALLOCATIONS_STAMP = ("funding.historicalgrantallocation", "funding.historicalgrantnotice")
 PAYMENTS_STAMP = ("funding.historicalcarrierpayment", "funding.historicalforwardingcontract")
 
 
@@ -176,6 +213,29 @@ def dashboard_context(
         extra=extra,
         labels=PAYMENTS_STAMP,
     )
+    # what the body forwarded in the year and by how many contracts: read from the contracts alone
+    forwarded_total, forwarding_count = _section(
+        "dashboard-forwarded",
+        (year,),
+        lambda: (
+            selectors.forwarded_total(year=year),
+            ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
+        ),
+        stamp=stamp,
+        extra=extra,
+        labels=CONTRACTS_STAMP,
+    )
+    # the posts' funding ends for the timelines read no post: kept while no allocation or notice changed
+    ends = None
+    if stamp is not None:
+        ends = _section(
+            "dashboard-funding-ends",
+            (),
+            controlling_selectors.funding_ends,
+            stamp=stamp,
+            extra=extra,
+            labels=ALLOCATIONS_STAMP,
+        )
     stamp = None if stamp is None else figure_cache.default_part(stamp, extra=extra)
     # the year's rates, programmes, posts, allocations, occupancies and cost figures as plain rows, read
     # once for the risks, the carriers' gaps, the Land income, the own posts' costs and the posts per module
@@ -205,8 +265,8 @@ def dashboard_context(
         "modules_chart": posts_by_module_chart(modules=modules, year=year),
         "module_totals": totals,
         "funding": funding,
-        "forwarded_total": selectors.forwarded_total(year=year),
-        "forwarding_count": ForwardingContract.objects.first_level().in_force().filter(year=year).count(),
+        "forwarded_total": forwarded_total,
+        "forwarding_count": forwarding_count,
         "gaps": selectors.own_share_gap_summary(year=year, inputs=inputs),
         "requests": selectors.own_share_requests_for_year(year=year),
         "personnel_needs": personnel_needs,
@@ -217,19 +277,20 @@ def dashboard_context(
         # carriers' proofs of use are not committee business (their pages answer 403)
         "proofs_due": controlling_selectors.proofs_due_soon() if include_proofs else [],
         "overdue_payments": overdue,
-        **dashboard_timelines(),
+        **dashboard_timelines(ends=ends),
     }
 
 
 DASHBOARD_TIMELINES = 20
 
 
-def dashboard_timelines() -> dict[str, Any]:
+def dashboard_timelines(*, ends: dict[int, date] | None = None) -> dict[str, Any]:
     """The most urgent post timelines (at most ``DASHBOARD_TIMELINES``; a county has several hundred
-    flagged posts) and how many are flagged in total; the page links to all of them."""
+    flagged posts) and how many are flagged in total; the page links to all of them. ``ends``: the
+    posts' funding ends (``funding_ends``), kept by the caller while no allocation or notice changed."""
     # the ranking on bare posts (several hundred), the shown ones read in full: one query more, hundreds
     # of employers and modules fewer built on the first request after a write
-    flagged = controlling_selectors.post_timelines(flagged_only=True, bare=True)
+    flagged = controlling_selectors.post_timelines(flagged_only=True, bare=True, ends=ends)
     urgent = controlling_selectors.most_urgent_timelines(flagged, DASHBOARD_TIMELINES)
     return {
         "timelines": controlling_selectors.with_full_posts(urgent),

@@ -67,3 +67,32 @@ def test_the_timeline_page_runs_a_fixed_number_of_queries(client, a46_user):
     assert count_queries(client, url) == one
     client.force_login(f.CarrierUserFactory())
     assert client.get(url).status_code == 403
+
+
+def test_the_funding_ends_read_apart_give_the_same_rows_and_skip_cancelled_notices(settings):
+    """``post_timelines(bare=True, ends=funding_ends())`` (the dashboard keeps the ends cached) finds
+    exactly the rows of the joined query: the last allocation to a notice in force per post."""
+    from django.utils import timezone
+
+    from funding.controlling.selectors import funding_ends
+
+    settings.FUNDING_HORIZON_MONTHS = "6,12"
+    soon = funded_post("Endet bald", post_end=date(2023, 6, 30), funding_end=date(2022, 8, 31))
+    funded_post("Endet später", post_end=date(2022, 12, 31), funding_end=date(2022, 12, 31))
+    f.CarrierPostFactory(title="Läuft lange", end=date(2025, 12, 31))
+    # a later allocation of "Endet bald" to a cancelled notice does not count: its funding still ends 31.08.2022
+    cancelled = f.GrantNoticeFactory(period_start=date(2022, 1, 1), period_end=date(2023, 12, 31))
+    f.GrantAllocationFactory(grant=cancelled, post=soon, start=date(2022, 9, 1), end=date(2023, 12, 31))
+    cancelled.cancelled_at = timezone.now()
+    cancelled.save()
+
+    def plain(rows):
+        return [(r.post.pk, r.post.title, r.funding_end, r.contract_end, r.funding_horizon) for r in rows]
+
+    ends = funding_ends()
+    assert ends[soon.pk] == date(2022, 8, 31)
+    for flagged_only in (True, False):
+        joined = post_timelines(today=TODAY, flagged_only=flagged_only, bare=True)
+        apart = post_timelines(today=TODAY, flagged_only=flagged_only, bare=True, ends=ends)
+        assert plain(apart) == plain(joined)
+    assert len(post_timelines(today=TODAY, bare=True, ends=ends)) == 3
