@@ -11,6 +11,7 @@ from django.core.management import call_command
 from bench import generate as gen
 from bench import measure
 from casemanagement.models import Case
+from kim import heap
 
 REPS = {"tiny": 3, "small": 30, "county": 30, "state-slice": 30, "state": 30}
 
@@ -71,6 +72,9 @@ def bench_current_database(
             else f"Neuberechnung des geschützten Jahres nach {result['protection']['wall_s']} s abgebrochen"
         )
         skip = dict.fromkeys(measure.SNAPSHOT_PAGES, why)
+    # What a gunicorn worker does once it has loaded the application (config.wsgi): the heap built so far
+    # (generation, the protection computed above) collected and frozen before the pages are measured.
+    heap.settle()
     log("Seiten messen …")
     result["pages"] = measure.measure_pages(
         reps=result["reps"], warmup=1 if scale_name == "tiny" else 3, log=log, skip=skip

@@ -14,3 +14,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# the loaded code's objects out of the garbage collector's way (kim.heap)
+from kim.heap import settle  # noqa: E402 – after Django is set up
+
+settle()
