@@ -570,10 +570,10 @@ def write(results: dict, out: Path | None, json_out: Path | None) -> str:
                 "| Seite | Anfragen/s | erfolgreich | Fehler | p50 ms | p95 ms | CPU ms Server | CPU ms Client |",
                 "|---|---:|---:|---:|---:|---:|---:|---:|",
             ]
-            for key, label in (("posts", "Stellenliste, gefiltert"), ("dashboard", "Übersicht")):
+            for key, page_name in (("posts", "Stellenliste, gefiltert"), ("dashboard", "Übersicht")):
                 g = gunicorn.get(key) or {}
                 lines.append(
-                    f"| {label} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} "
+                    f"| {page_name} | {_fmt(g.get('rps'))} | {_fmt(g.get('ok'))} | {_fmt(g.get('errors'))} | {_fmt(g.get('p50_ms'))} | {_fmt(g.get('p95_ms'))} "
                     f"| {_fmt(g.get('server_cpu_ms'))} | {_fmt(g.get('client_cpu_ms'))} |"
                 )
         elif gunicorn.get("skipped"):

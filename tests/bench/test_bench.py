@@ -499,3 +499,20 @@ def test_the_child_gets_every_option_of_the_parent_run_a_zero_limit_included():
     flags = {"skip_gunicorn": True, "skip_pdf": False, "profile": False, "protection_limit": 0.0}
     assert child_flags(flags) == ["--skip-gunicorn", "--protection-limit", "0.0"]
     assert child_flags({**flags, "protection_limit": None}) == ["--skip-gunicorn"]
+
+
+def test_the_state_slice_comparison_follows_the_throughput_table_of_its_database():
+    """The throughput table's rows once reused the database's label as their loop variable, so the slice section
+    after it looked for a database called "Übersicht" and said the slice was not measured there."""
+    county = _run("county", p50=40.0, p95=50.0, cases=200_000, generate_s=30.0)
+    g = {"rps": 200.0, "ok": 3000, "errors": 0, "p50_ms": 20.0, "p95_ms": 40.0, "threads": 8}
+    county["databases"]["PostgreSQL"]["gunicorn"] = {"workers": 2, "posts": dict(g), "dashboard": dict(g)}
+    county["databases"]["SQLite"] = {**county["databases"]["PostgreSQL"]}
+    slice_run = _run("state-slice", p50=100.0, p95=200.0, cases=2_000_000, generate_s=300.0)
+    text = report.write({**county, "state_slice": report.baseline_summary(slice_run)}, None, None)
+    sections = {part.split("\n", 1)[0]: part for part in text.split("\n## ")[1:]}
+    sqlite, pg = sections["SQLite"], sections["PostgreSQL"]
+    assert "| Übersicht | 200 |" in pg.replace(",0 |", " |")
+    assert "### Landesausschnitt (`state-slice`) im Vergleich" in pg
+    assert "Landesausschnitt (`state-slice`): auf SQLite nicht gemessen" in sqlite
+    assert "auf Übersicht" not in text
