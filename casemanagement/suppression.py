@@ -21,7 +21,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ PRIMARY = "<5"
 SECONDARY = "•"
 
 Key = Hashable
+T = TypeVar("T")
 
 
 def is_small(value: int) -> bool:
@@ -258,37 +259,45 @@ def _eliminate_block(hidden: frozenset[Key], equations: list[Equation], crossing
     return result
 
 
+def _connected(items: Iterable[tuple[T, Iterable[Hashable]]]) -> list[list[T]]:
+    """The items grouped by their keys: two items sharing a key (directly or through others) fall into
+    one group (union-find). Items without any key are left out."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(k: Hashable) -> Hashable:
+        root = k
+        while parent[root] != root:
+            root = parent[root]
+        while parent[k] != root:
+            parent[k], k = root, parent[k]
+        return root
+
+    keyed: list[tuple[Hashable, T]] = []
+    for item, keys in items:
+        first = None
+        for k in keys:
+            if k not in parent:
+                parent[k] = k
+            if first is None:
+                first = find(k)
+            else:
+                other = find(k)
+                if other != first:
+                    parent[other] = first
+        if first is not None:
+            keyed.append((first, item))
+    groups: dict[Hashable, list[T]] = defaultdict(list)
+    for k, item in keyed:
+        groups[find(k)].append(item)
+    return list(groups.values())
+
+
 def _echelon_by_component(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:
     """``_echelon`` of rows that share no column (directly or through others) computed apart: the
     same reduced form (the pivots of independent systems do not meet), elimination grows faster than
     linearly with a system's size."""
-    parent: dict[int, int] = {}
-
-    def find(c: int) -> int:
-        root = c
-        while parent[root] != root:
-            root = parent[root]
-        while parent[c] != root:
-            parent[c], c = root, parent[c]
-        return root
-
-    for row in rows:
-        first = None
-        for c in row:
-            if c not in parent:
-                parent[c] = c
-            if first is None:
-                first = find(c)
-            else:
-                other = find(c)
-                if other != first:
-                    parent[other] = first
-    components: dict[int, list[dict[int, int]]] = defaultdict(list)
-    for row in rows:
-        if row:
-            components[find(next(iter(row)))].append(row)
     pivots: dict[int, dict[int, int]] = {}
-    for group in components.values():
+    for group in _connected((row, row) for row in rows):
         pivots.update(_echelon(group))
     return pivots
 
@@ -407,37 +416,8 @@ def _determined_by_component(hidden: frozenset[Key] | set[Key], equations: list[
     (directly or through others) are solved apart. The same answer (a hidden figure is determined
     iff its unit vector lies in the row space, and the row space of a block-diagonal system is the
     sum of its blocks' row spaces), but elimination grows faster than linearly with a system's size."""
-    parent: dict[Key, Key] = {}
-
-    def find(k: Key) -> Key:
-        root = k
-        while parent[root] != root:
-            root = parent[root]
-        while parent[k] != root:
-            parent[k], k = root, parent[k]
-        return root
-
-    rows: list[tuple[Key, Equation]] = []
-    for equation in equations:
-        members, total = equation
-        first = None
-        for k in members if total is None else [*members, total]:
-            if k in hidden:
-                if k not in parent:
-                    parent[k] = k
-                if first is None:
-                    first = find(k)
-                else:
-                    other = find(k)
-                    if other != first:
-                        parent[other] = first
-        if first is not None:
-            rows.append((first, equation))
-    components: dict[Key, list[Equation]] = defaultdict(list)
-    for k, equation in rows:
-        components[find(k)].append(equation)
     result: set[Key] = set()
-    for group in components.values():
+    for group in _connected((eq, [k for k in _equation_keys([eq]) if k in hidden]) for eq in equations):
         result |= determined_modular(hidden, group)
     return result
 

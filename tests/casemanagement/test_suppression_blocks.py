@@ -102,7 +102,6 @@ def test_the_audit_per_block_with_its_shortcuts_hides_what_the_plain_audit_hides
         return plain_audit(hidden, eqs, blk, limit, memo, None)  # every block compared every round
 
     monkeypatch.setattr(suppression, "_audit", audit_without_shortcuts)
-    monkeypatch.setattr(suppression, "_determined_by_component", lambda h, eqs: determined_modular(set(h), eqs))
     plain = suppress_linked(values, equations, unpublished=unpublished, block=block, exact_limit=0)
     assert calls["audit"] >= 1
     assert fast == plain
