@@ -70,3 +70,16 @@ def make_case(carrier_a, post_a, eschweiler):
         return case
 
     return make
+
+
+@pytest.fixture
+def april_write(make_case, carrier_a, post_a):
+    """write(): three cases opened in April 2021 and carrier A's April return submitted (the statistics' next state)."""
+
+    def write():
+        for day in (1, 2, 3):
+            make_case(date(2021, 4, day))
+        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=4)
+        services.return_submit(caseload_return=r)
+
+    return write

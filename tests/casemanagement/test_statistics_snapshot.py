@@ -43,17 +43,6 @@ def background(settings, monkeypatch):
     return started
 
 
-@pytest.fixture
-def april_write(make_case, carrier_a, post_a):
-    def write():
-        for day in (1, 2, 3):
-            make_case(date(2021, 4, day))
-        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=4)
-        services.return_submit(caseload_return=r)
-
-    return write
-
-
 def page(client) -> str:
     return client.get(reverse("casemanagement:statistics"), {"year": 2021}).content.decode()
 

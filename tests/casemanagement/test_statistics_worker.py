@@ -9,12 +9,12 @@ sum 18 with it; B's 7 unchanged.
 from __future__ import annotations
 
 import signal
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from casemanagement import publication, selectors, services, snapshots
+from casemanagement import publication, selectors, snapshots
 from casemanagement.management.commands.refresh_statistics import Stopped, Watcher
 from casemanagement.models import PublishedState, StatisticsSnapshot
 from casemanagement.selectors import caseload_statistics
@@ -35,17 +35,6 @@ def external(settings, monkeypatch):
     monkeypatch.setattr(snapshots, "_start_thread", lambda year: started.append(("thread", year)))
     monkeypatch.setattr(snapshots, "_start_process", lambda year: started.append(("process", year)))
     return started
-
-
-@pytest.fixture
-def april_write(make_case, carrier_a, post_a):
-    def write():
-        for day in (1, 2, 3):
-            make_case(date(2021, 4, day))
-        r = services.return_create(carrier=carrier_a, post=post_a, year=2021, month=4)
-        services.return_submit(caseload_return=r)
-
-    return write
 
 
 def year_totals(year: int = 2021):
