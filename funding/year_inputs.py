@@ -12,11 +12,15 @@ same rows, only read once (tests/funding/test_year_inputs.py compares them on th
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from funding.models import CostPlan, GrantAllocation, GrantNotice, OwnShareTopUp, Programme, Rate
+from kim import figure_cache
 from kim.periods import year_end, year_start
 from modules.models import CostRate, Module, Occupancy, PersonnelCost, Post
 
@@ -54,6 +58,13 @@ class YearInputs:
     top_up_per_fte: Decimal | None  # the year's decided own-share top-up per VZÄ
     grants: dict[int, Row] = field(default_factory=dict)  # the year's in-force non-draft notices
     siblings: list[Row] = field(default_factory=list)  # every allocation of those notices (in_scope: meets the year)
+    stamp: str | None = None  # the change stamp the parts were kept under (None: read afresh)
+    extra: tuple[str, ...] = ()  # the history models ``stamp`` was read with beyond the default ones
+
+    def part(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` kept in this process under the stamp of the tables ``PART_TABLES[name]`` (names
+        joined by ``+``: the tables of each); read afresh without a stamp."""
+        return _part(self.year, self.stamp, self.extra, name, compute)
 
     @property
     def plans(self) -> dict[int, Decimal]:
@@ -61,9 +72,120 @@ class YearInputs:
         return {post_id: plan.personnel for post_id, plan in self.cost_plans.items()}
 
 
-def year_inputs(*, year: int) -> YearInputs:
-    """Read ``year``'s inputs once: eleven queries, whatever the number of posts."""
+# The history models of the tables each part of ``year_inputs`` reads: with a change stamp each part is
+# kept in this process under its own part of the stamp (kim.figure_cache.sub_stamp), so a post saved –
+# the everyday write – reads the posts again and keeps the occupancies, cost plans, rates, notices and
+# allocations it read before. A part's key holds every table its query reads, so it is never stale.
+PART_TABLES: dict[str, tuple[str, ...]] = {
+    # the programmes in their model's order (module number, name)
+    "programmes": ("funding.historicalprogramme", "modules.historicalmodule"),
+    "modules": ("modules.historicalmodule",),
+    "posts": ("modules.historicalpost", "kim.historicalorganisation"),
+    "occupancies": ("modules.historicaloccupancy",),
+    "rates": ("funding.historicalrate",),
+    "cost-rates": ("modules.historicalcostrate",),
+    "entered": ("modules.historicalpersonnelcost",),
+    "cost-plans": ("funding.historicalcostplan",),
+    "top-up": ("funding.historicalownsharetopup",),
+    # the notices in their model's order (programme's module number, …)
+    "allocations": (
+        "funding.historicalgrantnotice",
+        "funding.historicalgrantallocation",
+        "funding.historicalprogramme",
+        "modules.historicalmodule",
+    ),
+    # the allocations of the notices starting in the year (funding.controlling.budget.own_posts_notified)
+    "notified": (
+        "funding.historicalgrantnotice",
+        "funding.historicalgrantallocation",
+        "funding.historicalprogramme",
+        "modules.historicalmodule",
+    ),
+}
+
+
+def year_inputs(*, year: int, stamp: str | None = None, extra: tuple[str, ...] = ()) -> YearInputs:
+    """Read ``year``'s inputs once: eleven queries, whatever the number of posts.
+
+    ``stamp``: ``kim.figure_cache.data_stamp(extra)`` read by the caller. Each part is then kept in this
+    process while none of the tables it reads changed (``PART_TABLES``); the parts are the rows a fresh
+    read gives, and are shared read-only between requests (nothing computed from them changes them)."""
+
+    def part(name: str, compute: Callable[[], Any]) -> Any:
+        return _part(year, stamp, extra, name, compute)
+
     ys, ye = year_start(year), year_end(year)
+    programmes, kim_programmes = part("programmes", _programmes)
+    modules = part("modules", _modules)
+    posts = part("posts+modules", lambda: _posts(modules))
+    grants, allocations = part("allocations", lambda: _allocations(ys, ye))
+    inputs = YearInputs(
+        year=year,
+        rates=part("rates", lambda: _rates(year)),
+        programmes=programmes,
+        kim_programmes=kim_programmes,
+        modules=modules,
+        cost_rates=part(
+            "cost-rates",
+            lambda: dict(CostRate.objects.filter(year=year).order_by().values_list("category", "amount_per_fte")),
+        ),
+        posts=posts,
+        occupancies=part("occupancies", _occupancies),
+        entered=part(
+            "entered",
+            lambda: dict(PersonnelCost.objects.filter(year=year).order_by().values_list("post_id", "amount")),
+        ),
+        cost_plans=part("cost-plans", lambda: _cost_plans(year)),
+        top_up_per_fte=part(
+            "top-up",
+            lambda: OwnShareTopUp.objects.filter(year=year).values_list("amount_per_fte", flat=True).first(),
+        ),
+        stamp=stamp,
+        extra=extra,
+    )
+    # the year's in-force notices (drafts have paid nothing yet) and every allocation of them: the
+    # siblings share a notice's money; an allocation is in scope when it meets the year
+    for pk, programme_id, period_start, period_end, approved_fte, amount in grants:
+        inputs.grants[pk] = Row(
+            pk=pk,
+            programme_id=programme_id,
+            programme=programmes[programme_id],
+            period_start=period_start,
+            period_end=period_end,
+            approved_fte=approved_fte,
+            amount=amount,
+        )
+    for pk, grant_id, post_id, start, end, fte in allocations:
+        inputs.siblings.append(
+            Row(
+                pk=pk,
+                grant_id=grant_id,
+                post_id=post_id,
+                start=start,
+                end=end,
+                fte=fte,
+                in_scope=start <= ye and end >= ys,
+                grant=inputs.grants[grant_id],
+                post=posts[post_id],
+            )
+        )
+    return inputs
+
+
+def _part(year: int, stamp: str | None, extra: tuple[str, ...], name: str, compute: Callable[[], Any]) -> Any:
+    if stamp is None:
+        return compute()
+    labels = tuple(sorted({label for part_name in name.split("+") for label in PART_TABLES[part_name]}))
+    return figure_cache.cached(
+        "year-inputs-" + name,
+        (year,),
+        compute,
+        stamp=figure_cache.sub_stamp(stamp, extra=extra, labels=labels),
+        share=False,
+    )
+
+
+def _programmes() -> tuple[dict[int, ProgrammeRow], dict[int, ProgrammeRow]]:
     programmes = {
         pk: ProgrammeRow(
             pk=pk,
@@ -78,12 +200,18 @@ def year_inputs(*, year: int) -> YearInputs:
         )
     }
     # kim_programmes_by_module: the last of a module's programmes in that order
-    kim_programmes = {p.module_id: p for p in programmes.values() if p.module_id is not None}
-    modules = {
+    return programmes, {p.module_id: p for p in programmes.values() if p.module_id is not None}
+
+
+def _modules() -> dict[int, ModuleRow]:
+    return {
         pk: ModuleRow(pk=pk, number=number, name=name)
         for pk, number, name in Module.objects.values_list("pk", "number", "name")
     }
-    posts = {
+
+
+def _posts(modules: dict[int, ModuleRow]) -> dict[int, Row]:
+    return {
         pk: Row(
             pk=pk,
             title=title,
@@ -100,65 +228,46 @@ def year_inputs(*, year: int) -> YearInputs:
             "pk", "title", "module_id", "category", "fte", "start", "end", "employer__kind"
         )
     }
+
+
+def _occupancies() -> dict[int, list[Row]]:
     occupancies: dict[int, list[Row]] = defaultdict(list)
     for post_id, start, end, fte in Occupancy.objects.order_by("start").values_list("post_id", "start", "end", "fte"):
         occupancies[post_id].append(Row(start=start, end=end, fte=fte))
-    inputs = YearInputs(
-        year=year,
-        rates={
-            (programme_id, category): amount
-            for programme_id, category, amount in Rate.objects.filter(year=year)
-            .order_by()
-            .values_list("programme_id", "category", "amount_per_fte")
-        },
-        programmes=programmes,
-        kim_programmes=kim_programmes,
-        modules=modules,
-        cost_rates=dict(CostRate.objects.filter(year=year).order_by().values_list("category", "amount_per_fte")),
-        posts=posts,
-        occupancies=dict(occupancies),
-        entered=dict(PersonnelCost.objects.filter(year=year).order_by().values_list("post_id", "amount")),
-        cost_plans={
-            post_id: Row(pk=pk, year=year, personnel=personnel, material_overhead=overhead)
-            for pk, post_id, personnel, overhead in CostPlan.objects.filter(year=year)
-            .order_by()
-            .values_list("pk", "post_id", "personnel", "material_overhead")
-        },
-        top_up_per_fte=OwnShareTopUp.objects.filter(year=year).values_list("amount_per_fte", flat=True).first(),
-    )
-    # the year's in-force notices (drafts have paid nothing yet) and every allocation of them: the
-    # siblings share a notice's money; an allocation is in scope when it meets the year
+    return dict(occupancies)
+
+
+def _rates(year: int) -> dict[tuple[int, str], Decimal]:
+    return {
+        (programme_id, category): amount
+        for programme_id, category, amount in Rate.objects.filter(year=year)
+        .order_by()
+        .values_list("programme_id", "category", "amount_per_fte")
+    }
+
+
+def _cost_plans(year: int) -> dict[int, Row]:
+    return {
+        post_id: Row(pk=pk, year=year, personnel=personnel, material_overhead=overhead)
+        for pk, post_id, personnel, overhead in CostPlan.objects.filter(year=year)
+        .order_by()
+        .values_list("pk", "post_id", "personnel", "material_overhead")
+    }
+
+
+def _allocations(ys: date, ye: date) -> tuple[list[tuple], list[tuple]]:
+    """The year's in-force notices and every allocation of them, as plain tuples (two queries)."""
     in_year = GrantAllocation.objects.filter(
         start__lte=ye, end__gte=ys, grant__is_draft=False, grant__cancelled_at=None
     )
-    for pk, programme_id, period_start, period_end, approved_fte, amount in GrantNotice.objects.filter(
-        pk__in=in_year.values("grant_id")
-    ).values_list("pk", "programme_id", "period_start", "period_end", "approved_fte", "amount"):
-        inputs.grants[pk] = Row(
-            pk=pk,
-            programme_id=programme_id,
-            programme=programmes[programme_id],
-            period_start=period_start,
-            period_end=period_end,
-            approved_fte=approved_fte,
-            amount=amount,
+    grants = list(
+        GrantNotice.objects.filter(pk__in=in_year.values("grant_id")).values_list(
+            "pk", "programme_id", "period_start", "period_end", "approved_fte", "amount"
         )
-    for pk, grant_id, post_id, start, end, fte in (
-        GrantAllocation.objects.filter(grant_id__in=list(inputs.grants))
+    )
+    allocations = list(
+        GrantAllocation.objects.filter(grant_id__in=[g[0] for g in grants])
         .order_by("post_id", "start", "pk")
         .values_list("pk", "grant_id", "post_id", "start", "end", "fte")
-    ):
-        inputs.siblings.append(
-            Row(
-                pk=pk,
-                grant_id=grant_id,
-                post_id=post_id,
-                start=start,
-                end=end,
-                fte=fte,
-                in_scope=start <= ye and end >= ys,
-                grant=inputs.grants[grant_id],
-                post=posts[post_id],
-            )
-        )
-    return inputs
+    )
+    return grants, allocations

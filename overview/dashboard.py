@@ -236,11 +236,11 @@ def dashboard_context(
             extra=extra,
             labels=ALLOCATIONS_STAMP,
         )
-    stamp = None if stamp is None else figure_cache.default_part(stamp, extra=extra)
+    read_stamp, stamp = stamp, None if stamp is None else figure_cache.default_part(stamp, extra=extra)
     # the year's rates, programmes, posts, allocations, occupancies and cost figures as plain rows, read
     # once for the risks, the carriers' gaps, the Land income, the own posts' costs and the posts per module
     # (funding.year_inputs)
-    inputs = year_inputs(year=year)
+    inputs = year_inputs(year=year, stamp=read_stamp, extra=extra)
     modules, stichtag = posts_summary_by_module(year=year, rows=inputs)
     # read once: the own posts' share and the budget lines' forecasts of the year use the same figures
     personnel_needs = county_personnel_needs(year=year, rows=inputs)

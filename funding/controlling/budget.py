@@ -282,7 +282,7 @@ def own_posts_share(
         material = dict(
             CostPlan.objects.filter(year=year, post_id__in=own_ids).values_list("post_id", "material_overhead")
         )
-    notified = own_posts_notified(year=year, post_ids=own_ids)
+    notified = own_posts_notified(year=year, post_ids=own_ids, inputs=inputs)
     rows: dict[int, OwnPostsRow] = {}
     for post, cost in needs.rows:
         row = rows.setdefault(post.module.number, OwnPostsRow(label=str(post.module)))
@@ -299,30 +299,68 @@ def own_posts_share(
     return OwnPostsShare(year=year, total=total, modules=[rows[n] for n in sorted(rows)])
 
 
-def own_posts_notified(*, year: int, post_ids: list[int]) -> dict[int, Decimal]:
-    """{post_id: grant money attributable to the post in ``year``} (unrounded), from the year's non-draft
-    notices and their allocations, shared as in the eligibility check (eligibility.received_shares)."""
-    grant_ids = GrantAllocation.objects.filter(
-        post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False, grant__cancelled_at=None
-    ).values("grant_id")
-    # plain rows with the fields received_shares reads, each notice built once (no model instances)
-    rows = list(
-        GrantAllocation.objects.filter(grant_id__in=grant_ids).values_list(
-            "pk",
-            "grant_id",
-            "post_id",
-            "fte",
-            "start",
-            "end",
-            "post__category",
-            "grant__programme_id",
-            "grant__programme__proration",
-            "grant__period_start",
-            "grant__period_end",
-            "grant__approved_fte",
-            "grant__amount",
-        )
+NOTICE_FIELDS = (
+    "grant__programme_id",
+    "grant__programme__proration",
+    "grant__period_start",
+    "grant__period_end",
+    "grant__approved_fte",
+    "grant__amount",
+)
+
+
+def _notified_rows(year: int) -> list[tuple]:
+    """Every allocation of the year's non-draft notices not cancelled, grouped by notice in the notices'
+    order (the model's), without the post's fields: ``own_posts_notified`` adds them from the posts."""
+    return list(
+        GrantAllocation.objects.filter(grant__period_start__year=year, grant__is_draft=False, grant__cancelled_at=None)
+        .order_by("grant", "pk")
+        .values_list("pk", "grant_id", "post_id", "fte", "start", "end", *NOTICE_FIELDS)
     )
+
+
+def own_posts_notified(*, year: int, post_ids: list[int], inputs: YearInputs | None = None) -> dict[int, Decimal]:
+    """{post_id: grant money attributable to the post in ``year``} (unrounded), from the year's non-draft
+    notices and their allocations, shared as in the eligibility check (eligibility.received_shares).
+
+    ``inputs``: the year's rows read by the caller (funding.year_inputs). The allocations of every notice
+    starting in the year are then kept while no notice, allocation, programme or module changed (a post
+    saved reads none of them again); the posts' categories and the allocations' order (their notice's,
+    then the post's module number and title: the model's) come from ``inputs.posts``, the rates from
+    ``inputs.rates`` – the rows and order the query without ``inputs`` reads."""
+    if inputs is None:
+        grant_ids = GrantAllocation.objects.filter(
+            post_id__in=post_ids, grant__period_start__year=year, grant__is_draft=False, grant__cancelled_at=None
+        ).values("grant_id")
+        # plain rows with the fields received_shares reads, each notice built once (no model instances)
+        rows = list(
+            GrantAllocation.objects.filter(grant_id__in=grant_ids).values_list(
+                "pk",
+                "grant_id",
+                "post_id",
+                "fte",
+                "start",
+                "end",
+                "post__category",
+                *NOTICE_FIELDS,
+            )
+        )
+        rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
+    else:
+        posts = inputs.posts
+        wanted_posts = set(post_ids)
+        year_rows = inputs.part("notified", lambda: _notified_rows(year))
+        grants_wanted = {row[1] for row in year_rows if row[2] in wanted_posts}
+        rank = {grant_id: i for i, grant_id in enumerate(dict.fromkeys(row[1] for row in year_rows))}
+        rows = sorted(
+            (
+                (pk, grant_id, post_id, fte, start, end, posts[post_id].category, *notice)
+                for pk, grant_id, post_id, fte, start, end, *notice in year_rows
+                if grant_id in grants_wanted
+            ),
+            key=lambda r: (rank[r[1]], posts[r[2]].module.number, posts[r[2]].title),
+        )
+        rates = inputs.rates
     if not rows:
         return {}
     grants: dict[int, SimpleNamespace] = {}
@@ -364,7 +402,6 @@ def own_posts_notified(*, year: int, post_ids: list[int]) -> dict[int, Decimal]:
                 post=SimpleNamespace(category=category),
             )
         )
-    rates = {(r.programme_id, r.category): r.amount_per_fte for r in Rate.objects.filter(year=year)}
     shares = received_shares(siblings, rates)  # type: ignore[arg-type]  # plain stand-ins with the fields read
     result: dict[int, Decimal] = {}
     wanted = set(post_ids)
