@@ -106,13 +106,16 @@ def proof_items(context, proofs) -> SafeString:
     text = gettext("Verwendungsnachweis %(s)s – fällig am %(d)s (%(st)s)")
     link = esc(gettext("öffnen"))
     plurals: dict = {}
+    statuses: dict = {}  # each status's label looked up once per list
     out = []
     for p in proofs:
         item = overdue if p.days_left < 0 else ""
+        if p.status not in statuses:
+            statuses[p.status] = render_value_in_context(p.get_status_display(), context)
         item += text % {
             "s": render_value_in_context(p.subject, context),
             "d": render_value_in_context(datum(p.due_on), context),
-            "st": render_value_in_context(p.get_status_display(), context),
+            "st": statuses[p.status],
         }
         if p.days_left >= 0:
             item += ", " + _plural(plurals, "noch %(n)s Tag", "noch %(n)s Tage", p.days_left, context)

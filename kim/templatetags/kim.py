@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
@@ -42,9 +44,15 @@ def decimal_de(value, places: int = 2) -> str:
 
 @register.filter
 def datum(value) -> str:
-    """German date "01.10.2020"; empty → "–"."""
+    """German date "01.10.2020"; empty → "–".
+
+    A date or datetime is written directly: "d.m.Y" has numbers only, the same in every language, and is
+    what ``date_format(value, "d.m.Y")`` gives (no time zone conversion either); that call costs a
+    format lookup per date, and the dashboard's lists show a few hundred dates."""
     if not value:
         return "–"
+    if isinstance(value, date):
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
     return date_format(value, "d.m.Y")
 
 
