@@ -246,9 +246,16 @@ def dashboard_context(
     personnel_needs = county_personnel_needs(year=year, rows=inputs)
     land_income = budget.land_income_forecast(year=year, inputs=inputs)
     known = {(ForecastBasis.LAND_INCOME, year): land_income, (ForecastBasis.OWN_PERSONNEL, year): personnel_needs.total}
-    budget_rows = budget.budget_lines_with_forecast(
-        lines=BudgetLine.objects.filter(year=year), stamp=stamp, known=known
+    # the lines and their actuals read no post: kept while none of the tables they read changed
+    lines = _section(
+        "dashboard-budget-lines",
+        (year,),
+        lambda: list(budget.with_budget_actuals(BudgetLine.objects.filter(year=year))),
+        stamp=read_stamp,
+        extra=extra,
+        labels=budget.ACTUALS_TABLES,
     )
+    budget_rows = budget.budget_lines_with_forecast(lines=lines, stamp=stamp, known=known)
     totals = {
         "posts": sum(m.posts for m in modules),
         "fte": sum((m.fte for m in modules), start=ZERO),

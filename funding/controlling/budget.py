@@ -125,12 +125,30 @@ class BudgetRow:
         return None if self.forecast is None else self.forecast - self.line.planned_amount
 
 
-def budget_lines_with_forecast(
-    *, lines: QuerySet[BudgetLine], stamp: str | None = None, known: dict[tuple[str, int], Decimal] | None = None
-) -> list[BudgetRow]:
-    """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts)."""
+# the history models of the tables ``with_budget_actuals`` reads: the lines, the Land receipts (of KIM
+# programmes: their notices, programmes and modules) and the carrier payments
+ACTUALS_TABLES = (
+    "funding.historicalbudgetline",
+    "funding.historicallandreceipt",
+    "funding.historicalgrantnotice",
+    "funding.historicalprogramme",
+    "modules.historicalmodule",
+    "funding.historicalcarrierpayment",
+)
 
-    lines = list(with_budget_actuals(lines))
+
+def budget_lines_with_forecast(
+    *,
+    lines: QuerySet[BudgetLine] | list[BudgetLine],
+    stamp: str | None = None,
+    known: dict[tuple[str, int], Decimal] | None = None,
+) -> list[BudgetRow]:
+    """Budget lines with the forecast the basis names beside each (funding.selectors.budget_forecasts).
+
+    ``lines``: a queryset, or a list already annotated by ``with_budget_actuals`` (the dashboard keeps
+    it while none of ``ACTUALS_TABLES`` changed)."""
+
+    lines = list(lines) if isinstance(lines, list) else list(with_budget_actuals(lines))
     years, bases = sorted({line.year for line in lines}), {line.forecast_basis for line in lines}
     # the forecasts read posts, rates, contracts and cost plans: cached until one of them changes
     forecasts = figure_cache.cached(

@@ -1,4 +1,4 @@
-"""The dashboard's year inputs kept per part (funding.year_inputs.PART_TABLES, issue 17): a post saved
+"""The dashboard's year inputs (and its budget lines with their actuals) kept per part (funding.year_inputs.PART_TABLES, issue 17): a post saved
 reads the posts again and keeps the occupancies, cost plans, rates, notices and allocations read before;
 a write to any of those tables shows on the next request. Each write below changes a figure of the
 demo (checked against the figures before it, so the test could fail), and the figures shown after it
@@ -6,12 +6,13 @@ are those computed from scratch (tests/overview/test_dashboard_after_write.py)."
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from funding.models import CostPlan, GrantAllocation, GrantNotice, Rate
+from funding.models import CarrierPayment, CostPlan, ForwardingContract, GrantAllocation, GrantNotice, LandReceipt, Rate
 from funding.year_inputs import PART_TABLES
 from kim import figure_cache
 from modules.models import Module, Occupancy, PersonnelCost, Post
@@ -74,6 +75,20 @@ def _personnel_cost() -> None:
     cost.save()
 
 
+def _land_receipt() -> None:
+    """An actual of the Land income line (budget lines and their actuals kept apart from the posts)."""
+    notice = GrantNotice.objects.filter(period_start__year=YEAR, programme__module__isnull=False).order_by("pk")[0]
+    LandReceipt.objects.create(grant=notice, received_on=date(YEAR, 6, 30), amount=Decimal("1234.56"))
+
+
+def _carrier_payment() -> None:
+    """An actual of the forwarding line."""
+    contract = ForwardingContract.objects.order_by("pk").first()
+    CarrierPayment.objects.create(
+        contract=contract, due_on=date(YEAR, 6, 30), paid_on=date(YEAR, 6, 30), amount=Decimal("765.43")
+    )
+
+
 def _module() -> None:
     module = Module.objects.order_by("number").first()
     module.name = "Umbenannt"
@@ -82,7 +97,7 @@ def _module() -> None:
 
 @pytest.mark.parametrize(
     "write",
-    [_rate, _notice, _allocation, _cost_plan, _occupancy, _personnel_cost, _module],
+    [_rate, _notice, _allocation, _cost_plan, _occupancy, _personnel_cost, _land_receipt, _carrier_payment, _module],
     ids=lambda w: w.__name__.strip("_"),
 )
 def test_a_write_to_an_input_table_shows_on_the_next_request(client, demo, write):
