@@ -164,6 +164,10 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], *, stamp: str | 
     if token is not None:
         with _memo_lock:
             hit = _memo.get(key)
+            if hit is not None:
+                # least recently used goes first: the parts that no write changes (read on every
+                # request) stay, the values of old stamps leave
+                _memo.move_to_end(key)
         if hit is not None and hit[0] == token:
             return hit[1]
         if share:

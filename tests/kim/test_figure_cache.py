@@ -75,3 +75,21 @@ def test_another_process_computing_its_own_copy_keeps_the_first_processes_token(
     figure_cache._memo.clear()  # what another process sees: the token, no copy of its own
     assert figure_cache.cached("q", (1,), lambda: "theirs", stamp="s1", share=False) == "theirs"
     assert cache.get(key + ":token") == token
+
+
+def test_a_value_read_on_every_request_outlives_the_values_of_old_stamps():
+    """The memo drops the least recently used value: a part no write changes (read on every request,
+    e.g. the year's rates) stays while each write's new values of other parts push old ones out. Kept
+    in the process only, as the dashboard's parts are: a dropped one would be computed again."""
+    calls = []
+
+    def stable():
+        calls.append(1)
+        return ["rates"]
+
+    first = figure_cache.cached("stable", (), stable, stamp="s", share=False)
+    for i in range(figure_cache.MEMO_SIZE * 3):
+        figure_cache.cached("changing", (), lambda i=i: [i], stamp=f"write-{i}", share=False)
+        assert figure_cache.cached("stable", (), stable, stamp="s", share=False) is first
+    assert len(calls) == 1
+    assert len(figure_cache._memo) == figure_cache.MEMO_SIZE
