@@ -351,6 +351,7 @@ def _determined_decomposed(
         memo["groups"] = groups
         memo["across"] = across
         memo["crossing"] = _equation_keys(across)
+        memo["across_terms"] = [_terms(e) for e in across]  # built once, filtered by the hidden figures each round
         memo["keys"] = {name: _equation_keys(group) for name, group in groups.items()}
         dirty = None  # first call: every block
     crossing: set[Key] = memo["crossing"]
@@ -375,7 +376,7 @@ def _determined_decomposed(
             row[index[key]] = (row.get(index[key], 0) + coefficient) % PRIME
         return row
 
-    rows = [numbered((k, s) for k, s in _terms(e) if k in hidden) for e in memo["across"]]
+    rows = [numbered([(k, s) for k, s in terms if k in hidden]) for terms in memo["across_terms"]]
     for part in eliminated:
         rows.extend(numbered(row.items()) for row in part.interface)
     pivots = _echelon_by_component(rows)
@@ -440,7 +441,8 @@ def suppress_linked(
     (cell, equation) pairs. The partner is the smallest non-zero visible member (ties by key):
     deterministic, and a zero only where nothing else is left. Then the exact audit
     (``determined_modular``): while a combination of equations still determines a hidden count of
-    1–4, one more member of an equation holding it is hidden and the quick rule runs again; hidden
+    1–4, one more member of an equation holding it is hidden (if the next audit still finds it
+    determined, one member of each of its equations) and the quick rule runs again; hidden
     figures that are determined all the same (zeros, redundant partners) are shown at the end.
     ``unpublished`` keys (figures that appear in an equation but on no page) count as unknown.
     Above ``exact_limit`` hidden figures the audit runs per ``block`` (see ``_audit``).
@@ -495,6 +497,9 @@ def suppress_linked(
     audited = equations + history.equations if history.equations else equations
     everything: dict[Key, list[list[Key]]] | None = None  # key -> its equations (current and earlier), for _nearest
     ignored = unpublished_set | history.unpublished
+    # small figures the last audit found determined: one partner did not protect them, so each of their
+    # equations gets one now (one at a time, a figure in many equations took a round per partner)
+    persisting: set = set()
     while True:
         while queue:
             i = queue.popleft()
@@ -509,13 +514,15 @@ def suppress_linked(
         changed = False
         small = [k for k in leaking if is_small(values[k] if k in values else history.values.get(k, 0))]
         for key in sorted(small, key=repr):
+            found = False
             for i in by_key.get(key, ()):
                 chosen = partner(eq_keys[i])
                 if chosen is not None:
                     hide(chosen, queue)
-                    changed = True
-                    break
-            else:
+                    changed = found = True
+                    if key not in persisting:
+                        break
+            if not found:
                 if everything is None:
                     everything = defaultdict(list)
                     for members, total in audited:
@@ -528,6 +535,7 @@ def suppress_linked(
                     changed = True
                 else:
                     logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
+        persisting = set(small)
         if not changed:
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.

@@ -173,3 +173,35 @@ def test_the_decomposed_audit_reuses_a_block_only_while_its_hidden_figures_are_t
         assert _determined_decomposed(hidden, equations, block, memo, {block(key)}) == determined_modular(
             hidden, equations
         )
+
+
+def test_a_small_count_still_determined_after_one_partner_gets_one_in_each_of_its_equations(monkeypatch):
+    """suppress_linked: a count of 1–4 the audit finds determined a second time gets a partner in each of its
+    equations at once, not one a round (the county's year took 76 audits so). k = 3, a = 4 and b = 4 are each
+    in a sum with printed figures (listed first: where their first partner is taken) and in the triangle
+    k + a = t1, a + b = t2, b + k = t3, which determines each of them: k = (t1 − t2 + t3) / 2. Hiding
+    members of the first sums one by one never protects them; a partner in the triangle does."""
+    values = {"k": 3, "a": 4, "b": 4, "t1": 7, "t2": 8, "t3": 7}
+    values |= {"z1": 5, "z2": 6, "z3": 7, "s": 21, "y1": 5, "y2": 6, "sa": 15, "y3": 7, "y4": 8, "sb": 19}
+    equations = [
+        (["k", "z1", "z2", "z3"], "s"),
+        (["a", "y1", "y2"], "sa"),
+        (["b", "y3", "y4"], "sb"),
+        (["k", "a"], "t1"),
+        (["a", "b"], "t2"),
+        (["b", "k"], "t3"),
+    ]
+    assert determined({"k", "a", "b"}, equations) == {"k", "a", "b"}
+    audits: list[set] = []
+    plain_audit = suppression._audit
+
+    def recording(hidden, eqs, blk, limit, memo, dirty=None):
+        audits.append(plain_audit(hidden, eqs, blk, limit, memo, dirty))
+        return audits[-1]
+
+    monkeypatch.setattr(suppression, "_audit", recording)
+    hidden = suppress_linked(values, equations)
+    assert [("k" in found) for found in audits] == [True, True, False]  # found again once, then protected
+    assert not {"k", "a", "b"} & determined(hidden, equations)
+    assert {"z1", "y1", "y3"} <= hidden  # the first partners, which did not protect them
+    assert {"t1", "t2", "t3"} & hidden  # a partner in the triangle did
