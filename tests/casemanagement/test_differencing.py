@@ -386,8 +386,9 @@ def test_with_each_table_protected_on_its_own_the_attacker_recovers_hidden_count
 
 
 def test_the_audit_per_carrier_used_at_county_scale_holds_on_the_demo_year_too(client, a46_user, demo, monkeypatch):
-    """Above suppression.EXACT_LIMIT hidden figures the audit solves each carrier's equations on
-    its own (sums across carriers are left to the quick rule); forced here for the demo year."""
+    """Above suppression.EXACT_LIMIT hidden figures the audit eliminates each carrier's equations on
+    its own first and then solves the system across carriers (``_determined_decomposed``); forced
+    here for the demo year."""
     from casemanagement import suppression
 
     monkeypatch.setattr(suppression, "EXACT_LIMIT", 0)
