@@ -57,23 +57,34 @@ def private_media(request, settings, tmp_path):
     settings.MEDIA_ROOT = demo_media if isinstance(demo_media, str) else tmp_path / "media"
 
 
+def _uses_shared_demo(item) -> bool:
+    """Whether the test runs on the shared ``demo`` below (a module may define its own on top of it, the
+    browser tests have their own, committed one)."""
+    info = getattr(item, "_fixtureinfo", None)
+    chain = info.name2fixturedefs.get("demo", ()) if info is not None else ()
+    return any(d.func.__module__ == __name__ and d.func.__name__ == "demo" for d in chain)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Within each module, tests that do not use the shared ``demo`` run before those that do: once the
-    module's demo is loaded it stays until the module ends, and a test that did not ask for it must not see
-    it. Stable: the order among each group is the file's order."""
+    """Tests that do not use the shared ``demo`` run first, those that do after them: the demo is loaded
+    once, when the first test needs it, and stays until the session ends, so no test that did not ask
+    for it may come later. Stable: within each group the files keep their order, and a file's tests
+    their order in the file."""
     first_index: dict[object, int] = {}
     for index, item in enumerate(items):
         first_index.setdefault(item.module, index)
-    items.sort(key=lambda item: (first_index[item.module], "demo" in item.fixturenames))
+    items.sort(key=lambda item: (_uses_shared_demo(item), first_index[item.module]))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(django_db_setup, django_db_blocker):
-    """`manage.py load_demo` once per test module, for tests that read (or change and roll back) the demo.
+    """`manage.py load_demo` once per test session, for tests that read (or change and roll back) the demo.
 
     The demo is loaded inside an outer transaction; each test's own transaction is a savepoint within it,
-    so a test's writes vanish after it, and the whole demo is rolled back when the module is done (the
-    other modules never see it). Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU: once per module instead of once per test.
+    so a test's writes vanish after it, and the whole demo is rolled back when the session ends. The tests
+    that do not use it run before it is loaded (``pytest_collection_modifyitems``), so none of them sees it.
+    Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU:
+    once instead of once per module (35 modules) or per test.
     The demo users' passwords are hashed with the tests' fast hasher (fast_password_hasher is set per test,
     after this), so a test can still sign in with the password "demo"."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]

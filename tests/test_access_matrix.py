@@ -50,9 +50,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ("anon", "carrier_a", "carrier_b", "committee", "readonly", "a46")
@@ -505,15 +504,10 @@ def body_text(response) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the module inside a transaction that is rolled back at the end."""
-    media = tmp_path_factory.mktemp("access-matrix-media")
-    with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        with django_db_blocker.unblock():
-            with transaction.atomic():
-                call_command("load_demo", verbosity=0)
-                yield Demo(), media
-                transaction.set_rollback(True)
+def demo(demo, django_db_blocker):
+    """The shared demo (tests/conftest.py) and its files' directory, with the objects the URLs point to."""
+    with django_db_blocker.unblock():
+        return Demo(), demo
 
 
 @pytest.fixture
