@@ -535,6 +535,7 @@ def suppress_linked(
         dirty.clear()
         changed = False
         small = [k for k in leaking if is_small(values[k] if k in values else history.values.get(k, 0))]
+        stuck = []  # no figure left to hide next to them now (logged only if nothing else changes, below)
         for key in sorted(small, key=order):
             found = False
             for i in by_key.get(key, ()):
@@ -556,9 +557,15 @@ def suppress_linked(
                     hide(chosen, queue)
                     changed = True
                 else:
-                    logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
+                    stuck.append(key)
         persisting = set(small)
         if not changed:
+            # Only now is a count of 1-4 known to stay determined. A figure without a partner in a round
+            # where others got one is audited again first: the figures just hidden next to it for other
+            # leaks of the same differencing (e.g. the year's sum for both returns of a quarter) may
+            # protect it already, and then it was never a leak of the result.
+            for key in stuck:
+                logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.
             return hidden - {k for k in leaking if not is_small(values.get(k, 0))}
