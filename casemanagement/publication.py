@@ -235,7 +235,7 @@ def history(
     shown_before: set[Key] = set()
     hidden_before: set[Key] = set()
     seen: set = set()
-    for old in earlier:
+    for number, old in enumerate(earlier):
         rename: dict[Key, Key] = {}
         for key, fp in old.fingerprints.items():
             if key in fps and fps[key] == fp:
@@ -245,6 +245,7 @@ def history(
             else:
                 new = ("h", fp, *cast(tuple, key))
                 result.values[new] = old.values[key]
+                result.first_seen.setdefault(new, number)  # orders it without its hash (suppression.content_order)
                 if key in old.unpublished:
                     result.unpublished.add(new)
             rename[key] = new

@@ -33,6 +33,25 @@ Key = Hashable
 T = TypeVar("T")
 
 
+def content_order(key: Key, first_seen: dict[Key, int] | None = None) -> tuple:
+    """How ties between figures are broken (which partner is hidden, which leak is protected first):
+    by what the key says, never by its ``repr``, where the digits of a primary key decided (``10``
+    before ``9``, so the pattern changed with the ids earlier rows had taken, e.g. under pytest-xdist).
+    Numbers compare as numbers, text as text: ids of the same kind keep the order in which their rows
+    were created, whatever ids rows created before them took. A key of an earlier state
+    (``("h", basis hash, *key)``, ``publication.history``) is ordered by its own key and the first
+    earlier state that had it (``first_seen``), not by the hash (Python's string hash differs from one
+    process to the next); two such keys with the same own key come from different states."""
+    if isinstance(key, tuple) and key and key[0] == "h" and len(key) > 2:
+        rest = cast(tuple, key)[2:]
+        return ((1, 0, "h"), (0, (first_seen or {}).get(key, 0), ""), *_parts(rest))
+    return _parts(key if isinstance(key, tuple) else (key,))
+
+
+def _parts(key: tuple) -> tuple:
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in key)
+
+
 def is_small(value: int) -> bool:
     return 0 < value < THRESHOLD
 
@@ -59,7 +78,7 @@ def determined(hidden: set[Key], equations: list[Equation]) -> set[Key]:
     unknown is determined iff some row of it has that unknown alone.
     """
 
-    order = sorted(hidden, key=repr)
+    order = sorted(hidden, key=content_order)
     index = {k: i for i, k in enumerate(order)}
     rows = []
     for equation in equations:
@@ -109,7 +128,7 @@ def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
         if not visible:
             return False
         nonzero = [k for k in visible if values.get(k, 0) > 0]
-        hidden.add(min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k))))
+        hidden.add(min(nonzero or visible, key=lambda k: (values.get(k, 0), content_order(k))))
         return True
 
     while True:
@@ -120,7 +139,7 @@ def suppress(values: dict[Key, int], equations: Iterable[Equation]) -> set[Key]:
                 keys = [k for k, _sign in _terms(equation)]
                 if sum(1 for k in keys if k in hidden) == 1 and hide_partner(keys):
                     changed = True
-        leaking = sorted((k for k in determined(hidden, equations) if values.get(k, 0) != 0), key=repr)
+        leaking = sorted((k for k in determined(hidden, equations) if values.get(k, 0) != 0), key=content_order)
         if not leaking:
             return hidden
         key = leaking[0]
@@ -486,7 +505,10 @@ def suppress_linked(
         if not visible:
             return None
         nonzero = [k for k in visible if values.get(k, 0) > 0]
-        return min(nonzero or visible, key=lambda k: (values.get(k, 0), repr(k)))
+        return min(nonzero or visible, key=lambda k: (values.get(k, 0), order(k)))
+
+    def order(key: Key) -> tuple:
+        return content_order(key, history.first_seen)
 
     def hideable(key: Key) -> bool:
         return key in values and key not in hidden and key not in published and key not in unpublished_set
@@ -513,7 +535,8 @@ def suppress_linked(
         dirty.clear()
         changed = False
         small = [k for k in leaking if is_small(values[k] if k in values else history.values.get(k, 0))]
-        for key in sorted(small, key=repr):
+        stuck = []  # no figure left to hide next to them now (logged only if nothing else changes, below)
+        for key in sorted(small, key=order):
             found = False
             for i in by_key.get(key, ()):
                 chosen = partner(eq_keys[i])
@@ -529,14 +552,20 @@ def suppress_linked(
                         keys = list(members) if total is None else [*members, total]
                         for k in keys:
                             everything[k].append(keys)
-                chosen = _nearest(key, everything, hideable, values)
+                chosen = _nearest(key, everything, hideable, values, order)
                 if chosen is not None:
                     hide(chosen, queue)
                     changed = True
                 else:
-                    logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
+                    stuck.append(key)
         persisting = set(small)
         if not changed:
+            # Only now is a count of 1-4 known to stay determined. A figure without a partner in a round
+            # where others got one is audited again first: the figures just hidden next to it for other
+            # leaks of the same differencing (e.g. the year's sum for both returns of a quarter) may
+            # protect it already, and then it was never a leak of the result.
+            for key in stuck:
+                logger.warning("Schutz kleiner Fallzahlen: keine Zahl mehr zu verbergen neben %r", key)
             # A hidden figure the others already determine tells nothing more when shown (a zero, or a
             # partner made redundant by later ones): shown. Counts of 1–4 stay hidden in any case.
             return hidden - {k for k in leaking if not is_small(values.get(k, 0))}
@@ -551,17 +580,23 @@ class History:
     ``hidden``: their keys that stay unknown (hidden in every earlier state, not current).
     ``values``: the true values of those keys (a determined one of 1–4 is a leak).
     ``published``: current keys shown in an earlier state: public, never hidden as protection.
-    ``unpublished``: their keys that no page ever showed (sums of a return's breakdowns)."""
+    ``unpublished``: their keys that no page ever showed (sums of a return's breakdowns).
+    ``first_seen``: the number of the first earlier state with each of their own keys (``content_order``)."""
 
     equations: list[Equation] = field(default_factory=list)
     hidden: set[Key] = field(default_factory=set)
     values: dict[Key, int] = field(default_factory=dict)
     published: set[Key] = field(default_factory=set)
     unpublished: set[Key] = field(default_factory=set)
+    first_seen: dict[Key, int] = field(default_factory=dict)
 
 
 def _nearest(
-    start: Key, equations: dict[Key, list[list[Key]]], hideable: Callable[[Key], bool], values: dict[Key, int]
+    start: Key,
+    equations: dict[Key, list[list[Key]]],
+    hideable: Callable[[Key], bool],
+    values: dict[Key, int],
+    order: Callable[[Key], tuple] = content_order,
 ) -> Key | None:
     """The hideable figure nearest to ``start`` along the equations (breadth first): the smallest
     non-zero one of the first level that has any, ties by key; None if no equation leads to one."""
@@ -579,7 +614,7 @@ def _nearest(
                     (found if hideable(k) else following).append(k)
         if found:
             nonzero = [k for k in found if values.get(k, 0) > 0]
-            return min(nonzero or found, key=lambda k: (values.get(k, 0), repr(k)))
+            return min(nonzero or found, key=lambda k: (values.get(k, 0), order(k)))
         level = following
     return None
 
