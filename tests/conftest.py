@@ -76,7 +76,13 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (_uses_shared_demo(item), first_index[item.module]))
 
 
-@pytest.fixture(scope="session")
+def _demo_scope(fixture_name: str, config) -> str:
+    """Once per session; under pytest-xdist (``-n``) once per module: a worker may receive a file without
+    the demo after one with it, so the demo must leave with its module there."""
+    return "module" if hasattr(config, "workerinput") else "session"
+
+
+@pytest.fixture(scope=_demo_scope)
 def demo(django_db_setup, django_db_blocker):
     """`manage.py load_demo` once per test session, for tests that read (or change and roll back) the demo.
 
