@@ -163,7 +163,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Closed cases of the register are deleted this many months after closure (casemanagement.retention).
 CASE_RETENTION_MONTHS = int(os.environ.get("CASE_RETENTION_MONTHS", "24"))
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "kim/table_region.html"
 
 # Sessions end after 30 minutes without a request (kim.security.IdleTimeoutMiddleware renews the
 # session at most once a minute, so the effective idle limit is 29–30 minutes).

@@ -119,3 +119,47 @@ def help_link(area: str, anchor: str, label: str = "") -> str:
         _("Erläuterung in der Hilfe"),
         name,
     )
+
+
+class ScrollRegionNode(template.Node):
+    """``{% scroll_region _("Besetzung") %}<table>…</table>{% endscroll_region %}``: a table that may be
+    wider than a phone screen, in a box that scrolls sideways and is reachable by keyboard (WCAG 2.1.1,
+    axe ``scrollable-region-focusable``): ``tabindex="0"``, ``role="region"`` and a name, rendered on the
+    server, so the page never depends on layout timing or on kim.js noticing that the box scrolls."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, label: template.base.FilterExpression, nodelist: template.NodeList) -> None:
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        return format_html(
+            '<div class="table-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
+            scroll_region_label(self.label.resolve(context)),
+            self.nodelist.render(context),
+        )
+
+
+def scroll_region_label(name) -> str:
+    """The accessible name of a sideways-scrolling table: "Tabelle „Besetzung“, waagerecht scrollbar"."""
+    name = str(name or "").strip()
+    if not name:
+        return _("Tabelle, waagerecht scrollbar")
+    return _("Tabelle „%(name)s“, waagerecht scrollbar") % {"name": name}
+
+
+@register.tag("scroll_region")
+def scroll_region(parser, token) -> ScrollRegionNode:
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% scroll_region LABEL %} takes the table's name")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.simple_tag
+def scroll_region_name(name) -> str:
+    """The same name for a wrapper written out in a template (django_tables2's ``table-container``)."""
+    return scroll_region_label(name)
