@@ -33,8 +33,10 @@ run: demo
 	@echo "KIM-Verwaltung läuft auf http://127.0.0.1:8000/ (Anmeldungen siehe oben, Passwort: demo)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The whole suite, one worker per core (pytest-xdist; a file stays on one worker). One file or test alone:
+# .venv/bin/python -m pytest tests/... (serial).
 test: install node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # Lint, format, types (pyproject.toml) and the one-way layers without import cycles (scripts/check_layers.py).
 lint: install
