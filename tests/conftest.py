@@ -89,8 +89,8 @@ def demo(django_db_setup, django_db_blocker):
     The demo is loaded inside an outer transaction; each test's own transaction is a savepoint within it,
     so a test's writes vanish after it, and the whole demo is rolled back when the session ends. The tests
     that do not use it run before it is loaded (``pytest_collection_modifyitems``), so none of them sees it.
-    Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs ~8 s of CPU:
-    once instead of once per module (35 modules) or per test.
+    Yields the directory holding the demo's files (MEDIA_ROOT of its tests). Loading costs about 2 s of
+    CPU: once per run instead of once per module (37 modules); under xdist once per module (``_demo_scope``).
     The demo users' passwords are hashed with the tests' fast hasher (fast_password_hasher is set per test,
     after this), so a test can still sign in with the password "demo"."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]

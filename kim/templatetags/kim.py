@@ -159,7 +159,5 @@ def scroll_region(parser, token) -> ScrollRegionNode:
     return ScrollRegionNode(parser.compile_filter(bits[1]), nodelist)
 
 
-@register.simple_tag
-def scroll_region_name(name) -> str:
-    """The same name for a wrapper written out in a template (django_tables2's ``table-container``)."""
-    return scroll_region_label(name)
+# the same name for a wrapper written out in a template (django_tables2's ``table-container``)
+register.simple_tag(scroll_region_label, name="scroll_region_name")
